@@ -1,0 +1,59 @@
+// swift-tools-version: 6.2
+// SPDX-License-Identifier: Apache-2.0
+import PackageDescription
+
+/// Settings every Signet Swift target uses.
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .strictMemorySafety(),
+    .enableExperimentalFeature("Lifetimes"),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Signet",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Base64URL", targets: ["Base64URL"]),
+        .library(name: "CryptoEVP", targets: ["CryptoEVP"]),
+        .library(name: "RSAGMP", targets: ["RSAGMP"]),
+        .library(name: "JWS", targets: ["JWS"]),
+        .library(name: "ClientAssertion", targets: ["ClientAssertion"]),
+        .executable(name: "signet", targets: ["signet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenSSL", path: "vendor-shims/COpenSSL",
+            pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CGMP", path: "vendor-shims/CGMP",
+            pkgConfig: "gmp", providers: [.apt(["libgmp-dev"])]),
+        .target(name: "Base64URL", swiftSettings: strictSettings),
+        .target(name: "CryptoEVP", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
+        .target(name: "RSAGMP", dependencies: ["CGMP"], swiftSettings: strictSettings),
+        .target(name: "JWS", dependencies: ["Base64URL", "CryptoEVP"], swiftSettings: strictSettings),
+        .target(
+            name: "ClientAssertion", dependencies: ["JWS", "RSAGMP", "CryptoEVP", "Base64URL"],
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "signet",
+            dependencies: [
+                "ClientAssertion", "JWS", "CryptoEVP", "RSAGMP", "Base64URL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings),
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+        .testTarget(name: "Base64URLTests", dependencies: ["Base64URL", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "CryptoEVPTests", dependencies: ["CryptoEVP", "Base64URL", "TestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(name: "RSAGMPTests", dependencies: ["RSAGMP", "CryptoEVP", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "JWSTests", dependencies: ["JWS", "CryptoEVP", "Base64URL", "TestSupport"],
+            swiftSettings: strictSettings),
+    ]
+)

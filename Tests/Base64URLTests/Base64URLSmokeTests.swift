@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
+import Testing
+import TestSupport
+import Foundation
+
+@Suite struct Base64URLSmokeTests {
+    @Test func vectorsDirectoryExists() throws {
+        #expect(FileManager.default.fileExists(atPath: Vectors.directory.path))
+    }
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* OpenSSL 3 (libcrypto) for Signet's CryptoEVP module.
+ * Swift cannot import function-like or alias macros, and C's uint8_t* may alias anything while Swift's may not,
+ * so each macro or byte-pointer function CryptoEVP needs is wrapped here as a one-line static inline taking void*. */
+#ifndef SIGNET_COPENSSL_SHIM_H
+#define SIGNET_COPENSSL_SHIM_H
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+#include <openssl/pem.h>
+#include <openssl/err.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <openssl/decoder.h>
+#include <openssl/encoder.h>
+#include <openssl/core_names.h>
+#include <openssl/param_build.h>
+#include <openssl/x509.h>
+
+/* BIO_get_mem_data (function-like macro) */
+static inline long COpenSSL_BIO_get_mem_data(BIO *b, char **pp) { return BIO_get_mem_data(b, pp); }
+/* BN_num_bytes (function-like macro) */
+static inline int COpenSSL_BN_num_bytes(const BIGNUM *bn) { return BN_num_bytes(bn); }
+/* OPENSSL_free (function-like macro) */
+static inline void COpenSSL_OPENSSL_free(void *p) { OPENSSL_free(p); }
+/* EVP_RSA_gen (macro over the variadic EVP_PKEY_Q_keygen) */
+static inline EVP_PKEY *COpenSSL_EVP_RSA_gen(unsigned int bits) { return EVP_RSA_gen(bits); }
+/* EVP_PKEY_KEYPAIR ((A | B): not importable) */
+static const int COpenSSL_EVP_PKEY_KEYPAIR = EVP_PKEY_KEYPAIR;
+static const int COpenSSL_EVP_PKEY_PUBLIC_KEY = EVP_PKEY_PUBLIC_KEY;
+
+/* void* forms of byte-pointer functions (see the header comment). */
+static inline int COpenSSL_EVP_DigestUpdate(EVP_MD_CTX *c, const void *d, size_t n) { return EVP_DigestUpdate(c, d, n); }
+static inline int COpenSSL_EVP_DigestFinal_ex(EVP_MD_CTX *c, void *md, unsigned int *n) {
+    return EVP_DigestFinal_ex(c, (unsigned char *)md, n);
+}
+static inline int COpenSSL_EVP_PKEY_sign(EVP_PKEY_CTX *c, void *sig, size_t *siglen, const void *tbs, size_t n) {
+    return EVP_PKEY_sign(c, (unsigned char *)sig, siglen, (const unsigned char *)tbs, n);
+}
+static inline int COpenSSL_EVP_PKEY_verify(EVP_PKEY_CTX *c, const void *sig, size_t siglen, const void *tbs, size_t n) {
+    return EVP_PKEY_verify(c, (const unsigned char *)sig, siglen, (const unsigned char *)tbs, n);
+}
+static inline int COpenSSL_EVP_DigestSign(EVP_MD_CTX *c, void *sig, size_t *siglen, const void *tbs, size_t n) {
+    return EVP_DigestSign(c, (unsigned char *)sig, siglen, (const unsigned char *)tbs, n);
+}
+static inline int COpenSSL_EVP_DigestVerify(EVP_MD_CTX *c, const void *sig, size_t siglen, const void *tbs, size_t n) {
+    return EVP_DigestVerify(c, (const unsigned char *)sig, siglen, (const unsigned char *)tbs, n);
+}
+static inline BIGNUM *COpenSSL_BN_bin2bn(const void *s, int len) { return BN_bin2bn((const unsigned char *)s, len, NULL); }
+static inline int COpenSSL_BN_bn2binpad(const BIGNUM *a, void *to, int tolen) {
+    return BN_bn2binpad(a, (unsigned char *)to, tolen);
+}
+static inline int COpenSSL_OSSL_DECODER_from_data(OSSL_DECODER_CTX *c, const void *data, size_t len) {
+    const unsigned char *p = (const unsigned char *)data;
+    size_t left = len;
+    int rc = OSSL_DECODER_from_data(c, &p, &left);
+    /* All input must be consumed: trailing bytes after the key are an error. */
+    return (rc == 1 && left == 0) ? 1 : (rc == 1 ? -2 : rc);
+}
+static inline int COpenSSL_RAND_bytes(void *buf, int n) { return RAND_bytes((unsigned char *)buf, n); }
+static inline int COpenSSL_RAND_priv_bytes(void *buf, int n) { return RAND_priv_bytes((unsigned char *)buf, n); }
+static inline BIO *COpenSSL_BIO_new_mem_buf(const void *buf, int len) { return BIO_new_mem_buf(buf, len); }
+static inline int COpenSSL_i2d_PUBKEY(const EVP_PKEY *k, void *out) {
+    unsigned char *p = (unsigned char *)out;
+    return i2d_PUBKEY(k, out ? &p : NULL);
+}
+
+#endif
