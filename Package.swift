@@ -33,7 +33,7 @@ let package = Package(
             name: "CGMP", path: "vendor-shims/CGMP",
             pkgConfig: "gmp", providers: [.apt(["libgmp-dev"])]),
         .target(name: "Base64URL", swiftSettings: strictSettings),
-        .target(name: "CryptoEVP", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
+        .target(name: "CryptoEVP", dependencies: ["COpenSSL", "Base64URL"], swiftSettings: strictSettings),
         .target(name: "RSAGMP", dependencies: ["CGMP"], swiftSettings: strictSettings),
         .target(name: "JWS", dependencies: ["Base64URL", "CryptoEVP"], swiftSettings: strictSettings),
         .target(

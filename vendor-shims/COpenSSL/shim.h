@@ -16,6 +16,7 @@
 #include <openssl/encoder.h>
 #include <openssl/core_names.h>
 #include <openssl/param_build.h>
+#include <openssl/params.h>
 #include <openssl/x509.h>
 
 /* BIO_get_mem_data (function-like macro) */

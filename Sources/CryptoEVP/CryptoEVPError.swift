@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// Why a key could not be loaded or an RSA operation failed.
+///
+/// Each error carries a stable ``Code`` (compare on it), a byte offset where one applies (into the PEM text or DER
+/// being parsed), a one-line ``reason`` a person understands, and the whole OpenSSL error queue at the time of the
+/// failure (``openSSLErrors``), drained so that nothing is left behind for the next call.
+///
+/// Equality compares ``code`` only, so tests and callers can build the expected error with any reason.
+public struct CryptoEVPError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// A stable, machine-readable error code. New codes may be added; existing spellings never change.
+    public struct Code: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
+        /// The code's stable spelling, e.g. `key.too-small`.
+        public let rawValue: String
+        /// Creates a code from its spelling.
+        public init(rawValue: String) { self.rawValue = rawValue }
+        /// The code's spelling.
+        public var description: String { rawValue }
+
+        /// The RSA modulus is shorter than 2048 bits (RFC 7518 §3.3).
+        public static let keyTooSmall = Code(rawValue: "key.too-small")
+        /// The key is not an RSA key (e.g. EC or Ed25519).
+        public static let notRSA = Code(rawValue: "key.not-rsa")
+        /// The PEM armour is malformed (no BEGIN/END line, mismatched labels, bad base64 body).
+        public static let pemMalformed = Code(rawValue: "key.pem-malformed")
+        /// The PEM label names one structure but the body holds another (e.g. PKCS#8 under `RSA PRIVATE KEY`).
+        public static let pemLabelMismatch = Code(rawValue: "key.pem-label-mismatch")
+        /// The PEM label is not one Signet reads for this kind of key.
+        public static let pemUnsupportedLabel = Code(rawValue: "key.pem-unsupported-label")
+        /// The DER bytes are not a well-formed key structure.
+        public static let derMalformed = Code(rawValue: "key.der-malformed")
+        /// A private key was given where a public key is expected, or the reverse.
+        public static let wrongKeyKind = Code(rawValue: "key.wrong-kind")
+        /// The JWK is not a valid RSA JWK (missing or malformed member).
+        public static let jwkInvalid = Code(rawValue: "key.jwk-invalid")
+        /// The private key's components are not consistent with each other (failed OpenSSL's pairwise check).
+        public static let keyInconsistent = Code(rawValue: "key.inconsistent")
+        /// The public exponent is not acceptable (even, 1, or larger than the modulus).
+        public static let invalidExponent = Code(rawValue: "key.invalid-exponent")
+        /// The modulus is not a valid RSA modulus (even, or zero).
+        public static let invalidModulus = Code(rawValue: "key.invalid-modulus")
+        /// Key generation failed or an unsupported size was asked for.
+        public static let keyGeneration = Code(rawValue: "key.generation")
+        /// The caller's output buffer is smaller than the signature.
+        public static let outputTooSmall = Code(rawValue: "rsa.output-too-small")
+        /// The signature's length differs from the modulus length.
+        public static let signatureLength = Code(rawValue: "rsa.signature-length")
+        /// The signature does not verify.
+        public static let badSignature = Code(rawValue: "rsa.bad-signature")
+        /// An OpenSSL call failed; ``CryptoEVPError/openSSLErrors`` holds the drained error queue.
+        public static let openSSL = Code(rawValue: "rsa.openssl")
+    }
+
+    /// The stable error code.
+    public let code: Code
+    /// Byte offset in the input (PEM text, DER bytes) where the problem was found, when one applies.
+    public let offset: Int?
+    /// One line a person understands.
+    public let reason: String
+    /// Every entry of OpenSSL's error queue at the time of the failure, oldest first (empty when OpenSSL was not
+    /// involved). The queue itself has been cleared.
+    public let openSSLErrors: [OpenSSLErrorEntry]
+
+    /// Creates an error. Library code uses the static factories; this is public for tests and wrappers.
+    ///
+    /// - Parameters:
+    ///   - code: The stable code.
+    ///   - offset: Byte offset where it applies, if any.
+    ///   - reason: One line a person understands.
+    ///   - openSSLErrors: The drained OpenSSL error queue, if any.
+    public init(_ code: Code, offset: Int? = nil, reason: String, openSSLErrors: [OpenSSLErrorEntry] = []) {
+        self.code = code
+        self.offset = offset
+        self.reason = reason
+        self.openSSLErrors = openSSLErrors
+    }
+
+    /// `CryptoEVPError.<code>[ @offset]: <reason>[ (OpenSSL: …)]`.
+    public var description: String {
+        var s = "CryptoEVPError.\(code.rawValue)"
+        if let offset { s += " @\(offset)" }
+        s += ": \(reason)"
+        if !openSSLErrors.isEmpty {
+            s += " (OpenSSL: " + openSSLErrors.map(\.description).joined(separator: "; ") + ")"
+        }
+        return s
+    }
+
+    /// Compares codes only.
+    public static func == (a: Self, b: Self) -> Bool { a.code == b.code }
+    /// Hashes the code only, consistent with `==`.
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+}
+
+/// One entry of OpenSSL's thread-local error queue.
+public struct OpenSSLErrorEntry: Hashable, Sendable, CustomStringConvertible {
+    /// The packed OpenSSL error code (`ERR_get_error_all`).
+    public let code: UInt
+    /// OpenSSL's text for the code, e.g. `error:1E08010C:DECODER routines::unsupported`.
+    public let text: String
+    /// Extra data OpenSSL attached to the entry, if any.
+    public let data: String?
+    /// OpenSSL's text, plus its extra data when present.
+    public var description: String { data.map { "\(text) [\($0)]" } ?? text }
+}

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+internal import COpenSSL
+
+/// `EVP_MD` objects fetched once per process (OpenSSL 3 would otherwise look the digest up on every init).
+enum Digests {
+    /// A fetched `EVP_MD`, never freed (process lifetime).
+    struct Fetched: @unchecked Sendable {  // an immutable, reference-counted OpenSSL object; safe to share
+        let md: OpaquePointer?
+    }
+
+    /// SHA-256, SHA-384, SHA-512, indexed by ``RSASignatureAlgorithm/index``.
+    static let table: [Fetched] = RSASignatureAlgorithm.all.map { alg in
+        Fetched(md: unsafe EVP_MD_fetch(nil, alg.digestName, nil))
+    }
+
+    /// The fetched digest for `algorithm`.
+    static func md(for algorithm: RSASignatureAlgorithm) throws(CryptoEVPError) -> OpaquePointer {
+        guard let md = table[algorithm.index].md else {
+            throw OpenSSLErrorQueue.error(.openSSL, "EVP_MD_fetch(\(algorithm.digestName)) failed")
+        }
+        return md
+    }
+
+    /// SHA-256 of `bytes` (used for RFC 7638 thumbprints).
+    ///
+    /// Allocation: the returned array.
+    static func sha256(_ bytes: [UInt8]) throws(CryptoEVPError) -> [UInt8] {
+        let md = try md(for: .rs256)
+        var out = [UInt8](repeating: 0, count: 32)
+        var n: UInt32 = 0
+        let rc = unsafe bytes.withUnsafeBytes { input in
+            unsafe out.withUnsafeMutableBytes { o in
+                unsafe EVP_Digest(input.baseAddress, input.count, o.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                                  &n, md, nil)
+            }
+        }
+        try openSSLCheck(rc, "EVP_Digest")
+        return out
+    }
+}

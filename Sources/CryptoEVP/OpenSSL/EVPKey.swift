@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+internal import COpenSSL
+import Synchronization
+
+/// The single owner of an `EVP_PKEY`. Immutable after creation; OpenSSL 3 documents `EVP_PKEY` as safe to use
+/// from many threads for signing and verifying as long as nobody modifies it, and nothing here does.
+final class EVPKey: @unchecked Sendable {
+    let pkey: OpaquePointer
+
+    /// Takes ownership of `pkey`.
+    init(taking pkey: OpaquePointer) { unsafe self.pkey = pkey }
+
+    deinit { unsafe EVP_PKEY_free(pkey) }
+
+    /// Modulus size in bits.
+    var bits: Int { Int(unsafe EVP_PKEY_get_bits(pkey)) }
+
+    /// True when the key is an RSA key (not RSA-PSS restricted, not EC).
+    var isRSA: Bool { unsafe EVP_PKEY_is_a(pkey, "RSA") == 1 }
+
+    /// Big-endian bytes of a BIGNUM parameter (`n`, `e`), or `nil` when absent.
+    func bigEndianParameter(_ name: String) -> [UInt8]? {
+        var bn: OpaquePointer? = nil
+        guard unsafe EVP_PKEY_get_bn_param(pkey, name, &bn) == 1, let bn = unsafe bn else {
+            OpenSSLErrorQueue.clear()
+            return nil
+        }
+        defer { unsafe BN_clear_free(bn) }
+        let count = Int(unsafe COpenSSL_BN_num_bytes(bn))
+        var out = [UInt8](repeating: 0, count: count)
+        _ = unsafe out.withUnsafeMutableBytes { unsafe COpenSSL_BN_bn2binpad(bn, $0.baseAddress, Int32(count)) }
+        return out
+    }
+}
+
+/// Per-operation OpenSSL state for one key and one algorithm: a digest context and a signing or verifying
+/// `EVP_PKEY_CTX` initialised once (padding PKCS#1 v1.5, signature digest set). Never shared between threads.
+final class RSAOperationContext: @unchecked Sendable {  // only ever used by one thread at a time (see ContextPool)
+    let mdCtx: OpaquePointer
+    let pkeyCtx: OpaquePointer
+    let md: OpaquePointer
+
+    init(key: EVPKey, algorithm: RSASignatureAlgorithm, signing: Bool) throws(CryptoEVPError) {
+        let md = try Digests.md(for: algorithm)
+        guard let mdCtx = unsafe EVP_MD_CTX_new() else {
+            throw OpenSSLErrorQueue.error(.openSSL, "EVP_MD_CTX_new failed")
+        }
+        guard let pkeyCtx = unsafe EVP_PKEY_CTX_new_from_pkey(nil, key.pkey, nil) else {
+            unsafe EVP_MD_CTX_free(mdCtx)
+            throw OpenSSLErrorQueue.error(.openSSL, "EVP_PKEY_CTX_new_from_pkey failed")
+        }
+        unsafe self.mdCtx = mdCtx
+        unsafe self.pkeyCtx = pkeyCtx
+        unsafe self.md = md
+        let initRC = signing ? unsafe EVP_PKEY_sign_init(pkeyCtx) : unsafe EVP_PKEY_verify_init(pkeyCtx)
+        try openSSLCheck(initRC, signing ? "EVP_PKEY_sign_init" : "EVP_PKEY_verify_init")
+        try openSSLCheck(unsafe EVP_PKEY_CTX_set_rsa_padding(pkeyCtx, RSA_PKCS1_PADDING), "EVP_PKEY_CTX_set_rsa_padding")
+        try openSSLCheck(unsafe EVP_PKEY_CTX_set_signature_md(pkeyCtx, md), "EVP_PKEY_CTX_set_signature_md")
+    }
+
+    deinit {
+        unsafe EVP_PKEY_CTX_free(pkeyCtx)
+        unsafe EVP_MD_CTX_free(mdCtx)
+    }
+
+    /// Hashes `message` into `digest` (which must hold at least the digest size); returns the digest length.
+    func digest(_ message: UnsafeRawBufferPointer, into digest: UnsafeMutableRawBufferPointer) throws(CryptoEVPError)
+        -> Int
+    {
+        try openSSLCheck(unsafe EVP_DigestInit_ex2(mdCtx, md, nil), "EVP_DigestInit_ex2")
+        try openSSLCheck(unsafe COpenSSL_EVP_DigestUpdate(mdCtx, message.baseAddress, message.count), "EVP_DigestUpdate")
+        var n: UInt32 = 0
+        try openSSLCheck(unsafe COpenSSL_EVP_DigestFinal_ex(mdCtx, digest.baseAddress, &n), "EVP_DigestFinal_ex")
+        return Int(n)
+    }
+}
+
+/// A small pool of ``RSAOperationContext``s so that concurrent callers never share one and a steady stream of
+/// operations reuses the same contexts (no OpenSSL context setup per token).
+final class ContextPool: Sendable {
+    private let free: Mutex<[RSAOperationContext]>
+    private let capacity: Int
+
+    init(capacity: Int = 64) {
+        self.capacity = capacity
+        var storage: [RSAOperationContext] = []
+        storage.reserveCapacity(capacity)
+        self.free = Mutex(storage)
+    }
+
+    /// A context from the pool, or `nil` when none is free.
+    func take() -> RSAOperationContext? { free.withLock { $0.popLast() } }
+
+    /// Returns a context for reuse (dropped, and so freed, when the pool is full).
+    func put(_ context: RSAOperationContext) {
+        free.withLock { list in
+            if list.count < capacity { list.append(context) }
+        }
+    }
+}

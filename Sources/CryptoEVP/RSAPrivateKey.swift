@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: Apache-2.0
+import Base64URL
+internal import COpenSSL
+
+/// An RSA private key (at least 2048 bits) that signs RSASSA-PKCS1-v1_5 (RS256/RS384/RS512) on OpenSSL 3 EVP.
+///
+/// Load it once (parsing and the consistency check take milliseconds) and share it: the key is immutable and
+/// `Sendable`, and signing from many threads at once is safe. Each signature takes a digest and signing context from
+/// a small per-key pool, so steady-state signing sets nothing up. The key material lives only inside OpenSSL, which
+/// wipes it when the key is freed; decoded DER and JWK bytes are wiped after loading. Nothing here prints the key.
+public final class RSAPrivateKey: Sendable {
+    let key: EVPKey
+    /// The matching public key (a separate public-only OpenSSL key).
+    public let publicKey: RSAPublicKey
+    private let pools: [ContextPool]
+
+    private init(checked key: EVPKey) throws(CryptoEVPError) {
+        guard key.isRSA else { throw CryptoEVPError(.notRSA, reason: "the key is not an RSA key") }
+        guard let n = key.bigEndianParameter("n"), let e = key.bigEndianParameter("e") else {
+            throw OpenSSLErrorQueue.error(.openSSL, "could not read n and e from the key")
+        }
+        try RSAPublicKey.checkPublicNumbers(n: n, e: e)
+        try key.checkPairwise()
+        self.key = key
+        self.publicKey = try RSAPublicKey(
+            validated: EVPKey.fromComponents(
+                [("n", RSAPublicKey.stripped(n)), ("e", RSAPublicKey.stripped(e))], isPrivate: false))
+        self.pools = RSASignatureAlgorithm.all.map { _ in ContextPool() }
+    }
+
+    /// Loads a private key from PEM text: `PRIVATE KEY` (PKCS#8) or `RSA PRIVATE KEY` (PKCS#1).
+    ///
+    /// - Parameter pem: PEM text; the first block with a private-key label is used.
+    /// - Throws: ``CryptoEVPError`` `key.pem-malformed`, `key.pem-label-mismatch` (e.g. a PKCS#8 body under an
+    ///   `RSA PRIVATE KEY` label, which happens when the header is edited by hand), `key.wrong-kind` (only a public
+    ///   key was given), `key.pem-unsupported-label` (e.g. encrypted keys), `key.der-malformed`, `key.not-rsa`,
+    ///   `key.too-small`, `key.invalid-exponent`, `key.inconsistent`.
+    /// - Allocation: allocates (not a hot path).
+    public convenience init(pem: String) throws(CryptoEVPError) {
+        var blocks = try PEMReader.blocks(in: Array(pem.utf8))
+        defer { for i in blocks.indices { secureZero(&blocks[i].der) } }
+        let privateLabels: Set<String> = ["PRIVATE KEY", "RSA PRIVATE KEY"]
+        guard let block = blocks.first(where: { privateLabels.contains($0.label) }) else {
+            let labels = blocks.map(\.label)
+            if labels.contains(where: { $0.contains("PUBLIC KEY") }) {
+                throw CryptoEVPError(
+                    .wrongKeyKind, offset: blocks.first?.offset,
+                    reason: "this PEM holds only a public key; signing needs the private key")
+            }
+            if labels.contains("ENCRYPTED PRIVATE KEY") {
+                throw CryptoEVPError(
+                    .pemUnsupportedLabel, offset: blocks.first?.offset,
+                    reason: "encrypted private keys are not supported; decrypt with `openssl pkey -in key.pem -out plain.pem`")
+            }
+            throw CryptoEVPError(
+                .pemUnsupportedLabel, offset: blocks.first?.offset,
+                reason: "no PRIVATE KEY or RSA PRIVATE KEY block (found: \(labels.joined(separator: ", ")))")
+        }
+        let structure = try DERKeyStructure.classify(block.der)
+        guard structure.pemLabel == block.label else {
+            throw CryptoEVPError(
+                .pemLabelMismatch, offset: block.offset,
+                reason: "the PEM label says '\(block.label)' but the body is \(structure.name), which belongs under '\(structure.pemLabel)'")
+        }
+        try self.init(der: block.der, structure: structure)
+    }
+
+    /// Loads a private key from DER: PKCS#8 `PrivateKeyInfo` or PKCS#1 `RSAPrivateKey`, recognised by shape.
+    ///
+    /// - Parameter der: The DER bytes (the caller should wipe its copy afterwards).
+    /// - Throws: ``CryptoEVPError`` `key.der-malformed`, `key.wrong-kind`, `key.not-rsa`, `key.too-small`,
+    ///   `key.invalid-exponent`, `key.inconsistent`.
+    /// - Allocation: allocates.
+    public convenience init(der: [UInt8]) throws(CryptoEVPError) {
+        try self.init(der: der, structure: DERKeyStructure.classify(der))
+    }
+
+    private convenience init(der: [UInt8], structure: DERKeyStructure) throws(CryptoEVPError) {
+        guard structure.isPrivate else {
+            throw CryptoEVPError(
+                .wrongKeyKind, reason: "\(structure.name) is a public key; signing needs the private key")
+        }
+        if let oid = structure.algorithmOID, oid != DERKeyStructure.rsaEncryptionOID {
+            throw CryptoEVPError(.notRSA, reason: "the key's algorithm is not rsaEncryption (1.2.840.113549.1.1.1)")
+        }
+        try self.init(checked: EVPKey.decode(der: der, structure: structure))
+    }
+
+    /// Loads a private key from its JWK members (`n`, `e`, `d`, `p`, `q`, `dp`, `dq`, `qi`: all required).
+    ///
+    /// - Parameter jwk: The JWK members.
+    /// - Throws: ``CryptoEVPError`` `key.jwk-invalid` (missing member or bad base64url, named), `key.too-small`,
+    ///   `key.invalid-exponent`, `key.invalid-modulus`, `key.inconsistent`.
+    /// - Allocation: allocates.
+    public convenience init(jwk: RSAJWKComponents) throws(CryptoEVPError) {
+        let named: [(String, StaticString, String?)] = [
+            ("n", "n", jwk.n), ("e", "e", jwk.e), ("d", "d", jwk.d), ("p", "rsa-factor1", jwk.p),
+            ("q", "rsa-factor2", jwk.q), ("dp", "rsa-exponent1", jwk.dp), ("dq", "rsa-exponent2", jwk.dq),
+            ("qi", "rsa-coefficient1", jwk.qi),
+        ]
+        var parts: [(name: StaticString, bytes: [UInt8])] = []
+        defer { for i in parts.indices { secureZero(&parts[i].bytes) } }
+        for (member, param, value) in named {
+            guard let value else {
+                throw CryptoEVPError(.jwkInvalid, reason: "private JWK member '\(member)' is missing")
+            }
+            parts.append((param, try jwkMember(value, member)))
+        }
+        try RSAPublicKey.checkPublicNumbers(n: parts[0].bytes, e: parts[1].bytes)
+        try self.init(checked: EVPKey.fromComponents(parts, isPrivate: true))
+    }
+
+    /// Generates a fresh key with e = 65537.
+    ///
+    /// - Parameter bits: 2048, 3072 or 4096 (any multiple of 8 from 2048 to 16384 is accepted).
+    /// - Throws: ``CryptoEVPError`` `key.generation` for an unsupported size or an OpenSSL failure.
+    /// - Allocation: allocates.
+    public static func generate(bits: Int) throws(CryptoEVPError) -> RSAPrivateKey {
+        guard bits >= 2048, bits <= 16384, bits % 8 == 0 else {
+            throw CryptoEVPError(
+                .keyGeneration, reason: "RSA key size \(bits) is not supported; use 2048, 3072 or 4096")
+        }
+        return try RSAPrivateKey(checked: EVPKey.generate(bits: bits))
+    }
+
+    /// Modulus size in bits.
+    public var bits: Int { key.bits }
+
+    /// Signature size in bytes (the modulus length).
+    public var signatureByteCount: Int { publicKey.signatureByteCount }
+
+    /// Calls `body` with the PKCS#8 PEM text of this key in a temporary buffer that is wiped afterwards. Use it to
+    /// write the key to a file (mode 0600); never log it.
+    ///
+    /// - Parameter body: Receives the PEM bytes; must not keep the pointer.
+    /// - Returns: What `body` returns.
+    /// - Throws: ``CryptoEVPError`` `rsa.openssl` if OpenSSL cannot encode the key, or what `body` throws.
+    /// - Allocation: OpenSSL's encoding buffer only.
+    public func withPKCS8PEM<R>(_ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        try key.withPKCS8PEM(body).get()
+    }
+
+    /// Signs `message` with RSASSA-PKCS1-v1_5 and writes the signature at the start of `output`.
+    ///
+    /// - Parameters:
+    ///   - message: The bytes to sign (for a JWS, the ASCII signing input `header.payload`).
+    ///   - algorithm: RS256, RS384 or RS512.
+    ///   - output: Where the signature goes; needs ``signatureByteCount`` bytes.
+    /// - Returns: The number of bytes written (always ``signatureByteCount``).
+    /// - Throws: ``CryptoEVPError`` `rsa.output-too-small`, or `rsa.openssl` with the drained error queue.
+    /// - Allocation: none on the Swift side in steady state (OpenSSL's RSA code allocates internally).
+    /// - Warning: `output` must not overlap `message`.
+    public func sign(
+        _ message: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm, into output: UnsafeMutableRawBufferPointer
+    ) throws(CryptoEVPError) -> Int {
+        let size = signatureByteCount
+        guard output.count >= size else {
+            throw CryptoEVPError(
+                .outputTooSmall, reason: "the output has \(output.count) bytes; an RSA-\(bits) signature needs \(size)")
+        }
+        let pool = pools[algorithm.index]
+        let context: RSAOperationContext
+        if let c = pool.take() { context = c } else {
+            context = try RSAOperationContext(key: key, algorithm: algorithm, signing: true)
+        }
+        var written = size
+        let rc = try unsafe withUnsafeTemporaryAllocation(byteCount: 64, alignment: 16) {
+            (digest) throws(CryptoEVPError) -> Int32 in
+            let n = try unsafe context.digest(message, into: digest)
+            return unsafe COpenSSL_EVP_PKEY_sign(context.pkeyCtx, output.baseAddress, &written, digest.baseAddress, n)
+        }
+        guard rc == 1, written == size else {
+            throw OpenSSLErrorQueue.error(.openSSL, "EVP_PKEY_sign failed (\(algorithm.jwsName), RSA-\(bits))")
+        }
+        pool.put(context)
+        return written
+    }
+
+    /// Signs `message` and appends the signature to `output`.
+    ///
+    /// - Parameters:
+    ///   - message: The bytes to sign.
+    ///   - algorithm: RS256, RS384 or RS512.
+    ///   - output: Receives exactly ``signatureByteCount`` bytes.
+    /// - Throws: as ``sign(_:algorithm:into:)-(UnsafeRawBufferPointer,_,_)``.
+    /// - Allocation: none on the Swift side in steady state.
+    public func sign(_ message: RawSpan, algorithm: RSASignatureAlgorithm, into output: inout OutputRawSpan)
+        throws(CryptoEVPError)
+    {
+        try unsafe message.withUnsafeBytes { (m) throws(CryptoEVPError) in
+            try unsafe output.withUnsafeMutableBytes { (buffer, initialized) throws(CryptoEVPError) in
+                let free = unsafe UnsafeMutableRawBufferPointer(rebasing: buffer[initialized...])
+                initialized += try unsafe sign(m, algorithm: algorithm, into: free)
+            }
+        }
+    }
+
+    /// Signs `message` and returns the signature.
+    ///
+    /// - Throws: ``CryptoEVPError`` `rsa.openssl`.
+    /// - Allocation: the returned array.
+    public func signature(for message: [UInt8], algorithm: RSASignatureAlgorithm) throws(CryptoEVPError) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: signatureByteCount)
+        var outSpan = out.mutableSpan
+        var bytes = outSpan.mutableBytes
+        try unsafe message.span.withUnsafeBytes { (m) throws(CryptoEVPError) in
+            try unsafe bytes.withUnsafeMutableBytes { (o) throws(CryptoEVPError) in
+                _ = try unsafe sign(m, algorithm: algorithm, into: o)
+            }
+        }
+        return out
+    }
+}

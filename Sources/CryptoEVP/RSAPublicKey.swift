@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: Apache-2.0
+import Base64URL
+internal import COpenSSL
+
+/// An RSA public key (at least 2048 bits) that verifies RSASSA-PKCS1-v1_5 signatures on OpenSSL 3 EVP.
+///
+/// Immutable and `Sendable`: one instance may verify from any number of threads at once. Each verification takes an
+/// OpenSSL context from a small per-key pool, so steady-state verification sets nothing up.
+public final class RSAPublicKey: Sendable {
+    let key: EVPKey
+    /// The modulus `n`, big-endian, without leading zero bytes.
+    public let modulus: [UInt8]
+    /// The public exponent `e`, big-endian, without leading zero bytes.
+    public let exponent: [UInt8]
+    private let pools: [ContextPool]
+
+    init(validated key: EVPKey) throws(CryptoEVPError) {
+        guard key.isRSA else { throw CryptoEVPError(.notRSA, reason: "the key is not an RSA key") }
+        guard let n = key.bigEndianParameter("n"), let e = key.bigEndianParameter("e") else {
+            throw OpenSSLErrorQueue.error(.openSSL, "could not read n and e from the key")
+        }
+        try Self.checkPublicNumbers(n: n, e: e)
+        self.key = key
+        self.modulus = Self.stripped(n)
+        self.exponent = Self.stripped(e)
+        self.pools = RSASignatureAlgorithm.all.map { _ in ContextPool() }
+    }
+
+    /// Loads a public key from PEM text: `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1).
+    ///
+    /// - Parameter pem: PEM text; the first block with a public-key label is used, text around blocks is ignored.
+    /// - Throws: ``CryptoEVPError`` `key.pem-malformed`, `key.pem-label-mismatch` (the label names one structure and
+    ///   the body holds another), `key.wrong-kind` (a private key was given), `key.pem-unsupported-label`,
+    ///   `key.der-malformed`, `key.not-rsa`, `key.too-small`, `key.invalid-exponent`, `key.invalid-modulus`.
+    /// - Allocation: allocates (key loading is not a hot path).
+    public convenience init(pem: String) throws(CryptoEVPError) {
+        let blocks = try PEMReader.blocks(in: Array(pem.utf8))
+        let publicLabels: Set<String> = ["PUBLIC KEY", "RSA PUBLIC KEY"]
+        guard let block = blocks.first(where: { publicLabels.contains($0.label) }) else {
+            let labels = blocks.map(\.label)
+            if labels.contains(where: { $0.contains("PRIVATE KEY") }) {
+                throw CryptoEVPError(
+                    .wrongKeyKind, offset: blocks.first?.offset,
+                    reason: "this PEM holds a private key where a public key is expected; publish only the public key (`signet jwks` or `openssl pkey -pubout`)")
+            }
+            throw CryptoEVPError(
+                .pemUnsupportedLabel, offset: blocks.first?.offset,
+                reason: "no PUBLIC KEY or RSA PUBLIC KEY block (found: \(labels.joined(separator: ", ")))")
+        }
+        let structure = try DERKeyStructure.classify(block.der)
+        guard structure.pemLabel == block.label else {
+            throw CryptoEVPError(
+                .pemLabelMismatch, offset: block.offset,
+                reason: "the PEM label says '\(block.label)' but the body is \(structure.name), which belongs under '\(structure.pemLabel)'")
+        }
+        try self.init(der: block.der, structure: structure)
+    }
+
+    /// Loads a public key from DER: SPKI or PKCS#1 `RSAPublicKey`, recognised by shape.
+    ///
+    /// - Parameter der: The DER bytes.
+    /// - Throws: ``CryptoEVPError`` `key.der-malformed`, `key.wrong-kind`, `key.not-rsa`, `key.too-small`,
+    ///   `key.invalid-exponent`, `key.invalid-modulus`.
+    /// - Allocation: allocates.
+    public convenience init(der: [UInt8]) throws(CryptoEVPError) {
+        try self.init(der: der, structure: DERKeyStructure.classify(der))
+    }
+
+    convenience init(der: [UInt8], structure: DERKeyStructure) throws(CryptoEVPError) {
+        guard !structure.isPrivate else {
+            throw CryptoEVPError(
+                .wrongKeyKind, reason: "\(structure.name) is a private key where a public key is expected")
+        }
+        if let oid = structure.algorithmOID, oid != DERKeyStructure.rsaEncryptionOID {
+            throw CryptoEVPError(.notRSA, reason: "the key's algorithm is not rsaEncryption (1.2.840.113549.1.1.1)")
+        }
+        try self.init(validated: EVPKey.decode(der: der, structure: structure))
+    }
+
+    /// Builds a public key from its modulus and exponent (big-endian; leading zero bytes are ignored).
+    ///
+    /// - Parameters:
+    ///   - modulus: `n`.
+    ///   - exponent: `e`.
+    /// - Throws: ``CryptoEVPError`` `key.too-small`, `key.invalid-modulus`, `key.invalid-exponent`.
+    /// - Allocation: allocates.
+    public convenience init(modulus: [UInt8], exponent: [UInt8]) throws(CryptoEVPError) {
+        try Self.checkPublicNumbers(n: modulus, e: exponent)
+        try self.init(
+            validated: EVPKey.fromComponents(
+                [("n", Self.stripped(modulus)), ("e", Self.stripped(exponent))], isPrivate: false))
+    }
+
+    /// Builds a public key from JWK members `n` and `e` (private members, if present, are ignored here: use
+    /// ``RSAPrivateKey/init(jwk:)`` to load a private JWK).
+    ///
+    /// - Parameter jwk: The JWK's members.
+    /// - Throws: ``CryptoEVPError`` `key.jwk-invalid` (bad base64url, with the member named), and the codes of
+    ///   ``init(modulus:exponent:)``.
+    /// - Allocation: allocates.
+    public convenience init(jwk: RSAJWKComponents) throws(CryptoEVPError) {
+        try self.init(modulus: jwkMember(jwk.n, "n"), exponent: jwkMember(jwk.e, "e"))
+    }
+
+    /// Modulus size in bits.
+    public var bits: Int { key.bits }
+
+    /// Signature size in bytes (the modulus length).
+    public var signatureByteCount: Int { (bits + 7) / 8 }
+
+    /// The key's public JWK members (`n`, `e`, unpadded base64url, no leading zeros; RFC 7518 §6.3.1).
+    public var jwk: RSAJWKComponents {
+        RSAJWKComponents(n: Base64URL.encode(modulus), e: Base64URL.encode(exponent))
+    }
+
+    /// The RFC 7638 JWK thumbprint (SHA-256 over `{"e":…,"kty":"RSA","n":…}`), base64url: a good `kid`.
+    ///
+    /// - Allocation: allocates the result.
+    public var thumbprint: String {
+        let jwk = self.jwk
+        let canonical = Array("{\"e\":\"\(jwk.e)\",\"kty\":\"RSA\",\"n\":\"\(jwk.n)\"}".utf8)
+        // SHA-256 of a small buffer cannot fail once the digest was fetched at load time.
+        return (try? Digests.sha256(canonical)).map { Base64URL.encode($0) } ?? ""
+    }
+
+    /// DER `SubjectPublicKeyInfo`.
+    ///
+    /// - Throws: ``CryptoEVPError`` `rsa.openssl` if OpenSSL cannot encode the key.
+    public func spkiDER() throws(CryptoEVPError) -> [UInt8] { try key.spkiDER() }
+
+    /// PEM `PUBLIC KEY` (SPKI) text.
+    ///
+    /// - Throws: ``CryptoEVPError`` `rsa.openssl` if OpenSSL cannot encode the key.
+    public func pem() throws(CryptoEVPError) -> String { try key.publicPEM() }
+
+    /// Checks an RSASSA-PKCS1-v1_5 signature over `message`.
+    ///
+    /// - Parameters:
+    ///   - signature: The signature bytes; must be exactly ``signatureByteCount`` long.
+    ///   - message: The signed bytes (for a JWS, the ASCII signing input `header.payload`).
+    ///   - algorithm: The algorithm the caller allows for this key.
+    /// - Throws: ``CryptoEVPError`` `rsa.signature-length`, `rsa.bad-signature`, `rsa.openssl`. OpenSSL's error
+    ///   queue is drained in every case.
+    /// - Allocation: none in steady state on the Swift side (OpenSSL allocates internally).
+    public func verify(
+        _ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm
+    ) throws(CryptoEVPError) {
+        guard signature.count == signatureByteCount else {
+            throw CryptoEVPError(
+                .signatureLength,
+                reason: "the signature is \(signature.count) bytes; an RSA-\(bits) signature is \(signatureByteCount)")
+        }
+        let pool = pools[algorithm.index]
+        let context: RSAOperationContext
+        if let c = pool.take() { context = c } else {
+            context = try RSAOperationContext(key: key, algorithm: algorithm, signing: false)
+        }
+        let result = try unsafe withUnsafeTemporaryAllocation(byteCount: 64, alignment: 16) {
+            (digest) throws(CryptoEVPError) -> Int32 in
+            let n = try unsafe context.digest(message, into: digest)
+            return unsafe COpenSSL_EVP_PKEY_verify(
+                context.pkeyCtx, signature.baseAddress, signature.count, digest.baseAddress, n)
+        }
+        switch result {
+        case 1:
+            pool.put(context)
+        case 0:
+            OpenSSLErrorQueue.clear()
+            pool.put(context)
+            throw CryptoEVPError(.badSignature, reason: "the \(algorithm.jwsName) signature does not verify with this key")
+        default:
+            throw OpenSSLErrorQueue.error(.badSignature, "the \(algorithm.jwsName) signature is not valid for this key")
+        }
+    }
+
+    /// `true` when the signature verifies (see ``verify(_:for:algorithm:)``); never throws, never leaves OpenSSL
+    /// errors behind.
+    ///
+    /// - Allocation: none in steady state on the Swift side.
+    public func isValidSignature(
+        _ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm
+    ) -> Bool {
+        do throws(CryptoEVPError) {
+            try unsafe verify(signature, for: message, algorithm: algorithm)
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// `true` when the signature verifies (array convenience).
+    ///
+    /// - Allocation: none beyond the caller's arrays.
+    public func isValidSignature(_ signature: [UInt8], for message: [UInt8], algorithm: RSASignatureAlgorithm) -> Bool {
+        unsafe signature.withUnsafeBytes { s in
+            unsafe message.withUnsafeBytes { m in unsafe isValidSignature(s, for: m, algorithm: algorithm) }
+        }
+    }
+
+    /// Verifies a signature given as spans (see ``verify(_:for:algorithm:)``).
+    ///
+    /// - Throws: as ``verify(_:for:algorithm:)``.
+    /// - Allocation: none in steady state on the Swift side.
+    public func verify(_ signature: RawSpan, for message: RawSpan, algorithm: RSASignatureAlgorithm)
+        throws(CryptoEVPError)
+    {
+        try unsafe signature.withUnsafeBytes { (s) throws(CryptoEVPError) in
+            try unsafe message.withUnsafeBytes { (m) throws(CryptoEVPError) in
+                try unsafe verify(s, for: m, algorithm: algorithm)
+            }
+        }
+    }
+
+    static func stripped(_ bytes: [UInt8]) -> [UInt8] {
+        guard let first = bytes.firstIndex(where: { $0 != 0 }) else { return [] }
+        return Array(bytes[first...])
+    }
+
+    static func bitCount(_ bytes: [UInt8]) -> Int {
+        let s = stripped(bytes)
+        guard let top = s.first else { return 0 }
+        return (s.count - 1) * 8 + (8 - top.leadingZeroBitCount)
+    }
+
+    /// Refuses moduli under 2048 bits, even moduli, and exponents that are even, 1, or not below the modulus.
+    static func checkPublicNumbers(n: [UInt8], e: [UInt8]) throws(CryptoEVPError) {
+        let nBits = bitCount(n)
+        guard nBits >= 2048 else {
+            throw CryptoEVPError(
+                .keyTooSmall, reason: "the RSA modulus has \(nBits) bits; at least 2048 are required (RFC 7518 §3.3)")
+        }
+        guard let nLast = n.last, nLast & 1 == 1 else {
+            throw CryptoEVPError(.invalidModulus, reason: "the RSA modulus is even, so it cannot be a product of two odd primes")
+        }
+        let eStripped = stripped(e)
+        guard let eLast = eStripped.last, eLast & 1 == 1, eStripped != [1] else {
+            throw CryptoEVPError(.invalidExponent, reason: "the public exponent must be odd and greater than 1")
+        }
+        guard bitCount(e) < nBits else {
+            throw CryptoEVPError(.invalidExponent, reason: "the public exponent is not smaller than the modulus")
+        }
+    }
+}
+
+/// Decodes a JWK member, naming it in the error.
+func jwkMember(_ value: String, _ name: String) throws(CryptoEVPError) -> [UInt8] {
+    let bytes: [UInt8]
+    do throws(Base64URLError) {
+        bytes = try Base64URL.decode(value)
+    } catch {
+        throw CryptoEVPError(.jwkInvalid, offset: error.offset, reason: "JWK member '\(name)': \(error.reason)")
+    }
+    guard !bytes.isEmpty else { throw CryptoEVPError(.jwkInvalid, reason: "JWK member '\(name)' is empty") }
+    return bytes
+}

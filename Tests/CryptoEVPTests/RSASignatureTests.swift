@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+import CryptoEVP
+import Foundation
+import Testing
+import TestSupport
+
+func algorithm(forSHA sha: String) -> RSASignatureAlgorithm? {
+    switch sha {
+    case "SHA-256": .rs256
+    case "SHA-384": .rs384
+    case "SHA-512": .rs512
+    default: nil
+    }
+}
+
+@Suite struct RSASignatureTests {
+    /// Every Wycheproof PKCS#1 v1.5 verification vector for 2048/3072/4096 × SHA-256/384/512.
+    ///
+    /// "acceptable" vectors (tcId 8 in each file: a DigestInfo with the NULL parameters missing, which RFC 8017
+    /// §9.2 note 2 lets old verifiers accept) are rejected by Signet: JWA fixes the encoding, so only the exact
+    /// DER DigestInfo verifies.
+    @Test(arguments: Wycheproof.verifyFiles)
+    func wycheproofVerify(file: String) throws {
+        let cases = try Wycheproof.verifyCases(file)
+        #expect(cases.count > 200)
+        var keys: [[UInt8]: RSAPublicKey] = [:]
+        for c in cases {
+            let alg = try #require(algorithm(forSHA: c.sha))
+            let key: RSAPublicKey
+            if let k = keys[c.publicKeyDER] { key = k } else {
+                key = try RSAPublicKey(der: c.publicKeyDER)
+                let fromNumbers = try RSAPublicKey(modulus: c.modulus, exponent: c.exponent)
+                #expect(fromNumbers.modulus == key.modulus)
+                keys[c.publicKeyDER] = key
+            }
+            let verdict: Bool = key.isValidSignature(c.signature, for: c.message, algorithm: alg)
+            let expected: Bool = c.result == "valid"
+            #expect(verdict == expected, "\(c)")
+            // A valid signature never verifies under another algorithm. (Some invalid vectors carry a correct
+            // signature made with another hash, so they are only checked under their own algorithm.)
+            if expected {
+                for other in RSASignatureAlgorithm.all where other != alg {
+                    let accepted = key.isValidSignature(c.signature, for: c.message, algorithm: other)
+                    #expect(!accepted, "\(c) with \(other)")
+                }
+            }
+        }
+    }
+
+    /// Byte-exact deterministic signatures (Wycheproof `rsa_pkcs1_*_sig_gen`), keys loaded from PKCS#1 PEM.
+    @Test(arguments: Wycheproof.signFiles)
+    func wycheproofSign(file: String) throws {
+        let cases = try Wycheproof.signCases(file)
+        #expect(!cases.isEmpty)
+        var keys: [String: RSAPrivateKey] = [:]
+        for c in cases where c.result == "valid" {
+            let alg = try #require(algorithm(forSHA: c.sha))
+            let key: RSAPrivateKey
+            if let k = keys[c.privateKeyPEM] { key = k } else {
+                key = try RSAPrivateKey(pem: c.privateKeyPEM)
+                keys[c.privateKeyPEM] = key
+            }
+            #expect(try key.signature(for: c.message, algorithm: alg) == c.signature, "\(c)")
+            #expect(key.publicKey.isValidSignature(c.signature, for: c.message, algorithm: alg))
+        }
+    }
+
+    @Test func rfc7515AppendixA2() throws {
+        let v = try #require(try Vectors.json("rfc/rfc7515_a2_rs256.json") as? [String: Any])
+        let j = try #require(v["jwk"] as? [String: String])
+        let key = try RSAPrivateKey(jwk: RSAJWKComponents(
+            n: j["n"]!, e: j["e"]!, d: j["d"], p: j["p"], q: j["q"], dp: j["dp"], dq: j["dq"], qi: j["qi"]))
+        let input = Array(try #require(v["signing_input_ascii"] as? String).utf8)
+        let expected = try #require(v["signature_octets"] as? [Int]).map { UInt8($0) }
+        #expect(try key.signature(for: input, algorithm: .rs256) == expected)
+    }
+
+    @Test func rfc7520Section4_1() throws {
+        let v = try #require(try Vectors.json("jose-cookbook/jws/4_1.rsa_v15_signature.json") as? [String: Any])
+        let j = try #require((v["input"] as? [String: Any])?["key"] as? [String: String])
+        let signing = try #require(v["signing"] as? [String: Any])
+        let key = try RSAPrivateKey(jwk: RSAJWKComponents(
+            n: j["n"]!, e: j["e"]!, d: j["d"], p: j["p"], q: j["q"], dp: j["dp"], dq: j["dq"], qi: j["qi"]))
+        let input = Array(try #require(signing["sig-input"] as? String).utf8)
+        let sig = try key.signature(for: input, algorithm: .rs256)
+        let expectedB64 = try #require(signing["sig"] as? String)
+        let expected = try #require(Data(base64URL: expectedB64))
+        #expect(sig == Array(expected))
+    }
+
+    @Test func randomRoundTripsAndMutations() throws {
+        var rng = SplitMix64(seed: 0x5167_4E54)
+        let key = Fixtures.key2048
+        for i in 0..<60 {
+            let alg = RSASignatureAlgorithm.all[i % 3]
+            let message = rng.bytes(Int.random(in: 0...2000, using: &rng))
+            var sig = try key.signature(for: message, algorithm: alg)
+            #expect(key.publicKey.isValidSignature(sig, for: message, algorithm: alg))
+            let bit = Int.random(in: 0..<(sig.count * 8), using: &rng)
+            sig[bit / 8] ^= 1 << UInt8(bit % 8)
+            #expect(!key.publicKey.isValidSignature(sig, for: message, algorithm: alg))
+            #expect(throws: CryptoEVPError.self) {
+                try sig.withUnsafeBytes { s in try message.withUnsafeBytes { m in try key.publicKey.verify(s, for: m, algorithm: alg) } }
+            }
+        }
+    }
+
+    @Test func outputTooSmallAndWrongLengthThrow() throws {
+        let key = Fixtures.key2048
+        var small = [UInt8](repeating: 0, count: 255)
+        let error = #expect(throws: CryptoEVPError.self) {
+            try small.withUnsafeMutableBytes { o in try [UInt8]([1]).withUnsafeBytes { m in try key.sign(m, algorithm: .rs256, into: o) } }
+        }
+        #expect(error?.code == .outputTooSmall)
+        let error2 = #expect(throws: CryptoEVPError.self) {
+            try small.withUnsafeBytes { s in try [UInt8]([1]).withUnsafeBytes { m in try key.publicKey.verify(s, for: m, algorithm: .rs256) } }
+        }
+        #expect(error2?.code == .signatureLength)
+    }
+
+    @Test func spanSigningAppends() throws {
+        let key = Fixtures.key2048
+        let message: [UInt8] = Array("span".utf8)
+        let prefix: [UInt8] = [9, 9, 9]
+        let out = try [UInt8](unsafeUninitializedCapacity: 3 + key.signatureByteCount) { buffer, count in
+            var span = OutputRawSpan(buffer: UnsafeMutableRawBufferPointer(buffer), initializedCount: 0)
+            for b in prefix { span.append(b) }
+            try key.sign(message.span.bytes, algorithm: .rs512, into: &span)
+            count = span.finalize(for: UnsafeMutableRawBufferPointer(buffer))
+        }
+        #expect(Array(out.prefix(3)) == prefix)
+        #expect(Array(out.dropFirst(3)) == (try key.signature(for: message, algorithm: .rs512)))
+    }
+
+    @Test func concurrentSigningIsSafe() async throws {
+        let key = Fixtures.key2048
+        let message = Array("concurrent".utf8)
+        let expected = try key.signature(for: message, algorithm: .rs256)
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    for _ in 0..<10 where try key.signature(for: message, algorithm: .rs256) != expected { return false }
+                    return true
+                }
+            }
+            for try await ok in group { #expect(ok) }
+        }
+    }
+}
+
+extension Data {
+    init?(base64URL s: String) {
+        var t = s.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while t.count % 4 != 0 { t += "=" }
+        self.init(base64Encoded: t)
+    }
+}

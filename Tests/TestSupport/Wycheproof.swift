@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+
+/// Wycheproof RSA PKCS#1 v1.5 vectors (`Tests/Vectors/wycheproof`), decoded for tests.
+public enum Wycheproof {
+    /// One signature-verification case.
+    public struct VerifyCase: Sendable, CustomStringConvertible {
+        public let file: String
+        public let tcId: Int
+        public let comment: String
+        public let flags: [String]
+        public let message: [UInt8]
+        public let signature: [UInt8]
+        /// `valid`, `invalid` or `acceptable`.
+        public let result: String
+        public let publicKeyDER: [UInt8]
+        public let modulus: [UInt8]
+        public let exponent: [UInt8]
+        /// `n` and `e` from the group's JWK, when present.
+        public let jwkN: String?
+        public let jwkE: String?
+        /// `SHA-256`, `SHA-384`, `SHA-512`.
+        public let sha: String
+        public var description: String { "\(file)#\(tcId) \(comment)" }
+    }
+
+    /// One deterministic signature-generation case.
+    public struct SignCase: Sendable, CustomStringConvertible {
+        public let file: String
+        public let tcId: Int
+        public let sha: String
+        public let privateKeyPEM: String
+        public let privateKeyPKCS8: [UInt8]
+        public let privateJWK: [String: String]?
+        public let message: [UInt8]
+        public let signature: [UInt8]
+        public let result: String
+        public var description: String { "\(file)#\(tcId)" }
+    }
+
+    /// The `rsa_signature_*` files for 2048/3072/4096 × SHA-256/384/512.
+    public static let verifyFiles: [String] = [2048, 3072, 4096].flatMap { bits in
+        [256, 384, 512].map { "rsa_signature_\(bits)_sha\($0)_test.json" }
+    }
+
+    /// The `rsa_pkcs1_*_sig_gen` files.
+    public static let signFiles = ["rsa_pkcs1_2048_sig_gen_test.json", "rsa_pkcs1_3072_sig_gen_test.json",
+                                   "rsa_pkcs1_4096_sig_gen_test.json"]
+
+    /// Every case of a verification file.
+    public static func verifyCases(_ file: String) throws -> [VerifyCase] {
+        guard let root = try Vectors.json("wycheproof/\(file)") as? [String: Any],
+              let groups = root["testGroups"] as? [[String: Any]] else { return [] }
+        var out: [VerifyCase] = []
+        for g in groups {
+            let pk = g["publicKey"] as? [String: Any]
+            let jwk = g["publicKeyJwk"] as? [String: Any] ?? g["keyJwk"] as? [String: Any]
+            for t in g["tests"] as? [[String: Any]] ?? [] {
+                out.append(VerifyCase(
+                    file: file, tcId: t["tcId"] as? Int ?? -1, comment: t["comment"] as? String ?? "",
+                    flags: t["flags"] as? [String] ?? [],
+                    message: Hex.decode(t["msg"] as? String ?? "") ?? [],
+                    signature: Hex.decode(t["sig"] as? String ?? "") ?? [],
+                    result: t["result"] as? String ?? "",
+                    publicKeyDER: Hex.decode(g["publicKeyDer"] as? String ?? "") ?? [],
+                    modulus: Hex.decode(pk?["modulus"] as? String ?? "") ?? [],
+                    exponent: Hex.decode(pk?["publicExponent"] as? String ?? "") ?? [],
+                    jwkN: jwk?["n"] as? String, jwkE: jwk?["e"] as? String,
+                    sha: g["sha"] as? String ?? ""))
+            }
+        }
+        return out
+    }
+
+    /// Every SHA-256/384/512 case of a generation file.
+    public static func signCases(_ file: String) throws -> [SignCase] {
+        guard let root = try Vectors.json("wycheproof/\(file)") as? [String: Any],
+              let groups = root["testGroups"] as? [[String: Any]] else { return [] }
+        var out: [SignCase] = []
+        for g in groups {
+            let sha = g["sha"] as? String ?? ""
+            guard ["SHA-256", "SHA-384", "SHA-512"].contains(sha) else { continue }
+            for t in g["tests"] as? [[String: Any]] ?? [] {
+                out.append(SignCase(
+                    file: file, tcId: t["tcId"] as? Int ?? -1, sha: sha,
+                    privateKeyPEM: g["privateKeyPem"] as? String ?? "",
+                    privateKeyPKCS8: Hex.decode(g["privateKeyPkcs8"] as? String ?? "") ?? [],
+                    privateJWK: g["privateKeyJwk"] as? [String: String],
+                    message: Hex.decode(t["msg"] as? String ?? "") ?? [],
+                    signature: Hex.decode(t["sig"] as? String ?? "") ?? [],
+                    result: t["result"] as? String ?? ""))
+            }
+        }
+        return out
+    }
+}
+
+/// A deterministic PRNG for property tests (SplitMix64).
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// `count` random bytes.
+    public mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) } }
+}
