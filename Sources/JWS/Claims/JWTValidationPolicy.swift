@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// What a verified JWT's claims must satisfy.
+public struct JWTValidationPolicy: Sendable {
+    /// Required exact `iss` (simple string comparison, RFC 7519 §7.3), or `nil` to accept any.
+    public var issuer: String?
+    /// Required exact `sub`, or `nil`.
+    public var subject: String?
+    /// An audience that `aud` must contain exactly (no URL normalisation: `https://h/` ≠ `https://h:443/`), or `nil`.
+    public var audience: String?
+    /// Whether `exp` must be present (default `true`).
+    public var requireExpiration: Bool
+    /// Whether `jti` must be present.
+    public var requireID: Bool
+    /// Tolerated clock skew in seconds for `exp`, `nbf` and `iat`.
+    public var leeway: Double
+    /// When set, `exp` may be at most this many seconds after "now" (APIM allows 300 s plus 10 s grace).
+    public var maximumLifetime: Double?
+    /// When set, the header `typ` must equal this, ignoring case and an `application/` prefix (RFC 7515 §4.1.9).
+    public var expectedType: String?
+    /// Source of "now".
+    public var clock: JWTClock
+
+    /// Creates a policy.
+    public init(
+        issuer: String? = nil, subject: String? = nil, audience: String? = nil, requireExpiration: Bool = true,
+        requireID: Bool = false, leeway: Double = 0, maximumLifetime: Double? = nil, expectedType: String? = nil,
+        clock: JWTClock = .system
+    ) {
+        self.issuer = issuer
+        self.subject = subject
+        self.audience = audience
+        self.requireExpiration = requireExpiration
+        self.requireID = requireID
+        self.leeway = leeway
+        self.maximumLifetime = maximumLifetime
+        self.expectedType = expectedType
+        self.clock = clock
+    }
+
+    /// Checks `claims` against the policy.
+    ///
+    /// - Throws: ``JWSError`` `claim.missing`, `claim.exp-expired`, `claim.nbf-future`, `claim.iat-future`,
+    ///   `claim.exp-too-far`, `claim.aud-mismatch`, `claim.iss-mismatch`, `claim.sub-mismatch`.
+    public func validate(_ claims: JWTClaims) throws(JWSError) {
+        let now = clock.now()
+        if let exp = claims.expiresAt {
+            if now.secondsSinceEpoch > exp.secondsSinceEpoch + leeway {
+                throw JWSError(.expired, segment: .payload,
+                               reason: "exp \(exp) is before now \(now) (leeway \(Int(leeway)) s): the token has expired")
+            }
+            if let maximumLifetime, exp.secondsSinceEpoch - now.secondsSinceEpoch > maximumLifetime + leeway {
+                throw JWSError(.lifetimeTooLong, segment: .payload,
+                               reason: "exp \(exp) is \(Int(exp.secondsSinceEpoch - now.secondsSinceEpoch)) s ahead; at most \(Int(maximumLifetime)) s is allowed")
+            }
+        } else if requireExpiration {
+            throw JWSError(.claimMissing, segment: .payload, reason: "claim 'exp' is required")
+        }
+        if let nbf = claims.notBefore, now.secondsSinceEpoch + leeway < nbf.secondsSinceEpoch {
+            throw JWSError(.notYetValid, segment: .payload, reason: "nbf \(nbf) is after now \(now): the token is not valid yet")
+        }
+        if let iat = claims.issuedAt, now.secondsSinceEpoch + leeway < iat.secondsSinceEpoch {
+            throw JWSError(.issuedInFuture, segment: .payload, reason: "iat \(iat) is after now \(now): check the issuer's clock")
+        }
+        if requireID, claims.id == nil {
+            throw JWSError(.claimMissing, segment: .payload, reason: "claim 'jti' is required")
+        }
+        if let issuer {
+            guard let iss = claims.issuer else {
+                throw JWSError(.claimMissing, segment: .payload, reason: "claim 'iss' is required (expected \"\(issuer)\")")
+            }
+            guard iss == issuer else {
+                throw JWSError(.issuerMismatch, segment: .payload, reason: "iss \"\(iss)\" is not \"\(issuer)\"")
+            }
+        }
+        if let subject {
+            guard let sub = claims.subject else {
+                throw JWSError(.claimMissing, segment: .payload, reason: "claim 'sub' is required (expected \"\(subject)\")")
+            }
+            guard sub == subject else {
+                throw JWSError(.subjectMismatch, segment: .payload, reason: "sub \"\(sub)\" is not \"\(subject)\"")
+            }
+        }
+        if let audience {
+            guard let aud = claims.audience else {
+                throw JWSError(.claimMissing, segment: .payload, reason: "claim 'aud' is required (expected \"\(audience)\")")
+            }
+            guard aud.contains(audience) else {
+                throw JWSError(.audienceMismatch, segment: .payload,
+                               reason: "aud \(aud.map { "\"\($0)\"" }.joined(separator: ", ")) does not contain \"\(audience)\" (compared byte for byte)")
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// The positions of the two periods of a compact JWS (RFC 7515 §7.1), found in one scan with no copy of the token.
+public struct JWSCompactLayout: Sendable, Equatable {
+    /// Total token length in bytes.
+    public let count: Int
+    /// Offset of the first period.
+    public let firstDot: Int
+    /// Offset of the second period.
+    public let secondDot: Int
+
+    /// Scans `token` once.
+    ///
+    /// - Parameter token: The compact serialization's bytes.
+    /// - Throws: ``JWSError`` `token.not-jws` when there are not exactly two periods or the header or signature
+    ///   segment is empty (an empty payload is allowed by RFC 7515).
+    /// - Allocation: none.
+    public init(scanning token: UnsafeRawBufferPointer) throws(JWSError) {
+        var first = -1
+        var second = -1
+        var i = 0
+        let n = token.count
+        while i < n {
+            if unsafe token[i] == UInt8(ascii: ".") {
+                if first < 0 {
+                    first = i
+                } else if second < 0 {
+                    second = i
+                } else {
+                    throw JWSError(
+                        .notJWS, segment: .token, offset: i,
+                        reason: "a compact JWS has exactly two '.'; a third is at offset \(i) (is this a JWE or two tokens?)")
+                }
+            }
+            i += 1
+        }
+        guard first >= 0, second >= 0 else {
+            let dots = first < 0 ? 0 : 1
+            throw JWSError(
+                .notJWS, segment: .token, offset: first < 0 ? 0 : first,
+                reason: n == 0
+                    ? "the token is empty"
+                    : "a compact JWS is header.payload.signature with two '.'; this has \(dots) (an opaque access token or authorisation code?)")
+        }
+        guard first > 0 else {
+            throw JWSError(.notJWS, segment: .header, offset: 0, reason: "the header segment is empty")
+        }
+        guard second + 1 < n else {
+            throw JWSError(.notJWS, segment: .signature, offset: second + 1, reason: "the signature segment is empty (unsigned JWTs are not accepted)")
+        }
+        self.count = n
+        self.firstDot = first
+        self.secondDot = second
+    }
+
+    /// Byte range of the encoded header.
+    public var header: Range<Int> { 0..<firstDot }
+    /// Byte range of the encoded payload.
+    public var payload: Range<Int> { (firstDot + 1)..<secondDot }
+    /// Byte range of the encoded signature.
+    public var signature: Range<Int> { (secondDot + 1)..<count }
+    /// Byte range of the signing input (`header.payload`).
+    public var signingInput: Range<Int> { 0..<secondDot }
+}
