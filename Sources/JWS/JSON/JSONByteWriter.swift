@@ -139,9 +139,20 @@
 
     private static let hex = Array("0123456789abcdef".utf8)
 
-    private mutating func writeQuoted(_ s: String) {
+    /// Writes a string value given as UTF-8 bytes (escaped as needed).
+    ///
+    /// - Parameter bytes: Valid UTF-8.
+    public mutating func string(utf8 bytes: UnsafeRawBufferPointer) {
+        separate()
+        unsafe writeQuoted(bytes)
+        needsComma = true
+    }
+
+    private mutating func writeQuoted(_ s: String) { writeQuoted(s.utf8) }
+
+    private mutating func writeQuoted<S: Sequence<UInt8>>(_ s: S) {
         byte(UInt8(ascii: "\""))
-        for b in s.utf8 {
+        for b in s {
             switch b {
             case UInt8(ascii: "\""):
                 byte(UInt8(ascii: "\\"))

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+import CryptoEVP
+
+/// An NHS England API Management environment (its OAuth2 token URL is `https://<host>/oauth2/token`).
+public enum APIMEnvironment: String, Sendable, CaseIterable {
+    /// `sandbox.api.service.nhs.uk`
+    case sandbox
+    /// `int.api.service.nhs.uk` (integration testing)
+    case integration = "int"
+    /// `api.service.nhs.uk` (production)
+    case production = "prod"
+    /// `internal-dev.api.service.nhs.uk`
+    case internalDev = "internal-dev"
+    /// `dev.api.service.nhs.uk`
+    case dev
+    /// `dep.api.service.nhs.uk`
+    case dep
+
+    /// The environment's host name.
+    public var host: String {
+        switch self {
+        case .sandbox: "sandbox.api.service.nhs.uk"
+        case .integration: "int.api.service.nhs.uk"
+        case .production: "api.service.nhs.uk"
+        case .internalDev: "internal-dev.api.service.nhs.uk"
+        case .dev: "dev.api.service.nhs.uk"
+        case .dep: "dep.api.service.nhs.uk"
+        }
+    }
+
+    /// The token endpoint, which is also the exact `aud` APIM requires (NHS-RULES rule 10).
+    public var tokenURL: String { "https://\(host)/oauth2/token" }
+}
+
+/// The rules an authorisation server applies to a client assertion, used to mint one it accepts.
+public struct ClientAssertionProfile: Sendable, Equatable {
+    /// A short name: `apim`, `cis2` or `rfc7523`.
+    public let name: String
+    /// The exact `aud` value.
+    public let audience: String
+    /// Algorithms the server accepts.
+    public let allowedAlgorithms: [RSASignatureAlgorithm]
+    /// The algorithm used when none is asked for.
+    public let defaultAlgorithm: RSASignatureAlgorithm
+    /// The longest `exp - now` the server accepts, in seconds.
+    public let maximumLifetime: Int
+    /// Whether the header must carry a `kid`.
+    public let requiresKeyID: Bool
+    /// The `typ` header value.
+    public let type: String?
+
+    /// NHS England APIM signed-JWT authentication: RS512 only, `typ: JWT`, `kid` required, `iss = sub = API key`,
+    /// `aud` = the environment's token URL, `exp` at most 300 s ahead (NHS-RULES §B–C).
+    public static func apim(_ environment: APIMEnvironment) -> ClientAssertionProfile {
+        ClientAssertionProfile(
+            name: "apim", audience: environment.tokenURL, allowedAlgorithms: [.rs512], defaultAlgorithm: .rs512,
+            maximumLifetime: 300, requiresKeyID: true, type: "JWT")
+    }
+
+    /// NHS CIS2 `private_key_jwt`: `iss = sub = client_id`, `aud` = the discovery document's `token_endpoint`
+    /// **verbatim** (it carries `:443`; never normalise it), RS256 or RS512 as registered, `kid` required (§F).
+    ///
+    /// - Parameter tokenEndpoint: The `token_endpoint` value from CIS2's discovery document, byte for byte.
+    public static func cis2(tokenEndpoint: String) -> ClientAssertionProfile {
+        ClientAssertionProfile(
+            name: "cis2", audience: tokenEndpoint, allowedAlgorithms: [.rs256, .rs512], defaultAlgorithm: .rs512,
+            maximumLifetime: 300, requiresKeyID: true, type: "JWT")
+    }
+
+    /// Generic RFC 7523 §2.2 client authentication.
+    ///
+    /// - Parameters:
+    ///   - audience: The authorisation server's token endpoint (or its issuer identifier).
+    ///   - maximumLifetime: The longest lifetime to allow (default 300 s).
+    public static func rfc7523(audience: String, maximumLifetime: Int = 300) -> ClientAssertionProfile {
+        ClientAssertionProfile(
+            name: "rfc7523", audience: audience, allowedAlgorithms: RSASignatureAlgorithm.all, defaultAlgorithm: .rs256,
+            maximumLifetime: maximumLifetime, requiresKeyID: false, type: "JWT")
+    }
+}

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+internal import COpenSSL
+
+/// The plainest way a C program signs and verifies with OpenSSL 3 EVP: a fresh `EVP_MD_CTX` per call,
+/// `EVP_DigestSignInit_ex` / `EVP_DigestSign` (or `…Verify…`) by digest name. It is the floor Signet's own paths
+/// are measured against in the same process (`signet bench`, the benchmark suite); it is not for production use.
+public enum RawEVPBaseline {
+    /// Signs `message` with `key` the plain EVP way; returns the signature length.
+    ///
+    /// - Throws: ``CryptoEVPError`` `rsa.openssl`, `rsa.output-too-small`.
+    /// - Allocation: OpenSSL allocates a context per call (that is the point of the baseline).
+    public static func sign(
+        _ message: UnsafeRawBufferPointer, key: RSAPrivateKey, algorithm: RSASignatureAlgorithm,
+        into output: UnsafeMutableRawBufferPointer
+    ) throws(CryptoEVPError) -> Int {
+        guard output.count >= key.signatureByteCount else {
+            throw CryptoEVPError(.outputTooSmall, reason: "output too small")
+        }
+        guard let ctx = unsafe EVP_MD_CTX_new() else { throw OpenSSLErrorQueue.error(.openSSL, "EVP_MD_CTX_new failed") }
+        defer { unsafe EVP_MD_CTX_free(ctx) }
+        try openSSLCheck(
+            unsafe EVP_DigestSignInit_ex(ctx, nil, algorithm.digestName, nil, nil, key.key.pkey, nil), "EVP_DigestSignInit_ex")
+        var length = output.count
+        try openSSLCheck(
+            unsafe COpenSSL_EVP_DigestSign(ctx, output.baseAddress, &length, message.baseAddress, message.count), "EVP_DigestSign")
+        return length
+    }
+
+    /// Verifies the plain EVP way; `true` when valid. Clears OpenSSL's error queue on failure.
+    ///
+    /// - Allocation: OpenSSL allocates a context per call.
+    public static func verify(
+        _ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer, key: RSAPublicKey,
+        algorithm: RSASignatureAlgorithm
+    ) -> Bool {
+        guard let ctx = unsafe EVP_MD_CTX_new() else {
+            OpenSSLErrorQueue.clear()
+            return false
+        }
+        defer { unsafe EVP_MD_CTX_free(ctx) }
+        guard unsafe EVP_DigestVerifyInit_ex(ctx, nil, algorithm.digestName, nil, nil, key.key.pkey, nil) == 1,
+            unsafe COpenSSL_EVP_DigestVerify(ctx, signature.baseAddress, signature.count, message.baseAddress, message.count) == 1
+        else {
+            OpenSSLErrorQueue.clear()
+            return false
+        }
+        return true
+    }
+}

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: Apache-2.0
+internal import COpenSSL
+
+/// Cryptographically secure random bytes from OpenSSL's DRBG (`RAND_bytes`), seeded from the operating system.
+public enum SecureRandom {
+    /// Fills `buffer` with random bytes.
+    ///
+    /// - Parameter buffer: The bytes to overwrite.
+    /// - Throws: ``CryptoEVPError`` `rsa.openssl` if the DRBG fails (not seeded); the buffer must not be used then.
+    /// - Allocation: none on the Swift side.
+    public static func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(CryptoEVPError) {
+        guard !buffer.isEmpty else { return }
+        try openSSLCheck(unsafe COpenSSL_RAND_bytes(buffer.baseAddress, Int32(buffer.count)), "RAND_bytes")
+    }
+
+    /// `count` random bytes.
+    ///
+    /// - Throws: ``CryptoEVPError`` `rsa.openssl` if the DRBG fails.
+    /// - Allocation: the returned array.
+    public static func bytes(_ count: Int) throws(CryptoEVPError) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        var span = out.mutableSpan
+        var raw = span.mutableBytes
+        try unsafe raw.withUnsafeMutableBytes { (b) throws(CryptoEVPError) in try unsafe fill(b) }
+        return out
+    }
+}

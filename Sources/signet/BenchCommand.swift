@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: Apache-2.0
+import ArgumentParser
+import ClientAssertion
+import CryptoEVP
+import Dispatch
+import Foundation
+import JWS
+
+/// `signet bench`: client-assertion mint and verify throughput, side by side with raw OpenSSL EVP in one process.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure client-assertion mint/verify throughput next to the raw OpenSSL EVP floor, in one run.",
+        discussion: """
+            For each algorithm (RS256 with RSA-2048, RS512 with RSA-4096, or the --key given) it measures, interleaved
+            in rounds: a full client-assertion mint (fresh jti, exp, header, payload, signature into a reused
+            buffer), raw EVP_DigestSign of the same signing input, a full verify (parse, alg/kid check, signature,
+            claims), and raw EVP_DigestVerify. The median of the rounds is shown with min and max.
+            Examples:
+              signet bench
+              signet bench --alg RS512 --seconds 10 --threads 2
+              signet bench --json
+            """)
+
+    @Option(help: "RS256, RS512 or all.") var alg: String = "all"
+    @Option(help: "Total measuring time per algorithm, in seconds.") var seconds: Double = 4
+    @Option(help: "Measure scaling from 1 to N threads (default: 1).") var threads: Int = 1
+    @Option(help: "Benchmark this private key (PEM) instead of freshly generated ones.") var key: String?
+    @Option(help: "Rounds per measurement (median reported).") var rounds: Int = 5
+    @Flag(help: "Print JSON for machines.") var json = false
+
+    func validate() throws {
+        guard ["RS256", "RS512", "ALL"].contains(alg.uppercased()) else { throw ValidationError("--alg is RS256, RS512 or all") }
+        guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
+        guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be 1…256") }
+        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
+    }
+
+    func run() throws {
+        let loadedKey = try key.map(loadPrivateKey)
+        var configs: [(RSASignatureAlgorithm, Int)] = []
+        if alg.uppercased() != "RS512" { configs.append((.rs256, 2048)) }
+        if alg.uppercased() != "RS256" { configs.append((.rs512, 4096)) }
+        let progress = Progress(enabled: !json && isatty(STDERR_FILENO) == 1)
+        var results: [BenchResult] = []
+        for (algorithm, bits) in configs {
+            progress.say("generating RSA-\(loadedKey?.bits ?? bits) key…")
+            let privateKey = try loadedKey ?? RSAPrivateKey.generate(bits: bits)
+            let setup = try BenchSetup(key: privateKey, algorithm: algorithm)
+            for t in threadCounts() {
+                progress.say("\(algorithm)-\(privateKey.bits) on \(t) thread(s)…")
+                results.append(try setup.measure(threads: t, seconds: seconds, rounds: rounds, progress: progress))
+            }
+        }
+        progress.clear()
+        if json {
+            let body = results.map(\.json).joined(separator: ",")
+            print("{\"results\":[\(body)],\"cpu\":\(jsonString(cpuDescription())),\"rounds\":\(rounds),\"seconds\":\(seconds)}")
+        } else {
+            printTable(results)
+        }
+    }
+
+    func threadCounts() -> [Int] { threads == 1 ? [1] : Array(1...threads) }
+
+    func printTable(_ results: [BenchResult]) {
+        print("CPU: \(cpuDescription())   median of \(rounds) rounds, interleaved; [min–max]")
+        print("")
+        let header = ["alg", "bits", "thr", "mint/s", "EVP sign/s", "mint÷EVP", "verify/s", "EVP verify/s", "verify÷EVP"]
+        var rows = [header]
+        for r in results {
+            rows.append([
+                r.algorithm.jwsName, String(r.bits), String(r.threads),
+                r.mint.formatted, r.evpSign.formatted, String(format: "%.3f", r.mintRatio),
+                r.verify.formatted, r.evpVerify.formatted, String(format: "%.3f", r.verifyRatio),
+            ])
+        }
+        let widths = (0..<header.count).map { c in rows.map { $0[c].count }.max() ?? 0 }
+        for (i, row) in rows.enumerated() {
+            print(row.enumerated().map { c, cell in
+                c < 3 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[c] - cell.count) + cell
+            }.joined(separator: "  "))
+            if i == 0 { print(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
+        }
+        let single = results.filter { $0.threads == 1 }
+        for r in results where r.threads > 1 {
+            if let base = single.first(where: { $0.algorithm == r.algorithm }) {
+                print("scaling \(r.algorithm.jwsName) ×\(r.threads) threads: mint \(String(format: "%.2f", r.mint.median / base.mint.median))×, verify \(String(format: "%.2f", r.verify.median / base.verify.median))×")
+            }
+        }
+    }
+}
+
+/// A rate with its spread over rounds.
+struct Rate {
+    var samples: [Double]
+    var median: Double {
+        let s = samples.sorted()
+        return s.isEmpty ? 0 : s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+    var formatted: String {
+        "\(Int(median.rounded())) [\(Int((samples.min() ?? 0).rounded()))–\(Int((samples.max() ?? 0).rounded()))]"
+    }
+}
+
+struct BenchResult {
+    let algorithm: RSASignatureAlgorithm
+    let bits: Int
+    let threads: Int
+    let mint: Rate
+    let evpSign: Rate
+    let verify: Rate
+    let evpVerify: Rate
+    let mintRatios: Rate
+    let verifyRatios: Rate
+    var mintRatio: Double { mintRatios.median }
+    var verifyRatio: Double { verifyRatios.median }
+
+    var json: String {
+        func n(_ d: Double) -> String { String(format: "%.1f", d) }
+        return """
+            {"alg":"\(algorithm.jwsName)","bits":\(bits),"threads":\(threads),"mintPerSecond":\(n(mint.median)),\
+            "verifyPerSecond":\(n(verify.median)),"evpSignPerSecond":\(n(evpSign.median)),\
+            "evpVerifyPerSecond":\(n(evpVerify.median)),"mintToEVPSign":\(String(format: "%.4f", mintRatio)),\
+            "verifyToEVPVerify":\(String(format: "%.4f", verifyRatio)),\
+            "mintMin":\(n(mint.samples.min() ?? 0)),"mintMax":\(n(mint.samples.max() ?? 0)),\
+            "verifyMin":\(n(verify.samples.min() ?? 0)),"verifyMax":\(n(verify.samples.max() ?? 0))}
+            """
+    }
+}
+
+/// Keys, minter, verifier and inputs for one algorithm, prepared before any timing.
+final class BenchSetup: @unchecked Sendable {  // immutable after init; its members are Sendable
+    let key: RSAPrivateKey
+    let algorithm: RSASignatureAlgorithm
+    let minter: ClientAssertionMinter
+    let verifier: JWSVerifier
+    let token: [UInt8]
+    let signingInput: [UInt8]
+    let signature: [UInt8]
+
+    init(key: RSAPrivateKey, algorithm: RSASignatureAlgorithm) throws {
+        self.key = key
+        self.algorithm = algorithm
+        let audience = "https://int.api.service.nhs.uk/oauth2/token"
+        let profile: ClientAssertionProfile = algorithm == .rs512 ? .apim(.integration) : .rfc7523(audience: audience)
+        minter = try ClientAssertionMinter(
+            key: key, keyID: "bench-\(key.publicKey.thumbprint.prefix(8))", clientID: "bench-client-0123456789abcdef",
+            profile: profile, algorithm: algorithm)
+        verifier = try JWSVerifier(
+            keys: [JWSVerificationKey(key: key.publicKey, algorithm: algorithm, keyID: minter.signer.header["kid"]?.stringValue)],
+            policy: JWTValidationPolicy(issuer: minter.clientID, subject: minter.clientID, audience: audience,
+                                        requireID: true, leeway: 30, maximumLifetime: 300, expectedType: "JWT"))
+        token = Array(try minter.mint().utf8)
+        let secondDot = token.lastIndex(of: UInt8(ascii: "."))!
+        signingInput = Array(token[..<secondDot])
+        signature = try key.signature(for: signingInput, algorithm: algorithm)
+        // Sanity: everything measured actually works.
+        _ = try token.withUnsafeBytes { try verifier.verify($0) }
+        guard key.publicKey.isValidSignature(signature, for: signingInput, algorithm: algorithm) else {
+            throw ValidationError("self-check failed: the EVP signature does not verify")
+        }
+    }
+
+    /// Runs `body` on `threads` threads for `duration` seconds; returns operations per second.
+    func rate(threads: Int, duration: Double, _ body: @escaping @Sendable () throws -> Void) throws -> Double {
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: threads)
+        counts.initialize(repeating: 0)
+        defer { counts.deallocate() }
+        let failed = UnsafeMutableBufferPointer<Bool>.allocate(capacity: threads)
+        failed.initialize(repeating: false)
+        defer { failed.deallocate() }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let deadline = start + UInt64(duration * 1e9)
+        nonisolated(unsafe) let c = counts
+        nonisolated(unsafe) let f = failed
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            var n = 0
+            repeat {
+                for _ in 0..<4 {
+                    do { try body() } catch { f[t] = true; return }
+                }
+                n += 4
+            } while DispatchTime.now().uptimeNanoseconds < deadline
+            c[t] = n
+        }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        guard !failed.contains(true) else { throw ValidationError("an operation failed during the benchmark") }
+        return Double(counts.reduce(0, +)) / elapsed
+    }
+
+    func measure(threads: Int, seconds: Double, rounds: Int, progress: Progress) throws -> BenchResult {
+        let slice = seconds / Double(rounds) / 4
+        var mint = Rate(samples: []), sign = Rate(samples: []), verify = Rate(samples: []), evpVerify = Rate(samples: [])
+        var mintRatios = Rate(samples: []), verifyRatios = Rate(samples: [])
+        let minter = self.minter, key = self.key, algorithm = self.algorithm, verifier = self.verifier
+        let token = self.token, signingInput = self.signingInput, signature = self.signature
+        let capacity = minter.maximumAssertionLength
+        for round in 0..<rounds {
+            progress.say("\(algorithm)-\(key.bits) ×\(threads): round \(round + 1)/\(rounds)")
+            let m = try rate(threads: threads, duration: slice) {
+                try withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 8) { buffer in
+                    _ = try minter.mint(into: buffer)
+                }
+            }
+            let s = try rate(threads: threads, duration: slice) {
+                try withUnsafeTemporaryAllocation(byteCount: key.signatureByteCount, alignment: 8) { buffer in
+                    _ = try signingInput.withUnsafeBytes { try RawEVPBaseline.sign($0, key: key, algorithm: algorithm, into: buffer) }
+                }
+            }
+            let v = try rate(threads: threads, duration: slice) {
+                _ = try token.withUnsafeBytes { try verifier.verify($0) }
+            }
+            let ev = try rate(threads: threads, duration: slice) {
+                let ok = signature.withUnsafeBytes { sig in
+                    signingInput.withUnsafeBytes { RawEVPBaseline.verify(sig, for: $0, key: key.publicKey, algorithm: algorithm) }
+                }
+                if !ok { throw ValidationError("EVP verify failed") }
+            }
+            mint.samples.append(m)
+            sign.samples.append(s)
+            verify.samples.append(v)
+            evpVerify.samples.append(ev)
+            mintRatios.samples.append(m / s)
+            verifyRatios.samples.append(v / ev)
+        }
+        return BenchResult(
+            algorithm: algorithm, bits: key.bits, threads: threads, mint: mint, evpSign: sign, verify: verify,
+            evpVerify: evpVerify, mintRatios: mintRatios, verifyRatios: verifyRatios)
+    }
+}
+
+/// A one-line progress indicator on a terminal's stderr.
+final class Progress: Sendable {
+    let enabled: Bool
+    init(enabled: Bool) { self.enabled = enabled }
+    func say(_ s: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + s).utf8))
+    }
+    func clear() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
+
+func cpuDescription() -> String {
+    guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
+    var model = "unknown", family = "?", modelNumber = "?"
+    for line in text.split(separator: "\n") {
+        let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2 else { continue }
+        if parts[0] == "model name", model == "unknown" { model = parts[1] }
+        if parts[0] == "cpu family", family == "?" { family = parts[1] }
+        if parts[0] == "model", modelNumber == "?" { modelNumber = parts[1] }
+        if model != "unknown" && family != "?" && modelNumber != "?" { break }
+    }
+    return "\(model) (family \(family), model \(modelNumber)), \(ProcessInfo.processInfo.activeProcessorCount) cores"
+}
+
+func jsonString(_ s: String) -> String {
+    "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+}
