@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+import ArgumentParser
+import ClientAssertion
+import CryptoEVP
+import JWS
+
+/// `signet perf-loop` (hidden): runs one operation N times in a function named `signet_perf_loop`, so that
+/// `valgrind --tool=callgrind --toggle-collect=signet_perf_loop` counts exactly those operations (perf/callgrind.sh).
+struct PerfLoopCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "perf-loop", abstract: "Run one operation N times (for callgrind; see perf/callgrind.sh).",
+        shouldDisplay: false)
+
+    @Option(help: "mint, verify, evp-sign or evp-verify.") var op: String = "mint"
+    @Option(help: "RS256 or RS512.") var alg: RSASignatureAlgorithm = .rs256
+    @Option(help: "Private key PEM (default: a fresh key).") var key: String?
+    @Option(help: "Operations.") var count: Int = 100
+
+    func run() throws {
+        let ops = ["mint": 0, "verify": 1, "evp-sign": 2, "evp-verify": 3]
+        guard let code = ops[op] else { throw ValidationError("--op is one of \(ops.keys.sorted().joined(separator: ", "))") }
+        let privateKey = try key.map(loadPrivateKey) ?? RSAPrivateKey.generate(bits: alg == .rs512 ? 4096 : 2048)
+        let setup = try BenchSetup(key: privateKey, algorithm: alg)
+        let failures = perfLoop(setup, code, count)
+        guard failures == 0 else {
+            printError("signet: \(failures) operations failed")
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// The measured loop; its symbol name is fixed for callgrind's `--toggle-collect`.
+@inline(never) @_silgen_name("signet_perf_loop")
+func perfLoop(_ setup: BenchSetup, _ op: Int, _ count: Int) -> Int {
+    var failures = 0
+    var buffer = [UInt8](repeating: 0, count: max(setup.minter.maximumAssertionLength, setup.key.signatureByteCount))
+    buffer.withUnsafeMutableBytes { out in
+        for _ in 0..<count {
+            do {
+                switch op {
+                case 0: _ = try setup.minter.mint(into: out)
+                case 1: _ = try setup.token.withUnsafeBytes { try setup.verifier.verify($0) }
+                case 2: _ = try setup.signingInput.withUnsafeBytes { try RawEVPBaseline.sign($0, key: setup.key, algorithm: setup.algorithm, into: out) }
+                default:
+                    let ok = setup.signature.withUnsafeBytes { s in
+                        setup.signingInput.withUnsafeBytes { RawEVPBaseline.verify(s, for: $0, key: setup.key.publicKey, algorithm: setup.algorithm) }
+                    }
+                    if !ok { failures += 1 }
+                }
+            } catch {
+                failures += 1
+            }
+        }
+    }
+    return failures
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Side-by-side, one run: Signet (signet bench), `openssl speed`, the raw EVP floor in C (perf/evp-floor.c),
+# vapor/jwt-kit 5.8.0 (perf/peers/jwtkit) and Python cryptography / PyJWT when present. Prints a table of rates
+# and ratios, plus the CPU, and writes the raw JSON lines to perf/out/compare-<date>.jsonl.
+#   perf/compare.sh [SECONDS] [--no-jwtkit]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER=${1:-3}
+JWTKIT=1
+for a in "$@"; do [ "$a" = "--no-jwtkit" ] && JWTKIT=0; done
+./dev deps
+mkdir -p perf/out
+out="perf/out/compare-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
+: > "$out"
+
+echo "building signet (release)…" >&2
+swift build -c release --product signet >&2
+SIGNET="$(swift build -c release --show-bin-path)/signet"
+echo "building perf/evp-floor…" >&2
+cc -O2 -o perf/out/evp-floor perf/evp-floor.c -lcrypto
+if [ "$JWTKIT" = 1 ]; then
+    echo "building perf/peers/jwtkit (first time: a few minutes)…" >&2
+    (cd perf/peers/jwtkit && swift build -c release >&2) || JWTKIT=0
+fi
+
+echo "measuring: signet bench…" >&2
+"$SIGNET" bench --json --seconds "$((SECONDS_PER * 4))" --rounds 4 | python3 -c '
+import json,sys
+for r in json.load(sys.stdin)["results"]:
+    r["peer"]="signet"; print(json.dumps(r))' >> "$out"
+echo "measuring: evp-floor (C)…" >&2
+perf/out/evp-floor "$SECONDS_PER" | sed 's/^{/{"peer":"evp-floor (C, OpenSSL 3 EVP)",/' >> "$out"
+echo "measuring: openssl speed…" >&2
+openssl speed -seconds "$SECONDS_PER" rsa2048 rsa4096 2>/dev/null | python3 -c '
+import json,sys,re
+for line in sys.stdin:
+    m = re.match(r"\s*rsa\s+(\d+)\s+bits\s+[\d.]+s\s+[\d.]+s\s+([\d.]+)\s+([\d.]+)", line)
+    if m:
+        bits=int(m.group(1)); alg={2048:"RS256",4096:"RS512"}.get(bits)
+        if alg: print(json.dumps({"peer":"openssl speed (raw RSA, no hash)","alg":alg,"bits":bits,"signPerSecond":float(m.group(2)),"verifyPerSecond":float(m.group(3))}))' >> "$out"
+if [ "$JWTKIT" = 1 ]; then
+    echo "measuring: jwt-kit…" >&2
+    "$(cd perf/peers/jwtkit && swift build -c release --show-bin-path)/jwtkit-peer" "$SECONDS_PER" >> "$out"
+fi
+if python3 -c "import cryptography" 2>/dev/null; then
+    echo "measuring: python cryptography/PyJWT…" >&2
+    python3 perf/peers/python_peer.py "$SECONDS_PER" >> "$out"
+fi
+
+CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') (family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | tr -d ' '), model $(grep -m1 '^model\s' /proc/cpuinfo | cut -d: -f2 | tr -d ' '))"
+python3 - "$out" "$CPU" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+print(f"CPU: {sys.argv[2]}   date: {__import__('datetime').datetime.utcnow():%Y-%m-%d %H:%M}Z   raw: {sys.argv[1]}")
+for alg, bits in (("RS256", 2048), ("RS512", 4096)):
+    sig = next((r for r in rows if r["peer"] == "signet" and r["alg"] == alg and r.get("threads", 1) == 1), None)
+    if not sig: continue
+    print(f"\n{alg} RSA-{bits}, one thread         mint or sign/s   vs Signet mint    verify/s   vs Signet verify")
+    ref_m, ref_v = sig["mintPerSecond"], sig["verifyPerSecond"]
+    print(f"  {'Signet (full assertion)':<34}{ref_m:>12.0f}   {'1.00':>12}   {ref_v:>10.0f}   {'1.00':>12}")
+    print(f"  {'Signet in-process raw EVP floor':<34}{sig['evpSignPerSecond']:>12.0f}   {ref_m/sig['evpSignPerSecond']:>11.2f}x   {sig['evpVerifyPerSecond']:>10.0f}   {ref_v/sig['evpVerifyPerSecond']:>11.2f}x")
+    for r in rows:
+        if r["peer"] == "signet" or r["alg"] != alg: continue
+        m = r.get("mintPerSecond", r.get("signPerSecond")); v = r["verifyPerSecond"]
+        print(f"  {r['peer'][:34]:<34}{m:>12.0f}   {ref_m/m:>11.2f}x   {v:>10.0f}   {ref_v/v:>11.2f}x")
+print("\n'vs Signet' = Signet's rate divided by that row's rate (above 1: Signet is faster).")
+PY
