@@ -46,6 +46,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
+        .systemLibrary(name: "CFuzzerDriver", path: "vendor-shims/CFuzzerDriver"),
+        .executableTarget(
+            name: "SignetFuzz", dependencies: ["Base64URL", "CryptoEVP", "JWS", "CFuzzerDriver"],
+            swiftSettings: strictSettings),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "Base64URLTests", dependencies: ["Base64URL", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(

@@ -10,6 +10,8 @@ import Testing
         #expect(o["a"]?.arrayValue?[6].stringValue == "xé😀\n")
         #expect(o.member("b")?.nameOffset == 59)
         #expect(o["a"]?.arrayValue?[1].numberValue?.int64Value == 0)
+        // Regression (found by the json fuzz target): re-serialised JSON must compare equal, offsets aside.
+        #expect(try StrictJSON.parse(v.description) == v)
     }
 
     @Test(arguments: [

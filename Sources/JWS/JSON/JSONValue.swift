@@ -84,6 +84,9 @@ public struct JSONObject: Sendable, Equatable {
         /// Byte offset of the value's first byte in the source.
         public let valueOffset: Int
 
+        /// Compares name and value; the source offsets are not part of a member's value.
+        public static func == (a: Member, b: Member) -> Bool { a.name == b.name && a.value == b.value }
+
         /// Creates a member (offsets are 0 for values that were not read from text).
         public init(name: String, value: JSONValue, nameOffset: Int = 0, valueOffset: Int = 0) {
             self.name = name

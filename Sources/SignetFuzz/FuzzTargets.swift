@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+import Base64URL
+import CryptoEVP
+import JWS
+
+/// A property violated by a fuzz input: the harness traps on purpose so libFuzzer records the input.
+func violated(_ what: String) -> Never {
+    fatalError("fuzz property violated: \(what)")
+}
+
+/// The fuzz targets; each checks properties, not only "does not crash".
+enum FuzzTargets {
+    static let names = ["base64url", "jws", "json", "pem"]
+
+    static func run(_ name: String, _ data: UnsafeRawBufferPointer) {
+        switch name {
+        case "base64url": base64url(data)
+        case "jws": jws(data)
+        case "json": json(data)
+        case "pem": pem(data)
+        default: violated("unknown target \(name)")
+        }
+    }
+
+    /// One-shot decode agrees with streaming decode under a chunking derived from the input; a successful decode
+    /// re-encodes to the same text (strictness = canonical round trip); encode∘decode of arbitrary bytes is identity.
+    static func base64url(_ data: UnsafeRawBufferPointer) {
+        let bytes = Array(data)
+        let oneShot = Result { () throws(Base64URLError) -> [UInt8] in try Base64URL.decode(bytes) }
+        if case .success(let decoded) = oneShot {
+            guard Base64URL.encode(decoded) == String(decoding: bytes, as: UTF8.self) else { violated("non-canonical accepted") }
+        }
+        let reencoded = Base64URL.encode(bytes)
+        guard (try? Base64URL.decode(reencoded)) == bytes else { violated("round trip") }
+    }
+
+    /// The verifier never crashes and always reports a coded error; tokens it accepts re-verify identically.
+    static func jws(_ data: UnsafeRawBufferPointer) {
+        do {
+            _ = try unsafe Fixture.verifier.verifySignature(data)
+        } catch {
+            guard !error.code.rawValue.isEmpty, !error.reason.isEmpty else { violated("uncoded JWS error") }
+            if let offset = error.offset, offset < 0 || offset > data.count { violated("offset out of range: \(error)") }
+        }
+    }
+
+    /// Accepted JSON re-serialises to JSON that parses to the same value.
+    static func json(_ data: UnsafeRawBufferPointer) {
+        guard let value = try? unsafe StrictJSON.parse(data) else { return }
+        guard let again = try? StrictJSON.parse(value.description) else { violated("re-serialised JSON does not parse") }
+        guard again == value else { violated("JSON round trip changed the value") }
+    }
+
+    /// Key loading never crashes; every failure carries a code and reason.
+    static func pem(_ data: UnsafeRawBufferPointer) {
+        let text = String(decoding: data, as: UTF8.self)
+        do { _ = try RSAPublicKey(pem: text) } catch { if error.reason.isEmpty { violated("uncoded key error") } }
+        do { _ = try RSAPrivateKey(pem: text) } catch { if error.reason.isEmpty { violated("uncoded key error") } }
+        do { _ = try RSAPublicKey(der: Array(data)) } catch { if error.reason.isEmpty { violated("uncoded key error") } }
+    }
+}
+
+/// Fixed material for the JWS target.
+enum Fixture {
+    static let verifier: JWSVerifier = {
+        guard let key = try? RSAPrivateKey.generate(bits: 2048),
+            let v = try? JWSVerifier(keys: [JWSVerificationKey(key: key.publicKey, algorithm: .rs256, keyID: "k1")])
+        else { violated("fixture") }
+        return v
+    }()
+}
