@@ -1,142 +1,303 @@
 // SPDX-License-Identifier: Apache-2.0
-// TEMPORARY scalar implementation of the agreed API, replaced by the full module on branch b64.
 
-/// Strict unpadded base64url (RFC 4648 §5).
+/// Strict, fast, unpadded base64url (RFC 4648 §5, as used by JWS, RFC 7515 §2).
+///
+/// Encoding writes `A-Z a-z 0-9 - _` with no `=` padding. Decoding is strict: it rejects `=` (``Base64URLError/Code/padding``),
+/// standard-base64 `+` and `/`, whitespace including CR and LF, every other byte outside the alphabet
+/// (``Base64URLError/Code/invalidCharacter``), a length of `4k + 1` (``Base64URLError/Code/invalidLength``) and
+/// non-zero unused bits in the last character (``Base64URLError/Code/nonCanonical``), so every byte string has
+/// exactly one accepted encoding. Errors give the offset of the first offending byte, not of its 4-character group.
+///
+/// Three API shapes share one implementation:
+/// - raw buffers (``encode(_:into:)-(UnsafeRawBufferPointer,_)``, for C callers and hot paths), returning the count written;
+/// - spans (`RawSpan` → `OutputRawSpan`, `Span<UInt8>` → `OutputSpan<UInt8>`), appending to the output;
+/// - allocating conveniences (``encode(_:)``, ``encodeToBytes(_:)``, ``decode(_:)-(String)``).
+///
+/// An output that is too small throws ``Base64URLError/Code/outputTooSmall`` before anything is written; nothing
+/// traps on any input. For chunked data use ``Base64URLEncoder`` and ``Base64URLDecoder``.
 public enum Base64URL {
-    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    // MARK: Sizes
 
-    /// Encoded length of `byteCount` bytes, without padding.
-    public static func encodedCount(byteCount: Int) -> Int { (byteCount * 4 + 2) / 3 }
+    /// The number of characters that `byteCount` bytes encode to: `(byteCount * 4 + 2) / 3` (unpadded).
+    ///
+    /// - Parameter byteCount: the number of input bytes. A negative count gives 0; a count whose encoding would
+    ///   not fit in an `Int` gives `Int.max` (no buffer can be that large, so the output check then fails cleanly).
+    /// - Returns: the exact encoded length.
+    ///
+    /// Allocation: none.
+    @inlinable
+    public static func encodedCount(byteCount: Int) -> Int {
+        guard byteCount > 0 else { return 0 }
+        let (groups, rest) = byteCount.quotientAndRemainder(dividingBy: 3)
+        let (full, overflow) = groups.multipliedReportingOverflow(by: 4)
+        guard !overflow, full <= Int.max - 3 else { return Int.max }
+        return full + (rest == 0 ? 0 : rest + 1)
+    }
 
-    /// Decoded length of `encodedCount` characters. Throws `.invalidLength` for a length of 1 mod 4.
+    /// The number of bytes that `encodedCount` base64url characters decode to.
+    ///
+    /// - Parameter encodedCount: the number of input characters.
+    /// - Returns: `encodedCount / 4 * 3` plus 1 or 2 for a final group of 2 or 3 characters.
+    /// - Throws: ``Base64URLError/Code/invalidLength`` (offset `encodedCount`) if `encodedCount % 4 == 1` or it is
+    ///   negative.
+    ///
+    /// Allocation: none.
+    @inlinable
     public static func decodedCount(encodedCount: Int) throws(Base64URLError) -> Int {
-        if encodedCount % 4 == 1 { throw Base64URLError(code: .invalidLength, offset: encodedCount, byte: nil) }
-        return encodedCount / 4 * 3 + max(0, encodedCount % 4 - 1)
+        let (groups, rest) = encodedCount.quotientAndRemainder(dividingBy: 4)
+        guard encodedCount >= 0, rest != 1 else { throw Base64URLError.invalidLength(count: encodedCount) }
+        return groups * 3 + (rest == 0 ? 0 : rest - 1)
     }
 
-    /// Encodes `input` into `output`; returns the bytes written.
-    public static func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
-        throws(Base64URLError) -> Int
-    {
-        let n = encodedCount(byteCount: input.count)
-        guard output.count >= n else { throw Base64URLError(code: .outputTooSmall, offset: 0, byte: nil) }
-        var o = 0
-        var i = 0
-        while i + 3 <= input.count {
-            let v = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
-            output[o] = alphabet[Int(v >> 18 & 63)]
-            output[o + 1] = alphabet[Int(v >> 12 & 63)]
-            output[o + 2] = alphabet[Int(v >> 6 & 63)]
-            output[o + 3] = alphabet[Int(v & 63)]
-            i += 3
-            o += 4
+    /// Output bytes `decode` needs for `encodedCount` characters; for a `4k + 1` length (which then fails) the
+    /// bytes of the full groups.
+    @inlinable
+    static func _decodeCapacity(_ encodedCount: Int) -> Int {
+        let rest = encodedCount & 3
+        return encodedCount / 4 * 3 + (rest > 1 ? rest - 1 : 0)
+    }
+
+    // MARK: Raw buffers
+
+    /// Encodes `input` into the start of `output`.
+    ///
+    /// - Parameters:
+    ///   - input: the bytes to encode.
+    ///   - output: where the characters go; needs at least ``encodedCount(byteCount:)`` bytes.
+    /// - Returns: the number of bytes written, always `encodedCount(byteCount: input.count)`.
+    /// - Throws: ``Base64URLError/Code/outputTooSmall`` (offset 0) if `output` is too small; nothing is written.
+    ///
+    /// Allocation: none.
+    public static func encode(
+        _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
+    ) throws(Base64URLError) -> Int {
+        let needed = encodedCount(byteCount: input.count)
+        guard output.count >= needed else {
+            throw Base64URLError.outputTooSmall(offset: 0, needed: needed, available: output.count)
         }
-        let rest = input.count - i
-        if rest > 0 {
-            let v = UInt32(input[i]) << 16 | (rest == 2 ? UInt32(input[i + 1]) << 8 : 0)
-            output[o] = alphabet[Int(v >> 18 & 63)]
-            output[o + 1] = alphabet[Int(v >> 12 & 63)]
-            o += 2
-            if rest == 2 {
-                output[o] = alphabet[Int(v >> 6 & 63)]
-                o += 1
+        guard let src = input.baseAddress, let dst = output.baseAddress else { return 0 }
+        return unsafe _encode(src, count: input.count, into: dst)
+    }
+
+    /// Decodes the base64url characters in `input` into the start of `output`, strictly.
+    ///
+    /// - Parameters:
+    ///   - input: the characters (ASCII bytes) to decode.
+    ///   - output: where the bytes go; needs `input.count / 4 * 3` plus 1 or 2 for a final group of 2 or 3
+    ///     characters (see ``decodedCount(encodedCount:)``).
+    /// - Returns: the number of bytes written.
+    /// - Throws: ``Base64URLError/Code/outputTooSmall`` (offset 0, checked first, nothing written);
+    ///   then, for the first problem by offset: ``Base64URLError/Code/invalidCharacter`` or
+    ///   ``Base64URLError/Code/padding`` at the offending byte, ``Base64URLError/Code/invalidLength`` at
+    ///   `input.count`, or ``Base64URLError/Code/nonCanonical`` at the last character. After a decoding error the
+    ///   contents of `output` are unspecified.
+    ///
+    /// Allocation: none.
+    public static func decode(
+        _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
+    ) throws(Base64URLError) -> Int {
+        let needed = _decodeCapacity(input.count)
+        guard output.count >= needed else {
+            throw Base64URLError.outputTooSmall(offset: 0, needed: needed, available: output.count)
+        }
+        guard input.count > 0 else { return 0 }
+        guard let dst = output.baseAddress else {
+            // Only a 1-character input needs no output space, and it is never valid.
+            if Base64URLTables.value(of: unsafe input[0]) > 63 {
+                throw unsafe Base64URLError.invalidByte(in: input, at: 0, absoluteBase: 0)
+            }
+            throw Base64URLError.invalidLength(count: input.count)
+        }
+        return try unsafe _decodeAll(input, into: dst, absoluteBase: 0)
+    }
+
+    // MARK: Spans
+
+    /// Appends the encoding of `input` to `output`.
+    ///
+    /// - Parameters:
+    ///   - input: the bytes to encode.
+    ///   - output: receives ``encodedCount(byteCount:)`` characters after its initialized prefix.
+    /// - Throws: ``Base64URLError/Code/outputTooSmall`` (offset 0) if `output`'s free capacity is too small;
+    ///   nothing is appended.
+    ///
+    /// Allocation: none.
+    @_lifetime(output: copy output)
+    public static func encode(_ input: RawSpan, into output: inout OutputRawSpan) throws(Base64URLError) {
+        try unsafe input.withUnsafeBytes { (src) throws(Base64URLError) in
+            try unsafe output.withUnsafeMutableBytes { (buffer, initialized) throws(Base64URLError) in
+                let free = unsafe UnsafeMutableRawBufferPointer(rebasing: buffer[initialized...])
+                initialized += try unsafe encode(src, into: free)
             }
         }
-        return o
     }
 
-    static func value(_ c: UInt8) -> UInt32? {
-        switch c {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"): UInt32(c - 65)
-        case UInt8(ascii: "a")...UInt8(ascii: "z"): UInt32(c - 97 + 26)
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(c - 48 + 52)
-        case UInt8(ascii: "-"): 62
-        case UInt8(ascii: "_"): 63
-        default: nil
-        }
-    }
-
-    /// Decodes `input` into `output`; returns the bytes written.
-    public static func decode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
-        throws(Base64URLError) -> Int
-    {
-        for (k, c) in input.enumerated() where value(c) == nil {
-            throw Base64URLError(code: c == UInt8(ascii: "=") ? .padding : .invalidCharacter, offset: k, byte: c)
-        }
-        let n = try decodedCount(encodedCount: input.count)
-        guard output.count >= n else { throw Base64URLError(code: .outputTooSmall, offset: 0, byte: nil) }
-        var acc: UInt32 = 0
-        var bits = 0
-        var o = 0
-        for c in input {
-            acc = acc << 6 | (value(c) ?? 0)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                output[o] = UInt8(truncatingIfNeeded: acc >> UInt32(bits))
-                o += 1
+    /// Appends the encoding of `input` to `output`.
+    ///
+    /// - Parameters:
+    ///   - input: the bytes to encode.
+    ///   - output: receives ``encodedCount(byteCount:)`` characters after its initialized prefix.
+    /// - Throws: ``Base64URLError/Code/outputTooSmall`` (offset 0) if `output`'s free capacity is too small;
+    ///   nothing is appended.
+    ///
+    /// Allocation: none.
+    @_lifetime(output: copy output)
+    public static func encode(_ input: Span<UInt8>, into output: inout OutputSpan<UInt8>) throws(Base64URLError) {
+        try unsafe input.withUnsafeBytes { (src) throws(Base64URLError) in
+            try unsafe output.withUnsafeMutableBufferPointer { (buffer, initialized) throws(Base64URLError) in
+                let free = unsafe UnsafeMutableRawBufferPointer(
+                    UnsafeMutableBufferPointer(rebasing: buffer[initialized...]))
+                initialized += try unsafe encode(src, into: free)
             }
         }
-        if bits > 0 && acc & ((1 << UInt32(bits)) - 1) != 0 {
-            throw Base64URLError(code: .nonCanonical, offset: input.count - 1, byte: input[input.count - 1])
-        }
-        return o
     }
 
-    /// Encodes `bytes` as a base64url string.
+    /// Strictly decodes `input` and appends the bytes to `output`.
+    ///
+    /// - Parameters:
+    ///   - input: the characters to decode.
+    ///   - output: receives the decoded bytes after its initialized prefix.
+    /// - Throws: as ``decode(_:into:)-(UnsafeRawBufferPointer,_)``: ``Base64URLError/Code/outputTooSmall`` first (nothing
+    ///   appended), then ``Base64URLError/Code/invalidCharacter``, ``Base64URLError/Code/padding``,
+    ///   ``Base64URLError/Code/invalidLength`` or ``Base64URLError/Code/nonCanonical``. On a decoding error nothing
+    ///   is appended (the initialized count is unchanged).
+    ///
+    /// Allocation: none.
+    @_lifetime(output: copy output)
+    public static func decode(_ input: RawSpan, into output: inout OutputRawSpan) throws(Base64URLError) {
+        try unsafe input.withUnsafeBytes { (src) throws(Base64URLError) in
+            try unsafe output.withUnsafeMutableBytes { (buffer, initialized) throws(Base64URLError) in
+                let free = unsafe UnsafeMutableRawBufferPointer(rebasing: buffer[initialized...])
+                initialized += try unsafe decode(src, into: free)
+            }
+        }
+    }
+
+    /// Strictly decodes `input` and appends the bytes to `output`.
+    ///
+    /// - Parameters:
+    ///   - input: the characters to decode.
+    ///   - output: receives the decoded bytes after its initialized prefix.
+    /// - Throws: as ``decode(_:into:)-(UnsafeRawBufferPointer,_)``: ``Base64URLError/Code/outputTooSmall`` first (nothing
+    ///   appended), then ``Base64URLError/Code/invalidCharacter``, ``Base64URLError/Code/padding``,
+    ///   ``Base64URLError/Code/invalidLength`` or ``Base64URLError/Code/nonCanonical``. On a decoding error nothing
+    ///   is appended (the initialized count is unchanged).
+    ///
+    /// Allocation: none.
+    @_lifetime(output: copy output)
+    public static func decode(_ input: Span<UInt8>, into output: inout OutputSpan<UInt8>) throws(Base64URLError) {
+        try unsafe input.withUnsafeBytes { (src) throws(Base64URLError) in
+            try unsafe output.withUnsafeMutableBufferPointer { (buffer, initialized) throws(Base64URLError) in
+                let free = unsafe UnsafeMutableRawBufferPointer(
+                    UnsafeMutableBufferPointer(rebasing: buffer[initialized...]))
+                initialized += try unsafe decode(src, into: free)
+            }
+        }
+    }
+
+    // MARK: Conveniences
+
+    /// Returns the base64url encoding of `bytes` as a `String`.
+    ///
+    /// - Parameter bytes: the bytes to encode (contiguous collections are read in place; others are copied first).
+    /// - Returns: the unpadded encoding.
+    ///
+    /// Allocation: one (the string's storage; none for results of up to 15 characters), plus a copy of `bytes`
+    /// if it is not contiguous. Use ``encode(_:into:)-(UnsafeRawBufferPointer,_)`` to avoid allocating.
+    @inlinable
     public static func encode(_ bytes: some Collection<UInt8>) -> String {
-        let a = Array(bytes)
-        var out = [UInt8](repeating: 0, count: encodedCount(byteCount: a.count))
-        _ = try? a.withUnsafeBytes { i in try out.withUnsafeMutableBytes { o in try encode(i, into: o) } }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Decodes base64url text.
-    public static func decode(_ text: String) throws(Base64URLError) -> [UInt8] {
-        try decode(Array(text.utf8))
-    }
-
-    /// Decodes base64url bytes.
-    public static func decode(_ bytes: [UInt8]) throws(Base64URLError) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: bytes.count)
-        let r: Result<Int, Base64URLError> = bytes.withUnsafeBytes { i in
-            out.withUnsafeMutableBytes { o in Result { () throws(Base64URLError) -> Int in try decode(i, into: o) } }
+        if let string = bytes.withContiguousStorageIfAvailable({ unsafe _encodeToString(UnsafeRawBufferPointer($0)) }) {
+            return string
         }
-        return Array(out.prefix(try r.get()))
+        return unsafe Array(bytes).withUnsafeBytes { unsafe _encodeToString($0) }
     }
-}
 
-/// Why base64url input was rejected.
-public struct Base64URLError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// Stable code.
-    public struct Code: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
-        /// Spelling.
-        public let rawValue: String
-        /// Creates a code.
-        public init(rawValue: String) { self.rawValue = rawValue }
-        /// Spelling.
-        public var description: String { rawValue }
-        /// A byte outside the alphabet.
-        public static let invalidCharacter = Code(rawValue: "base64url.invalid-character")
-        /// `=` padding.
-        public static let padding = Code(rawValue: "base64url.padding")
-        /// Non-zero trailing bits.
-        public static let nonCanonical = Code(rawValue: "base64url.non-canonical")
-        /// Length 1 mod 4.
-        public static let invalidLength = Code(rawValue: "base64url.invalid-length")
-        /// Output too small.
-        public static let outputTooSmall = Code(rawValue: "base64url.output-too-small")
+    /// Returns the base64url encoding of `bytes` as ASCII bytes.
+    ///
+    /// - Parameter bytes: the bytes to encode (contiguous collections are read in place; others are copied first).
+    /// - Returns: the unpadded encoding.
+    ///
+    /// Allocation: one (the array), plus a copy of `bytes` if it is not contiguous.
+    @inlinable
+    public static func encodeToBytes(_ bytes: some Collection<UInt8>) -> [UInt8] {
+        if let array = bytes.withContiguousStorageIfAvailable({ unsafe _encodeToArray(UnsafeRawBufferPointer($0)) }) {
+            return array
+        }
+        return unsafe Array(bytes).withUnsafeBytes { unsafe _encodeToArray($0) }
     }
-    /// Code.
-    public let code: Code
-    /// Offset.
-    public let offset: Int
-    /// Offending byte.
-    public let byte: UInt8?
-    /// Offending scalar.
-    public var scalar: Unicode.Scalar? { nil }
-    /// Reason.
-    public var reason: String { "\(code.rawValue) at offset \(offset)" }
-    /// Description.
-    public var description: String { "Base64URLError.\(code.rawValue) @\(offset): \(reason)" }
+
+    /// Strictly decodes a base64url string.
+    ///
+    /// - Parameter text: the encoded text; any non-ASCII character is rejected with its scalar.
+    /// - Returns: the decoded bytes.
+    /// - Throws: ``Base64URLError/Code/invalidCharacter``, ``Base64URLError/Code/padding``,
+    ///   ``Base64URLError/Code/invalidLength`` or ``Base64URLError/Code/nonCanonical``, for the first problem by
+    ///   UTF-8 byte offset.
+    ///
+    /// Allocation: one (the array), plus a UTF-8 copy of `text` if it is not stored contiguously.
+    public static func decode(_ text: String) throws(Base64URLError) -> [UInt8] {
+        var text = text
+        let result = text.withUTF8 { utf8 in
+            Result { () throws(Base64URLError) in try unsafe _decodeToArray(UnsafeRawBufferPointer(utf8)) }
+        }
+        return try result.get()
+    }
+
+    /// Strictly decodes base64url characters held as bytes.
+    ///
+    /// - Parameter bytes: the encoded characters.
+    /// - Returns: the decoded bytes.
+    /// - Throws: ``Base64URLError/Code/invalidCharacter``, ``Base64URLError/Code/padding``,
+    ///   ``Base64URLError/Code/invalidLength`` or ``Base64URLError/Code/nonCanonical``, for the first problem by
+    ///   offset.
+    ///
+    /// Allocation: one (the array).
+    public static func decode(_ bytes: [UInt8]) throws(Base64URLError) -> [UInt8] {
+        try unsafe bytes.span.withUnsafeBytes { (raw) throws(Base64URLError) in try unsafe _decodeToArray(raw) }
+    }
+
+    /// Strictly decodes base64url characters from any collection of bytes (for example `substring.utf8` or an
+    /// `ArraySlice<UInt8>` of a token).
+    ///
+    /// - Parameter bytes: the encoded characters; offsets in errors count from its first element.
+    /// - Returns: the decoded bytes.
+    /// - Throws: ``Base64URLError/Code/invalidCharacter``, ``Base64URLError/Code/padding``,
+    ///   ``Base64URLError/Code/invalidLength`` or ``Base64URLError/Code/nonCanonical``, for the first problem by
+    ///   offset.
+    ///
+    /// Allocation: one (the array), plus a copy of `bytes` if it is not contiguous.
+    @inlinable
+    public static func decode(_ bytes: some Collection<UInt8>) throws(Base64URLError) -> [UInt8] {
+        let result = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(Base64URLError) in try unsafe _decodeToArray(UnsafeRawBufferPointer(buffer)) }
+        }
+        if let result { return try result.get() }
+        return try decode(Array(bytes))
+    }
+
+    @usableFromInline
+    static func _encodeToString(_ src: UnsafeRawBufferPointer) -> String {
+        let count = encodedCount(byteCount: src.count)
+        return unsafe String(unsafeUninitializedCapacity: count) { buffer in
+            guard let s = src.baseAddress, let d = buffer.baseAddress else { return 0 }
+            return unsafe _encode(s, count: src.count, into: UnsafeMutableRawPointer(d))
+        }
+    }
+
+    @usableFromInline
+    static func _encodeToArray(_ src: UnsafeRawBufferPointer) -> [UInt8] {
+        let count = encodedCount(byteCount: src.count)
+        return unsafe [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard let s = src.baseAddress, let d = buffer.baseAddress else { return }
+            initialized = unsafe _encode(s, count: src.count, into: UnsafeMutableRawPointer(d))
+        }
+    }
+
+    @usableFromInline
+    static func _decodeToArray(_ src: UnsafeRawBufferPointer) throws(Base64URLError) -> [UInt8] {
+        try unsafe [UInt8](unsafeUninitializedCapacity: _decodeCapacity(src.count)) {
+            (buffer, initialized) throws(Base64URLError) in
+            initialized = try unsafe decode(src, into: UnsafeMutableRawBufferPointer(buffer))
+        }
+    }
 }
