@@ -90,6 +90,70 @@ public struct RSAGMPError: Error, Hashable, CustomStringConvertible, Sendable {
 
 extension RSAGMPError {
     @inline(never)
+    static func signatureLength(actual: Int, expected: Int) -> RSAGMPError {
+        RSAGMPError(.signatureLength) { "signature is \(actual) bytes; this key's signatures are \(expected) bytes" }
+    }
+
+    @inline(never)
+    static func signatureOutOfRange() -> RSAGMPError {
+        RSAGMPError(.signatureOutOfRange) { "signature value is not less than the modulus" }
+    }
+
+    @inline(never)
+    static func encodingMismatch(_ region: EMSAPKCS1v15.Region, algorithm: RSAGMPAlgorithm) -> RSAGMPError {
+        RSAGMPError(.encodingMismatch) {
+            "s^e mod n is not the EMSA-PKCS1-v1_5 encoding for \(algorithm.jwsName): first difference in the \(region.rawValue)"
+        }
+    }
+
+    @inline(never)
+    static func digestLength(actual: Int, algorithm: RSAGMPAlgorithm) -> RSAGMPError {
+        RSAGMPError(.digestLength) {
+            "digest is \(actual) bytes; \(algorithm.jwsName) needs \(algorithm.digestByteCount)"
+        }
+    }
+
+    @inline(never)
+    static func keyTooSmall(bits: Int) -> RSAGMPError {
+        RSAGMPError(.keyTooSmall) { "modulus is \(bits) bits; at least \(RSAGMPPublicKey.minimumModulusBitCount) are required" }
+    }
+
+    @inline(never)
+    static func keyTooLarge(bits: Int) -> RSAGMPError {
+        RSAGMPError(.keyTooLarge) { "modulus is \(bits) bits; at most \(RSAGMPPublicKey.maximumModulusBitCount) are allowed" }
+    }
+
+    @inline(never)
+    static func invalidModulus(_ why: String) -> RSAGMPError {
+        RSAGMPError(.invalidModulus) { why }
+    }
+
+    @inline(never)
+    static func invalidExponent(_ why: String) -> RSAGMPError {
+        RSAGMPError(.invalidExponent) { why }
+    }
+
+    @inline(never)
+    static func invalidDER(_ why: String, at offset: Int) -> RSAGMPError {
+        RSAGMPError(.invalidDER, byteOffset: offset) { why }
+    }
+
+    @inline(never)
+    static func invalidPEM(_ why: String, at offset: Int? = nil) -> RSAGMPError {
+        RSAGMPError(.invalidPEM, byteOffset: offset) { why }
+    }
+
+    @inline(never)
+    static func invalidBase64(_ why: String, at offset: Int? = nil) -> RSAGMPError {
+        RSAGMPError(.invalidBase64, byteOffset: offset) { why }
+    }
+
+    @inline(never)
+    static func invalidJWK(_ why: String) -> RSAGMPError {
+        RSAGMPError(.invalidJWK) { why }
+    }
+
+    @inline(never)
     static func outputTooSmall(needed: Int, available: Int) -> RSAGMPError {
         RSAGMPError(.outputTooSmall) { "output buffer has \(available) bytes; \(needed) are needed" }
     }
