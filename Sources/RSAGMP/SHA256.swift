@@ -12,7 +12,7 @@
 /// let digest = h.finalize()   // ba7816bf…
 /// ```
 ///
-/// Allocation: none, except the `[UInt8]` returned by ``finalize()`` and ``hash(_:)-(some Collection<UInt8>)``.
+/// Allocation: none, except the `[UInt8]` returned by ``finalize()`` and the `hash` functions.
 @safe
 public struct SHA256: Sendable {
     /// The digest length in bytes: 32.
