@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(
             name: "CryptoEVPTests", dependencies: ["CryptoEVP", "Base64URL", "TestSupport"],
             swiftSettings: strictSettings),
-        .testTarget(name: "RSAGMPTests", dependencies: ["RSAGMP", "CryptoEVP", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "RSAGMPTests", dependencies: ["RSAGMP", "COpenSSL", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "JWSTests", dependencies: ["JWS", "CryptoEVP", "Base64URL", "TestSupport"],
             swiftSettings: strictSettings),

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// Why ``RSAGMPPublicKey`` refused a key or a signature.
+///
+/// Match on ``code`` (a stable string such as `rsagmp.signature-length`); ``reason`` is a one-line explanation
+/// meant for people and may change between releases. Two errors are equal when their codes are equal, so a test can
+/// build the expected error from a code alone. The reason text is built only when it is read.
+///
+/// ```swift
+/// do { try key.verifySignature(sig, for: input, algorithm: .rs256) }
+/// catch { print(error) }   // rsagmp.signature-length: signature is 255 bytes; this key's signatures are 256 bytes
+/// ```
+public struct RSAGMPError: Error, Hashable, CustomStringConvertible, Sendable {
+    /// A stable identifier for one kind of failure. New codes may be added; existing ones keep their text.
+    public struct Code: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
+        /// The code as text, for example `rsagmp.encoding-mismatch`.
+        public let rawValue: String
+
+        /// Wraps a code string (for comparing with codes received as text).
+        /// - Parameter rawValue: The code, for example `rsagmp.key-too-small`.
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        /// The code text, same as ``rawValue``.
+        public var description: String { rawValue }
+
+        /// The signature's length differs from the modulus length in bytes (RFC 8017 §8.2.2 step 1).
+        public static let signatureLength = Code(rawValue: "rsagmp.signature-length")
+        /// The signature, read as a big-endian integer, is not below the modulus (RFC 8017 §5.2.2 step 1).
+        public static let signatureOutOfRange = Code(rawValue: "rsagmp.signature-out-of-range")
+        /// `s^e mod n` is not exactly the EMSA-PKCS1-v1_5 encoding of the message's digest: a wrong key, a wrong
+        /// message, a wrong algorithm or a forged or corrupted signature.
+        public static let encodingMismatch = Code(rawValue: "rsagmp.encoding-mismatch")
+        /// A pre-computed digest has the wrong length for the algorithm.
+        public static let digestLength = Code(rawValue: "rsagmp.digest-length")
+        /// The modulus has fewer than 2048 bits.
+        public static let keyTooSmall = Code(rawValue: "rsagmp.key-too-small")
+        /// The modulus has more than 16384 bits (the limit OpenSSL also applies).
+        public static let keyTooLarge = Code(rawValue: "rsagmp.key-too-large")
+        /// The modulus is zero or even.
+        public static let invalidModulus = Code(rawValue: "rsagmp.invalid-modulus")
+        /// The public exponent is even, below 3, or not below the modulus.
+        public static let invalidExponent = Code(rawValue: "rsagmp.invalid-exponent")
+        /// The key's DER is not a strict DER SubjectPublicKeyInfo / RSAPublicKey.
+        public static let invalidDER = Code(rawValue: "rsagmp.invalid-der")
+        /// A PEM document's armour (BEGIN/END lines, label, layout) is wrong.
+        public static let invalidPEM = Code(rawValue: "rsagmp.invalid-pem")
+        /// Base64 (PEM body) or base64url (JWK member) text is malformed or not canonical.
+        public static let invalidBase64 = Code(rawValue: "rsagmp.invalid-base64")
+        /// A JWK member is not the minimal big-endian encoding RFC 7518 §6.3.1 requires.
+        public static let invalidJWK = Code(rawValue: "rsagmp.invalid-jwk")
+        /// A caller-supplied output buffer is too small.
+        public static let outputTooSmall = Code(rawValue: "rsagmp.output-too-small")
+    }
+
+    /// What went wrong, as a stable code.
+    public let code: Code
+    /// Where in the input the problem was found (a byte offset into the DER, PEM or base64 text), when that applies.
+    public let byteOffset: Int?
+    private let detail: @Sendable () -> String
+
+    /// A one-line explanation, built when read.
+    public var reason: String { detail() }
+
+    /// `<code>: <reason>`, with ` (at byte N)` when ``byteOffset`` is known.
+    public var description: String {
+        if let byteOffset { return "\(code.rawValue): \(reason) (at byte \(byteOffset))" }
+        return "\(code.rawValue): \(reason)"
+    }
+
+    /// Creates an error (for example an expected value in a test); the reason closure runs only when ``reason`` or
+    /// ``description`` is read.
+    /// - Parameters:
+    ///   - code: The failure kind.
+    ///   - byteOffset: Where in the input, if known.
+    ///   - reason: Builds the one-line explanation.
+    public init(_ code: Code, byteOffset: Int? = nil, reason: @escaping @Sendable () -> String = { "" }) {
+        self.code = code
+        self.byteOffset = byteOffset
+        self.detail = reason
+    }
+
+    /// Errors compare by ``code`` only (the reason and offset are diagnostics).
+    public static func == (lhs: RSAGMPError, rhs: RSAGMPError) -> Bool { lhs.code == rhs.code }
+
+    /// Hashes ``code`` only, consistent with `==`.
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+}
+
+// MARK: - Factories (internal; one per failure so call sites stay short and reasons stay uniform)
+
+extension RSAGMPError {
+    @inline(never)
+    static func signatureLength(actual: Int, expected: Int) -> RSAGMPError {
+        RSAGMPError(.signatureLength) { "signature is \(actual) bytes; this key's signatures are \(expected) bytes" }
+    }
+
+    @inline(never)
+    static func signatureOutOfRange() -> RSAGMPError {
+        RSAGMPError(.signatureOutOfRange) { "signature value is not less than the modulus" }
+    }
+
+    @inline(never)
+    static func encodingMismatch(_ region: EMSAPKCS1v15.Region, algorithm: RSAGMPAlgorithm) -> RSAGMPError {
+        RSAGMPError(.encodingMismatch) {
+            "s^e mod n is not the EMSA-PKCS1-v1_5 encoding for \(algorithm.jwsName): first difference in the \(region.rawValue)"
+        }
+    }
+
+    @inline(never)
+    static func digestLength(actual: Int, algorithm: RSAGMPAlgorithm) -> RSAGMPError {
+        RSAGMPError(.digestLength) {
+            "digest is \(actual) bytes; \(algorithm.jwsName) needs \(algorithm.digestByteCount)"
+        }
+    }
+
+    @inline(never)
+    static func keyTooSmall(bits: Int) -> RSAGMPError {
+        RSAGMPError(.keyTooSmall) { "modulus is \(bits) bits; at least \(RSAGMPPublicKey.minimumModulusBitCount) are required" }
+    }
+
+    @inline(never)
+    static func keyTooLarge(bits: Int) -> RSAGMPError {
+        RSAGMPError(.keyTooLarge) { "modulus is \(bits) bits; at most \(RSAGMPPublicKey.maximumModulusBitCount) are allowed" }
+    }
+
+    @inline(never)
+    static func invalidModulus(_ why: String) -> RSAGMPError {
+        RSAGMPError(.invalidModulus) { why }
+    }
+
+    @inline(never)
+    static func invalidExponent(_ why: String) -> RSAGMPError {
+        RSAGMPError(.invalidExponent) { why }
+    }
+
+    @inline(never)
+    static func invalidDER(_ why: String, at offset: Int) -> RSAGMPError {
+        RSAGMPError(.invalidDER, byteOffset: offset) { why }
+    }
+
+    @inline(never)
+    static func invalidPEM(_ why: String, at offset: Int? = nil) -> RSAGMPError {
+        RSAGMPError(.invalidPEM, byteOffset: offset) { why }
+    }
+
+    @inline(never)
+    static func invalidBase64(_ why: String, at offset: Int? = nil) -> RSAGMPError {
+        RSAGMPError(.invalidBase64, byteOffset: offset) { why }
+    }
+
+    @inline(never)
+    static func invalidJWK(_ why: String) -> RSAGMPError {
+        RSAGMPError(.invalidJWK) { why }
+    }
+
+    @inline(never)
+    static func outputTooSmall(needed: Int, available: Int) -> RSAGMPError {
+        RSAGMPError(.outputTooSmall) { "output buffer has \(available) bytes; \(needed) are needed" }
+    }
+}

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// SHA-384 (FIPS 180-4 §6.5), computed in Swift with no heap allocation.
+///
+/// SHA-384 is the SHA-512 computation with its own initial hash value, truncated to 48 bytes; both share one engine.
+///
+/// The state, the 128-byte block buffer and the length counter are stored inline, so a `SHA384` value lives on the
+/// stack and copying it forks the computation. Feed bytes with any of the `update` overloads (in as many pieces as
+/// you like), then call one of the `finalize` methods once.
+///
+/// Allocation: none, except the `[UInt8]` returned by ``finalize()`` and the `hash` functions.
+@safe
+public struct SHA384: Sendable {
+    /// The digest length in bytes: 48.
+    public static let byteCount = 48
+    /// The block length in bytes: 128.
+    public static let blockByteCount = 128
+
+    var core: SHA512Core
+
+    /// Creates a hasher with the FIPS 180-4 §5.3.4 initial hash value.
+    ///
+    /// Allocation: none.
+    public init() { core = SHA512Core(iv: SHA512Core.sha384IV) }
+
+    /// Adds the bytes of a raw buffer to the message.
+    ///
+    /// Whole blocks are compressed straight from `bytes`; only a trailing partial block is copied.
+    /// - Parameter bytes: The next bytes of the message (may be empty).
+    ///
+    /// Allocation: none.
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) { unsafe core.update(bytes) }
+
+    /// Adds the bytes of a span to the message.
+    /// - Parameter bytes: The next bytes of the message (may be empty).
+    ///
+    /// Allocation: none.
+    public mutating func update(_ bytes: RawSpan) {
+        unsafe bytes.withUnsafeBytes { unsafe core.update($0) }
+    }
+
+    /// Adds a collection of bytes to the message (for example `[UInt8]`, `ArraySlice<UInt8>` or `String.UTF8View`).
+    ///
+    /// Contiguous collections are hashed in place; others are fed byte by byte.
+    /// - Parameter bytes: The next bytes of the message (may be empty).
+    ///
+    /// Allocation: none.
+    public mutating func update(_ bytes: some Collection<UInt8>) { core.update(bytes) }
+
+    /// Finishes the hash and returns the 48-byte digest.
+    ///
+    /// - Returns: The digest, most significant byte first.
+    ///
+    /// Allocation: the returned array.
+    public consuming func finalize() -> [UInt8] {
+        unsafe [UInt8](unsafeUninitializedCapacity: SHA384.byteCount) { buffer, count in
+            unsafe core.finish(into: buffer.baseAddress.unsafelyUnwrapped, byteCount: SHA384.byteCount)
+            count = SHA384.byteCount
+        }
+    }
+
+    /// Finishes the hash and writes the 48-byte digest to the start of `output`.
+    ///
+    /// - Parameter output: Where the digest goes; at least ``byteCount`` bytes. Bytes after the first 48 are left
+    ///   untouched.
+    /// - Throws: ``RSAGMPError`` with code ``RSAGMPError/Code/outputTooSmall`` if `output` is shorter than
+    ///   ``byteCount``; nothing is written then.
+    ///
+    /// Allocation: none.
+    public consuming func finalize(into output: UnsafeMutableRawBufferPointer) throws(RSAGMPError) {
+        guard let base = output.baseAddress, output.count >= SHA384.byteCount else {
+            throw RSAGMPError.outputTooSmall(needed: SHA384.byteCount, available: output.count)
+        }
+        unsafe core.finish(into: base, byteCount: SHA384.byteCount)
+    }
+
+    /// Returns the SHA-384 digest of `bytes`.
+    /// - Parameter bytes: The whole message.
+    /// - Returns: The 48-byte digest.
+    ///
+    /// Allocation: the returned array.
+    public static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
+        var h = SHA384()
+        h.update(bytes)
+        return h.finalize()
+    }
+
+    /// Returns the SHA-384 digest of the bytes in a span.
+    /// - Parameter bytes: The whole message.
+    /// - Returns: The 48-byte digest.
+    ///
+    /// Allocation: the returned array.
+    public static func hash(_ bytes: RawSpan) -> [UInt8] {
+        var h = SHA384()
+        h.update(bytes)
+        return h.finalize()
+    }
+
+    /// Returns the SHA-384 digest of the bytes in a raw buffer.
+    /// - Parameter bytes: The whole message.
+    /// - Returns: The 48-byte digest.
+    ///
+    /// Allocation: the returned array.
+    public static func hash(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        var h = SHA384()
+        unsafe h.update(bytes)
+        return h.finalize()
+    }
+}
