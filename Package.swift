@@ -57,6 +57,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(name: "RSAGMPTests", dependencies: ["RSAGMP", "COpenSSL", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
+            name: "CrossCheckTests",
+            dependencies: ["CryptoEVP", "RSAGMP", "JWS", "ClientAssertion", "Base64URL", "TestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "JWSTests", dependencies: ["JWS", "CryptoEVP", "Base64URL", "TestSupport"],
             swiftSettings: strictSettings),
     ]

@@ -66,6 +66,8 @@ public struct JWSError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let signatureLength = Code(rawValue: "signature.length")
         /// The signature does not verify.
         public static let signatureInvalid = Code(rawValue: "signature.invalid")
+        /// OpenSSL and the independent second opinion (RSAGMP) disagree about the signature.
+        public static let crossCheckDisagreement = Code(rawValue: "signature.cross-check-disagreement")
         /// A registered claim has the wrong JSON type (e.g. `exp` as a string, `aud` as a number).
         public static let claimInvalid = Code(rawValue: "claim.invalid")
         /// A required claim is missing.

@@ -10,12 +10,45 @@ public struct JWSVerificationKey: Sendable {
     public let key: RSAPublicKey
     /// The one algorithm this key verifies.
     public let algorithm: RSASignatureAlgorithm
+    /// An independent verifier whose verdict must agree with OpenSSL's, if any (see ``SignatureSecondOpinion``).
+    public let secondOpinion: SignatureSecondOpinion?
 
     /// Binds `key` to `algorithm`.
-    public init(key: RSAPublicKey, algorithm: RSASignatureAlgorithm, keyID: String? = nil) {
+    ///
+    /// - Parameters:
+    ///   - key: The public key.
+    ///   - algorithm: The only algorithm it will verify.
+    ///   - keyID: Its `kid`.
+    ///   - secondOpinion: An independent implementation that must reach the same verdict on every signature.
+    public init(
+        key: RSAPublicKey, algorithm: RSASignatureAlgorithm, keyID: String? = nil,
+        secondOpinion: SignatureSecondOpinion? = nil
+    ) {
         self.key = key
         self.algorithm = algorithm
         self.keyID = keyID
+        self.secondOpinion = secondOpinion
+    }
+}
+
+/// An independent signature check run next to OpenSSL's (e.g. RSAGMP): when the two verdicts differ the verifier
+/// throws `signature.cross-check-disagreement` instead of trusting either.
+public struct SignatureSecondOpinion: Sendable {
+    /// A name for messages, e.g. `RSAGMP`.
+    public let name: String
+    let check: @Sendable (UnsafeRawBufferPointer, UnsafeRawBufferPointer, RSASignatureAlgorithm) -> Bool
+
+    /// Creates a second opinion.
+    ///
+    /// - Parameters:
+    ///   - name: A name for messages.
+    ///   - check: Returns whether `signature` (first argument) is valid for `message` (second) under the algorithm.
+    public init(
+        name: String,
+        check: @escaping @Sendable (_ signature: UnsafeRawBufferPointer, _ message: UnsafeRawBufferPointer, RSASignatureAlgorithm) -> Bool
+    ) {
+        self.name = name
+        self.check = check
     }
 }
 
@@ -175,11 +208,17 @@ public struct JWSVerifier: Sendable {
                 throw JWSError(.signatureLength, segment: .signature, offset: signatureRange.lowerBound,
                                reason: "the signature is \(n) bytes (\(signatureRange.count) characters); an RSA-\(vk.key.bits) signature is \(vk.key.signatureByteCount) bytes (\(expectedEncoded) characters)")
             }
-            do throws(CryptoEVPError) {
-                try unsafe vk.key.verify(
-                    UnsafeRawBufferPointer(rebasing: sig[..<n]),
-                    for: UnsafeRawBufferPointer(rebasing: token[layout.signingInput]), algorithm: algorithm)
-            } catch {
+            let signature = unsafe UnsafeRawBufferPointer(rebasing: sig[..<n])
+            let message = unsafe UnsafeRawBufferPointer(rebasing: token[layout.signingInput])
+            let valid = unsafe vk.key.isValidSignature(signature, for: message, algorithm: algorithm)
+            if let second = vk.secondOpinion {
+                let otherValid = unsafe second.check(signature, message, algorithm)
+                guard otherValid == valid else {
+                    throw JWSError(.crossCheckDisagreement, segment: .signature, offset: signatureRange.lowerBound,
+                                   reason: "OpenSSL says the signature is \(valid ? "valid" : "invalid") but \(second.name) says \(otherValid ? "valid" : "invalid"); the token is rejected")
+                }
+            }
+            guard valid else {
                 throw JWSError(.signatureInvalid, segment: .signature, offset: signatureRange.lowerBound,
                                reason: "the \(algorithm) signature does not verify with key \(vk.keyID.map { "\"\($0)\"" } ?? "(no kid)")")
             }
