@@ -11,6 +11,14 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Executables (the CLI, the fuzz driver) are tools, not library API: same settings minus strict memory safety.
+let toolSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableExperimentalFeature("Lifetimes"),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
 let package = Package(
     name: "Signet",
     platforms: [.macOS(.v15)],
@@ -45,11 +53,11 @@ let package = Package(
                 "ClientAssertion", "JWS", "CryptoEVP", "RSAGMP", "Base64URL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strictSettings),
+            swiftSettings: toolSettings),
         .systemLibrary(name: "CFuzzerDriver", path: "vendor-shims/CFuzzerDriver"),
         .executableTarget(
             name: "SignetFuzz", dependencies: ["Base64URL", "CryptoEVP", "JWS", "CFuzzerDriver"],
-            swiftSettings: strictSettings),
+            swiftSettings: toolSettings),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "Base64URLTests", dependencies: ["Base64URL", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
