@@ -19,6 +19,7 @@ swift build -c release --product signet >&2
 SIGNET="$(swift build -c release --show-bin-path)/signet"
 echo "building perf/evp-floor…" >&2
 cc -O2 -o perf/out/evp-floor perf/evp-floor.c -lcrypto
+cc -O2 -o perf/out/gmp-floor perf/gmp-floor.c -lcrypto -lgmp
 if [ "$JWTKIT" = 1 ]; then
     echo "building perf/peers/jwtkit (first time: a few minutes)…" >&2
     (cd perf/peers/jwtkit && swift build -c release >&2) || JWTKIT=0
@@ -31,6 +32,7 @@ for r in json.load(sys.stdin)["results"]:
     r["peer"]="signet"; print(json.dumps(r))' >> "$out"
 echo "measuring: evp-floor (C)…" >&2
 perf/out/evp-floor "$SECONDS_PER" | sed 's/^{/{"peer":"evp-floor (C, OpenSSL 3 EVP)",/' >> "$out"
+perf/out/gmp-floor "$SECONDS_PER" >> "$out"
 echo "measuring: openssl speed…" >&2
 openssl speed -seconds "$SECONDS_PER" rsa2048 rsa4096 2>/dev/null | python3 -c '
 import json,sys,re
@@ -60,6 +62,11 @@ for alg, bits in (("RS256", 2048), ("RS512", 4096)):
     ref_m, ref_v = sig["mintPerSecond"], sig["verifyPerSecond"]
     print(f"  {'Signet (full assertion)':<34}{ref_m:>12.0f}   {'1.00':>12}   {ref_v:>10.0f}   {'1.00':>12}")
     print(f"  {'Signet in-process raw EVP floor':<34}{sig['evpSignPerSecond']:>12.0f}   {ref_m/sig['evpSignPerSecond']:>11.2f}x   {sig['evpVerifyPerSecond']:>10.0f}   {ref_v/sig['evpVerifyPerSecond']:>11.2f}x")
+    if "gmpVerifyPerSecond" in sig:
+        g = sig["gmpVerifyPerSecond"]
+        floor = next((r["verifyPerSecond"] for r in rows if r["peer"].startswith("gmp-floor") and r["alg"] == alg), None)
+        extra = f"   RSAGMP ÷ GMP-from-C = {g/floor:.2f}" if floor else ""
+        print(f"  {'RSAGMP verify (signature only)':<34}{'':>12}   {'':>12}   {g:>10.0f}   {ref_v/g:>11.2f}x{extra}")
     for r in rows:
         if r["peer"] == "signet" or r["alg"] != alg: continue
         m = r.get("mintPerSecond", r.get("signPerSecond")); v = r["verifyPerSecond"]

@@ -5,6 +5,7 @@ import CryptoEVP
 import Dispatch
 import Foundation
 import JWS
+import RSAGMP
 
 /// `signet bench`: client-assertion mint and verify throughput, side by side with raw OpenSSL EVP in one process.
 struct BenchCommand: ParsableCommand {
@@ -66,13 +67,14 @@ struct BenchCommand: ParsableCommand {
     func printTable(_ results: [BenchResult]) {
         print("CPU: \(cpuDescription())   median of \(rounds) rounds, interleaved; [min–max]")
         print("")
-        let header = ["alg", "bits", "thr", "mint/s", "EVP sign/s", "mint÷EVP", "verify/s", "EVP verify/s", "verify÷EVP"]
+        let header = ["alg", "bits", "thr", "mint/s", "EVP sign/s", "mint÷EVP", "verify/s", "EVP verify/s", "verify÷EVP",
+                      "RSAGMP verify/s"]
         var rows = [header]
         for r in results {
             rows.append([
                 r.algorithm.jwsName, String(r.bits), String(r.threads),
                 r.mint.formatted, r.evpSign.formatted, String(format: "%.3f", r.mintRatio),
-                r.verify.formatted, r.evpVerify.formatted, String(format: "%.3f", r.verifyRatio),
+                r.verify.formatted, r.evpVerify.formatted, String(format: "%.3f", r.verifyRatio), r.gmpVerify.formatted,
             ])
         }
         let widths = (0..<header.count).map { c in rows.map { $0[c].count }.max() ?? 0 }
@@ -112,6 +114,7 @@ struct BenchResult {
     let evpSign: Rate
     let verify: Rate
     let evpVerify: Rate
+    let gmpVerify: Rate
     let mintRatios: Rate
     let verifyRatios: Rate
     var mintRatio: Double { mintRatios.median }
@@ -123,7 +126,7 @@ struct BenchResult {
             {"alg":"\(algorithm.jwsName)","bits":\(bits),"threads":\(threads),"mintPerSecond":\(n(mint.median)),\
             "verifyPerSecond":\(n(verify.median)),"evpSignPerSecond":\(n(evpSign.median)),\
             "evpVerifyPerSecond":\(n(evpVerify.median)),"mintToEVPSign":\(String(format: "%.4f", mintRatio)),\
-            "verifyToEVPVerify":\(String(format: "%.4f", verifyRatio)),\
+            "verifyToEVPVerify":\(String(format: "%.4f", verifyRatio)),"gmpVerifyPerSecond":\(n(gmpVerify.median)),\
             "mintMin":\(n(mint.samples.min() ?? 0)),"mintMax":\(n(mint.samples.max() ?? 0)),\
             "verifyMin":\(n(verify.samples.min() ?? 0)),"verifyMax":\(n(verify.samples.max() ?? 0))}
             """
@@ -139,6 +142,8 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
     let token: [UInt8]
     let signingInput: [UInt8]
     let signature: [UInt8]
+    let gmpKey: RSAGMPPublicKey
+    let gmpAlgorithm: RSAGMPAlgorithm
 
     init(key: RSAPrivateKey, algorithm: RSASignatureAlgorithm) throws {
         self.key = key
@@ -156,6 +161,11 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
         let secondDot = token.lastIndex(of: UInt8(ascii: "."))!
         signingInput = Array(token[..<secondDot])
         signature = try key.signature(for: signingInput, algorithm: algorithm)
+        gmpKey = try RSAGMPPublicKey(modulus: key.publicKey.modulus, exponent: key.publicKey.exponent)
+        gmpAlgorithm = RSAGMPAlgorithm(jwsName: algorithm.jwsName) ?? .rs256
+        guard gmpKey.isValidSignature(signature, for: signingInput, algorithm: gmpAlgorithm) else {
+            throw ValidationError("self-check failed: RSAGMP does not verify the EVP signature")
+        }
         // Sanity: everything measured actually works.
         _ = try token.withUnsafeBytes { try verifier.verify($0) }
         guard key.publicKey.isValidSignature(signature, for: signingInput, algorithm: algorithm) else {
@@ -193,7 +203,8 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
     func measure(threads: Int, seconds: Double, rounds: Int, progress: Progress) throws -> BenchResult {
         let slice = seconds / Double(rounds) / 4
         var mint = Rate(samples: []), sign = Rate(samples: []), verify = Rate(samples: []), evpVerify = Rate(samples: [])
-        var mintRatios = Rate(samples: []), verifyRatios = Rate(samples: [])
+        var mintRatios = Rate(samples: []), verifyRatios = Rate(samples: []), gmp = Rate(samples: [])
+        let gmpKey = self.gmpKey, gmpAlgorithm = self.gmpAlgorithm
         let minter = self.minter, key = self.key, algorithm = self.algorithm, verifier = self.verifier
         let token = self.token, signingInput = self.signingInput, signature = self.signature
         let capacity = minter.maximumAssertionLength
@@ -218,6 +229,12 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
                 }
                 if !ok { throw ValidationError("EVP verify failed") }
             }
+            let g = try rate(threads: threads, duration: slice / 2) {
+                if !gmpKey.isValidSignature(signature, for: signingInput, algorithm: gmpAlgorithm) {
+                    throw ValidationError("RSAGMP verify failed")
+                }
+            }
+            gmp.samples.append(g)
             mint.samples.append(m)
             sign.samples.append(s)
             verify.samples.append(v)
@@ -227,7 +244,7 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
         }
         return BenchResult(
             algorithm: algorithm, bits: key.bits, threads: threads, mint: mint, evpSign: sign, verify: verify,
-            evpVerify: evpVerify, mintRatios: mintRatios, verifyRatios: verifyRatios)
+            evpVerify: evpVerify, gmpVerify: gmp, mintRatios: mintRatios, verifyRatios: verifyRatios)
     }
 }
 
