@@ -12,5 +12,5 @@ struct Signet: ParsableCommand {
             Stdout carries only the result.
             """,
         version: "0.1.0",
-        subcommands: [BenchCommand.self, MintCommand.self, CrossCheckCommand.self, PerfLoopCommand.self])
+        subcommands: [BenchCommand.self, MintCommand.self, CrossCheckCommand.self, SoakCommand.self, PerfLoopCommand.self])
 }
