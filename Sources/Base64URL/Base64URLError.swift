@@ -221,11 +221,9 @@ public struct Base64URLError: Error, Hashable, Sendable, CustomStringConvertible
     }
 
     static func hex(_ byte: UInt8) -> String {
-        let digits: StaticString = "0123456789ABCDEF"
-        return digits.withUTF8Buffer { d in
-            String(decoding: [UInt8(ascii: "0"), UInt8(ascii: "x"), d[Int(byte >> 4)], d[Int(byte & 15)]],
-                as: UTF8.self)
-        }
+        let digits = Array("0123456789ABCDEF".utf8)
+        return String(decoding: [UInt8(ascii: "0"), UInt8(ascii: "x"), digits[Int(byte >> 4)], digits[Int(byte & 15)]],
+            as: UTF8.self)
     }
 
     /// `'R'` for a printable ASCII byte, else its hex form.
