@@ -2,8 +2,10 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Benchmarks live in their own package so that users of Signet never resolve the benchmark harness or the
-// comparison peer. Run from this directory:
-//   swift package benchmark --filter 'Base64|Extras' --no-progress
+// comparison peer. Run from this directory (`--filter` must match the whole benchmark name):
+//   swift package benchmark --filter '(Base64|Extras).*' --no-progress
+// Zero-allocation check against the committed static thresholds in Thresholds/:
+//   swift package benchmark thresholds check --filter 'Base64URL.*' --no-progress
 import PackageDescription
 
 let package = Package(
