@@ -8,7 +8,9 @@ extension Base64URL {
     ///
     /// PERF: `Base64URL.encode.16KiB` / `.1MiB`: 24 input bytes per iteration as three 64-bit loads, split into
     /// eight 12-bit indices into a 4096-entry two-character table, written as four 64-bit stores; about twice the
-    /// work per instruction of a one-character-per-lookup loop.
+    /// work per instruction of a one-character-per-lookup loop (2.0–2.2× swift-extras-base64, `perf/RESULTS.md`).
+    /// Not `@inlinable`: the entry points call it once per buffer, which is noise even at 48 B, and keeping it out
+    /// of clients leaves the table layout free to change.
     @usableFromInline
     static func _encode(_ src: UnsafeRawPointer, count n: Int, into dst: UnsafeMutableRawPointer) -> Int {
         unsafe Base64URLTables.encodePairs.withUnsafeBufferPointer { table -> Int in

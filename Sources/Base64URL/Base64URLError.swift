@@ -207,8 +207,8 @@ public struct Base64URLError: Error, Hashable, Sendable, CustomStringConvertible
             return "byte \(hex) \(Self.show(byte)) at offset \(offset) is not in the alphabet; \(Self.allowed)"
         default:
             guard let scalar else {
-                return "byte \(hex) at offset \(offset) is not ASCII and does not start a complete UTF-8 "
-                    + "character; \(Self.allowed)"
+                return "byte \(hex) at offset \(offset) is not ASCII (and no complete UTF-8 character starts there "
+                    + "in the input at hand); \(Self.allowed)"
             }
             var text = "byte \(hex) at offset \(offset) starts \(Self.describe(scalar))"
             if let hint = Self.lookAlikeHint(scalar) {
