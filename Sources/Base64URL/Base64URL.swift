@@ -15,6 +15,8 @@
 ///
 /// An output that is too small throws ``Base64URLError/Code/outputTooSmall`` before anything is written; nothing
 /// traps on any input. For chunked data use ``Base64URLEncoder`` and ``Base64URLDecoder``.
+///
+/// Allocation: the raw-buffer, span and streaming APIs never allocate; the conveniences allocate their result.
 public enum Base64URL {
     // MARK: Sizes
 

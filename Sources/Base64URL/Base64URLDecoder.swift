@@ -30,6 +30,8 @@ public struct Base64URLDecoder: Sendable {
     public init() {}
 
     /// The number of characters carried to the next call (0…3).
+    ///
+    /// Allocation: none.
     public var pendingCharacterCount: Int { pendingCount }
 
     /// The number of bytes the next `decode` call writes for a chunk of `chunkCount` characters (if it succeeds).
@@ -41,6 +43,8 @@ public struct Base64URLDecoder: Sendable {
     public func outputCount(forChunkCount chunkCount: Int) -> Int { (pendingCount + max(chunkCount, 0)) / 4 * 3 }
 
     /// The number of bytes `finish` writes if it succeeds: 0, 1 or 2.
+    ///
+    /// Allocation: none.
     public var finishOutputCount: Int { pendingCount > 1 ? pendingCount - 1 : 0 }
 
     /// Decodes every complete 4-character group formed by the carried characters and `chunk`, carrying the rest.

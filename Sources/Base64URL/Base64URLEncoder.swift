@@ -20,6 +20,8 @@ public struct Base64URLEncoder: Sendable {
     public init() {}
 
     /// The number of input bytes carried to the next call (0, 1 or 2).
+    ///
+    /// Allocation: none.
     public var pendingByteCount: Int { pendingCount }
 
     /// The number of characters the next `encode` call writes for a chunk of `chunkCount` bytes.
@@ -31,6 +33,8 @@ public struct Base64URLEncoder: Sendable {
     public func outputCount(forChunkCount chunkCount: Int) -> Int { (pendingCount + max(chunkCount, 0)) / 3 * 4 }
 
     /// The number of characters `finish` writes: 0, 2 or 3.
+    ///
+    /// Allocation: none.
     public var finishOutputCount: Int { pendingCount == 0 ? 0 : pendingCount + 1 }
 
     /// Encodes every complete 3-byte group formed by the carried bytes and `chunk`, carrying the rest.

@@ -18,6 +18,8 @@ public struct Base64URLError: Error, Hashable, Sendable, CustomStringConvertible
     /// Allocation: none (the raw values are string literals).
     public struct Code: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
         /// The stable, machine-readable identifier, e.g. `"base64url.invalid-character"`.
+        ///
+        /// Allocation: none.
         public let rawValue: String
 
         /// Creates a code from its stable identifier.
@@ -29,20 +31,32 @@ public struct Base64URLError: Error, Hashable, Sendable, CustomStringConvertible
 
         /// A byte outside `A-Z a-z 0-9 - _` other than `=`: standard-base64 `+` `/`, whitespace (including CR and
         /// LF), control bytes, other ASCII punctuation, or any non-ASCII byte (see ``Base64URLError/scalar``).
+        ///
+        /// Allocation: none.
         public static let invalidCharacter = Code(rawValue: "base64url.invalid-character")
         /// A `=` padding character; unpadded base64url (RFC 7515 §2) never contains one.
+        ///
+        /// Allocation: none.
         public static let padding = Code(rawValue: "base64url.padding")
         /// The last character of a 2- or 3-character final group has non-zero unused low bits, so a second string
         /// would decode to the same bytes. The offset is that of the last character.
+        ///
+        /// Allocation: none.
         public static let nonCanonical = Code(rawValue: "base64url.non-canonical")
         /// The number of characters is `4k + 1` (or negative), which no byte string encodes to. The offset is the
         /// length.
+        ///
+        /// Allocation: none.
         public static let invalidLength = Code(rawValue: "base64url.invalid-length")
         /// The output buffer is smaller than the result; nothing was written or consumed. The offset is where the
-        /// input of the failed call starts.
+        /// input of the failed call starts (for a streaming `finish`, the stream length).
+        ///
+        /// Allocation: none.
         public static let outputTooSmall = Code(rawValue: "base64url.output-too-small")
 
         /// The Swift name of a known code (`"invalidCharacter"`), or the raw value of an unknown one.
+        ///
+        /// Allocation: none.
         public var description: String {
             switch rawValue {
             case Code.invalidCharacter.rawValue: "invalidCharacter"
@@ -56,18 +70,30 @@ public struct Base64URLError: Error, Hashable, Sendable, CustomStringConvertible
     }
 
     /// What went wrong.
+    ///
+    /// Allocation: none.
     public let code: Code
     /// The byte offset in the input (absolute across streamed chunks) of the first offending byte; for
     /// ``Code/invalidLength`` the input length, for ``Code/outputTooSmall`` the offset where the call's input starts.
+    ///
+    /// Allocation: none.
     public let offset: Int
     /// The offending byte, if the error is about one byte.
+    ///
+    /// Allocation: none.
     public let byte: UInt8?
     /// For a non-ASCII ``byte``: the Unicode scalar whose UTF-8 encoding starts at ``offset`` (e.g. U+2013 EN DASH),
     /// if the following bytes form one. When streaming, `nil` if the scalar continues in a later chunk.
+    ///
+    /// Allocation: none.
     public let scalar: Unicode.Scalar?
     /// For ``Code/outputTooSmall``: the number of output bytes the call needed.
+    ///
+    /// Allocation: none.
     public let neededOutputCount: Int?
     /// For ``Code/outputTooSmall``: the number of output bytes that were available.
+    ///
+    /// Allocation: none.
     public let availableOutputCount: Int?
 
     /// Creates an error, typically the expected value in a test (equality compares only `code` and `offset`).
@@ -100,11 +126,15 @@ public struct Base64URLError: Error, Hashable, Sendable, CustomStringConvertible
     }
 
     /// Compares ``code`` and ``offset`` only (see the type's documentation).
+    ///
+    /// Allocation: none.
     public static func == (lhs: Base64URLError, rhs: Base64URLError) -> Bool {
         lhs.code == rhs.code && lhs.offset == rhs.offset
     }
 
     /// Hashes ``code`` and ``offset`` only, matching `==`.
+    ///
+    /// Allocation: none.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(code)
         hasher.combine(offset)
@@ -112,9 +142,13 @@ public struct Base64URLError: Error, Hashable, Sendable, CustomStringConvertible
 
     /// `Base64URLError.<code> @<offset>: <reason>`, e.g.
     /// `Base64URLError.padding @2: byte 0x3D '=' at offset 2 is padding; …`.
+    ///
+    /// Allocation: builds a new string on each read.
     public var description: String { "Base64URLError.\(code) @\(offset): \(reason)" }
 
     /// One line a person understands: which byte, where, why it is not base64url, and the likely cause.
+    ///
+    /// Allocation: builds a new string on each read.
     public var reason: String {
         switch code {
         case .outputTooSmall:
@@ -173,8 +207,8 @@ public struct Base64URLError: Error, Hashable, Sendable, CustomStringConvertible
             return "byte \(hex) \(Self.show(byte)) at offset \(offset) is not in the alphabet; \(Self.allowed)"
         default:
             guard let scalar else {
-                return "byte \(hex) at offset \(offset) is not ASCII and does not start a complete UTF-8 "
-                    + "character; \(Self.allowed)"
+                return "byte \(hex) at offset \(offset) is not ASCII (and no complete UTF-8 character starts there "
+                    + "in the input at hand); \(Self.allowed)"
             }
             var text = "byte \(hex) at offset \(offset) starts \(Self.describe(scalar))"
             if let hint = Self.lookAlikeHint(scalar) {
@@ -221,11 +255,9 @@ public struct Base64URLError: Error, Hashable, Sendable, CustomStringConvertible
     }
 
     static func hex(_ byte: UInt8) -> String {
-        let digits: StaticString = "0123456789ABCDEF"
-        return digits.withUTF8Buffer { d in
-            String(decoding: [UInt8(ascii: "0"), UInt8(ascii: "x"), d[Int(byte >> 4)], d[Int(byte & 15)]],
-                as: UTF8.self)
-        }
+        let digits = Array("0123456789ABCDEF".utf8)
+        return String(decoding: [UInt8(ascii: "0"), UInt8(ascii: "x"), digits[Int(byte >> 4)], digits[Int(byte & 15)]],
+            as: UTF8.self)
     }
 
     /// `'R'` for a printable ASCII byte, else its hex form.

@@ -3,9 +3,6 @@
 /// Lookup tables for the base64url alphabet (RFC 4648 §5), built once on first use.
 @usableFromInline
 enum Base64URLTables {
-    /// Marks a byte that is not in the alphabet in ``decodeShifted`` (a valid entry uses only the low 24 bits).
-    @usableFromInline static let invalidBits: UInt32 = 0xFF00_0000
-
     /// The character for a 6-bit value (`v < 64`), computed without a table.
     @inlinable @inline(__always)
     static func alphabet(_ v: UInt8) -> UInt8 {
@@ -35,15 +32,5 @@ enum Base64URLTables {
     /// `.bigEndian` to get them in order on any platform). 8 KiB, so it stays in L1 during a bulk encode.
     @usableFromInline static let encodePairs: [UInt16] = (0..<4096).map { i in
         UInt16(alphabet(UInt8(truncatingIfNeeded: i >> 6))) << 8 | UInt16(alphabet(UInt8(truncatingIfNeeded: i & 63)))
-    }
-
-    /// Four 256-entry tables back to back (Chromium / modp layout, but in logical bit order): entry `256 * k + c`
-    /// is the 6-bit value of character `c` shifted into position `k` of a 24-bit group
-    /// (`k = 0` → bits 18…23, …, `k = 3` → bits 0…5), or ``invalidBits`` for a byte outside the alphabet. OR-ing
-    /// the four lookups of a group gives the group's three bytes, with bit 24+ set if any character was invalid.
-    @usableFromInline static let decodeShifted: [UInt32] = (0..<1024).map { i in
-        let v = value(of: UInt8(truncatingIfNeeded: i & 255))
-        guard v < 64 else { return invalidBits }
-        return UInt32(v) << UInt32(18 - 6 * (i >> 8))
     }
 }

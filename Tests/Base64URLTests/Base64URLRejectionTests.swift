@@ -95,12 +95,12 @@ import Testing
         }
     }
 
-    /// Only the 64 alphabet bytes are accepted, in each position of a group.
+    /// Only the 64 alphabet bytes are accepted, in each position of a 16-character block and of the groups after it.
     @Test func onlyTheAlphabetIsAccepted() throws {
         for b in 0...255 {
             let byte = UInt8(b)
-            for position in 0..<4 {
-                var chars = Array("QUJD".utf8)
+            for position in 0..<24 {
+                var chars = Array("QUJDQUJDQUJDQUJDQUJDQUJD".utf8)
                 chars[position] = byte
                 let e = caught { () throws(Base64URLError) in try Base64URL.decode(chars) }
                 #expect((e == nil) == Reference.alphabet.contains(byte), "byte \(b) at \(position)")

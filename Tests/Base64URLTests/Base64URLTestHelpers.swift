@@ -12,7 +12,12 @@ struct SplitMix64: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
-    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) } }
+    mutating func bytes(_ count: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(count + 8)
+        while out.count < count { unsafe withUnsafeBytes(of: next()) { unsafe out.append(contentsOf: $0) } }
+        return Array(out.prefix(count))
+    }
     /// Splits `count` into random chunk sizes (including empty chunks), summing to `count`.
     mutating func chunking(of count: Int, maxChunk: Int = 19) -> [Int] {
         var sizes: [Int] = []

@@ -1,0 +1,33 @@
+// swift-tools-version: 6.2
+// SPDX-License-Identifier: Apache-2.0
+//
+// Benchmarks live in their own package so that users of Signet never resolve the benchmark harness or the
+// comparison peer. Run from this directory (`--filter` must match the whole benchmark name):
+//   swift package benchmark --filter '(Base64|Extras).*' --no-progress
+// Zero-allocation check against the committed static thresholds in Thresholds/:
+//   swift package benchmark thresholds check --filter 'Base64URL.*' --no-progress
+import PackageDescription
+
+let package = Package(
+    name: "SignetBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "Signet", path: "../"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        // Peer measured in the same run; benchmark-only.
+        .package(url: "https://github.com/swift-extras/swift-extras-base64", from: "1.2.0"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "Base64URLBenchmarks",
+            dependencies: [
+                .product(name: "Base64URL", package: "Signet"),
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "ExtrasBase64", package: "swift-extras-base64"),
+            ],
+            path: "Base64URLBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    ]
+)
