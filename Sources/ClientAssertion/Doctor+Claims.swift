@@ -35,8 +35,10 @@ extension DoctorRun {
         case _ where alg.lowercased() == "none": why = "alg \"none\" means an unsigned token, which is never accepted"
         case _ where alg.hasPrefix("HS"): why = "\(alg) is an HMAC (shared-secret) algorithm; client assertions are signed with your RSA private key"
         case _ where alg.hasPrefix("PS"): why = "\(alg) is RSA-PSS, which this endpoint does not accept"
-        case _ where RSASignatureAlgorithm(jwsName: alg.uppercased()) != nil: why = "alg is case-sensitive: \"\(alg)\" is not \"\(alg.uppercased())\""
-        default: why = "alg \"\(alg)\" is not accepted here"
+        case _ where RSASignatureAlgorithm(jwsName: alg) != nil: why = "alg \"\(alg)\" is not accepted here"
+        case _ where RSASignatureAlgorithm(jwsName: alg.uppercased()) != nil:
+            why = "alg is case-sensitive: \"\(alg)\" is not \"\(alg.uppercased())\""
+        default: why = "alg \"\(alg)\" is not a known signature algorithm"
         }
         add(.algNotAllowed, .error, .header, tokenOffset(member, in: .header), "\(why); \(algorithmAdvice)",
             endpoint: endpoint(assertion: NHSEndpointError.assertionAlg, subject: nil))
@@ -364,8 +366,9 @@ extension DoctorRun {
         let registered = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"]
         for member in payload.members where !registered.contains(member.name) && !Self.knownClaims.contains(member.name) {
             let lower = member.name.lowercased()
+            let candidates = registered.filter { payload.member($0) == nil }.map { ($0, Self.editDistance(lower, $0)) }
             guard lower.count >= 2, lower.count <= 6,
-                let target = registered.first(where: { payload.member($0) == nil && Self.editDistance(lower, $0) <= 2 })
+                let target = candidates.filter({ $0.1 <= 2 }).min(by: { $0.1 < $1.1 })?.0
             else { continue }
             let offset = token.segments.count == 3 ? token.segments[1].tokenOffset(ofDecodedByte: member.nameOffset) : nil
             add(.unknownSimilar, .warning, .payload, offset,
