@@ -12,5 +12,10 @@ struct Signet: ParsableCommand {
             Stdout carries only the result.
             """,
         version: "0.1.0",
-        subcommands: [BenchCommand.self, MintCommand.self])
+        subcommands: [
+            KeygenCommand.self, JWKSCommand.self, MintCommand.self, VerifyCommand.self, DoctorCommand.self,
+            BenchCommand.self,
+            // CrossCheckCommand.self goes here (`signet cross-check`, added with RSAGMP).
+            Base64URLCommand.self,
+        ])
 }
