@@ -299,7 +299,8 @@ extension DoctorRun {
         let values: [String]
         switch member.value {
         case .string(let s): values = [s]
-        case .array(let items) where items.allSatisfy({ $0.stringValue != nil }): values = items.compactMap(\.stringValue)
+        case .array(let items) where !items.isEmpty && items.allSatisfy({ $0.stringValue != nil }):
+            values = items.compactMap(\.stringValue)
         default:
             add(.audMismatch, .error, .payload, offset,
                 "aud is a JSON \(member.value.typeName); it must be the string \(expectedText)", endpoint: audEndpoint)
@@ -323,8 +324,9 @@ extension DoctorRun {
             return
         }
         let shown = values.map { "\"\($0)\"" }.joined(separator: ", ")
+        let hint = values.first.map { Self.audienceHint($0, candidates) } ?? ""
         add(.audMismatch, .error, .payload, offset,
-            "aud \(shown) is not \(expectedText).\(Self.audienceHint(values[0], candidates)) It must match character for character",
+            "aud \(shown) is not \(expectedText).\(hint) It must match character for character",
             endpoint: audEndpoint)
     }
 
