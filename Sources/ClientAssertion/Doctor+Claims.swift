@@ -114,18 +114,18 @@ extension DoctorRun {
                 endpoint: unknown)
             return
         }
-        guard let keySet, !keySet.keys.isEmpty || !knownKeyIDs.isEmpty else { return }
-        guard !knownKeyIDs.contains(kid) else { return }
-        let listed = knownKeyIDs.prefix(5).map { "\"\($0)\"" }.joined(separator: ", ")
+        let known = knownKeyIDs
+        guard let keySet, !keySet.keys.isEmpty || !known.isEmpty, !known.contains(kid) else { return }
+        let listed = known.prefix(5).map { "\"\($0)\"" }.joined(separator: ", ")
         var hint = ""
-        if let near = knownKeyIDs.first(where: { $0.lowercased() == kid.lowercased() || $0.trimmingWhitespace == kid.trimmingWhitespace }) {
+        if let near = known.first(where: { $0.lowercased() == kid.lowercased() || $0.trimmingWhitespace == kid.trimmingWhitespace }) {
             hint = " \"\(near)\" differs only in case or whitespace: kids are compared exactly."
         }
         let cache = role == .clientAssertion && profile == .apim
             ? " APIM caches your JWKS for an hour and does not re-fetch on a miss: publish a new key at least an hour before signing with it."
             : ""
         add(.kidUnknown, .error, .header, tokenOffset(member, in: .header),
-            "kid \"\(kid)\" matches none of the JWKS's \(knownKeyIDs.count) kid(s) (\(listed.isEmpty ? "none" : listed)).\(hint)\(cache)",
+            "kid \"\(kid)\" matches none of the JWKS's \(known.count) kid(s) (\(listed.isEmpty ? "none" : listed)).\(hint)\(cache)",
             endpoint: unknown)
     }
 

@@ -462,11 +462,10 @@ struct DoctorTests {
     @Test func signatureRepairedVerifies() throws {
         // A token whose signature has '-', damaged the way an editor damages it.
         var token = Fixtures.token()
-        var n = 0
-        while !token.split(separator: ".")[2].contains("-") {
-            n += 1
+        for n in 1...100 where !token.split(separator: ".")[2].contains("-") {  // 99.5 % of signatures have one
             token = Fixtures.token(payload: Fixtures.payload(tail: #","jti":"\#(n)","exp":1800000300"#))
         }
+        try #require(token.split(separator: ".")[2].contains("-"))
         let sigStart = try #require(Fixtures.offset(of: String(token.split(separator: ".")[2]), in: token))
         let damaged = String(token.prefix(sigStart)) + String(token.dropFirst(sigStart)).replacingAll("-", with: "\u{2013}") + "\u{200B}"
         let report = Fixtures.examine(damaged)
