@@ -71,5 +71,10 @@ let package = Package(
         .testTarget(
             name: "JWSTests", dependencies: ["JWS", "CryptoEVP", "Base64URL", "TestSupport"],
             swiftSettings: strictSettings),
+        .testTarget(
+            name: "ClientAssertionTests", dependencies: ["ClientAssertion", "JWS", "CryptoEVP", "Base64URL", "TestSupport"],
+            swiftSettings: strictSettings),
+        // Runs the built `signet` executable (which `swift build --build-tests` and `swift test` build too).
+        .testTarget(name: "SignetCLITests", swiftSettings: strictSettings),
     ]
 )

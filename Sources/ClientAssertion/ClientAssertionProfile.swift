@@ -34,6 +34,19 @@ public enum APIMEnvironment: String, Sendable, CaseIterable {
 
 /// The rules an authorisation server applies to a client assertion, used to mint one it accepts.
 public struct ClientAssertionProfile: Sendable, Equatable {
+    /// Which family of rules a profile follows.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// NHS England API Management (``ClientAssertionProfile/apim(_:)``).
+        case apim
+        /// NHS CIS2 `private_key_jwt` (``ClientAssertionProfile/cis2(tokenEndpoint:)``).
+        case cis2
+        /// Generic RFC 7523 (``ClientAssertionProfile/rfc7523(audience:maximumLifetime:)``).
+        case rfc7523
+    }
+
+    /// The family of rules, from ``name``.
+    public var kind: Kind { Kind(rawValue: name) ?? .rfc7523 }
+
     /// A short name: `apim`, `cis2` or `rfc7523`.
     public let name: String
     /// The exact `aud` value.

@@ -8,13 +8,22 @@ import JWS
 struct MintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mint",
-        abstract: "Mint one RFC 7523 client assertion (compact JWT) on stdout.",
+        abstract: "Mint one RFC 7523 client assertion (compact JWT) on stdout, or the token-request body carrying it.",
         discussion: """
+            Every run makes a fresh jti: mint once per HTTP attempt, retries included (APIM burns each jti).
+            With --form GRANT the whole application/x-www-form-urlencoded body is printed instead of the bare JWT:
+            client_credentials, authorization_code (needs --code and --redirect-uri; client_id is --client-id) or
+            token-exchange (needs --subject-token, the CIS2 id_token; '-' reads it from stdin).
             Examples:
               signet mint --key key.pem --kid prod-1 --client-id $API_KEY --profile apim --env int
               signet mint --key key.pem --kid k1 --client-id 1234.apps.supplier --profile cis2 \\
                 --aud 'https://am.nhsint.auth-ptl.cis2.spineservices.nhs.uk:443/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare/access_token'
               signet mint --key key.pem --client-id my-client --aud https://as.example/token --alg RS256
+              signet mint --key key.pem --kid prod-1 --client-id $API_KEY --profile apim --env int \\
+                --form client_credentials | curl -H 'Content-Type: application/x-www-form-urlencoded' \\
+                --data-binary @- https://int.api.service.nhs.uk/oauth2/token
+              signet mint --key key.pem --kid prod-1 --client-id $API_KEY --profile apim --env int \\
+                --form token-exchange --subject-token "$ID_TOKEN"
             """)
 
     @Option(help: "Private key PEM (PKCS#8 or PKCS#1).") var key: String
@@ -24,36 +33,72 @@ struct MintCommand: ParsableCommand {
     @Option(help: "Audience: the token endpoint, byte for byte (apim: defaults to the --env token URL).") var aud: String?
     @Option(help: "RS256 or RS512 (default: the profile's).") var alg: RSASignatureAlgorithm?
     @Option(help: "Seconds until exp (at most 300 for apim and cis2).") var lifetime: Int = 300
-    @Option(help: "apim, cis2 or rfc7523.") var profile: String = "rfc7523"
-    @Option(help: "APIM environment: sandbox, int, prod, internal-dev, dev, dep.") var env: String = "int"
+    @Option(help: "apim, cis2 or rfc7523.") var profile: ClientAssertionProfile.Kind = .rfc7523
+    @Option(help: "APIM environment: sandbox, int, prod, internal-dev, dev, dep.") var env: APIMEnvironment = .integration
+    @Option(help: "Print the token-request body instead: client_credentials, authorization_code or token-exchange.")
+    var form: FormGrant?
+    @Option(help: "The authorisation code (--form authorization_code).") var code: String?
+    @Option(name: .customLong("redirect-uri"), help: "The redirect URI (--form authorization_code).") var redirectURI: String?
+    @Option(name: .customLong("subject-token"), help: "The CIS2 id_token, or '-' for stdin (--form token-exchange).")
+    var subjectToken: String?
+
+    /// The token-request bodies `--form` can print.
+    enum FormGrant: String, ExpressibleByArgument, CaseIterable {
+        case clientCredentials = "client_credentials"
+        case authorizationCode = "authorization_code"
+        case tokenExchange = "token-exchange"
+    }
+
+    func validate() throws {
+        switch form {
+        case .authorizationCode?:
+            guard code != nil, redirectURI != nil else {
+                throw ValidationError("--form authorization_code needs --code and --redirect-uri")
+            }
+        case .tokenExchange?:
+            guard subjectToken != nil else { throw ValidationError("--form token-exchange needs --subject-token") }
+        case .clientCredentials?, nil: break
+        }
+        if form != .authorizationCode && (code != nil || redirectURI != nil) {
+            throw ValidationError("--code and --redirect-uri go with --form authorization_code")
+        }
+        if form != .tokenExchange && subjectToken != nil {
+            throw ValidationError("--subject-token goes with --form token-exchange")
+        }
+    }
 
     func run() throws {
         let profile: ClientAssertionProfile
         switch self.profile {
-        case "apim":
-            guard let environment = APIMEnvironment(rawValue: env) else {
-                throw ValidationError("unknown APIM environment '\(env)'")
+        case .apim:
+            profile = .apim(env)
+            if let aud, aud != env.tokenURL {
+                throw ValidationError("APIM requires aud to be exactly \(env.tokenURL), not \(aud)")
             }
-            profile = .apim(environment)
-            if let aud, aud != environment.tokenURL {
-                throw ValidationError("APIM requires aud to be exactly \(environment.tokenURL), not \(aud)")
-            }
-        case "cis2":
+        case .cis2:
             guard let aud else { throw ValidationError("--aud is required for cis2: the discovery token_endpoint, verbatim") }
             profile = .cis2(tokenEndpoint: aud)
-        case "rfc7523":
+        case .rfc7523:
             guard let aud else { throw ValidationError("--aud is required") }
             profile = .rfc7523(audience: aud)
-        default:
-            throw ValidationError("unknown profile '\(self.profile)'; use apim, cis2 or rfc7523")
         }
         let privateKey = try loadPrivateKey(key)
-        do {
+        let assertion: String
+        do throws(ClientAssertionError) {
             let minter = try ClientAssertionMinter(
                 key: privateKey, keyID: kid, clientID: clientID, profile: profile, algorithm: alg, lifetime: lifetime)
-            print(try minter.mint())
-        } catch let error as ClientAssertionError {
+            assertion = try minter.mint()
+        } catch {
             throw ValidationError(error.reason)
+        }
+        switch form {
+        case nil: print(assertion)
+        case .clientCredentials?: print(TokenRequestForm.clientCredentials(assertion: assertion).encoded)
+        case .authorizationCode?:
+            print(TokenRequestForm.authorizationCode(
+                code: code ?? "", redirectURI: redirectURI ?? "", clientID: clientID, assertion: assertion).encoded)
+        case .tokenExchange?:
+            print(TokenRequestForm.tokenExchange(subjectToken: readToken(subjectToken), assertion: assertion).encoded)
         }
     }
 }

@@ -12,5 +12,8 @@ struct Signet: ParsableCommand {
             Stdout carries only the result.
             """,
         version: "0.1.0",
-        subcommands: [BenchCommand.self, MintCommand.self, CrossCheckCommand.self, SoakCommand.self, PerfLoopCommand.self])
+        subcommands: [
+            KeygenCommand.self, JWKSCommand.self, MintCommand.self, VerifyCommand.self, DoctorCommand.self,
+            BenchCommand.self, CrossCheckCommand.self, SoakCommand.self, Base64URLCommand.self, PerfLoopCommand.self,
+        ])
 }

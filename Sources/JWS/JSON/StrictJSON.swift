@@ -61,10 +61,42 @@ public enum StrictJSON {
         try parse(Array(text.utf8), limits: limits)
     }
 
+    /// Parses one JSON text like ``parse(_:limits:)-([UInt8],_)`` but, instead of rejecting a repeated member
+    /// name, records it and keeps the **last** value (ECMAScript `JSON.parse` semantics, which RFC 7515 §4 and
+    /// RFC 7519 §4 also allow). For diagnostics only (the doctor): a verifier must use the rejecting parser.
+    ///
+    /// - Parameters:
+    ///   - bytes: UTF-8 JSON text.
+    ///   - limits: Depth and size bounds.
+    /// - Returns: The value (member names unique, last value kept, in the position of the first occurrence) and one
+    ///   `json.duplicate-member` error per repeated name, at the byte offset of the repeat.
+    /// - Throws: ``JSONError`` `json.invalid`, `json.too-deep`, `json.too-large`.
+    /// - Allocation: allocates the value tree.
+    public static func parseKeepingLastDuplicate(_ bytes: [UInt8], limits: Limits = .default)
+        throws(JSONError) -> (value: JSONValue, duplicates: [JSONError])
+    {
+        guard bytes.count <= limits.maxBytes else {
+            throw JSONError(.tooLarge, offset: limits.maxBytes, reason: "JSON text is \(bytes.count) bytes; the limit is \(limits.maxBytes)")
+        }
+        return try unsafe bytes.span.withUnsafeBytes { (b) throws(JSONError) -> (value: JSONValue, duplicates: [JSONError]) in
+            var parser = unsafe Parser(bytes: b, limits: limits)
+            parser.duplicates = []
+            parser.skipWhitespace()
+            let value = try parser.parseValue(depth: 0)
+            parser.skipWhitespace()
+            guard parser.position == b.count else {
+                throw JSONError(.invalid, offset: parser.position, reason: "unexpected \(parser.describeByte()) after the JSON value")
+            }
+            return (value, parser.duplicates ?? [])
+        }
+    }
+
     @safe struct Parser {
         let bytes: UnsafeRawBufferPointer
         let limits: Limits
         var position = 0
+        /// When non-nil, repeated member names are recorded here (last value kept) instead of thrown.
+        var duplicates: [JSONError]? = nil
 
         init(bytes: UnsafeRawBufferPointer, limits: Limits) {
             unsafe self.bytes = bytes
@@ -132,10 +164,13 @@ public enum StrictJSON {
                 }
                 let nameOffset = position
                 let name = try parseString()
-                if members.contains(where: { $0.name == name }) {
-                    throw JSONError(
+                let earlier = members.firstIndex(where: { $0.name == name })
+                if earlier != nil {
+                    let error = JSONError(
                         .duplicateMember, offset: nameOffset,
                         reason: "member name \"\(name)\" appears more than once in the same object")
+                    guard duplicates != nil else { throw error }
+                    duplicates?.append(error)
                 }
                 skipWhitespace()
                 guard peek() == UInt8(ascii: ":") else {
@@ -145,7 +180,8 @@ public enum StrictJSON {
                 skipWhitespace()
                 let valueOffset = position
                 let value = try parseValue(depth: depth)
-                members.append(.init(name: name, value: value, nameOffset: nameOffset, valueOffset: valueOffset))
+                let member = JSONObject.Member(name: name, value: value, nameOffset: nameOffset, valueOffset: valueOffset)
+                if let earlier { members[earlier] = member } else { members.append(member) }
                 skipWhitespace()
                 switch peek() {
                 case UInt8(ascii: ","): position += 1

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: Apache-2.0
+import CryptoEVP
+import JWS
+
+/// A JSON Web Key Set (RFC 7517 §5) of RSA signing keys: written for publishing, read leniently entry by entry.
+///
+/// Reading follows RFC 7517 and what published APIM key sets contain (NHS-RULES rule 42): an entry with a `kty`
+/// other than `RSA`, or one that cannot be used, is skipped and reported rather than failing the whole set; unknown
+/// members are ignored; a bare JWK at the top level is read as a set of one. Keys that carry private members are
+/// loaded (their public part) so that a diagnosis can name them, but ``verificationKeys(defaultAlgorithm:)`` refuses
+/// them.
+public struct JWKSet: Sendable {
+    /// One RSA key read from the set.
+    public struct Key: Sendable {
+        /// Position in the `keys` array (0 for a bare JWK).
+        public let index: Int
+        /// `kid`, when it is a string.
+        public let keyID: String?
+        /// `alg` as written, when it is a string.
+        public let algorithmName: String?
+        /// `use` as written, when it is a string.
+        public let use: String?
+        /// The public key (`n`, `e`).
+        public let publicKey: RSAPublicKey
+        /// Names of private members present (`d`, `p`, `q`, `dp`, `dq`, `qi`, `oth`), in document order.
+        public let privateMembers: [String]
+        /// The entry as JSON, with byte offsets into the JWKS text.
+        public let object: JSONObject
+        /// Byte offset of the entry in the JWKS text (its first member name).
+        public let offset: Int
+
+        /// The algorithm this key verifies: its `alg` when that names RS256, RS384 or RS512, `defaultAlgorithm`
+        /// when it has no `alg`, and `nil` when its `alg` is anything else (e.g. `PS256`, `RSA-OAEP`).
+        public func boundAlgorithm(default defaultAlgorithm: RSASignatureAlgorithm) -> RSASignatureAlgorithm? {
+            guard let algorithmName else { return defaultAlgorithm }
+            return RSASignatureAlgorithm(jwsName: algorithmName)
+        }
+
+        /// Byte offset in the JWKS text of member `name`'s value.
+        public func valueOffset(_ name: String) -> Int? { object.member(name)?.valueOffset }
+    }
+
+    /// Something about the set worth reporting: a skipped entry, or a problem with a key that was read.
+    public struct Issue: Sendable, Equatable, CustomStringConvertible {
+        /// Stable codes.
+        public struct Code: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
+            /// The stable spelling.
+            public let rawValue: String
+            /// Creates a code.
+            public init(rawValue: String) { self.rawValue = rawValue }
+            /// The stable spelling.
+            public var description: String { rawValue }
+            /// A JSON member name repeats (the last value is used).
+            public static let duplicateMember = Code(rawValue: "json.duplicate-member")
+            /// No `keys` array, or an empty one.
+            public static let noKeys = Code(rawValue: "jwks.no-keys")
+            /// The document is a single JWK, not `{"keys":[…]}`.
+            public static let bareJWK = Code(rawValue: "jwks.bare-jwk")
+            /// An entry is not a JSON object.
+            public static let entryNotObject = Code(rawValue: "jwks.entry-not-object")
+            /// `kty` is missing or not `RSA` (entry skipped).
+            public static let unsupportedKeyType = Code(rawValue: "jwks.unsupported-kty")
+            /// `n` or `e` is missing or unusable (entry skipped).
+            public static let invalidKey = Code(rawValue: "jwks.invalid-key")
+            /// The modulus is under 2048 bits (entry skipped).
+            public static let keyTooSmall = Code(rawValue: "jwks.key-too-small")
+            /// Private members are published (refused for verification).
+            public static let privateMembers = Code(rawValue: "jwks.private-members")
+            /// Another key already has this `kid` (refused for verification).
+            public static let duplicateKeyID = Code(rawValue: "jwks.duplicate-kid")
+            /// `alg` is not RS256, RS384 or RS512 (refused for verification).
+            public static let unsupportedAlgorithm = Code(rawValue: "jwks.alg-unsupported")
+            /// `use` is present and not `sig` (refused for verification).
+            public static let useNotSignature = Code(rawValue: "jwks.use-not-sig")
+            /// A key has no `kid` in a set of several (refused for verification).
+            public static let keyIDMissing = Code(rawValue: "jwks.kid-missing")
+        }
+
+        /// The stable code.
+        public let code: Code
+        /// The entry's position in `keys`, when the issue is about one entry.
+        public let index: Int?
+        /// Byte offset in the JWKS text.
+        public let offset: Int?
+        /// The entry's `kid`, if known.
+        public let keyID: String?
+        /// One line a person understands, with the fix.
+        public let reason: String
+
+        /// `<code> [keys[i] @offset]: <reason>`.
+        public var description: String {
+            var s = code.rawValue
+            if let index { s += " [keys[\(index)]" + (offset.map { " @\($0)" } ?? "") + "]" }
+            return s + ": " + reason
+        }
+    }
+
+    /// Every RSA key whose `n` and `e` loaded, in document order (including ones refused for verification).
+    public let keys: [Key]
+    /// Everything worth reporting, in document order.
+    public let issues: [Issue]
+
+    /// Reads a JWK set leniently.
+    ///
+    /// - Parameter text: The JWKS document.
+    /// - Returns: The keys and the issues.
+    /// - Throws: ``JSONError`` only when `text` is not JSON at all (`json.invalid`, `json.too-deep`,
+    ///   `json.too-large`); everything else is an ``Issue``.
+    /// - Allocation: allocates.
+    public static func parse(_ text: String) throws(JSONError) -> JWKSet {
+        let (value, duplicates) = try StrictJSON.parseKeepingLastDuplicate(
+            Array(text.utf8), limits: StrictJSON.Limits(maxDepth: 16, maxBytes: 1 << 20))
+        var issues = duplicates.map {
+            Issue(code: .duplicateMember, index: nil, offset: $0.offset, keyID: nil, reason: $0.reason + "; the last value is used")
+        }
+        guard case .object(let top) = value else {
+            issues.append(Issue(code: .noKeys, index: nil, offset: 0, keyID: nil,
+                                reason: "a JWK set is a JSON object {\"keys\":[…]}; this is a JSON \(value.typeName)"))
+            return JWKSet(keys: [], issues: issues)
+        }
+        var entries: [(JSONValue, Int)] = []
+        if let keysMember = top.member("keys") {
+            guard case .array(let items) = keysMember.value else {
+                issues.append(Issue(code: .noKeys, index: nil, offset: keysMember.valueOffset, keyID: nil,
+                                    reason: "\"keys\" must be an array of JWKs; it is a \(keysMember.value.typeName)"))
+                return JWKSet(keys: [], issues: issues)
+            }
+            entries = items.map { ($0, keysMember.valueOffset) }
+        } else if top.member("kty") != nil {
+            issues.append(Issue(code: .bareJWK, index: 0, offset: 0, keyID: top["kid"]?.stringValue,
+                                reason: "the document is a single JWK; publish it as {\"keys\":[ … ]} (RFC 7517 §5)"))
+            entries = [(value, 0)]
+        } else {
+            issues.append(Issue(code: .noKeys, index: nil, offset: 0, keyID: nil,
+                                reason: "the object has no \"keys\" array; a JWK set is {\"keys\":[ … ]} (RFC 7517 §5)"))
+            return JWKSet(keys: [], issues: issues)
+        }
+        if entries.isEmpty {
+            issues.append(Issue(code: .noKeys, index: nil, offset: top.member("keys")?.valueOffset, keyID: nil,
+                                reason: "the \"keys\" array is empty: publish the public key that signs your assertions"))
+        }
+        var keys: [Key] = []
+        for (index, (entry, arrayOffset)) in entries.enumerated() {
+            if let key = readEntry(entry, index: index, arrayOffset: arrayOffset, issues: &issues) { keys.append(key) }
+        }
+        checkSet(keys, issues: &issues)
+        return JWKSet(keys: keys, issues: issues)
+    }
+
+    private static func readEntry(_ entry: JSONValue, index: Int, arrayOffset: Int, issues: inout [Issue]) -> Key? {
+        guard case .object(let object) = entry else {
+            issues.append(Issue(code: .entryNotObject, index: index, offset: arrayOffset, keyID: nil,
+                                reason: "keys[\(index)] is a JSON \(entry.typeName), not a JWK object; skipped"))
+            return nil
+        }
+        let offset = object.members.first?.nameOffset ?? arrayOffset
+        let kid = object["kid"]?.stringValue
+        guard let kty = object["kty"]?.stringValue, kty == "RSA" else {
+            let found = object["kty"].map { $0.stringValue.map { "\"\($0)\"" } ?? $0.typeName } ?? "missing"
+            issues.append(Issue(code: .unsupportedKeyType, index: index, offset: object.member("kty")?.valueOffset ?? offset,
+                                keyID: kid, reason: "kty is \(found); only RSA keys are used, so this entry is skipped (RFC 7517 §5)"))
+            return nil
+        }
+        guard let n = object["n"]?.stringValue, let e = object["e"]?.stringValue else {
+            issues.append(Issue(code: .invalidKey, index: index, offset: offset, keyID: kid,
+                                reason: "an RSA JWK needs string members \"n\" and \"e\"; skipped"))
+            return nil
+        }
+        let publicKey: RSAPublicKey
+        do throws(CryptoEVPError) {
+            publicKey = try RSAPublicKey(jwk: RSAJWKComponents(n: n, e: e))
+        } catch {
+            if error.code == .keyTooSmall {
+                issues.append(Issue(code: .keyTooSmall, index: index, offset: object.member("n")?.valueOffset ?? offset,
+                                    keyID: kid,
+                                    reason: "\(error.reason), and NHS England uses 4096: generate a new key pair (`signet keygen --bits 4096`); skipped"))
+            } else {
+                issues.append(Issue(code: .invalidKey, index: index, offset: offset, keyID: kid,
+                                    reason: "the key cannot be loaded: \(error.reason); skipped"))
+            }
+            return nil
+        }
+        let privateNames = ["d", "p", "q", "dp", "dq", "qi", "oth"]
+        let privateMembers = object.members.filter { privateNames.contains($0.name) }
+        if let first = privateMembers.first {
+            issues.append(Issue(code: .privateMembers, index: index, offset: first.nameOffset, keyID: kid,
+                                reason: "the entry publishes private members (\(privateMembers.map(\.name).joined(separator: ", "))): anyone who has this JWKS can sign as you. Treat the key as compromised: generate a new key pair, publish only kty, n, e, alg, kid, use (`signet jwks`), and revoke this one"))
+        }
+        let alg = object["alg"]?.stringValue
+        if let alg, RSASignatureAlgorithm(jwsName: alg) == nil {
+            issues.append(Issue(code: .unsupportedAlgorithm, index: index, offset: object.member("alg")?.valueOffset, keyID: kid,
+                                reason: "alg \"\(alg)\" is not RS256, RS384 or RS512, so this key cannot verify an RSASSA-PKCS1-v1_5 signature"))
+        }
+        let use = object["use"]?.stringValue
+        if let use, use != "sig" {
+            issues.append(Issue(code: .useNotSignature, index: index, offset: object.member("use")?.valueOffset, keyID: kid,
+                                reason: "use is \"\(use)\"; a key that verifies signatures has \"use\":\"sig\""))
+        }
+        return Key(index: index, keyID: kid, algorithmName: alg, use: use, publicKey: publicKey,
+                   privateMembers: privateMembers.map(\.name), object: object, offset: offset)
+    }
+
+    private static func checkSet(_ keys: [Key], issues: inout [Issue]) {
+        var seen: [String: Int] = [:]
+        for key in keys {
+            guard let kid = key.keyID else {
+                if keys.count > 1 {
+                    issues.append(Issue(code: .keyIDMissing, index: key.index, offset: key.offset, keyID: nil,
+                                        reason: "keys[\(key.index)] has no kid in a set of \(keys.count) keys, so no token can select it"))
+                }
+                continue
+            }
+            if let first = seen[kid] {
+                issues.append(Issue(code: .duplicateKeyID, index: key.index, offset: key.valueOffset("kid"), keyID: kid,
+                                    reason: "kid \"\(kid)\" is also used by keys[\(first)]; every key needs its own kid (RFC 7517 §4.5), or a verifier cannot tell which key a token means"))
+            } else {
+                seen[kid] = key.index
+            }
+        }
+    }
+
+    /// The keys a verifier may use, each bound to one algorithm (RFC 8725 §3.1): its `alg`, or `defaultAlgorithm`
+    /// when it has none.
+    ///
+    /// Refused (each has an ``Issue``): keys with private members, an `alg` other than RS256/RS384/RS512, a `use`
+    /// other than `sig`, a `kid` an earlier key already has, and — in a set of several — a key without a `kid`.
+    ///
+    /// - Parameter defaultAlgorithm: The algorithm for keys without `alg`.
+    /// - Allocation: allocates the result.
+    public func verificationKeys(defaultAlgorithm: RSASignatureAlgorithm) -> [JWSVerificationKey] {
+        var out: [JWSVerificationKey] = []
+        var seen = Set<String>()
+        for key in keys {
+            guard key.privateMembers.isEmpty, key.use == nil || key.use == "sig",
+                let algorithm = key.boundAlgorithm(default: defaultAlgorithm)
+            else { continue }
+            if let kid = key.keyID {
+                guard seen.insert(kid).inserted else { continue }
+            } else if keys.count > 1 {
+                continue
+            }
+            out.append(JWSVerificationKey(key: key.publicKey, algorithm: algorithm, keyID: key.keyID))
+        }
+        return out
+    }
+
+    /// A JWK set to publish: `{"keys":[{"kty":"RSA","n":…,"e":…,"alg":…,"kid":…,"use":"sig"}, …]}`, public members
+    /// only (RFC 7518 §6.3.1: unpadded base64url, no leading zero octets).
+    ///
+    /// - Parameter keys: The public keys with their `kid` and algorithm.
+    /// - Returns: Compact JSON, with no trailing newline.
+    /// - Allocation: allocates the result.
+    public static func document(_ keys: [(key: RSAPublicKey, keyID: String, algorithm: RSASignatureAlgorithm)]) -> String {
+        let entries: [JSONValue] = keys.map { entry in
+            let jwk = entry.key.jwk
+            return .object(JSONObject(members: [
+                .init(name: "kty", value: .string("RSA")),
+                .init(name: "n", value: .string(jwk.n)),
+                .init(name: "e", value: .string(jwk.e)),
+                .init(name: "alg", value: .string(entry.algorithm.jwsName)),
+                .init(name: "kid", value: .string(entry.keyID)),
+                .init(name: "use", value: .string("sig")),
+            ]))
+        }
+        return JSONValue.object(JSONObject(members: [.init(name: "keys", value: .array(entries))])).description
+    }
+}

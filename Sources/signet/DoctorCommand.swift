@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+import ArgumentParser
+import ClientAssertion
+import JWS
+
+/// `signet doctor`: everything wrong with a client assertion (or an id_token sent as subject_token).
+struct DoctorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Explain everything wrong with a client assertion, its form body and JWKS, with NHS endpoint errors.",
+        discussion: """
+            Reports every finding (not just the first): a stable code, severity, where (segment and byte offset),
+            the reason with the fix, and the exact error the NHS endpoint returns. Damage such as U+2013 EN DASH,
+            spaces or smart quotes is repaired on a copy, and if the repaired signature verifies against the JWKS
+            the doctor says so. Exit status 2 when any finding is an error, else 0.
+            The token is the argument, or stdin when it is '-'; when it is absent and --form is given, the form's
+            client_assertion is examined. A token equal to the form's subject_token is checked as an id_token under
+            APIM's token-exchange rules. --json prints
+            {"findings":[{"code","severity","segment","offset","message","endpointError"}],"signatureVerified":…}.
+            Examples:
+              signet doctor --jwks jwks.json --client-id "$API_KEY" --env int "$TOKEN"
+              signet doctor --form body.txt --jwks jwks.json --profile apim --env int --json
+              signet doctor --profile cis2 --client-id 1234.apps.supplier \\
+                --aud 'https://am.nhsint.auth-ptl.cis2.spineservices.nhs.uk:443/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare/access_token' - < assertion.jwt
+            """)
+
+    @Option(help: "The JWKS the server verifies with.") var jwks: String?
+    @Option(help: "The application/x-www-form-urlencoded body that carried the token.") var form: String?
+    @Option(name: .customLong("client-id"), help: "Expected client id (APIM: the API key; CIS2: the client_id).")
+    var clientID: String?
+    @Option(help: "Expected aud: the token endpoint, byte for byte (apim: defaults to the --env token URL).")
+    var aud: String?
+    @Option(help: "Rules to apply: apim, cis2 or rfc7523.") var profile: ClientAssertionProfile.Kind = .apim
+    @Option(help: "APIM environment (sandbox, int, prod, internal-dev, dev, dep): its token URL is the expected aud.")
+    var env: APIMEnvironment?
+    @Option(help: "\"Now\" as seconds since the epoch (default: the system clock).") var now: Int64?
+    @Flag(help: "Print the report as JSON.") var json = false
+    @Argument(help: "The token, or '-' to read it from stdin.") var token: String?
+
+    func validate() throws {
+        if env != nil && profile != .apim { throw ValidationError("--env applies to the apim profile only") }
+    }
+
+    func run() throws {
+        let formText = try form.map { droppingOneNewline(try readText($0)) }
+        let token: String
+        if self.token == nil, let formText, let assertion = ParsedForm.parseLeniently(formText)["client_assertion"] {
+            token = assertion.value
+        } else {
+            token = readToken(self.token)
+        }
+        let input = Doctor.Input(
+            token: token, form: formText, jwks: try jwks.map(readText), clientID: clientID,
+            audience: aud ?? (profile == .apim ? env?.tokenURL : nil), profile: profile,
+            now: now.map { NumericDate($0) } ?? JWTClock.system.now())
+        let report = Doctor.examine(input)
+        print(json ? report.json : Self.text(report, input: input))
+        if report.hasErrors { throw ExitCode(2) }
+    }
+
+    /// The human-readable report.
+    static func text(_ report: DoctorReport, input: Doctor.Input) -> String {
+        let count = { (s: Finding.Severity) in report.findings.filter { $0.severity == s }.count }
+        let signature: String = switch report.signatureVerified {
+        case true?: "verified"
+        case false?: "does NOT verify"
+        case nil: input.jwks == nil ? "not checked (no --jwks)" : "could not be checked"
+        }
+        var lines = [
+            "signet doctor (\(input.profile.rawValue)): \(count(.error)) error(s), \(count(.warning)) warning(s), \(count(.info)) note(s); signature \(signature)"
+        ]
+        for f in report.findings {
+            lines.append("")
+            lines.append("\(f.severity.rawValue.uppercased()) \(f.code.rawValue)  [\(f.segment.rawValue)\(f.offset.map { " @\($0)" } ?? "")]")
+            lines.append("  \(f.message)")
+            if let e = f.endpointError { lines.append("  endpoint says: \"\(e)\"") }
+        }
+        if report.findings.isEmpty { lines.append("no problems found") }
+        return lines.joined(separator: "\n")
+    }
+}

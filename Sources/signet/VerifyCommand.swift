@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+import ArgumentParser
+import Base64URL
+import ClientAssertion
+import CryptoEVP
+import JWS
+
+/// `signet verify`: verify a JWT and print its claims.
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Verify a JWT (signature, then exp/nbf/iat, aud, iss) and print its verified claims as JSON.",
+        discussion: """
+            Keys come from a JWKS (each bound to its alg, or to --alg when it has none) or from one PEM key (bound
+            to --alg). A rejected token exits with status 2 and the reason (JWSError: code, segment, byte offset)
+            on stderr. The token is the argument, or stdin when it is '-' or absent (one trailing newline removed).
+            To learn everything that is wrong with a token, use `signet doctor`.
+            Examples:
+              signet verify --jwks jwks.json --aud https://int.api.service.nhs.uk/oauth2/token "$TOKEN"
+              signet mint … | signet verify --key public.pem --iss "$API_KEY" --leeway 10 -
+              signet verify --key public.pem --alg RS256 --now 1800000000 token.jwt
+            """)
+
+    @Option(help: "JWKS file with the public keys.") var jwks: String?
+    @Option(help: "Public key PEM (a private key PEM is accepted: its public half is used).") var key: String?
+    @Option(help: "Required audience: aud must contain exactly this string.") var aud: String?
+    @Option(help: "Required issuer: iss must be exactly this string.") var iss: String?
+    @Option(help: "\"Now\" as seconds since the epoch (default: the system clock).") var now: Int64?
+    @Option(help: "Clock-skew leeway in seconds for exp, nbf and iat.") var leeway: Double = 0
+    @Option(help: "Algorithm for --key, and for JWKS keys without alg: RS256, RS384 or RS512.")
+    var alg: RSASignatureAlgorithm = .rs512
+    @Argument(help: "The token, or '-' (or nothing) to read it from stdin.") var token: String?
+
+    func validate() throws {
+        guard (jwks == nil) != (key == nil) else { throw ValidationError("give exactly one of --jwks FILE or --key PUBLIC.pem") }
+        guard leeway >= 0 else { throw ValidationError("--leeway must not be negative") }
+    }
+
+    func run() throws {
+        let token = readToken(self.token)
+        let keys: [JWSVerificationKey]
+        if let jwks {
+            let set: JWKSet
+            do {
+                set = try JWKSet.parse(try readText(jwks))
+            } catch let error as JSONError {
+                printError("signet: \(jwks): \(error)")
+                throw ExitCode.failure
+            }
+            keys = set.verificationKeys(defaultAlgorithm: alg)
+            guard !keys.isEmpty else {
+                printError("signet: \(jwks): no usable verification key")
+                for issue in set.issues { printError("  \(issue)") }
+                throw ExitCode.failure
+            }
+        } else if let key {
+            // One key: bind it to the token's kid so that a kid in the header selects it. The kid is not trusted
+            // for anything else; the algorithm is fixed by --alg before the token is read.
+            keys = [JWSVerificationKey(key: try loadPublicKey(key), algorithm: alg, keyID: Self.headerKeyID(token))]
+        } else {
+            throw ValidationError("give --jwks or --key")
+        }
+        let clock = now.map { JWTClock.fixed(NumericDate($0)) } ?? .system
+        let verifier: JWSVerifier
+        do {
+            verifier = try JWSVerifier(keys: keys, policy: JWTValidationPolicy(issuer: iss, audience: aud, leeway: leeway, clock: clock))
+        } catch {
+            printError("signet: \(error)")
+            throw ExitCode.failure
+        }
+        do {
+            let verified = try verifier.verify(token)
+            print(JSONValue.object(verified.payloadObject).description)
+        } catch {
+            printError("signet: \(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    /// The header's `kid`, when the header decodes; `nil` otherwise (the verifier then reports the real problem).
+    static func headerKeyID(_ token: String) -> String? {
+        guard let header = token.split(separator: ".", omittingEmptySubsequences: false).first,
+            let bytes = try? Base64URL.decode(String(header)),
+            let value = try? StrictJSON.parse(bytes)
+        else { return nil }
+        return value.objectValue?["kid"]?.stringValue
+    }
+}

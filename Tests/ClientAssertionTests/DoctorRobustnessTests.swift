@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+import ClientAssertion
+import JWS
+import Testing
+
+/// The doctor reads hostile input: it must never trap, every offset must point inside the input it names, and the
+/// JSON report must always be valid JSON.
+@Suite("Doctor on mangled input")
+struct DoctorRobustnessTests {
+    /// SplitMix64: deterministic, so a failure reproduces.
+    struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
+    }
+
+    static let junk: [String] = [
+        ".", "=", "+", "/", " ", "\n", "\u{2013}", "\u{2014}", "\u{2212}", "\u{00A0}", "\u{200B}", "\u{FEFF}", "\u{201C}",
+        "\"", "'", "é", "😀", "%", "&", "{", "}", "A", "-", "_", "\u{0}", "Bearer ",
+    ]
+
+    static func mangle(_ text: String, _ r: inout Random) -> String {
+        var scalars = Array(text.unicodeScalars)
+        for _ in 0...r.below(4) {
+            let i = r.below(scalars.count + 1)
+            switch r.below(4) {
+            case 0: scalars.insert(contentsOf: junk[r.below(junk.count)].unicodeScalars, at: i)
+            case 1: if i < scalars.count { scalars.remove(at: i) }
+            case 2: if i < scalars.count { scalars[i] = junk[r.below(junk.count)].unicodeScalars.first ?? "A" }
+            default: scalars = Array(scalars.prefix(i))
+            }
+        }
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: scalars)
+        return String(out)
+    }
+
+    @Test func mangledTokensFormsAndKeySets() throws {
+        var r = Random(state: 0x5157_4E45_5420_4443)
+        let token = Fixtures.token()
+        let form = TokenRequestForm.tokenExchange(subjectToken: token, assertion: token).encoded
+        let payloads = [
+            Fixtures.payload(), #"{"exp":[1,{"a":null}],"aud":["x",1],"iss":{},"sub":true,"jti":1.5e400,"jit":"x"}"#,
+            #"{"exp":1e400,"iat":"x","nbf":-1,"aud":[],"exp":"y"}"#, "[]", "null", "",
+        ]
+        for i in 0..<400 {
+            let t = i % 3 == 0 ? Fixtures.token(payload: payloads[r.below(payloads.count)]) : Self.mangle(token, &r)
+            let f = i % 2 == 0 ? Self.mangle(form, &r) : nil
+            let j = i % 5 == 0 ? Self.mangle(Fixtures.jwks, &r) : Fixtures.jwks
+            let profile = ClientAssertionProfile.Kind.allCases[r.below(3)]
+            let report = Fixtures.examine(t, form: f, jwks: j, audience: i % 4 == 0 ? nil : Fixtures.apimAudience, profile: profile)
+            for finding in report.findings {
+                guard let offset = finding.offset else { continue }
+                let limit = switch finding.segment {
+                case .form: f?.utf8.count ?? 0
+                case .jwks: j.utf8.count
+                default: t.utf8.count
+                }
+                #expect(offset >= 0 && offset <= limit, "\(finding) in \(t.debugDescription)")
+            }
+            #expect(throws: Never.self) { try StrictJSON.parse(report.json) }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+import Base64URL
+import ClientAssertion
+import CryptoEVP
+import JWS
+import Testing
+
+@Suite("JWK sets")
+struct JWKSetTests {
+    /// `n` of a 1024-bit "key" (odd, top bit set): big enough to parse, too small to use.
+    static let smallModulus = Base64URL.encode([0xC3] + [UInt8](repeating: 0x5A, count: 126) + [0x01])
+
+    static func entry(_ key: RSAPublicKey, _ extra: String) -> String {
+        let jwk = key.jwk
+        return #"{"kty":"RSA","n":"\#(jwk.n)","e":"\#(jwk.e)"\#(extra)}"#
+    }
+
+    @Test func documentRoundTrip() throws {
+        let text = JWKSet.document([(Fixtures.key.publicKey, "k1", .rs512), (Fixtures.otherKey.publicKey, "k2", .rs256)])
+        let jwk = Fixtures.key.publicKey.jwk
+        #expect(text.hasPrefix(#"{"keys":[{"kty":"RSA","n":"\#(jwk.n)","e":"AQAB","alg":"RS512","kid":"k1","use":"sig"},"#))
+        let set = try JWKSet.parse(text)
+        #expect(set.issues.isEmpty)
+        #expect(set.keys.map(\.keyID) == ["k1", "k2"])
+        #expect(set.keys.map(\.algorithmName) == ["RS512", "RS256"])
+        #expect(set.keys[0].publicKey.modulus == Fixtures.key.publicKey.modulus)
+        #expect(set.keys[1].publicKey.exponent == Fixtures.otherKey.publicKey.exponent)
+        let keys = set.verificationKeys(defaultAlgorithm: .rs256)
+        #expect(keys.map(\.keyID) == ["k1", "k2"])
+        #expect(keys.map(\.algorithm) == [.rs512, .rs256])
+        // The keys verify what the matching private keys sign.
+        let verifier = try JWSVerifier(keys: keys, policy: JWTValidationPolicy(clock: .fixed(Fixtures.now)))
+        _ = try verifier.verify(Fixtures.token())
+    }
+
+    @Test func lenientReadingSkipsAndReportsEntryByEntry() throws {
+        let k = Fixtures.key.publicKey, o = Fixtures.otherKey.publicKey
+        let text = """
+            {"keys":[
+              {"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","kid":"ec"},
+              \(Self.entry(k, #","kid":"nokid-alg""#)),
+              \(Self.entry(o, #","kid":"private","d":"AQAB","p":"AQAB""#)),
+              {"kty":"RSA","n":"\(Self.smallModulus)","e":"AQAB","kid":"small"},
+              \(Self.entry(o, #","kid":"nokid-alg","alg":"RS256""#)),
+              \(Self.entry(o, #","kid":"enc","use":"enc""#)),
+              \(Self.entry(o, #","kid":"pss","alg":"PS256""#)),
+              "not an object",
+              {"kty":"oct","k":"AAAA"}
+            ],"keys2":1}
+            """
+        let set = try JWKSet.parse(text)
+        #expect(set.issues.map(\.code.rawValue) == [
+            "jwks.unsupported-kty", "jwks.private-members", "jwks.key-too-small", "jwks.use-not-sig",
+            "jwks.alg-unsupported", "jwks.entry-not-object", "jwks.unsupported-kty", "jwks.duplicate-kid",
+        ])
+        #expect(set.keys.map(\.keyID) == ["nokid-alg", "private", "nokid-alg", "enc", "pss"])
+        let privateIssue = try #require(set.issues.first { $0.code == .privateMembers })
+        #expect(privateIssue.index == 2)
+        #expect(privateIssue.offset == Fixtures.offset(of: #""d":"AQAB""#, in: text))
+        #expect(set.issues.first { $0.code == .keyTooSmall }?.keyID == "small")
+        // Refused for verification: private members, use enc, PS256, and the second "nokid-alg".
+        let keys = set.verificationKeys(defaultAlgorithm: .rs512)
+        #expect(keys.map(\.keyID) == ["nokid-alg"])
+        #expect(keys.map(\.algorithm) == [.rs512])
+    }
+
+    @Test func keylessKeysAmongSeveralAreRefused() throws {
+        let text = #"{"keys":[\#(Self.entry(Fixtures.key.publicKey, "")),\#(Self.entry(Fixtures.otherKey.publicKey, #","kid":"k2""#))]}"#
+        let set = try JWKSet.parse(text)
+        #expect(set.issues.map(\.code) == [.keyIDMissing])
+        #expect(set.verificationKeys(defaultAlgorithm: .rs256).map(\.keyID) == ["k2"])
+        // Alone, a key without kid is fine.
+        let single = try JWKSet.parse(#"{"keys":[\#(Self.entry(Fixtures.key.publicKey, ""))]}"#)
+        #expect(single.issues.isEmpty)
+        #expect(single.verificationKeys(defaultAlgorithm: .rs256).map(\.algorithm) == [.rs256])
+    }
+
+    @Test func documentShapes() throws {
+        let bare = try JWKSet.parse(Self.entry(Fixtures.key.publicKey, #","kid":"k1""#))
+        #expect(bare.issues.map(\.code) == [.bareJWK])
+        #expect(bare.keys.count == 1)
+        #expect(try JWKSet.parse(#"{"keys":{}}"#).issues.map(\.code) == [.noKeys])
+        #expect(try JWKSet.parse(#"{"keys":[]}"#).issues.map(\.code) == [.noKeys])
+        #expect(try JWKSet.parse(#"{"kees":[]}"#).issues.map(\.code) == [.noKeys])
+        #expect(try JWKSet.parse("[]").issues.map(\.code) == [.noKeys])
+        #expect(try JWKSet.parse(#"{"keys":[],"keys":[]}"#).issues.map(\.code) == [.duplicateMember, .noKeys])
+        #expect(throws: JSONError(.invalid, offset: 0, reason: "")) { try JWKSet.parse(#"{"keys":["#) }
+    }
+}

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Testing
+
+/// Runs the built `signet` executable, the way a script would.
+enum Signet {
+    /// The executable: beside the test runner (SwiftPM puts every product of a build in one folder), or in
+    /// `.build/debug` of this checkout.
+    static let executable: URL? = {
+        let runner = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let package = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let candidates = [
+            runner.deletingLastPathComponent().appendingPathComponent("signet"),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("signet"),
+            package.appendingPathComponent(".build/debug/signet"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }()
+
+    /// What one run produced.
+    struct Result: CustomStringConvertible {
+        let status: Int32
+        let stdoutBytes: [UInt8]
+        let stderr: String
+        var stdout: String { String(decoding: stdoutBytes, as: UTF8.self) }
+        var description: String { "status \(status)\nstdout: \(stdout)\nstderr: \(stderr)" }
+    }
+
+    /// Runs `signet arguments…` in `directory` with `stdin` as standard input.
+    static func run(_ arguments: [String], stdin: String = "", in directory: URL? = nil) throws -> Result {
+        let executable = try #require(executable, "the signet executable was not built")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("signet-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let input = scratch.appendingPathComponent("stdin"), output = scratch.appendingPathComponent("stdout")
+        let errors = scratch.appendingPathComponent("stderr")
+        try Data(stdin.utf8).write(to: input)
+        try Data().write(to: output)
+        try Data().write(to: errors)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.environment = ProcessInfo.processInfo.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 }
+        let (i, o, e) = (try FileHandle(forReadingFrom: input), try FileHandle(forWritingTo: output), try FileHandle(forWritingTo: errors))
+        defer { try? i.close(); try? o.close(); try? e.close() }
+        process.standardInput = i
+        process.standardOutput = o
+        process.standardError = e
+        try process.run()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdoutBytes: Array(try Data(contentsOf: output)),
+            stderr: String(decoding: try Data(contentsOf: errors), as: UTF8.self))
+    }
+
+    /// A fresh temporary directory, removed by the caller.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("signet-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// A directory with an RSA-2048 key `key.pem` and its JWKS `jwks.json` (kid `k1`, RS512), made with `signet keygen`.
+final class KeyDirectory {
+    let url: URL
+
+    init() throws {
+        url = try Signet.temporaryDirectory()
+        let r = try Signet.run(["keygen", "--bits", "2048", "--kid", "k1", "--out", "key.pem", "--jwks", "jwks.json"], in: url)
+        try #require(r.status == 0, "\(r)")
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    /// An APIM (INT) client assertion for client `abc`.
+    func mint(_ extra: [String] = ["--profile", "apim", "--env", "int"]) throws -> String {
+        let r = try Signet.run(["mint", "--key", path("key.pem"), "--kid", "k1", "--client-id", "abc"] + extra)
+        try #require(r.status == 0, "\(r)")
+        return String(r.stdout.dropLast())
+    }
+}
