@@ -6,6 +6,8 @@
 //   swift package benchmark --filter '(Base64|Extras).*' --no-progress
 // Zero-allocation check against the committed static thresholds in Thresholds/:
 //   swift package benchmark thresholds check --filter 'Base64URL.*' --no-progress
+// Mint and verify next to the raw EVP floor and RSAGMP, in one run:
+//   swift package benchmark --target JWSBenchmarks --no-progress
 import PackageDescription
 
 let package = Package(
@@ -28,6 +30,19 @@ let package = Package(
             path: "Base64URLBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        .executableTarget(
+            name: "JWSBenchmarks",
+            dependencies: [
+                .product(name: "ClientAssertion", package: "Signet"),
+                .product(name: "CryptoEVP", package: "Signet"),
+                .product(name: "JWS", package: "Signet"),
+                .product(name: "RSAGMP", package: "Signet"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "JWSBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Client-assertion mint and verify next to the raw OpenSSL EVP floor and RSAGMP, all in one process and one run.
+// Names: `RS256.mint.2048` is a full client assertion (fresh jti from the CSPRNG, exp/iat, cached header, payload,
+// RSA signature, base64url) into a reused buffer; `EVP.sign.RS256.2048` is a plain EVP_DigestSign of the same
+// signing input with a fresh EVP_MD_CTX (what a C program does). OpenSSL allocates inside every RSA operation, so
+// malloc thresholds pin Signet's paths to the EVP floor's own count: "0 allocations of our own per operation".
+import Benchmark
+import ClientAssertion
+import CryptoEVP
+import JWS
+import RSAGMP
+
+struct Fixture: @unchecked Sendable {  // immutable after creation; every member is Sendable or only read
+    let key: RSAPrivateKey
+    let algorithm: RSASignatureAlgorithm
+    let minter: ClientAssertionMinter
+    let verifier: JWSVerifier
+    let token: [UInt8]
+    let signingInput: [UInt8]
+    let signature: [UInt8]
+    let gmpKey: RSAGMPPublicKey
+    let gmpAlgorithm: RSAGMPAlgorithm
+
+    init(bits: Int, algorithm: RSASignatureAlgorithm) throws {
+        key = try RSAPrivateKey.generate(bits: bits)
+        self.algorithm = algorithm
+        let audience = APIMEnvironment.integration.tokenURL
+        minter = try ClientAssertionMinter(
+            key: key, keyID: "bench", clientID: "bench-client-0123456789abcdef",
+            profile: algorithm == .rs512 ? .apim(.integration) : .rfc7523(audience: audience), algorithm: algorithm)
+        verifier = try JWSVerifier(
+            keys: [JWSVerificationKey(key: key.publicKey, algorithm: algorithm, keyID: "bench")],
+            policy: JWTValidationPolicy(issuer: minter.clientID, audience: audience, requireID: true, leeway: 3600,
+                                        maximumLifetime: 300, expectedType: "JWT"))
+        token = Array(try minter.mint().utf8)
+        signingInput = Array(token[..<(token.lastIndex(of: UInt8(ascii: ".")) ?? 0)])
+        signature = try key.signature(for: signingInput, algorithm: algorithm)
+        gmpKey = try RSAGMPPublicKey(modulus: key.publicKey.modulus, exponent: key.publicKey.exponent)
+        gmpAlgorithm = RSAGMPAlgorithm(jwsName: algorithm.jwsName) ?? .rs256
+    }
+}
+
+func configuration(slow: Bool) -> Benchmark.Configuration {
+    .init(
+        metrics: [.throughput, .wallClock, .mallocCountTotal],
+        timeUnits: .microseconds,
+        warmupIterations: 3,
+        scalingFactor: .one,
+        maxDuration: .seconds(slow ? 4 : 2),
+        maxIterations: slow ? 400 : 20_000)
+}
+
+let benchmarks: @Sendable () -> Void = {
+    for (bits, algorithm) in [(2048, RSASignatureAlgorithm.rs256), (4096, .rs512)] {
+        guard let f = try? Fixture(bits: bits, algorithm: algorithm) else { continue }
+        let name = "\(algorithm.jwsName).\(bits)"
+        let signConfig = configuration(slow: bits == 4096)
+        let verifyConfig = configuration(slow: false)
+
+        Benchmark("\(algorithm.jwsName).mint.\(bits)", configuration: signConfig) { benchmark in
+            var buffer = [UInt8](repeating: 0, count: f.minter.maximumAssertionLength)
+            benchmark.startMeasurement()
+            unsafe buffer.withUnsafeMutableBytes { out in
+                for _ in benchmark.scaledIterations { blackHole(try? unsafe f.minter.mint(into: out)) }
+            }
+        }
+        Benchmark("EVP.sign.\(name)", configuration: signConfig) { benchmark in
+            var buffer = [UInt8](repeating: 0, count: f.key.signatureByteCount)
+            benchmark.startMeasurement()
+            unsafe buffer.withUnsafeMutableBytes { out in
+                unsafe f.signingInput.withUnsafeBytes { input in
+                    for _ in benchmark.scaledIterations {
+                        blackHole(try? unsafe RawEVPBaseline.sign(input, key: f.key, algorithm: f.algorithm, into: out))
+                    }
+                }
+            }
+        }
+        Benchmark("\(algorithm.jwsName).verify.\(bits)", configuration: verifyConfig) { benchmark in
+            benchmark.startMeasurement()
+            unsafe f.token.withUnsafeBytes { token in
+                for _ in benchmark.scaledIterations { blackHole(try? unsafe f.verifier.verify(token)) }
+            }
+        }
+        Benchmark("EVP.verify.\(name)", configuration: verifyConfig) { benchmark in
+            benchmark.startMeasurement()
+            unsafe f.signature.withUnsafeBytes { sig in
+                unsafe f.signingInput.withUnsafeBytes { input in
+                    for _ in benchmark.scaledIterations {
+                        blackHole(unsafe RawEVPBaseline.verify(sig, for: input, key: f.key.publicKey, algorithm: f.algorithm))
+                    }
+                }
+            }
+        }
+        Benchmark("RSAGMP.verify.\(name)", configuration: verifyConfig) { benchmark in
+            benchmark.startMeasurement()
+            unsafe f.signature.withUnsafeBytes { sig in
+                unsafe f.signingInput.withUnsafeBytes { input in
+                    for _ in benchmark.scaledIterations {
+                        blackHole(unsafe f.gmpKey.isValidSignature(sig, for: input, algorithm: f.gmpAlgorithm))
+                    }
+                }
+            }
+        }
+        Benchmark("JWS.parse.\(name)", configuration: .init(
+            metrics: [.throughput, .wallClock, .mallocCountTotal], timeUnits: .nanoseconds, scalingFactor: .kilo,
+            maxDuration: .seconds(1), thresholds: [.mallocCountTotal: .init(absolute: [.p90: 0])])) { benchmark in
+            benchmark.startMeasurement()
+            unsafe f.token.withUnsafeBytes { token in
+                for _ in benchmark.scaledIterations { blackHole(try? unsafe JWSCompactLayout(scanning: token)) }
+            }
+        }
+    }
+}
