@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import CryptoEVP
 import JWS
+import RSAGMP
 
 extension DoctorRun {
     // MARK: - JWKS (NHS-RULES §H)
@@ -55,8 +56,18 @@ extension DoctorRun {
         if signature.isStrict, let sig = signature.decoded {
             if let selected {
                 let ok = selected.publicKey.isValidSignature(sig, for: signingInput, algorithm: alg)
-                signatureVerified = ok
-                if !ok { reportInvalid(selected, signatureBytes: sig.count, alg: alg) }
+                // Second opinion from RSAGMP (own SHA-2 and PKCS#1 v1.5, GMP modexp): a disagreement means the
+                // verdict cannot be trusted either way, so it is reported and the signature counts as unchecked.
+                let gmpKey = try? RSAGMPPublicKey(modulus: selected.publicKey.modulus, exponent: selected.publicKey.exponent)
+                let gmpOK = gmpKey?.isValidSignature(sig, for: signingInput, algorithm: alg.gmp)
+                if let gmpOK, gmpOK != ok {
+                    signatureVerified = nil
+                    add(.signatureCrossCheckDisagreement, .error, .signature, signature.range.lowerBound,
+                        "OpenSSL says the signature is \(ok ? "valid" : "invalid") but the independent RSAGMP verifier says \(gmpOK ? "valid" : "invalid"): please report this token and key to the Signet maintainers")
+                } else {
+                    signatureVerified = ok
+                    if !ok { reportInvalid(selected, signatureBytes: sig.count, alg: alg) }
+                }
             }
             if signatureVerified != true, let other = keys.first(where: {
                 $0.index != selected?.index && $0.publicKey.isValidSignature(sig, for: signingInput, algorithm: alg)

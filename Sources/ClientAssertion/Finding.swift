@@ -110,6 +110,8 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
         // Signature.
         /// The signature does not verify with the key the header selects.
         public static let signatureInvalid: Code = "signature.invalid"
+        /// OpenSSL and the independent RSAGMP verifier disagree about the signature (never expected; report it).
+        public static let signatureCrossCheckDisagreement: Code = "signature.cross-check-disagreement"
         /// The signature verifies with a different key of the set.
         public static let signatureOtherKey: Code = "signature.other-key"
         /// After undoing look-alike-character damage, the signature verifies.
