@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+import CryptoEVP
+
+/// Reading one RSA JSON Web Key (RFC 7517, RFC 7518 §6.3) strictly, into CryptoEVP keys.
+///
+/// For JWK *sets* with lenient entry-by-entry handling, see `JWKSet` in the ClientAssertion module.
+public enum JWK {
+    /// The RSA members of a JWK JSON object.
+    ///
+    /// - Parameter json: One JWK object as JSON text.
+    /// - Returns: The members as base64url strings.
+    /// - Throws: ``CryptoEVPError`` `key.jwk-invalid` when the text is not strict JSON, not an object, `kty` is not
+    ///   `RSA`, or a member is missing or not a string.
+    public static func components(json: String) throws(CryptoEVPError) -> RSAJWKComponents {
+        let value: JSONValue
+        do throws(JSONError) {
+            value = try StrictJSON.parse(json)
+        } catch {
+            throw CryptoEVPError(.jwkInvalid, offset: error.offset, reason: "the JWK is not valid JSON: \(error.reason)")
+        }
+        guard case .object(let object) = value else {
+            throw CryptoEVPError(.jwkInvalid, reason: "a JWK must be a JSON object, found \(value.typeName)")
+        }
+        guard object["kty"]?.stringValue == "RSA" else {
+            throw CryptoEVPError(.jwkInvalid, reason: "the JWK's kty is \(object["kty"]?.description ?? "missing"), not \"RSA\"")
+        }
+        func member(_ name: String, required: Bool) throws(CryptoEVPError) -> String? {
+            guard let m = object.member(name) else {
+                if required { throw CryptoEVPError(.jwkInvalid, reason: "the JWK has no '\(name)'") }
+                return nil
+            }
+            guard case .string(let s) = m.value else {
+                throw CryptoEVPError(.jwkInvalid, offset: m.valueOffset, reason: "JWK member '\(name)' must be a string, found \(m.value.typeName)")
+            }
+            return s
+        }
+        return RSAJWKComponents(
+            n: try member("n", required: true) ?? "", e: try member("e", required: true) ?? "",
+            d: try member("d", required: false), p: try member("p", required: false), q: try member("q", required: false),
+            dp: try member("dp", required: false), dq: try member("dq", required: false), qi: try member("qi", required: false))
+    }
+
+    /// A private key from a private RSA JWK's JSON text.
+    ///
+    /// - Throws: ``CryptoEVPError`` `key.jwk-invalid`, and the codes of `RSAPrivateKey.init(jwk:)`.
+    /// - Allocation: allocates.
+    public static func privateKey(json: String) throws(CryptoEVPError) -> RSAPrivateKey {
+        try RSAPrivateKey(jwk: components(json: json))
+    }
+
+    /// A public key from an RSA JWK's JSON text.
+    ///
+    /// - Throws: ``CryptoEVPError`` `key.jwk-invalid` (also when private members are present: a key published for
+    ///   verification must never carry them), and the codes of `RSAPublicKey.init(jwk:)`.
+    /// - Allocation: allocates.
+    public static func publicKey(json: String) throws(CryptoEVPError) -> RSAPublicKey {
+        let c = try components(json: json)
+        guard !c.hasPrivateMembers else {
+            throw CryptoEVPError(.jwkInvalid, reason: "this JWK has private members (d, p, q, …); a public key must not carry them")
+        }
+        return try RSAPublicKey(jwk: c)
+    }
+
+    /// The public JWK JSON of `key`: `{"kty":"RSA","n":…,"e":…,"alg":…,"kid":…,"use":"sig"}`.
+    ///
+    /// - Parameters:
+    ///   - key: The public key.
+    ///   - algorithm: The `alg` to publish (binds the key to it), or `nil` to omit.
+    ///   - keyID: The `kid`, or `nil` for the RFC 7638 thumbprint.
+    /// - Allocation: allocates the result.
+    public static func json(for key: RSAPublicKey, algorithm: RSASignatureAlgorithm?, keyID: String?) -> String {
+        let c = key.jwk
+        var members: [JSONObject.Member] = [.init(name: "kty", value: .string("RSA")), .init(name: "n", value: .string(c.n)),
+                                            .init(name: "e", value: .string(c.e))]
+        if let algorithm { members.append(.init(name: "alg", value: .string(algorithm.jwsName))) }
+        members.append(.init(name: "kid", value: .string(keyID ?? key.thumbprint)))
+        members.append(.init(name: "use", value: .string("sig")))
+        return JSONValue.object(JSONObject(members: members)).description
+    }
+}
