@@ -40,6 +40,7 @@ let package = Package(
         .systemLibrary(
             name: "CGMP", path: "vendor-shims/CGMP",
             pkgConfig: "gmp", providers: [.apt(["libgmp-dev"])]),
+        .target(name: "CMallocCounter", path: "vendor-shims/CMallocCounter"),
         .target(name: "Base64URL", swiftSettings: strictSettings),
         .target(name: "CryptoEVP", dependencies: ["COpenSSL", "Base64URL"], swiftSettings: strictSettings),
         .target(name: "RSAGMP", dependencies: ["CGMP"], swiftSettings: strictSettings),
@@ -50,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "signet",
             dependencies: [
-                "ClientAssertion", "JWS", "CryptoEVP", "RSAGMP", "Base64URL",
+                "ClientAssertion", "JWS", "CryptoEVP", "RSAGMP", "Base64URL", "CMallocCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: toolSettings),

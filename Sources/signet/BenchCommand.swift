@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
+import CMallocCounter
 import ClientAssertion
 import CryptoEVP
 import Dispatch
@@ -68,13 +69,15 @@ struct BenchCommand: ParsableCommand {
         print("CPU: \(cpuDescription())   median of \(rounds) rounds, interleaved; [min–max]")
         print("")
         let header = ["alg", "bits", "thr", "mint/s", "EVP sign/s", "mint÷EVP", "verify/s", "EVP verify/s", "verify÷EVP",
-                      "RSAGMP verify/s"]
+                      "RSAGMP verify/s", "mallocs mint/EVP", "mallocs verify/EVP"]
         var rows = [header]
         for r in results {
             rows.append([
                 r.algorithm.jwsName, String(r.bits), String(r.threads),
                 r.mint.formatted, r.evpSign.formatted, String(format: "%.3f", r.mintRatio),
                 r.verify.formatted, r.evpVerify.formatted, String(format: "%.3f", r.verifyRatio), r.gmpVerify.formatted,
+                r.allocations.text(r.allocations.mint, r.allocations.evpSign),
+                r.allocations.text(r.allocations.verify, r.allocations.evpVerify),
             ])
         }
         let widths = (0..<header.count).map { c in rows.map { $0[c].count }.max() ?? 0 }
@@ -85,6 +88,7 @@ struct BenchCommand: ParsableCommand {
             }.joined(separator: "  "))
             if i == 0 { print(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
         }
+        print("mallocs: heap allocations per operation in this process, OpenSSL's own included; the EVP floor's count is after the slash")
         let single = results.filter { $0.threads == 1 }
         for r in results where r.threads > 1 {
             if let base = single.first(where: { $0.algorithm == r.algorithm }) {
@@ -115,6 +119,7 @@ struct BenchResult {
     let verify: Rate
     let evpVerify: Rate
     let gmpVerify: Rate
+    let allocations: Allocations
     let mintRatios: Rate
     let verifyRatios: Rate
     var mintRatio: Double { mintRatios.median }
@@ -127,6 +132,8 @@ struct BenchResult {
             "verifyPerSecond":\(n(verify.median)),"evpSignPerSecond":\(n(evpSign.median)),\
             "evpVerifyPerSecond":\(n(evpVerify.median)),"mintToEVPSign":\(String(format: "%.4f", mintRatio)),\
             "verifyToEVPVerify":\(String(format: "%.4f", verifyRatio)),"gmpVerifyPerSecond":\(n(gmpVerify.median)),\
+            "allocationsPerMint":\(allocations.json(allocations.mint)),"allocationsPerVerify":\(allocations.json(allocations.verify)),\
+            "allocationsPerEVPSign":\(allocations.json(allocations.evpSign)),"allocationsPerEVPVerify":\(allocations.json(allocations.evpVerify)),\
             "mintMin":\(n(mint.samples.min() ?? 0)),"mintMax":\(n(mint.samples.max() ?? 0)),\
             "verifyMin":\(n(verify.samples.min() ?? 0)),"verifyMax":\(n(verify.samples.max() ?? 0))}
             """
@@ -244,7 +251,47 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
         }
         return BenchResult(
             algorithm: algorithm, bits: key.bits, threads: threads, mint: mint, evpSign: sign, verify: verify,
-            evpVerify: evpVerify, gmpVerify: gmp, mintRatios: mintRatios, verifyRatios: verifyRatios)
+            evpVerify: evpVerify, gmpVerify: gmp, allocations: countAllocations(), mintRatios: mintRatios,
+            verifyRatios: verifyRatios)
+    }
+}
+
+/// Heap allocations per operation on the calling thread (see vendor-shims/CMallocCounter), or nil when not counted.
+struct Allocations {
+    var mint: Double?
+    var evpSign: Double?
+    var verify: Double?
+    var evpVerify: Double?
+
+    func json(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "null" }
+    func text(_ a: Double?, _ b: Double?) -> String {
+        guard let a, let b else { return "n/a" }
+        return String(format: "%.1f/%.1f", a, b)
+    }
+}
+
+extension BenchSetup {
+    /// Counts allocations per operation over a few operations on this thread, after a warm-up.
+    func countAllocations() -> Allocations {
+        guard signet_allocation_counting_available() == 1 else { return Allocations() }
+        func perOp(_ n: Int, _ body: () throws -> Void) -> Double? {
+            try? body()
+            let before = signet_thread_allocation_count()
+            for _ in 0..<n { guard (try? body()) != nil else { return nil } }
+            return Double(signet_thread_allocation_count() - before) / Double(n)
+        }
+        let n = key.bits > 2048 ? 8 : 32
+        var buffer = [UInt8](repeating: 0, count: max(minter.maximumAssertionLength, key.signatureByteCount))
+        return buffer.withUnsafeMutableBytes { out in
+            Allocations(
+                mint: perOp(n) { _ = try minter.mint(into: out) },
+                evpSign: perOp(n) { _ = try signingInput.withUnsafeBytes { try RawEVPBaseline.sign($0, key: key, algorithm: algorithm, into: out) } },
+                verify: perOp(n * 4) { _ = try token.withUnsafeBytes { try verifier.verify($0) } },
+                evpVerify: perOp(n * 4) {
+                    let ok = signature.withUnsafeBytes { s in signingInput.withUnsafeBytes { RawEVPBaseline.verify(s, for: $0, key: key.publicKey, algorithm: algorithm) } }
+                    if !ok { throw ValidationError("EVP verify failed") }
+                })
+        }
     }
 }
 
