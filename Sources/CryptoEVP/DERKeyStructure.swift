@@ -54,6 +54,27 @@ enum DERKeyStructure: Equatable {
         }
     }
 
+    /// Classifies a PEM block's body and checks that its label names that structure.
+    ///
+    /// - Throws: ``CryptoEVPError`` `key.pem-label-mismatch` (e.g. a PKCS#8 body under `RSA PRIVATE KEY`), and the
+    ///   codes of ``classify(_:)``.
+    static func classify(_ block: PEMBlock) throws(CryptoEVPError) -> DERKeyStructure {
+        let structure = try classify(block.der)
+        guard structure.pemLabel == block.label else {
+            throw CryptoEVPError(
+                .pemLabelMismatch, offset: block.offset,
+                reason: "the PEM label says '\(block.label)' but the body is \(structure.name), which belongs under '\(structure.pemLabel)'")
+        }
+        return structure
+    }
+
+    /// Throws ``CryptoEVPError/Code/notRSA`` when the structure names an algorithm other than rsaEncryption.
+    func requireRSA() throws(CryptoEVPError) {
+        if let oid = algorithmOID, oid != DERKeyStructure.rsaEncryptionOID {
+            throw CryptoEVPError(.notRSA, reason: "the key's algorithm is not rsaEncryption (1.2.840.113549.1.1.1)")
+        }
+    }
+
     /// Classifies `der` by its outer shape. Throws ``CryptoEVPError/Code/derMalformed`` with the offset of the
     /// first element that fits no key structure.
     static func classify(_ der: [UInt8]) throws(CryptoEVPError) -> DERKeyStructure {

@@ -56,13 +56,7 @@ public final class RSAPrivateKey: Sendable {
                 .pemUnsupportedLabel, offset: blocks.first?.offset,
                 reason: "no PRIVATE KEY or RSA PRIVATE KEY block (found: \(labels.joined(separator: ", ")))")
         }
-        let structure = try DERKeyStructure.classify(block.der)
-        guard structure.pemLabel == block.label else {
-            throw CryptoEVPError(
-                .pemLabelMismatch, offset: block.offset,
-                reason: "the PEM label says '\(block.label)' but the body is \(structure.name), which belongs under '\(structure.pemLabel)'")
-        }
-        try self.init(der: block.der, structure: structure)
+        try self.init(der: block.der, structure: DERKeyStructure.classify(block))
     }
 
     /// Loads a private key from DER: PKCS#8 `PrivateKeyInfo` or PKCS#1 `RSAPrivateKey`, recognised by shape.
@@ -80,9 +74,7 @@ public final class RSAPrivateKey: Sendable {
             throw CryptoEVPError(
                 .wrongKeyKind, reason: "\(structure.name) is a public key; signing needs the private key")
         }
-        if let oid = structure.algorithmOID, oid != DERKeyStructure.rsaEncryptionOID {
-            throw CryptoEVPError(.notRSA, reason: "the key's algorithm is not rsaEncryption (1.2.840.113549.1.1.1)")
-        }
+        try structure.requireRSA()
         try self.init(checked: EVPKey.decode(der: der, structure: structure))
     }
 

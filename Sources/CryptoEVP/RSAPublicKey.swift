@@ -47,13 +47,7 @@ public final class RSAPublicKey: Sendable {
                 .pemUnsupportedLabel, offset: blocks.first?.offset,
                 reason: "no PUBLIC KEY or RSA PUBLIC KEY block (found: \(labels.joined(separator: ", ")))")
         }
-        let structure = try DERKeyStructure.classify(block.der)
-        guard structure.pemLabel == block.label else {
-            throw CryptoEVPError(
-                .pemLabelMismatch, offset: block.offset,
-                reason: "the PEM label says '\(block.label)' but the body is \(structure.name), which belongs under '\(structure.pemLabel)'")
-        }
-        try self.init(der: block.der, structure: structure)
+        try self.init(der: block.der, structure: DERKeyStructure.classify(block))
     }
 
     /// Loads a public key from DER: SPKI or PKCS#1 `RSAPublicKey`, recognised by shape.
@@ -71,9 +65,7 @@ public final class RSAPublicKey: Sendable {
             throw CryptoEVPError(
                 .wrongKeyKind, reason: "\(structure.name) is a private key where a public key is expected")
         }
-        if let oid = structure.algorithmOID, oid != DERKeyStructure.rsaEncryptionOID {
-            throw CryptoEVPError(.notRSA, reason: "the key's algorithm is not rsaEncryption (1.2.840.113549.1.1.1)")
-        }
+        try structure.requireRSA()
         try self.init(validated: EVPKey.decode(der: der, structure: structure))
     }
 
