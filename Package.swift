@@ -57,7 +57,7 @@ let package = Package(
             swiftSettings: toolSettings),
         .systemLibrary(name: "CFuzzerDriver", path: "vendor-shims/CFuzzerDriver"),
         .executableTarget(
-            name: "SignetFuzz", dependencies: ["Base64URL", "CryptoEVP", "JWS", "CFuzzerDriver"],
+            name: "SignetFuzz", dependencies: ["Base64URL", "CryptoEVP", "JWS", "ClientAssertion", "RSAGMP", "CFuzzerDriver"],
             swiftSettings: toolSettings),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "Base64URLTests", dependencies: ["Base64URL", "TestSupport"], swiftSettings: strictSettings),

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
+import ClientAssertion
 import CryptoEVP
 import JWS
+import RSAGMP
 
 /// A property violated by a fuzz input: the harness traps on purpose so libFuzzer records the input.
 func violated(_ what: String) -> Never {
@@ -10,7 +12,7 @@ func violated(_ what: String) -> Never {
 
 /// The fuzz targets; each checks properties, not only "does not crash".
 enum FuzzTargets {
-    static let names = ["base64url", "jws", "json", "pem"]
+    static let names = ["base64url", "jws", "json", "pem", "jwks", "rsagmp", "doctor"]
 
     static func run(_ name: String, _ data: UnsafeRawBufferPointer) {
         switch name {
@@ -18,6 +20,9 @@ enum FuzzTargets {
         case "jws": jws(data)
         case "json": json(data)
         case "pem": pem(data)
+        case "jwks": jwks(data)
+        case "rsagmp": rsagmp(data)
+        case "doctor": doctor(data)
         default: violated("unknown target \(name)")
         }
     }
@@ -60,8 +65,71 @@ enum FuzzTargets {
     }
 }
 
+extension FuzzTargets {
+    /// JWK set parsing never crashes; every issue has a code; keys it offers for verification have no private members.
+    static func jwks(_ data: UnsafeRawBufferPointer) {
+        guard let set = try? JWKSet.parse(String(decoding: data, as: UTF8.self)) else { return }
+        for issue in set.issues where issue.reason.isEmpty { violated("JWKS issue without a reason: \(issue)") }
+        _ = set.verificationKeys(defaultAlgorithm: .rs512)
+        for key in set.keys where !key.privateMembers.isEmpty {
+            if set.verificationKeys(defaultAlgorithm: .rs512).contains(where: { $0.key.modulus == key.publicKey.modulus && $0.keyID == key.keyID }) {
+                violated("a key with private members was offered for verification")
+            }
+        }
+    }
+
+    /// RSAGMP and OpenSSL agree on random signatures (and on the input used as a message for a real signature).
+    static func rsagmp(_ data: UnsafeRawBufferPointer) {
+        let bytes = Array(data)
+        let f = Fixture.rsa
+        var signature = [UInt8](repeating: 0, count: f.evp.signatureByteCount)
+        for (i, b) in bytes.prefix(signature.count).enumerated() { signature[i] = b }
+        for alg in RSASignatureAlgorithm.all {
+            let gAlg = RSAGMPAlgorithm(jwsName: alg.jwsName) ?? .rs256
+            // A random signature (almost never valid), and the fixed valid signature against this message.
+            for (sig, msg) in [(signature, bytes), (f.signature, bytes), (Array(bytes.prefix(f.evp.signatureByteCount + 1)), f.message)] {
+                let a = f.evp.isValidSignature(sig, for: msg, algorithm: alg)
+                let b = f.gmp.isValidSignature(sig, for: msg, algorithm: gAlg)
+                if a != b { violated("OpenSSL \(a) vs RSAGMP \(b) for \(alg)") }
+            }
+        }
+    }
+
+    /// The doctor never crashes, every finding has a code, a message and an offset inside the token (or none).
+    static func doctor(_ data: UnsafeRawBufferPointer) {
+        let text = String(decoding: data, as: UTF8.self)
+        let parts = text.split(separator: "\u{0}", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        let report = Doctor.examine(Doctor.Input(
+            token: parts[0], form: parts.count > 1 ? parts[1] : nil, jwks: parts.count > 2 ? parts[2] : Fixture.jwks,
+            clientID: "client", now: NumericDate(Int64(1_800_000_000))))
+        for f in report.findings {
+            if f.code.rawValue.isEmpty || f.message.isEmpty { violated("finding without code or message") }
+        }
+        if report.signatureVerified == true && report.findings.contains(where: { $0.code.rawValue == "signature.invalid" }) {
+            violated("signature both verified and invalid")
+        }
+    }
+}
+
 /// Fixed material for the JWS target.
 enum Fixture {
+    struct RSA: @unchecked Sendable {  // immutable fixture
+        let evp: RSAPublicKey
+        let gmp: RSAGMPPublicKey
+        let message: [UInt8]
+        let signature: [UInt8]
+    }
+
+    static let rsa: RSA = {
+        guard let key = try? RSAPrivateKey.generate(bits: 2048),
+            let gmp = try? RSAGMPPublicKey(modulus: key.publicKey.modulus, exponent: key.publicKey.exponent),
+            let sig = try? key.signature(for: Array("fixture".utf8), algorithm: .rs256)
+        else { violated("fixture") }
+        return RSA(evp: key.publicKey, gmp: gmp, message: Array("fixture".utf8), signature: sig)
+    }()
+
+    static let jwks: String = JWKSet.document([(rsa.evp, "k1", .rs512)])
+
     static let verifier: JWSVerifier = {
         guard let key = try? RSAPrivateKey.generate(bits: 2048),
             let v = try? JWSVerifier(keys: [JWSVerificationKey(key: key.publicKey, algorithm: .rs256, keyID: "k1")])
