@@ -4,7 +4,10 @@ internal import COpenSSL
 extension EVPKey {
     /// Decodes DER of a known structure with OpenSSL's decoder for RSA keys only; every input byte must be consumed.
     static func decode(der: [UInt8], structure: DERKeyStructure) throws(CryptoEVPError) -> EVPKey {
-        let structureName: String
+        // OpenSSL 3.0's decoder keeps the input type, structure and key type *pointers* until it decodes, so they
+        // must outlive the context: static strings, never temporaries bridged from Swift Strings (a use-after-free
+        // that ThreadSanitizer's allocator exposed as "Input type: lib.c").
+        let structureName: StaticString
         switch structure {
         case .pkcs8: structureName = "PrivateKeyInfo"
         case .spki: structureName = "SubjectPublicKeyInfo"
@@ -14,7 +17,11 @@ extension EVPKey {
         }
         let selection = structure.isPrivate ? COpenSSL_EVP_PKEY_KEYPAIR : COpenSSL_EVP_PKEY_PUBLIC_KEY
         var pkey: OpaquePointer? = nil
-        guard let dctx = unsafe OSSL_DECODER_CTX_new_for_pkey(&pkey, "DER", structureName, "RSA", selection, nil, nil)
+        func cString(_ s: StaticString) -> UnsafePointer<CChar> {
+            unsafe UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)
+        }
+        guard let dctx = unsafe OSSL_DECODER_CTX_new_for_pkey(
+            &pkey, cString("DER"), cString(structureName), cString("RSA"), selection, nil, nil)
         else {
             throw OpenSSLErrorQueue.error(.openSSL, "OSSL_DECODER_CTX_new_for_pkey failed")
         }
@@ -53,7 +60,8 @@ extension EVPKey {
             throw OpenSSLErrorQueue.error(.openSSL, "OSSL_PARAM_BLD_to_param failed")
         }
         defer { unsafe OSSL_PARAM_free(params) }
-        guard let ctx = unsafe EVP_PKEY_CTX_new_from_name(nil, "RSA", nil) else {
+        let rsa: StaticString = "RSA"  // kept by pointer in the context (see decode(der:structure:))
+        guard let ctx = unsafe EVP_PKEY_CTX_new_from_name(nil, UnsafeRawPointer(rsa.utf8Start).assumingMemoryBound(to: CChar.self), nil) else {
             throw OpenSSLErrorQueue.error(.openSSL, "EVP_PKEY_CTX_new_from_name(RSA) failed")
         }
         defer { unsafe EVP_PKEY_CTX_free(ctx) }
