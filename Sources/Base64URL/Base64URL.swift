@@ -289,7 +289,7 @@ public enum Base64URL {
     @usableFromInline
     static func _encodeToArray(_ src: UnsafeRawBufferPointer) -> [UInt8] {
         let count = encodedCount(byteCount: src.count)
-        return unsafe [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+        return unsafe [UInt8](unsafeUninitializedCapacity: max(1, count)) { buffer, initialized in  // max(1, …): see _decodeToArray
             guard let s = src.baseAddress, let d = buffer.baseAddress else { return }
             initialized = unsafe _encode(s, count: src.count, into: UnsafeMutableRawPointer(d))
         }
@@ -297,7 +297,9 @@ public enum Base64URL {
 
     @usableFromInline
     static func _decodeToArray(_ src: UnsafeRawBufferPointer) throws(Base64URLError) -> [UInt8] {
-        try unsafe [UInt8](unsafeUninitializedCapacity: _decodeCapacity(src.count)) {
+        // A capacity of 0 makes the standard library write the count into the shared empty-array singleton, which
+        // ThreadSanitizer reports as a race when two threads do it; a 1-byte buffer avoids the singleton.
+        try unsafe [UInt8](unsafeUninitializedCapacity: max(1, _decodeCapacity(src.count))) {
             (buffer, initialized) throws(Base64URLError) in
             initialized = try unsafe decode(src, into: UnsafeMutableRawBufferPointer(buffer))
         }

@@ -87,7 +87,7 @@ enum Shape: String, CaseIterable, CustomStringConvertible {
         let capacity = Base64URL.encodedCount(byteCount: bytes.count)
         switch self {
         case .rawBuffer:
-            return try unsafe [UInt8](unsafeUninitializedCapacity: capacity) { (buffer, count) throws(Base64URLError) in
+            return try unsafe [UInt8](unsafeUninitializedCapacity: max(1, capacity)) { (buffer, count) throws(Base64URLError) in
                 count = try unsafe bytes.span.withUnsafeBytes { (input) throws(Base64URLError) in
                     try unsafe Base64URL.encode(input, into: UnsafeMutableRawBufferPointer(buffer))
                 }
@@ -97,7 +97,7 @@ enum Shape: String, CaseIterable, CustomStringConvertible {
                 try Base64URL.encode(bytes.span, into: &out)
             }
         case .rawSpan:
-            return try unsafe [UInt8](unsafeUninitializedCapacity: capacity) { (buffer, count) throws(Base64URLError) in
+            return try unsafe [UInt8](unsafeUninitializedCapacity: max(1, capacity)) { (buffer, count) throws(Base64URLError) in
                 let raw = UnsafeMutableRawBufferPointer(buffer)
                 var out = unsafe OutputRawSpan(buffer: raw, initializedCount: 0)
                 try unsafe Base64URL.encode(bytes.span.bytes, into: &out)
@@ -115,7 +115,7 @@ enum Shape: String, CaseIterable, CustomStringConvertible {
         let capacity = chars.count / 4 * 3 + 2
         switch self {
         case .rawBuffer:
-            return try unsafe [UInt8](unsafeUninitializedCapacity: capacity) { (buffer, count) throws(Base64URLError) in
+            return try unsafe [UInt8](unsafeUninitializedCapacity: max(1, capacity)) { (buffer, count) throws(Base64URLError) in
                 count = try unsafe chars.span.withUnsafeBytes { (input) throws(Base64URLError) in
                     try unsafe Base64URL.decode(input, into: UnsafeMutableRawBufferPointer(buffer))
                 }
@@ -125,7 +125,7 @@ enum Shape: String, CaseIterable, CustomStringConvertible {
                 try Base64URL.decode(chars.span, into: &out)
             }
         case .rawSpan:
-            return try unsafe [UInt8](unsafeUninitializedCapacity: capacity) { (buffer, count) throws(Base64URLError) in
+            return try unsafe [UInt8](unsafeUninitializedCapacity: max(1, capacity)) { (buffer, count) throws(Base64URLError) in
                 let raw = UnsafeMutableRawBufferPointer(buffer)
                 var out = unsafe OutputRawSpan(buffer: raw, initializedCount: 0)
                 try unsafe Base64URL.decode(chars.span.bytes, into: &out)
@@ -196,7 +196,7 @@ enum Streaming {
         if useSpans {
             return try [UInt8](capacity: capacity) { (o) throws(Base64URLError) in try span(&o) }
         }
-        return try unsafe [UInt8](unsafeUninitializedCapacity: capacity) { (buffer, count) throws(Base64URLError) in
+        return try unsafe [UInt8](unsafeUninitializedCapacity: max(1, capacity)) { (buffer, count) throws(Base64URLError) in
             count = try unsafe raw(UnsafeMutableRawBufferPointer(buffer))
         }
     }
