@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 internal import COpenSSL
-import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The single owner of an `EVP_PKEY`. Immutable after creation; OpenSSL 3 documents `EVP_PKEY` as safe to use
 /// from many threads for signing and verifying as long as nobody modifies it, and nothing here does.
@@ -77,24 +81,39 @@ final class RSAOperationContext: @unchecked Sendable {  // only ever used by one
 
 /// A small pool of ``RSAOperationContext``s so that concurrent callers never share one and a steady stream of
 /// operations reuses the same contexts (no OpenSSL context setup per token).
-final class ContextPool: Sendable {
-    private let free: Mutex<[RSAOperationContext]>
+///
+/// Guarded by a `pthread_mutex_t` rather than `Synchronization.Mutex`: on Linux the latter is built on raw futexes,
+/// which ThreadSanitizer cannot see, so every pool access was reported as a race.
+final class ContextPool: @unchecked Sendable {  // all state is accessed under `lock`
+    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    private var free: [RSAOperationContext]
     private let capacity: Int
 
     init(capacity: Int = 64) {
         self.capacity = capacity
-        var storage: [RSAOperationContext] = []
-        storage.reserveCapacity(capacity)
-        self.free = Mutex(storage)
+        self.free = []
+        self.free.reserveCapacity(capacity)
+        self.lock = .allocate(capacity: 1)
+        unsafe self.lock.initialize(to: pthread_mutex_t())
+        unsafe pthread_mutex_init(self.lock, nil)
+    }
+
+    deinit {
+        unsafe pthread_mutex_destroy(lock)
+        unsafe lock.deallocate()
     }
 
     /// A context from the pool, or `nil` when none is free.
-    func take() -> RSAOperationContext? { free.withLock { $0.popLast() } }
+    func take() -> RSAOperationContext? {
+        unsafe pthread_mutex_lock(lock)
+        defer { unsafe pthread_mutex_unlock(lock) }
+        return free.popLast()
+    }
 
     /// Returns a context for reuse (dropped, and so freed, when the pool is full).
     func put(_ context: RSAOperationContext) {
-        free.withLock { list in
-            if list.count < capacity { list.append(context) }
-        }
+        unsafe pthread_mutex_lock(lock)
+        defer { unsafe pthread_mutex_unlock(lock) }
+        if free.count < capacity { free.append(context) }
     }
 }
