@@ -16,7 +16,7 @@ extension NumericDate {
     /// else goes through `Double(String)` itself, so both paths always agree.
     ///
     /// - Allocation: none on the fast path; otherwise a `String` of the text (heap-allocated above 15 bytes).
-    static func parseJSONNumber(_ text: UnsafeRawBufferPointer) -> Double? {
+    package static func parseJSONNumber(_ text: UnsafeRawBufferPointer) -> Double? {
         let n = text.count
         var i = 0
         let negative = unsafe (n > 0 && text[0] == UInt8(ascii: "-"))
