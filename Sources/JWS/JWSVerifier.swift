@@ -537,7 +537,7 @@ public struct JWSVerifier: Sendable {
             algorithm: verdict.algorithm, keyID: keys[verdict.keyIndex].keyID, payload: payload,
             expiresAt: dates.exp, notBefore: dates.nbf, issuedAt: dates.iat,
             issuer: text(MemberSlots.issIndex), subject: text(MemberSlots.subIndex), id: text(MemberSlots.jtiIndex),
-            audience: aud.isPresent ? JWTAudienceView(base: base, valueOffset: aud.valueOffset, end: aud.end) : nil)
+            audience: aud.isPresent ? JWTAudienceView(base: base, valueOffset: aud.valueOffset, end: aud.end, single: aud.string) : nil)
         try unsafe policy.check(view)
         return unsafe view
     }

@@ -123,15 +123,18 @@ extension VerifiedClaimsView: @unsafe JWTPolicyClaims {
     let valueOffset: Int
     /// Offset just after the value.
     let end: Int
+    /// The token when `aud` is a single string (already scanned).
+    let single: JSONStringToken?
 
-    init(base: UnsafeRawPointer, valueOffset: Int, end: Int) {
+    init(base: UnsafeRawPointer, valueOffset: Int, end: Int, single: JSONStringToken?) {
         unsafe self.base = base
         unsafe self.valueOffset = valueOffset
         unsafe self.end = end
+        unsafe self.single = single
     }
 
     /// Whether `aud` is a JSON array (a single string is one audience).
-    public var isArray: Bool { unsafe base.load(fromByteOffset: valueOffset, as: UInt8.self) == UInt8(ascii: "[") }
+    public var isArray: Bool { unsafe single == nil }
 
     /// Whether one of the audiences equals `audience` (Swift `String` equality, as ``JSONStringView/equals(_:)``).
     ///
@@ -155,27 +158,27 @@ extension VerifiedClaimsView: @unsafe JWTPolicyClaims {
 
     /// Iterates the audiences in order.
     public func makeIterator() -> Iterator {
-        unsafe Iterator(cursor: ValidatedJSONCursor(base: base, count: end, position: valueOffset), isArray: isArray)
+        unsafe Iterator(cursor: ValidatedJSONCursor(base: base, count: end, position: valueOffset), single: single)
     }
 
     /// Iterates the audiences in order.
     @unsafe public struct Iterator: @unsafe IteratorProtocol {
         var cursor: ValidatedJSONCursor
-        var isArray: Bool
+        var single: JSONStringToken?
         var done = false
 
-        init(cursor: ValidatedJSONCursor, isArray: Bool) {
+        init(cursor: ValidatedJSONCursor, single: JSONStringToken?) {
             unsafe self.cursor = cursor
-            unsafe self.isArray = isArray
-            if isArray { unsafe self.cursor.position += 1 }  // '['
+            unsafe self.single = single
+            if single == nil { unsafe self.cursor.position += 1 }  // '['
         }
 
         /// The next audience.
         public mutating func next() -> JSONStringView? {
             guard unsafe !done else { return nil }
-            guard unsafe isArray else {
+            if let token = unsafe single {
                 unsafe done = true
-                return unsafe JSONStringView(base: cursor.base, token: cursor.string())
+                return unsafe JSONStringView(base: cursor.base, token: token)
             }
             unsafe cursor.skipWhitespace()
             guard unsafe cursor.byte(cursor.position) == UInt8(ascii: "\"") else {

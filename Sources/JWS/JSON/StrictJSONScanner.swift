@@ -845,6 +845,12 @@ enum JSONStringComparison {
     static func shortASCIIKey(_ a: JSONStringToken, in base: UnsafeRawPointer) -> UInt64? {
         guard a.isASCII, a.decodedCount <= 7 else { return nil }
         var key = UInt64(a.decodedCount) << 56
+        if !a.isEscaped {
+            for k in 0..<a.rawCount {
+                key |= UInt64(unsafe base.load(fromByteOffset: a.start + k, as: UInt8.self)) << (8 * UInt64(k))
+            }
+            return key
+        }
         var i = a.start
         var shift: UInt64 = 0
         while i < a.end {
