@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The positions of the two periods of a compact JWS (RFC 7515 §7.1), found in one scan with no copy of the token.
 public struct JWSCompactLayout: Sendable, Equatable {
@@ -16,23 +21,18 @@ public struct JWSCompactLayout: Sendable, Equatable {
     ///   segment is empty (an empty payload is allowed by RFC 7515).
     /// - Allocation: none.
     public init(scanning token: UnsafeRawBufferPointer) throws(JWSError) {
-        var first = -1
-        var second = -1
-        var i = 0
+        // PERF: `signet bench` verify: libc's vectorised memchr finds each period (a byte loop cost ~6 instructions
+        // per token byte, about 1 % of a whole RS256 verify).
         let n = token.count
-        while i < n {
-            if unsafe token[i] == UInt8(ascii: ".") {
-                if first < 0 {
-                    first = i
-                } else if second < 0 {
-                    second = i
-                } else {
-                    throw JWSError(
-                        .notJWS, segment: .token, offset: i,
-                        reason: "a compact JWS has exactly two '.'; a third is at offset \(i) (is this a JWE or two tokens?)")
-                }
+        let first = unsafe Self.index(of: UInt8(ascii: "."), in: token, from: 0)
+        let second = first < 0 ? -1 : unsafe Self.index(of: UInt8(ascii: "."), in: token, from: first + 1)
+        if second >= 0 {
+            let third = unsafe Self.index(of: UInt8(ascii: "."), in: token, from: second + 1)
+            if third >= 0 {
+                throw JWSError(
+                    .notJWS, segment: .token, offset: third,
+                    reason: "a compact JWS has exactly two '.'; a third is at offset \(third) (is this a JWE or two tokens?)")
             }
-            i += 1
         }
         guard first >= 0, second >= 0 else {
             let dots = first < 0 ? 0 : 1
@@ -51,6 +51,13 @@ public struct JWSCompactLayout: Sendable, Equatable {
         self.count = n
         self.firstDot = first
         self.secondDot = second
+    }
+
+    /// The offset of the first `byte` at or after `start`, or -1.
+    static func index(of byte: UInt8, in buffer: UnsafeRawBufferPointer, from start: Int) -> Int {
+        guard start < buffer.count, let base = buffer.baseAddress else { return -1 }
+        guard let hit = unsafe memchr(base + start, Int32(byte), buffer.count - start) else { return -1 }
+        return unsafe UnsafeRawPointer(hit) - base
     }
 
     /// Byte range of the encoded header.

@@ -91,6 +91,14 @@ public struct JWSVerifier: Sendable {
     public let maximumTokenBytes: Int
     /// Limits for header and payload JSON.
     public let jsonLimits: StrictJSON.Limits
+    /// Bit `algorithm.index` is set for each allowed algorithm.
+    let allowedMask: Int
+    /// Whether every key's `kid` is ASCII (then an ASCII `kid` that matches none exactly matches none at all).
+    let keyIDsAreASCII: Bool
+    /// The policy's `typ`, lower-cased without `application/`, when it is ASCII (`nil`: compare as Swift strings).
+    let expectedTypeKey: [UInt8]?
+    /// The longest signature of any key.
+    let largestSignatureByteCount: Int
 
     /// Creates a verifier.
     ///
@@ -127,29 +135,491 @@ public struct JWSVerifier: Sendable {
         self.policy = policy
         self.maximumTokenBytes = maximumTokenBytes
         self.jsonLimits = jsonLimits
+        self.allowedMask = allowed.reduce(0) { $0 | Self.bit($1) }
+        self.keyIDsAreASCII = keys.allSatisfy { $0.keyID?.utf8.allSatisfy { $0 < 0x80 } ?? true }
+        self.expectedTypeKey = policy.expectedType.flatMap { t in
+            t.utf8.allSatisfy { $0 < 0x80 } ? Array(Self.normalizedType(t).utf8) : nil
+        }
+        self.largestSignatureByteCount = keys.map(\.key.signatureByteCount).max() ?? 0
     }
 
+    // MARK: Zero-allocation verification
+
+    /// Scratch bytes that ``verify(_:scratch:)`` needs for `token`: its decoded payload, plus room for a decoded
+    /// header or signature longer than 1 KiB (shorter ones are decoded on the stack).
+    ///
+    /// - Returns: 0 when the token is over the size limit or not three segments (then verification fails before
+    ///   it needs scratch space).
+    /// - Allocation: none.
+    public func scratchByteCount(for token: UnsafeRawBufferPointer) -> Int {
+        guard token.count <= maximumTokenBytes,
+            let layout = try? unsafe JWSCompactLayout(scanning: token)
+        else { return 0 }
+        return scratchByteCount(layout)
+    }
+
+    /// Scratch bytes that are enough for any token this verifier accepts (about ¾ of ``maximumTokenBytes``).
+    public var maximumScratchByteCount: Int {
+        maximumTokenBytes / 4 * 3 + 4 + (largestSignatureByteCount > Self.stackLimit ? largestSignatureByteCount : 0)
+    }
+
+    /// Decoded headers and signatures up to this size live on the stack (`withUnsafeTemporaryAllocation` never
+    /// touches the heap up to 1 KiB).
+    static let stackLimit = 1024
+
+    func scratchByteCount(_ layout: JWSCompactLayout) -> Int {
+        let header = Self.decodedCapacity(layout.header.count)
+        let tail = max(header > Self.stackLimit ? header : 0,
+                       largestSignatureByteCount > Self.stackLimit ? largestSignatureByteCount : 0)
+        return Self.decodedCapacity(layout.payload.count) + tail
+    }
+
+    /// Bytes base64url-decoding `n` characters can produce (the decoder's output-space rule).
+    @inline(__always) static func decodedCapacity(_ n: Int) -> Int {
+        let rest = n & 3
+        return n / 4 * 3 + (rest > 1 ? rest - 1 : 0)
+    }
+
+    /// Verifies a JWT without allocating: signature, then claims, read in place from `scratch`.
+    ///
+    /// The same checks, in the same order and with the same errors, as ``verify(_:)-(UnsafeRawBufferPointer)``:
+    /// the size limit; the compact shape; the header (decoded on the stack and validated by a strict scanner that
+    /// builds no values: `alg` allowed and bound to the selected key, `crit`, `typ`, `kid`); the payload's base64url;
+    /// the signature over the original bytes; then the payload JSON (same scanner, into `scratch`), the registered
+    /// claims' types, and the ``JWTValidationPolicy``. The payload is not parsed before the signature verifies, and
+    /// if the signature fails the decoded bytes are wiped from `scratch`.
+    ///
+    /// - Parameters:
+    ///   - token: The compact token bytes.
+    ///   - scratch: Where the payload is decoded; at least ``scratchByteCount(for:)`` bytes (or
+    ///     ``maximumScratchByteCount`` for any token). Reuse one buffer per thread.
+    /// - Returns: A view of the verified claims that points into `scratch`; valid while `scratch` is alive and
+    ///   unmodified.
+    /// - Throws: ``JWSError`` with any of the codes in ``JWSError/Code``, the segment, and the token offset; also
+    ///   `output.too-small` when `scratch` is smaller than ``scratchByteCount(for:)``. After a throw the contents
+    ///   of `scratch` are unspecified.
+    /// - Allocation: none on the Swift side for a token that verifies, as long as its strings that a rule compares
+    ///   (`kid`, `typ`, `iss`, `sub`, `aud`) and its member names are ASCII or match exactly, and its NumericDates
+    ///   have at most 15 significant digits (see ``JSONStringView/equals(_:)``); a thrown error allocates its text.
+    public func verify(_ token: UnsafeRawBufferPointer, scratch: UnsafeMutableRawBufferPointer) throws(JWSError)
+        -> VerifiedClaimsView
+    {
+        let core = try unsafe verifySignature(token, scratch: scratch)
+        let payload = unsafe UnsafeRawBufferPointer(rebasing: scratch[..<core.payloadCount])
+        return try unsafe checkClaims(payload, core)
+    }
+
+    /// What the signature phase established.
+    struct SignatureVerdict {
+        let algorithm: RSASignatureAlgorithm
+        let keyIndex: Int
+        /// Bytes of decoded payload at the start of the scratch buffer.
+        let payloadCount: Int
+        /// Token offset of the payload segment.
+        let payloadStart: Int
+    }
+
+    /// Size, shape, header, payload base64url and signature, in that order; leaves the payload in `scratch`.
+    func verifySignature(_ token: UnsafeRawBufferPointer, scratch: UnsafeMutableRawBufferPointer) throws(JWSError)
+        -> SignatureVerdict
+    {
+        guard token.count <= maximumTokenBytes else {
+            throw JWSError(.tooLarge, segment: .token, offset: maximumTokenBytes,
+                           reason: "the token is \(token.count) bytes; this verifier accepts at most \(maximumTokenBytes)")
+        }
+        let layout = try unsafe JWSCompactLayout(scanning: token)
+        let needed = scratchByteCount(layout)
+        guard scratch.count >= needed else {
+            throw JWSError(.outputTooSmall, segment: .token,
+                           reason: "the scratch buffer has \(scratch.count) bytes; this token needs \(needed)")
+        }
+        let payloadCapacity = Self.decodedCapacity(layout.payload.count)
+        let tail = unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[payloadCapacity...])
+
+        // Header.
+        let headerCapacity = Self.decodedCapacity(layout.header.count)
+        let headerSource = unsafe UnsafeRawBufferPointer(rebasing: token[layout.header])
+        let (algorithm, keyIndex): (RSASignatureAlgorithm, Int)
+        if headerCapacity <= Self.stackLimit {
+            (algorithm, keyIndex) = try unsafe withUnsafeTemporaryAllocation(byteCount: headerCapacity, alignment: 8) {
+                (buffer) throws(JWSError) -> (RSASignatureAlgorithm, Int) in
+                try unsafe checkHeader(decodeHeader(headerSource, into: buffer))
+            }
+        } else {
+            (algorithm, keyIndex) = try unsafe checkHeader(decodeHeader(headerSource, into: tail))
+        }
+
+        // Payload base64url (decoded now, parsed only after the signature verifies).
+        let payloadCount: Int
+        do throws(Base64URLError) {
+            payloadCount = try unsafe Base64URL.decode(
+                UnsafeRawBufferPointer(rebasing: token[layout.payload]),
+                into: UnsafeMutableRawBufferPointer(rebasing: scratch[..<payloadCapacity]))
+        } catch {
+            throw JWSError.base64(error, segment: .payload, segmentStart: layout.payload.lowerBound)
+        }
+
+        // Signature over the original bytes.
+        do throws(JWSError) {
+            let vk = keys[keyIndex]
+            let signatureByteCount = vk.key.signatureByteCount
+            let signatureRange = layout.signature
+            let signatureSource = unsafe UnsafeRawBufferPointer(rebasing: token[signatureRange])
+            let message = unsafe UnsafeRawBufferPointer(rebasing: token[layout.signingInput])
+            guard signatureRange.count == Base64URL.encodedCount(byteCount: signatureByteCount) else {
+                throw unsafe signatureLengthError(signatureSource, at: signatureRange.lowerBound, key: vk.key)
+            }
+            if signatureByteCount <= Self.stackLimit {
+                try unsafe withUnsafeTemporaryAllocation(byteCount: signatureByteCount, alignment: 8) {
+                    (buffer) throws(JWSError) in
+                    try unsafe checkSignature(signatureSource, at: signatureRange.lowerBound, into: buffer,
+                                              message: message, key: vk, algorithm: algorithm)
+                }
+            } else {
+                try unsafe checkSignature(signatureSource, at: signatureRange.lowerBound, into: tail,
+                                          message: message, key: vk, algorithm: algorithm)
+            }
+        } catch {
+            // Nothing of an unverified payload stays behind.
+            unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[..<payloadCount]).initializeMemory(as: UInt8.self, repeating: 0)
+            throw error
+        }
+        return SignatureVerdict(algorithm: algorithm, keyIndex: keyIndex, payloadCount: payloadCount,
+                                payloadStart: layout.payload.lowerBound)
+    }
+
+    private func decodeHeader(_ source: UnsafeRawBufferPointer, into buffer: UnsafeMutableRawBufferPointer)
+        throws(JWSError) -> UnsafeRawBufferPointer
+    {
+        do throws(Base64URLError) {
+            let n = try unsafe Base64URL.decode(source, into: buffer)
+            return unsafe UnsafeRawBufferPointer(rebasing: buffer[..<n])
+        } catch {
+            throw JWSError.base64(error, segment: .header, segmentStart: 0)
+        }
+    }
+
+    /// The error for a signature segment of the wrong length: its first base64url problem, else its length.
+    @inline(never)
+    private func signatureLengthError(_ source: UnsafeRawBufferPointer, at start: Int, key: RSAPublicKey) -> JWSError {
+        let n: Int
+        do throws(Base64URLError) {
+            n = try unsafe Base64URL.decode(Array(source)).count
+        } catch {
+            return JWSError.base64(error, segment: .signature, segmentStart: start)
+        }
+        let expected = Base64URL.encodedCount(byteCount: key.signatureByteCount)
+        return JWSError(.signatureLength, segment: .signature, offset: start,
+                        reason: "the signature is \(n) bytes (\(source.count) characters); an RSA-\(key.bits) signature is \(key.signatureByteCount) bytes (\(expected) characters)")
+    }
+
+    private func checkSignature(
+        _ source: UnsafeRawBufferPointer, at start: Int, into buffer: UnsafeMutableRawBufferPointer,
+        message: UnsafeRawBufferPointer, key vk: JWSVerificationKey, algorithm: RSASignatureAlgorithm
+    ) throws(JWSError) {
+        let n: Int
+        do throws(Base64URLError) {
+            n = try unsafe Base64URL.decode(source, into: buffer)
+        } catch {
+            throw JWSError.base64(error, segment: .signature, segmentStart: start)
+        }
+        let signature = unsafe UnsafeRawBufferPointer(rebasing: buffer[..<n])
+        let valid = unsafe vk.key.isValidSignature(signature, for: message, algorithm: algorithm)
+        if let second = vk.secondOpinion {
+            let otherValid = unsafe second.check(signature, message, algorithm)
+            guard otherValid == valid else {
+                throw JWSError(.crossCheckDisagreement, segment: .signature, offset: start,
+                               reason: "OpenSSL says the signature is \(valid ? "valid" : "invalid") but \(second.name) says \(otherValid ? "valid" : "invalid"); the token is rejected")
+            }
+        }
+        guard valid else {
+            throw JWSError(.signatureInvalid, segment: .signature, offset: start,
+                           reason: "the \(algorithm) signature does not verify with key \(vk.keyID.map { "\"\($0)\"" } ?? "(no kid)")")
+        }
+    }
+
+    /// Scans `json` strictly, recording the root members `recognize` names.
+    private func scan(_ json: UnsafeRawBufferPointer, recognize: StrictJSONScanner.Recognize, segment: JWSError.Segment,
+                      segmentStart: Int) throws(JWSError) -> (JSONKind, MemberSlots)
+    {
+        guard json.count <= jsonLimits.maxBytes else {
+            throw JWSError.json(
+                JSONError(.tooLarge, offset: jsonLimits.maxBytes, reason: "JSON text is \(json.count) bytes; the limit is \(jsonLimits.maxBytes)"),
+                segment: segment, segmentStart: segmentStart)
+        }
+        let maxDepth = jsonLimits.maxDepth
+        do throws(JSONError) {
+            return try unsafe StrictJSONScanner.withNameTable { (table) throws(JSONError) -> (JSONKind, MemberSlots) in
+                var scanner = unsafe StrictJSONScanner(bytes: json, maxDepth: maxDepth, names: table, recognize: recognize)
+                let kind = try scanner.scanDocument()
+                return (kind, scanner.slots)
+            }
+        } catch {
+            throw JWSError.json(error, segment: segment, segmentStart: segmentStart)
+        }
+    }
+
+    /// Header rules in the DOM path's order: `alg`, `crit`, `typ`, `kid`, then the key's bound algorithm.
+    private func checkHeader(_ header: UnsafeRawBufferPointer) throws(JWSError) -> (RSASignatureAlgorithm, Int) {
+        let (kind, slots) = try unsafe scan(header, recognize: .joseHeader, segment: .header, segmentStart: 0)
+        guard kind == .object, let base = header.baseAddress else {
+            throw JWSError(.headerNotObject, segment: .header, offset: 0,
+                           reason: "the JOSE header must be a JSON object, found \(kind.typeName)")
+        }
+        // alg
+        let alg = slots[MemberSlots.algIndex]
+        guard alg.isPresent else {
+            throw JWSError(.algMissing, segment: .header, offset: 0, reason: "the header has no 'alg'")
+        }
+        let algOffset = alg.valueOffset / 3 * 4
+        guard let algToken = alg.string else {
+            throw JWSError(.algMissing, segment: .header, offset: algOffset, reason: "'alg' must be a string, found \(alg.kind.typeName)")
+        }
+        guard let algorithm = unsafe Self.algorithm(named: algToken, in: base), allowedMask & Self.bit(algorithm) != 0 else {
+            throw JWSError(.algNotAllowed, segment: .header, offset: algOffset,
+                           reason: algorithmNotAllowedReason(unsafe JSONStringComparison.string(algToken, in: base)))
+        }
+        // crit: any is rejected (the DOM check names the reason).
+        if slots[MemberSlots.critIndex].isPresent { try unsafe rejectCritical(header) }
+        // typ
+        if let expected = policy.expectedType {
+            let typ = slots[MemberSlots.typIndex]
+            guard typ.isPresent else {
+                throw JWSError(.typInvalid, segment: .header, offset: 0, reason: "the header has no 'typ'; expected \"\(expected)\"")
+            }
+            guard let token = typ.string, unsafe typeMatches(token, in: base, expected: expected) else {
+                throw JWSError(.typInvalid, segment: .header, offset: typ.valueOffset / 3 * 4,
+                               reason: "typ \(unsafe Self.jsonText(header, typ)) is not \"\(expected)\"")
+            }
+        }
+        // kid
+        let keyIndex: Int
+        let kid = slots[MemberSlots.kidIndex]
+        if kid.isPresent {
+            guard let token = kid.string else {
+                throw JWSError(.kidUnknown, segment: .header, offset: kid.valueOffset / 3 * 4,
+                               reason: "'kid' must be a string, found \(kid.kind.typeName)")
+            }
+            guard let index = unsafe indexOfKey(matching: token, in: base) else {
+                throw JWSError(.kidUnknown, segment: .header, offset: kid.valueOffset / 3 * 4,
+                               reason: kidUnknownReason(unsafe JSONStringComparison.string(token, in: base)))
+            }
+            keyIndex = index
+        } else {
+            guard keys.count == 1 else {
+                throw JWSError(.kidMissing, segment: .header, offset: 0,
+                               reason: "the header has no 'kid' and the verifier has \(keys.count) keys")
+            }
+            keyIndex = 0
+        }
+        let vk = keys[keyIndex]
+        guard vk.algorithm == algorithm else {
+            throw JWSError(.algNotAllowed, segment: .header, offset: algOffset, reason: algorithmBindingReason(algorithm, vk))
+        }
+        return (algorithm, keyIndex)
+    }
+
+    static func bit(_ algorithm: RSASignatureAlgorithm) -> Int {
+        algorithm == .rs256 ? 1 : algorithm == .rs384 ? 2 : 4
+    }
+
+    /// The algorithm whose JOSE name the token spells (escapes resolved), if any.
+    static func algorithm(named token: JSONStringToken, in base: UnsafeRawPointer) -> RSASignatureAlgorithm? {
+        switch unsafe JSONStringComparison.shortASCIIKey(token, in: base) {
+        case rs256Key: .rs256
+        case rs384Key: .rs384
+        case rs512Key: .rs512
+        default: nil
+        }
+    }
+
+    static let rs256Key = MemberSlots.key("RS256"), rs384Key = MemberSlots.key("RS384"), rs512Key = MemberSlots.key("RS512")
+
+    /// The JSON text of a recorded value, re-serialised compactly (for messages).
+    static func jsonText(_ json: UnsafeRawBufferPointer, _ slot: MemberSlot) -> String {
+        let text = unsafe UnsafeRawBufferPointer(rebasing: json[slot.valueOffset..<slot.end])
+        return unsafe ((try? StrictJSON.parse(text).description) ?? String(decoding: text, as: UTF8.self))
+    }
+
+    @inline(never)
+    private func rejectCritical(_ header: UnsafeRawBufferPointer) throws(JWSError) {
+        if case .object(let object)? = try? unsafe StrictJSON.parse(header, limits: jsonLimits) {
+            try checkCritical(object)
+        }
+        throw JWSError(.critUnsupported, segment: .header, reason: "'crit' is not supported")
+    }
+
+    /// `typ` equals the expected type ignoring case and an `application/` prefix (as ``normalizedType(_:)``).
+    private func typeMatches(_ token: JSONStringToken, in base: UnsafeRawPointer, expected: String) -> Bool {
+        guard let key = expectedTypeKey, token.isASCII else {
+            return Self.normalizedType(unsafe JSONStringComparison.string(token, in: base)) == Self.normalizedType(expected)
+        }
+        let prefix: StaticString = "application/"
+        var i = token.start
+        var matched = 0
+        while matched < prefix.utf8CodeUnitCount && i < token.end {
+            let c = unsafe Self.asciiLower(JSONStringComparison.nextScalar(base, &i))
+            guard unsafe (c == prefix.utf8Start[matched]) else { break }
+            matched += 1
+        }
+        if matched < prefix.utf8CodeUnitCount { i = token.start }
+        var k = 0
+        while i < token.end {
+            let c = unsafe Self.asciiLower(JSONStringComparison.nextScalar(base, &i))
+            guard k < key.count, key[k] == c else { return false }
+            k += 1
+        }
+        return k == key.count
+    }
+
+    @inline(__always) static func asciiLower(_ s: UInt32) -> UInt8 {
+        let b = UInt8(truncatingIfNeeded: s)
+        return b &- UInt8(ascii: "A") < 26 ? b | 0x20 : b
+    }
+
+    /// The index of the key whose `kid` equals the token under Swift `String` equality.
+    private func indexOfKey(matching token: JSONStringToken, in base: UnsafeRawPointer) -> Int? {
+        for (i, k) in keys.enumerated() {
+            guard var id = k.keyID else { continue }
+            let same = id.withUTF8 { unsafe JSONStringComparison.equalScalars(token, in: base, toUTF8: UnsafeRawBufferPointer($0)) }
+            if same { return i }
+        }
+        guard !(token.isASCII && keyIDsAreASCII) else { return nil }
+        let kid = unsafe JSONStringComparison.string(token, in: base)
+        return keys.firstIndex { $0.keyID == kid }
+    }
+
+    /// Payload JSON, registered claim types (the first problem in source order), then the policy.
+    private func checkClaims(_ payload: UnsafeRawBufferPointer, _ verdict: SignatureVerdict) throws(JWSError)
+        -> VerifiedClaimsView
+    {
+        let payloadStart = verdict.payloadStart
+        let (kind, slots) = try unsafe scan(payload, recognize: .jwtClaims, segment: .payload, segmentStart: payloadStart)
+        guard kind == .object, let base = payload.baseAddress else {
+            throw JWSError(.payloadNotObject, segment: .payload, offset: payloadStart,
+                           reason: "a JWT payload must be a JSON object of claims, found \(kind.typeName)")
+        }
+        var dates: (exp: NumericDate?, nbf: NumericDate?, iat: NumericDate?) = (nil, nil, nil)
+        var firstBad = -1
+        var firstBadOffset = Int.max
+        for i in 0..<MemberSlots.count {
+            let slot = slots[i]
+            guard slot.isPresent else { continue }
+            let ok: Bool
+            switch i {
+            case MemberSlots.expIndex, MemberSlots.nbfIndex, MemberSlots.iatIndex:
+                if slot.kind == .number,
+                    let d = unsafe NumericDate.parseJSONNumber(UnsafeRawBufferPointer(rebasing: payload[slot.valueOffset..<slot.end]))
+                {
+                    let date = NumericDate(d)
+                    if i == MemberSlots.expIndex { dates.exp = date } else if i == MemberSlots.nbfIndex { dates.nbf = date } else { dates.iat = date }
+                    ok = true
+                } else {
+                    ok = false
+                }
+            case MemberSlots.audIndex:
+                ok = unsafe (slot.kind == .string || (slot.kind == .array && Self.firstNonString(in: payload, array: slot) == nil))
+            default:
+                ok = slot.kind == .string
+            }
+            if !ok && slot.valueOffset < firstBadOffset {
+                firstBad = i
+                firstBadOffset = slot.valueOffset
+            }
+        }
+        if firstBad >= 0 { throw unsafe claimTypeError(payload, slots[firstBad], index: firstBad, payloadStart: payloadStart) }
+
+        func text(_ index: Int) -> JSONStringView? {
+            unsafe slots[index].string.map { unsafe JSONStringView(base: base, token: $0) }
+        }
+        let aud = slots[MemberSlots.audIndex]
+        let view = unsafe VerifiedClaimsView(
+            algorithm: verdict.algorithm, keyID: keys[verdict.keyIndex].keyID, payload: payload,
+            expiresAt: dates.exp, notBefore: dates.nbf, issuedAt: dates.iat,
+            issuer: text(MemberSlots.issIndex), subject: text(MemberSlots.subIndex), id: text(MemberSlots.jtiIndex),
+            audience: aud.isPresent ? JWTAudienceView(base: base, valueOffset: aud.valueOffset, end: aud.end, single: aud.string) : nil)
+        try unsafe policy.check(view)
+        return unsafe view
+    }
+
+    /// The kind of the first element of a (validated) array value that is not a string.
+    static func firstNonString(in json: UnsafeRawBufferPointer, array slot: MemberSlot) -> JSONKind? {
+        guard let base = json.baseAddress else { return nil }
+        var cursor = unsafe ValidatedJSONCursor(base: base, count: slot.end, position: slot.valueOffset + 1)
+        while true {
+            cursor.skipWhitespace()
+            let b = cursor.byte(cursor.position)
+            if b == UInt8(ascii: "]") { return nil }
+            if b == UInt8(ascii: ",") {
+                cursor.position += 1
+                continue
+            }
+            guard b == UInt8(ascii: "\"") else { return JSONKind.of(firstByte: b) }
+            cursor.skipString()
+        }
+    }
+
+    @inline(never)
+    private func claimTypeError(_ payload: UnsafeRawBufferPointer, _ slot: MemberSlot, index: Int, payloadStart: Int)
+        -> JWSError
+    {
+        let names = ["iss", "sub", "jti", "exp", "nbf", "iat", "aud"]
+        let name = names[index]
+        let offset = payloadStart + slot.valueOffset / 3 * 4
+        let reason: String
+        switch index {
+        case MemberSlots.expIndex, MemberSlots.nbfIndex, MemberSlots.iatIndex:
+            reason = slot.kind == .number
+                ? "claim '\(name)' value \(unsafe String(decoding: payload[slot.valueOffset..<slot.end], as: UTF8.self)) is not a finite number"
+                : "claim '\(name)' must be a NumericDate (a JSON number of seconds), found \(slot.kind.typeName)"
+        case MemberSlots.audIndex:
+            reason = slot.kind == .array
+                ? "claim 'aud' array must hold strings, found \((unsafe Self.firstNonString(in: payload, array: slot) ?? .null).typeName)"
+                : "claim 'aud' must be a string or an array of strings, found \(slot.kind.typeName)"
+        default:
+            reason = "claim '\(name)' must be a string, found \(slot.kind.typeName)"
+        }
+        return JWSError(.claimInvalid, segment: .payload, offset: offset, reason: reason)
+    }
+
+    // MARK: Allocating verification (the zero-allocation path, then a DOM of what it verified)
+
     /// Verifies a JWT: signature, then claims.
+    ///
+    /// Runs ``verify(_:scratch:)`` (so both reach the same verdict with the same error), then builds the header and
+    /// payload values of what it verified.
     ///
     /// - Parameter token: The compact token bytes.
     /// - Returns: The verified header and claims.
     /// - Throws: ``JWSError`` with any of the codes in ``JWSError/Code``, the segment, and the token offset.
     /// - Allocation: allocates the decoded header, payload and claims.
     public func verify(_ token: UnsafeRawBufferPointer) throws(JWSError) -> VerifiedJWT {
-        let (jws, payloadStart) = try unsafe verifySignatureReturningOffset(token)
-        let value: JSONValue
+        var algorithm = RSASignatureAlgorithm.rs256
+        var keyID: String?
+        var payloadStart = 0
+        let payload = try unsafe [UInt8](unsafeUninitializedCapacity: scratchByteCount(for: token)) {
+            (buffer, initialized) throws(JWSError) in
+            let view = try unsafe verify(token, scratch: UnsafeMutableRawBufferPointer(buffer))
+            algorithm = unsafe view.algorithm
+            keyID = unsafe view.keyID
+            initialized = unsafe view.payload.count
+        }
+        let layout = try unsafe JWSCompactLayout(scanning: token)
+        payloadStart = layout.payload.lowerBound
+        let header = try unsafe headerObject(token, layout)
+        let object: JSONObject
         do throws(JSONError) {
-            value = try StrictJSON.parse(jws.payload, limits: jsonLimits)
+            guard case .object(let o) = try StrictJSON.parse(payload, limits: jsonLimits) else {
+                throw JSONError(.invalid, offset: 0, reason: "the verified payload is not an object")
+            }
+            object = o
         } catch {
             throw JWSError.json(error, segment: .payload, segmentStart: payloadStart)
         }
-        guard case .object(let object) = value else {
-            throw JWSError(.payloadNotObject, segment: .payload, offset: payloadStart,
-                           reason: "a JWT payload must be a JSON object of claims, found \(value.typeName)")
-        }
         let claims = try JWTClaims(object: object, payloadStart: payloadStart)
-        try policy.validate(claims)
-        return VerifiedJWT(jws: jws, claims: claims, payloadObject: object)
+        return VerifiedJWT(
+            jws: VerifiedJWS(header: header, payload: payload, algorithm: algorithm, keyID: keyID),
+            claims: claims, payloadObject: object)
     }
 
     /// Verifies a JWT given as a string.
@@ -162,106 +632,61 @@ public struct JWSVerifier: Sendable {
     /// Verifies only the signature of a JWS (any payload), with no claims checks.
     ///
     /// - Throws: ``JWSError`` for the size, shape, header, key selection and signature.
+    /// - Allocation: allocates the decoded header and payload.
     public func verifySignature(_ token: UnsafeRawBufferPointer) throws(JWSError) -> VerifiedJWS {
-        try unsafe verifySignatureReturningOffset(token).0
+        var verdict: SignatureVerdict?
+        let payload = try unsafe [UInt8](unsafeUninitializedCapacity: scratchByteCount(for: token)) {
+            (buffer, initialized) throws(JWSError) in
+            let v = try unsafe verifySignature(token, scratch: UnsafeMutableRawBufferPointer(buffer))
+            verdict = v
+            initialized = v.payloadCount
+        }
+        guard let verdict else { throw JWSError(.crypto, reason: "unreachable: no verdict") }
+        let header = try unsafe headerObject(token, JWSCompactLayout(scanning: token))
+        return VerifiedJWS(header: header, payload: payload, algorithm: verdict.algorithm, keyID: keys[verdict.keyIndex].keyID)
     }
 
-    private func verifySignatureReturningOffset(_ token: UnsafeRawBufferPointer) throws(JWSError) -> (VerifiedJWS, Int) {
-        guard token.count <= maximumTokenBytes else {
-            throw JWSError(.tooLarge, segment: .token, offset: maximumTokenBytes,
-                           reason: "the token is \(token.count) bytes; this verifier accepts at most \(maximumTokenBytes)")
-        }
-        let layout = try unsafe JWSCompactLayout(scanning: token)
-        // Header.
-        let headerBytes = try unsafe decodeSegment(token, layout.header, .header)
-        let headerValue: JSONValue
+    /// The header of a token whose header has been validated.
+    private func headerObject(_ token: UnsafeRawBufferPointer, _ layout: JWSCompactLayout) throws(JWSError) -> JSONObject {
         do throws(JSONError) {
-            headerValue = try StrictJSON.parse(headerBytes, limits: jsonLimits)
+            let bytes = try? unsafe Base64URL.decode(Array(UnsafeRawBufferPointer(rebasing: token[layout.header])))
+            guard let bytes, case .object(let header) = try StrictJSON.parse(bytes, limits: jsonLimits) else {
+                throw JSONError(.invalid, offset: 0, reason: "the verified header is not an object")
+            }
+            return header
         } catch {
             throw JWSError.json(error, segment: .header, segmentStart: 0)
         }
-        guard case .object(let header) = headerValue else {
-            throw JWSError(.headerNotObject, segment: .header, offset: 0,
-                           reason: "the JOSE header must be a JSON object, found \(headerValue.typeName)")
-        }
-        let algorithm = try checkAlgorithm(header)
-        try checkCritical(header)
-        try checkType(header)
-        let vk = try selectKey(header, algorithm: algorithm)
-        guard vk.algorithm == algorithm else {
-            throw JWSError(.algNotAllowed, segment: .header, offset: headerOffset(header, "alg"),
-                           reason: "alg \(algorithm) does not match the selected key, which is bound to \(vk.algorithm)")
-        }
-        // Payload syntax, then the signature over the original bytes.
-        let payload = try unsafe decodeSegment(token, layout.payload, .payload)
-        let signatureRange = layout.signature
-        let expectedEncoded = Base64URL.encodedCount(byteCount: vk.key.signatureByteCount)
-        try unsafe withUnsafeTemporaryAllocation(byteCount: max(1, signatureRange.count), alignment: 8) {
-            (sig) throws(JWSError) in
-            let n: Int
-            do throws(Base64URLError) {
-                n = try unsafe Base64URL.decode(UnsafeRawBufferPointer(rebasing: token[signatureRange]), into: sig)
-            } catch {
-                throw JWSError.base64(error, segment: .signature, segmentStart: signatureRange.lowerBound)
-            }
-            guard n == vk.key.signatureByteCount else {
-                throw JWSError(.signatureLength, segment: .signature, offset: signatureRange.lowerBound,
-                               reason: "the signature is \(n) bytes (\(signatureRange.count) characters); an RSA-\(vk.key.bits) signature is \(vk.key.signatureByteCount) bytes (\(expectedEncoded) characters)")
-            }
-            let signature = unsafe UnsafeRawBufferPointer(rebasing: sig[..<n])
-            let message = unsafe UnsafeRawBufferPointer(rebasing: token[layout.signingInput])
-            let valid = unsafe vk.key.isValidSignature(signature, for: message, algorithm: algorithm)
-            if let second = vk.secondOpinion {
-                let otherValid = unsafe second.check(signature, message, algorithm)
-                guard otherValid == valid else {
-                    throw JWSError(.crossCheckDisagreement, segment: .signature, offset: signatureRange.lowerBound,
-                                   reason: "OpenSSL says the signature is \(valid ? "valid" : "invalid") but \(second.name) says \(otherValid ? "valid" : "invalid"); the token is rejected")
-                }
-            }
-            guard valid else {
-                throw JWSError(.signatureInvalid, segment: .signature, offset: signatureRange.lowerBound,
-                               reason: "the \(algorithm) signature does not verify with key \(vk.keyID.map { "\"\($0)\"" } ?? "(no kid)")")
-            }
-        }
-        return (VerifiedJWS(header: header, payload: payload, algorithm: algorithm, keyID: vk.keyID), layout.payload.lowerBound)
     }
 
-    private func decodeSegment(_ token: UnsafeRawBufferPointer, _ range: Range<Int>, _ segment: JWSError.Segment)
-        throws(JWSError) -> [UInt8]
-    {
-        do throws(Base64URLError) {
-            return try unsafe Base64URL.decode(Array(UnsafeRawBufferPointer(rebasing: token[range])))
-        } catch {
-            throw JWSError.base64(error, segment: segment, segmentStart: range.lowerBound)
-        }
+    // MARK: Shared rules and messages
+
+    /// `typ` as compared: lower-cased, without an `application/` prefix (RFC 7515 §4.1.9).
+    static func normalizedType(_ s: String) -> String {
+        let l = s.lowercased()
+        return l.hasPrefix("application/") ? String(l.dropFirst("application/".count)) : l
     }
 
-    private func headerOffset(_ header: JSONObject, _ name: String) -> Int? {
-        header.member(name).map { $0.valueOffset / 3 * 4 }
-    }
-
-    private func checkAlgorithm(_ header: JSONObject) throws(JWSError) -> RSASignatureAlgorithm {
-        guard let member = header.member("alg") else {
-            throw JWSError(.algMissing, segment: .header, offset: 0, reason: "the header has no 'alg'")
-        }
-        guard case .string(let name) = member.value else {
-            throw JWSError(.algMissing, segment: .header, offset: headerOffset(header, "alg"),
-                           reason: "'alg' must be a string, found \(member.value.typeName)")
-        }
+    func algorithmNotAllowedReason(_ name: String) -> String {
         let allowedList = allowedAlgorithms.map(\.jwsName).sorted().joined(separator: ", ")
-        guard let alg = RSASignatureAlgorithm(jwsName: name), allowedAlgorithms.contains(alg) else {
-            let why = name.lowercased() == "none" ? " (unsigned tokens are never accepted)"
-                : name.hasPrefix("HS") ? " (HMAC with an RSA public key as the secret is a known attack)" : ""
-            throw JWSError(.algNotAllowed, segment: .header, offset: headerOffset(header, "alg"),
-                           reason: "alg \"\(name)\" is not allowed\(why); allowed: \(allowedList)")
-        }
-        return alg
+        let why = name.lowercased() == "none" ? " (unsigned tokens are never accepted)"
+            : name.hasPrefix("HS") ? " (HMAC with an RSA public key as the secret is a known attack)" : ""
+        return "alg \"\(name)\" is not allowed\(why); allowed: \(allowedList)"
+    }
+
+    func algorithmBindingReason(_ algorithm: RSASignatureAlgorithm, _ vk: JWSVerificationKey) -> String {
+        "alg \(algorithm) does not match the selected key, which is bound to \(vk.algorithm)"
+    }
+
+    func kidUnknownReason(_ kid: String) -> String {
+        let shown = kid.count > 64 ? String(kid.prefix(64)) + "…" : kid
+        return "kid \"\(shown)\" matches none of the verifier's \(keys.count) key(s)"
     }
 
     /// RFC 7515 §4.1.11: `crit` must be a non-empty array of unique names of header parameters that are present,
     /// are not registered JWS parameters, and are understood; Signet understands no extensions, so any valid
     /// `crit` is rejected too.
-    private func checkCritical(_ header: JSONObject) throws(JWSError) {
+    func checkCritical(_ header: JSONObject) throws(JWSError) {
         guard let member = header.member("crit") else { return }
         let offset = headerOffset(header, "crit")
         guard case .array(let items) = member.value, !items.isEmpty else {
@@ -287,38 +712,4 @@ public struct JWSVerifier: Sendable {
                        reason: "critical extension(s) \(names.sorted().joined(separator: ", ")) are not understood by this verifier")
     }
 
-    private func checkType(_ header: JSONObject) throws(JWSError) {
-        guard let expected = policy.expectedType else { return }
-        func normal(_ s: String) -> String {
-            let l = s.lowercased()
-            return l.hasPrefix("application/") ? String(l.dropFirst("application/".count)) : l
-        }
-        guard let member = header.member("typ") else {
-            throw JWSError(.typInvalid, segment: .header, offset: 0, reason: "the header has no 'typ'; expected \"\(expected)\"")
-        }
-        guard case .string(let typ) = member.value, normal(typ) == normal(expected) else {
-            throw JWSError(.typInvalid, segment: .header, offset: headerOffset(header, "typ"),
-                           reason: "typ \(member.value) is not \"\(expected)\"")
-        }
-    }
-
-    private func selectKey(_ header: JSONObject, algorithm: RSASignatureAlgorithm) throws(JWSError) -> JWSVerificationKey {
-        if let member = header.member("kid") {
-            guard case .string(let kid) = member.value else {
-                throw JWSError(.kidUnknown, segment: .header, offset: headerOffset(header, "kid"),
-                               reason: "'kid' must be a string, found \(member.value.typeName)")
-            }
-            guard let key = keys.first(where: { $0.keyID == kid }) else {
-                let shown = kid.count > 64 ? String(kid.prefix(64)) + "…" : kid
-                throw JWSError(.kidUnknown, segment: .header, offset: headerOffset(header, "kid"),
-                               reason: "kid \"\(shown)\" matches none of the verifier's \(keys.count) key(s)")
-            }
-            return key
-        }
-        guard keys.count == 1 else {
-            throw JWSError(.kidMissing, segment: .header, offset: 0,
-                           reason: "the header has no 'kid' and the verifier has \(keys.count) keys")
-        }
-        return keys[0]
-    }
 }

@@ -39,18 +39,37 @@ enum FuzzTargets {
         guard (try? Base64URL.decode(reencoded)) == bytes else { violated("round trip") }
     }
 
-    /// The verifier never crashes and always reports a coded error; tokens it accepts re-verify identically.
+    /// The verifier never crashes and always reports a coded error; the zero-allocation path, the allocating path
+    /// and the DOM reference reach the same verdict with the same code, segment and offset.
     static func jws(_ data: UnsafeRawBufferPointer) {
-        do {
-            _ = try unsafe Fixture.verifier.verifySignature(data)
-        } catch {
-            guard !error.code.rawValue.isEmpty, !error.reason.isEmpty else { violated("uncoded JWS error") }
-            if let offset = error.offset, offset < 0 || offset > data.count { violated("offset out of range: \(error)") }
+        func outcome(_ body: () throws(JWSError) -> String) -> String {
+            do throws(JWSError) { return try body() } catch {
+                guard !error.code.rawValue.isEmpty, !error.reason.isEmpty else { violated("uncoded JWS error") }
+                if let offset = error.offset, offset < 0 || offset > data.count { violated("offset out of range: \(error)") }
+                return "\(error.code.rawValue) \(String(describing: error.segment)) \(String(describing: error.offset)) \(error.reason)"
+            }
         }
+        let v = Fixture.verifier
+        let signature = outcome { () throws(JWSError) in "\(try unsafe v.verifySignature(data).payload)" }
+        let reference = outcome { () throws(JWSError) in "\(try unsafe v.referenceVerifySignature(data).payload)" }
+        guard signature == reference else { violated("verifySignature: \(signature) but the DOM reference: \(reference)") }
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: unsafe v.scratchByteCount(for: data), alignment: 1)
+        defer { unsafe scratch.deallocate() }
+        let zero = outcome { () throws(JWSError) in "\(unsafe try v.verify(data, scratch: scratch).payload.count)" }
+        let dom = outcome { () throws(JWSError) in "\(try unsafe v.referenceVerify(data).jws.payload.count)" }
+        guard zero == dom else { violated("verify(_:scratch:): \(zero) but the DOM reference: \(dom)") }
     }
 
-    /// Accepted JSON re-serialises to JSON that parses to the same value.
+    /// The scanner (`StrictJSON.validate`) agrees with the DOM reader; accepted JSON re-serialises to JSON that parses
+    /// to the same value.
     static func json(_ data: UnsafeRawBufferPointer) {
+        let parsed = Result { () throws(JSONError) in try unsafe StrictJSON.parse(data) }
+        let validated = Result { () throws(JSONError) in try unsafe StrictJSON.validate(data) }
+        switch (parsed, validated) {
+        case (.success, .success): break
+        case (.failure(let a), .failure(let b)) where a.code == b.code && a.offset == b.offset: break
+        default: violated("StrictJSON.parse and StrictJSON.validate disagree: \(parsed) vs \(validated)")
+        }
         guard let value = try? unsafe StrictJSON.parse(data) else { return }
         guard let again = try? StrictJSON.parse(value.description) else { violated("re-serialised JSON does not parse") }
         guard again == value else { violated("JSON round trip changed the value") }
@@ -132,7 +151,9 @@ enum Fixture {
 
     static let verifier: JWSVerifier = {
         guard let key = try? RSAPrivateKey.generate(bits: 2048),
-            let v = try? JWSVerifier(keys: [JWSVerificationKey(key: key.publicKey, algorithm: .rs256, keyID: "k1")])
+            let v = try? JWSVerifier(
+                keys: [JWSVerificationKey(key: key.publicKey, algorithm: .rs256, keyID: "k1")],
+                policy: JWTValidationPolicy(clock: .fixed(NumericDate(Int64(1_800_000_000)))))
         else { violated("fixture") }
         return v
     }()

@@ -16,8 +16,9 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             For each algorithm (RS256 with RSA-2048, RS512 with RSA-4096, or the --key given) it measures, interleaved
             in rounds: a full client-assertion mint (fresh jti, exp, header, payload, signature into a reused
-            buffer), raw EVP_DigestSign of the same signing input, a full verify (parse, alg/kid check, signature,
-            claims), and raw EVP_DigestVerify. The median of the rounds is shown with min and max.
+            buffer), raw EVP_DigestSign of the same signing input, a full zero-allocation verify (strict header and
+            payload JSON scan, alg/kid/typ check, signature, claims policy; JWSVerifier.verify(_:scratch:)), and raw
+            EVP_DigestVerify. The median of the rounds is shown with min and max.
             Examples:
               signet bench
               signet bench --alg RS512 --seconds 10 --threads 2
@@ -151,6 +152,8 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
     let signature: [UInt8]
     let gmpKey: RSAGMPPublicKey
     let gmpAlgorithm: RSAGMPAlgorithm
+    /// Scratch bytes the zero-allocation verify needs for `token` (its decoded payload).
+    let scratchByteCount: Int
 
     init(key: RSAPrivateKey, algorithm: RSASignatureAlgorithm) throws {
         self.key = key
@@ -173,8 +176,20 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
         guard gmpKey.isValidSignature(signature, for: signingInput, algorithm: gmpAlgorithm) else {
             throw ValidationError("self-check failed: RSAGMP does not verify the EVP signature")
         }
-        // Sanity: everything measured actually works.
-        _ = try token.withUnsafeBytes { try verifier.verify($0) }
+        // Sanity: everything measured actually works, and both verify paths agree on the claims.
+        let token = self.token, verifier = self.verifier
+        let verified = try token.withUnsafeBytes { try verifier.verify($0) }
+        let scratchByteCount = token.withUnsafeBytes { verifier.scratchByteCount(for: $0) }
+        self.scratchByteCount = scratchByteCount
+        let inPlace = try token.withUnsafeBytes { t in
+            try withUnsafeTemporaryAllocation(byteCount: scratchByteCount, alignment: 8) { scratch in
+                let view = try verifier.verify(t, scratch: scratch)
+                return (view.issuer?.string, view.id?.string, view.expiresAt)
+            }
+        }
+        guard inPlace.0 == verified.claims.issuer, inPlace.1 == verified.claims.id, inPlace.2 == verified.claims.expiresAt else {
+            throw ValidationError("self-check failed: the zero-allocation verify reads different claims")
+        }
         guard key.publicKey.isValidSignature(signature, for: signingInput, algorithm: algorithm) else {
             throw ValidationError("self-check failed: the EVP signature does not verify")
         }
@@ -215,6 +230,7 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
         let minter = self.minter, key = self.key, algorithm = self.algorithm, verifier = self.verifier
         let token = self.token, signingInput = self.signingInput, signature = self.signature
         let capacity = minter.maximumAssertionLength
+        let scratchByteCount = self.scratchByteCount
         for round in 0..<rounds {
             progress.say("\(algorithm)-\(key.bits) ×\(threads): round \(round + 1)/\(rounds)")
             let m = try rate(threads: threads, duration: slice) {
@@ -228,7 +244,10 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
                 }
             }
             let v = try rate(threads: threads, duration: slice) {
-                _ = try token.withUnsafeBytes { try verifier.verify($0) }
+                // The zero-allocation path; the scratch buffer is a per-call stack allocation (no heap).
+                try withUnsafeTemporaryAllocation(byteCount: scratchByteCount, alignment: 8) { scratch in
+                    _ = try token.withUnsafeBytes { try verifier.verify($0, scratch: scratch) }
+                }
             }
             let ev = try rate(threads: threads, duration: slice) {
                 let ok = signature.withUnsafeBytes { sig in

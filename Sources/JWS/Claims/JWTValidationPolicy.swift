@@ -43,6 +43,15 @@ public struct JWTValidationPolicy: Sendable {
     /// - Throws: ``JWSError`` `claim.missing`, `claim.exp-expired`, `claim.nbf-future`, `claim.iat-future`,
     ///   `claim.exp-too-far`, `claim.aud-mismatch`, `claim.iss-mismatch`, `claim.sub-mismatch`.
     public func validate(_ claims: JWTClaims) throws(JWSError) {
+        try check(claims)
+    }
+
+    /// The rules, in order, for any claims representation (``JWTClaims`` on the DOM path, the zero-allocation
+    /// ``VerifiedClaimsView`` on the verify hot path), so that both reach the same verdict with the same error.
+    ///
+    /// - Allocation: none unless it throws (the error's text) or a string comparison involves non-ASCII text (see
+    ///   ``JSONStringView/equals(_:)``).
+    func check<Claims: JWTPolicyClaims>(_ claims: Claims) throws(JWSError) {
         let now = clock.now()
         if let exp = claims.expiresAt {
             if now.secondsSinceEpoch > exp.secondsSinceEpoch + leeway {
@@ -62,33 +71,64 @@ public struct JWTValidationPolicy: Sendable {
         if let iat = claims.issuedAt, now.secondsSinceEpoch + leeway < iat.secondsSinceEpoch {
             throw JWSError(.issuedInFuture, segment: .payload, reason: "iat \(iat) is after now \(now): check the issuer's clock")
         }
-        if requireID, claims.id == nil {
+        if requireID, !claims.hasID {
             throw JWSError(.claimMissing, segment: .payload, reason: "claim 'jti' is required")
         }
         if let issuer {
-            guard let iss = claims.issuer else {
+            guard let matches = claims.issuerEquals(issuer) else {
                 throw JWSError(.claimMissing, segment: .payload, reason: "claim 'iss' is required (expected \"\(issuer)\")")
             }
-            guard iss == issuer else {
-                throw JWSError(.issuerMismatch, segment: .payload, reason: "iss \"\(iss)\" is not \"\(issuer)\"")
+            guard matches else {
+                throw JWSError(.issuerMismatch, segment: .payload, reason: "iss \"\(claims.issuerText)\" is not \"\(issuer)\"")
             }
         }
         if let subject {
-            guard let sub = claims.subject else {
+            guard let matches = claims.subjectEquals(subject) else {
                 throw JWSError(.claimMissing, segment: .payload, reason: "claim 'sub' is required (expected \"\(subject)\")")
             }
-            guard sub == subject else {
-                throw JWSError(.subjectMismatch, segment: .payload, reason: "sub \"\(sub)\" is not \"\(subject)\"")
+            guard matches else {
+                throw JWSError(.subjectMismatch, segment: .payload, reason: "sub \"\(claims.subjectText)\" is not \"\(subject)\"")
             }
         }
         if let audience {
-            guard let aud = claims.audience else {
+            guard let contains = claims.audienceContains(audience) else {
                 throw JWSError(.claimMissing, segment: .payload, reason: "claim 'aud' is required (expected \"\(audience)\")")
             }
-            guard aud.contains(audience) else {
+            guard contains else {
                 throw JWSError(.audienceMismatch, segment: .payload,
-                               reason: "aud \(aud.map { "\"\($0)\"" }.joined(separator: ", ")) does not contain \"\(audience)\" (compared byte for byte)")
+                               reason: "aud \(claims.audienceTexts.map { "\"\($0)\"" }.joined(separator: ", ")) does not contain \"\(audience)\" (compared byte for byte)")
             }
         }
     }
+}
+
+/// What ``JWTValidationPolicy`` reads from claims. String comparisons have Swift `String` equality.
+protocol JWTPolicyClaims {
+    var expiresAt: NumericDate? { get }
+    var notBefore: NumericDate? { get }
+    var issuedAt: NumericDate? { get }
+    /// Whether `jti` is present.
+    var hasID: Bool { get }
+    /// `nil` when `iss` is absent, else whether it equals `issuer`.
+    func issuerEquals(_ issuer: String) -> Bool?
+    /// `nil` when `sub` is absent, else whether it equals `subject`.
+    func subjectEquals(_ subject: String) -> Bool?
+    /// `nil` when `aud` is absent, else whether it contains `audience`.
+    func audienceContains(_ audience: String) -> Bool?
+    /// `iss` for messages.
+    var issuerText: String { get }
+    /// `sub` for messages.
+    var subjectText: String { get }
+    /// `aud` for messages.
+    var audienceTexts: [String] { get }
+}
+
+extension JWTClaims: JWTPolicyClaims {
+    var hasID: Bool { id != nil }
+    func issuerEquals(_ issuer: String) -> Bool? { self.issuer.map { $0 == issuer } }
+    func subjectEquals(_ subject: String) -> Bool? { self.subject.map { $0 == subject } }
+    func audienceContains(_ audience: String) -> Bool? { self.audience.map { $0.contains(audience) } }
+    var issuerText: String { issuer ?? "" }
+    var subjectText: String { subject ?? "" }
+    var audienceTexts: [String] { audience ?? [] }
 }

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+
+extension StrictJSON {
+    /// Checks that `bytes` is one JSON text that ``parse(_:limits:)-(UnsafeRawBufferPointer,_)`` accepts, without
+    /// building any value.
+    ///
+    /// Accepts and rejects exactly what `parse` does, with the same error code and offset (it is the scanner the
+    /// verifier's zero-allocation path uses).
+    ///
+    /// - Parameters:
+    ///   - bytes: UTF-8 JSON text.
+    ///   - limits: Depth and size bounds.
+    /// - Throws: ``JSONError`` `json.invalid`, `json.duplicate-member`, `json.too-deep`, `json.too-large`.
+    /// - Allocation: none, except the text of a thrown error and, for two member names of one object that differ
+    ///   in their Unicode scalars but hold non-ASCII text, the Swift strings that decide canonical equivalence.
+    public static func validate(_ bytes: UnsafeRawBufferPointer, limits: Limits = .default) throws(JSONError) {
+        guard bytes.count <= limits.maxBytes else {
+            throw JSONError(.tooLarge, offset: limits.maxBytes, reason: "JSON text is \(bytes.count) bytes; the limit is \(limits.maxBytes)")
+        }
+        try unsafe StrictJSONScanner.withNameTable { (table) throws(JSONError) in
+            var scanner = unsafe StrictJSONScanner(bytes: bytes, maxDepth: limits.maxDepth, names: table)
+            _ = try scanner.scanDocument()
+        }
+    }
+}
