@@ -433,7 +433,9 @@ public struct JWSVerifier: Sendable {
         }
     }
 
-    static let rs256Key = MemberSlots.key("RS256"), rs384Key = MemberSlots.key("RS384"), rs512Key = MemberSlots.key("RS512")
+    static var rs256Key: UInt64 { 0x0500_0036_3532_5352 }  // "RS256"
+    static var rs384Key: UInt64 { 0x0500_0034_3833_5352 }  // "RS384"
+    static var rs512Key: UInt64 { 0x0500_0032_3135_5352 }  // "RS512"
 
     /// The JSON text of a recorded value, re-serialised compactly (for messages).
     static func jsonText(_ json: UnsafeRawBufferPointer, _ slot: MemberSlot) -> String {
