@@ -56,11 +56,11 @@ public struct JWTValidationPolicy: Sendable {
         if let exp = claims.expiresAt {
             if now.secondsSinceEpoch > exp.secondsSinceEpoch + leeway {
                 throw JWSError(.expired, segment: .payload,
-                               reason: "exp \(exp) is before now \(now) (leeway \(Int(leeway)) s): the token has expired")
+                               reason: "exp \(exp) is before now \(now) (leeway \(NumericDate(leeway.rounded(.towardZero))) s): the token has expired")
             }
             if let maximumLifetime, exp.secondsSinceEpoch - now.secondsSinceEpoch > maximumLifetime + leeway {
                 throw JWSError(.lifetimeTooLong, segment: .payload,
-                               reason: "exp \(exp) is \(Int(exp.secondsSinceEpoch - now.secondsSinceEpoch)) s ahead; at most \(Int(maximumLifetime)) s is allowed")
+                               reason: "exp \(exp) is \(NumericDate((exp.secondsSinceEpoch - now.secondsSinceEpoch).rounded(.towardZero))) s ahead; at most \(NumericDate(maximumLifetime.rounded(.towardZero))) s is allowed")
             }
         } else if requireExpiration {
             throw JWSError(.claimMissing, segment: .payload, reason: "claim 'exp' is required")

@@ -11,11 +11,19 @@ public struct NumericDate: Sendable, Hashable, Comparable, CustomStringConvertib
     /// Creates a date from whole seconds since the epoch.
     public init(_ seconds: Int64) { self.secondsSinceEpoch = Double(seconds) }
 
-    /// Whole seconds (rounded down).
-    public var seconds: Int64 { Int64(secondsSinceEpoch.rounded(.down)) }
+    /// Whole seconds (rounded down; saturated at `Int64.min` / `Int64.max` for dates outside that range, such as
+    /// a verified token's `exp` of `1e30`).
+    public var seconds: Int64 {
+        let whole = secondsSinceEpoch.rounded(.down)
+        guard whole < 0x1p63 else { return .max }
+        guard whole >= -0x1p63 else { return .min }
+        return Int64(whole)
+    }
 
-    /// True when the value is a whole number of seconds.
-    public var isIntegral: Bool { secondsSinceEpoch.rounded(.down) == secondsSinceEpoch }
+    /// True when the value is a whole number of seconds that `Int64` holds exactly (so ``seconds`` is the value).
+    public var isIntegral: Bool {
+        secondsSinceEpoch.rounded(.down) == secondsSinceEpoch && secondsSinceEpoch.magnitude < 0x1p63
+    }
 
     /// The date plus `seconds`.
     public func adding(_ seconds: Double) -> NumericDate { NumericDate(secondsSinceEpoch + seconds) }
@@ -23,7 +31,7 @@ public struct NumericDate: Sendable, Hashable, Comparable, CustomStringConvertib
     /// Orders by time.
     public static func < (a: Self, b: Self) -> Bool { a.secondsSinceEpoch < b.secondsSinceEpoch }
 
-    /// The number of seconds, integral when whole.
+    /// The number of seconds: an integer when whole and within `Int64`, else the `Double`'s text (`1e+30`).
     public var description: String { isIntegral ? String(seconds) : String(secondsSinceEpoch) }
 }
 
