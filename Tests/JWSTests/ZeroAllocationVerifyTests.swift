@@ -380,6 +380,17 @@ import TestSupport
                 }
             }
             #expect(scratch.allSatisfy { $0 == 0 })
+            // So does a payload whose base64url breaks near its end.
+            var broken = token
+            let secondDot = broken.lastIndex(of: UInt8(ascii: "."))!
+            broken[secondDot - 1] = UInt8(ascii: "*")
+            scratch = [UInt8](repeating: 0xAA, count: needed)
+            try unsafe broken.withUnsafeBytes { f in
+                try unsafe scratch.withUnsafeMutableBytes { s in
+                    expectCode("base64url.invalid-character", segment: .payload) { () throws(JWSError) in _ = try unsafe Self.plain.verify(f, scratch: s) }
+                }
+            }
+            #expect(scratch.allSatisfy { $0 == 0 })
         }
         // A shape error needs no scratch; an oversized token neither.
         #expect(unsafe Array("a.b".utf8).withUnsafeBytes { unsafe Self.plain.scratchByteCount(for: $0) } == 0)
