@@ -18,14 +18,14 @@ printf '%-6s %-11s %16s %14s\n' alg op "Ir per op" "vs EVP floor"
 for alg in RS256 RS512; do
     bits=2048; [ "$alg" = RS512 ] && bits=4096
     declare -A ir=()
-    for op in evp-sign mint evp-verify verify; do
+    for op in evp-sign mint evp-verify key-verify verify; do
         valgrind --tool=callgrind --collect-atstart=no --toggle-collect=signet_perf_loop \
             --callgrind-out-file="perf/out/callgrind.$alg.$op.out" \
             "$SIGNET" perf-loop --op "$op" --alg "$alg" --key "perf/out/key-$bits.pem" --count "$COUNT" 2> "perf/out/callgrind.$alg.$op.log"
         total=$(grep -m1 '^summary:' "perf/out/callgrind.$alg.$op.out" | awk '{print $2}')
         ir[$op]=$((total / COUNT))
     done
-    for op in evp-sign mint evp-verify verify; do
+    for op in evp-sign mint evp-verify key-verify verify; do
         base=${ir[evp-sign]}; [[ "$op" == *verify ]] && base=${ir[evp-verify]}
         printf '%-6s %-11s %16d %14s\n' "$alg" "$op" "${ir[$op]}" "$(python3 -c "print(f'{${ir[$op]}/$base:.3f}')")"
     done

@@ -187,7 +187,7 @@ public struct JWSVerifier: Sendable {
     /// builds no values: `alg` allowed and bound to the selected key, `crit`, `typ`, `kid`); the payload's base64url;
     /// the signature over the original bytes; then the payload JSON (same scanner, into `scratch`), the registered
     /// claims' types, and the ``JWTValidationPolicy``. The payload is not parsed before the signature verifies, and
-    /// if the signature fails the decoded bytes are wiped from `scratch`.
+    /// if its base64url or the signature fails, the decoded bytes are wiped from `scratch`.
     ///
     /// - Parameters:
     ///   - token: The compact token bytes.
@@ -256,6 +256,7 @@ public struct JWSVerifier: Sendable {
                 UnsafeRawBufferPointer(rebasing: token[layout.payload]),
                 into: UnsafeMutableRawBufferPointer(rebasing: scratch[..<payloadCapacity]))
         } catch {
+            unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[..<payloadCapacity]).initializeMemory(as: UInt8.self, repeating: 0)
             throw JWSError.base64(error, segment: .payload, segmentStart: layout.payload.lowerBound)
         }
 
@@ -433,7 +434,9 @@ public struct JWSVerifier: Sendable {
         }
     }
 
-    static let rs256Key = MemberSlots.key("RS256"), rs384Key = MemberSlots.key("RS384"), rs512Key = MemberSlots.key("RS512")
+    static var rs256Key: UInt64 { 0x0500_0036_3532_5352 }  // "RS256"
+    static var rs384Key: UInt64 { 0x0500_0034_3833_5352 }  // "RS384"
+    static var rs512Key: UInt64 { 0x0500_0032_3135_5352 }  // "RS512"
 
     /// The JSON text of a recorded value, re-serialised compactly (for messages).
     static func jsonText(_ json: UnsafeRawBufferPointer, _ slot: MemberSlot) -> String {

@@ -12,7 +12,7 @@ func violated(_ what: String) -> Never {
 
 /// The fuzz targets; each checks properties, not only "does not crash".
 enum FuzzTargets {
-    static let names = ["base64url", "jws", "json", "pem", "jwks", "rsagmp", "doctor"]
+    static let names = ["base64url", "jws", "json", "pem", "jwks", "rsagmp", "doctor", "claims"]
 
     static func run(_ name: String, _ data: UnsafeRawBufferPointer) {
         switch name {
@@ -23,6 +23,7 @@ enum FuzzTargets {
         case "jwks": jwks(data)
         case "rsagmp": rsagmp(data)
         case "doctor": doctor(data)
+        case "claims": claims(data)
         default: violated("unknown target \(name)")
         }
     }
@@ -58,6 +59,34 @@ enum FuzzTargets {
         let zero = outcome { () throws(JWSError) in "\(unsafe try v.verify(data, scratch: scratch).payload.count)" }
         let dom = outcome { () throws(JWSError) in "\(try unsafe v.referenceVerify(data).jws.payload.count)" }
         guard zero == dom else { violated("verify(_:scratch:): \(zero) but the DOM reference: \(dom)") }
+    }
+
+    /// The input is a JWT payload, signed with the fixture key (so the post-signature JSON, claim and policy
+    /// checks run): the zero-allocation path and the DOM reference agree on the verdict, error and claims.
+    static func claims(_ data: UnsafeRawBufferPointer) {
+        let header = Array(#"{"alg":"RS256","typ":"JWT","kid":"k1"}"#.utf8)
+        let input = Array((Base64URL.encode(header) + "." + Base64URL.encode(Array(data))).utf8)
+        guard let signature = try? Fixture.signingKey.signature(for: input, algorithm: .rs256) else { violated("signing") }
+        let token = input + Array(("." + Base64URL.encode(signature)).utf8)
+        let v = Fixture.strictVerifier
+        unsafe token.withUnsafeBytes { t in
+            let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: unsafe v.scratchByteCount(for: t), alignment: 1)
+            defer { unsafe scratch.deallocate() }
+            func outcome(_ body: () throws(JWSError) -> String) -> String {
+                do throws(JWSError) { return try body() } catch {
+                    return "\(error.code.rawValue) \(String(describing: error.segment)) \(String(describing: error.offset)) \(error.reason)"
+                }
+            }
+            let zero = outcome { () throws(JWSError) in
+                let view = try unsafe v.verify(t, scratch: scratch)
+                return unsafe "\(String(describing: view.issuer?.string)) \(String(describing: view.subject?.string)) \(String(describing: view.id?.string)) \(String(describing: view.audience?.strings)) \(String(describing: view.expiresAt)) \(String(describing: view.notBefore)) \(String(describing: view.issuedAt))"
+            }
+            let dom = outcome { () throws(JWSError) in
+                let c = try unsafe v.referenceVerify(t).claims
+                return "\(String(describing: c.issuer)) \(String(describing: c.subject)) \(String(describing: c.id)) \(String(describing: c.audience)) \(String(describing: c.expiresAt)) \(String(describing: c.notBefore)) \(String(describing: c.issuedAt))"
+            }
+            guard zero == dom else { violated("verify(_:scratch:): \(zero) but the DOM reference: \(dom)") }
+        }
     }
 
     /// The scanner (`StrictJSON.validate`) agrees with the DOM reader; accepted JSON re-serialises to JSON that parses
@@ -148,6 +177,22 @@ enum Fixture {
     }()
 
     static let jwks: String = JWKSet.document([(rsa.evp, "k1", .rs512)])
+
+    static let signingKey: RSAPrivateKey = {
+        guard let key = try? RSAPrivateKey.generate(bits: 2048) else { violated("fixture") }
+        return key
+    }()
+
+    /// Issuer, subject, audience, jti and typ required, lifetime bounded, clock fixed at 1 800 000 000.
+    static let strictVerifier: JWSVerifier = {
+        guard let v = try? JWSVerifier(
+            keys: [JWSVerificationKey(key: signingKey.publicKey, algorithm: .rs256, keyID: "k1")],
+            policy: JWTValidationPolicy(
+                issuer: "me", subject: "me", audience: "https://as/token", requireID: true, leeway: 30,
+                maximumLifetime: 300, expectedType: "JWT", clock: .fixed(NumericDate(Int64(1_800_000_000)))))
+        else { violated("fixture") }
+        return v
+    }()
 
     static let verifier: JWSVerifier = {
         guard let key = try? RSAPrivateKey.generate(bits: 2048),

@@ -236,7 +236,10 @@ import TestSupport
                         "{\"exp\":1800000100,\"iss\":\"caf\u{E8}\"}",
                         "{" + (0..<120).map { "\"c\($0)\":\"v\($0)\"," }.joined() + "\"exp\":1800000100}",
                         "{" + (0..<120).map { "\"c\($0)\":\"v\($0)\"," }.joined() + "\"exp\":1800000100,\"c99\":1}",
-                        "{\"exp\":1800000100,\"pad\":\"\(String(repeating: "x", count: 2000))\"}"] {
+                        "{\"exp\":1800000100,\"pad\":\"\(String(repeating: "x", count: 2000))\"}",
+                        // Found by the claims fuzz target: dates beyond Int64 used to trap while the error was worded.
+                        #"{"iss":"me","sub":"me","aud":"https://as:443/token","exp":180007777777777777777777700100,"jti":"x"}"#,
+                        #"{"exp":1e300}"#, #"{"exp":-1e300}"#, #"{"exp":1800000100,"nbf":9.3e18}"#, #"{"exp":1800000100,"iat":1e19}"#] {
             add("payload " + payload.prefix(60), tok(payload))
             add("payload+typ " + payload.prefix(60), tok(#"{"alg":"RS256","kid":"k1","typ":"JWT"}"#, payload))
         }
@@ -377,6 +380,17 @@ import TestSupport
                 }
             }
             #expect(scratch.allSatisfy { $0 == 0 })
+            // So does a payload whose base64url breaks near its end.
+            var broken = token
+            let secondDot = broken.lastIndex(of: UInt8(ascii: "."))!
+            broken[secondDot - 1] = UInt8(ascii: "*")
+            scratch = [UInt8](repeating: 0xAA, count: needed)
+            try unsafe broken.withUnsafeBytes { f in
+                try unsafe scratch.withUnsafeMutableBytes { s in
+                    expectCode("base64url.invalid-character", segment: .payload) { () throws(JWSError) in _ = try unsafe Self.plain.verify(f, scratch: s) }
+                }
+            }
+            #expect(scratch.allSatisfy { $0 == 0 })
         }
         // A shape error needs no scratch; an oversized token neither.
         #expect(unsafe Array("a.b".utf8).withUnsafeBytes { unsafe Self.plain.scratchByteCount(for: $0) } == 0)
@@ -408,6 +422,27 @@ import TestSupport
                 #expect(unsafe verifier.scratchByteCount(for: t) >= JWSFixtures.goodPayload.utf8.count + 1025)
             }
         }
+    }
+
+    /// Dates outside `Int64` (a signed token may carry any finite number) never trap.
+    @Test func numericDatesBeyondInt64() {
+        #expect(NumericDate(1e30).seconds == .max)
+        #expect(NumericDate(-1e30).seconds == .min)
+        #expect(NumericDate(0x1p63).seconds == .max)
+        #expect(NumericDate(-0x1p63).seconds == .min)
+        #expect(!NumericDate(1e30).isIntegral)
+        #expect(NumericDate(1e30).description == "1e+30")
+        #expect(NumericDate(Int64(1_800_000_000)).description == "1800000000")
+        #expect(NumericDate(1_800_000_000.5).description == "1800000000.5")
+        let expired = JWSFixtures.verifier(policy: JWTValidationPolicy(leeway: 30.5, maximumLifetime: 300, clock: .fixed(JWSFixtures.now)))
+        expectCode("claim.exp-too-far") { () throws(JWSError) in _ = try expired.verify(JWSFixtures.craft(header: Self.header, payload: #"{"exp":1e30}"#)) }
+        var buffer = [UInt8](repeating: 0, count: 128)
+        let text: String = unsafe buffer.withUnsafeMutableBytes { b in
+            var w = unsafe JSONByteWriter(buffer: b)
+            JWTClaims(expiresAt: NumericDate(1e30), issuedAt: NumericDate(-0.5)).write(to: &w)
+            return unsafe String(decoding: b[..<w.count], as: UTF8.self)
+        }
+        #expect(text == #"{"exp":1e+30,"iat":-0.5}"#)
     }
 
     /// The NumericDate fast path gives bit-for-bit the value `Double(String)` gives (which the DOM path uses).

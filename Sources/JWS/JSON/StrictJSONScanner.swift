@@ -581,17 +581,20 @@ struct MemberSlots {
         }
     }
 
-    // Names packed little-endian with their length in the top byte (``JSONStringComparison/shortASCIIKey``).
-    static func key(_ s: StaticString) -> UInt64 {
-        var k = UInt64(s.utf8CodeUnitCount) << 56
-        for i in 0..<s.utf8CodeUnitCount { k |= unsafe UInt64(s.utf8Start[i]) << (8 * UInt64(i)) }
-        return k
-    }
-
-    static let alg = key("alg"), kid = key("kid"), typ = key("typ"), crit = key("crit")
+    // Names packed little-endian with their length in the top byte, as ``JSONStringComparison/shortASCIIKey`` packs
+    // them; literal constants, since a `static let` costs a `swift_once` check on every use.
     static let algIndex = 0, kidIndex = 1, typIndex = 2, critIndex = 3
-    static let iss = key("iss"), sub = key("sub"), jti = key("jti"), exp = key("exp"), nbf = key("nbf")
-    static let iat = key("iat"), aud = key("aud")
+    static var alg: UInt64 { 0x0300_0000_0067_6C61 }  // "alg"
+    static var kid: UInt64 { 0x0300_0000_0064_696B }  // "kid"
+    static var typ: UInt64 { 0x0300_0000_0070_7974 }  // "typ"
+    static var crit: UInt64 { 0x0400_0000_7469_7263 }  // "crit"
+    static var iss: UInt64 { 0x0300_0000_0073_7369 }  // "iss"
+    static var sub: UInt64 { 0x0300_0000_0062_7573 }  // "sub"
+    static var jti: UInt64 { 0x0300_0000_0069_746A }  // "jti"
+    static var exp: UInt64 { 0x0300_0000_0070_7865 }  // "exp"
+    static var nbf: UInt64 { 0x0300_0000_0066_626E }  // "nbf"
+    static var iat: UInt64 { 0x0300_0000_0074_6169 }  // "iat"
+    static var aud: UInt64 { 0x0300_0000_0064_7561 }  // "aud"
     static let issIndex = 0, subIndex = 1, jtiIndex = 2, expIndex = 3, nbfIndex = 4, iatIndex = 5, audIndex = 6
 }
 
