@@ -12,7 +12,7 @@ public final class RSAPrivateKey: Sendable {
     let key: EVPKey
     /// The matching public key (a separate public-only OpenSSL key).
     public let publicKey: RSAPublicKey
-    private let pools: [ContextPool]
+    private let pools: [ContextPool<RSAOperationContext>]
 
     private init(checked key: EVPKey) throws(CryptoEVPError) {
         guard key.isRSA else { throw CryptoEVPError(.notRSA, reason: "the key is not an RSA key") }
@@ -25,7 +25,7 @@ public final class RSAPrivateKey: Sendable {
         self.publicKey = try RSAPublicKey(
             validated: EVPKey.fromComponents(
                 [("n", RSAPublicKey.stripped(n)), ("e", RSAPublicKey.stripped(e))], isPrivate: false))
-        self.pools = RSASignatureAlgorithm.all.map { _ in ContextPool() }
+        self.pools = RSASignatureAlgorithm.all.map { _ in ContextPool<RSAOperationContext>() }
     }
 
     /// Loads a private key from PEM text: `PRIVATE KEY` (PKCS#8) or `RSA PRIVATE KEY` (PKCS#1).
@@ -153,7 +153,7 @@ public final class RSAPrivateKey: Sendable {
         let pool = pools[algorithm.index]
         let context: RSAOperationContext
         if let c = pool.take() { context = c } else {
-            context = try RSAOperationContext(key: key, algorithm: algorithm, signing: true)
+            context = try RSAOperationContext(key: key, algorithm: algorithm)
         }
         var written = size
         let rc = try unsafe withUnsafeTemporaryAllocation(byteCount: 64, alignment: 16) {

@@ -2,17 +2,19 @@
 import Base64URL
 internal import COpenSSL
 
-/// An RSA public key (at least 2048 bits) that verifies RSASSA-PKCS1-v1_5 signatures on OpenSSL 3 EVP.
+/// An RSA public key (at least 2048 bits) that verifies RSASSA-PKCS1-v1_5 signatures on OpenSSL 3's libcrypto.
 ///
-/// Immutable and `Sendable`: one instance may verify from any number of threads at once. Each verification takes an
-/// OpenSSL context from a small per-key pool, so steady-state verification sets nothing up.
+/// Immutable and `Sendable`: one instance may verify from any number of threads at once. The Montgomery context of
+/// the modulus is built once at load; each verification takes a `BN_CTX` scratch from a small per-key pool and
+/// checks the signature by re-encoding (RFC 8017 §8.2.2), so steady-state verification allocates nothing.
 public final class RSAPublicKey: Sendable {
     let key: EVPKey
     /// The modulus `n`, big-endian, without leading zero bytes.
     public let modulus: [UInt8]
     /// The public exponent `e`, big-endian, without leading zero bytes.
     public let exponent: [UInt8]
-    private let pools: [ContextPool]
+    private let publicOperation: RSAPublicOperation
+    private let scratchPool = ContextPool<PublicOperationScratch>()
 
     init(validated key: EVPKey) throws(CryptoEVPError) {
         guard key.isRSA else { throw CryptoEVPError(.notRSA, reason: "the key is not an RSA key") }
@@ -23,7 +25,7 @@ public final class RSAPublicKey: Sendable {
         self.key = key
         self.modulus = Self.stripped(n)
         self.exponent = Self.stripped(e)
-        self.pools = RSASignatureAlgorithm.all.map { _ in ContextPool() }
+        self.publicOperation = try RSAPublicOperation(modulus: Self.stripped(n), exponent: Self.stripped(e))
     }
 
     /// Loads a public key from PEM text: `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1).
@@ -133,34 +135,42 @@ public final class RSAPublicKey: Sendable {
     ///   - algorithm: The algorithm the caller allows for this key.
     /// - Throws: ``CryptoEVPError`` `rsa.signature-length`, `rsa.bad-signature`, `rsa.openssl`. OpenSSL's error
     ///   queue is drained in every case.
-    /// - Allocation: none in steady state on the Swift side (OpenSSL allocates internally).
+    /// - Allocation: none in steady state (the digest runs on the stack; the modular exponentiation uses a pooled
+    ///   `BN_CTX` whose numbers keep their storage between calls).
     public func verify(
         _ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm
     ) throws(CryptoEVPError) {
-        guard signature.count == signatureByteCount else {
+        guard signature.count == signatureByteCount, signature.count == publicOperation.byteCount else {
             throw CryptoEVPError(
                 .signatureLength,
                 reason: "the signature is \(signature.count) bytes; an RSA-\(bits) signature is \(signatureByteCount)")
         }
-        let pool = pools[algorithm.index]
-        let context: RSAOperationContext
-        if let c = pool.take() { context = c } else {
-            context = try RSAOperationContext(key: key, algorithm: algorithm, signing: false)
+        let scratch: PublicOperationScratch
+        if let s = scratchPool.take() { scratch = s } else { scratch = try PublicOperationScratch() }
+        let outcome = try unsafe withUnsafeTemporaryAllocation(byteCount: 64, alignment: 16) {
+            (digest) throws(CryptoEVPError) -> RSAPublicOperation.Failure? in
+            let n = try unsafe Digests.hash(message, algorithm: algorithm, into: digest)
+            do throws(RSAPublicOperation.Failure) {
+                try unsafe publicOperation.verify(
+                    signature: signature, digest: UnsafeRawBufferPointer(rebasing: digest[..<n]), algorithm: algorithm,
+                    scratch: scratch)
+                return nil
+            } catch {
+                return error
+            }
         }
-        let result = try unsafe withUnsafeTemporaryAllocation(byteCount: 64, alignment: 16) {
-            (digest) throws(CryptoEVPError) -> Int32 in
-            let n = try unsafe context.digest(message, into: digest)
-            return unsafe COpenSSL_EVP_PKEY_verify(
-                context.pkeyCtx, signature.baseAddress, signature.count, digest.baseAddress, n)
-        }
-        switch result {
-        case 1:
-            pool.put(context)
-        case 0:
-            OpenSSLErrorQueue.clear()
-            pool.put(context)
+        switch outcome {
+        case nil:
+            scratchPool.put(scratch)
+        case .mismatch:
+            scratchPool.put(scratch)
             throw CryptoEVPError(.badSignature, reason: "the \(algorithm.jwsName) signature does not verify with this key")
-        default:
+        case .outOfRange:
+            scratchPool.put(scratch)
+            throw CryptoEVPError(
+                .badSignature,
+                reason: "the signature, read as a number, is not smaller than the key's modulus, so no RSA key could have made it")
+        case .openSSL:
             throw OpenSSLErrorQueue.error(.badSignature, "the \(algorithm.jwsName) signature is not valid for this key")
         }
     }

@@ -105,6 +105,66 @@ func algorithm(forSHA sha: String) -> RSASignatureAlgorithm? {
         }
     }
 
+    /// The allocation-free verify path (libcrypto Montgomery arithmetic + re-encoding) and a plain
+    /// `EVP_DigestVerify` give the same verdict on valid signatures, other algorithms, bit flips, and the
+    /// numbers around the modulus.
+    @Test func verifyPathAgreesWithPlainEVP() throws {
+        var rng = SplitMix64(seed: 0xB1C0_FFEE)
+        let key = Fixtures.key2048
+        let n = key.publicKey.modulus
+        var nMinus1 = n
+        nMinus1[nMinus1.count - 1] -= 1  // n is odd
+        let edge: [[UInt8]] = [
+            n, nMinus1, [UInt8](repeating: 0, count: n.count), [UInt8](repeating: 0xFF, count: n.count),
+            [UInt8](repeating: 0, count: n.count - 1) + [1],
+        ]
+        for i in 0..<90 {
+            let alg = RSASignatureAlgorithm.all[i % 3]
+            let message = rng.bytes(Int.random(in: 0...1500, using: &rng))
+            let valid = try key.signature(for: message, algorithm: alg)
+            var flipped = valid
+            flipped[Int.random(in: 0..<flipped.count, using: &rng)] ^= UInt8.random(in: 1...255, using: &rng)
+            let candidates = [valid, flipped] + (i < 5 ? [edge[i]] : [])
+            for sig in candidates {
+                for verifyAlg in RSASignatureAlgorithm.all {
+                    let ours = key.publicKey.isValidSignature(sig, for: message, algorithm: verifyAlg)
+                    let plain = sig.withUnsafeBytes { s in
+                        message.withUnsafeBytes { m in RawEVPBaseline.verify(s, for: m, key: key.publicKey, algorithm: verifyAlg) }
+                    }
+                    #expect(ours == plain, "alg \(alg) verified as \(verifyAlg), case \(i)")
+                    #expect(ours == (sig == valid && verifyAlg == alg))
+                }
+            }
+        }
+        // Out of range is named as such.
+        let error = #expect(throws: CryptoEVPError.self) {
+            try n.withUnsafeBytes { s in try [UInt8]().withUnsafeBytes { m in try key.publicKey.verify(s, for: m, algorithm: .rs256) } }
+        }
+        #expect(error?.code == .badSignature)
+        #expect(error?.reason.contains("not smaller than the key's modulus") == true)
+    }
+
+    @Test func concurrentVerifyingIsSafe() async throws {
+        let key = Fixtures.key2048
+        let message = Array("concurrent verify".utf8)
+        let good = try key.signature(for: message, algorithm: .rs512)
+        var bad = good
+        bad[7] ^= 0x40
+        try await withThrowingTaskGroup(of: Bool.self) { [bad] group in
+            for t in 0..<8 {
+                group.addTask {
+                    for i in 0..<40 {
+                        let useGood = (i + t) % 3 != 0
+                        let ok = key.publicKey.isValidSignature(useGood ? good : bad, for: message, algorithm: .rs512)
+                        if ok != useGood { return false }
+                    }
+                    return true
+                }
+            }
+            for try await ok in group { #expect(ok) }
+        }
+    }
+
     @Test func outputTooSmallAndWrongLengthThrow() throws {
         let key = Fixtures.key2048
         var small = [UInt8](repeating: 0, count: 255)

@@ -18,6 +18,7 @@
 #include <openssl/param_build.h>
 #include <openssl/params.h>
 #include <openssl/x509.h>
+#include <openssl/sha.h>
 
 /* BIO_get_mem_data (function-like macro) */
 static inline long COpenSSL_BIO_get_mem_data(BIO *b, char **pp) { return BIO_get_mem_data(b, pp); }
@@ -65,6 +66,45 @@ static inline BIO *COpenSSL_BIO_new_mem_buf(const void *buf, int len) { return B
 static inline int COpenSSL_i2d_PUBKEY(const EVP_PKEY *k, void *out) {
     unsigned char *p = (unsigned char *)out;
     return i2d_PUBKEY(k, out ? &p : NULL);
+}
+
+/* One-shot SHA-2 into `md` with no heap allocation. OpenSSL 3's SHA256()/SHA512() one-shots and EVP_Digest* fetch
+ * or allocate contexts on every call; the low-level block functions (deprecated as a public API in 3.0, but still
+ * exported, and the same assembly: SHA-NI, AVX2) work on a context on the stack. `which`: 0 SHA-256, 1 SHA-384,
+ * 2 SHA-512 (RSASignatureAlgorithm.index). Returns the digest length, or 0 for an unknown `which`. */
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wdeprecated-declarations"
+#elif defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+static inline int COpenSSL_sha2(int which, const void *data, size_t len, void *md) {
+    int n = 0;
+    if (which == 0) {
+        SHA256_CTX c;
+        if (SHA256_Init(&c) == 1 && SHA256_Update(&c, data, len) == 1 && SHA256_Final((unsigned char *)md, &c) == 1) n = 32;
+        OPENSSL_cleanse(&c, sizeof c);
+    } else if (which == 1 || which == 2) {
+        SHA512_CTX c;
+        int ok = which == 1 ? SHA384_Init(&c) : SHA512_Init(&c);
+        if (ok == 1 && SHA512_Update(&c, data, len) == 1) {
+            ok = which == 1 ? SHA384_Final((unsigned char *)md, &c) : SHA512_Final((unsigned char *)md, &c);
+            if (ok == 1) n = which == 1 ? 48 : 64;
+        }
+        OPENSSL_cleanse(&c, sizeof c);
+    }
+    return n;
+}
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#elif defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
+/* BIGNUM <- big-endian bytes, reusing `into`'s storage (no allocation once it is large enough). */
+static inline BIGNUM *COpenSSL_BN_bin2bn_into(const void *s, int len, BIGNUM *into) {
+    return BN_bin2bn((const unsigned char *)s, len, into);
 }
 
 #endif

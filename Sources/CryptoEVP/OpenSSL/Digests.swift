@@ -21,6 +21,23 @@ enum Digests {
         return md
     }
 
+    /// The digest of `message` for `algorithm`, written into `digest` (at least 64 bytes); returns its length.
+    ///
+    /// Runs libcrypto's SHA-2 block functions on a context on the stack: no allocation (OpenSSL 3's EVP digest
+    /// init allocates twice per call, and its one-shot `SHA256()` fetches a provider digest every time).
+    static func hash(
+        _ message: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm, into digest: UnsafeMutableRawBufferPointer
+    ) throws(CryptoEVPError) -> Int {
+        guard digest.count >= algorithm.digestByteCount else {
+            throw CryptoEVPError(.openSSL, reason: "digest buffer too small")
+        }
+        let n = unsafe COpenSSL_sha2(Int32(algorithm.index), message.baseAddress, message.count, digest.baseAddress)
+        guard n == algorithm.digestByteCount else {
+            throw OpenSSLErrorQueue.error(.openSSL, "\(algorithm.digestName) failed")
+        }
+        return Int(n)
+    }
+
     /// SHA-256 of `bytes` (used for RFC 7638 thumbprints).
     ///
     /// Allocation: the returned array.

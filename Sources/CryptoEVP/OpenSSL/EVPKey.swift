@@ -37,56 +37,48 @@ final class EVPKey: @unchecked Sendable {
     }
 }
 
-/// Per-operation OpenSSL state for one key and one algorithm: a digest context and a signing or verifying
-/// `EVP_PKEY_CTX` initialised once (padding PKCS#1 v1.5, signature digest set). Never shared between threads.
+/// Per-operation OpenSSL state for one private key and one algorithm: a signing `EVP_PKEY_CTX` initialised once
+/// (padding PKCS#1 v1.5, signature digest set). The digest is computed without a context
+/// (``Digests/hash(_:algorithm:into:)``); verification runs on ``RSAPublicOperation``. Never shared between threads.
 final class RSAOperationContext: @unchecked Sendable {  // only ever used by one thread at a time (see ContextPool)
-    let mdCtx: OpaquePointer
     let pkeyCtx: OpaquePointer
     let md: OpaquePointer
+    let algorithm: RSASignatureAlgorithm
 
-    init(key: EVPKey, algorithm: RSASignatureAlgorithm, signing: Bool) throws(CryptoEVPError) {
+    init(key: EVPKey, algorithm: RSASignatureAlgorithm) throws(CryptoEVPError) {
         let md = try Digests.md(for: algorithm)
-        guard let mdCtx = unsafe EVP_MD_CTX_new() else {
-            throw OpenSSLErrorQueue.error(.openSSL, "EVP_MD_CTX_new failed")
-        }
         guard let pkeyCtx = unsafe EVP_PKEY_CTX_new_from_pkey(nil, key.pkey, nil) else {
-            unsafe EVP_MD_CTX_free(mdCtx)
             throw OpenSSLErrorQueue.error(.openSSL, "EVP_PKEY_CTX_new_from_pkey failed")
         }
-        unsafe self.mdCtx = mdCtx
         unsafe self.pkeyCtx = pkeyCtx
         unsafe self.md = md
-        let initRC = signing ? unsafe EVP_PKEY_sign_init(pkeyCtx) : unsafe EVP_PKEY_verify_init(pkeyCtx)
-        try openSSLCheck(initRC, signing ? "EVP_PKEY_sign_init" : "EVP_PKEY_verify_init")
+        self.algorithm = algorithm
+        try openSSLCheck(unsafe EVP_PKEY_sign_init(pkeyCtx), "EVP_PKEY_sign_init")
         try openSSLCheck(unsafe EVP_PKEY_CTX_set_rsa_padding(pkeyCtx, RSA_PKCS1_PADDING), "EVP_PKEY_CTX_set_rsa_padding")
         try openSSLCheck(unsafe EVP_PKEY_CTX_set_signature_md(pkeyCtx, md), "EVP_PKEY_CTX_set_signature_md")
     }
 
     deinit {
         unsafe EVP_PKEY_CTX_free(pkeyCtx)
-        unsafe EVP_MD_CTX_free(mdCtx)
     }
 
     /// Hashes `message` into `digest` (which must hold at least the digest size); returns the digest length.
     func digest(_ message: UnsafeRawBufferPointer, into digest: UnsafeMutableRawBufferPointer) throws(CryptoEVPError)
         -> Int
     {
-        try openSSLCheck(unsafe EVP_DigestInit_ex2(mdCtx, md, nil), "EVP_DigestInit_ex2")
-        try openSSLCheck(unsafe COpenSSL_EVP_DigestUpdate(mdCtx, message.baseAddress, message.count), "EVP_DigestUpdate")
-        var n: UInt32 = 0
-        try openSSLCheck(unsafe COpenSSL_EVP_DigestFinal_ex(mdCtx, digest.baseAddress, &n), "EVP_DigestFinal_ex")
-        return Int(n)
+        try unsafe Digests.hash(message, algorithm: algorithm, into: digest)
     }
 }
 
-/// A small pool of ``RSAOperationContext``s so that concurrent callers never share one and a steady stream of
-/// operations reuses the same contexts (no OpenSSL context setup per token).
+/// A small pool of per-operation contexts (``RSAOperationContext``s for signing, ``PublicOperationScratch`` for
+/// verifying) so that concurrent callers never share one and a steady stream of operations reuses the same
+/// contexts (no OpenSSL context setup per token).
 ///
 /// Guarded by a `pthread_mutex_t` rather than `Synchronization.Mutex`: on Linux the latter is built on raw futexes,
 /// which ThreadSanitizer cannot see, so every pool access was reported as a race.
-final class ContextPool: @unchecked Sendable {  // all state is accessed under `lock`
+final class ContextPool<Context: AnyObject>: @unchecked Sendable {  // all state is accessed under `lock`
     private let lock: UnsafeMutablePointer<pthread_mutex_t>
-    private var free: [RSAOperationContext]
+    private var free: [Context]
     private let capacity: Int
 
     init(capacity: Int = 64) {
@@ -104,14 +96,14 @@ final class ContextPool: @unchecked Sendable {  // all state is accessed under `
     }
 
     /// A context from the pool, or `nil` when none is free.
-    func take() -> RSAOperationContext? {
+    func take() -> Context? {
         unsafe pthread_mutex_lock(lock)
         defer { unsafe pthread_mutex_unlock(lock) }
         return free.popLast()
     }
 
     /// Returns a context for reuse (dropped, and so freed, when the pool is full).
-    func put(_ context: RSAOperationContext) {
+    func put(_ context: Context) {
         unsafe pthread_mutex_lock(lock)
         defer { unsafe pthread_mutex_unlock(lock) }
         if free.count < capacity { free.append(context) }

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: Apache-2.0
+internal import COpenSSL
+
+/// The RSA public-key operation `s^e mod n` on libcrypto's Montgomery arithmetic, set up once per key, and the
+/// RSASSA-PKCS1-v1_5 check done by re-encoding (RFC 8017 §8.2.2 step 3–4: build the expected `EM` from the digest
+/// and compare; never parse the decoded block).
+///
+/// Why not `EVP_PKEY_verify`: on OpenSSL 3.0 it makes 12 heap allocations per call (a `BN_CTX`, its pool, a
+/// decode buffer, the DigestInfo), and its digest step 2 more, even with pooled contexts. Here the Montgomery
+/// context is built once at key load, and every verifying thread owns a ``PublicOperationScratch`` (a `BN_CTX` whose
+/// pool keeps its `BIGNUM`s between calls), so a verification allocates nothing in steady state. The arithmetic is
+/// OpenSSL's own (`BN_mod_exp_mont`, which runs its `bn_mul_mont`/`bn_sqr8x_mont` assembly), and the operation
+/// involves no secret, so there is nothing to keep constant-time.
+///
+/// Immutable after creation; `BN_mod_exp_mont` only reads `n`, `e` and the Montgomery context, so one instance
+/// serves any number of threads, each with its own scratch.
+final class RSAPublicOperation: @unchecked Sendable {  // immutable after init; OpenSSL only reads n, e, mont
+    private let n: OpaquePointer
+    private let e: OpaquePointer
+    private let mont: OpaquePointer
+    /// Modulus length in bytes (`k` in RFC 8017).
+    let byteCount: Int
+
+    init(modulus: [UInt8], exponent: [UInt8]) throws(CryptoEVPError) {
+        guard let n = unsafe modulus.withUnsafeBytes({ unsafe COpenSSL_BN_bin2bn($0.baseAddress, Int32($0.count)) })
+        else { throw OpenSSLErrorQueue.error(.openSSL, "BN_bin2bn(n) failed") }
+        guard let e = unsafe exponent.withUnsafeBytes({ unsafe COpenSSL_BN_bin2bn($0.baseAddress, Int32($0.count)) })
+        else {
+            unsafe BN_free(n)
+            throw OpenSSLErrorQueue.error(.openSSL, "BN_bin2bn(e) failed")
+        }
+        guard let mont = unsafe BN_MONT_CTX_new(), let ctx = unsafe BN_CTX_new() else {
+            unsafe BN_free(n)
+            unsafe BN_free(e)
+            throw OpenSSLErrorQueue.error(.openSSL, "BN_MONT_CTX_new failed")
+        }
+        defer { unsafe BN_CTX_free(ctx) }
+        guard unsafe BN_MONT_CTX_set(mont, n, ctx) == 1 else {
+            unsafe BN_MONT_CTX_free(mont)
+            unsafe BN_free(n)
+            unsafe BN_free(e)
+            throw OpenSSLErrorQueue.error(.openSSL, "BN_MONT_CTX_set failed")
+        }
+        unsafe self.n = n
+        unsafe self.e = e
+        unsafe self.mont = mont
+        self.byteCount = Int(unsafe COpenSSL_BN_num_bytes(n))
+    }
+
+    deinit {
+        unsafe BN_MONT_CTX_free(mont)
+        unsafe BN_free(n)
+        unsafe BN_free(e)
+    }
+
+    /// Why a signature failed the PKCS#1 v1.5 check.
+    enum Failure: Error {
+        /// The signature, as an integer, is not below the modulus (RFC 8017 §5.2.2 step 1).
+        case outOfRange
+        /// `s^e mod n` is not the encoding of this digest.
+        case mismatch
+        /// OpenSSL failed (its error queue holds the reason).
+        case openSSL
+    }
+
+    /// Checks that `signature` (exactly ``byteCount`` bytes) is an RSASSA-PKCS1-v1_5 signature of `digest` under
+    /// `algorithm`.
+    ///
+    /// - Allocation: none once `scratch` has been used for a key of this size.
+    func verify(
+        signature: UnsafeRawBufferPointer, digest: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm,
+        scratch: PublicOperationScratch
+    ) throws(Failure) {
+        let k = byteCount
+        guard signature.count == k, unsafe COpenSSL_BN_bin2bn_into(signature.baseAddress, Int32(k), scratch.s) != nil
+        else { throw .openSSL }
+        guard unsafe BN_ucmp(scratch.s, n) < 0 else { throw .outOfRange }
+        guard unsafe BN_mod_exp_mont(scratch.m, scratch.s, e, n, scratch.ctx, mont) == 1 else { throw .openSSL }
+        let matches = unsafe withUnsafeTemporaryAllocation(byteCount: k, alignment: 16) { em -> Bool in
+            guard unsafe COpenSSL_BN_bn2binpad(scratch.m, em.baseAddress, Int32(k)) == Int32(k) else { return false }
+            return unsafe PKCS1v15.isEncoding(UnsafeRawBufferPointer(em), of: digest, algorithm: algorithm)
+        }
+        guard matches else { throw .mismatch }
+    }
+}
+
+/// A verifying thread's own libcrypto scratch: a `BN_CTX` (whose internal pool keeps its `BIGNUM`s and their limbs
+/// between calls) and the two numbers of one verification. Never shared between threads (see ``ContextPool``).
+final class PublicOperationScratch: @unchecked Sendable {  // used by one thread at a time (taken from a pool)
+    let ctx: OpaquePointer
+    let s: OpaquePointer
+    let m: OpaquePointer
+
+    init() throws(CryptoEVPError) {
+        guard let ctx = unsafe BN_CTX_new() else { throw OpenSSLErrorQueue.error(.openSSL, "BN_CTX_new failed") }
+        guard let s = unsafe BN_new(), let m = unsafe BN_new() else {
+            unsafe BN_CTX_free(ctx)
+            throw OpenSSLErrorQueue.error(.openSSL, "BN_new failed")
+        }
+        unsafe self.ctx = ctx
+        unsafe self.s = s
+        unsafe self.m = m
+    }
+
+    deinit {
+        unsafe BN_free(m)
+        unsafe BN_free(s)
+        unsafe BN_CTX_free(ctx)
+    }
+}
+
+/// The RSASSA-PKCS1-v1_5 encoding `EM = 0x00 ‖ 0x01 ‖ PS (0xFF…, ≥ 8 bytes) ‖ 0x00 ‖ DigestInfo ‖ H`
+/// (RFC 8017 §9.2), checked by comparison with the one expected encoding: the DER DigestInfo with its explicit
+/// NULL parameters, so the "MissingNull" and every other alternative encoding are rejected.
+enum PKCS1v15 {
+    /// DER `DigestInfo` headers (everything before the hash), indexed by ``RSASignatureAlgorithm/index``.
+    static let digestInfoPrefixes: [[UInt8]] = [
+        [0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20],
+        [0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30],
+        [0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40],
+    ]
+
+    /// `true` when `em` is exactly the encoding of `digest` for `algorithm`. Examines every byte (no early exit), so
+    /// the time taken says nothing about where a forgery attempt went wrong.
+    static func isEncoding(
+        _ em: UnsafeRawBufferPointer, of digest: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm
+    ) -> Bool {
+        let prefix = digestInfoPrefixes[algorithm.index]
+        let tLen = prefix.count + digest.count
+        let k = em.count
+        guard digest.count == algorithm.digestByteCount, k >= tLen + 11 else { return false }
+        var diff = UInt8(0)
+        diff |= unsafe em[0]
+        diff |= unsafe em[1] ^ 0x01
+        let separator = k - tLen - 1
+        for i in 2..<separator { diff |= unsafe em[i] ^ 0xFF }
+        diff |= unsafe em[separator]
+        for i in 0..<prefix.count { diff |= unsafe em[separator + 1 + i] ^ prefix[i] }
+        let hashStart = k - digest.count
+        for i in 0..<digest.count { diff |= unsafe em[hashStart + i] ^ digest[i] }
+        return diff == 0
+    }
+}
