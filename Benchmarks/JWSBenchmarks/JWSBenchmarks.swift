@@ -3,8 +3,9 @@
 // Client-assertion mint and verify next to the raw OpenSSL EVP floor and RSAGMP, all in one process and one run.
 // Names: `RS256.mint.2048` is a full client assertion (fresh jti from the CSPRNG, exp/iat, cached header, payload,
 // RSA signature, base64url) into a reused buffer; `EVP.sign.RS256.2048` is a plain EVP_DigestSign of the same
-// signing input with a fresh EVP_MD_CTX (what a C program does). OpenSSL allocates inside every RSA operation, so
-// malloc thresholds pin Signet's paths to the EVP floor's own count: "0 allocations of our own per operation".
+// signing input with a fresh EVP_MD_CTX (what a C program does). Malloc thresholds (Benchmarks/Thresholds): verify
+// and parse allocate nothing (0); mint is pinned at the allocations OpenSSL's RSA private-key operation makes inside
+// EVP_PKEY_sign (BN_CTX, blinding, CRT buffers: 22-23), which Signet cannot avoid while OpenSSL signs.
 import Benchmark
 import ClientAssertion
 import CryptoEVP
