@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ifma_avx256.c - the kernel on native 256-bit AVX-512 IFMA lanes (ymm, 4 x 64-bit).
+ *
+ * Every primitive is one intrinsic (or a fixed pair for lane0). Each mapping is stated against Intel's definition
+ * (Intel Intrinsics Guide / SDM vol. 2) and matches the emulation in ifma_emu.h lane for lane:
+ *   v_madd52lo  _mm256_madd52lo_epu64(a,b,c)  VPMADD52LUQ: "Multiply packed unsigned 52-bit integers in each
+ *               64-bit element of b and c to form a 104-bit intermediate result. Add the low 52-bit unsigned
+ *               integer from the intermediate result with the corresponding unsigned 64-bit integer in a".
+ *   v_madd52hi  _mm256_madd52hi_epu64(a,b,c)  VPMADD52HUQ: same, adding the high 52 bits (bits 103:52).
+ *   v_shr1      _mm256_alignr_epi64(hi,lo,1)  VALIGNQ: concatenate hi:lo (hi in the upper half), shift right by
+ *               imm8 (mod 4) 64-bit elements, keep the low 256 bits -> {lo1, lo2, lo3, hi0}.
+ *   v_shl1      _mm256_alignr_epi64(hi,lo,3)  -> {lo3, hi0, hi1, hi2}.
+ *   v_zip_lo/hi _mm256_permutex2var_epi64(a, idx, b)  VPERMT2Q: dst[i] = (idx[i] bit 2 ? b : a)[idx[i] & 3];
+ *               idx = {0,4,1,5} -> {a0,b0,a1,b1}; idx = {2,6,3,7} -> {a2,b2,a3,b3}.
+ *   v_cmpgt_mask _mm256_cmpgt_epu64_mask(a,b) VPCMPUQ imm 6 (NLE): bit i = a[i] > b[i], unsigned.
+ *   v_cmpeq_mask _mm256_cmpeq_epu64_mask(a,b) VPCMPUQ imm 0: bit i = a[i] == b[i].
+ *   v_mask_add1 _mm256_mask_add_epi64(a, k, a, 1)  VPADDQ with merge mask: dst[i] = k[i] ? a[i] + 1 : a[i].
+ *   v_lane0     _mm_cvtsi128_si64(_mm256_castsi256_si128(a))  VMOVQ of the low element.
+ *   others      _mm256_setzero_si256, _mm256_set1_epi64x, _mm256_loadu_si256, _mm256_storeu_si256,
+ *               _mm256_add_epi64, _mm256_and_si256, _mm256_or_si256, _mm256_srli_epi64(a, 52).
+ * The EVEX-encoded 256-bit forms need AVX512F + AVX512VL (+ AVX512IFMA for vpmadd52); every function that uses
+ * them carries the target attribute and is reached only through ifma_backend_get(), which checks CPUID and XCR0.
+ */
+#include "ifma_internal.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+
+#define IFMA_L 4
+#define IFMA_TARGET __attribute__((target("avx512f,avx512vl,avx512ifma")))
+typedef __m256i vec;
+
+IFMA_TARGET static inline vec v_zero(void) { return _mm256_setzero_si256(); }
+IFMA_TARGET static inline vec v_set1(uint64_t x) { return _mm256_set1_epi64x((long long)x); }
+IFMA_TARGET static inline vec v_loadu(const uint64_t *p) { return _mm256_loadu_si256((const __m256i *)(const void *)p); }
+IFMA_TARGET static inline void v_storeu(uint64_t *p, vec a) { _mm256_storeu_si256((__m256i *)(void *)p, a); }
+IFMA_TARGET static inline vec v_add(vec a, vec b) { return _mm256_add_epi64(a, b); }
+IFMA_TARGET static inline vec v_and(vec a, vec b) { return _mm256_and_si256(a, b); }
+IFMA_TARGET static inline vec v_or(vec a, vec b) { return _mm256_or_si256(a, b); }
+IFMA_TARGET static inline vec v_srli52(vec a) { return _mm256_srli_epi64(a, 52); }
+IFMA_TARGET static inline vec v_madd52lo(vec a, vec b, vec c) { return _mm256_madd52lo_epu64(a, b, c); }
+IFMA_TARGET static inline vec v_madd52hi(vec a, vec b, vec c) { return _mm256_madd52hi_epu64(a, b, c); }
+IFMA_TARGET static inline vec v_shr1(vec hi, vec lo) { return _mm256_alignr_epi64(hi, lo, 1); }
+IFMA_TARGET static inline vec v_shl1(vec hi, vec lo) { return _mm256_alignr_epi64(hi, lo, 3); }
+IFMA_TARGET static inline vec v_zip_lo(vec a, vec b) { return _mm256_permutex2var_epi64(a, _mm256_setr_epi64x(0, 4, 1, 5), b); }
+IFMA_TARGET static inline vec v_zip_hi(vec a, vec b) { return _mm256_permutex2var_epi64(a, _mm256_setr_epi64x(2, 6, 3, 7), b); }
+IFMA_TARGET static inline unsigned v_cmpgt_mask(vec a, vec b) { return _mm256_cmpgt_epu64_mask(a, b); }
+IFMA_TARGET static inline unsigned v_cmpeq_mask(vec a, vec b) { return _mm256_cmpeq_epu64_mask(a, b); }
+IFMA_TARGET static inline vec v_mask_add1(vec a, unsigned k) { return _mm256_mask_add_epi64(a, (__mmask8)k, a, _mm256_set1_epi64x(1)); }
+IFMA_TARGET static inline uint64_t v_lane0(vec a) { return (uint64_t)_mm_cvtsi128_si64(_mm256_castsi256_si128(a)); }
+
+#define IFMA_N 20
+#define KN(x) ifma_avx256_n20_##x
+#include "ifma_kernel.h"
+#undef IFMA_N
+#undef KN
+
+#define IFMA_N 40
+#define KN(x) ifma_avx256_n40_##x
+#include "ifma_kernel.h"
+#undef IFMA_N
+#undef KN
+
+#define PRIM_FN ifma_avx256_prim
+#include "ifma_prim_test.h"
+
+const ifma_backend ifma_backend_avx256 = {4, {ifma_avx256_n20_crt_exp, ifma_avx256_n40_crt_exp}, ifma_avx256_prim};
+
+#endif

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* ifma_emu8.c - the kernel on portable emulated lanes, 8 per vector (mirrors the 512-bit native backend). */
+#include "ifma_internal.h"
+
+#define IFMA_L 8
+#include "ifma_emu.h"
+
+#define IFMA_N 20
+#define KN(x) ifma_emu8_n20_##x
+#include "ifma_kernel.h"
+#undef IFMA_N
+#undef KN
+
+#define IFMA_N 40
+#define KN(x) ifma_emu8_n40_##x
+#include "ifma_kernel.h"
+#undef IFMA_N
+#undef KN
+
+#define PRIM_FN ifma_emu8_prim
+#include "ifma_prim_test.h"
+
+const ifma_backend ifma_backend_emu8 = {8, {ifma_emu8_n20_crt_exp, ifma_emu8_n40_crt_exp}, ifma_emu8_prim};

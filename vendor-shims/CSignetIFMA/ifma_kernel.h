@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ifma_kernel.h - the radix-2^52 Montgomery kernel, written once against the lane primitives.
+ *
+ * This file is a template: a backend translation unit defines the vector type `vec`, the primitives below and
+ * the macros IFMA_L (lanes per vector), IFMA_N (limbs per number), KN(name) (name mangling) and IFMA_TARGET
+ * (function attributes), then includes this file once per N. The same source therefore runs on the portable
+ * emulated lanes (tested everywhere) and on the native AVX-512 IFMA lanes.
+ *
+ * Primitives (all lane-wise on L unsigned 64-bit lanes unless noted):
+ *   v_zero() v_set1(x) v_loadu(p) v_storeu(p, a) v_add(a, b) v_and(a, b) v_or(a, b) v_srli52(a)
+ *   v_madd52lo(a, b, c) = a + lo52(b[51:0] * c[51:0])      v_madd52hi(a, b, c) = a + hi52(b[51:0] * c[51:0])
+ *   v_shr1(hi, lo) = {lo[1..L-1], hi[0]}                   v_shl1(hi, lo) = {lo[L-1], hi[0..L-2]}
+ *   v_zip_lo(a, b) = {a0, b0, a1, b1, ...}  (first halves) v_zip_hi(a, b) = same for the second halves
+ *   v_cmpgt_mask(a, b), v_cmpeq_mask(a, b): bit i = (a[i] > b[i]), (a[i] == b[i])
+ *   v_mask_add1(a, k): a[i] + bit i of k                   v_lane0(a) = a[0]
+ *
+ * Algorithms
+ *   amm2: almost Montgomery multiplication (Gueron-Krasnov), word-serial over the N limbs of b, for two
+ *     independent moduli at once (the CRT halves): the two serial y-chains interleave. Per limb b_i:
+ *       acc += lo(a*b_i); y = acc_0 * k0 mod 2^52; acc += lo(m*y); acc >>= 52 (one limb, carry kept);
+ *       acc += hi(a*b_i) + hi(m*y).
+ *     Limbs stay unnormalised (64-bit lanes absorb the sums) until one normalisation at the end.
+ *     For a, b < 2m and 4m < R = 2^(52N): result = (a*b + Y*m) / R < 2m, so no subtraction is ever needed inside
+ *     the exponentiation (the "almost" in AMM); the only conditional subtraction is at the very end, by the caller.
+ *   ams2: dedicated squaring (Drucker-Gueron): the full 2N-limb square is formed from the products a_i*a_j with
+ *     i < j only (about half the multiplications), doubled, plus the diagonal a_i^2; then a separate Montgomery
+ *     reduction (redc2) of the double-length value. About 3/4 of the IFMA work of amm2.
+ *   crt_exp: fixed-window exponentiation, 5-bit windows, 32-entry tables for both halves, constant-time table
+ *     selection (every entry read and masked), exponent windows read at public bit positions.
+ *
+ * Bounds (64-bit lanes never overflow): amm2 adds at most 4 products of < 2^52 plus a carry < 2^12 to a lane per
+ * limb of b, over N <= 40 limbs: < 2^60. The squaring accumulates at most 2N terms < 2^52 per position (< 2^59),
+ * doubles them and adds two diagonal terms: < 2^61. redc2 adds at most 2N more: < 2^62.
+ */
+
+#ifndef IFMA_KERNEL_TABLES
+#define IFMA_KERNEL_TABLES
+/* ifma_ge_tab[k][i] = all ones iff i >= k; ifma_lt_tab[k][i] = all ones iff i < k (first L columns are used). */
+#define IFMA_X ~(uint64_t)0
+static const uint64_t ifma_ge_tab[9][8] = {
+    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X}, {0, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
+    {0, 0, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},           {0, 0, 0, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
+    {0, 0, 0, 0, IFMA_X, IFMA_X, IFMA_X, IFMA_X},                     {0, 0, 0, 0, 0, IFMA_X, IFMA_X, IFMA_X},
+    {0, 0, 0, 0, 0, 0, IFMA_X, IFMA_X},                               {0, 0, 0, 0, 0, 0, 0, IFMA_X},
+    {0, 0, 0, 0, 0, 0, 0, 0}};
+static const uint64_t ifma_lt_tab[9][8] = {
+    {0, 0, 0, 0, 0, 0, 0, 0},                                         {IFMA_X, 0, 0, 0, 0, 0, 0, 0},
+    {IFMA_X, IFMA_X, 0, 0, 0, 0, 0, 0},                               {IFMA_X, IFMA_X, IFMA_X, 0, 0, 0, 0, 0},
+    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0, 0, 0, 0},                     {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0, 0, 0},
+    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0, 0},           {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0},
+    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X}};
+#undef IFMA_X
+/* Public clamp of a lane offset to [0, 8]. */
+static inline int ifma_clamp8(int k) { return k < 0 ? 0 : (k > 8 ? 8 : k); }
+/* The 5-bit exponent window at public bit position pos (the word after the last one must exist and be zero). */
+static inline uint64_t ifma_window(const uint64_t *e, unsigned pos)
+{
+    unsigned w = pos / 64, s = pos % 64;
+    /* (x << 1) << (63 - s) == x << (64 - s) without the undefined shift by 64 when s == 0 */
+    return ((e[w] >> s) | ((e[w + 1] << 1) << (63 - s))) & (IFMA_TBL - 1);
+}
+/* All ones iff a == b, for the secret window value b. */
+static inline uint64_t ifma_eq_mask(uint64_t a, uint64_t b) { return ct_is_zero_mask(a ^ b); }
+#endif
+
+#define K_NP ((IFMA_N + IFMA_L - 1) / IFMA_L * IFMA_L)
+#define K_V (K_NP / IFMA_L)
+
+#if K_V * IFMA_L > 63 || IFMA_N > IFMA_NMAX || IFMA_L > 8
+#error "kernel size parameters out of range"
+#endif
+
+/*
+ * Full carry propagation of V unnormalised vectors into 52-bit limbs, without a serial scalar ripple:
+ * one vector pass moves every lane's excess (< 2^12) one limb up; then every lane is <= 2^52 - 1 + 2^12, so it
+ * either generates a carry (> 2^52 - 1), propagates one (== 2^52 - 1) or neither. The carries into each lane are
+ * the carry bits of the integer addition (G|P) + G, where G and P are the generate and propagate lane masks
+ * (carry-lookahead by one 64-bit add), i.e. ((G|P) + G) ^ P. Constant time: masks are data, never branched on.
+ * The caller guarantees the value fits in NP limbs (no carry out of the top lane).
+ */
+IFMA_TARGET static void KN(normalize)(uint64_t *r, vec *x)
+{
+    const vec m52 = v_set1(IFMA_M52);
+    vec c[K_V];
+    for (int v = 0; v < K_V; v++) {
+        c[v] = v_srli52(x[v]);
+        x[v] = v_and(x[v], m52);
+    }
+    for (int v = 0; v < K_V; v++)
+        x[v] = v_add(x[v], v_shl1(c[v], v == 0 ? v_zero() : c[v - 1]));
+    uint64_t g = 0, p = 0;
+    for (int v = 0; v < K_V; v++) {
+        g |= (uint64_t)v_cmpgt_mask(x[v], m52) << (v * IFMA_L);
+        p |= (uint64_t)v_cmpeq_mask(x[v], m52) << (v * IFMA_L);
+    }
+    uint64_t cin = ((g | p) + g) ^ p;
+    for (int v = 0; v < K_V; v++) {
+        unsigned k = (unsigned)(cin >> (v * IFMA_L)) & ((1u << IFMA_L) - 1);
+        v_storeu(r + v * IFMA_L, v_and(v_mask_add1(x[v], k), m52));
+    }
+}
+
+/* r_h = a_h * b_h / R mod m_h (almost: < 2m_h) for h = 0, 1. a, b, r: data pointers of NP limbs; r may alias. */
+IFMA_TARGET static void KN(amm2)(uint64_t *r0, uint64_t *r1, const uint64_t *a0, const uint64_t *b0,
+                                 const uint64_t *a1, const uint64_t *b1, const ifma_mod *m0, const ifma_mod *m1)
+{
+    const uint64_t *a[2] = {a0, a1}, *b[2] = {b0, b1};
+    const ifma_mod *md[2] = {m0, m1};
+    vec A[2][K_V], M[2][K_V], acc[2][K_V];
+    const vec lane0 = v_loadu(ifma_lt_tab[1]);
+    for (int h = 0; h < 2; h++)
+        for (int v = 0; v < K_V; v++) {
+            A[h][v] = v_loadu(a[h] + v * IFMA_L);
+            M[h][v] = v_loadu(md[h]->m + IFMA_OFF + v * IFMA_L);
+            acc[h][v] = v_zero();
+        }
+    for (int i = 0; i < IFMA_N; i++) {
+        vec bi[2], yi[2];
+        for (int h = 0; h < 2; h++) {
+            bi[h] = v_set1(b[h][i]);
+            for (int v = 0; v < K_V; v++)
+                acc[h][v] = v_madd52lo(acc[h][v], A[h][v], bi[h]);
+        }
+        for (int h = 0; h < 2; h++) {
+            yi[h] = v_set1((v_lane0(acc[h][0]) * md[h]->k0) & IFMA_M52);
+            for (int v = 0; v < K_V; v++)
+                acc[h][v] = v_madd52lo(acc[h][v], M[h][v], yi[h]);
+        }
+        for (int h = 0; h < 2; h++) {
+            /* limb 0 is now 0 mod 2^52: drop it, keep its carry */
+            vec carry = v_and(v_srli52(acc[h][0]), lane0);
+            for (int v = 0; v < K_V - 1; v++)
+                acc[h][v] = v_shr1(acc[h][v + 1], acc[h][v]);
+            acc[h][K_V - 1] = v_shr1(v_zero(), acc[h][K_V - 1]);
+            acc[h][0] = v_add(acc[h][0], carry);
+            /* the high halves belong one limb up, i.e. exactly where the shifted accumulator now is */
+            for (int v = 0; v < K_V; v++) {
+                acc[h][v] = v_madd52hi(acc[h][v], A[h][v], bi[h]);
+                acc[h][v] = v_madd52hi(acc[h][v], M[h][v], yi[h]);
+            }
+        }
+    }
+    KN(normalize)(r0, acc[0]);
+    KN(normalize)(r1, acc[1]);
+}
+
+/*
+ * Montgomery reduction of two double-length values: r_h = w_h / R mod m_h (almost), for w_h given as 2*NP
+ * unnormalised positions (< 2^62 each) with value < 4 m_h^2 (or < 2^(2 bits(m_h)) for input conversion).
+ * The low N positions enter the word-serial reduction; positions N.. are added afterwards:
+ * (w + Y m)/R = floor-free split (w_lo + Y m)/R + w_hi, both exact; the sum is < w/R + m < 2m.
+ */
+IFMA_TARGET static void KN(redc2)(uint64_t *r0, uint64_t *r1, const uint64_t *w0, const uint64_t *w1,
+                                  const ifma_mod *m0, const ifma_mod *m1)
+{
+    const uint64_t *w[2] = {w0, w1};
+    const ifma_mod *md[2] = {m0, m1};
+    vec M[2][K_V], acc[2][K_V];
+    const vec lane0 = v_loadu(ifma_lt_tab[1]);
+    for (int h = 0; h < 2; h++)
+        for (int v = 0; v < K_V; v++) {
+            M[h][v] = v_loadu(md[h]->m + IFMA_OFF + v * IFMA_L);
+            acc[h][v] = v_and(v_loadu(w[h] + v * IFMA_L), v_loadu(ifma_lt_tab[ifma_clamp8(IFMA_N - v * IFMA_L)]));
+        }
+    for (int i = 0; i < IFMA_N; i++) {
+        vec yi[2];
+        for (int h = 0; h < 2; h++) {
+            yi[h] = v_set1((v_lane0(acc[h][0]) * md[h]->k0) & IFMA_M52);
+            for (int v = 0; v < K_V; v++)
+                acc[h][v] = v_madd52lo(acc[h][v], M[h][v], yi[h]);
+        }
+        for (int h = 0; h < 2; h++) {
+            vec carry = v_and(v_srli52(acc[h][0]), lane0);
+            for (int v = 0; v < K_V - 1; v++)
+                acc[h][v] = v_shr1(acc[h][v + 1], acc[h][v]);
+            acc[h][K_V - 1] = v_shr1(v_zero(), acc[h][K_V - 1]);
+            acc[h][0] = v_add(acc[h][0], carry);
+            for (int v = 0; v < K_V; v++)
+                acc[h][v] = v_madd52hi(acc[h][v], M[h][v], yi[h]);
+        }
+    }
+    for (int h = 0; h < 2; h++)
+        for (int v = 0; v < K_V; v++)
+            acc[h][v] = v_add(acc[h][v], v_loadu(w[h] + IFMA_N + v * IFMA_L));
+    KN(normalize)(r0, acc[0]);
+    KN(normalize)(r1, acc[1]);
+}
+
+/*
+ * w = a^2 as 2*NP unnormalised positions (a: slot data pointer, guard limbs zero; a < 2^(52N)).
+ * Off-diagonal products a_i*a_j, i < j, accumulate into aligned destination blocks: for row i and block d, the
+ * low halves at positions p = i + j come from a[p - i] (an unaligned load starting at d*L - i) and the high
+ * halves at p = i + j + 1 from a[p - i - 1]; lanes with j <= i are masked to zero (public masks, public i).
+ */
+IFMA_TARGET static void KN(sqr_wide)(uint64_t *w, const uint64_t *a)
+{
+    vec X[2 * K_V];
+    for (int d = 0; d < 2 * K_V; d++)
+        X[d] = v_zero();
+    for (int i = 0; i < IFMA_N; i++) {
+        const vec ai = v_set1(a[i]);
+        const int d0 = (2 * i + 1) / IFMA_L, d1 = (i + IFMA_N) / IFMA_L;
+        for (int d = d0; d <= d1; d++) {
+            const int base = d * IFMA_L;
+            vec lo = v_and(v_loadu(a + base - i), v_loadu(ifma_ge_tab[ifma_clamp8(2 * i + 1 - base)]));
+            vec hi = v_and(v_loadu(a + base - i - 1), v_loadu(ifma_ge_tab[ifma_clamp8(2 * i + 2 - base)]));
+            X[d] = v_madd52lo(X[d], ai, lo);
+            X[d] = v_madd52hi(X[d], ai, hi);
+        }
+    }
+    for (int v = 0; v < K_V; v++) {
+        const vec av = v_loadu(a + v * IFMA_L);
+        const vec lo = v_madd52lo(v_zero(), av, av), hi = v_madd52hi(v_zero(), av, av);
+        X[2 * v] = v_add(v_add(X[2 * v], X[2 * v]), v_zip_lo(lo, hi));
+        X[2 * v + 1] = v_add(v_add(X[2 * v + 1], X[2 * v + 1]), v_zip_hi(lo, hi));
+    }
+    for (int d = 0; d < 2 * K_V; d++)
+        v_storeu(w + d * IFMA_L, X[d]);
+}
+
+/* r_h = a_h^2 / R mod m_h (almost), a_h slot data pointers (guards zero); r may alias a. */
+IFMA_TARGET static void KN(ams2)(uint64_t *r0, uint64_t *r1, const uint64_t *a0, const uint64_t *a1,
+                                 const ifma_mod *m0, const ifma_mod *m1, ifma_ws *ws)
+{
+    KN(sqr_wide)(ws->wide[0], a0);
+    KN(sqr_wide)(ws->wide[1], a1);
+    KN(redc2)(r0, r1, ws->wide[0], ws->wide[1], m0, m1);
+}
+
+/* r = tbl[idx] for a secret idx: every entry is read, and all but one are masked to zero. */
+IFMA_TARGET static void KN(select)(uint64_t *r, const uint64_t (*tbl)[IFMA_NMAX], uint64_t idx)
+{
+    vec acc[K_V];
+    for (int v = 0; v < K_V; v++)
+        acc[v] = v_zero();
+    for (int k = 0; k < IFMA_TBL; k++) {
+        const vec mask = v_set1(ifma_eq_mask((uint64_t)k, idx));
+        for (int v = 0; v < K_V; v++)
+            acc[v] = v_or(acc[v], v_and(v_loadu(tbl[k] + v * IFMA_L), mask));
+    }
+    for (int v = 0; v < K_V; v++)
+        v_storeu(r + v * IFMA_L, acc[v]);
+}
+
+IFMA_TARGET static void KN(copy)(uint64_t *r, const uint64_t *a)
+{
+    for (int v = 0; v < K_V; v++)
+        v_storeu(r + v * IFMA_L, v_loadu(a + v * IFMA_L));
+}
+
+IFMA_TARGET static void KN(crt_exp)(const ifma_mod *mp, const ifma_mod *mq, const uint64_t *xp, const uint64_t *xq,
+                             const uint64_t *ep, const uint64_t *eq, unsigned ebits, uint64_t *outp,
+                             uint64_t *outq, ifma_ws *ws)
+{
+    uint64_t(*tp)[IFMA_NMAX] = ws->table[0], (*tq)[IFMA_NMAX] = ws->table[1];
+    uint64_t *ap = ws->acc[0] + IFMA_OFF, *aq = ws->acc[1] + IFMA_OFF;
+    uint64_t *bp = ws->tmp[0] + IFMA_OFF, *bq = ws->tmp[1] + IFMA_OFF;
+
+    /* x R^-1 (redc of the double-length input), then x R = AMM(x R^-1, R^3) */
+    KN(redc2)(ap, aq, xp, xq, mp, mq);
+    KN(amm2)(tp[1], tq[1], ap, mp->rr3 + IFMA_OFF, aq, mq->rr3 + IFMA_OFF, mp, mq);
+    KN(copy)(tp[0], mp->one + IFMA_OFF);
+    KN(copy)(tq[0], mq->one + IFMA_OFF);
+    for (int k = 2; k < IFMA_TBL; k++) {
+        if (k % 2 == 0) { /* x^k = (x^(k/2))^2: squaring needs a slot (zero guards) as input */
+            KN(copy)(bp, tp[k / 2]);
+            KN(copy)(bq, tq[k / 2]);
+            KN(ams2)(tp[k], tq[k], bp, bq, mp, mq, ws);
+        } else {
+            KN(amm2)(tp[k], tq[k], tp[k - 1], tp[1], tq[k - 1], tq[1], mp, mq);
+        }
+    }
+
+    const unsigned nwin = (ebits + IFMA_WIN - 1) / IFMA_WIN;
+    KN(select)(ap, (const uint64_t(*)[IFMA_NMAX])tp, ifma_window(ep, (nwin - 1) * IFMA_WIN));
+    KN(select)(aq, (const uint64_t(*)[IFMA_NMAX])tq, ifma_window(eq, (nwin - 1) * IFMA_WIN));
+    for (unsigned win = nwin - 1; win-- > 0;) {
+        for (int s = 0; s < IFMA_WIN; s++)
+            KN(ams2)(ap, aq, ap, aq, mp, mq, ws);
+        KN(select)(bp, (const uint64_t(*)[IFMA_NMAX])tp, ifma_window(ep, win * IFMA_WIN));
+        KN(select)(bq, (const uint64_t(*)[IFMA_NMAX])tq, ifma_window(eq, win * IFMA_WIN));
+        KN(amm2)(ap, aq, ap, bp, aq, bq, mp, mq);
+    }
+
+    /* out of the Montgomery domain: AMM(a, 1) = a R^-1 <= m (the caller does the one conditional subtraction) */
+    for (int i = 0; i < K_NP; i++)
+        bp[i] = bq[i] = (i == 0);
+    KN(amm2)(outp, outq, ap, bp, aq, bq, mp, mq);
+}
+
+#undef K_NP
+#undef K_V

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ifma_test_api.h - test-only entry points, compiled only with -DSIGNET_IFMA_TESTING (never in the Swift target).
+ */
+#ifndef SIGNET_IFMA_TEST_API_H
+#define SIGNET_IFMA_TEST_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(SIGNET_IFMA_TESTING)
+
+/* Lanes per vector of a backend, or 0 if it is not available here. */
+int signet_ifma_test_lanes(int backend);
+
+/* Runs one lane primitive (IFMA_OP_* of ifma_internal.h) of `backend` on L-lane inputs; see ifma_prim_fn. */
+void signet_ifma_test_prim(int backend, int op, const uint64_t *a, const uint64_t *b, const uint64_t *c,
+                           uint64_t *out);
+
+/*
+ * Dual modular exponentiation through the kernel, for two odd moduli of hbits (1024 or 2048) bits each with the
+ * top bit set: r_h = x_h^(e_h) mod m_h, fully reduced. m_h, e_h, r_h: hbits/64 words; x_h: 2*hbits/64 words.
+ */
+typedef struct ifma_test_ctx ifma_test_ctx;
+ifma_test_ctx *signet_ifma_test_ctx_new(int backend, unsigned hbits, const uint64_t *m0, const uint64_t *m1);
+void signet_ifma_test_ctx_exp(ifma_test_ctx *ctx, const uint64_t *x0, const uint64_t *x1, const uint64_t *e0,
+                              const uint64_t *e1, uint64_t *r0, uint64_t *r1);
+void signet_ifma_test_ctx_free(ifma_test_ctx *ctx);
+
+/*
+ * Fault injection into the next private operations (process-wide, not thread-safe, tests only):
+ * 0 none, 1 flip a bit of the CRT half mod p after exponentiation, 2 the same mod q,
+ * 3 exponentiate mod p with a corrupted dp.
+ */
+extern int signet_ifma_test_fault;
+
+#endif
+#endif
