@@ -47,6 +47,11 @@ public struct CryptoEVPError: Error, Hashable, Sendable, CustomStringConvertible
         public static let signatureLength = Code(rawValue: "rsa.signature-length")
         /// The signature does not verify.
         public static let badSignature = Code(rawValue: "rsa.bad-signature")
+        /// The IFMA signing engine refused to release a signature: its verify-after-sign check failed (a fault in
+        /// the computation), or its blinding could not be renewed. Nothing was written.
+        public static let engineFault = Code(rawValue: "rsa.engine-fault")
+        /// The requested signing engine cannot run here (no AVX-512 IFMA) or does not take this key's shape.
+        public static let engineUnavailable = Code(rawValue: "rsa.engine-unavailable")
         /// An OpenSSL call failed; ``CryptoEVPError/openSSLErrors`` holds the drained error queue.
         public static let openSSL = Code(rawValue: "rsa.openssl")
     }

@@ -2,17 +2,43 @@
 import Base64URL
 internal import COpenSSL
 
-/// An RSA private key (at least 2048 bits) that signs RSASSA-PKCS1-v1_5 (RS256/RS384/RS512) on OpenSSL 3 EVP.
+/// An RSA private key (at least 2048 bits) that signs RSASSA-PKCS1-v1_5 (RS256/RS384/RS512).
 ///
 /// Load it once (parsing and the consistency check take milliseconds) and share it: the key is immutable and
-/// `Sendable`, and signing from many threads at once is safe. Each signature takes a digest and signing context from
-/// a small per-key pool, so steady-state signing sets nothing up. The key material lives only inside OpenSSL, which
-/// wipes it when the key is freed; decoded DER and JWK bytes are wiped after loading. Nothing here prints the key.
+/// `Sendable`, and signing from many threads at once is safe. Each signature takes a signing context from a small
+/// per-key pool, so steady-state signing sets nothing up. The private-key operation runs on OpenSSL 3 EVP, or on
+/// Signet's AVX-512 IFMA engine where the CPU has it (see ``RSASigningEngine``; ``engine`` says which). The key
+/// material lives inside OpenSSL (and the engine), which wipe it when the key is freed; decoded DER and JWK bytes
+/// are wiped after loading. Nothing here prints the key.
 public final class RSAPrivateKey: Sendable {
     let key: EVPKey
     /// The matching public key (a separate public-only OpenSSL key).
     public let publicKey: RSAPublicKey
     private let pools: [ContextPool<RSAOperationContext>]
+    private let ifma: IFMAEngineKey?
+
+    /// The engine that performs this key's private-key operations: ``RSASigningEngine/openSSL``,
+    /// ``RSASigningEngine/ifma256`` or ``RSASigningEngine/ifma512`` (never ``RSASigningEngine/automatic``).
+    public var engine: RSASigningEngine { ifma?.engine ?? .openSSL }
+
+    private init(sharing other: RSAPrivateKey, ifma: IFMAEngineKey?) {
+        self.key = other.key
+        self.publicKey = other.publicKey
+        self.pools = RSASignatureAlgorithm.all.map { _ in ContextPool<RSAOperationContext>() }
+        self.ifma = ifma
+    }
+
+    /// The same key, signing on `engine` (e.g. to compare engines side by side, as `signet bench --engine` does).
+    ///
+    /// - Parameter engine: The engine; ``RSASigningEngine/automatic`` resolves as at load.
+    /// - Returns: A key object sharing this one's OpenSSL key.
+    /// - Throws: ``CryptoEVPError`` `rsa.engine-unavailable` when an IFMA engine was asked for and this CPU or OS
+    ///   does not enable AVX-512 IFMA, or the engine does not take this key (it takes RSA-2048 and RSA-4096 with
+    ///   equal-size primes).
+    /// - Allocation: allocates (key loading).
+    public func using(engine: RSASigningEngine) throws(CryptoEVPError) -> RSAPrivateKey {
+        RSAPrivateKey(sharing: self, ifma: try RSASigningEngine.load(key, requested: engine))
+    }
 
     private init(checked key: EVPKey) throws(CryptoEVPError) {
         guard key.isRSA else { throw CryptoEVPError(.notRSA, reason: "the key is not an RSA key") }
@@ -26,6 +52,7 @@ public final class RSAPrivateKey: Sendable {
             validated: EVPKey.fromComponents(
                 [("n", RSAPublicKey.stripped(n)), ("e", RSAPublicKey.stripped(e))], isPrivate: false))
         self.pools = RSASignatureAlgorithm.all.map { _ in ContextPool<RSAOperationContext>() }
+        self.ifma = try RSASigningEngine.load(key, requested: .automatic)
     }
 
     /// Loads a private key from PEM text: `PRIVATE KEY` (PKCS#8) or `RSA PRIVATE KEY` (PKCS#1).
@@ -139,8 +166,10 @@ public final class RSAPrivateKey: Sendable {
     ///   - algorithm: RS256, RS384 or RS512.
     ///   - output: Where the signature goes; needs ``signatureByteCount`` bytes.
     /// - Returns: The number of bytes written (always ``signatureByteCount``).
-    /// - Throws: ``CryptoEVPError`` `rsa.output-too-small`, or `rsa.openssl` with the drained error queue.
-    /// - Allocation: none on the Swift side in steady state (OpenSSL's RSA code allocates internally).
+    /// - Throws: ``CryptoEVPError`` `rsa.output-too-small`, `rsa.openssl` with the drained error queue, or
+    ///   `rsa.engine-fault` (the IFMA engine's verify-after-sign check failed; nothing was written).
+    /// - Allocation: none on the Swift side in steady state; on OpenSSL EVP, OpenSSL's RSA code allocates
+    ///   internally (22 allocations per signature on OpenSSL 3.0); the IFMA engine allocates nothing.
     /// - Warning: `output` must not overlap `message`.
     public func sign(
         _ message: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm, into output: UnsafeMutableRawBufferPointer
@@ -149,6 +178,19 @@ public final class RSAPrivateKey: Sendable {
         guard output.count >= size else {
             throw CryptoEVPError(
                 .outputTooSmall, reason: "the output has \(output.count) bytes; an RSA-\(bits) signature needs \(size)")
+        }
+        if let ifma {
+            try unsafe withUnsafeTemporaryAllocation(byteCount: 64 + size, alignment: 16) {
+                (scratch) throws(CryptoEVPError) in
+                let digest = unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[..<64])
+                let em = unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[64...])
+                let n = try unsafe Digests.hash(message, algorithm: algorithm, into: digest)
+                guard unsafe PKCS1v15.encode(
+                    UnsafeRawBufferPointer(rebasing: digest[..<n]), algorithm: algorithm, into: em)
+                else { throw CryptoEVPError(.openSSL, reason: "RSA-\(bits) is too small for \(algorithm.jwsName)") }
+                try unsafe ifma.privateOperation(UnsafeRawBufferPointer(em), into: output)
+            }
+            return size
         }
         let pool = pools[algorithm.index]
         let context: RSAOperationContext

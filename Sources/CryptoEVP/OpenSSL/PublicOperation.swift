@@ -120,6 +120,26 @@ enum PKCS1v15 {
         [0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40],
     ]
 
+    /// Writes the encoding of `digest` for `algorithm` into all of `em` (its length is the modulus length `k`);
+    /// `false` when `em` is too short for it (k < tLen + 11) or the digest has the wrong length.
+    static func encode(
+        _ digest: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm, into em: UnsafeMutableRawBufferPointer
+    ) -> Bool {
+        let prefix = digestInfoPrefixes[algorithm.index]
+        let tLen = prefix.count + digest.count
+        let k = em.count
+        guard digest.count == algorithm.digestByteCount, k >= tLen + 11 else { return false }
+        let separator = k - tLen - 1
+        unsafe em[0] = 0x00
+        unsafe em[1] = 0x01
+        for i in 2..<separator { unsafe em[i] = 0xFF }
+        unsafe em[separator] = 0x00
+        for i in 0..<prefix.count { unsafe em[separator + 1 + i] = prefix[i] }
+        let hashStart = k - digest.count
+        for i in 0..<digest.count { unsafe em[hashStart + i] = digest[i] }
+        return true
+    }
+
     /// `true` when `em` is exactly the encoding of `digest` for `algorithm`. Examines every byte (no early exit), so
     /// the time taken says nothing about where a forgery attempt went wrong.
     static func isEncoding(

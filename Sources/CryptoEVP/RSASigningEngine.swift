@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: Apache-2.0
+internal import COpenSSL
+internal import CSignetIFMA
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Which code performs an RSA private-key operation (the RSA part of signing).
+///
+/// - ``openSSL``: OpenSSL 3 EVP (`EVP_PKEY_sign`), on every CPU and for every key.
+/// - ``ifma256`` / ``ifma512``: Signet's AVX-512 IFMA engine (`vendor-shims/CSignetIFMA`: radix-2^52 Montgomery
+///   arithmetic, both CRT halves exponentiated together, constant-time, base blinding, verify-after-sign) with
+///   256-bit or 512-bit vectors, for RSA-2048 and RSA-4096 keys with balanced primes, on CPUs and operating systems
+///   that enable AVX-512 IFMA.
+/// - ``automatic`` (the default): the `SIGNET_RSA_ENGINE` environment variable when it names an engine (`evp`,
+///   `ifma256`, `ifma512`); otherwise the IFMA engine where the CPU, OS and key allow it, at the vector width that
+///   signed faster when measured at key load, and OpenSSL everywhere else.
+///
+/// Whatever the engine, signatures are RSASSA-PKCS1-v1_5 and byte-identical (PKCS#1 v1.5 is deterministic).
+public struct RSASigningEngine: Hashable, Sendable, CustomStringConvertible {
+    /// The engine's name as `signet bench --engine` and `SIGNET_RSA_ENGINE` spell it.
+    public let name: String
+    let backend: Int32?
+
+    private init(_ name: String, backend: Int32?) {
+        self.name = name
+        self.backend = backend
+    }
+
+    /// Resolve at key load (see the type's documentation).
+    public static let automatic = Self("auto", backend: nil)
+    /// OpenSSL 3 EVP.
+    public static let openSSL = Self("evp", backend: nil)
+    /// The IFMA engine with 256-bit (ymm) vectors.
+    public static let ifma256 = Self("ifma256", backend: SIGNET_IFMA_BACKEND_NATIVE256)
+    /// The IFMA engine with 512-bit (zmm) vectors.
+    public static let ifma512 = Self("ifma512", backend: SIGNET_IFMA_BACKEND_NATIVE512)
+    /// The IFMA engine's arithmetic on portable C "lanes" (4 per vector, mirroring ``ifma256``): same algorithm,
+    /// same control flow, any CPU, about a hundred times slower. For tests on machines without IFMA.
+    @_spi(Testing) public static let emulated = Self("emulated", backend: SIGNET_IFMA_BACKEND_EMULATED)
+    /// As ``emulated`` with 8 lanes, mirroring ``ifma512``.
+    @_spi(Testing) public static let emulated512 = Self("emulated512", backend: SIGNET_IFMA_BACKEND_EMULATED512)
+
+    /// The engine named `name` (`auto`, `evp`, `ifma256`, `ifma512`), or `nil`.
+    ///
+    /// - Parameter name: An engine name.
+    /// - Allocation: none.
+    public init?(name: String) {
+        switch name {
+        case "auto": self = .automatic
+        case "evp": self = .openSSL
+        case "ifma256": self = .ifma256
+        case "ifma512": self = .ifma512
+        default: return nil
+        }
+    }
+
+    /// The engine's name.
+    public var description: String { name }
+
+    /// The IFMA engines this CPU and operating system can run (empty without AVX-512 IFMA).
+    ///
+    /// - Allocation: the returned array.
+    public static var supportedIFMA: [RSASigningEngine] {
+        let bits = signet_ifma_support()
+        var out: [RSASigningEngine] = []
+        if bits & SIGNET_IFMA_SUPPORT_256 != 0 { out.append(.ifma256) }
+        if bits & SIGNET_IFMA_SUPPORT_512 != 0 { out.append(.ifma512) }
+        return out
+    }
+
+    /// The engine `SIGNET_RSA_ENGINE` names, or `nil` when it is unset or names none.
+    static var fromEnvironment: RSASigningEngine? {
+        guard let raw = getenv("SIGNET_RSA_ENGINE") else { return nil }
+        guard let engine = RSASigningEngine(name: String(cString: raw)), engine != .automatic else { return nil }
+        return engine
+    }
+}
+
+/// One private key loaded into the IFMA engine, and a pool of per-thread blinding states (each also holds the whole
+/// workspace of a private operation, so signing allocates nothing).
+final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable; blindings are pooled per thread
+    private let key: OpaquePointer
+    private let pool = ContextPool<IFMABlinding>()
+    let engine: RSASigningEngine
+    let byteCount: Int
+
+    /// Loads the CRT components of `evpKey` into the engine; `nil` when the engine refuses the key's shape (not
+    /// 2048/4096 bits, unbalanced primes, e ≥ 2^64) or the backend is not available here.
+    init?(evpKey: EVPKey, engine: RSASigningEngine) {
+        guard let backend = engine.backend else { return nil }
+        let names = ["n", "e", "rsa-factor1", "rsa-factor2", "rsa-exponent1", "rsa-exponent2", "rsa-coefficient1"]
+        var parts: [[UInt8]] = []
+        defer { for i in parts.indices { secureZero(&parts[i]) } }
+        for name in names {
+            guard let bytes = evpKey.bigEndianParameter(name) else { return nil }
+            parts.append(bytes)
+        }
+        var err: Int32 = 0
+        let loaded = unsafe parts[0].withUnsafeBytes { n in
+            unsafe parts[1].withUnsafeBytes { e in
+                unsafe parts[2].withUnsafeBytes { p in
+                    unsafe parts[3].withUnsafeBytes { q in
+                        unsafe parts[4].withUnsafeBytes { dp in
+                            unsafe parts[5].withUnsafeBytes { dq in
+                                unsafe parts[6].withUnsafeBytes { qi in
+                                    unsafe signet_rsa_engine_key_new(
+                                        n.bindMemory(to: UInt8.self).baseAddress, n.count,
+                                        e.bindMemory(to: UInt8.self).baseAddress, e.count,
+                                        p.bindMemory(to: UInt8.self).baseAddress, p.count,
+                                        q.bindMemory(to: UInt8.self).baseAddress, q.count,
+                                        dp.bindMemory(to: UInt8.self).baseAddress, dp.count,
+                                        dq.bindMemory(to: UInt8.self).baseAddress, dq.count,
+                                        qi.bindMemory(to: UInt8.self).baseAddress, qi.count, backend, &err)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        guard let loaded = unsafe loaded else { return nil }
+        unsafe self.key = loaded
+        self.engine = engine
+        self.byteCount = unsafe signet_rsa_engine_key_size(loaded)
+    }
+
+    deinit { unsafe signet_rsa_engine_key_free(key) }
+
+    /// `out = em^d mod n` (blinded, CRT, verified against `em` before `out` is written).
+    ///
+    /// - Allocation: none once a blinding state is pooled for this thread's use.
+    func privateOperation(_ em: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) throws(CryptoEVPError) {
+        let k = byteCount
+        guard em.count == k, out.count >= k else {
+            throw CryptoEVPError(.outputTooSmall, reason: "the output has \(out.count) bytes; the signature needs \(k)")
+        }
+        let blinding: IFMABlinding
+        if let b = pool.take() { blinding = b } else { blinding = try IFMABlinding(key: key, byteCount: k) }
+        let rc = try unsafe withUnsafeTemporaryAllocation(byteCount: k, alignment: 16) {
+            (random) throws(CryptoEVPError) -> Int32 in
+            defer { unsafe OPENSSL_cleanse(random.baseAddress, random.count) }
+            try openSSLCheck(unsafe COpenSSL_RAND_priv_bytes(random.baseAddress, Int32(k)), "RAND_priv_bytes")
+            return unsafe signet_rsa_engine_private(
+                key, blinding.state, em.bindMemory(to: UInt8.self).baseAddress,
+                out.bindMemory(to: UInt8.self).baseAddress, random.bindMemory(to: UInt8.self).baseAddress, k)
+        }
+        guard rc == SIGNET_IFMA_OK else {
+            // A state that failed is dropped (freed and wiped), never reused.
+            throw CryptoEVPError(
+                .engineFault,
+                reason: rc == SIGNET_IFMA_ERR_FAULT
+                    ? "the \(engine) engine's verify-after-sign check failed; no signature was released"
+                    : "the \(engine) engine failed (code \(rc)); no signature was released")
+        }
+        pool.put(blinding)
+    }
+
+    /// Median time of `count` private operations, in nanoseconds (for choosing the vector width at key load).
+    func measure(count: Int) -> UInt64 {
+        var samples: [UInt64] = []
+        var em = [UInt8](repeating: 0, count: byteCount)
+        em[1] = 0x01  // any input below n
+        var out = [UInt8](repeating: 0, count: byteCount)
+        for _ in 0..<count {
+            let start = MonotonicClock.now()
+            let ok: Bool = unsafe em.withUnsafeBytes { e in
+                unsafe out.withUnsafeMutableBytes { o in (try? unsafe privateOperation(e, into: o)) != nil }
+            }
+            guard ok else { return .max }
+            samples.append(MonotonicClock.now() - start)
+        }
+        samples.sort()
+        return samples.isEmpty ? .max : samples[samples.count / 2]
+    }
+}
+
+/// A monotonic nanosecond clock (no Foundation in the library).
+enum MonotonicClock {
+    static func now() -> UInt64 {
+        var ts = timespec()
+        unsafe clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+}
+
+/// One thread's blinding pair and private-operation workspace (see `signet_rsa_blinding_new`).
+final class IFMABlinding: @unchecked Sendable {  // used by one thread at a time (taken from a pool)
+    let state: OpaquePointer
+
+    init(key: OpaquePointer, byteCount: Int) throws(CryptoEVPError) {
+        var err: Int32 = 0
+        let state = try unsafe withUnsafeTemporaryAllocation(byteCount: byteCount, alignment: 16) {
+            (random) throws(CryptoEVPError) -> OpaquePointer? in
+            defer { unsafe OPENSSL_cleanse(random.baseAddress, random.count) }
+            try openSSLCheck(
+                unsafe COpenSSL_RAND_priv_bytes(random.baseAddress, Int32(byteCount)), "RAND_priv_bytes")
+            return unsafe signet_rsa_blinding_new(key, random.bindMemory(to: UInt8.self).baseAddress, byteCount, &err)
+        }
+        guard let state = unsafe state else {
+            throw CryptoEVPError(.engineFault, reason: "the IFMA engine could not set up blinding (code \(err))")
+        }
+        unsafe self.state = state
+    }
+
+    deinit { unsafe signet_rsa_blinding_free(state) }
+}
+
+extension RSASigningEngine {
+    /// Loads `key` into the engine `requested` resolves to: `(nil, .openSSL)` for OpenSSL. For ``automatic``, an
+    /// IFMA engine that refuses the key falls back to OpenSSL; an explicitly requested one throws.
+    static func load(_ key: EVPKey, requested: RSASigningEngine) throws(CryptoEVPError) -> IFMAEngineKey? {
+        var wanted = requested
+        if wanted == .automatic { wanted = fromEnvironment ?? .automatic }
+        switch wanted {
+        case .openSSL:
+            return nil
+        case .automatic:
+            let candidates = supportedIFMA.compactMap { IFMAEngineKey(evpKey: key, engine: $0) }
+            guard candidates.count > 1 else { return candidates.first }
+            // Both widths run here: keep the one that signs faster on this CPU (Zen 4 splits 512-bit operations in
+            // two; Zen 5 and Sapphire Rapids do not), measured, not guessed from the vendor.
+            return candidates.min { $0.measure(count: 5) < $1.measure(count: 5) }
+        default:
+            if let backend = wanted.backend, backend == SIGNET_IFMA_BACKEND_NATIVE256 || backend == SIGNET_IFMA_BACKEND_NATIVE512,
+                !supportedIFMA.contains(wanted)
+            {
+                throw CryptoEVPError(
+                    .engineUnavailable, reason: "the \(wanted) engine needs AVX-512 IFMA, which this CPU or OS does not enable")
+            }
+            guard let loaded = IFMAEngineKey(evpKey: key, engine: wanted) else {
+                throw CryptoEVPError(
+                    .engineUnavailable,
+                    reason: "the \(wanted) engine takes RSA-2048 and RSA-4096 keys with equal-size primes and e < 2^64 only; this key is RSA-\(key.bits)")
+            }
+            return loaded
+        }
+    }
+}
