@@ -10,8 +10,12 @@
  *   kernel-base  dual exponentiation mod p, q of an RSA-2048 key with dp, dq; base: fixed 0 vs random
  *   kernel-exp   same; exponents: fixed 0 (every window selects entry 0) vs random; random bases in both classes
  *   private      signet_rsa_engine_private with blinding, RSA-2048; input: fixed 0 vs random
+ * and a positive control that must FAIL (showing the test has the power to see a leak of this kind):
+ *   control-gmp  GMP mpz_powm (sliding window, not constant-time) mod p; exponent: fixed 2^1023 vs random with
+ *                the top bit set (same length; the same contrast as kernel-exp's fixed-0 exponent)
  */
 #define _POSIX_C_SOURCE 200809L
+#include <gmp.h>
 #include <math.h>
 #include <openssl/rand.h>
 #include <stdlib.h>
@@ -54,7 +58,7 @@ static double welch(const uint64_t *t, const int *cls, int n, uint64_t limit)
     return (mean[0] - mean[1]) / sqrt(v0 / cnt[0] + v1 / cnt[1]);
 }
 
-static double report(const char *name, const uint64_t *t, const int *cls, int n)
+static double report(const char *name, const uint64_t *t, const int *cls, int n, int control)
 {
     uint64_t *sorted = malloc((size_t)n * sizeof *sorted);
     memcpy(sorted, t, (size_t)n * sizeof *sorted);
@@ -69,7 +73,10 @@ static double report(const char *name, const uint64_t *t, const int *cls, int n)
         if (tv > maxt)
             maxt = tv;
     }
-    printf("  max |t| = %.2f %s\n", maxt, maxt < 4.5 ? "PASS" : "FAIL");
+    if (control)
+        printf("  max |t| = %.2f %s\n", maxt, maxt < 4.5 ? "(control: leak NOT seen)" : "(control: leak seen, expected)");
+    else
+        printf("  max |t| = %.2f %s\n", maxt, maxt < 4.5 ? "PASS" : "FAIL");
     free(sorted);
     return maxt;
 }
@@ -114,8 +121,9 @@ int main(int argc, char **argv)
     double worst = 0;
     printf("dudect: backend %d, %d samples per target, classes randomly interleaved\n", backend, n);
 
-    for (int target = 0; target < 3; target++) {
-        static const char *names[] = {"kernel-base", "kernel-exp", "private"};
+    double control = 0;
+    for (int target = 0; target < 4; target++) {
+        static const char *names[] = {"kernel-base", "kernel-exp", "private", "control-gmp"};
         if (only != NULL && strcmp(only, names[target]) != 0)
             continue;
         ifma_test_ctx *ctx = signet_ifma_test_ctx_new(backend, 1024, m[0], m[1]);
@@ -133,7 +141,23 @@ int main(int argc, char **argv)
             RAND_bytes(&coin, 1);
             int c = coin & 1;
             uint64_t t0, t1;
-            if (target == 0 || target == 1) {
+            if (target == 3) {
+                mpz_t B, E, M, R;
+                mpz_inits(B, E, M, R, NULL);
+                mpz_import(M, 16, -1, 8, 0, 0, m[0]);
+                RAND_bytes((uint8_t *)x, sizeof x);
+                mpz_import(B, 16, -1, 8, 0, 0, x[0]);
+                if (c == 0)
+                    memset(e[0], 0, sizeof e[0]);
+                else
+                    RAND_bytes((uint8_t *)e[0], sizeof e[0]);
+                e[0][15] |= (uint64_t)1 << 63;
+                mpz_import(E, 16, -1, 8, 0, 0, e[0]);
+                t0 = ns();
+                mpz_powm(R, B, E, M);
+                t1 = ns();
+                mpz_clears(B, E, M, R, NULL);
+            } else if (target == 0 || target == 1) {
                 RAND_bytes((uint8_t *)x, sizeof x);
                 memcpy(e, d, sizeof e);
                 if (target == 0 && c == 0)
@@ -168,14 +192,19 @@ int main(int argc, char **argv)
                 cls[i] = c;
             }
         }
-        double mt = report(names[target], t, cls, n);
-        if (mt > worst)
+        double mt = report(names[target], t, cls, n, target == 3);
+        if (target == 3)
+            control = mt;
+        else if (mt > worst)
             worst = mt;
         signet_rsa_blinding_free(bl);
         signet_rsa_engine_key_free(key);
         signet_ifma_test_ctx_free(ctx);
     }
-    printf("dudect: max |t| over all targets and crops = %.2f -> %s (threshold 4.5)\n", worst,
+    if (only == NULL)
+        printf("dudect: positive control (GMP mpz_powm, exponent-dependent): max |t| = %.2f -> %s\n", control,
+               control >= 4.5 ? "leak detected, as it must be" : "NOT detected: too few samples for this power");
+    printf("dudect: engine targets: max |t| over all targets and crops = %.2f -> %s (threshold 4.5)\n", worst,
            worst < 4.5 ? "PASS, no leak detected" : "FAIL");
     free(t);
     free(cls);

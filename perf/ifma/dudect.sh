@@ -10,5 +10,5 @@ cd "$(dirname "$0")/../.."
 S=vendor-shims/CSignetIFMA
 OUT=${DUDECT_OUT:-/tmp/signet-ifma-dudect}
 mkdir -p "$OUT" "${KEY_CACHE:-/tmp/signet-ifma-keys}"
-gcc -std=c11 -O2 -DSIGNET_IFMA_TESTING -I$S -I$S/include $S/*.c perf/ifma/dudect.c -o "$OUT/dudect" -lcrypto -lm
+gcc -std=c11 -O2 -DSIGNET_IFMA_TESTING -I$S -I$S/include $S/*.c perf/ifma/dudect.c -o "$OUT/dudect" -lcrypto -lgmp -lm
 "$OUT/dudect" -n "${SAMPLES:-1500}" -b "${BACKEND:-0}" -c "${KEY_CACHE:-/tmp/signet-ifma-keys}"

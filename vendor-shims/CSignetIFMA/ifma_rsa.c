@@ -267,6 +267,7 @@ static void strip_zeros(const uint8_t **p, size_t *len)
 
 static signet_rsa_engine_key *fail_key(signet_rsa_engine_key *key, ifma_scratch *sc, int code, int *err)
 {
+    ifma_scrub_stack();
     free_wiped(sc, sizeof *sc);
     free_wiped(key, sizeof *key);
     if (err != NULL)
@@ -370,6 +371,7 @@ signet_rsa_engine_key *signet_rsa_engine_key_new(const uint8_t *n, size_t n_len,
     if (!ok)
         return fail_key(key, sc, SIGNET_IFMA_ERR_KEY_INCONSISTENT, err);
     free_wiped(sc, sizeof *sc);
+    ifma_scrub_stack();
     return key;
 }
 
@@ -394,6 +396,7 @@ signet_rsa_blinding *signet_rsa_blinding_new(const signet_rsa_engine_key *key, c
     }
     if (err != NULL)
         *err = rc;
+    ifma_scrub_stack();
     if (rc != SIGNET_IFMA_OK) {
         free_wiped(bl, sizeof *bl);
         return NULL;
@@ -447,12 +450,14 @@ int signet_rsa_engine_private(const signet_rsa_engine_key *key, signet_rsa_blind
     sbn_to_bytes(out, k, sc->s, nw);
     IFMA_DECLASSIFY(out, k); /* a verified signature is public */
     ifma_wipe(sc, sizeof *sc);
+    ifma_scrub_stack();
     return SIGNET_IFMA_OK;
 
 fail:
     if (bl != NULL && bl->key == key)
         ifma_wipe(&bl->sc, sizeof bl->sc);
     ifma_wipe(out, k);
+    ifma_scrub_stack();
     return rc;
 }
 
