@@ -572,7 +572,12 @@ int main(int argc, char **argv)
             printf("backend %d (%s): NOT RUN (not supported by this CPU/OS/build)\n", id, backends[b].name);
             continue;
         }
+#if defined(SIGNET_IFMA_FAKE_INTRINSICS)
+        printf("backend %d (%s): RUN%s\n", id, backends[b].name,
+               (id == 1 || id == 2) ? " - on perf/ifma/fake_immintrin.h (Intel pseudocode in C), not on hardware" : "");
+#else
         printf("backend %d (%s): RUN\n", id, backends[b].name);
+#endif
         double t0 = now();
         test_prims(id);
         test_modexp(id, 1024, nmod);

@@ -25,10 +25,17 @@
 #include "ifma_internal.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if defined(SIGNET_IFMA_FAKE_INTRINSICS)
+/* TEST ONLY: Intel's intrinsic pseudocode in portable C (perf/ifma/fake_immintrin.h) runs these one-liners on
+   CPUs without AVX-512; no target attribute then, so the compiler cannot emit AVX-512 for the fake loops. */
+#include "fake_immintrin.h"
+#define IFMA_TARGET
+#else
 #include <immintrin.h>
+#define IFMA_TARGET __attribute__((target("avx512f,avx512vl,avx512ifma")))
+#endif
 
 #define IFMA_L 4
-#define IFMA_TARGET __attribute__((target("avx512f,avx512vl,avx512ifma")))
 typedef __m256i vec;
 
 IFMA_TARGET static inline vec v_zero(void) { return _mm256_setzero_si256(); }

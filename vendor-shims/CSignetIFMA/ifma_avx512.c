@@ -17,10 +17,17 @@
 #include "ifma_internal.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if defined(SIGNET_IFMA_FAKE_INTRINSICS)
+/* TEST ONLY: Intel's intrinsic pseudocode in portable C (perf/ifma/fake_immintrin.h) runs these one-liners on
+   CPUs without AVX-512; no target attribute then, so the compiler cannot emit AVX-512 for the fake loops. */
+#include "fake_immintrin.h"
+#define IFMA_TARGET
+#else
 #include <immintrin.h>
+#define IFMA_TARGET __attribute__((target("avx512f,avx512vl,avx512ifma")))
+#endif
 
 #define IFMA_L 8
-#define IFMA_TARGET __attribute__((target("avx512f,avx512vl,avx512ifma")))
 typedef __m512i vec;
 
 IFMA_TARGET static inline vec v_zero(void) { return _mm512_setzero_si512(); }

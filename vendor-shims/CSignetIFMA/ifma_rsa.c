@@ -23,6 +23,12 @@
 #define IFMA_HAVE_X86 1
 #endif
 
+#if defined(SIGNET_IFMA_FAKE_INTRINSICS)
+#define IFMA_NATIVE_USABLE(bit) 1 /* test build: native backends run Intel's pseudocode (perf/ifma) */
+#else
+#define IFMA_NATIVE_USABLE(bit) ((signet_ifma_support() & (bit)) != 0)
+#endif
+
 #define BLINDING_REFRESH 32 /* regenerate the blinding pair from fresh randomness every 32 operations */
 
 /* ------------------------------------------------------------------------------------------------------------ */
@@ -62,9 +68,9 @@ const ifma_backend *ifma_backend_get(int backend)
     case SIGNET_IFMA_BACKEND_EMULATED512: return &ifma_backend_emu8;
 #if defined(IFMA_HAVE_X86)
     case SIGNET_IFMA_BACKEND_NATIVE256:
-        return (signet_ifma_support() & SIGNET_IFMA_SUPPORT_256) ? &ifma_backend_avx256 : NULL;
+        return IFMA_NATIVE_USABLE(SIGNET_IFMA_SUPPORT_256) ? &ifma_backend_avx256 : NULL;
     case SIGNET_IFMA_BACKEND_NATIVE512:
-        return (signet_ifma_support() & SIGNET_IFMA_SUPPORT_512) ? &ifma_backend_avx512 : NULL;
+        return IFMA_NATIVE_USABLE(SIGNET_IFMA_SUPPORT_512) ? &ifma_backend_avx512 : NULL;
 #endif
     default: return NULL;
     }
