@@ -21,7 +21,7 @@ command -v clang >/dev/null && CONFIGS+=("clang -O2") # SwiftPM builds C targets
 for cfg in "${CONFIGS[@]}"; do
     set -- $cfg
     cc=$1 opt=$2 tag=$1$2
-    $cc -std=c11 $opt -g -DSIGNET_IFMA_TESTING -DSIGNET_IFMA_CTGRIND -I$S -I$S/include $S/*.c perf/ifma/ctgrind.c \
+    $cc -std=c11 $opt -g -gdwarf-4 -DSIGNET_IFMA_TESTING -DSIGNET_IFMA_CTGRIND -I$S -I$S/include $S/*.c perf/ifma/ctgrind.c \
         -o "$OUT/ctgrind-$tag" -lcrypto
     runs=("0 2048 3" "3 2048 3")
     [ "${CTGRIND_4096:-0}" = 1 ] && runs+=("0 4096 2")
