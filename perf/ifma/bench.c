@@ -55,7 +55,8 @@ int main(int argc, char **argv)
             int err;
             signet_rsa_engine_key *key = load_raw(&rk, ids[b], &err);
             if (key == NULL) {
-                printf("RSA-%d  engine backend %d (%-16s)       not available (error %d)\n", bits, ids[b], names[b], err);
+                printf("RSA-%d  engine backend %d (%-16s)       not available (error %d)\n", bits, ids[b], names[b],
+                       err);
                 continue;
             }
             RAND_bytes(fresh, (int)k);

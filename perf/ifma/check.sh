@@ -33,7 +33,8 @@ for cc in gcc clang; do
     for f in $SRCS; do
         $cc $WARN -O2 -I$S/include -c "$f" -o "$OUT/w.o"
     done
-    $cc $WARN -O2 -fsyntax-only -DSIGNET_IFMA_TESTING -DSIGNET_IFMA_CTGRIND -I$S -I$S/include $SRCS perf/ifma/test_ifma.c
+    $cc $WARN -O2 -fsyntax-only -DSIGNET_IFMA_TESTING -DSIGNET_IFMA_CTGRIND -I$S -I$S/include $SRCS \
+        perf/ifma/test_ifma.c perf/ifma/ctgrind.c perf/ifma/dudect.c perf/ifma/bench.c
     echo "$cc: clean"
 done
 # aarch64: clang cross-compiles to objects with its freestanding headers plus two stub libc headers (declarations

@@ -74,7 +74,8 @@ static double report(const char *name, const uint64_t *t, const int *cls, int n,
             maxt = tv;
     }
     if (control)
-        printf("  max |t| = %.2f %s\n", maxt, maxt < 4.5 ? "(control: leak NOT seen)" : "(control: leak seen, expected)");
+        printf("  max |t| = %.2f %s\n", maxt,
+               maxt < 4.5 ? "(control: leak NOT seen)" : "(control: leak seen, expected)");
     else
         printf("  max |t| = %.2f %s\n", maxt, maxt < 4.5 ? "PASS" : "FAIL");
     free(sorted);

@@ -22,7 +22,12 @@ typedef uint8_t __mmask8;
 
 /* ---- 256-bit ---- */
 static inline __m256i _mm256_setzero_si256(void) { __m256i r = {{0, 0, 0, 0}}; return r; }
-static inline __m256i _mm256_set1_epi64x(long long a) { uint64_t v = (uint64_t)a; __m256i r = {{v, v, v, v}}; return r; }
+static inline __m256i _mm256_set1_epi64x(long long a)
+{
+    uint64_t v = (uint64_t)a;
+    __m256i r = {{v, v, v, v}};
+    return r;
+}
 /* setr: e0 goes to element 0 */
 static inline __m256i _mm256_setr_epi64x(long long e0, long long e1, long long e2, long long e3)
 {

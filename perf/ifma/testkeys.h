@@ -65,7 +65,8 @@ static inline EVP_PKEY *get_key(const char *cache, int bits, int idx)
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
     BIGNUM *be = BN_new();
     BN_set_word(be, e);
-    if (ctx == NULL || be == NULL || EVP_PKEY_keygen_init(ctx) <= 0 || EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, bits) <= 0 ||
+    if (ctx == NULL || be == NULL || EVP_PKEY_keygen_init(ctx) <= 0 ||
+        EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, bits) <= 0 ||
         EVP_PKEY_CTX_set1_rsa_keygen_pubexp(ctx, be) <= 0 || EVP_PKEY_keygen(ctx, &pk) <= 0)
         pk = NULL;
     BN_free(be);

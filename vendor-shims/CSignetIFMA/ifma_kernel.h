@@ -45,18 +45,26 @@
 #define IFMA_ALWAYS_INLINE inline
 #endif
 /* ifma_ge_tab[k][i] = all ones iff i >= k; ifma_lt_tab[k][i] = all ones iff i < k (first L columns are used). */
-#define IFMA_X ~(uint64_t)0
+#define IFMA_X (~(uint64_t)0)
 static const uint64_t ifma_ge_tab[9][8] = {
-    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X}, {0, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
-    {0, 0, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},           {0, 0, 0, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
-    {0, 0, 0, 0, IFMA_X, IFMA_X, IFMA_X, IFMA_X},                     {0, 0, 0, 0, 0, IFMA_X, IFMA_X, IFMA_X},
-    {0, 0, 0, 0, 0, 0, IFMA_X, IFMA_X},                               {0, 0, 0, 0, 0, 0, 0, IFMA_X},
+    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
+    {0, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
+    {0, 0, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
+    {0, 0, 0, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
+    {0, 0, 0, 0, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
+    {0, 0, 0, 0, 0, IFMA_X, IFMA_X, IFMA_X},
+    {0, 0, 0, 0, 0, 0, IFMA_X, IFMA_X},
+    {0, 0, 0, 0, 0, 0, 0, IFMA_X},
     {0, 0, 0, 0, 0, 0, 0, 0}};
 static const uint64_t ifma_lt_tab[9][8] = {
-    {0, 0, 0, 0, 0, 0, 0, 0},                                         {IFMA_X, 0, 0, 0, 0, 0, 0, 0},
-    {IFMA_X, IFMA_X, 0, 0, 0, 0, 0, 0},                               {IFMA_X, IFMA_X, IFMA_X, 0, 0, 0, 0, 0},
-    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0, 0, 0, 0},                     {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0, 0, 0},
-    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0, 0},           {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0},
+    {0, 0, 0, 0, 0, 0, 0, 0},
+    {IFMA_X, 0, 0, 0, 0, 0, 0, 0},
+    {IFMA_X, IFMA_X, 0, 0, 0, 0, 0, 0},
+    {IFMA_X, IFMA_X, IFMA_X, 0, 0, 0, 0, 0},
+    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0, 0, 0, 0},
+    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0, 0, 0},
+    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0, 0},
+    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0},
     {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X}};
 #undef IFMA_X
 /* Public clamp of a lane offset to [0, 8]. */
