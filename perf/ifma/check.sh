@@ -60,7 +60,7 @@ echo "== tests (optimised build)"
 gcc -std=c11 -O3 -g -DSIGNET_IFMA_TESTING -I$S -I$S/include $SRCS perf/ifma/test_ifma.c -o "$OUT/test_ifma" \
     -lgmp -lcrypto
 COMMON=(--cache "$CACHE" --wycheproof "$OUT/wycheproof.txt" --seed "$SEED")
-"$OUT/test_ifma" "${COMMON[@]}" --backend 0 --keys "$KEYS" --msgs 3 --long 70
+"$OUT/test_ifma" "${COMMON[@]}" --backend 0 --keys "$KEYS" --msgs 5 --long 70
 "$OUT/test_ifma" "${COMMON[@]}" --backend 3 --keys 3 --msgs 2 --long 34 --moduli 2
 for b in 1 2; do
     "$OUT/test_ifma" "${COMMON[@]}" --backend $b --keys "$KEYS" --msgs 3 --long 70

@@ -302,7 +302,7 @@ static void test_rsa_random(int backend, int bits, int nkeys, int nmsgs, int nlo
         signet_rsa_engine_key_free(key);
         EVP_PKEY_free(pk);
     }
-    printf("  RSA-%d vs OpenSSL: %d keys, %d private ops byte-identical (%d on one blinding: %d regenerations), "
+    printf("  RSA-%d vs OpenSSL: %d keys, %d private ops byte-identical (%d on one blinding: %d regeneration(s)), "
            "%.1f s\n", bits, nkeys, ops, long_run, long_run > 0 ? (long_run - 1) / 32 : 0, now() - t0);
 }
 
