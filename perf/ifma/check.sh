@@ -7,7 +7,9 @@
 #      an aarch64 syntax check where clang can target it (the engine must build there, reporting no support);
 #   2. the driver (optimised build) on every backend: emulated 4-lane in full (>= 20 keys per size), emulated
 #      8-lane reduced, native 256/512-bit in full wherever signet_ifma_support() reports IFMA (else NOT RUN);
-#   3. the driver again under AddressSanitizer + UndefinedBehaviorSanitizer, reduced counts (one key per size, the
+#   3. the native backends' source (ifma_avx256.c, ifma_avx512.c) compiled against perf/ifma/fake_immintrin.h, Intel's
+#      intrinsic pseudocode transcribed to portable C: executes every one-line intrinsic mapping here, reduced counts;
+#   4. the driver again under AddressSanitizer + UndefinedBehaviorSanitizer, reduced counts (one key per size, the
 #      blinding regeneration at 2048 bits, no Wycheproof), both emulated backends.
 #
 # Environment: CHECK_KEYS (default 20), CHECK_OUT (default /tmp/signet-ifma-check), KEY_CACHE (default
@@ -31,7 +33,8 @@ for cc in gcc clang; do
     for f in $SRCS; do
         $cc $WARN -O2 -I$S/include -c "$f" -o "$OUT/w.o"
     done
-    $cc $WARN -O2 -fsyntax-only -DSIGNET_IFMA_TESTING -DSIGNET_IFMA_CTGRIND -I$S -I$S/include $SRCS perf/ifma/test_ifma.c
+    $cc $WARN -O2 -fsyntax-only -DSIGNET_IFMA_TESTING -DSIGNET_IFMA_CTGRIND -I$S -I$S/include $SRCS \
+        perf/ifma/test_ifma.c perf/ifma/ctgrind.c perf/ifma/dudect.c perf/ifma/bench.c
     echo "$cc: clean"
 done
 # aarch64: clang cross-compiles to objects with its freestanding headers plus two stub libc headers (declarations
@@ -57,10 +60,17 @@ echo "== tests (optimised build)"
 gcc -std=c11 -O3 -g -DSIGNET_IFMA_TESTING -I$S -I$S/include $SRCS perf/ifma/test_ifma.c -o "$OUT/test_ifma" \
     -lgmp -lcrypto
 COMMON=(--cache "$CACHE" --wycheproof "$OUT/wycheproof.txt" --seed "$SEED")
-"$OUT/test_ifma" "${COMMON[@]}" --backend 0 --keys "$KEYS" --msgs 3 --long 70
+"$OUT/test_ifma" "${COMMON[@]}" --backend 0 --keys "$KEYS" --msgs 5 --long 70
 "$OUT/test_ifma" "${COMMON[@]}" --backend 3 --keys 3 --msgs 2 --long 34 --moduli 2
 for b in 1 2; do
     "$OUT/test_ifma" "${COMMON[@]}" --backend $b --keys "$KEYS" --msgs 3 --long 70
+done
+
+echo "== native backends' intrinsic mappings, executed on Intel's pseudocode (perf/ifma/fake_immintrin.h)"
+gcc -std=c11 -O3 -g -Wall -Wextra -Werror -DSIGNET_IFMA_TESTING -DSIGNET_IFMA_FAKE_INTRINSICS -Iperf/ifma -I$S \
+    -I$S/include $SRCS perf/ifma/test_ifma.c -o "$OUT/test_ifma_fake" -lgmp -lcrypto
+for b in 1 2; do
+    "$OUT/test_ifma_fake" "${COMMON[@]}" --backend $b --keys 3 --msgs 2 --long 34 --moduli 2
 done
 
 echo "== tests under -fsanitize=address,undefined"

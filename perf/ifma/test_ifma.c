@@ -29,6 +29,7 @@
 #include "ifma_internal.h"
 #include "ifma_test_api.h"
 #include "signet_ifma.h"
+#include "testkeys.h"
 
 static int g_fail;
 static unsigned long g_checks;
@@ -162,7 +163,8 @@ static void test_prims(int backend)
             n++;
         }
     }
-    printf("  primitives: %lu op evaluations vs 128-bit reference, L = %d: %s\n", n, L, g_fail != fail0 ? "FAIL" : "ok");
+    printf("  primitives: %lu op evaluations vs 128-bit reference, L = %d: %s\n", n, L,
+           g_fail != fail0 ? "FAIL" : "ok");
 }
 
 /* ---------------------------------------------------------------------------------------------------------- */
@@ -249,81 +251,6 @@ static void test_modexp(int backend, unsigned hbits, int nmod)
 /* ---------------------------------------------------------------------------------------------------------- */
 /* 3. RSA private operation vs OpenSSL                                                                          */
 
-typedef struct {
-    uint8_t n[512], e[8], p[256], q[256], dp[256], dq[256], qi[256];
-    size_t nl, el, pl, ql, dpl, dql, qil;
-} raw_key;
-
-static size_t bn_param(EVP_PKEY *pk, const char *name, uint8_t *out, size_t cap)
-{
-    BIGNUM *bn = NULL;
-    if (!EVP_PKEY_get_bn_param(pk, name, &bn))
-        return 0;
-    size_t len = (size_t)BN_num_bytes(bn);
-    if (len > cap)
-        len = 0;
-    else
-        BN_bn2bin(bn, out);
-    BN_clear_free(bn);
-    return len;
-}
-
-static int raw_from_pkey(EVP_PKEY *pk, raw_key *k)
-{
-    k->nl = bn_param(pk, OSSL_PKEY_PARAM_RSA_N, k->n, sizeof k->n);
-    k->el = bn_param(pk, OSSL_PKEY_PARAM_RSA_E, k->e, sizeof k->e);
-    k->pl = bn_param(pk, OSSL_PKEY_PARAM_RSA_FACTOR1, k->p, sizeof k->p);
-    k->ql = bn_param(pk, OSSL_PKEY_PARAM_RSA_FACTOR2, k->q, sizeof k->q);
-    k->dpl = bn_param(pk, OSSL_PKEY_PARAM_RSA_EXPONENT1, k->dp, sizeof k->dp);
-    k->dql = bn_param(pk, OSSL_PKEY_PARAM_RSA_EXPONENT2, k->dq, sizeof k->dq);
-    k->qil = bn_param(pk, OSSL_PKEY_PARAM_RSA_COEFFICIENT1, k->qi, sizeof k->qi);
-    return k->nl && k->el && k->pl && k->ql && k->dpl && k->dql && k->qil;
-}
-
-static signet_rsa_engine_key *load_raw(const raw_key *k, int backend, int *err)
-{
-    return signet_rsa_engine_key_new(k->n, k->nl, k->e, k->el, k->p, k->pl, k->q, k->ql, k->dp, k->dpl, k->dq,
-                                     k->dql, k->qi, k->qil, backend, err);
-}
-
-static EVP_PKEY *get_key(const char *cache, int bits, int idx)
-{
-    char path[512];
-    unsigned e = (idx % 5 == 4) ? 3 : 65537;
-    snprintf(path, sizeof path, "%s/rsa%d_%02d_e%u.pem", cache, bits, idx, e);
-    FILE *f = fopen(path, "r");
-    EVP_PKEY *pk = NULL;
-    if (f != NULL) {
-        pk = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-        fclose(f);
-        if (pk != NULL)
-            return pk;
-    }
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
-    BIGNUM *be = BN_new();
-    BN_set_word(be, e);
-    if (ctx == NULL || be == NULL || EVP_PKEY_keygen_init(ctx) <= 0 || EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, bits) <= 0 ||
-        EVP_PKEY_CTX_set1_rsa_keygen_pubexp(ctx, be) <= 0 || EVP_PKEY_keygen(ctx, &pk) <= 0)
-        pk = NULL;
-    BN_free(be);
-    EVP_PKEY_CTX_free(ctx);
-    if (pk != NULL && (f = fopen(path, "w")) != NULL) {
-        PEM_write_PrivateKey(f, pk, NULL, NULL, 0, NULL, NULL);
-        fclose(f);
-    }
-    return pk;
-}
-
-static int ossl_raw_sign(EVP_PKEY *pk, const uint8_t *in, size_t k, uint8_t *out)
-{
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(pk, NULL);
-    size_t len = k;
-    int ok = ctx != NULL && EVP_PKEY_sign_init(ctx) > 0 && EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_NO_PADDING) > 0 &&
-             EVP_PKEY_sign(ctx, out, &len, in, k) > 0 && len == k;
-    EVP_PKEY_CTX_free(ctx);
-    return ok;
-}
-
 static void random_below(uint8_t *x, const uint8_t *n, size_t k)
 {
     for (size_t i = 0; i < k; i++)
@@ -375,7 +302,7 @@ static void test_rsa_random(int backend, int bits, int nkeys, int nmsgs, int nlo
         signet_rsa_engine_key_free(key);
         EVP_PKEY_free(pk);
     }
-    printf("  RSA-%d vs OpenSSL: %d keys, %d private ops byte-identical (%d on one blinding: %d regenerations), "
+    printf("  RSA-%d vs OpenSSL: %d keys, %d private ops byte-identical (%d on one blinding: %d regeneration(s)), "
            "%.1f s\n", bits, nkeys, ops, long_run, long_run > 0 ? (long_run - 1) / 32 : 0, now() - t0);
 }
 
@@ -418,11 +345,21 @@ static const struct {
     const uint8_t prefix[19];
     size_t plen;
 } k_digest_info[] = {
-    {"SHA-1", {0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04, 0x14}, 15},
-    {"SHA-224", {0x30, 0x2d, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x04, 0x05, 0x00, 0x04, 0x1c}, 19},
-    {"SHA-256", {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20}, 19},
-    {"SHA-384", {0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30}, 19},
-    {"SHA-512", {0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40}, 19},
+    {"SHA-1",
+     {0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04, 0x14},
+     15},
+    {"SHA-224",
+     {0x30, 0x2d, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x04, 0x05, 0x00, 0x04, 0x1c},
+     19},
+    {"SHA-256",
+     {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20},
+     19},
+    {"SHA-384",
+     {0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30},
+     19},
+    {"SHA-512",
+     {0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40},
+     19},
 };
 
 static void test_wycheproof(int backend, const char *path)
@@ -464,7 +401,8 @@ static void test_wycheproof(int backend, const char *path)
             int err = -1;
             key = load_raw(&rk, backend, &err);
             /* the engine covers p and q of exactly half of n's bits; other keys must be refused (EVP signs them) */
-            int balanced = bitlen(rk.p, rk.pl) * 2 == bitlen(rk.n, rk.nl) && bitlen(rk.q, rk.ql) * 2 == bitlen(rk.n, rk.nl);
+            int nbits = bitlen(rk.n, rk.nl);
+            int balanced = bitlen(rk.p, rk.pl) * 2 == nbits && bitlen(rk.q, rk.ql) * 2 == nbits;
             if (balanced) {
                 CHECK(key != NULL, "wycheproof key_new err %d", err);
             } else {
@@ -616,7 +554,8 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--backend") && i + 1 < argc)
             only = atoi(argv[++i]);
         else {
-            fprintf(stderr, "usage: %s [--keys N] [--msgs N] [--long N] [--long4k N] [--moduli N] [--cache DIR] [--wycheproof FILE] "
+            fprintf(stderr, "usage: %s [--keys N] [--msgs N] [--long N] [--long4k N] [--moduli N] [--cache DIR] "
+                            "[--wycheproof FILE] "
                             "[--seed S] [--backend B]\n", argv[0]);
             return 2;
         }
@@ -646,7 +585,12 @@ int main(int argc, char **argv)
             printf("backend %d (%s): NOT RUN (not supported by this CPU/OS/build)\n", id, backends[b].name);
             continue;
         }
+#if defined(SIGNET_IFMA_FAKE_INTRINSICS)
+        printf("backend %d (%s): RUN%s\n", id, backends[b].name,
+               (id == 1 || id == 2) ? " - on perf/ifma/fake_immintrin.h (Intel pseudocode in C), not on hardware" : "");
+#else
         printf("backend %d (%s): RUN\n", id, backends[b].name);
+#endif
         double t0 = now();
         test_prims(id);
         test_modexp(id, 1024, nmod);

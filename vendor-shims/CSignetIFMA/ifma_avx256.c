@@ -25,15 +25,25 @@
 #include "ifma_internal.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if defined(SIGNET_IFMA_FAKE_INTRINSICS)
+/* TEST ONLY: Intel's intrinsic pseudocode in portable C (perf/ifma/fake_immintrin.h) runs these one-liners on
+   CPUs without AVX-512; no target attribute then, so the compiler cannot emit AVX-512 for the fake loops. */
+#include "fake_immintrin.h"
+#define IFMA_TARGET
+#else
 #include <immintrin.h>
+#define IFMA_TARGET __attribute__((target("avx512f,avx512vl,avx512ifma")))
+#endif
 
 #define IFMA_L 4
-#define IFMA_TARGET __attribute__((target("avx512f,avx512vl,avx512ifma")))
 typedef __m256i vec;
 
 IFMA_TARGET static inline vec v_zero(void) { return _mm256_setzero_si256(); }
 IFMA_TARGET static inline vec v_set1(uint64_t x) { return _mm256_set1_epi64x((long long)x); }
-IFMA_TARGET static inline vec v_loadu(const uint64_t *p) { return _mm256_loadu_si256((const __m256i *)(const void *)p); }
+IFMA_TARGET static inline vec v_loadu(const uint64_t *p)
+{
+    return _mm256_loadu_si256((const __m256i *)(const void *)p);
+}
 IFMA_TARGET static inline void v_storeu(uint64_t *p, vec a) { _mm256_storeu_si256((__m256i *)(void *)p, a); }
 IFMA_TARGET static inline vec v_add(vec a, vec b) { return _mm256_add_epi64(a, b); }
 IFMA_TARGET static inline vec v_and(vec a, vec b) { return _mm256_and_si256(a, b); }
@@ -43,11 +53,20 @@ IFMA_TARGET static inline vec v_madd52lo(vec a, vec b, vec c) { return _mm256_ma
 IFMA_TARGET static inline vec v_madd52hi(vec a, vec b, vec c) { return _mm256_madd52hi_epu64(a, b, c); }
 IFMA_TARGET static inline vec v_shr1(vec hi, vec lo) { return _mm256_alignr_epi64(hi, lo, 1); }
 IFMA_TARGET static inline vec v_shl1(vec hi, vec lo) { return _mm256_alignr_epi64(hi, lo, 3); }
-IFMA_TARGET static inline vec v_zip_lo(vec a, vec b) { return _mm256_permutex2var_epi64(a, _mm256_setr_epi64x(0, 4, 1, 5), b); }
-IFMA_TARGET static inline vec v_zip_hi(vec a, vec b) { return _mm256_permutex2var_epi64(a, _mm256_setr_epi64x(2, 6, 3, 7), b); }
+IFMA_TARGET static inline vec v_zip_lo(vec a, vec b)
+{
+    return _mm256_permutex2var_epi64(a, _mm256_setr_epi64x(0, 4, 1, 5), b);
+}
+IFMA_TARGET static inline vec v_zip_hi(vec a, vec b)
+{
+    return _mm256_permutex2var_epi64(a, _mm256_setr_epi64x(2, 6, 3, 7), b);
+}
 IFMA_TARGET static inline unsigned v_cmpgt_mask(vec a, vec b) { return _mm256_cmpgt_epu64_mask(a, b); }
 IFMA_TARGET static inline unsigned v_cmpeq_mask(vec a, vec b) { return _mm256_cmpeq_epu64_mask(a, b); }
-IFMA_TARGET static inline vec v_mask_add1(vec a, unsigned k) { return _mm256_mask_add_epi64(a, (__mmask8)k, a, _mm256_set1_epi64x(1)); }
+IFMA_TARGET static inline vec v_mask_add1(vec a, unsigned k)
+{
+    return _mm256_mask_add_epi64(a, (__mmask8)k, a, _mm256_set1_epi64x(1));
+}
 IFMA_TARGET static inline uint64_t v_lane0(vec a) { return (uint64_t)_mm_cvtsi128_si64(_mm256_castsi256_si128(a)); }
 
 #define IFMA_N 20

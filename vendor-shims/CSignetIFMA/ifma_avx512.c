@@ -17,10 +17,17 @@
 #include "ifma_internal.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if defined(SIGNET_IFMA_FAKE_INTRINSICS)
+/* TEST ONLY: Intel's intrinsic pseudocode in portable C (perf/ifma/fake_immintrin.h) runs these one-liners on
+   CPUs without AVX-512; no target attribute then, so the compiler cannot emit AVX-512 for the fake loops. */
+#include "fake_immintrin.h"
+#define IFMA_TARGET
+#else
 #include <immintrin.h>
+#define IFMA_TARGET __attribute__((target("avx512f,avx512vl,avx512ifma")))
+#endif
 
 #define IFMA_L 8
-#define IFMA_TARGET __attribute__((target("avx512f,avx512vl,avx512ifma")))
 typedef __m512i vec;
 
 IFMA_TARGET static inline vec v_zero(void) { return _mm512_setzero_si512(); }
@@ -35,11 +42,20 @@ IFMA_TARGET static inline vec v_madd52lo(vec a, vec b, vec c) { return _mm512_ma
 IFMA_TARGET static inline vec v_madd52hi(vec a, vec b, vec c) { return _mm512_madd52hi_epu64(a, b, c); }
 IFMA_TARGET static inline vec v_shr1(vec hi, vec lo) { return _mm512_alignr_epi64(hi, lo, 1); }
 IFMA_TARGET static inline vec v_shl1(vec hi, vec lo) { return _mm512_alignr_epi64(hi, lo, 7); }
-IFMA_TARGET static inline vec v_zip_lo(vec a, vec b) { return _mm512_permutex2var_epi64(a, _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11), b); }
-IFMA_TARGET static inline vec v_zip_hi(vec a, vec b) { return _mm512_permutex2var_epi64(a, _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15), b); }
+IFMA_TARGET static inline vec v_zip_lo(vec a, vec b)
+{
+    return _mm512_permutex2var_epi64(a, _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11), b);
+}
+IFMA_TARGET static inline vec v_zip_hi(vec a, vec b)
+{
+    return _mm512_permutex2var_epi64(a, _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15), b);
+}
 IFMA_TARGET static inline unsigned v_cmpgt_mask(vec a, vec b) { return _mm512_cmpgt_epu64_mask(a, b); }
 IFMA_TARGET static inline unsigned v_cmpeq_mask(vec a, vec b) { return _mm512_cmpeq_epu64_mask(a, b); }
-IFMA_TARGET static inline vec v_mask_add1(vec a, unsigned k) { return _mm512_mask_add_epi64(a, (__mmask8)k, a, _mm512_set1_epi64(1)); }
+IFMA_TARGET static inline vec v_mask_add1(vec a, unsigned k)
+{
+    return _mm512_mask_add_epi64(a, (__mmask8)k, a, _mm512_set1_epi64(1));
+}
 IFMA_TARGET static inline uint64_t v_lane0(vec a) { return (uint64_t)_mm_cvtsi128_si64(_mm512_castsi512_si128(a)); }
 
 #define IFMA_N 20

@@ -36,19 +36,35 @@
 
 #ifndef IFMA_KERNEL_TABLES
 #define IFMA_KERNEL_TABLES
+/* Full unrolling of the short fixed-count loops over halves and vectors keeps the accumulators in registers. */
+#define IFMA_UNROLL _Pragma("GCC unroll 16")
+/* normalize() takes the accumulators by address: it must be inlined or they would live in memory. */
+#if defined(__GNUC__) || defined(__clang__)
+#define IFMA_ALWAYS_INLINE __attribute__((always_inline)) inline
+#else
+#define IFMA_ALWAYS_INLINE inline
+#endif
 /* ifma_ge_tab[k][i] = all ones iff i >= k; ifma_lt_tab[k][i] = all ones iff i < k (first L columns are used). */
-#define IFMA_X ~(uint64_t)0
+#define IFMA_X (~(uint64_t)0)
 static const uint64_t ifma_ge_tab[9][8] = {
-    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X}, {0, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
-    {0, 0, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},           {0, 0, 0, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
-    {0, 0, 0, 0, IFMA_X, IFMA_X, IFMA_X, IFMA_X},                     {0, 0, 0, 0, 0, IFMA_X, IFMA_X, IFMA_X},
-    {0, 0, 0, 0, 0, 0, IFMA_X, IFMA_X},                               {0, 0, 0, 0, 0, 0, 0, IFMA_X},
+    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
+    {0, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
+    {0, 0, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
+    {0, 0, 0, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
+    {0, 0, 0, 0, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
+    {0, 0, 0, 0, 0, IFMA_X, IFMA_X, IFMA_X},
+    {0, 0, 0, 0, 0, 0, IFMA_X, IFMA_X},
+    {0, 0, 0, 0, 0, 0, 0, IFMA_X},
     {0, 0, 0, 0, 0, 0, 0, 0}};
 static const uint64_t ifma_lt_tab[9][8] = {
-    {0, 0, 0, 0, 0, 0, 0, 0},                                         {IFMA_X, 0, 0, 0, 0, 0, 0, 0},
-    {IFMA_X, IFMA_X, 0, 0, 0, 0, 0, 0},                               {IFMA_X, IFMA_X, IFMA_X, 0, 0, 0, 0, 0},
-    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0, 0, 0, 0},                     {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0, 0, 0},
-    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0, 0},           {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0},
+    {0, 0, 0, 0, 0, 0, 0, 0},
+    {IFMA_X, 0, 0, 0, 0, 0, 0, 0},
+    {IFMA_X, IFMA_X, 0, 0, 0, 0, 0, 0},
+    {IFMA_X, IFMA_X, IFMA_X, 0, 0, 0, 0, 0},
+    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0, 0, 0, 0},
+    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0, 0, 0},
+    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0, 0},
+    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0},
     {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X}};
 #undef IFMA_X
 /* Public clamp of a lane offset to [0, 8]. */
@@ -79,22 +95,26 @@ static inline uint64_t ifma_eq_mask(uint64_t a, uint64_t b) { return ct_is_zero_
  * (carry-lookahead by one 64-bit add), i.e. ((G|P) + G) ^ P. Constant time: masks are data, never branched on.
  * The caller guarantees the value fits in NP limbs (no carry out of the top lane).
  */
-IFMA_TARGET static void KN(normalize)(uint64_t *r, vec *x)
+IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(normalize)(uint64_t *r, vec *x)
 {
     const vec m52 = v_set1(IFMA_M52);
     vec c[K_V];
+    IFMA_UNROLL
     for (int v = 0; v < K_V; v++) {
         c[v] = v_srli52(x[v]);
         x[v] = v_and(x[v], m52);
     }
+    IFMA_UNROLL
     for (int v = 0; v < K_V; v++)
         x[v] = v_add(x[v], v_shl1(c[v], v == 0 ? v_zero() : c[v - 1]));
     uint64_t g = 0, p = 0;
+    IFMA_UNROLL
     for (int v = 0; v < K_V; v++) {
         g |= (uint64_t)v_cmpgt_mask(x[v], m52) << (v * IFMA_L);
         p |= (uint64_t)v_cmpeq_mask(x[v], m52) << (v * IFMA_L);
     }
     uint64_t cin = ((g | p) + g) ^ p;
+    IFMA_UNROLL
     for (int v = 0; v < K_V; v++) {
         unsigned k = (unsigned)(cin >> (v * IFMA_L)) & ((1u << IFMA_L) - 1);
         v_storeu(r + v * IFMA_L, v_and(v_mask_add1(x[v], k), m52));
@@ -105,39 +125,47 @@ IFMA_TARGET static void KN(normalize)(uint64_t *r, vec *x)
 IFMA_TARGET static void KN(amm2)(uint64_t *r0, uint64_t *r1, const uint64_t *a0, const uint64_t *b0,
                                  const uint64_t *a1, const uint64_t *b1, const ifma_mod *m0, const ifma_mod *m1)
 {
-    const uint64_t *a[2] = {a0, a1}, *b[2] = {b0, b1};
-    const ifma_mod *md[2] = {m0, m1};
-    vec A[2][K_V], M[2][K_V], acc[2][K_V];
+    /* Only the accumulators live in registers (2 V <= 20 vectors); a and m are re-read from L1 at every use so
+       that the compiler can fold them into the multiply-adds as memory operands instead of spilling copies. */
+    const uint64_t *a[2] = {a0, a1}, *b[2] = {b0, b1}, *m[2] = {m0->m + IFMA_OFF, m1->m + IFMA_OFF};
+    const uint64_t k0[2] = {m0->k0, m1->k0};
+    vec acc[2][K_V];
     const vec lane0 = v_loadu(ifma_lt_tab[1]);
+    IFMA_UNROLL
     for (int h = 0; h < 2; h++)
-        for (int v = 0; v < K_V; v++) {
-            A[h][v] = v_loadu(a[h] + v * IFMA_L);
-            M[h][v] = v_loadu(md[h]->m + IFMA_OFF + v * IFMA_L);
+        IFMA_UNROLL
+        for (int v = 0; v < K_V; v++)
             acc[h][v] = v_zero();
-        }
     for (int i = 0; i < IFMA_N; i++) {
         vec bi[2], yi[2];
+        IFMA_UNROLL
         for (int h = 0; h < 2; h++) {
             bi[h] = v_set1(b[h][i]);
+            IFMA_UNROLL
             for (int v = 0; v < K_V; v++)
-                acc[h][v] = v_madd52lo(acc[h][v], A[h][v], bi[h]);
+                acc[h][v] = v_madd52lo(acc[h][v], v_loadu(a[h] + v * IFMA_L), bi[h]);
         }
+        IFMA_UNROLL
         for (int h = 0; h < 2; h++) {
-            yi[h] = v_set1((v_lane0(acc[h][0]) * md[h]->k0) & IFMA_M52);
+            yi[h] = v_set1((v_lane0(acc[h][0]) * k0[h]) & IFMA_M52);
+            IFMA_UNROLL
             for (int v = 0; v < K_V; v++)
-                acc[h][v] = v_madd52lo(acc[h][v], M[h][v], yi[h]);
+                acc[h][v] = v_madd52lo(acc[h][v], v_loadu(m[h] + v * IFMA_L), yi[h]);
         }
+        IFMA_UNROLL
         for (int h = 0; h < 2; h++) {
             /* limb 0 is now 0 mod 2^52: drop it, keep its carry */
             vec carry = v_and(v_srli52(acc[h][0]), lane0);
+            IFMA_UNROLL
             for (int v = 0; v < K_V - 1; v++)
                 acc[h][v] = v_shr1(acc[h][v + 1], acc[h][v]);
             acc[h][K_V - 1] = v_shr1(v_zero(), acc[h][K_V - 1]);
             acc[h][0] = v_add(acc[h][0], carry);
             /* the high halves belong one limb up, i.e. exactly where the shifted accumulator now is */
+            IFMA_UNROLL
             for (int v = 0; v < K_V; v++) {
-                acc[h][v] = v_madd52hi(acc[h][v], A[h][v], bi[h]);
-                acc[h][v] = v_madd52hi(acc[h][v], M[h][v], yi[h]);
+                acc[h][v] = v_madd52hi(acc[h][v], v_loadu(a[h] + v * IFMA_L), bi[h]);
+                acc[h][v] = v_madd52hi(acc[h][v], v_loadu(m[h] + v * IFMA_L), yi[h]);
             }
         }
     }
@@ -154,33 +182,40 @@ IFMA_TARGET static void KN(amm2)(uint64_t *r0, uint64_t *r1, const uint64_t *a0,
 IFMA_TARGET static void KN(redc2)(uint64_t *r0, uint64_t *r1, const uint64_t *w0, const uint64_t *w1,
                                   const ifma_mod *m0, const ifma_mod *m1)
 {
-    const uint64_t *w[2] = {w0, w1};
-    const ifma_mod *md[2] = {m0, m1};
-    vec M[2][K_V], acc[2][K_V];
+    const uint64_t *w[2] = {w0, w1}, *m[2] = {m0->m + IFMA_OFF, m1->m + IFMA_OFF};
+    const uint64_t k0[2] = {m0->k0, m1->k0};
+    vec acc[2][K_V];
     const vec lane0 = v_loadu(ifma_lt_tab[1]);
+    IFMA_UNROLL
     for (int h = 0; h < 2; h++)
-        for (int v = 0; v < K_V; v++) {
-            M[h][v] = v_loadu(md[h]->m + IFMA_OFF + v * IFMA_L);
+        IFMA_UNROLL
+        for (int v = 0; v < K_V; v++)
             acc[h][v] = v_and(v_loadu(w[h] + v * IFMA_L), v_loadu(ifma_lt_tab[ifma_clamp8(IFMA_N - v * IFMA_L)]));
-        }
     for (int i = 0; i < IFMA_N; i++) {
         vec yi[2];
+        IFMA_UNROLL
         for (int h = 0; h < 2; h++) {
-            yi[h] = v_set1((v_lane0(acc[h][0]) * md[h]->k0) & IFMA_M52);
+            yi[h] = v_set1((v_lane0(acc[h][0]) * k0[h]) & IFMA_M52);
+            IFMA_UNROLL
             for (int v = 0; v < K_V; v++)
-                acc[h][v] = v_madd52lo(acc[h][v], M[h][v], yi[h]);
+                acc[h][v] = v_madd52lo(acc[h][v], v_loadu(m[h] + v * IFMA_L), yi[h]);
         }
+        IFMA_UNROLL
         for (int h = 0; h < 2; h++) {
             vec carry = v_and(v_srli52(acc[h][0]), lane0);
+            IFMA_UNROLL
             for (int v = 0; v < K_V - 1; v++)
                 acc[h][v] = v_shr1(acc[h][v + 1], acc[h][v]);
             acc[h][K_V - 1] = v_shr1(v_zero(), acc[h][K_V - 1]);
             acc[h][0] = v_add(acc[h][0], carry);
+            IFMA_UNROLL
             for (int v = 0; v < K_V; v++)
-                acc[h][v] = v_madd52hi(acc[h][v], M[h][v], yi[h]);
+                acc[h][v] = v_madd52hi(acc[h][v], v_loadu(m[h] + v * IFMA_L), yi[h]);
         }
     }
+    IFMA_UNROLL
     for (int h = 0; h < 2; h++)
+        IFMA_UNROLL
         for (int v = 0; v < K_V; v++)
             acc[h][v] = v_add(acc[h][v], v_loadu(w[h] + IFMA_N + v * IFMA_L));
     KN(normalize)(r0, acc[0]);
@@ -209,6 +244,7 @@ IFMA_TARGET static void KN(sqr_wide)(uint64_t *w, const uint64_t *a)
             X[d] = v_madd52hi(X[d], ai, hi);
         }
     }
+    IFMA_UNROLL
     for (int v = 0; v < K_V; v++) {
         const vec av = v_loadu(a + v * IFMA_L);
         const vec lo = v_madd52lo(v_zero(), av, av), hi = v_madd52hi(v_zero(), av, av);
@@ -232,19 +268,23 @@ IFMA_TARGET static void KN(ams2)(uint64_t *r0, uint64_t *r1, const uint64_t *a0,
 IFMA_TARGET static void KN(select)(uint64_t *r, const uint64_t (*tbl)[IFMA_NMAX], uint64_t idx)
 {
     vec acc[K_V];
+    IFMA_UNROLL
     for (int v = 0; v < K_V; v++)
         acc[v] = v_zero();
     for (int k = 0; k < IFMA_TBL; k++) {
         const vec mask = v_set1(ifma_eq_mask((uint64_t)k, idx));
+        IFMA_UNROLL
         for (int v = 0; v < K_V; v++)
             acc[v] = v_or(acc[v], v_and(v_loadu(tbl[k] + v * IFMA_L), mask));
     }
+    IFMA_UNROLL
     for (int v = 0; v < K_V; v++)
         v_storeu(r + v * IFMA_L, acc[v]);
 }
 
 IFMA_TARGET static void KN(copy)(uint64_t *r, const uint64_t *a)
 {
+    IFMA_UNROLL
     for (int v = 0; v < K_V; v++)
         v_storeu(r + v * IFMA_L, v_loadu(a + v * IFMA_L));
 }

@@ -23,6 +23,12 @@
 #define IFMA_HAVE_X86 1
 #endif
 
+#if defined(SIGNET_IFMA_FAKE_INTRINSICS)
+#define IFMA_NATIVE_USABLE(bit) 1 /* test build: native backends run Intel's pseudocode (perf/ifma) */
+#else
+#define IFMA_NATIVE_USABLE(bit) ((signet_ifma_support() & (bit)) != 0)
+#endif
+
 #define BLINDING_REFRESH 32 /* regenerate the blinding pair from fresh randomness every 32 operations */
 
 /* ------------------------------------------------------------------------------------------------------------ */
@@ -62,9 +68,9 @@ const ifma_backend *ifma_backend_get(int backend)
     case SIGNET_IFMA_BACKEND_EMULATED512: return &ifma_backend_emu8;
 #if defined(IFMA_HAVE_X86)
     case SIGNET_IFMA_BACKEND_NATIVE256:
-        return (signet_ifma_support() & SIGNET_IFMA_SUPPORT_256) ? &ifma_backend_avx256 : NULL;
+        return IFMA_NATIVE_USABLE(SIGNET_IFMA_SUPPORT_256) ? &ifma_backend_avx256 : NULL;
     case SIGNET_IFMA_BACKEND_NATIVE512:
-        return (signet_ifma_support() & SIGNET_IFMA_SUPPORT_512) ? &ifma_backend_avx512 : NULL;
+        return IFMA_NATIVE_USABLE(SIGNET_IFMA_SUPPORT_512) ? &ifma_backend_avx512 : NULL;
 #endif
     default: return NULL;
     }
@@ -267,6 +273,7 @@ static void strip_zeros(const uint8_t **p, size_t *len)
 
 static signet_rsa_engine_key *fail_key(signet_rsa_engine_key *key, ifma_scratch *sc, int code, int *err)
 {
+    ifma_scrub_stack();
     free_wiped(sc, sizeof *sc);
     free_wiped(key, sizeof *key);
     if (err != NULL)
@@ -370,6 +377,7 @@ signet_rsa_engine_key *signet_rsa_engine_key_new(const uint8_t *n, size_t n_len,
     if (!ok)
         return fail_key(key, sc, SIGNET_IFMA_ERR_KEY_INCONSISTENT, err);
     free_wiped(sc, sizeof *sc);
+    ifma_scrub_stack();
     return key;
 }
 
@@ -394,6 +402,7 @@ signet_rsa_blinding *signet_rsa_blinding_new(const signet_rsa_engine_key *key, c
     }
     if (err != NULL)
         *err = rc;
+    ifma_scrub_stack();
     if (rc != SIGNET_IFMA_OK) {
         free_wiped(bl, sizeof *bl);
         return NULL;
@@ -447,12 +456,14 @@ int signet_rsa_engine_private(const signet_rsa_engine_key *key, signet_rsa_blind
     sbn_to_bytes(out, k, sc->s, nw);
     IFMA_DECLASSIFY(out, k); /* a verified signature is public */
     ifma_wipe(sc, sizeof *sc);
+    ifma_scrub_stack();
     return SIGNET_IFMA_OK;
 
 fail:
     if (bl != NULL && bl->key == key)
         ifma_wipe(&bl->sc, sizeof bl->sc);
     ifma_wipe(out, k);
+    ifma_scrub_stack();
     return rc;
 }
 

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* testkeys.h - shared by the perf/ifma drivers: OpenSSL test keys (generated once, cached as PEM), raw CRT
+   components, and OpenSSL's raw RSA private operation as the reference. */
+#ifndef SIGNET_IFMA_TESTKEYS_H
+#define SIGNET_IFMA_TESTKEYS_H
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "signet_ifma.h"
+
+typedef struct {
+    uint8_t n[512], e[8], p[256], q[256], dp[256], dq[256], qi[256];
+    size_t nl, el, pl, ql, dpl, dql, qil;
+} raw_key;
+
+static inline size_t bn_param(EVP_PKEY *pk, const char *name, uint8_t *out, size_t cap)
+{
+    BIGNUM *bn = NULL;
+    if (!EVP_PKEY_get_bn_param(pk, name, &bn))
+        return 0;
+    size_t len = (size_t)BN_num_bytes(bn);
+    if (len > cap)
+        len = 0;
+    else
+        BN_bn2bin(bn, out);
+    BN_clear_free(bn);
+    return len;
+}
+
+static inline int raw_from_pkey(EVP_PKEY *pk, raw_key *k)
+{
+    k->nl = bn_param(pk, OSSL_PKEY_PARAM_RSA_N, k->n, sizeof k->n);
+    k->el = bn_param(pk, OSSL_PKEY_PARAM_RSA_E, k->e, sizeof k->e);
+    k->pl = bn_param(pk, OSSL_PKEY_PARAM_RSA_FACTOR1, k->p, sizeof k->p);
+    k->ql = bn_param(pk, OSSL_PKEY_PARAM_RSA_FACTOR2, k->q, sizeof k->q);
+    k->dpl = bn_param(pk, OSSL_PKEY_PARAM_RSA_EXPONENT1, k->dp, sizeof k->dp);
+    k->dql = bn_param(pk, OSSL_PKEY_PARAM_RSA_EXPONENT2, k->dq, sizeof k->dq);
+    k->qil = bn_param(pk, OSSL_PKEY_PARAM_RSA_COEFFICIENT1, k->qi, sizeof k->qi);
+    return k->nl && k->el && k->pl && k->ql && k->dpl && k->dql && k->qil;
+}
+
+static inline signet_rsa_engine_key *load_raw(const raw_key *k, int backend, int *err)
+{
+    return signet_rsa_engine_key_new(k->n, k->nl, k->e, k->el, k->p, k->pl, k->q, k->ql, k->dp, k->dpl, k->dq,
+                                     k->dql, k->qi, k->qil, backend, err);
+}
+
+static inline EVP_PKEY *get_key(const char *cache, int bits, int idx)
+{
+    char path[512];
+    unsigned e = (idx % 5 == 4) ? 3 : 65537;
+    snprintf(path, sizeof path, "%s/rsa%d_%02d_e%u.pem", cache, bits, idx, e);
+    FILE *f = fopen(path, "r");
+    EVP_PKEY *pk = NULL;
+    if (f != NULL) {
+        pk = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+        fclose(f);
+        if (pk != NULL)
+            return pk;
+    }
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+    BIGNUM *be = BN_new();
+    BN_set_word(be, e);
+    if (ctx == NULL || be == NULL || EVP_PKEY_keygen_init(ctx) <= 0 ||
+        EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, bits) <= 0 ||
+        EVP_PKEY_CTX_set1_rsa_keygen_pubexp(ctx, be) <= 0 || EVP_PKEY_keygen(ctx, &pk) <= 0)
+        pk = NULL;
+    BN_free(be);
+    EVP_PKEY_CTX_free(ctx);
+    if (pk != NULL && (f = fopen(path, "w")) != NULL) {
+        PEM_write_PrivateKey(f, pk, NULL, NULL, 0, NULL, NULL);
+        fclose(f);
+    }
+    return pk;
+}
+
+static inline int ossl_raw_sign(EVP_PKEY *pk, const uint8_t *in, size_t k, uint8_t *out)
+{
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(pk, NULL);
+    size_t len = k;
+    int ok = ctx != NULL && EVP_PKEY_sign_init(ctx) > 0 && EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_NO_PADDING) > 0 &&
+             EVP_PKEY_sign(ctx, out, &len, in, k) > 0 && len == k;
+    EVP_PKEY_CTX_free(ctx);
+    return ok;
+}
+
+#endif
