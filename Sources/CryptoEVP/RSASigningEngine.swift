@@ -87,15 +87,22 @@ final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable
     let engine: RSASigningEngine
     let byteCount: Int
 
-    /// Loads the CRT components of `evpKey` into the engine; `nil` when the engine refuses the key's shape (not
-    /// 2048/4096 bits, unbalanced primes, e ≥ 2^64) or the backend is not available here.
-    init?(evpKey: EVPKey, engine: RSASigningEngine) {
-        guard let backend = engine.backend else { return nil }
+    /// Loads the CRT components of `evpKey` into the engine.
+    ///
+    /// - Throws: `rsa.engine-unavailable` when the engine refuses the key's shape (not 2048/4096 bits, unbalanced
+    ///   primes, e ≥ 2^64), the backend cannot run here, or the load-time round trip through the engine failed.
+    init(evpKey: EVPKey, engine: RSASigningEngine) throws(CryptoEVPError) {
+        guard let backend = engine.backend else {
+            throw CryptoEVPError(.engineUnavailable, reason: "\(engine) is not an IFMA engine")
+        }
         let names = ["n", "e", "rsa-factor1", "rsa-factor2", "rsa-exponent1", "rsa-exponent2", "rsa-coefficient1"]
         var parts: [[UInt8]] = []
         defer { for i in parts.indices { secureZero(&parts[i]) } }
         for name in names {
-            guard let bytes = evpKey.bigEndianParameter(name) else { return nil }
+            guard let bytes = evpKey.bigEndianParameter(name) else {
+                throw CryptoEVPError(
+                    .engineUnavailable, reason: "the key has no CRT parameters (\(name)), so only OpenSSL can sign with it")
+            }
             parts.append(bytes)
         }
         var err: Int32 = 0
@@ -121,7 +128,18 @@ final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable
                 }
             }
         }
-        guard let loaded = unsafe loaded else { return nil }
+        guard let loaded = unsafe loaded else {
+            let why: String
+            switch err {
+            case SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE:
+                why = "takes RSA-2048 and RSA-4096 keys with equal-size primes and e < 2^64 only; this key is RSA-\(evpKey.bits)"
+            case SIGNET_IFMA_ERR_BACKEND: why = "cannot run on this CPU or OS"
+            case SIGNET_IFMA_ERR_KEY_INCONSISTENT:
+                why = "found the key's CRT parameters inconsistent, or its load-time sign/verify round trip failed"
+            default: why = "failed to load the key (code \(err))"
+            }
+            throw CryptoEVPError(.engineUnavailable, reason: "the \(engine) engine \(why)")
+        }
         unsafe self.key = loaded
         self.engine = engine
         self.byteCount = unsafe signet_rsa_engine_key_size(loaded)
@@ -218,7 +236,8 @@ extension RSASigningEngine {
         case .openSSL:
             return nil
         case .automatic:
-            let candidates = supportedIFMA.compactMap { IFMAEngineKey(evpKey: key, engine: $0) }
+            // A key the engine refuses (shape) or that fails its load-time round trip signs on OpenSSL.
+            let candidates = supportedIFMA.compactMap { try? IFMAEngineKey(evpKey: key, engine: $0) }
             guard candidates.count > 1 else { return candidates.first }
             // Both widths run here: keep the one that signs faster on this CPU (Zen 4 splits 512-bit operations in
             // two; Zen 5 and Sapphire Rapids do not), measured, not guessed from the vendor.
@@ -230,12 +249,7 @@ extension RSASigningEngine {
                 throw CryptoEVPError(
                     .engineUnavailable, reason: "the \(wanted) engine needs AVX-512 IFMA, which this CPU or OS does not enable")
             }
-            guard let loaded = IFMAEngineKey(evpKey: key, engine: wanted) else {
-                throw CryptoEVPError(
-                    .engineUnavailable,
-                    reason: "the \(wanted) engine takes RSA-2048 and RSA-4096 keys with equal-size primes and e < 2^64 only; this key is RSA-\(key.bits)")
-            }
-            return loaded
+            return try IFMAEngineKey(evpKey: key, engine: wanted)
         }
     }
 }
