@@ -35,9 +35,9 @@ public struct CryptoEVPError: Error, Hashable, Sendable, CustomStringConvertible
         public static let jwkInvalid = Code(rawValue: "key.jwk-invalid")
         /// The private key's components are not consistent with each other (failed OpenSSL's pairwise check).
         public static let keyInconsistent = Code(rawValue: "key.inconsistent")
-        /// The public exponent is not acceptable (even, 1, or larger than the modulus).
+        /// The public exponent is not acceptable (even, 1, longer than 64 bits, or not below the modulus).
         public static let invalidExponent = Code(rawValue: "key.invalid-exponent")
-        /// The modulus is not a valid RSA modulus (even, or zero).
+        /// The modulus is not a valid RSA modulus (even, zero, or longer than 16,384 bits).
         public static let invalidModulus = Code(rawValue: "key.invalid-modulus")
         /// Key generation failed or an unsupported size was asked for.
         public static let keyGeneration = Code(rawValue: "key.generation")

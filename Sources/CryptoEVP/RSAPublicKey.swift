@@ -171,7 +171,7 @@ public final class RSAPublicKey: Sendable {
                 .badSignature,
                 reason: "the signature, read as a number, is not smaller than the key's modulus, so no RSA key could have made it")
         case .openSSL:
-            throw OpenSSLErrorQueue.error(.badSignature, "the \(algorithm.jwsName) signature is not valid for this key")
+            throw OpenSSLErrorQueue.error(.openSSL, "libcrypto failed while checking the \(algorithm.jwsName) signature")
         }
     }
 
@@ -224,12 +224,29 @@ public final class RSAPublicKey: Sendable {
         return (s.count - 1) * 8 + (8 - top.leadingZeroBitCount)
     }
 
-    /// Refuses moduli under 2048 bits, even moduli, and exponents that are even, 1, or not below the modulus.
+    /// The largest modulus accepted, in bits (OpenSSL's `OPENSSL_RSA_MAX_MODULUS_BITS`): a verifier may load keys
+    /// from a client's JWKS, and a bigger modulus would only make each verification slower.
+    static let maximumModulusBits = 16_384
+    /// The largest public exponent accepted, in bits (OpenSSL refuses more than 64 for moduli over 3,072 bits; Signet
+    /// for every size): verification costs one squaring per exponent bit, so a huge `e` is a denial-of-service lever.
+    static let maximumExponentBits = 64
+
+    /// Refuses moduli under 2048 or over 16,384 bits, even moduli, and exponents that are even, 1, longer than 64
+    /// bits, or not below the modulus.
     static func checkPublicNumbers(n: [UInt8], e: [UInt8]) throws(CryptoEVPError) {
         let nBits = bitCount(n)
         guard nBits >= 2048 else {
             throw CryptoEVPError(
                 .keyTooSmall, reason: "the RSA modulus has \(nBits) bits; at least 2048 are required (RFC 7518 §3.3)")
+        }
+        guard nBits <= maximumModulusBits else {
+            throw CryptoEVPError(
+                .invalidModulus, reason: "the RSA modulus has \(nBits) bits; at most \(maximumModulusBits) are accepted")
+        }
+        guard bitCount(e) <= maximumExponentBits else {
+            throw CryptoEVPError(
+                .invalidExponent,
+                reason: "the public exponent has \(bitCount(e)) bits; at most \(maximumExponentBits) are accepted (65537 is usual)")
         }
         guard let nLast = n.last, nLast & 1 == 1 else {
             throw CryptoEVPError(.invalidModulus, reason: "the RSA modulus is even, so it cannot be a product of two odd primes")

@@ -71,18 +71,27 @@ public struct RSASigningEngine: Hashable, Sendable, CustomStringConvertible {
         return out
     }
 
-    /// The engine `SIGNET_RSA_ENGINE` names, or `nil` when it is unset or names none.
-    static var fromEnvironment: RSASigningEngine? {
-        guard let raw = getenv("SIGNET_RSA_ENGINE") else { return nil }
-        guard let engine = RSASigningEngine(name: String(cString: raw)), engine != .automatic else { return nil }
+    /// The engine `SIGNET_RSA_ENGINE` names, or `nil` when it is unset or names none. Read once per process
+    /// (`getenv` may race with a `setenv` on another thread).
+    static let fromEnvironment: RSASigningEngine? = {
+        guard let raw = unsafe getenv("SIGNET_RSA_ENGINE") else { return nil }
+        guard let engine = RSASigningEngine(name: unsafe String(cString: raw)), engine != .automatic else { return nil }
         return engine
-    }
+    }()
+}
+
+/// Owns a `signet_rsa_engine_key` (immutable once loaded; freed, and its secrets wiped, when the last owner goes).
+/// Every ``IFMABlinding`` holds one, so no blinding can outlive the key it was made for.
+final class IFMAKeyHandle: @unchecked Sendable {  // the C key is immutable after load and safe to share
+    let pointer: OpaquePointer
+    init(_ pointer: OpaquePointer) { unsafe self.pointer = pointer }
+    deinit { unsafe signet_rsa_engine_key_free(pointer) }
 }
 
 /// One private key loaded into the IFMA engine, and a pool of per-thread blinding states (each also holds the whole
 /// workspace of a private operation, so signing allocates nothing).
 final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable; blindings are pooled per thread
-    private let key: OpaquePointer
+    private let key: IFMAKeyHandle
     private let pool = ContextPool<IFMABlinding>()
     let engine: RSASigningEngine
     let byteCount: Int
@@ -140,29 +149,31 @@ final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable
             }
             throw CryptoEVPError(.engineUnavailable, reason: "the \(engine) engine \(why)")
         }
-        unsafe self.key = loaded
+        self.key = IFMAKeyHandle(loaded)
         self.engine = engine
         self.byteCount = unsafe signet_rsa_engine_key_size(loaded)
     }
-
-    deinit { unsafe signet_rsa_engine_key_free(key) }
 
     /// `out = em^d mod n` (blinded, CRT, verified against `em` before `out` is written).
     ///
     /// - Allocation: none once a blinding state is pooled for this thread's use.
     func privateOperation(_ em: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) throws(CryptoEVPError) {
         let k = byteCount
-        guard em.count == k, out.count >= k else {
+        guard em.count == k else {
+            throw CryptoEVPError(.openSSL, reason: "internal: the encoded message has \(em.count) bytes, not \(k)")
+        }
+        guard out.count >= k else {
             throw CryptoEVPError(.outputTooSmall, reason: "the output has \(out.count) bytes; the signature needs \(k)")
         }
-        let blinding: IFMABlinding
-        if let b = pool.take() { blinding = b } else { blinding = try IFMABlinding(key: key, byteCount: k) }
+        // A blinding pooled before a fork() belongs to the parent: a child must not replay its (A, Ai) sequence.
+        let state: IFMABlinding
+        if let b = pool.take(), b.process == getpid() { state = b } else { state = try IFMABlinding(key: key, byteCount: k) }
         let rc = try unsafe withUnsafeTemporaryAllocation(byteCount: k, alignment: 16) {
             (random) throws(CryptoEVPError) -> Int32 in
             defer { unsafe OPENSSL_cleanse(random.baseAddress, random.count) }
             try openSSLCheck(unsafe COpenSSL_RAND_priv_bytes(random.baseAddress, Int32(k)), "RAND_priv_bytes")
             return unsafe signet_rsa_engine_private(
-                key, blinding.state, em.bindMemory(to: UInt8.self).baseAddress,
+                key.pointer, state.state, em.bindMemory(to: UInt8.self).baseAddress,
                 out.bindMemory(to: UInt8.self).baseAddress, random.bindMemory(to: UInt8.self).baseAddress, k)
         }
         guard rc == SIGNET_IFMA_OK else {
@@ -173,7 +184,7 @@ final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable
                     ? "the \(engine) engine's verify-after-sign check failed; no signature was released"
                     : "the \(engine) engine failed (code \(rc)); no signature was released")
         }
-        pool.put(blinding)
+        pool.put(state)
     }
 
     /// Median time of `count` private operations, in nanoseconds (for choosing the vector width at key load).
@@ -207,32 +218,43 @@ enum MonotonicClock {
 /// One thread's blinding pair and private-operation workspace (see `signet_rsa_blinding_new`).
 final class IFMABlinding: @unchecked Sendable {  // used by one thread at a time (taken from a pool)
     let state: OpaquePointer
+    /// The key it was made for, kept alive as long as the blinding.
+    private let key: IFMAKeyHandle
+    /// The process that made it (see the fork check in ``IFMAEngineKey/privateOperation(_:into:)``).
+    let process: pid_t
 
-    init(key: OpaquePointer, byteCount: Int) throws(CryptoEVPError) {
+    init(key: IFMAKeyHandle, byteCount: Int) throws(CryptoEVPError) {
         var err: Int32 = 0
         let state = try unsafe withUnsafeTemporaryAllocation(byteCount: byteCount, alignment: 16) {
             (random) throws(CryptoEVPError) -> OpaquePointer? in
             defer { unsafe OPENSSL_cleanse(random.baseAddress, random.count) }
             try openSSLCheck(
                 unsafe COpenSSL_RAND_priv_bytes(random.baseAddress, Int32(byteCount)), "RAND_priv_bytes")
-            return unsafe signet_rsa_blinding_new(key, random.bindMemory(to: UInt8.self).baseAddress, byteCount, &err)
+            return unsafe signet_rsa_blinding_new(
+                key.pointer, random.bindMemory(to: UInt8.self).baseAddress, byteCount, &err)
         }
         guard let state = unsafe state else {
             throw CryptoEVPError(.engineFault, reason: "the IFMA engine could not set up blinding (code \(err))")
         }
         unsafe self.state = state
+        self.key = key
+        self.process = getpid()
     }
 
     deinit { unsafe signet_rsa_blinding_free(state) }
 }
 
 extension RSASigningEngine {
-    /// Loads `key` into the engine `requested` resolves to: `(nil, .openSSL)` for OpenSSL. For ``automatic``, an
-    /// IFMA engine that refuses the key falls back to OpenSSL; an explicitly requested one throws.
+    /// Loads `key` into the engine `requested` resolves to (`nil`: OpenSSL signs). Under ``automatic`` an IFMA engine
+    /// that refuses the key, or cannot run here, leaves it on OpenSSL (`SIGNET_RSA_ENGINE` included); an engine
+    /// requested explicitly (``RSAPrivateKey/using(engine:)``) throws instead.
     static func load(_ key: EVPKey, requested: RSASigningEngine) throws(CryptoEVPError) -> IFMAEngineKey? {
-        var wanted = requested
-        if wanted == .automatic { wanted = fromEnvironment ?? .automatic }
-        switch wanted {
+        if requested == .automatic, let preferred = fromEnvironment {
+            // SIGNET_RSA_ENGINE is a preference for keys loaded the default way: an IFMA engine that cannot run
+            // here or does not take this key leaves it on OpenSSL rather than making key loading fail.
+            return preferred == .openSSL ? nil : try? IFMAEngineKey(evpKey: key, engine: preferred)
+        }
+        switch requested {
         case .openSSL:
             return nil
         case .automatic:
@@ -240,16 +262,20 @@ extension RSASigningEngine {
             let candidates = supportedIFMA.compactMap { try? IFMAEngineKey(evpKey: key, engine: $0) }
             guard candidates.count > 1 else { return candidates.first }
             // Both widths run here: keep the one that signs faster on this CPU (Zen 4 splits 512-bit operations in
-            // two; Zen 5 and Sapphire Rapids do not), measured, not guessed from the vendor.
-            return candidates.min { $0.measure(count: 5) < $1.measure(count: 5) }
+            // two; Zen 5 and Sapphire Rapids do not), measured, not guessed from the vendor. A width whose
+            // private operation fails is dropped.
+            let timed = candidates.map { ($0, $0.measure(count: 5)) }.filter { $0.1 != .max }
+            return timed.min { $0.1 < $1.1 }?.0
         default:
-            if let backend = wanted.backend, backend == SIGNET_IFMA_BACKEND_NATIVE256 || backend == SIGNET_IFMA_BACKEND_NATIVE512,
-                !supportedIFMA.contains(wanted)
+            if let backend = requested.backend,
+                backend == SIGNET_IFMA_BACKEND_NATIVE256 || backend == SIGNET_IFMA_BACKEND_NATIVE512,
+                !supportedIFMA.contains(requested)
             {
                 throw CryptoEVPError(
-                    .engineUnavailable, reason: "the \(wanted) engine needs AVX-512 IFMA, which this CPU or OS does not enable")
+                    .engineUnavailable,
+                    reason: "the \(requested) engine needs AVX-512 IFMA, which this CPU or OS does not enable")
             }
-            return try IFMAEngineKey(evpKey: key, engine: wanted)
+            return try IFMAEngineKey(evpKey: key, engine: requested)
         }
     }
 }

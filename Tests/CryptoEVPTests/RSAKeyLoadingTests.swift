@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import CryptoEVP
 import Foundation
+import Base64URL
 import Testing
 import TestSupport
 
@@ -118,6 +119,26 @@ enum Fixtures {
         n[n.count - 1] &= 0xFE
         #expect(throws: CryptoEVPError(.invalidModulus, reason: "")) { try RSAPublicKey(modulus: n, exponent: [1, 0, 1]) }
         #expect(throws: CryptoEVPError(.keyGeneration, reason: "")) { try RSAPrivateKey.generate(bits: 1024) }
+    }
+
+    /// Verification cost grows with the modulus and with every exponent bit, and verifiers load keys from clients'
+    /// JWKS documents: moduli over 16,384 bits and exponents over 64 bits are refused before any work.
+    @Test func oversizedNumbersAreRefused() throws {
+        var rng = SplitMix64(seed: 8)
+        var huge = rng.bytes(16_384 / 8 + 1)  // 16,392 bits
+        huge[0] |= 0x80
+        huge[huge.count - 1] |= 1
+        let tooLarge = #expect(throws: CryptoEVPError.self) { try RSAPublicKey(modulus: huge, exponent: [1, 0, 1]) }
+        #expect(tooLarge?.code == .invalidModulus)
+        #expect(tooLarge?.reason.contains("at most 16384") == true)
+        let n = Fixtures.key2048.publicKey.modulus
+        let e65 = [UInt8(1)] + [UInt8](repeating: 0, count: 7) + [1]  // 2^64 + 1: 65 bits
+        let longExponent = #expect(throws: CryptoEVPError.self) { try RSAPublicKey(modulus: n, exponent: e65) }
+        #expect(longExponent?.code == .invalidExponent)
+        let e64 = [UInt8(0x80)] + [UInt8](repeating: 0, count: 6) + [1]  // 2^63 + 1: 64 bits, accepted
+        #expect(throws: Never.self) { try RSAPublicKey(modulus: n, exponent: e64) }
+        let jwk = RSAJWKComponents(n: Base64URL.encode(n), e: Base64URL.encode(e65))
+        #expect(throws: CryptoEVPError(.invalidExponent, reason: "")) { try RSAPublicKey(jwk: jwk) }
     }
 
     @Test func truncatedAndNoisyPEM() throws {

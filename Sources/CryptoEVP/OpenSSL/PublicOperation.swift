@@ -14,6 +14,10 @@ internal import COpenSSL
 ///
 /// Immutable after creation; `BN_mod_exp_mont` only reads `n`, `e` and the Montgomery context, so one instance
 /// serves any number of threads, each with its own scratch.
+///
+/// The SHA-2 block functions and `BN_mod_exp_mont` are libcrypto's own code, not fetched from a provider: with the
+/// FIPS provider as the default, verification would run outside the FIPS module (signing stays on EVP). Cost is
+/// bounded by the key checks at load: n ≤ 16,384 bits and e ≤ 64 bits (``RSAPublicKey``).
 final class RSAPublicOperation: @unchecked Sendable {  // immutable after init; OpenSSL only reads n, e, mont
     private let n: OpaquePointer
     private let e: OpaquePointer
@@ -29,13 +33,11 @@ final class RSAPublicOperation: @unchecked Sendable {  // immutable after init; 
             unsafe BN_free(n)
             throw OpenSSLErrorQueue.error(.openSSL, "BN_bin2bn(e) failed")
         }
-        guard let mont = unsafe BN_MONT_CTX_new(), let ctx = unsafe BN_CTX_new() else {
-            unsafe BN_free(n)
-            unsafe BN_free(e)
-            throw OpenSSLErrorQueue.error(.openSSL, "BN_MONT_CTX_new failed")
-        }
+        // BN_MONT_CTX_free and BN_CTX_free accept NULL, so one failure path frees whichever was made.
+        let mont = unsafe BN_MONT_CTX_new()
+        let ctx = unsafe BN_CTX_new()
         defer { unsafe BN_CTX_free(ctx) }
-        guard unsafe BN_MONT_CTX_set(mont, n, ctx) == 1 else {
+        guard let mont = unsafe mont, unsafe ctx != nil, unsafe BN_MONT_CTX_set(mont, n, ctx) == 1 else {
             unsafe BN_MONT_CTX_free(mont)
             unsafe BN_free(n)
             unsafe BN_free(e)
@@ -92,10 +94,15 @@ final class PublicOperationScratch: @unchecked Sendable {  // used by one thread
     let m: OpaquePointer
 
     init() throws(CryptoEVPError) {
-        guard let ctx = unsafe BN_CTX_new() else { throw OpenSSLErrorQueue.error(.openSSL, "BN_CTX_new failed") }
-        guard let s = unsafe BN_new(), let m = unsafe BN_new() else {
+        // BN_free and BN_CTX_free accept NULL, so one failure path frees whichever was made.
+        let ctx = unsafe BN_CTX_new()
+        let s = unsafe BN_new()
+        let m = unsafe BN_new()
+        guard let ctx = unsafe ctx, let s = unsafe s, let m = unsafe m else {
+            unsafe BN_free(m)
+            unsafe BN_free(s)
             unsafe BN_CTX_free(ctx)
-            throw OpenSSLErrorQueue.error(.openSSL, "BN_new failed")
+            throw OpenSSLErrorQueue.error(.openSSL, "BN_CTX_new/BN_new failed")
         }
         unsafe self.ctx = ctx
         unsafe self.s = s
