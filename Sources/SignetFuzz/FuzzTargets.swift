@@ -38,6 +38,47 @@ enum FuzzTargets {
         }
         let reencoded = Base64URL.encode(bytes)
         guard (try? Base64URL.decode(reencoded)) == bytes else { violated("round trip") }
+        // Streaming with chunk sizes taken from the input itself: the same bytes (or the same error, at the same
+        // absolute offset) as the one-shot decoder, for the input and for its re-encoding.
+        let chunks = bytes.prefix(16).map { Int($0 % 7) }
+        guard case let streamed = streamDecode(bytes, chunks: chunks), streamed == oneShot else {
+            violated("streaming decode differs from one-shot (chunks \(chunks))")
+        }
+        guard case .success(let again) = streamDecode(Array(reencoded.utf8), chunks: chunks), again == bytes else {
+            violated("streaming round trip (chunks \(chunks))")
+        }
+    }
+
+    /// Decodes `text` through ``Base64URLDecoder`` in chunks of the given sizes (cycled; 0 means an empty chunk).
+    static func streamDecode(_ text: [UInt8], chunks: [Int]) -> Result<[UInt8], Base64URLError> {
+        var decoder = Base64URLDecoder()
+        var out = [UInt8](repeating: 0, count: text.count + 3)
+        var written = 0
+        var start = 0
+        var i = 0
+        do {
+            while start < text.count {
+                var size = chunks.isEmpty ? text.count - start : min(chunks[i % chunks.count], text.count - start)
+                if chunks.allSatisfy({ $0 == 0 }) { size = text.count - start }  // only empty chunks: all at once
+                i += 1
+                let offset = written
+                written += try text[start..<(start + size)].withUnsafeBytes { c in
+                    try out.withUnsafeMutableBytes { o in
+                        try decoder.decode(c, into: UnsafeMutableRawBufferPointer(rebasing: o[offset...]))
+                    }
+                }
+                start += size
+            }
+            let offset = written
+            written += try out.withUnsafeMutableBytes { o in
+                try decoder.finish(into: UnsafeMutableRawBufferPointer(rebasing: o[offset...]))
+            }
+            return .success(Array(out[..<written]))
+        } catch let error as Base64URLError {
+            return .failure(error)
+        } catch {
+            violated("untyped error \(error)")
+        }
     }
 
     /// The verifier never crashes and always reports a coded error; the zero-allocation path, the allocating path
