@@ -200,7 +200,7 @@ public final class RSAPrivateKey: Sendable {
         var written = size
         let rc = try unsafe withUnsafeTemporaryAllocation(byteCount: 64, alignment: 16) {
             (digest) throws(CryptoEVPError) -> Int32 in
-            let n = try unsafe context.digest(message, into: digest)
+            let n = try unsafe Digests.hash(message, algorithm: algorithm, into: digest)
             return unsafe COpenSSL_EVP_PKEY_sign(context.pkeyCtx, output.baseAddress, &written, digest.baseAddress, n)
         }
         guard rc == 1, written == size else {

@@ -23,9 +23,10 @@ public final class RSAPublicKey: Sendable {
         }
         try Self.checkPublicNumbers(n: n, e: e)
         self.key = key
-        self.modulus = Self.stripped(n)
-        self.exponent = Self.stripped(e)
-        self.publicOperation = try RSAPublicOperation(modulus: Self.stripped(n), exponent: Self.stripped(e))
+        let modulus = Self.stripped(n), exponent = Self.stripped(e)
+        self.modulus = modulus
+        self.exponent = exponent
+        self.publicOperation = try RSAPublicOperation(modulus: modulus, exponent: exponent)
     }
 
     /// Loads a public key from PEM text: `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1).

@@ -142,7 +142,7 @@ final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable
             switch err {
             case SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE:
                 why = "takes RSA-2048 and RSA-4096 keys with equal-size primes and e < 2^64 only; this key is RSA-\(evpKey.bits)"
-            case SIGNET_IFMA_ERR_BACKEND: why = "cannot run on this CPU or OS"
+            case SIGNET_IFMA_ERR_BACKEND: why = "needs AVX-512 IFMA, which this CPU or OS does not enable"
             case SIGNET_IFMA_ERR_KEY_INCONSISTENT:
                 why = "found the key's CRT parameters inconsistent, or its load-time sign/verify round trip failed"
             default: why = "failed to load the key (code \(err))"
@@ -267,14 +267,6 @@ extension RSASigningEngine {
             let timed = candidates.map { ($0, $0.measure(count: 5)) }.filter { $0.1 != .max }
             return timed.min { $0.1 < $1.1 }?.0
         default:
-            if let backend = requested.backend,
-                backend == SIGNET_IFMA_BACKEND_NATIVE256 || backend == SIGNET_IFMA_BACKEND_NATIVE512,
-                !supportedIFMA.contains(requested)
-            {
-                throw CryptoEVPError(
-                    .engineUnavailable,
-                    reason: "the \(requested) engine needs AVX-512 IFMA, which this CPU or OS does not enable")
-            }
             return try IFMAEngineKey(evpKey: key, engine: requested)
         }
     }

@@ -42,16 +42,14 @@ enum Digests {
     ///
     /// Allocation: the returned array.
     static func sha256(_ bytes: [UInt8]) throws(CryptoEVPError) -> [UInt8] {
-        let md = try md(for: .rs256)
-        var out = [UInt8](repeating: 0, count: 32)
-        var n: UInt32 = 0
-        let rc = unsafe bytes.withUnsafeBytes { input in
-            unsafe out.withUnsafeMutableBytes { o in
-                unsafe EVP_Digest(input.baseAddress, input.count, o.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                                  &n, md, nil)
+        var out = [UInt8](repeating: 0, count: 64)
+        var outSpan = out.mutableSpan
+        var outBytes = outSpan.mutableBytes
+        let n = try unsafe bytes.span.withUnsafeBytes { (input) throws(CryptoEVPError) -> Int in
+            try unsafe outBytes.withUnsafeMutableBytes { (o) throws(CryptoEVPError) -> Int in
+                try unsafe hash(input, algorithm: .rs256, into: o)
             }
         }
-        try openSSLCheck(rc, "EVP_Digest")
-        return out
+        return Array(out[..<n])
     }
 }

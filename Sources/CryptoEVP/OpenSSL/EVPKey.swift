@@ -42,8 +42,6 @@ final class EVPKey: @unchecked Sendable {
 /// (``Digests/hash(_:algorithm:into:)``); verification runs on ``RSAPublicOperation``. Never shared between threads.
 final class RSAOperationContext: @unchecked Sendable {  // only ever used by one thread at a time (see ContextPool)
     let pkeyCtx: OpaquePointer
-    let md: OpaquePointer
-    let algorithm: RSASignatureAlgorithm
 
     init(key: EVPKey, algorithm: RSASignatureAlgorithm) throws(CryptoEVPError) {
         let md = try Digests.md(for: algorithm)
@@ -51,8 +49,6 @@ final class RSAOperationContext: @unchecked Sendable {  // only ever used by one
             throw OpenSSLErrorQueue.error(.openSSL, "EVP_PKEY_CTX_new_from_pkey failed")
         }
         unsafe self.pkeyCtx = pkeyCtx
-        unsafe self.md = md
-        self.algorithm = algorithm
         try openSSLCheck(unsafe EVP_PKEY_sign_init(pkeyCtx), "EVP_PKEY_sign_init")
         try openSSLCheck(unsafe EVP_PKEY_CTX_set_rsa_padding(pkeyCtx, RSA_PKCS1_PADDING), "EVP_PKEY_CTX_set_rsa_padding")
         try openSSLCheck(unsafe EVP_PKEY_CTX_set_signature_md(pkeyCtx, md), "EVP_PKEY_CTX_set_signature_md")
@@ -60,13 +56,6 @@ final class RSAOperationContext: @unchecked Sendable {  // only ever used by one
 
     deinit {
         unsafe EVP_PKEY_CTX_free(pkeyCtx)
-    }
-
-    /// Hashes `message` into `digest` (which must hold at least the digest size); returns the digest length.
-    func digest(_ message: UnsafeRawBufferPointer, into digest: UnsafeMutableRawBufferPointer) throws(CryptoEVPError)
-        -> Int
-    {
-        try unsafe Digests.hash(message, algorithm: algorithm, into: digest)
     }
 }
 
