@@ -127,24 +127,33 @@ enum PKCS1v15 {
         [0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40],
     ]
 
+    /// Calls `body(i, byte)` for every position `i` of a `k`-byte encoding of `digest` with the byte expected there,
+    /// in order: the one definition of the layout that both ``encode(_:algorithm:into:)`` and
+    /// ``isEncoding(_:of:algorithm:)`` use. `false` (and no call) when `k < tLen + 11` or the digest length is wrong.
+    @inline(__always)
+    private static func forEachByte(
+        k: Int, digest: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm, _ body: (Int, UInt8) -> Void
+    ) -> Bool {
+        let prefix = digestInfoPrefixes[algorithm.index]
+        let tLen = prefix.count + digest.count
+        guard digest.count == algorithm.digestByteCount, k >= tLen + 11 else { return false }
+        let separator = k - tLen - 1
+        body(0, 0x00)
+        body(1, 0x01)
+        for i in 2..<separator { body(i, 0xFF) }
+        body(separator, 0x00)
+        for i in 0..<prefix.count { body(separator + 1 + i, prefix[i]) }
+        let hashStart = k - digest.count
+        for i in 0..<digest.count { body(hashStart + i, unsafe digest[i]) }
+        return true
+    }
+
     /// Writes the encoding of `digest` for `algorithm` into all of `em` (its length is the modulus length `k`);
     /// `false` when `em` is too short for it (k < tLen + 11) or the digest has the wrong length.
     static func encode(
         _ digest: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm, into em: UnsafeMutableRawBufferPointer
     ) -> Bool {
-        let prefix = digestInfoPrefixes[algorithm.index]
-        let tLen = prefix.count + digest.count
-        let k = em.count
-        guard digest.count == algorithm.digestByteCount, k >= tLen + 11 else { return false }
-        let separator = k - tLen - 1
-        unsafe em[0] = 0x00
-        unsafe em[1] = 0x01
-        for i in 2..<separator { unsafe em[i] = 0xFF }
-        unsafe em[separator] = 0x00
-        for i in 0..<prefix.count { unsafe em[separator + 1 + i] = prefix[i] }
-        let hashStart = k - digest.count
-        for i in 0..<digest.count { unsafe em[hashStart + i] = digest[i] }
-        return true
+        unsafe forEachByte(k: em.count, digest: digest, algorithm: algorithm) { i, byte in unsafe em[i] = byte }
     }
 
     /// `true` when `em` is exactly the encoding of `digest` for `algorithm`. Examines every byte (no early exit), so
@@ -152,19 +161,10 @@ enum PKCS1v15 {
     static func isEncoding(
         _ em: UnsafeRawBufferPointer, of digest: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm
     ) -> Bool {
-        let prefix = digestInfoPrefixes[algorithm.index]
-        let tLen = prefix.count + digest.count
-        let k = em.count
-        guard digest.count == algorithm.digestByteCount, k >= tLen + 11 else { return false }
         var diff = UInt8(0)
-        diff |= unsafe em[0]
-        diff |= unsafe em[1] ^ 0x01
-        let separator = k - tLen - 1
-        for i in 2..<separator { diff |= unsafe em[i] ^ 0xFF }
-        diff |= unsafe em[separator]
-        for i in 0..<prefix.count { diff |= unsafe em[separator + 1 + i] ^ prefix[i] }
-        let hashStart = k - digest.count
-        for i in 0..<digest.count { diff |= unsafe em[hashStart + i] ^ digest[i] }
-        return diff == 0
+        let shaped = unsafe forEachByte(k: em.count, digest: digest, algorithm: algorithm) { i, byte in
+            diff |= unsafe em[i] ^ byte
+        }
+        return shaped && diff == 0
     }
 }
