@@ -14,7 +14,7 @@
 ///
 /// Allocation: none, except the `[UInt8]` returned by ``finalize()`` and the `hash` functions.
 @safe
-public struct SHA256: Sendable {
+public struct SHA256: SHA2Hasher {
     /// The digest length in bytes: 32.
     public static let byteCount = 32
     /// The block length in bytes: 64.
@@ -78,14 +78,6 @@ public struct SHA256: Sendable {
         }
     }
 
-    /// Adds the bytes of a span to the message.
-    /// - Parameter bytes: The next bytes of the message (may be empty).
-    ///
-    /// Allocation: none.
-    public mutating func update(_ bytes: RawSpan) {
-        unsafe bytes.withUnsafeBytes { unsafe update($0) }
-    }
-
     /// Adds a collection of bytes to the message (for example `[UInt8]`, `ArraySlice<UInt8>` or `String.UTF8View`).
     ///
     /// Contiguous collections are hashed in place; others are copied through a 64-byte stack buffer.
@@ -107,18 +99,6 @@ public struct SHA256: Sendable {
         if buffered == SHA256.blockByteCount { compressBufferedBlock() }
     }
 
-    /// Finishes the hash and returns the 32-byte digest.
-    ///
-    /// - Returns: The digest, most significant byte first.
-    ///
-    /// Allocation: the returned array.
-    public consuming func finalize() -> [UInt8] {
-        unsafe [UInt8](unsafeUninitializedCapacity: SHA256.byteCount) { buffer, count in
-            unsafe finish(into: buffer.baseAddress.unsafelyUnwrapped)
-            count = SHA256.byteCount
-        }
-    }
-
     /// Finishes the hash and writes the 32-byte digest to the start of `output`.
     ///
     /// - Parameter output: Where the digest goes; at least ``byteCount`` bytes. Bytes after the first 32 are left
@@ -132,39 +112,6 @@ public struct SHA256: Sendable {
             throw RSAGMPError.outputTooSmall(needed: SHA256.byteCount, available: output.count)
         }
         unsafe finish(into: base)
-    }
-
-    /// Returns the SHA-256 digest of `bytes`.
-    /// - Parameter bytes: The whole message.
-    /// - Returns: The 32-byte digest.
-    ///
-    /// Allocation: the returned array.
-    public static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
-        var h = SHA256()
-        h.update(bytes)
-        return h.finalize()
-    }
-
-    /// Returns the SHA-256 digest of the bytes in a span.
-    /// - Parameter bytes: The whole message.
-    /// - Returns: The 32-byte digest.
-    ///
-    /// Allocation: the returned array.
-    public static func hash(_ bytes: RawSpan) -> [UInt8] {
-        var h = SHA256()
-        h.update(bytes)
-        return h.finalize()
-    }
-
-    /// Returns the SHA-256 digest of the bytes in a raw buffer.
-    /// - Parameter bytes: The whole message.
-    /// - Returns: The 32-byte digest.
-    ///
-    /// Allocation: the returned array.
-    public static func hash(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
-        var h = SHA256()
-        unsafe h.update(bytes)
-        return h.finalize()
     }
 
     /// Pads the message (FIPS 180-4 §5.1.1), compresses the last block(s) and stores the digest at `out`.

@@ -10,7 +10,7 @@
 ///
 /// Allocation: none, except the `[UInt8]` returned by ``finalize()`` and the `hash` functions.
 @safe
-public struct SHA384: Sendable {
+public struct SHA384: SHA2Hasher {
     /// The digest length in bytes: 48.
     public static let byteCount = 48
     /// The block length in bytes: 128.
@@ -31,14 +31,6 @@ public struct SHA384: Sendable {
     /// Allocation: none.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) { unsafe core.update(bytes) }
 
-    /// Adds the bytes of a span to the message.
-    /// - Parameter bytes: The next bytes of the message (may be empty).
-    ///
-    /// Allocation: none.
-    public mutating func update(_ bytes: RawSpan) {
-        unsafe bytes.withUnsafeBytes { unsafe core.update($0) }
-    }
-
     /// Adds a collection of bytes to the message (for example `[UInt8]`, `ArraySlice<UInt8>` or `String.UTF8View`).
     ///
     /// Contiguous collections are hashed in place; others are fed byte by byte.
@@ -46,18 +38,6 @@ public struct SHA384: Sendable {
     ///
     /// Allocation: none.
     public mutating func update(_ bytes: some Collection<UInt8>) { core.update(bytes) }
-
-    /// Finishes the hash and returns the 48-byte digest.
-    ///
-    /// - Returns: The digest, most significant byte first.
-    ///
-    /// Allocation: the returned array.
-    public consuming func finalize() -> [UInt8] {
-        unsafe [UInt8](unsafeUninitializedCapacity: SHA384.byteCount) { buffer, count in
-            unsafe core.finish(into: buffer.baseAddress.unsafelyUnwrapped, byteCount: SHA384.byteCount)
-            count = SHA384.byteCount
-        }
-    }
 
     /// Finishes the hash and writes the 48-byte digest to the start of `output`.
     ///
@@ -72,38 +52,5 @@ public struct SHA384: Sendable {
             throw RSAGMPError.outputTooSmall(needed: SHA384.byteCount, available: output.count)
         }
         unsafe core.finish(into: base, byteCount: SHA384.byteCount)
-    }
-
-    /// Returns the SHA-384 digest of `bytes`.
-    /// - Parameter bytes: The whole message.
-    /// - Returns: The 48-byte digest.
-    ///
-    /// Allocation: the returned array.
-    public static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
-        var h = SHA384()
-        h.update(bytes)
-        return h.finalize()
-    }
-
-    /// Returns the SHA-384 digest of the bytes in a span.
-    /// - Parameter bytes: The whole message.
-    /// - Returns: The 48-byte digest.
-    ///
-    /// Allocation: the returned array.
-    public static func hash(_ bytes: RawSpan) -> [UInt8] {
-        var h = SHA384()
-        h.update(bytes)
-        return h.finalize()
-    }
-
-    /// Returns the SHA-384 digest of the bytes in a raw buffer.
-    /// - Parameter bytes: The whole message.
-    /// - Returns: The 48-byte digest.
-    ///
-    /// Allocation: the returned array.
-    public static func hash(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
-        var h = SHA384()
-        unsafe h.update(bytes)
-        return h.finalize()
     }
 }

@@ -8,7 +8,7 @@
 ///
 /// Allocation: none, except the `[UInt8]` returned by ``finalize()`` and the `hash` functions.
 @safe
-public struct SHA512: Sendable {
+public struct SHA512: SHA2Hasher {
     /// The digest length in bytes: 64.
     public static let byteCount = 64
     /// The block length in bytes: 128.
@@ -29,14 +29,6 @@ public struct SHA512: Sendable {
     /// Allocation: none.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) { unsafe core.update(bytes) }
 
-    /// Adds the bytes of a span to the message.
-    /// - Parameter bytes: The next bytes of the message (may be empty).
-    ///
-    /// Allocation: none.
-    public mutating func update(_ bytes: RawSpan) {
-        unsafe bytes.withUnsafeBytes { unsafe core.update($0) }
-    }
-
     /// Adds a collection of bytes to the message (for example `[UInt8]`, `ArraySlice<UInt8>` or `String.UTF8View`).
     ///
     /// Contiguous collections are hashed in place; others are fed byte by byte.
@@ -44,18 +36,6 @@ public struct SHA512: Sendable {
     ///
     /// Allocation: none.
     public mutating func update(_ bytes: some Collection<UInt8>) { core.update(bytes) }
-
-    /// Finishes the hash and returns the 64-byte digest.
-    ///
-    /// - Returns: The digest, most significant byte first.
-    ///
-    /// Allocation: the returned array.
-    public consuming func finalize() -> [UInt8] {
-        unsafe [UInt8](unsafeUninitializedCapacity: SHA512.byteCount) { buffer, count in
-            unsafe core.finish(into: buffer.baseAddress.unsafelyUnwrapped, byteCount: SHA512.byteCount)
-            count = SHA512.byteCount
-        }
-    }
 
     /// Finishes the hash and writes the 64-byte digest to the start of `output`.
     ///
@@ -70,38 +50,5 @@ public struct SHA512: Sendable {
             throw RSAGMPError.outputTooSmall(needed: SHA512.byteCount, available: output.count)
         }
         unsafe core.finish(into: base, byteCount: SHA512.byteCount)
-    }
-
-    /// Returns the SHA-512 digest of `bytes`.
-    /// - Parameter bytes: The whole message.
-    /// - Returns: The 64-byte digest.
-    ///
-    /// Allocation: the returned array.
-    public static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
-        var h = SHA512()
-        h.update(bytes)
-        return h.finalize()
-    }
-
-    /// Returns the SHA-512 digest of the bytes in a span.
-    /// - Parameter bytes: The whole message.
-    /// - Returns: The 64-byte digest.
-    ///
-    /// Allocation: the returned array.
-    public static func hash(_ bytes: RawSpan) -> [UInt8] {
-        var h = SHA512()
-        h.update(bytes)
-        return h.finalize()
-    }
-
-    /// Returns the SHA-512 digest of the bytes in a raw buffer.
-    /// - Parameter bytes: The whole message.
-    /// - Returns: The 64-byte digest.
-    ///
-    /// Allocation: the returned array.
-    public static func hash(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
-        var h = SHA512()
-        unsafe h.update(bytes)
-        return h.finalize()
     }
 }
