@@ -114,28 +114,23 @@ final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable
             }
             parts.append(bytes)
         }
+        // One contiguous copy so that the C call gets seven pointers from a single buffer (wiped like the parts).
+        var joined = parts.flatMap { $0 }
+        defer { secureZero(&joined) }
+        var starts: [Int] = []
+        var offset = 0
+        for part in parts {
+            starts.append(offset)
+            offset += part.count
+        }
+        let lengths = parts.map(\.count)
         var err: Int32 = 0
-        let loaded = unsafe parts[0].withUnsafeBytes { n in
-            unsafe parts[1].withUnsafeBytes { e in
-                unsafe parts[2].withUnsafeBytes { p in
-                    unsafe parts[3].withUnsafeBytes { q in
-                        unsafe parts[4].withUnsafeBytes { dp in
-                            unsafe parts[5].withUnsafeBytes { dq in
-                                unsafe parts[6].withUnsafeBytes { qi in
-                                    unsafe signet_rsa_engine_key_new(
-                                        n.bindMemory(to: UInt8.self).baseAddress, n.count,
-                                        e.bindMemory(to: UInt8.self).baseAddress, e.count,
-                                        p.bindMemory(to: UInt8.self).baseAddress, p.count,
-                                        q.bindMemory(to: UInt8.self).baseAddress, q.count,
-                                        dp.bindMemory(to: UInt8.self).baseAddress, dp.count,
-                                        dq.bindMemory(to: UInt8.self).baseAddress, dq.count,
-                                        qi.bindMemory(to: UInt8.self).baseAddress, qi.count, backend, &err)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        let loaded = unsafe joined.withUnsafeBufferPointer { buffer -> OpaquePointer? in
+            guard let base = buffer.baseAddress else { return nil }
+            func at(_ i: Int) -> UnsafePointer<UInt8> { unsafe base + starts[i] }
+            return unsafe signet_rsa_engine_key_new(
+                at(0), lengths[0], at(1), lengths[1], at(2), lengths[2], at(3), lengths[3], at(4), lengths[4],
+                at(5), lengths[5], at(6), lengths[6], backend, &err)
         }
         guard let loaded = unsafe loaded else {
             let why: String

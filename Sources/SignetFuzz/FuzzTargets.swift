@@ -41,7 +41,7 @@ enum FuzzTargets {
         // Streaming with chunk sizes taken from the input itself: the same bytes (or the same error, at the same
         // absolute offset) as the one-shot decoder, for the input and for its re-encoding.
         let chunks = bytes.prefix(16).map { Int($0 % 7) }
-        guard case let streamed = streamDecode(bytes, chunks: chunks), streamed == oneShot else {
+        guard streamDecode(bytes, chunks: chunks) == oneShot else {
             violated("streaming decode differs from one-shot (chunks \(chunks))")
         }
         guard case .success(let again) = streamDecode(Array(reencoded.utf8), chunks: chunks), again == bytes else {
