@@ -141,7 +141,7 @@ public final class RSAPublicKey: Sendable {
     public func verify(
         _ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm
     ) throws(CryptoEVPError) {
-        guard signature.count == signatureByteCount, signature.count == publicOperation.byteCount else {
+        guard signature.count == signatureByteCount else {
             throw CryptoEVPError(
                 .signatureLength,
                 reason: "the signature is \(signature.count) bytes; an RSA-\(bits) signature is \(signatureByteCount)")
