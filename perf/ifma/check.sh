@@ -6,7 +6,7 @@
 #   1. warnings: gcc and clang, -std=c11 -Wall -Wextra -Werror -pedantic, production and test configurations;
 #      an aarch64 syntax check where clang can target it (the engine must build there, reporting no support);
 #   2. the driver (optimised build) on every backend: emulated 4-lane in full (>= 20 keys per size), emulated
-#      8-lane reduced, native 256/512-bit in full wherever signet_ifma_support() reports IFMA (else NOT RUN);
+#      8-lane reduced, the portable-C row of the mod-n arithmetic reduced (the MULX/ADX row runs everywhere else), native 256/512-bit in full wherever signet_ifma_support() reports IFMA (else NOT RUN);
 #   3. the native backends' source (ifma_avx256.c, ifma_avx512.c) compiled against perf/ifma/fake_immintrin.h, Intel's
 #      intrinsic pseudocode transcribed to portable C: executes every one-line intrinsic mapping here, reduced counts;
 #   4. the driver again under AddressSanitizer + UndefinedBehaviorSanitizer, reduced counts (one key per size, the
@@ -62,6 +62,8 @@ gcc -std=c11 -O3 -g -DSIGNET_IFMA_TESTING -I$S -I$S/include $SRCS perf/ifma/test
 COMMON=(--cache "$CACHE" --wycheproof "$OUT/wycheproof.txt" --seed "$SEED")
 "$OUT/test_ifma" "${COMMON[@]}" --backend 0 --keys "$KEYS" --msgs 5 --long 70
 "$OUT/test_ifma" "${COMMON[@]}" --backend 3 --keys 3 --msgs 2 --long 34 --moduli 2
+# the mod-n arithmetic's other row kernel (the runs above use MULX/ADX wherever the CPU has BMI2 + ADX)
+"$OUT/test_ifma" "${COMMON[@]}" --backend 0 --row 0 --keys 3 --msgs 2 --long 34 --moduli 1
 for b in 1 2; do
     "$OUT/test_ifma" "${COMMON[@]}" --backend $b --keys "$KEYS" --msgs 3 --long 70
 done

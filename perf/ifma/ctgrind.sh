@@ -24,17 +24,18 @@ for cfg in "${CONFIGS[@]}"; do
     $cc -std=c11 $opt -g -gdwarf-4 -DSIGNET_IFMA_TESTING -DSIGNET_IFMA_CTGRIND -I$S -I$S/include $S/*.c \
         perf/ifma/ctgrind.c \
         -o "$OUT/ctgrind-$tag" -lcrypto
-    runs=("0 2048 3" "3 2048 3")
-    [ "${CTGRIND_QUICK:-0}" = 1 ] || runs+=("0 4096 2")
+    # the fourth field picks the mod-n row: "c" portable C, "adx" MULX/ADCX/ADOX (the one IFMA CPUs run)
+    runs=("0 2048 3 c" "0 2048 3 adx" "3 2048 3 c")
+    [ "${CTGRIND_QUICK:-0}" = 1 ] || runs+=("0 4096 2 adx")
     for r in "${runs[@]}"; do
         set -- $r
-        log="$OUT/memcheck-$tag-b$1-$2.log"
+        log="$OUT/memcheck-$tag-b$1-$2-$4.log"
         valgrind --tool=memcheck --error-exitcode=3 --track-origins=yes --num-callers=30 --log-file="$log" \
-            "$OUT/ctgrind-$tag" "$CACHE" "$1" "$2" "$3" || true
+            "$OUT/ctgrind-$tag" "$CACHE" "$1" "$2" "$3" "$4" || true
         errs=$(grep -Eo 'ERROR SUMMARY: [0-9]+' "$log" | grep -Eo '[0-9]+$' || echo "?")
         cj=$(grep -c 'Conditional jump or move depends on uninitialised' "$log" || true)
         ad=$(grep -c 'Use of uninitialised value of size' "$log" || true)
-        echo "ctgrind $cc $opt backend $1 RSA-$2: memcheck errors $errs" \
+        echo "ctgrind $cc $opt backend $1 RSA-$2 row $4: memcheck errors $errs" \
             "(secret-dependent branches $cj, addresses $ad); log $log"
         [ "$errs" = 0 ] || status=1
     done

@@ -178,6 +178,91 @@ static void from_mpz(uint64_t *w, size_t n, const mpz_t x)
     mpz_export(w, &cnt, -1, 8, 0, 0, x);
 }
 
+/* Mod-n Montgomery arithmetic of ifma_bn.c (blinding, Garner, unblinding, verify-after-sign) vs GMP, with the row
+   kernel currently selected: sizes 1..64 words (the rows of the squaring have every length), random and edge
+   moduli (all-ones words, 2^(64n-1)+1) and operands (0, 1, m-1, all-ones below m). */
+static void test_modn(int rounds)
+{
+    uint64_t m[64], a[64], b[64], r[64], want[64], t[130];
+    mpz_t M, A, B, W, Rinv;
+    mpz_inits(M, A, B, W, Rinv, NULL);
+    for (size_t n = 1; n <= 64; n++) {
+        for (int k = 0; k < rounds; k++) {
+            for (size_t i = 0; i < n; i++)
+                m[i] = k == 1 ? ~(uint64_t)0 : rnd();
+            if (k == 2) {
+                memset(m, 0, n * 8);
+                m[0] = 1;
+            }
+            m[0] |= 1;
+            m[n - 1] |= (uint64_t)1 << 63;
+            to_mpz(M, m, n);
+            for (int v = 0; v < 2; v++) {
+                uint64_t *x = v ? b : a;
+                int kind = (k + 2 * v) % 6;
+                mpz_t X;
+                mpz_init(X);
+                if (kind == 0) mpz_set_ui(X, 0);
+                else if (kind == 1) mpz_set_ui(X, 1);
+                else if (kind == 2) mpz_sub_ui(X, M, 1);
+                else {
+                    uint64_t w[64];
+                    for (size_t i = 0; i < n; i++)
+                        w[i] = kind == 3 ? ~(uint64_t)0 : rnd();
+                    to_mpz(X, w, n);
+                    mpz_mod(X, X, M);
+                }
+                from_mpz(x, n, X);
+                mpz_clear(X);
+            }
+            uint64_t minv = sbn_neg_inv64(m[0]);
+            to_mpz(A, a, n);
+            to_mpz(B, b, n);
+            mpz_set_ui(Rinv, 1);
+            mpz_mul_2exp(Rinv, Rinv, 64 * n);
+            mpz_invert(Rinv, Rinv, M);
+            /* mul */
+            mpz_mul(W, A, B);
+            mpz_mul(W, W, Rinv);
+            mpz_mod(W, W, M);
+            from_mpz(want, n, W);
+            sbn_mont_mul(r, a, b, m, minv, n, t);
+            CHECK(memcmp(r, want, n * 8) == 0, "mont_mul n=%zu round %d", n, k);
+            memcpy(r, a, n * 8);
+            sbn_mont_mul(r, r, b, m, minv, n, t); /* r aliases a */
+            CHECK(memcmp(r, want, n * 8) == 0, "mont_mul aliased n=%zu round %d", n, k);
+            /* sqr */
+            mpz_mul(W, A, A);
+            mpz_mul(W, W, Rinv);
+            mpz_mod(W, W, M);
+            from_mpz(want, n, W);
+            memcpy(r, a, n * 8);
+            sbn_mont_sqr(r, r, m, minv, n, t);
+            CHECK(memcmp(r, want, n * 8) == 0, "mont_sqr n=%zu round %d", n, k);
+            /* redc */
+            mpz_mul(W, A, Rinv);
+            mpz_mod(W, W, M);
+            from_mpz(want, n, W);
+            sbn_mont_redc(r, a, m, minv, n, t);
+            CHECK(memcmp(r, want, n * 8) == 0, "mont_redc n=%zu round %d", n, k);
+            /* plain product */
+            uint64_t prod[128];
+            mpz_mul(W, A, B);
+            {
+                uint64_t full[128];
+                memset(full, 0, sizeof full);
+                size_t cnt = 0;
+                mpz_export(full, &cnt, -1, 8, 0, 0, W);
+                sbn_mul(prod, a, n, b, n);
+                CHECK(memcmp(prod, full, 2 * n * 8) == 0, "mul n=%zu round %d", n, k);
+            }
+        }
+    }
+    mpz_clears(M, A, B, W, Rinv, NULL);
+    printf("  mod-n Montgomery mul/sqr/redc and products vs GMP (%s row): 1..64 words x %d rounds\n",
+           sbn_row_kind() ? "MULX/ADX" : "portable C", rounds);
+}
+
 static void test_modexp(int backend, unsigned hbits, int nmod)
 {
     const size_t hw = hbits / 64;
@@ -533,7 +618,7 @@ int main(int argc, char **argv)
     int nkeys = 20, nmsgs = 3, nmod = 3, nlong = 70, nlong4k = -1;
     const char *cache = "/tmp/signet-ifma-keys", *wyche = NULL;
     uint64_t sd = (uint64_t)time(NULL);
-    int only = -1;
+    int only = -1, row = -1;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--keys") && i + 1 < argc)
             nkeys = atoi(argv[++i]);
@@ -553,10 +638,12 @@ int main(int argc, char **argv)
             sd = strtoull(argv[++i], NULL, 0);
         else if (!strcmp(argv[i], "--backend") && i + 1 < argc)
             only = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--row") && i + 1 < argc)
+            row = atoi(argv[++i]);
         else {
             fprintf(stderr, "usage: %s [--keys N] [--msgs N] [--long N] [--long4k N] [--moduli N] [--cache DIR] "
                             "[--wycheproof FILE] "
-                            "[--seed S] [--backend B]\n", argv[0]);
+                            "[--seed S] [--backend B] [--row 0|1]\n", argv[0]);
             return 2;
         }
     }
@@ -576,7 +663,13 @@ int main(int argc, char **argv)
                     {SIGNET_IFMA_BACKEND_EMULATED512, "emulated, 8 lanes"},
                     {SIGNET_IFMA_BACKEND_NATIVE256, "native AVX-512 IFMA, 256-bit"},
                     {SIGNET_IFMA_BACKEND_NATIVE512, "native AVX-512 IFMA, 512-bit"}};
+    if (row >= 0 && !signet_ifma_test_row(row)) {
+        printf("row kernel %d (MULX/ADX): NOT RUN (this CPU lacks BMI2/ADX)\n", row);
+        return 0;
+    }
+    printf("mod-n row kernel: %s\n", sbn_row_kind() ? "MULX/ADCX/ADOX" : "portable C");
     double t00 = now();
+    test_modn(12);
     for (size_t b = 0; b < sizeof backends / sizeof backends[0]; b++) {
         int id = backends[b].id;
         if (only >= 0 && id != only)

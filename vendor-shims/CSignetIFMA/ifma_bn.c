@@ -93,19 +93,138 @@ uint64_t sbn_is_word_mask(const uint64_t *a, size_t n, uint64_t w)
     return ct_is_zero_mask(d);
 }
 
+/* ---- the row: the inner loop of every multiplication here ---------------------------------------------------- */
+
+/* t[0..n-1] += a[0..n-1] * b; returns the carry word (the sum always fits n + 1 words). Portable C. */
+static uint64_t row_c(uint64_t *t, const uint64_t *a, uint64_t b, size_t n)
+{
+    uint64_t c = 0;
+    for (size_t j = 0; j < n; j++) {
+        ifma_u128 s = (ifma_u128)a[j] * b + t[j] + c;
+        t[j] = (uint64_t)s;
+        c = (uint64_t)(s >> 64);
+    }
+    return c;
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+/*
+ * The same row with MULX/ADCX/ADOX (BMI2 + ADX): two independent carry chains, CF adding t[j] and OF adding the
+ * previous high word, so each word costs one multiplication and two 1-cycle additions instead of the C version's
+ * serial add/adc pairs through one carry. Four words per iteration after n mod 4 single steps. Loop control uses
+ * only LEA/JRCXZ/JMP, which leave CF and OF alone. No data-dependent branch or address: constant time.
+ */
+static uint64_t row_adx(uint64_t *t, const uint64_t *a, uint64_t b, size_t n)
+{
+    uint64_t hi, h2, lo;
+    const uint64_t single = 0 - (uint64_t)(n & 3), blocks = 0 - (uint64_t)(n >> 2);
+    __asm__ volatile(
+        "xorl %k[hi], %k[hi]\n\t" /* hi = 0, CF = OF = 0 */
+        "movq %[single], %%rcx\n\t"
+        "jrcxz 2f\n"
+        "1:\n\t"
+        "mulxq (%[a]), %[lo], %[h2]\n\t"
+        "adcxq (%[t]), %[lo]\n\t"
+        "adoxq %[hi], %[lo]\n\t"
+        "movq %[lo], (%[t])\n\t"
+        "movq %[h2], %[hi]\n\t"
+        "leaq 8(%[a]), %[a]\n\t"
+        "leaq 8(%[t]), %[t]\n\t"
+        "leaq 1(%%rcx), %%rcx\n\t"
+        "jrcxz 2f\n\t"
+        "jmp 1b\n"
+        "2:\n\t"
+        "movq %[blocks], %%rcx\n\t"
+        "jrcxz 4f\n"
+        "3:\n\t"
+        "mulxq 0(%[a]), %[lo], %[h2]\n\t"
+        "adcxq 0(%[t]), %[lo]\n\t"
+        "adoxq %[hi], %[lo]\n\t"
+        "movq %[lo], 0(%[t])\n\t"
+        "mulxq 8(%[a]), %[lo], %[hi]\n\t"
+        "adcxq 8(%[t]), %[lo]\n\t"
+        "adoxq %[h2], %[lo]\n\t"
+        "movq %[lo], 8(%[t])\n\t"
+        "mulxq 16(%[a]), %[lo], %[h2]\n\t"
+        "adcxq 16(%[t]), %[lo]\n\t"
+        "adoxq %[hi], %[lo]\n\t"
+        "movq %[lo], 16(%[t])\n\t"
+        "mulxq 24(%[a]), %[lo], %[hi]\n\t"
+        "adcxq 24(%[t]), %[lo]\n\t"
+        "adoxq %[h2], %[lo]\n\t"
+        "movq %[lo], 24(%[t])\n\t"
+        "leaq 32(%[a]), %[a]\n\t"
+        "leaq 32(%[t]), %[t]\n\t"
+        "leaq 1(%%rcx), %%rcx\n\t"
+        "jrcxz 4f\n\t"
+        "jmp 3b\n"
+        "4:\n\t"
+        "movl $0, %k[lo]\n\t" /* MOV leaves the flags: fold both pending carries into the top word */
+        "adcxq %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[hi]\n\t"
+        : [hi] "=&r"(hi), [h2] "=&r"(h2), [lo] "=&r"(lo), [a] "+r"(a), [t] "+r"(t)
+        : [single] "r"(single), [blocks] "r"(blocks), "d"(b)
+        : "rcx", "cc", "memory");
+    (void)h2;
+    return hi;
+}
+
+/* CPUID.(EAX=7,ECX=0):EBX bit 8 BMI2 (MULX), bit 19 ADX (ADCX/ADOX). */
+static int cpu_has_bmi2_adx(void)
+{
+    unsigned a, b, c, d;
+    if (__get_cpuid_max(0, NULL) < 7)
+        return 0;
+    __cpuid_count(7, 0, a, b, c, d);
+    return (b & ((1u << 8) | (1u << 19))) == ((1u << 8) | (1u << 19));
+}
+#define IFMA_HAVE_ROW_ADX 1
+#endif
+
+/* Chosen once, before main() runs (so no thread can race the choice): the MULX/ADX row where the CPU has it. */
+static uint64_t (*sbn_row)(uint64_t *t, const uint64_t *a, uint64_t b, size_t n) = row_c;
+
+#if defined(IFMA_HAVE_ROW_ADX)
+__attribute__((constructor)) static void sbn_pick_row(void)
+{
+    if (cpu_has_bmi2_adx())
+        sbn_row = row_adx;
+}
+#endif
+
+int sbn_row_kind(void)
+{
+#if defined(IFMA_HAVE_ROW_ADX)
+    return sbn_row == row_adx;
+#else
+    return 0;
+#endif
+}
+
+#if defined(SIGNET_IFMA_TESTING)
+int signet_ifma_test_row(int kind)
+{
+    if (kind == 0) {
+        sbn_row = row_c;
+        return 1;
+    }
+#if defined(IFMA_HAVE_ROW_ADX)
+    if (kind == 2 || cpu_has_bmi2_adx()) { /* 2: without asking CPUID (Valgrind hides ADX but executes it) */
+        sbn_row = row_adx;
+        return 1;
+    }
+#endif
+    return 0;
+}
+#endif
+
 void sbn_mul(uint64_t *r, const uint64_t *a, size_t an, const uint64_t *b, size_t bn)
 {
     for (size_t i = 0; i < an + bn; i++)
         r[i] = 0;
-    for (size_t j = 0; j < bn; j++) {
-        uint64_t c = 0;
-        for (size_t i = 0; i < an; i++) {
-            ifma_u128 t = (ifma_u128)a[i] * b[j] + r[i + j] + c;
-            r[i + j] = (uint64_t)t;
-            c = (uint64_t)(t >> 64);
-        }
-        r[an + j] = c;
-    }
+    for (size_t j = 0; j < bn; j++)
+        r[an + j] = sbn_row(r + j, a, b[j], an);
 }
 
 uint64_t sbn_neg_inv64(uint64_t m0)
@@ -127,38 +246,65 @@ static void sbn_reduce_once(uint64_t *r, const uint64_t *t, uint64_t top, const 
     sbn_select(r, take, tmp, t, n);
 }
 
+/*
+ * Montgomery reduction of the 2n-word t (t < m 2^(64 n)): r = t 2^(-64 n) mod m, fully reduced. Separated operand
+ * scanning: n rows t += u_i m 2^(64 i), u_i = t_i minv, each carry word added one word above the row; the result,
+ * t[n..2n-1] plus the final carry bit, is below 2m and gets one masked subtraction (t[0..n-1], now zero, serves as
+ * its temporary). r must not overlap t.
+ */
+static void mont_reduce(uint64_t *r, uint64_t *t, const uint64_t *m, uint64_t minv, size_t n)
+{
+    uint64_t carry = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t c = sbn_row(t + i, m, t[i] * minv, n);
+        ifma_u128 s = (ifma_u128)t[i + n] + c + carry;
+        t[i + n] = (uint64_t)s;
+        carry = (uint64_t)(s >> 64);
+    }
+    sbn_reduce_once(r, t + n, carry, m, n, t);
+}
+
 void sbn_mont_mul(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *m, uint64_t minv, size_t n,
                   uint64_t *t)
 {
-    /* CIOS Montgomery multiplication: t = (a b + u m) / 2^(64 n) < 2m for a, b < m; one masked subtraction. */
-    for (size_t i = 0; i < n + 2; i++)
+    /* t = a b (schoolbook rows: row i's carry word lands on t[i + n], still zero), then reduce */
+    for (size_t i = 0; i < 2 * n; i++)
         t[i] = 0;
+    for (size_t i = 0; i < n; i++)
+        t[i + n] = sbn_row(t + i, a, b[i], n);
+    mont_reduce(r, t, m, minv, n);
+}
+
+void sbn_mont_sqr(uint64_t *r, const uint64_t *a, const uint64_t *m, uint64_t minv, size_t n, uint64_t *t)
+{
+    /* t = a^2: the products a_i a_j, i < j, once (row i covers j > i and carries into t[i + n]), doubled, plus the
+       squares a_i^2 on the diagonal: n(n - 1)/2 + n multiplications instead of n^2. */
+    for (size_t i = 0; i < 2 * n; i++)
+        t[i] = 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        t[i + n] = sbn_row(t + 2 * i + 1, a + i + 1, a[i], n - 1 - i);
+    uint64_t shifted_out = 0, c = 0;
     for (size_t i = 0; i < n; i++) {
-        uint64_t c = 0;
-        for (size_t j = 0; j < n; j++) {
-            ifma_u128 s = (ifma_u128)a[j] * b[i] + t[j] + c;
-            t[j] = (uint64_t)s;
-            c = (uint64_t)(s >> 64);
-        }
-        ifma_u128 s = (ifma_u128)t[n] + c;
-        t[n] = (uint64_t)s;
-        t[n + 1] = (uint64_t)(s >> 64);
-        uint64_t u = t[0] * minv;
-        s = (ifma_u128)u * m[0] + t[0];
+        uint64_t lo = t[2 * i], hi = t[2 * i + 1];
+        ifma_u128 sq = (ifma_u128)a[i] * a[i];
+        ifma_u128 s = (ifma_u128)((lo << 1) | shifted_out) + (uint64_t)sq + c;
+        t[2 * i] = (uint64_t)s;
+        s = (ifma_u128)((hi << 1) | (lo >> 63)) + (uint64_t)(sq >> 64) + (uint64_t)(s >> 64);
+        t[2 * i + 1] = (uint64_t)s;
         c = (uint64_t)(s >> 64);
-        for (size_t j = 1; j < n; j++) {
-            s = (ifma_u128)u * m[j] + t[j] + c;
-            t[j - 1] = (uint64_t)s;
-            c = (uint64_t)(s >> 64);
-        }
-        s = (ifma_u128)t[n] + c;
-        t[n - 1] = (uint64_t)s;
-        t[n] = t[n + 1] + (uint64_t)(s >> 64);
+        shifted_out = hi >> 63;
     }
-    /* r may alias a or b: they are no longer read. The subtraction result goes to r, then the masked choice. */
-    uint64_t borrow = sbn_sub(r, t, m, n);
-    uint64_t take = ct_is_zero_mask(borrow & ~t[n] & 1);
-    sbn_select(r, take, r, t, n);
+    mont_reduce(r, t, m, minv, n);
+}
+
+void sbn_mont_redc(uint64_t *r, const uint64_t *a, const uint64_t *m, uint64_t minv, size_t n, uint64_t *t)
+{
+    /* a 2^(-64 n) mod m (leaves the Montgomery domain): the reduction alone, half the work of a multiplication by 1 */
+    for (size_t i = 0; i < n; i++) {
+        t[i] = a[i];
+        t[i + n] = 0;
+    }
+    mont_reduce(r, t, m, minv, n);
 }
 
 void sbn_mod_double(uint64_t *r, const uint64_t *m, size_t n, uint64_t *t)

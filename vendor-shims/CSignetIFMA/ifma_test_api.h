@@ -27,10 +27,16 @@ void signet_ifma_test_ctx_exp(ifma_test_ctx *ctx, const uint64_t *x0, const uint
                               const uint64_t *e1, uint64_t *r0, uint64_t *r1);
 void signet_ifma_test_ctx_free(ifma_test_ctx *ctx);
 
+/* Selects the row kernel of the mod-n arithmetic (ifma_bn.c): 0 portable C, 1 MULX/ADX if CPUID reports BMI2 + ADX,
+   2 MULX/ADX without asking CPUID (for Valgrind, whose virtual CPU hides ADX but executes it). Returns 0 if the row
+   is not available on this CPU/build (the choice is then unchanged). Process-wide, not thread-safe: tests only. */
+int signet_ifma_test_row(int kind);
+
 /*
  * Fault injection into the next private operations (process-wide, not thread-safe, tests only):
  * 0 none, 1 flip a bit of the CRT half mod p after exponentiation, 2 the same mod q,
- * 3 exponentiate mod p with a corrupted dp.
+ * 3 exponentiate mod p with a corrupted dp, 4 skip the exponentiation (outputs 0): the operation does all its other
+ * work and fails its verify, so timing it measures the cost around the kernel (perf/ifma/bench.c).
  */
 extern int signet_ifma_test_fault;
 
