@@ -163,13 +163,21 @@ final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable
         // A blinding pooled before a fork() belongs to the parent: a child must not replay its (A, Ai) sequence.
         let state: IFMABlinding
         if let b = pool.take(), b.process == getpid() { state = b } else { state = try IFMABlinding(key: key, byteCount: k) }
-        let rc = try unsafe withUnsafeTemporaryAllocation(byteCount: k, alignment: 16) {
-            (random) throws(CryptoEVPError) -> Int32 in
-            defer { unsafe OPENSSL_cleanse(random.baseAddress, random.count) }
-            try openSSLCheck(unsafe COpenSSL_RAND_priv_bytes(random.baseAddress, Int32(k)), "RAND_priv_bytes")
-            return unsafe signet_rsa_engine_private(
-                key.pointer, state.state, em.bindMemory(to: UInt8.self).baseAddress,
-                out.bindMemory(to: UInt8.self).baseAddress, random.bindMemory(to: UInt8.self).baseAddress, k)
+        let input = unsafe em.bindMemory(to: UInt8.self).baseAddress
+        let output = unsafe out.bindMemory(to: UInt8.self).baseAddress
+        let rc: Int32
+        if unsafe signet_rsa_blinding_needs_random(state.state) != 0 {
+            // Once every 32 signatures the blinding pair is regenerated from fresh CSPRNG bytes; the other calls
+            // need none, so none are drawn.
+            rc = try unsafe withUnsafeTemporaryAllocation(byteCount: k, alignment: 16) {
+                (random) throws(CryptoEVPError) -> Int32 in
+                defer { unsafe OPENSSL_cleanse(random.baseAddress, random.count) }
+                try openSSLCheck(unsafe COpenSSL_RAND_priv_bytes(random.baseAddress, Int32(k)), "RAND_priv_bytes")
+                return unsafe signet_rsa_engine_private(
+                    key.pointer, state.state, input, output, random.bindMemory(to: UInt8.self).baseAddress, k)
+            }
+        } else {
+            rc = unsafe signet_rsa_engine_private(key.pointer, state.state, input, output, nil, 0)
         }
         guard rc == SIGNET_IFMA_OK else {
             // A state that failed is dropped (freed and wiped), never reused.

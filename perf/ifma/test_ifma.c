@@ -604,7 +604,30 @@ static void test_faults(int backend, const char *cache)
     random_below(in, rk.n, k);
     CHECK(signet_rsa_engine_private(k2, bl, in, out, fresh, k) == SIGNET_IFMA_ERR_WRONG_KEY, "wrong key");
     signet_rsa_engine_key_free(k2);
-    paths = 11;
+    /* randomness only when the blinding regenerates: NULL is fine on the other 31 calls, not on that one */
+    RAND_bytes(fresh, (int)k);
+    signet_rsa_blinding *b2 = signet_rsa_blinding_new(key, fresh, k, &err);
+    int nulls = 0, needed = 0;
+    for (int call = 0; call < 70 && b2 != NULL; call++) {
+        random_below(in, rk.n, k);
+        int rc;
+        if (signet_rsa_blinding_needs_random(b2)) {
+            needed++;
+            CHECK(signet_rsa_engine_private(key, b2, in, out, NULL, 0) == SIGNET_IFMA_ERR_ARGUMENT, "NULL on regen");
+            CHECK(signet_rsa_blinding_needs_random(b2), "a refused call does not consume the regeneration");
+            RAND_bytes(fresh, (int)k);
+            rc = signet_rsa_engine_private(key, b2, in, out, fresh, k);
+        } else {
+            nulls++;
+            CHECK(signet_rsa_engine_private(key, b2, in, out, NULL, 1) == SIGNET_IFMA_ERR_ARGUMENT, "NULL with length");
+            rc = signet_rsa_engine_private(key, b2, in, out, NULL, 0);
+        }
+        CHECK(rc == 0 && ossl_raw_sign(pk, in, k, want) && memcmp(out, want, k) == 0, "needs_random call %d", call);
+    }
+    CHECK(needed == 2 && nulls == 68, "regenerations %d (want 2: calls 33 and 65), NULL calls %d", needed, nulls);
+    CHECK(signet_rsa_blinding_needs_random(NULL) == 0, "needs_random(NULL)");
+    signet_rsa_blinding_free(b2);
+    paths = 15;
     signet_rsa_blinding_free(bl);
     signet_rsa_engine_key_free(key);
     EVP_PKEY_free(pk);

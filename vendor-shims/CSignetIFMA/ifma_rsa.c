@@ -416,6 +416,11 @@ signet_rsa_blinding *signet_rsa_blinding_new(const signet_rsa_engine_key *key, c
 
 void signet_rsa_blinding_free(signet_rsa_blinding *bl) { free_wiped(bl, sizeof *bl); }
 
+int signet_rsa_blinding_needs_random(const signet_rsa_blinding *bl)
+{
+    return bl != NULL && bl->uses >= BLINDING_REFRESH;
+}
+
 int signet_rsa_engine_private(const signet_rsa_engine_key *key, signet_rsa_blinding *bl, const uint8_t *in,
                               uint8_t *out, const uint8_t *fresh_random, size_t fresh_random_len)
 {
@@ -423,7 +428,11 @@ int signet_rsa_engine_private(const signet_rsa_engine_key *key, signet_rsa_blind
         return SIGNET_IFMA_ERR_ARGUMENT;
     const size_t k = key->k, nw = key->nw;
     int rc = SIGNET_IFMA_ERR_ARGUMENT;
-    if (bl == NULL || in == NULL || fresh_random == NULL || fresh_random_len != k)
+    if (bl == NULL || in == NULL)
+        goto fail;
+    const int regenerate = bl->uses >= BLINDING_REFRESH;
+    if (regenerate ? (fresh_random == NULL || fresh_random_len != k)
+                   : (fresh_random == NULL ? fresh_random_len != 0 : fresh_random_len != k))
         goto fail;
     rc = SIGNET_IFMA_ERR_WRONG_KEY;
     if (bl->key != key)
@@ -434,7 +443,7 @@ int signet_rsa_engine_private(const signet_rsa_engine_key *key, signet_rsa_blind
     if (!sbn_lt_mask(sc->in, key->n, nw)) /* the input is public */
         goto fail;
 
-    if (bl->uses >= BLINDING_REFRESH) {
+    if (regenerate) {
         rc = blinding_regen(key, bl, fresh_random);
         if (rc != SIGNET_IFMA_OK)
             goto fail;

@@ -85,9 +85,17 @@ signet_rsa_blinding *signet_rsa_blinding_new(const signet_rsa_engine_key *key, c
 void signet_rsa_blinding_free(signet_rsa_blinding *blinding);
 
 /*
+ * 1 if the next signet_rsa_engine_private call on `blinding` regenerates the blinding pair and so reads
+ * `fresh_random` (once every 32 calls), else 0. Public state (a use counter); constant time is not at stake.
+ */
+int signet_rsa_blinding_needs_random(const signet_rsa_blinding *blinding);
+
+/*
  * out = in^d mod n, with in and out key_size bytes, big-endian, in < n (out may equal in).
- * Blinds with (A, Ai), squaring both after every use and regenerating them from `fresh_random` (key_size bytes the
- * caller draws from a CSPRNG for every call; read only on the regeneration call, once every 32 calls).
+ * Blinds with (A, Ai), squaring both after every use and regenerating them from `fresh_random` (key_size bytes
+ * from a CSPRNG, read only on the regeneration call, once every 32 calls). The caller may draw them for every call,
+ * or only when signet_rsa_blinding_needs_random() says so and pass NULL with length 0 otherwise (a NULL on a
+ * regeneration call is SIGNET_IFMA_ERR_ARGUMENT).
  * Exponentiates the two CRT halves together, recombines with Garner, unblinds, then verifies out^e mod n == in
  * before writing `out`. Returns SIGNET_IFMA_OK, or an error code with `out` zeroed.
  */
