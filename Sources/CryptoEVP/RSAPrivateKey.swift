@@ -40,6 +40,15 @@ public final class RSAPrivateKey: Sendable {
         RSAPrivateKey(sharing: self, ifma: try RSASigningEngine.load(key, requested: engine))
     }
 
+    /// Median time of `count` OpenSSL private-key operations on this key, in nanoseconds: the figure
+    /// ``RSASigningEngine/automatic`` weighs IFMA widths against (0 if OpenSSL fails).
+    ///
+    /// - Parameter count: Timed operations (after one warm-up).
+    /// - Allocation: allocates (a signing context and buffers).
+    @_spi(Testing) public func openSSLPrivateOperationNanoseconds(count: Int) -> UInt64 {
+        RSASigningEngine.measureOpenSSL(key, count: count)
+    }
+
     private init(checked key: EVPKey) throws(CryptoEVPError) {
         guard key.isRSA else { throw CryptoEVPError(.notRSA, reason: "the key is not an RSA key") }
         guard let n = key.bigEndianParameter("n"), let e = key.bigEndianParameter("e") else {

@@ -15,8 +15,9 @@ import Darwin
 ///   256-bit or 512-bit vectors, for RSA-2048 and RSA-4096 keys with balanced primes, on CPUs and operating systems
 ///   that enable AVX-512 IFMA.
 /// - ``automatic`` (the default): the `SIGNET_RSA_ENGINE` environment variable when it names an engine (`evp`,
-///   `ifma256`, `ifma512`); otherwise the IFMA engine where the CPU, OS and key allow it, at the vector width that
-///   signed faster when measured at key load, and OpenSSL everywhere else.
+///   `ifma256`, `ifma512`); otherwise the IFMA engine where the CPU, OS and key allow it and where, timed at key
+///   load (median of five private-key operations each), it signs faster than OpenSSL, at the faster vector width;
+///   OpenSSL everywhere else.
 ///
 /// Whatever the engine, signatures are RSASSA-PKCS1-v1_5 and byte-identical (PKCS#1 v1.5 is deterministic).
 public struct RSASigningEngine: Hashable, Sendable, CustomStringConvertible {
@@ -263,14 +264,55 @@ extension RSASigningEngine {
         case .automatic:
             // A key the engine refuses (shape) or that fails its load-time round trip signs on OpenSSL.
             let candidates = supportedIFMA.compactMap { try? IFMAEngineKey(evpKey: key, engine: $0) }
-            guard candidates.count > 1 else { return candidates.first }
-            // Both widths run here: keep the one that signs faster on this CPU (Zen 4 splits 512-bit operations in
-            // two; Zen 5 and Sapphire Rapids do not), measured, not guessed from the vendor. A width whose
-            // private operation fails is dropped.
-            let timed = candidates.map { ($0, $0.measure(count: 5)) }.filter { $0.1 != .max }
-            return timed.min { $0.1 < $1.1 }?.0
+            guard !candidates.isEmpty else { return nil }
+            // Measured on this CPU, not guessed from the vendor: the faster width (Zen 4 splits 512-bit operations
+            // in two; Zen 5 and Sapphire Rapids do not), and only if it beats OpenSSL on this key (OpenSSL 3.0 has
+            // IFMA code of its own for RSA-2048, and later versions for 3072 and 4096 too).
+            let timed = candidates.map { ($0, $0.measure(count: 5)) }
+            return fastest(openSSL: measureOpenSSL(key, count: 5), candidates: timed)
         default:
             return try IFMAEngineKey(evpKey: key, engine: requested)
         }
     }
+
+    /// The choice ``automatic`` makes from measured times: the candidate with the lowest median time if it is
+    /// faster than OpenSSL's, else `nil` (OpenSSL; a tie keeps OpenSSL). A candidate timed at `.max` (its private
+    /// operation failed) is never chosen.
+    ///
+    /// - Parameters:
+    ///   - openSSL: OpenSSL's median time per private-key operation, in nanoseconds.
+    ///   - candidates: Each IFMA candidate with its median time, in nanoseconds.
+    /// - Returns: The candidate to sign with, or `nil` for OpenSSL.
+    /// - Allocation: a filtered copy of `candidates`.
+    @_spi(Testing) public static func fastest<Candidate>(openSSL: UInt64, candidates: [(Candidate, UInt64)]) -> Candidate? {
+        guard let best = candidates.filter({ $0.1 != .max }).min(by: { $0.1 < $1.1 }), best.1 < openSSL else {
+            return nil
+        }
+        return best.0
+    }
+
+    /// Median time of `count` OpenSSL private-key operations (RS256 signatures of a fixed digest, after one warm-up
+    /// that lets OpenSSL cache its Montgomery contexts), in nanoseconds; 0 if OpenSSL fails (so OpenSSL is kept).
+    static func measureOpenSSL(_ key: EVPKey, count: Int) -> UInt64 {
+        guard let context = try? RSAOperationContext(key: key, algorithm: .rs256) else { return 0 }
+        var digest = [UInt8](repeating: 0x5A, count: 32)
+        var signature = [UInt8](repeating: 0, count: 2048)  // up to RSA-16384
+        var samples: [UInt64] = []
+        for i in 0...max(1, count) {
+            var written = signature.count
+            let start = MonotonicClock.now()
+            let rc = unsafe signature.withUnsafeMutableBytes { out in
+                unsafe digest.withUnsafeMutableBytes { d in
+                    unsafe COpenSSL_EVP_PKEY_sign(context.pkeyCtx, out.baseAddress, &written, d.baseAddress, d.count)
+                }
+            }
+            guard rc == 1 else { return 0 }
+            if i > 0 { samples.append(MonotonicClock.now() - start) }
+            digest[0] &+= 1
+        }
+        samples.sort()
+        return samples[samples.count / 2]
+    }
 }
+
+

@@ -91,9 +91,25 @@ import TestSupport
         if RSASigningEngine.supportedIFMA.isEmpty {
             #expect(key.engine == .openSSL)
         } else {
-            #expect(RSASigningEngine.supportedIFMA.contains(key.engine))
+            // an IFMA width where it measured faster than OpenSSL on this key, else OpenSSL
+            #expect(key.engine == .openSSL || RSASigningEngine.supportedIFMA.contains(key.engine))
         }
         #expect(try Fixtures.key2048.using(engine: .openSSL).engine == .openSSL)
+    }
+
+    @Test func automaticKeepsOpenSSLUnlessAnIFMAWidthMeasuredFaster() {
+        typealias E = RSASigningEngine
+        #expect(E.fastest(openSSL: 100, candidates: [("ymm", 120), ("zmm", 110)]) == nil)
+        #expect(E.fastest(openSSL: 100, candidates: [("ymm", 90), ("zmm", 80)]) == "zmm")
+        #expect(E.fastest(openSSL: 100, candidates: [("ymm", 70), ("zmm", 80)]) == "ymm")
+        #expect(E.fastest(openSSL: 100, candidates: [("ymm", 100)]) == nil, "a tie keeps OpenSSL")
+        #expect(E.fastest(openSSL: 100, candidates: [("ymm", .max), ("zmm", 99)]) == "zmm")
+        #expect(E.fastest(openSSL: 100, candidates: [("ymm", UInt64.max)]) == nil, "a failed width is never chosen")
+        #expect(E.fastest(openSSL: 0, candidates: [("ymm", 1)]) == nil, "OpenSSL failed to time: keep OpenSSL")
+        #expect(E.fastest(openSSL: 100, candidates: [(String, UInt64)]()) == nil)
+        // the OpenSSL side of the comparison times real signatures (RSA-2048: about a millisecond, never 0)
+        let nanos = Fixtures.key2048.openSSLPrivateOperationNanoseconds(count: 3)
+        #expect(nanos > 10_000 && nanos < 1_000_000_000, "\(nanos) ns")
     }
 
     @Test func nativeEnginesAreRefusedWithoutIFMA() throws {
