@@ -5,6 +5,10 @@ import RSAGMP
 /// A randomized differential campaign between CryptoEVP (OpenSSL) and RSAGMP: valid signatures and their mutations
 /// (bit flips in signature or signed bytes, truncations, extensions, and the boundary values 0, 1, n−1, n, n+1),
 /// each verified by both. Used by `signet cross-check` and by the test suite (with a fixed seed and fixed keys).
+///
+/// A campaign made by ``comparingEngine(_:)`` is also an engine differential: every valid case is signed on OpenSSL
+/// EVP and on a signing engine (``RSASigningEngine``), the two signatures must be byte-identical (RSASSA-PKCS1-v1_5
+/// is deterministic), and RSAGMP must accept the engine's signature.
 public struct DifferentialCampaign {
     /// One case where the two implementations disagree, with everything needed to reproduce it.
     public struct Disagreement: Sendable, CustomStringConvertible {
@@ -24,16 +28,49 @@ public struct DifferentialCampaign {
         public let openSSLVerdict: Bool
         /// RSAGMP's verdict.
         public let gmpVerdict: Bool
+        /// For an engine mismatch (``engine`` is set): the engine's signature, empty when the engine refused to
+        /// release one (`rsa.engine-fault`). ``signature`` is then OpenSSL EVP's signature of the same message, and
+        /// the two verdicts are OpenSSL's and RSAGMP's on the engine's signature. `nil` for a verifier disagreement.
+        public let engineSignature: [UInt8]?
+        /// For an engine mismatch: the engine that signed (e.g. `emulated`); `nil` for a verifier disagreement.
+        public let engine: RSASigningEngine?
+
+        init(
+            kind: String, algorithm: RSASignatureAlgorithm, modulus: [UInt8], exponent: [UInt8], message: [UInt8],
+            signature: [UInt8], openSSLVerdict: Bool, gmpVerdict: Bool, engineSignature: [UInt8]? = nil,
+            engine: RSASigningEngine? = nil
+        ) {
+            self.kind = kind
+            self.algorithm = algorithm
+            self.modulus = modulus
+            self.exponent = exponent
+            self.message = message
+            self.signature = signature
+            self.openSSLVerdict = openSSLVerdict
+            self.gmpVerdict = gmpVerdict
+            self.engineSignature = engineSignature
+            self.engine = engine
+        }
 
         /// A multi-line reproducer (hex).
         public var description: String {
             func hex(_ b: [UInt8]) -> String { b.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined() }
+            guard let engine else {
+                return """
+                    disagreement (\(kind), \(algorithm)): OpenSSL=\(openSSLVerdict) RSAGMP=\(gmpVerdict)
+                      n=\(hex(modulus))
+                      e=\(hex(exponent))
+                      message=\(hex(message))
+                      signature=\(hex(signature))
+                    """
+            }
             return """
-                disagreement (\(kind), \(algorithm)): OpenSSL=\(openSSLVerdict) RSAGMP=\(gmpVerdict)
+                disagreement (\(kind), \(algorithm), engine \(engine)): on the engine's signature OpenSSL=\(openSSLVerdict) RSAGMP=\(gmpVerdict)
                   n=\(hex(modulus))
                   e=\(hex(exponent))
                   message=\(hex(message))
-                  signature=\(hex(signature))
+                  OpenSSL EVP signature=\(hex(signature))
+                  engine signature=\(hex(engineSignature ?? []))
                 """
         }
     }
@@ -46,31 +83,92 @@ public struct DifferentialCampaign {
         public var bothValid = 0
         /// Cases both said invalid.
         public var bothInvalid = 0
-        /// Disagreements found.
+        /// Disagreements found (verifier disagreements and engine mismatches).
         public var disagreements: [Disagreement] = []
+        /// Engine signatures compared with OpenSSL EVP's signature of the same message (one per valid case of a
+        /// campaign made by ``DifferentialCampaign/comparingEngine(_:)``).
+        public var engineSignatures = 0
+        /// Engine signatures byte-identical to OpenSSL EVP's.
+        public var engineIdentical = 0
+        /// Engine signatures that RSAGMP verified as valid.
+        public var engineVerifiedByRSAGMP = 0
+        /// Engine signatures that differ from OpenSSL EVP's, that RSAGMP rejected, or that the engine refused to
+        /// release (each is also in ``disagreements``).
+        public var engineMismatches = 0
         /// Empty totals.
         public init() {}
+
+        /// Adds `other`'s counts to these and appends its disagreements (e.g. to sum the totals of several keys).
+        ///
+        /// - Parameter other: The totals to add.
+        /// - Allocation: only when `other` has disagreements (the array grows).
+        public mutating func merge(_ other: Totals) {
+            cases += other.cases
+            bothValid += other.bothValid
+            bothInvalid += other.bothInvalid
+            disagreements += other.disagreements
+            engineSignatures += other.engineSignatures
+            engineIdentical += other.engineIdentical
+            engineVerifiedByRSAGMP += other.engineVerifiedByRSAGMP
+            engineMismatches += other.engineMismatches
+        }
     }
 
+    /// Signs the valid cases (OpenSSL EVP in a campaign made by ``comparingEngine(_:)``).
     let key: RSAPrivateKey
     let gmpKey: RSAGMPPublicKey
+    /// The same key on the engine under test, or `nil` when the campaign compares verifiers only.
+    let engineKey: RSAPrivateKey?
 
     /// A campaign over one key.
     ///
+    /// - Parameter key: The key whose signatures (and their mutations) both verifiers check.
     /// - Throws: ``RSAGMPError`` if RSAGMP refuses the key.
+    /// - Allocation: allocates (RSAGMP's copy of the public key).
     public init(key: RSAPrivateKey) throws(RSAGMPError) {
         self.key = key
         self.gmpKey = try RSAGMPPublicKey(modulus: key.publicKey.modulus, exponent: key.publicKey.exponent)
+        self.engineKey = nil
     }
 
-    /// Signs one random message and runs it and `mutations` mutations of it through both verifiers.
+    private init(evpKey: RSAPrivateKey, gmpKey: RSAGMPPublicKey, engineKey: RSAPrivateKey) {
+        self.key = evpKey
+        self.gmpKey = gmpKey
+        self.engineKey = engineKey
+    }
+
+    /// The engine whose signatures this campaign compares with OpenSSL's, or `nil` (verifiers only). For
+    /// ``RSASigningEngine/automatic`` it is the engine that was chosen at key load.
+    public var engine: RSASigningEngine? { engineKey?.engine }
+
+    /// The same campaign, plus an engine differential: every valid case is signed on OpenSSL EVP (explicitly, so an
+    /// IFMA engine chosen automatically never stands in for the baseline) and on `engine`; the signatures must be
+    /// byte-identical and RSAGMP must accept the engine's (see ``compareEngineSignature(_:openSSLSignature:message:algorithm:into:)``).
+    ///
+    /// - Parameter engine: The engine under test: ``RSASigningEngine/ifma256``, ``RSASigningEngine/ifma512``,
+    ///   ``RSASigningEngine/automatic``, ``RSASigningEngine/openSSL`` (EVP against itself), or a test-only emulated
+    ///   engine.
+    /// - Returns: A campaign over the same key whose ``engine`` is set.
+    /// - Throws: ``CryptoEVPError`` `rsa.engine-unavailable` when `engine` cannot run on this CPU or does not take
+    ///   this key (the IFMA engines take RSA-2048 and RSA-4096 with equal-size primes); never silently skipped.
+    /// - Allocation: allocates (the engine loads the key).
+    public func comparingEngine(_ engine: RSASigningEngine) throws(CryptoEVPError) -> DifferentialCampaign {
+        DifferentialCampaign(
+            evpKey: try key.using(engine: .openSSL), gmpKey: gmpKey, engineKey: try key.using(engine: engine))
+    }
+
+    /// Signs one random message and runs it and `mutations` mutations of it through both verifiers. In an engine
+    /// campaign (``comparingEngine(_:)``) the message is also signed on the engine and compared with OpenSSL's
+    /// signature (``compareEngineSignature(_:openSSLSignature:message:algorithm:into:)``).
     ///
     /// - Parameters:
     ///   - algorithm: The algorithm.
-    ///   - mutations: How many mutated cases to derive from the valid one.
+    ///   - mutations: How many mutated cases to derive from the valid one (0: the valid case only).
     ///   - rng: The randomness (seeded in tests).
     ///   - totals: Accumulates the results.
-    /// - Throws: ``CryptoEVPError`` if signing fails.
+    /// - Throws: ``CryptoEVPError`` if OpenSSL signing fails, or if the engine fails other than by refusing a
+    ///   signature (`rsa.engine-fault` is counted as an engine mismatch, not thrown).
+    /// - Allocation: allocates (the message, signatures and mutated copies).
     public func run<R: RandomNumberGenerator>(
         algorithm: RSASignatureAlgorithm, mutations: Int, using rng: inout R, into totals: inout Totals
     ) throws(CryptoEVPError) {
@@ -78,6 +176,21 @@ public struct DifferentialCampaign {
         let message = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let signature = try key.signature(for: message, algorithm: algorithm)
         check("valid", algorithm, message, signature, &totals)
+        if let engineKey {
+            do throws(CryptoEVPError) {
+                let engineSignature = try engineKey.signature(for: message, algorithm: algorithm)
+                compareEngineSignature(
+                    engineSignature, openSSLSignature: signature, message: message, algorithm: algorithm, into: &totals)
+            } catch where error.code == .engineFault {
+                // The engine's verify-after-sign check refused the signature: a fault, recorded like a mismatch.
+                totals.engineSignatures += 1
+                totals.engineMismatches += 1
+                totals.disagreements.append(Disagreement(
+                    kind: "engine fault: \(error.reason)", algorithm: algorithm, modulus: key.publicKey.modulus,
+                    exponent: key.publicKey.exponent, message: message, signature: signature, openSSLVerdict: false,
+                    gmpVerdict: false, engineSignature: [], engine: engineKey.engine))
+            }
+        }
         let n = key.publicKey.modulus
         for i in 0..<mutations {
             var m = message
@@ -112,6 +225,39 @@ public struct DifferentialCampaign {
             }
             check(kind, algorithm, m, s, &totals)
         }
+    }
+
+    /// Compares one engine signature with OpenSSL EVP's signature of the same message and counts it in `totals`:
+    /// identical bytes and RSAGMP's acceptance are both required. A failure is recorded in
+    /// ``Totals/disagreements`` (kind `engine signature differs`, or `engine signature rejected by RSAGMP` when the
+    /// bytes match) with both signatures and both verifiers' verdicts on the engine's signature.
+    /// ``run(algorithm:mutations:using:into:)`` calls this for every valid case of an engine campaign.
+    ///
+    /// - Parameters:
+    ///   - engineSignature: The signature the engine produced.
+    ///   - openSSLSignature: OpenSSL EVP's signature of `message` with this campaign's key.
+    ///   - message: The signed bytes.
+    ///   - algorithm: The algorithm both signed with.
+    ///   - totals: Accumulates the result.
+    /// - Allocation: none when the signatures agree (beyond RSAGMP's limb allocations); a mismatch allocates its
+    ///   reproducer.
+    public func compareEngineSignature(
+        _ engineSignature: [UInt8], openSSLSignature: [UInt8], message: [UInt8], algorithm: RSASignatureAlgorithm,
+        into totals: inout Totals
+    ) {
+        let identical = engineSignature == openSSLSignature
+        let gmp = gmpKey.isValidSignature(engineSignature, for: message, algorithm: algorithm.gmp)
+        totals.engineSignatures += 1
+        if identical { totals.engineIdentical += 1 }
+        if gmp { totals.engineVerifiedByRSAGMP += 1 }
+        guard !identical || !gmp else { return }
+        totals.engineMismatches += 1
+        totals.disagreements.append(Disagreement(
+            kind: identical ? "engine signature rejected by RSAGMP" : "engine signature differs", algorithm: algorithm,
+            modulus: key.publicKey.modulus, exponent: key.publicKey.exponent, message: message,
+            signature: openSSLSignature,
+            openSSLVerdict: key.publicKey.isValidSignature(engineSignature, for: message, algorithm: algorithm),
+            gmpVerdict: gmp, engineSignature: engineSignature, engine: engineKey?.engine ?? key.engine))
     }
 
     func check(_ kind: String, _ alg: RSASignatureAlgorithm, _ m: [UInt8], _ s: [UInt8], _ totals: inout Totals) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ClientAssertion
-import CryptoEVP
+@_spi(Testing) import CryptoEVP
 import Foundation
 import JWS
 import RSAGMP
@@ -55,6 +55,74 @@ import TestSupport
         #expect(totals.cases >= 2000)
         #expect(totals.bothValid >= 40)
         #expect(totals.disagreements.isEmpty, "\(totals.disagreements.first.map { $0.description } ?? "")")
+    }
+
+    static func wycheproofKey(_ file: String) throws -> RSAPrivateKey {
+        let c = try #require(try Wycheproof.signCases(file).first)
+        return try RSAPrivateKey(pem: c.privateKeyPEM)
+    }
+
+    /// An engine campaign on the emulated IFMA lanes (any CPU): every valid case is signed twice, byte-identical.
+    @Test(arguments: ["rsa_pkcs1_2048_sig_gen_test.json", "rsa_pkcs1_4096_sig_gen_test.json"])
+    func seededEngineRunIsByteIdentical(file: String) throws {
+        let key = try Self.wycheproofKey(file)
+        let campaign = try DifferentialCampaign(key: key).comparingEngine(.emulated)
+        #expect(campaign.engine == .emulated)
+        var rng = SplitMix64(seed: 0xE61E ^ UInt64(key.bits))
+        var totals = DifferentialCampaign.Totals()
+        for i in 0..<6 {
+            try campaign.run(algorithm: i % 2 == 0 ? .rs256 : .rs512, mutations: 3, using: &rng, into: &totals)
+        }
+        #expect(totals.cases == 24)
+        #expect(totals.engineSignatures == 6)
+        #expect(totals.engineIdentical == 6)
+        #expect(totals.engineVerifiedByRSAGMP == 6)
+        #expect(totals.engineMismatches == 0)
+        #expect(totals.disagreements.isEmpty, "\(totals.disagreements.first.map { $0.description } ?? "")")
+    }
+
+    /// A signature that differs from OpenSSL's by one bit, and identical bytes for the wrong message, are both
+    /// engine mismatches (the comparison that every engine case goes through).
+    @Test func engineMismatchesAreReported() throws {
+        let key = try Self.wycheproofKey("rsa_pkcs1_2048_sig_gen_test.json")
+        let campaign = try DifferentialCampaign(key: key).comparingEngine(.openSSL)
+        let message = Array("header.payload".utf8)
+        let signature = try key.using(engine: .openSSL).signature(for: message, algorithm: .rs256)
+        var totals = DifferentialCampaign.Totals()
+
+        campaign.compareEngineSignature(signature, openSSLSignature: signature, message: message, algorithm: .rs256, into: &totals)
+        #expect(totals.engineSignatures == 1 && totals.engineIdentical == 1 && totals.engineVerifiedByRSAGMP == 1)
+        #expect(totals.engineMismatches == 0 && totals.disagreements.isEmpty)
+
+        var flipped = signature
+        flipped[17] ^= 0x04
+        campaign.compareEngineSignature(flipped, openSSLSignature: signature, message: message, algorithm: .rs256, into: &totals)
+        #expect(totals.engineSignatures == 2 && totals.engineIdentical == 1 && totals.engineVerifiedByRSAGMP == 1)
+        #expect(totals.engineMismatches == 1)
+        let differs = try #require(totals.disagreements.last)
+        #expect(differs.kind == "engine signature differs")
+        #expect(differs.engine == .openSSL)
+        #expect(differs.engineSignature == flipped && differs.signature == signature && differs.message == message)
+        #expect(!differs.openSSLVerdict && !differs.gmpVerdict)
+        #expect(differs.description.contains("engine signature="))
+
+        campaign.compareEngineSignature(
+            signature, openSSLSignature: signature, message: message + [0], algorithm: .rs256, into: &totals)
+        #expect(totals.engineMismatches == 2 && totals.disagreements.count == 2)
+        #expect(totals.disagreements.last?.kind == "engine signature rejected by RSAGMP")
+    }
+
+    /// An engine that does not take the key is an error, not a silent fallback to OpenSSL.
+    @Test func engineThatRefusesTheKeyThrows() throws {
+        let key = try RSAPrivateKey.generate(bits: 3072)
+        let error = #expect(throws: CryptoEVPError.self) { try DifferentialCampaign(key: key).comparingEngine(.emulated) }
+        #expect(error?.code == .engineUnavailable)
+        for engine in [RSASigningEngine.ifma256, .ifma512] where !RSASigningEngine.supportedIFMA.contains(engine) {
+            let native = #expect(throws: CryptoEVPError.self) {
+                try DifferentialCampaign(key: Self.wycheproofKey("rsa_pkcs1_2048_sig_gen_test.json")).comparingEngine(engine)
+            }
+            #expect(native?.code == .engineUnavailable)
+        }
     }
 
     @Test func crossCheckedVerifierAcceptsAndDetectsDisagreement() throws {
