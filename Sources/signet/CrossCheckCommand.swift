@@ -1,72 +1,238 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import ClientAssertion
-import CryptoEVP
+@_spi(Testing) import CryptoEVP
 import Dispatch
 import Foundation
+import Synchronization
 
-/// `signet cross-check`: a randomized differential campaign between OpenSSL (CryptoEVP) and RSAGMP.
+/// `signet cross-check`: a randomized differential campaign between OpenSSL (CryptoEVP) and RSAGMP, and optionally
+/// between OpenSSL's signatures and a signing engine's.
 struct CrossCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cross-check",
         abstract: "Run a randomized differential campaign between OpenSSL and the independent RSAGMP verifier.",
         discussion: """
-            Fresh keys per size (a new key every 10,000 cases), random messages, RS256 and RS512; valid signatures and
-            mutations (bit flips in signature and message, truncation, extension, 0, 1, n-1, n, n+1, random values,
-            another algorithm). Prints the counts; any disagreement is printed with a reproducer (n, e, message,
-            signature in hex) and makes the exit status 2.
+            Fresh keys per size (a new key every 10,000 cases, or --keys), random messages, RS256 and RS512; valid \
+            signatures and mutations (bit flips in signature and message, truncation, extension, 0, 1, n-1, n, n+1, \
+            random values, another algorithm). Prints the counts; any disagreement is printed with a reproducer (n, e, \
+            message, signature in hex) and makes the exit status 2.
+
+            With --engine, every case is a fresh random message (no mutations) signed twice: by OpenSSL EVP and by the \
+            named engine. The two signatures must be byte-identical and RSAGMP must accept the engine's; a mismatch is \
+            a disagreement (printed with both signatures) and makes the exit status 2. An engine that cannot run here \
+            or does not take a key is an error (exit status 1), never skipped.
+
             Examples:
               signet cross-check
               signet cross-check --count 100000 --bits 2048,4096
+              signet cross-check --engine emulated --bits 2048,4096 --keys 100 --count 20000
             """)
 
     @Option(help: "Total number of cases.") var count: Int = 10_000
     @Option(help: "Key sizes, comma-separated.") var bits: String = "2048,4096"
+    @Option(help: ArgumentHelp(
+        "Fresh keys per size (default: one per 10,000 cases); the cases are spread evenly over them.",
+        valueName: "k"))
+    var keys: Int?
+    @Option(help: ArgumentHelp(
+        """
+        Also sign every case on this engine and require signatures byte-identical to OpenSSL's: auto, evp, ifma256, \
+        ifma512, or emulated / emulated512 (test-only: the IFMA engine's arithmetic on portable C lanes, 4 or 8 per \
+        vector, for machines without AVX-512 IFMA; about 100x slower than native).
+        """,
+        valueName: "name"))
+    var engine: String?
+    @Option(help: "Threads; each works on whole keys (generation and cases).") var threads: Int = 1
 
-    func run() throws {
-        let sizes = bits.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    /// The key sizes `--bits` names (empty when malformed).
+    var sizes: [Int] { bits.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
+    /// Cases per key size (the total is split evenly over the sizes, rounded up).
+    var casesPerSize: Int { (count + max(1, sizes.count) - 1) / max(1, sizes.count) }
+
+    /// Keys per size: `--keys`, or one per 10,000 cases.
+    var keysPerSize: Int { keys ?? (casesPerSize + 9_999) / 10_000 }
+
+    /// The engine a name stands for: `RSASigningEngine(name:)`'s names plus the test-only emulated lanes.
+    static func engine(named name: String) -> RSASigningEngine? {
+        switch name {
+        case "emulated": .emulated
+        case "emulated512": .emulated512
+        default: RSASigningEngine(name: name)
+        }
+    }
+
+    func validate() throws {
+        let sizes = self.sizes
         guard !sizes.isEmpty, sizes.allSatisfy({ $0 >= 2048 && $0 <= 16384 && $0 % 8 == 0 }) else {
             throw ValidationError("--bits takes sizes from 2048 to 16384, e.g. 2048,4096")
         }
         guard count > 0 else { throw ValidationError("--count must be positive") }
-        let progress = Progress(enabled: isatty(STDERR_FILENO) == 1)
-        var rng = SystemRandomNumberGenerator()
-        var totals = DifferentialCampaign.Totals()
-        var perSize: [Int: Int] = [:]
-        let start = DispatchTime.now().uptimeNanoseconds
-        let perSizeTarget = (count + sizes.count - 1) / sizes.count
-        for size in sizes {
-            var done = 0
-            var campaign: DifferentialCampaign? = nil
-            var casesOnKey = 0
-            var round = 0
-            while done < perSizeTarget {
-                if campaign == nil || casesOnKey >= 10_000 {
-                    progress.say("cross-check: generating RSA-\(size) key…")
-                    campaign = try DifferentialCampaign(key: RSAPrivateKey.generate(bits: size))
-                    casesOnKey = 0
-                }
-                guard let c = campaign else { break }
-                let before = totals.cases
-                let mutations = min(49, perSizeTarget - done - 1)
-                try c.run(algorithm: round % 2 == 0 ? .rs256 : .rs512, mutations: max(0, mutations), using: &rng, into: &totals)
-                round += 1
-                let n = totals.cases - before
-                done += n
-                casesOnKey += n
-                let fraction = Double(totals.cases) / Double(count)
-                let bar = String(repeating: "█", count: Int(fraction * 30)) + String(repeating: "·", count: 30 - Int(fraction * 30))
-                progress.say("cross-check RSA-\(size) [\(bar)] \(totals.cases)/\(count)  disagreements: \(totals.disagreements.count)")
+        if let keys {
+            guard keys > 0 else { throw ValidationError("--keys must be positive") }
+            guard keys <= casesPerSize else {
+                throw ValidationError(
+                    "--keys \(keys) is more than the \(casesPerSize) case(s) per key size; raise --count or lower --keys")
             }
-            perSize[size] = done
+        }
+        if let engine, Self.engine(named: engine) == nil {
+            throw ValidationError("--engine is auto, evp, ifma256, ifma512, emulated or emulated512 (got '\(engine)')")
+        }
+        guard threads > 0 else { throw ValidationError("--threads must be positive") }
+    }
+
+    /// One key's share of the campaign: which size, which key of that size, how many cases.
+    struct Job {
+        let size: Int
+        let keyIndex: Int
+        let cases: Int
+    }
+
+    /// What the workers share: the next job, results in job order, the first error, and progress.
+    struct Shared {
+        var next = 0
+        var results: [DifferentialCampaign.Totals?]
+        var resolvedEngines: Set<String> = []
+        var failure: (any Error)?
+        var casesDone = 0
+        var disagreements = 0
+    }
+
+    func run() throws {
+        let sizes = self.sizes
+        let perSizeTarget = casesPerSize
+        let keysPerSize = self.keysPerSize
+        let requested = engine.flatMap(Self.engine(named:))
+        // Cases spread evenly over the keys of a size: the first (target mod keys) keys take one more.
+        let jobs = sizes.flatMap { size in
+            (0..<keysPerSize).map { k in
+                let extra = k < perSizeTarget % keysPerSize ? 1 : 0
+                return Job(size: size, keyIndex: k, cases: perSizeTarget / keysPerSize + extra)
+            }
+        }
+        let total = jobs.reduce(0) { $0 + $1.cases }
+        let progress = Progress(enabled: isatty(STDERR_FILENO) == 1)
+        let shared = Mutex(Shared(results: Array(repeating: nil, count: jobs.count)))
+        let start = DispatchTime.now().uptimeNanoseconds
+        let workers = min(threads, jobs.count)
+        let work = { @Sendable () in
+            var rng = SystemRandomNumberGenerator()
+            while true {
+                let index: Int? = shared.withLock { s in
+                    guard s.failure == nil, s.next < jobs.count else { return nil }
+                    s.next += 1
+                    return s.next - 1
+                }
+                guard let index else { return }
+                let job = jobs[index]
+                do {
+                    let totals = try Self.runJob(job, engine: requested, rng: &rng) { cases, disagreements in
+                        shared.withLock { s in
+                            s.casesDone += cases
+                            s.disagreements += disagreements
+                            guard progress.enabled else { return }
+                            let filled = min(30, Int(Double(s.casesDone) / Double(total) * 30))
+                            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: 30 - filled)
+                            progress.say(
+                                "cross-check RSA-\(job.size) key \(job.keyIndex + 1)/\(keysPerSize) [\(bar)] "
+                                    + "\(s.casesDone)/\(total)  disagreements: \(s.disagreements)")
+                        }
+                    } generating: {
+                        shared.withLock { _ in
+                            progress.say("cross-check: generating RSA-\(job.size) key \(job.keyIndex + 1)/\(keysPerSize)…")
+                        }
+                    }
+                    shared.withLock { s in
+                        s.results[index] = totals.totals
+                        if let e = totals.engine { s.resolvedEngines.insert(e.name) }
+                    }
+                } catch {
+                    shared.withLock { s in if s.failure == nil { s.failure = error } }
+                    return
+                }
+            }
+        }
+        if workers <= 1 {
+            work()
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in work() }
         }
         progress.clear()
+        let outcome = shared.withLock { $0 }
+        if let failure = outcome.failure {
+            if let error = failure as? CryptoEVPError, error.code == .engineUnavailable {
+                printError("signet cross-check: --engine \(engine ?? ""): \(error.reason)")
+                throw ExitCode.failure
+            }
+            throw failure
+        }
+        // Totals per size, merged in job order so that the disagreements print in a stable order.
+        var perSize: [Int: DifferentialCampaign.Totals] = [:]
+        var totals = DifferentialCampaign.Totals()
+        for (job, result) in zip(jobs, outcome.results) {
+            guard let result else { continue }
+            perSize[job.size, default: DifferentialCampaign.Totals()].merge(result)
+            totals.merge(result)
+        }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let sizesText = sizes.map { "RSA-\($0): \(perSize[$0] ?? 0)" }.joined(separator: ", ")
-        print("cross-check: \(totals.cases) cases (\(sizesText); RS256 and RS512, plus other-algorithm probes)")
+        let sizesText = sizes.map { "RSA-\($0): \(perSize[$0]?.cases ?? 0)" }.joined(separator: ", ")
+        let mix = requested == nil
+            ? "RS256 and RS512, plus other-algorithm probes"
+            : "RS256 and RS512, each a fresh message signed by OpenSSL and by the engine"
+        print("cross-check: \(totals.cases) cases (\(sizesText); \(mix))")
+        print("  keys generated: " + sizes.map { "RSA-\($0): \(keysPerSize)" }.joined(separator: ", "))
         print("  both valid: \(totals.bothValid)   both invalid: \(totals.bothInvalid)   disagreements: \(totals.disagreements.count)")
+        if let requested, let name = engine {
+            print(engineTally(totals, perSize: perSize, sizes: sizes, name: name, requested: requested,
+                              resolved: outcome.resolvedEngines.sorted()))
+        }
         print(String(format: "  time: %.1f s (%.0f cases/s, each verified by OpenSSL and by RSAGMP)", seconds, Double(totals.cases) / seconds))
         for d in totals.disagreements.prefix(10) { print(d.description) }
         if !totals.disagreements.isEmpty { throw ExitCode(2) }
+    }
+
+    /// The engine line, e.g. `  engine emulated: 200 signatures byte-identical to OpenSSL (RSA-2048: 100 over 2 keys,
+    /// …), 0 mismatches; RSAGMP verified all`.
+    func engineTally(
+        _ totals: DifferentialCampaign.Totals, perSize: [Int: DifferentialCampaign.Totals], sizes: [Int], name: String,
+        requested: RSASigningEngine, resolved: [String]
+    ) -> String {
+        let label = resolved == [requested.name] ? name : "\(name) (ran as \(resolved.joined(separator: ", ")))"
+        let keysText = "\(keysPerSize) key\(keysPerSize == 1 ? "" : "s")"
+        let bySize = sizes.map { "RSA-\($0): \(perSize[$0]?.engineSignatures ?? 0) over \(keysText)" }
+            .joined(separator: ", ")
+        let mismatches = "\(totals.engineMismatches) mismatch\(totals.engineMismatches == 1 ? "" : "es")"
+        let gmp = totals.engineVerifiedByRSAGMP == totals.engineSignatures
+            ? "RSAGMP verified all"
+            : "RSAGMP verified \(totals.engineVerifiedByRSAGMP) of \(totals.engineSignatures)"
+        if totals.engineIdentical == totals.engineSignatures {
+            return "  engine \(label): \(totals.engineSignatures) signatures byte-identical to OpenSSL (\(bySize)), "
+                + "\(mismatches); \(gmp)"
+        }
+        return "  engine \(label): \(totals.engineSignatures) signatures compared with OpenSSL (\(bySize)): "
+            + "\(totals.engineIdentical) byte-identical, \(mismatches); \(gmp)"
+    }
+
+    /// Generates one key and runs its cases: 1 valid case and up to 49 mutations per round, or (engine campaign)
+    /// one fresh message per case, RS256 and RS512 alternating.
+    static func runJob<R: RandomNumberGenerator>(
+        _ job: Job, engine: RSASigningEngine?, rng: inout R,
+        progress: (_ cases: Int, _ disagreements: Int) -> Void, generating: () -> Void
+    ) throws -> (totals: DifferentialCampaign.Totals, engine: RSASigningEngine?) {
+        generating()
+        var campaign = try DifferentialCampaign(key: RSAPrivateKey.generate(bits: job.size))
+        if let engine { campaign = try campaign.comparingEngine(engine) }
+        var totals = DifferentialCampaign.Totals()
+        var round = job.keyIndex  // odd case counts alternate the first algorithm over the keys
+        while totals.cases < job.cases {
+            let mutations = engine == nil ? min(49, job.cases - totals.cases - 1) : 0
+            let before = (totals.cases, totals.disagreements.count)
+            try campaign.run(
+                algorithm: round % 2 == 0 ? .rs256 : .rs512, mutations: max(0, mutations), using: &rng, into: &totals)
+            round += 1
+            progress(totals.cases - before.0, totals.disagreements.count - before.1)
+        }
+        return (totals, campaign.engine)
     }
 }

@@ -178,6 +178,31 @@ struct SignetCLITests {
         #expect(padded.stderr.contains("base64url.padding"))
     }
 
+    @Test func crossCheckWithTheEmulatedEngine() throws {
+        let r = try Signet.run(["cross-check", "--engine", "emulated", "--bits", "2048", "--keys", "2", "--count", "40"])
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stdout.hasPrefix("cross-check: 40 cases (RSA-2048: 40; "), "\(r)")
+        #expect(r.stdout.contains("\n  keys generated: RSA-2048: 2\n"), "\(r)")
+        #expect(r.stdout.contains("\n  both valid: 40   both invalid: 0   disagreements: 0\n"), "\(r)")
+        #expect(r.stdout.contains(
+            "\n  engine emulated: 40 signatures byte-identical to OpenSSL (RSA-2048: 40 over 2 keys), 0 mismatches; RSAGMP verified all\n"),
+            "\(r)")
+        #expect(r.stderr.isEmpty)  // progress goes to a terminal only
+    }
+
+    @Test func crossCheckUsageErrors() throws {
+        let unknown = try Signet.run(["cross-check", "--engine", "fast", "--bits", "2048", "--count", "4"])
+        #expect(unknown.status == 64, "\(unknown)")
+        #expect(unknown.stdoutBytes.isEmpty)
+        #expect(unknown.stderr.contains("--engine"))
+        #expect(try Signet.run(["cross-check", "--keys", "0", "--count", "4"]).status == 64)
+        #expect(try Signet.run(["cross-check", "--keys", "3", "--bits", "2048", "--count", "2"]).status == 64)
+        // An engine that does not take the key fails with the reason (exit 1), rather than skipping the comparison.
+        let refused = try Signet.run(["cross-check", "--engine", "emulated", "--bits", "3072", "--count", "2"])
+        #expect(refused.status == 1, "\(refused)")
+        #expect(refused.stderr.contains("RSA-3072"))
+    }
+
     @Test func exitStatusForUsageAndOtherFailures() throws {
         #expect(try Signet.run(["frobnicate"]).status == 64)
         #expect(try Signet.run(["verify", "token"]).status == 64)  // neither --jwks nor --key
