@@ -4,7 +4,6 @@ import ClientAssertion
 @_spi(Testing) import CryptoEVP
 import Dispatch
 import Foundation
-import Synchronization
 
 /// `signet cross-check`: a randomized differential campaign between OpenSSL (CryptoEVP) and RSAGMP, and optionally
 /// between OpenSSL's signatures and a signing engine's.
@@ -113,7 +112,7 @@ struct CrossCheckCommand: ParsableCommand {
         }
         let total = jobs.reduce(0) { $0 + $1.cases }
         let progress = Progress(enabled: isatty(STDERR_FILENO) == 1)
-        let shared = Mutex(Shared(results: Array(repeating: nil, count: jobs.count)))
+        let shared = LockedBox(Shared(results: Array(repeating: nil, count: jobs.count)))
         let start = DispatchTime.now().uptimeNanoseconds
         let workers = min(threads, jobs.count)
         let work = { @Sendable () in
@@ -234,5 +233,20 @@ struct CrossCheckCommand: ParsableCommand {
             progress(totals.cases - before.0, totals.disagreements.count - before.1)
         }
         return (totals, campaign.engine)
+    }
+}
+
+/// A value guarded by an `NSLock`: pthread-based, so ThreadSanitizer sees it (`Synchronization.Mutex` is built on raw
+/// futexes on Linux, which TSan cannot see; see `ContextPool` in CryptoEVP).
+final class LockedBox<Value>: @unchecked Sendable {  // every access to `value` holds `lock`
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
     }
 }

@@ -687,7 +687,7 @@ int main(int argc, char **argv)
                     {SIGNET_IFMA_BACKEND_NATIVE256, "native AVX-512 IFMA, 256-bit"},
                     {SIGNET_IFMA_BACKEND_NATIVE512, "native AVX-512 IFMA, 512-bit"}};
     if (row >= 0 && !signet_ifma_test_row(row)) {
-        printf("row kernel %d (MULX/ADX): NOT RUN (this CPU lacks BMI2/ADX)\n", row);
+        printf("mod-n row %d: NOT RUN (%s)\n", row, row == 1 ? "this CPU lacks BMI2/ADX" : "unknown row");
         return 0;
     }
     printf("mod-n row kernel: %s\n", sbn_row_kind() ? "MULX/ADCX/ADOX" : "portable C");

@@ -107,7 +107,7 @@ static uint64_t row_c(uint64_t *t, const uint64_t *a, uint64_t b, size_t n)
     return c;
 }
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if defined(__x86_64__) && !defined(__ILP32__) && (defined(__GNUC__) || defined(__clang__))
 #include <cpuid.h>
 /*
  * The same row with MULX/ADCX/ADOX (BMI2 + ADX): two independent carry chains, CF adding t[j] and OF adding the
@@ -182,36 +182,35 @@ static int cpu_has_bmi2_adx(void)
 #define IFMA_HAVE_ROW_ADX 1
 #endif
 
-/* Chosen once, before main() runs (so no thread can race the choice): the MULX/ADX row where the CPU has it. */
-static uint64_t (*sbn_row)(uint64_t *t, const uint64_t *a, uint64_t b, size_t n) = row_c;
+/* Chosen once, before main() runs (so no thread can race the choice): 1 where the CPU has BMI2 + ADX. A flag and a
+   direct branch rather than a writable function pointer (no code pointer in writable memory; row_c can inline). */
+static int sbn_have_adx = 0;
 
 #if defined(IFMA_HAVE_ROW_ADX)
-__attribute__((constructor)) static void sbn_pick_row(void)
-{
-    if (cpu_has_bmi2_adx())
-        sbn_row = row_adx;
-}
+__attribute__((constructor)) static void sbn_pick_row(void) { sbn_have_adx = cpu_has_bmi2_adx(); }
 #endif
 
-int sbn_row_kind(void)
+static inline uint64_t sbn_row(uint64_t *t, const uint64_t *a, uint64_t b, size_t n)
 {
 #if defined(IFMA_HAVE_ROW_ADX)
-    return sbn_row == row_adx;
-#else
-    return 0;
+    if (sbn_have_adx) /* public: a property of the CPU */
+        return row_adx(t, a, b, n);
 #endif
+    return row_c(t, a, b, n);
 }
+
+int sbn_row_kind(void) { return sbn_have_adx; }
 
 #if defined(SIGNET_IFMA_TESTING)
 int signet_ifma_test_row(int kind)
 {
     if (kind == 0) {
-        sbn_row = row_c;
+        sbn_have_adx = 0;
         return 1;
     }
 #if defined(IFMA_HAVE_ROW_ADX)
     if (kind == 2 || cpu_has_bmi2_adx()) { /* 2: without asking CPUID (Valgrind hides ADX but executes it) */
-        sbn_row = row_adx;
+        sbn_have_adx = 1;
         return 1;
     }
 #endif

@@ -430,12 +430,13 @@ int signet_rsa_engine_private(const signet_rsa_engine_key *key, signet_rsa_blind
     int rc = SIGNET_IFMA_ERR_ARGUMENT;
     if (bl == NULL || in == NULL)
         goto fail;
+    rc = SIGNET_IFMA_ERR_WRONG_KEY;
+    if (bl->key != key)
+        goto fail;
+    rc = SIGNET_IFMA_ERR_ARGUMENT;
     const int regenerate = bl->uses >= BLINDING_REFRESH;
     if (regenerate ? (fresh_random == NULL || fresh_random_len != k)
                    : (fresh_random == NULL ? fresh_random_len != 0 : fresh_random_len != k))
-        goto fail;
-    rc = SIGNET_IFMA_ERR_WRONG_KEY;
-    if (bl->key != key)
         goto fail;
     ifma_scratch *sc = &bl->sc;
     sbn_from_bytes(sc->in, nw, in, k); /* before anything writes `out`, which may alias `in` */
