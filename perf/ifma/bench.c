@@ -3,7 +3,9 @@
  * bench.c - private operations per second, side by side in one run: every engine backend available here and
  * OpenSSL's own raw RSA private operation (EVP_PKEY_sign, RSA_NO_PADDING, with its blinding), RSA-2048 and -4096.
  * Also the time of the work around the kernel (everything but the exponentiation), with both row kernels of the
- * mod-n arithmetic: a private operation costs that plus the kernel's time.
+ * mod-n arithmetic: a private operation costs that plus the kernel's time. And the kernel alone per backend, with
+ * its IFMA instruction count (from the loop structure) per cycle at the estimated core clock: the figure that says
+ * whether the kernel is bound by IFMA throughput or by the latency of its serial chains (issue 9, item 5).
  * Run: perf/ifma/bench.sh [seconds per measurement]. On an IFMA CPU this is the measurement that picks the width.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -28,6 +30,86 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Core clock estimate: a chain of dependent 1-cycle ADDs (x86-64) runs one per cycle. 0 where not measurable. This
+   is the scalar clock; on CPUs that lower the clock under heavy 512-bit load (some Intel parts) the kernel may run
+   slower than this. */
+static double ghz_estimate(void)
+{
+#if defined(__x86_64__)
+    double best = 0;
+    for (int rep = 0; rep < 5; rep++) {
+        uint64_t x = 0;
+        const long iters = 20000000;
+        double t0 = now();
+        for (long i = 0; i < iters; i++)
+            __asm__ volatile("addq $1, %0\n\taddq $1, %0\n\taddq $1, %0\n\taddq $1, %0\n\t"
+                             "addq $1, %0\n\taddq $1, %0\n\taddq $1, %0\n\taddq $1, %0"
+                             : "+r"(x));
+        double g = 8.0 * (double)iters / (now() - t0) / 1e9;
+        if (g > best)
+            best = g;
+    }
+    return best;
+#else
+    return 0;
+#endif
+}
+
+/*
+ * Vector IFMA instructions (vpmadd52luq + vpmadd52huq) of one dual exponentiation of two hbits-bit halves, counted
+ * from the kernel's loops (ifma_kernel.h) for N limbs and L lanes: amm2 = 2 halves x N limbs x 4 K_V; redc2 =
+ * 2 x N x 2 K_V; a squaring = redc2 + 2 x (rows of sqr_wide: 2 per block + the diagonal, 2 K_V). The exponentiation:
+ * input redc2 + amm2, a 32-entry table (15 squarings, 15 multiplications), then per 5-bit window after the first
+ * 5 squarings + 1 multiplication, and one amm2 out of the Montgomery domain.
+ */
+static double ifma_instructions(int hbits, int L)
+{
+    const int N = hbits == 1024 ? 20 : 40, NP = (N + L - 1) / L * L, KV = NP / L;
+    const double amm2 = 2.0 * N * 4 * KV, redc2 = 2.0 * N * 2 * KV;
+    double rows = 0;
+    for (int i = 0; i < N; i++)
+        rows += 2.0 * ((i + N) / L - (2 * i + 1) / L + 1);
+    const double ams2 = redc2 + 2.0 * (rows + 2 * KV);
+    const int nwin = (hbits + 4) / 5;
+    const double n_amm2 = 1 + 15 + (nwin - 1) + 1, n_ams2 = 15 + 5.0 * (nwin - 1);
+    return redc2 + n_amm2 * amm2 + n_ams2 * ams2;
+}
+
+/* The dual exponentiation alone (test entry, random bases and full-size random exponents): median seconds. */
+static double time_kernel(int backend, int hbits, const raw_key *rk, double secs)
+{
+    const size_t hw = (size_t)hbits / 64;
+    uint64_t m[2][32], x[2][64], e[2][32], r[2][32];
+    memset(m, 0, sizeof m);
+    for (int h = 0; h < 2; h++) {
+        const uint8_t *src = h ? rk->q : rk->p;
+        size_t len = h ? rk->ql : rk->pl;
+        for (size_t i = 0; i < len; i++)
+            m[h][(len - 1 - i) / 8] |= (uint64_t)src[i] << (8 * ((len - 1 - i) % 8));
+    }
+    ifma_test_ctx *ctx = signet_ifma_test_ctx_new(backend, (unsigned)hbits, m[0], m[1]);
+    if (ctx == NULL)
+        return 0;
+    static double samples[1 << 14];
+    int n = 0;
+    double t0 = now();
+    do {
+        RAND_bytes((uint8_t *)x, sizeof x);
+        RAND_bytes((uint8_t *)e, sizeof e);
+        for (int h = 0; h < 2; h++) {
+            memset(x[h] + 2 * hw, 0, sizeof x[h] - 2 * hw * 8);
+            x[h][2 * hw - 1] &= 0x7FFFFFFFFFFFFFFFull;
+            memset(e[h] + hw, 0, sizeof e[h] - hw * 8);
+        }
+        double s0 = now();
+        signet_ifma_test_ctx_exp(ctx, x[0], x[1], e[0], e[1], r[0], r[1]);
+        samples[n++] = now() - s0;
+    } while (now() - t0 < secs && n < (int)(sizeof samples / sizeof samples[0]));
+    signet_ifma_test_ctx_free(ctx);
+    qsort(samples, (size_t)n, sizeof samples[0], cmp_double);
+    return samples[n / 2];
+}
+
 int main(int argc, char **argv)
 {
     double secs = argc > 1 ? atof(argv[1]) : 1.0;
@@ -42,6 +124,8 @@ int main(int argc, char **argv)
     if (f != NULL) fclose(f);
     printf("CPU: %s (family %s, model %s); signet_ifma_support() = %d; %s\n", name, fam, model, signet_ifma_support(),
            OpenSSL_version(OPENSSL_VERSION));
+    const double ghz = ghz_estimate();
+    printf("core clock estimate (dependent ADD chain): %.2f GHz\n", ghz);
     for (int bits = 2048; bits <= 4096; bits *= 2) {
         const size_t k = (size_t)bits / 8;
         EVP_PKEY *pk = get_key(cache, bits, 0);
@@ -111,6 +195,22 @@ int main(int argc, char **argv)
         signet_ifma_test_row(1);
         signet_rsa_blinding_free(bl);
         signet_rsa_engine_key_free(key);
+        /* Which bound holds the kernel: its IFMA instructions per cycle against the CPU's IFMA throughput (e.g. 2
+           ymm or 1 zmm per cycle where 512-bit operations are split in two). Far below it: the serial chain per
+           limb (latency) dominates; near it: throughput. Emulated backends: C instead of IFMA, for reference. */
+        for (int b = 0; b < 4; b++) {
+            static const int ids[] = {1, 2, 0, 3}, lanes[] = {4, 8, 4, 8};
+            if (signet_ifma_test_lanes(ids[b]) == 0)
+                continue;
+            double t1 = time_kernel(ids[b], bits / 2, &rk, secs);
+            double ifma = ifma_instructions(bits / 2, lanes[b]);
+            printf("RSA-%d  kernel alone, backend %d: %8.1f us per dual %d-bit exponentiation; %.0f k IFMA "
+                   "instructions", bits, ids[b], t1 * 1e6, bits / 2, ifma / 1e3);
+            if (ghz > 0)
+                printf(", %.2f per cycle at %.2f GHz%s", ifma / (t1 * ghz * 1e9), ghz,
+                       ids[b] == 0 || ids[b] == 3 ? " (emulated: not IFMA)" : "");
+            printf("\n");
+        }
         EVP_PKEY_free(pk);
     }
     return 0;
