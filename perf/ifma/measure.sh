@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# perf/ifma/measure.sh - everything issue 9 asks to be measured on an AVX-512 IFMA CPU, in one command, logged to
+# perf/out/ifma-measure-<UTC time>.txt (the figures for perf/RESULTS.md, with the CPU family and model):
+#
+#   1. perf/ifma/check.sh: the C tests, now with the native 256- and 512-bit backends on the real instructions;
+#   2. perf/ifma/dudect.sh with BACKEND=1 and BACKEND=2: the timing test on the native instructions;
+#   3. perf/ifma/bench.sh: private operations/s of OpenSSL and each backend, the work around the kernel, and the
+#      kernel alone with its IFMA instructions per cycle (which bound holds it: throughput or the serial chain);
+#   4. signet bench (release build) for RS512 and RS256 with --engine evp, ifma256, ifma512 and auto: mint next to
+#      OpenSSL 3.0's EVP sign, interleaved in one run (mint/EVP is the engine's ratio to the system OpenSSL);
+#   5. signet cross-check --engine ifma256 / ifma512 at the issue's scale (10,000 messages over 100 fresh keys per
+#      size, byte-identical to OpenSSL, RSAGMP agreeing);
+#   6. perf/compare.sh with SIGNET_RSA_ENGINE=ifma256 and =ifma512: Signet next to Python `cryptography` (its wheel
+#      carries OpenSSL 4.0, with IFMA code for RSA-4096), the issue's reference; installed from PyPI if missing.
+#
+# Usage: perf/ifma/measure.sh [SECONDS per bench measurement, default 10]. About 40 minutes on 2 cores.
+# Refuses (exit 2) on a CPU without AVX-512 IFMA: there, perf/ifma/check.sh runs the emulated tests.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SECS=${1:-10}
+mkdir -p perf/out
+LOG=perf/out/ifma-measure-$(date -u +%Y%m%dT%H%M%SZ).txt
+exec > >(tee "$LOG") 2>&1
+
+echo "== $(date -u)  $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')," \
+    "cpu family $(grep -m1 'cpu family' /proc/cpuinfo | sed 's/.*: //')," \
+    "model $(grep -m1 -E '^model[[:space:]]+:' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores"
+if ! grep -qw avx512ifma /proc/cpuinfo; then
+    echo "this CPU does not report avx512ifma: nothing to measure here (perf/ifma/check.sh runs the emulated tests)"
+    exit 2
+fi
+python3 -c 'import cryptography, jwt' 2>/dev/null || python3 -m pip install --quiet cryptography PyJWT ||
+    echo "note: could not install cryptography/PyJWT; compare.sh will leave those peers out"
+
+echo "== 1. perf/ifma/check.sh"
+bash perf/ifma/check.sh
+for b in 1 2; do
+    echo "== 2. perf/ifma/dudect.sh, backend $b"
+    BACKEND=$b bash perf/ifma/dudect.sh
+done
+echo "== 3. perf/ifma/bench.sh 3"
+bash perf/ifma/bench.sh 3
+
+echo "== 4. signet bench"
+swift build -c release --product signet >/dev/null
+SIGNET=$(swift build -c release --show-bin-path)/signet
+for alg in RS512 RS256; do
+    for engine in evp ifma256 ifma512 auto; do
+        "$SIGNET" bench --alg "$alg" --engine "$engine" --seconds "$SECS" --rounds 5
+    done
+done
+
+for engine in ifma256 ifma512; do
+    echo "== 5. signet cross-check --engine $engine"
+    "$SIGNET" cross-check --engine "$engine" --bits 2048,4096 --keys 100 --count 20000 --threads 2
+done
+
+for engine in ifma256 ifma512; do
+    echo "== 6. perf/compare.sh with SIGNET_RSA_ENGINE=$engine"
+    SIGNET_RSA_ENGINE=$engine bash perf/compare.sh 3 --no-jwtkit
+done
+echo "== done: $LOG"
