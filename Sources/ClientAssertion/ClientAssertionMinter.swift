@@ -124,7 +124,7 @@ public final class ClientAssertionMinter: Sendable {
     public func mint() throws(ClientAssertionError) -> String {
         var out = [UInt8](repeating: 0, count: maximumAssertionLength)
         var span = out.mutableSpan
-        var raw = span.mutableBytes
+        var raw = unsafe span.mutableBytes
         let n = try unsafe raw.withUnsafeMutableBytes { (o) throws(ClientAssertionError) -> Int in try unsafe mint(into: o) }
         return String(decoding: out[..<n], as: UTF8.self)
     }

@@ -29,7 +29,7 @@ extension JWSVerificationKey {
     ) throws(RSAGMPError) -> JWSVerificationKey {
         let gmpKey = try RSAGMPPublicKey(modulus: key.modulus, exponent: key.exponent)
         let gmpAlgorithm = algorithm.gmp
-        return JWSVerificationKey(
+        return unsafe JWSVerificationKey(
             key: key, algorithm: algorithm, keyID: keyID,
             secondOpinion: SignatureSecondOpinion(name: "RSAGMP") { signature, message, alg in
                 unsafe (alg == algorithm && gmpKey.isValidSignature(signature, for: message, algorithm: gmpAlgorithm))

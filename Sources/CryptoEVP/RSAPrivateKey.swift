@@ -165,7 +165,7 @@ public final class RSAPrivateKey: Sendable {
     /// - Throws: ``CryptoEVPError`` `rsa.openssl` if OpenSSL cannot encode the key, or what `body` throws.
     /// - Allocation: OpenSSL's encoding buffer only.
     public func withPKCS8PEM<R>(_ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-        try key.withPKCS8PEM(body).get()
+        try unsafe key.withPKCS8PEM(body).get()
     }
 
     /// Signs `message` with RSASSA-PKCS1-v1_5 and writes the signature at the start of `output`.
@@ -245,7 +245,7 @@ public final class RSAPrivateKey: Sendable {
     public func signature(for message: [UInt8], algorithm: RSASignatureAlgorithm) throws(CryptoEVPError) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: signatureByteCount)
         var outSpan = out.mutableSpan
-        var bytes = outSpan.mutableBytes
+        var bytes = unsafe outSpan.mutableBytes
         try unsafe message.span.withUnsafeBytes { (m) throws(CryptoEVPError) in
             try unsafe bytes.withUnsafeMutableBytes { (o) throws(CryptoEVPError) in
                 _ = try unsafe sign(m, algorithm: algorithm, into: o)

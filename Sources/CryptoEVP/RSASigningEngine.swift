@@ -84,7 +84,7 @@ public struct RSASigningEngine: Hashable, Sendable, CustomStringConvertible {
 
 /// Owns a `signet_rsa_engine_key` (immutable once loaded; freed, and its secrets wiped, when the last owner goes).
 /// Every ``IFMABlinding`` holds one, so no blinding can outlive the key it was made for.
-final class IFMAKeyHandle: @unchecked Sendable {  // the C key is immutable after load and safe to share
+@safe final class IFMAKeyHandle: @unchecked Sendable {  // the C key is immutable after load and safe to share
     let pointer: OpaquePointer
     init(_ pointer: OpaquePointer) { unsafe self.pointer = pointer }
     deinit { unsafe signet_rsa_engine_key_free(pointer) }
@@ -146,7 +146,7 @@ final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable
             }
             throw CryptoEVPError(.engineUnavailable, reason: "the \(engine) engine \(why)")
         }
-        self.key = IFMAKeyHandle(loaded)
+        self.key = unsafe IFMAKeyHandle(loaded)
         self.engine = engine
         self.byteCount = unsafe signet_rsa_engine_key_size(loaded)
     }
@@ -221,7 +221,7 @@ enum MonotonicClock {
 }
 
 /// One thread's blinding pair and private-operation workspace (see `signet_rsa_blinding_new`).
-final class IFMABlinding: @unchecked Sendable {  // used by one thread at a time (taken from a pool)
+@safe final class IFMABlinding: @unchecked Sendable {  // used by one thread at a time (taken from a pool)
     let state: OpaquePointer
     /// The key it was made for, kept alive as long as the blinding.
     private let key: IFMAKeyHandle

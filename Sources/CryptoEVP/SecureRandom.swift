@@ -9,7 +9,7 @@ public enum SecureRandom {
     /// - Throws: ``CryptoEVPError`` `rsa.openssl` if the DRBG fails (not seeded); the buffer must not be used then.
     /// - Allocation: none on the Swift side.
     public static func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(CryptoEVPError) {
-        guard !buffer.isEmpty else { return }
+        guard unsafe !buffer.isEmpty else { return }
         try openSSLCheck(unsafe COpenSSL_RAND_bytes(buffer.baseAddress, Int32(buffer.count)), "RAND_bytes")
     }
 
@@ -20,7 +20,7 @@ public enum SecureRandom {
     public static func bytes(_ count: Int) throws(CryptoEVPError) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)
         var span = out.mutableSpan
-        var raw = span.mutableBytes
+        var raw = unsafe span.mutableBytes
         try unsafe raw.withUnsafeMutableBytes { (b) throws(CryptoEVPError) in try unsafe fill(b) }
         return out
     }

@@ -165,7 +165,7 @@ public final class JWSSigner: Sendable {
     public func token(payload: [UInt8]) throws(JWSError) -> String {
         var out = [UInt8](repeating: 0, count: tokenLength(payloadByteCount: payload.count))
         var outSpan = out.mutableSpan
-        var outBytes = outSpan.mutableBytes
+        var outBytes = unsafe outSpan.mutableBytes
         let n = try unsafe payload.span.withUnsafeBytes { (p) throws(JWSError) -> Int in
             try unsafe outBytes.withUnsafeMutableBytes { (o) throws(JWSError) -> Int in try unsafe sign(payload: p, into: o) }
         }
@@ -181,7 +181,7 @@ public final class JWSSigner: Sendable {
         while true {
             var out = [UInt8](repeating: 0, count: capacity)
             var outSpan = out.mutableSpan
-            var outBytes = outSpan.mutableBytes
+            var outBytes = unsafe outSpan.mutableBytes
             do throws(JWSError) {
                 let n = try unsafe outBytes.withUnsafeMutableBytes { (o) throws(JWSError) -> Int in
                     try unsafe sign(claims: claims, into: o)

@@ -33,7 +33,7 @@ public struct JWSVerificationKey: Sendable {
 
 /// An independent signature check run next to OpenSSL's (e.g. RSAGMP): when the two verdicts differ the verifier
 /// throws `signature.cross-check-disagreement` instead of trusting either.
-public struct SignatureSecondOpinion: Sendable {
+@safe public struct SignatureSecondOpinion: Sendable {
     /// A name for messages, e.g. `RSAGMP`.
     public let name: String
     let check: @Sendable (UnsafeRawBufferPointer, UnsafeRawBufferPointer, RSASignatureAlgorithm) -> Bool
@@ -48,7 +48,7 @@ public struct SignatureSecondOpinion: Sendable {
         check: @escaping @Sendable (_ signature: UnsafeRawBufferPointer, _ message: UnsafeRawBufferPointer, RSASignatureAlgorithm) -> Bool
     ) {
         self.name = name
-        self.check = check
+        unsafe self.check = check
     }
 }
 

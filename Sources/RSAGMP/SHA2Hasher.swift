@@ -50,7 +50,7 @@ extension SHA2Hasher {
         let hasher = self
         var digest = [UInt8](repeating: 0, count: Self.byteCount)
         var span = digest.mutableSpan
-        var bytes = span.mutableBytes
+        var bytes = unsafe span.mutableBytes
         // The buffer is exactly byteCount bytes, so finalize(into:) cannot throw here.
         unsafe bytes.withUnsafeMutableBytes { _ = try? unsafe hasher.finalize(into: $0) }
         return digest

@@ -4,21 +4,21 @@ internal import COpenSSL
 /// `EVP_MD` objects fetched once per process (OpenSSL 3 would otherwise look the digest up on every init).
 enum Digests {
     /// A fetched `EVP_MD`, never freed (process lifetime).
-    struct Fetched: @unchecked Sendable {  // an immutable, reference-counted OpenSSL object; safe to share
+    @safe struct Fetched: @unchecked Sendable {  // an immutable, reference-counted OpenSSL object; safe to share
         let md: OpaquePointer?
     }
 
     /// SHA-256, SHA-384, SHA-512, indexed by ``RSASignatureAlgorithm/index``.
     static let table: [Fetched] = RSASignatureAlgorithm.all.map { alg in
-        Fetched(md: unsafe EVP_MD_fetch(nil, alg.digestName, nil))
+        unsafe Fetched(md: EVP_MD_fetch(nil, alg.digestName, nil))
     }
 
     /// The fetched digest for `algorithm`.
     static func md(for algorithm: RSASignatureAlgorithm) throws(CryptoEVPError) -> OpaquePointer {
-        guard let md = table[algorithm.index].md else {
+        guard let md = unsafe table[algorithm.index].md else {
             throw OpenSSLErrorQueue.error(.openSSL, "EVP_MD_fetch(\(algorithm.digestName)) failed")
         }
-        return md
+        return unsafe md
     }
 
     /// The digest of `message` for `algorithm`, written into `digest` (at least 64 bytes); returns its length.
@@ -44,7 +44,7 @@ enum Digests {
     static func sha256(_ bytes: [UInt8]) throws(CryptoEVPError) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 64)
         var outSpan = out.mutableSpan
-        var outBytes = outSpan.mutableBytes
+        var outBytes = unsafe outSpan.mutableBytes
         let n = try unsafe bytes.span.withUnsafeBytes { (input) throws(CryptoEVPError) -> Int in
             try unsafe outBytes.withUnsafeMutableBytes { (o) throws(CryptoEVPError) -> Int in
                 try unsafe hash(input, algorithm: .rs256, into: o)

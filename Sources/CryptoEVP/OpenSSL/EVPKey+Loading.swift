@@ -46,12 +46,12 @@ extension EVPKey {
             throw OpenSSLErrorQueue.error(.openSSL, "OSSL_PARAM_BLD_new failed")
         }
         defer { unsafe OSSL_PARAM_BLD_free(builder) }
-        var bignums: [OpaquePointer] = []
-        defer { for bn in bignums { unsafe BN_clear_free(bn) } }
+        var bignums: [OpaquePointer] = unsafe []
+        defer { for unsafe bn in unsafe bignums { unsafe BN_clear_free(bn) } }
         for part in parts {
             guard let bn = unsafe part.bytes.withUnsafeBytes({ unsafe COpenSSL_BN_bin2bn($0.baseAddress, Int32($0.count)) })
             else { throw OpenSSLErrorQueue.error(.openSSL, "BN_bin2bn failed") }
-            bignums.append(bn)
+            unsafe bignums.append(bn)
             // The builder keeps the name pointer until OSSL_PARAM_BLD_to_param, so it must be a static string.
             let name = unsafe UnsafeRawPointer(part.name.utf8Start).assumingMemoryBound(to: CChar.self)
             try openSSLCheck(unsafe OSSL_PARAM_BLD_push_BN(builder, name, bn), "OSSL_PARAM_BLD_push_BN")
@@ -116,7 +116,7 @@ extension EVPKey {
         defer { unsafe OPENSSL_cleanse(data, Int(count)) }
         let buffer = unsafe UnsafeRawBufferPointer(start: data, count: Int(count))
         do throws(E) {
-            return .success(try body(unsafe buffer))
+            return unsafe .success(try body(buffer))
         } catch {
             return .failure(error)
         }

@@ -8,7 +8,7 @@ import Darwin
 
 /// The single owner of an `EVP_PKEY`. Immutable after creation; OpenSSL 3 documents `EVP_PKEY` as safe to use
 /// from many threads for signing and verifying as long as nobody modifies it, and nothing here does.
-final class EVPKey: @unchecked Sendable {
+@safe final class EVPKey: @unchecked Sendable {
     let pkey: OpaquePointer
 
     /// Takes ownership of `pkey`.
@@ -40,11 +40,11 @@ final class EVPKey: @unchecked Sendable {
 /// Per-operation OpenSSL state for one private key and one algorithm: a signing `EVP_PKEY_CTX` initialised once
 /// (padding PKCS#1 v1.5, signature digest set). The digest is computed without a context
 /// (``Digests/hash(_:algorithm:into:)``); verification runs on ``RSAPublicOperation``. Never shared between threads.
-final class RSAOperationContext: @unchecked Sendable {  // only ever used by one thread at a time (see ContextPool)
+@safe final class RSAOperationContext: @unchecked Sendable {  // only ever used by one thread at a time (see ContextPool)
     let pkeyCtx: OpaquePointer
 
     init(key: EVPKey, algorithm: RSASignatureAlgorithm) throws(CryptoEVPError) {
-        let md = try Digests.md(for: algorithm)
+        let md = try unsafe Digests.md(for: algorithm)
         guard let pkeyCtx = unsafe EVP_PKEY_CTX_new_from_pkey(nil, key.pkey, nil) else {
             throw OpenSSLErrorQueue.error(.openSSL, "EVP_PKEY_CTX_new_from_pkey failed")
         }
@@ -65,7 +65,7 @@ final class RSAOperationContext: @unchecked Sendable {  // only ever used by one
 ///
 /// Guarded by a `pthread_mutex_t` rather than `Synchronization.Mutex`: on Linux the latter is built on raw futexes,
 /// which ThreadSanitizer cannot see, so every pool access was reported as a race.
-final class ContextPool<Context: AnyObject>: @unchecked Sendable {  // all state is accessed under `lock`
+@safe final class ContextPool<Context: AnyObject>: @unchecked Sendable {  // all state is accessed under `lock`
     private let lock: UnsafeMutablePointer<pthread_mutex_t>
     private var free: [Context]
     private let capacity: Int
@@ -74,7 +74,7 @@ final class ContextPool<Context: AnyObject>: @unchecked Sendable {  // all state
         self.capacity = capacity
         self.free = []
         self.free.reserveCapacity(capacity)
-        self.lock = .allocate(capacity: 1)
+        unsafe self.lock = .allocate(capacity: 1)
         unsafe self.lock.initialize(to: pthread_mutex_t())
         unsafe pthread_mutex_init(self.lock, nil)
     }

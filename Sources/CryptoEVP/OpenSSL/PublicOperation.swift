@@ -18,7 +18,7 @@ internal import COpenSSL
 /// The SHA-2 block functions and `BN_mod_exp_mont` are libcrypto's own code, not fetched from a provider: with the
 /// FIPS provider as the default, verification would run outside the FIPS module (signing stays on EVP). Cost is
 /// bounded by the key checks at load: n ≤ 16,384 bits and e ≤ 64 bits (``RSAPublicKey``).
-final class RSAPublicOperation: @unchecked Sendable {  // immutable after init; OpenSSL only reads n, e, mont
+@safe final class RSAPublicOperation: @unchecked Sendable {  // immutable after init; OpenSSL only reads n, e, mont
     private let n: OpaquePointer
     private let e: OpaquePointer
     private let mont: OpaquePointer
@@ -88,7 +88,7 @@ final class RSAPublicOperation: @unchecked Sendable {  // immutable after init; 
 
 /// A verifying thread's own libcrypto scratch: a `BN_CTX` (whose internal pool keeps its `BIGNUM`s and their limbs
 /// between calls) and the two numbers of one verification. Never shared between threads (see ``ContextPool``).
-final class PublicOperationScratch: @unchecked Sendable {  // used by one thread at a time (taken from a pool)
+@safe final class PublicOperationScratch: @unchecked Sendable {  // used by one thread at a time (taken from a pool)
     let ctx: OpaquePointer
     let s: OpaquePointer
     let m: OpaquePointer

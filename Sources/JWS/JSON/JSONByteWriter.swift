@@ -17,7 +17,7 @@
     public init(buffer: UnsafeMutableRawBufferPointer) { unsafe self.buffer = buffer }
 
     @inline(__always) mutating func byte(_ b: UInt8) {
-        guard count < buffer.count else {
+        guard unsafe count < buffer.count else {
             overflowed = true
             return
         }

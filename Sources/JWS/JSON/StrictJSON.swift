@@ -103,8 +103,8 @@ public enum StrictJSON {
             self.limits = limits
         }
 
-        var atEnd: Bool { position >= bytes.count }
-        func peek() -> UInt8? { position < bytes.count ? unsafe bytes[position] : nil }
+        var atEnd: Bool { unsafe position >= bytes.count }
+        func peek() -> UInt8? { unsafe position < bytes.count ? bytes[position] : nil }
 
         func describeByte() -> String {
             guard let b = peek() else { return "end of input" }
@@ -119,7 +119,7 @@ public enum StrictJSON {
         mutating func expect(_ literal: StaticString, value: JSONValue) throws(JSONError) -> JSONValue {
             let start = position
             let count = literal.utf8CodeUnitCount
-            guard bytes.count - position >= count else {
+            guard unsafe bytes.count - position >= count else {
                 throw JSONError(.invalid, offset: start, reason: "truncated literal; expected '\(literal)'")
             }
             for i in 0..<count where unsafe (bytes[position + i] != literal.utf8Start[i]) {
@@ -305,7 +305,7 @@ public enum StrictJSON {
                     throw JSONError(.invalid, offset: start, reason: "lone low surrogate \\u\(String(high, radix: 16, uppercase: true)) is not a character")
                 }
                 if high >= 0xD800 && high <= 0xDBFF {
-                    guard bytes.count - position >= 6, unsafe bytes[position] == UInt8(ascii: "\\"),
+                    guard unsafe bytes.count - position >= 6, unsafe bytes[position] == UInt8(ascii: "\\"),
                         unsafe bytes[position + 1] == UInt8(ascii: "u")
                     else {
                         throw JSONError(.invalid, offset: start, reason: "lone high surrogate \\u\(String(high, radix: 16, uppercase: true)) is not followed by a low surrogate")
@@ -332,7 +332,7 @@ public enum StrictJSON {
         }
 
         mutating func parseHex4(escapeStart: Int) throws(JSONError) -> UInt32 {
-            guard bytes.count - position >= 4 else {
+            guard unsafe bytes.count - position >= 4 else {
                 throw JSONError(.invalid, offset: escapeStart, reason: "truncated \\u escape")
             }
             var v: UInt32 = 0
@@ -363,7 +363,7 @@ public enum StrictJSON {
             case 0xF0...0xF4: length = 4; value = UInt32(b0 & 0x07)
             default: throw JSONError(.invalid, offset: start, reason: "invalid UTF-8 lead byte 0x\(String(b0, radix: 16, uppercase: true))")
             }
-            guard bytes.count - start >= length else {
+            guard unsafe bytes.count - start >= length else {
                 throw JSONError(.invalid, offset: start, reason: "truncated UTF-8 sequence")
             }
             for i in 1..<length {
