@@ -131,7 +131,7 @@ import TestSupport
         let token = try signer.token(claims: JWTClaims(expiresAt: NumericDate(Int64(4_000_000_000))))
         let checked = try JWSVerifier(keys: [.crossChecked(key: key.publicKey, algorithm: .rs256, keyID: "k")])
         #expect(throws: Never.self) { try checked.verify(token) }
-        let broken = try JWSVerifier(keys: [JWSVerificationKey(
+        let broken = try unsafe JWSVerifier(keys: [JWSVerificationKey(
             key: key.publicKey, algorithm: .rs256, keyID: "k",
             secondOpinion: SignatureSecondOpinion(name: "always-no") { _, _, _ in false })])
         let error = #expect(throws: JWSError.self) { try broken.verify(token) }

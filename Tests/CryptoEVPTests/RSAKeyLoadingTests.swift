@@ -12,7 +12,7 @@ enum Fixtures {
     }()
 
     static func pkcs8PEM(_ key: RSAPrivateKey) throws -> String {
-        try key.withPKCS8PEM { String(decoding: $0, as: UTF8.self) }
+        try unsafe key.withPKCS8PEM { unsafe String(decoding: $0, as: UTF8.self) }
     }
 
     /// Re-wraps a PEM body under another label.

@@ -128,8 +128,8 @@ func algorithm(forSHA sha: String) -> RSASignatureAlgorithm? {
             for sig in candidates {
                 for verifyAlg in RSASignatureAlgorithm.all {
                     let ours = key.publicKey.isValidSignature(sig, for: message, algorithm: verifyAlg)
-                    let plain = sig.withUnsafeBytes { s in
-                        message.withUnsafeBytes { m in RawEVPBaseline.verify(s, for: m, key: key.publicKey, algorithm: verifyAlg) }
+                    let plain = unsafe sig.withUnsafeBytes { s in
+                        unsafe message.withUnsafeBytes { m in unsafe RawEVPBaseline.verify(s, for: m, key: key.publicKey, algorithm: verifyAlg) }
                     }
                     #expect(ours == plain, "alg \(alg) verified as \(verifyAlg), case \(i)")
                     #expect(ours == (sig == valid && verifyAlg == alg))
@@ -182,11 +182,11 @@ func algorithm(forSHA sha: String) -> RSASignatureAlgorithm? {
         let key = Fixtures.key2048
         let message: [UInt8] = Array("span".utf8)
         let prefix: [UInt8] = [9, 9, 9]
-        let out = try [UInt8](unsafeUninitializedCapacity: 3 + key.signatureByteCount) { buffer, count in
-            var span = OutputRawSpan(buffer: UnsafeMutableRawBufferPointer(buffer), initializedCount: 0)
+        let out = try unsafe [UInt8](unsafeUninitializedCapacity: 3 + key.signatureByteCount) { buffer, count in
+            var span = unsafe OutputRawSpan(buffer: UnsafeMutableRawBufferPointer(buffer), initializedCount: 0)
             for b in prefix { span.append(b) }
-            try key.sign(message.span.bytes, algorithm: .rs512, into: &span)
-            count = span.finalize(for: UnsafeMutableRawBufferPointer(buffer))
+            try unsafe key.sign(message.span.bytes, algorithm: .rs512, into: &span)
+            count = unsafe span.finalize(for: UnsafeMutableRawBufferPointer(buffer))
         }
         #expect(Array(out.prefix(3)) == prefix)
         #expect(Array(out.dropFirst(3)) == (try key.signature(for: message, algorithm: .rs512)))

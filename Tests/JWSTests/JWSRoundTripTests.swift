@@ -37,7 +37,7 @@ import TestSupport
         for _ in 0..<40 {
             let payload = rng.bytes(Int.random(in: 0...600, using: &rng))
             let token = Array(try signer.token(payload: payload).utf8)
-            let jws = try token.span.withUnsafeBytes { b throws(JWSError) in try verifier.verifySignature(b) }
+            let jws = try unsafe token.span.withUnsafeBytes { b throws(JWSError) in try unsafe verifier.verifySignature(b) }
             #expect(jws.payload == payload)
             // Flip one character to another alphabet character anywhere: must never verify.
             var mutated = token
@@ -55,7 +55,7 @@ import TestSupport
         let payload: [UInt8] = Array(#"{"exp":1800000100}"#.utf8)
         let length = signer.tokenLength(payloadByteCount: payload.count)
         var buffer = [UInt8](repeating: 0, count: length)
-        let n = try buffer.withUnsafeMutableBytes { o in try payload.withUnsafeBytes { p in try signer.sign(payload: p, into: o) } }
+        let n = try unsafe buffer.withUnsafeMutableBytes { o in try unsafe payload.withUnsafeBytes { p in try unsafe signer.sign(payload: p, into: o) } }
         #expect(n == length)
         let verifier = JWSFixtures.verifier(algorithm: .rs512)
         #expect(try verifier.verify(String(decoding: buffer, as: UTF8.self)).claims.expiresAt == NumericDate(Int64(1_800_000_100)))
@@ -65,11 +65,11 @@ import TestSupport
         }
         #expect(error?.code == .outputTooSmall)
         // OutputRawSpan form appends after existing bytes.
-        let out = try [UInt8](unsafeUninitializedCapacity: length + 2) { buf, count in
-            var span = OutputRawSpan(buffer: UnsafeMutableRawBufferPointer(buf), initializedCount: 0)
+        let out = try unsafe [UInt8](unsafeUninitializedCapacity: length + 2) { buf, count in
+            var span = unsafe OutputRawSpan(buffer: UnsafeMutableRawBufferPointer(buf), initializedCount: 0)
             span.append(UInt8(ascii: "["))
-            try signer.sign(payload: payload.span.bytes, into: &span)
-            count = span.finalize(for: UnsafeMutableRawBufferPointer(buf))
+            try unsafe signer.sign(payload: payload.span.bytes, into: &span)
+            count = unsafe span.finalize(for: UnsafeMutableRawBufferPointer(buf))
         }
         #expect(out.count == length + 1)
     }

@@ -61,8 +61,8 @@ import Testing
 
     @Test func byteWriterEscapesAndRoundTrips() throws {
         var storage = [UInt8](repeating: 0, count: 256)
-        let text: String = storage.withUnsafeMutableBytes { buf in
-            var w = JSONByteWriter(buffer: buf)
+        let text: String = unsafe storage.withUnsafeMutableBytes { buf in
+            var w = unsafe JSONByteWriter(buffer: buf)
             w.beginObject()
             w.key("s"); w.string("q\"b\\n\n\u{01}é")
             w.key("i"); w.integer(-1234567890123)
@@ -70,14 +70,14 @@ import Testing
             w.key("a"); w.beginArray(); w.bool(true); w.null(); w.endArray()
             w.endObject()
             #expect(!w.overflowed)
-            return String(decoding: buf[..<w.count], as: UTF8.self)
+            return unsafe String(decoding: buf[..<w.count], as: UTF8.self)
         }
         #expect(text == #"{"s":"q\"b\\n\n\u0001é","i":-1234567890123,"z":0,"a":[true,null]}"#)
         let back = try #require(StrictJSON.parse(text).objectValue)
         #expect(back["s"]?.stringValue == "q\"b\\n\n\u{01}é")
         var small = [UInt8](repeating: 0, count: 4)
-        small.withUnsafeMutableBytes { buf in
-            var w = JSONByteWriter(buffer: buf)
+        unsafe small.withUnsafeMutableBytes { buf in
+            var w = unsafe JSONByteWriter(buffer: buf)
             w.beginObject(); w.key("long"); w.endObject()
             #expect(w.overflowed)
         }

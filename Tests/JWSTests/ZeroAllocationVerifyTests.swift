@@ -345,7 +345,7 @@ import TestSupport
                 unsafe #expect(view.id?.string == "\u{E9}t\u{E9}")
                 unsafe #expect(view.id?.equals("e\u{301}te\u{301}") == true)
                 unsafe #expect(view.id?.equalsUTF8(UnsafeRawBufferPointer(start: nil, count: 0)) == false)
-                let audience = try #require(unsafe view.audience)
+                let audience = try unsafe #require(view.audience)
                 unsafe #expect(audience.isArray)
                 unsafe #expect(audience.count == 2)
                 unsafe #expect(audience.strings == ["x", "https://as:443/token"])
@@ -363,7 +363,7 @@ import TestSupport
 
     @Test func scratchRulesAndWiping() throws {
         let token = Self.tok(JWSFixtures.goodPayload)
-        try unsafe token.withUnsafeBytes { t in
+        unsafe token.withUnsafeBytes { t in
             let needed = unsafe Self.plain.scratchByteCount(for: t)
             #expect(needed == JWSFixtures.goodPayload.utf8.count)
             var small = [UInt8](repeating: 0, count: needed - 1)
@@ -374,8 +374,8 @@ import TestSupport
             var forged = token
             forged[forged.count - 3] = forged[forged.count - 3] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
             var scratch = [UInt8](repeating: 0xAA, count: needed)
-            try unsafe forged.withUnsafeBytes { f in
-                try unsafe scratch.withUnsafeMutableBytes { s in
+            unsafe forged.withUnsafeBytes { f in
+                unsafe scratch.withUnsafeMutableBytes { s in
                     expectCode("signature.invalid", segment: .signature) { () throws(JWSError) in _ = try unsafe Self.plain.verify(f, scratch: s) }
                 }
             }
@@ -385,8 +385,8 @@ import TestSupport
             let secondDot = broken.lastIndex(of: UInt8(ascii: "."))!
             broken[secondDot - 1] = UInt8(ascii: "*")
             scratch = [UInt8](repeating: 0xAA, count: needed)
-            try unsafe broken.withUnsafeBytes { f in
-                try unsafe scratch.withUnsafeMutableBytes { s in
+            unsafe broken.withUnsafeBytes { f in
+                unsafe scratch.withUnsafeMutableBytes { s in
                     expectCode("base64url.invalid-character", segment: .payload) { () throws(JWSError) in _ = try unsafe Self.plain.verify(f, scratch: s) }
                 }
             }
