@@ -16,7 +16,8 @@
 #      carries OpenSSL 4.0, with IFMA code for RSA-4096), the issue's reference; installed from PyPI if missing.
 #
 # Usage: perf/ifma/measure.sh [SECONDS per bench measurement, default 10]. About 40 minutes on 2 cores.
-# Refuses (exit 2) on a CPU without AVX-512 IFMA: there, perf/ifma/check.sh runs the emulated tests.
+# Refuses (exit 2) on a CPU without AVX-512 IFMA: there, perf/ifma/check.sh runs the emulated tests. Exit 1 if any
+# step failed (all steps run regardless; the summary at the end says which).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECS=${1:-10}
@@ -34,31 +35,43 @@ fi
 python3 -c 'import cryptography, jwt' 2>/dev/null || python3 -m pip install --quiet cryptography PyJWT ||
     echo "note: could not install cryptography/PyJWT; compare.sh will leave those peers out"
 
-echo "== 1. perf/ifma/check.sh"
-bash perf/ifma/check.sh
-for b in 1 2; do
-    echo "== 2. perf/ifma/dudect.sh, backend $b"
-    BACKEND=$b bash perf/ifma/dudect.sh
-done
-echo "== 3. perf/ifma/bench.sh 3"
-bash perf/ifma/bench.sh 3
+# Every step runs even if an earlier one failed (a failure is a finding, not a reason to lose the other figures);
+# the summary at the end lists each step's exit status, and the script exits 1 if any failed.
+declare -a SUMMARY=()
+FAILED=0
+step() {
+    local name=$1
+    shift
+    echo "== $name"
+    local rc=0
+    "$@" || rc=$?
+    SUMMARY+=("$(printf '%-58s %s' "$name" "$([ $rc = 0 ] && echo ok || echo "FAILED (exit $rc)")")")
+    [ $rc = 0 ] || FAILED=1
+}
 
-echo "== 4. signet bench"
-swift build -c release --product signet >/dev/null
+step "1. perf/ifma/check.sh" bash perf/ifma/check.sh
+for b in 1 2; do
+    step "2. perf/ifma/dudect.sh, backend $b" env BACKEND=$b bash perf/ifma/dudect.sh
+done
+step "3. perf/ifma/bench.sh 3" bash perf/ifma/bench.sh 3
+
+step "4. release build of signet" swift build -c release --product signet
 SIGNET=$(swift build -c release --show-bin-path)/signet
 for alg in RS512 RS256; do
     for engine in evp ifma256 ifma512 auto; do
-        "$SIGNET" bench --alg "$alg" --engine "$engine" --seconds "$SECS" --rounds 5
+        step "4. signet bench --alg $alg --engine $engine" \
+            "$SIGNET" bench --alg "$alg" --engine "$engine" --seconds "$SECS" --rounds 5
     done
 done
-
 for engine in ifma256 ifma512; do
-    echo "== 5. signet cross-check --engine $engine"
-    "$SIGNET" cross-check --engine "$engine" --bits 2048,4096 --keys 100 --count 20000 --threads 2
+    step "5. signet cross-check --engine $engine (100 keys/size)" \
+        "$SIGNET" cross-check --engine "$engine" --bits 2048,4096 --keys 100 --count 20000 --threads 2
+done
+for engine in ifma256 ifma512; do
+    step "6. perf/compare.sh, SIGNET_RSA_ENGINE=$engine" \
+        env SIGNET_RSA_ENGINE=$engine bash perf/compare.sh 3 --no-jwtkit
 done
 
-for engine in ifma256 ifma512; do
-    echo "== 6. perf/compare.sh with SIGNET_RSA_ENGINE=$engine"
-    SIGNET_RSA_ENGINE=$engine bash perf/compare.sh 3 --no-jwtkit
-done
-echo "== done: $LOG"
+echo "== summary ($LOG)"
+printf '%s\n' "${SUMMARY[@]}"
+exit $FAILED
