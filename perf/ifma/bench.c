@@ -30,6 +30,13 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Median of n samples (sorts them). */
+static double median(double *samples, int n)
+{
+    qsort(samples, (size_t)n, sizeof samples[0], cmp_double);
+    return samples[n / 2];
+}
+
 /* Core clock estimate: a chain of dependent 1-cycle ADDs (x86-64) runs one per cycle. 0 where not measurable. This
    is the scalar clock; on CPUs that lower the clock under heavy 512-bit load (some Intel parts) the kernel may run
    slower than this. */
@@ -80,13 +87,8 @@ static double time_kernel(int backend, int hbits, const raw_key *rk, double secs
 {
     const size_t hw = (size_t)hbits / 64;
     uint64_t m[2][32], x[2][64], e[2][32], r[2][32];
-    memset(m, 0, sizeof m);
-    for (int h = 0; h < 2; h++) {
-        const uint8_t *src = h ? rk->q : rk->p;
-        size_t len = h ? rk->ql : rk->pl;
-        for (size_t i = 0; i < len; i++)
-            m[h][(len - 1 - i) / 8] |= (uint64_t)src[i] << (8 * ((len - 1 - i) % 8));
-    }
+    words_from_bytes(m[0], 32, rk->p, rk->pl);
+    words_from_bytes(m[1], 32, rk->q, rk->ql);
     ifma_test_ctx *ctx = signet_ifma_test_ctx_new(backend, (unsigned)hbits, m[0], m[1]);
     if (ctx == NULL)
         return 0;
@@ -106,8 +108,7 @@ static double time_kernel(int backend, int hbits, const raw_key *rk, double secs
         samples[n++] = now() - s0;
     } while (now() - t0 < secs && n < (int)(sizeof samples / sizeof samples[0]));
     signet_ifma_test_ctx_free(ctx);
-    qsort(samples, (size_t)n, sizeof samples[0], cmp_double);
-    return samples[n / 2];
+    return median(samples, n);
 }
 
 int main(int argc, char **argv)
@@ -187,10 +188,10 @@ int main(int argc, char **argv)
                 samples[n++] = now() - s0;
             } while ((t = now() - t0) < secs && n < (int)(sizeof samples / sizeof samples[0]));
             signet_ifma_test_fault = 0;
-            qsort(samples, (size_t)n, sizeof samples[0], cmp_double);
+            const double med = median(samples, n);
             /* the median leaves out the blinding regeneration (every 32nd call: one more kernel run, here emulated) */
             printf("RSA-%d  work around the kernel (%-10s row)      %8.1f us per operation (median of %d)\n", bits,
-                   row ? "MULX/ADX" : "portable C", samples[n / 2] * 1e6, n);
+                   row ? "MULX/ADX" : "portable C", med * 1e6, n);
         }
         signet_ifma_test_row(1);
         signet_rsa_blinding_free(bl);

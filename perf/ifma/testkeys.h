@@ -17,6 +17,14 @@ typedef struct {
     size_t nl, el, pl, ql, dpl, dql, qil;
 } raw_key;
 
+/* Big-endian bytes into nw little-endian 64-bit words (zero-extended). */
+static inline void words_from_bytes(uint64_t *w, size_t nw, const uint8_t *b, size_t len)
+{
+    memset(w, 0, nw * 8);
+    for (size_t i = 0; i < len; i++)
+        w[(len - 1 - i) / 8] |= (uint64_t)b[i] << (8 * ((len - 1 - i) % 8));
+}
+
 static inline size_t bn_param(EVP_PKEY *pk, const char *name, uint8_t *out, size_t cap)
 {
     BIGNUM *bn = NULL;
