@@ -194,20 +194,14 @@ final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable
 
     /// Median time of `count` private operations, in nanoseconds (for choosing the vector width at key load).
     func measure(count: Int) -> UInt64 {
-        var samples: [UInt64] = []
         var em = [UInt8](repeating: 0, count: byteCount)
         em[1] = 0x01  // any input below n
         var out = [UInt8](repeating: 0, count: byteCount)
-        for _ in 0..<count {
-            let start = MonotonicClock.now()
-            let ok: Bool = unsafe em.withUnsafeBytes { e in
+        return MonotonicClock.medianNanoseconds(runs: count) {
+            unsafe em.withUnsafeBytes { e in
                 unsafe out.withUnsafeMutableBytes { o in (try? unsafe privateOperation(e, into: o)) != nil }
             }
-            guard ok else { return .max }
-            samples.append(MonotonicClock.now() - start)
-        }
-        samples.sort()
-        return samples.isEmpty ? .max : samples[samples.count / 2]
+        } ?? .max
     }
 }
 
@@ -217,6 +211,19 @@ enum MonotonicClock {
         var ts = timespec()
         unsafe clock_gettime(CLOCK_MONOTONIC, &ts)
         return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+
+    /// Median duration of `count` timed runs of `operation` (at least one), after `warmUp` untimed runs, in
+    /// nanoseconds; `nil` as soon as a run reports failure.
+    static func medianNanoseconds(runs count: Int, warmUp: Int = 0, _ operation: () -> Bool) -> UInt64? {
+        var samples: [UInt64] = []
+        for run in 0..<(warmUp + max(1, count)) {
+            let start = now()
+            guard operation() else { return nil }
+            if run >= warmUp { samples.append(now() - start) }
+        }
+        samples.sort()
+        return samples[samples.count / 2]
     }
 }
 
@@ -299,21 +306,16 @@ extension RSASigningEngine {
         guard let context = try? RSAOperationContext(key: key, algorithm: .rs256) else { return 0 }
         var digest = [UInt8](repeating: 0x5A, count: 32)
         var signature = [UInt8](repeating: 0, count: 2048)  // up to RSA-16384
-        var samples: [UInt64] = []
-        for i in 0...max(1, count) {
+        return MonotonicClock.medianNanoseconds(runs: count, warmUp: 1) {
             var written = signature.count
-            let start = MonotonicClock.now()
             let rc = unsafe signature.withUnsafeMutableBytes { out in
                 unsafe digest.withUnsafeMutableBytes { d in
                     unsafe COpenSSL_EVP_PKEY_sign(context.pkeyCtx, out.baseAddress, &written, d.baseAddress, d.count)
                 }
             }
-            guard rc == 1 else { return 0 }
-            if i > 0 { samples.append(MonotonicClock.now() - start) }
             digest[0] &+= 1
-        }
-        samples.sort()
-        return samples[samples.count / 2]
+            return rc == 1
+        } ?? 0
     }
 }
 
