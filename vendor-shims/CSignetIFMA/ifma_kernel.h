@@ -121,6 +121,19 @@ IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(normalize)(uint64_t *r, vec *x)
     }
 }
 
+/* One word-serial Montgomery step's shift: limb 0 of the accumulator is 0 mod 2^52 (y was chosen so); drop it, move
+   every limb down one position (valignq across the vectors) and add its carry (< 2^12) to the new limb 0. Inlined,
+   so the accumulators stay in registers (as in normalize). */
+IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(drop_limb0)(vec *acc, vec lane0)
+{
+    vec carry = v_and(v_srli52(acc[0]), lane0);
+    IFMA_UNROLL
+    for (int v = 0; v < K_V - 1; v++)
+        acc[v] = v_shr1(acc[v + 1], acc[v]);
+    acc[K_V - 1] = v_shr1(v_zero(), acc[K_V - 1]);
+    acc[0] = v_add(acc[0], carry);
+}
+
 /* r_h = a_h * b_h / R mod m_h (almost: < 2m_h) for h = 0, 1. a, b, r: data pointers of NP limbs; r may alias. */
 IFMA_TARGET static void KN(amm2)(uint64_t *r0, uint64_t *r1, const uint64_t *a0, const uint64_t *b0,
                                  const uint64_t *a1, const uint64_t *b1, const ifma_mod *m0, const ifma_mod *m1)
@@ -154,13 +167,7 @@ IFMA_TARGET static void KN(amm2)(uint64_t *r0, uint64_t *r1, const uint64_t *a0,
         }
         IFMA_UNROLL
         for (int h = 0; h < 2; h++) {
-            /* limb 0 is now 0 mod 2^52: drop it, keep its carry */
-            vec carry = v_and(v_srli52(acc[h][0]), lane0);
-            IFMA_UNROLL
-            for (int v = 0; v < K_V - 1; v++)
-                acc[h][v] = v_shr1(acc[h][v + 1], acc[h][v]);
-            acc[h][K_V - 1] = v_shr1(v_zero(), acc[h][K_V - 1]);
-            acc[h][0] = v_add(acc[h][0], carry);
+            KN(drop_limb0)(acc[h], lane0);
             /* the high halves belong one limb up, i.e. exactly where the shifted accumulator now is */
             IFMA_UNROLL
             for (int v = 0; v < K_V; v++) {
@@ -202,12 +209,7 @@ IFMA_TARGET static void KN(redc2)(uint64_t *r0, uint64_t *r1, const uint64_t *w0
         }
         IFMA_UNROLL
         for (int h = 0; h < 2; h++) {
-            vec carry = v_and(v_srli52(acc[h][0]), lane0);
-            IFMA_UNROLL
-            for (int v = 0; v < K_V - 1; v++)
-                acc[h][v] = v_shr1(acc[h][v + 1], acc[h][v]);
-            acc[h][K_V - 1] = v_shr1(v_zero(), acc[h][K_V - 1]);
-            acc[h][0] = v_add(acc[h][0], carry);
+            KN(drop_limb0)(acc[h], lane0);
             IFMA_UNROLL
             for (int v = 0; v < K_V; v++)
                 acc[h][v] = v_madd52hi(acc[h][v], v_loadu(m[h] + v * IFMA_L), yi[h]);
