@@ -333,6 +333,96 @@ static void test_modexp(int backend, unsigned hbits, int nmod)
            " 0, 1, 2, top bit, random)\n", hbits, count);
 }
 
+/* The public-key operation (signet_rsa_public_engine_*) vs mpz_powm: random and edge moduli (2^bits - 1,
+   2^(bits-1) + 1), bases 0, 1, 2, n-1, n/2, random; exponents 3, 65537, 2^64 - 1, random odd; input n rejected. */
+static void test_pubexp(int backend, int bits, int nmod)
+{
+    const size_t k = (size_t)bits / 8, nw = k / 8;
+    uint64_t n[64], x[64];
+    uint8_t nb[512], xb[512], out[512], want[512], eb[8];
+    mpz_t N, X, E, R;
+    mpz_inits(N, X, E, R, NULL);
+    int count = 0;
+    for (int t = 0; t < nmod; t++) {
+        for (size_t i = 0; i < nw; i++)
+            n[i] = rnd();
+        n[0] |= 1;
+        n[nw - 1] |= (uint64_t)1 << 63;
+        if (t == 1)
+            memset(n, 0xFF, nw * 8);
+        if (t == 2) {
+            memset(n, 0, nw * 8);
+            n[0] = 1;
+            n[nw - 1] = (uint64_t)1 << 63;
+        }
+        to_mpz(N, n, nw);
+        mpz_export(nb, NULL, 1, 1, 0, 0, N);
+        for (int c = 0; c < 4; c++) {
+            uint64_t e = c == 0 ? 3 : c == 1 ? 65537 : c == 2 ? ~(uint64_t)0 : (rnd() | 1 | ((uint64_t)1 << 40));
+            for (int j = 0; j < 8; j++)
+                eb[j] = (uint8_t)(e >> (56 - 8 * j));
+            int err = -1;
+            signet_rsa_public_engine *key = signet_rsa_public_engine_new(nb, k, eb, 8, backend, &err);
+            CHECK(key != NULL && err == SIGNET_IFMA_OK, "backend %d pub %d-bit load (err %d)", backend, bits, err);
+            if (key == NULL)
+                continue;
+            CHECK(signet_rsa_public_engine_size(key) == k, "pub size");
+            for (int b = 0; b < 7; b++) {
+                memset(x, 0, sizeof x);
+                switch (b) {
+                case 0: break;                                                    /* 0 */
+                case 1: x[0] = 1; break;                                          /* 1 */
+                case 2: x[0] = 2; break;                                          /* 2 */
+                case 3: memcpy(x, n, nw * 8); x[0] -= 1; break;                   /* n - 1 */
+                case 4: for (size_t i = 0; i < nw; i++) x[i] = (n[i] >> 1) | (i + 1 < nw ? n[i + 1] << 63 : 0); break;
+                default: for (size_t i = 0; i < nw; i++) x[i] = rnd(); x[nw - 1] >>= 1; break; /* random < n/2 */
+                }
+                to_mpz(X, x, nw);
+                memset(xb, 0, k);
+                size_t xl = 0;
+                mpz_export(xb + k - (mpz_sizeinbase(X, 256)), &xl, 1, 1, 0, 0, X);
+                if (mpz_sgn(X) == 0)
+                    memset(xb, 0, k);
+                mpz_set_ui(E, 0);
+                mpz_import(E, 1, -1, 8, 0, 0, &e);
+                mpz_powm(R, X, E, N);
+                memset(want, 0, k);
+                if (mpz_sgn(R) != 0)
+                    mpz_export(want + k - mpz_sizeinbase(R, 256), NULL, 1, 1, 0, 0, R);
+                int rc = signet_rsa_public_engine_op(key, xb, k, out, k);
+                CHECK(rc == SIGNET_IFMA_OK && memcmp(out, want, k) == 0, "backend %d pub %d-bit modulus %d e case %d "
+                      "base case %d (rc %d)", backend, bits, t, c, b, rc);
+                count++;
+            }
+            /* in place, and the range check: n itself and all ones are refused */
+            memcpy(out, xb, k);
+            CHECK(signet_rsa_public_engine_op(key, out, k, out, k) == SIGNET_IFMA_OK && memcmp(out, want, k) == 0,
+                  "pub in place");
+            CHECK(signet_rsa_public_engine_op(key, nb, k, out, k) == SIGNET_IFMA_ERR_INPUT_RANGE, "pub input n");
+            memset(xb, 0xFF, k);
+            CHECK(signet_rsa_public_engine_op(key, xb, k, out, k) == SIGNET_IFMA_ERR_INPUT_RANGE, "pub input 2^k-1");
+            CHECK(signet_rsa_public_engine_op(key, xb, k - 1, out, k) == SIGNET_IFMA_ERR_ARGUMENT, "pub length");
+            signet_rsa_public_engine_free(key);
+        }
+    }
+    /* shapes the public engine refuses */
+    int err = 0;
+    uint8_t e3[1] = {3}, e2[1] = {2}, e1[1] = {1};
+    memset(nb, 0xFF, k);
+    CHECK(signet_rsa_public_engine_new(nb, k - 1, e3, 1, backend, &err) == NULL &&
+              err == SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE, "pub refuses a short modulus");
+    CHECK(signet_rsa_public_engine_new(nb, k, e2, 1, backend, &err) == NULL && err == SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE,
+          "pub refuses even e");
+    CHECK(signet_rsa_public_engine_new(nb, k, e1, 1, backend, &err) == NULL && err == SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE,
+          "pub refuses e = 1");
+    nb[k - 1] = 0xFE;
+    CHECK(signet_rsa_public_engine_new(nb, k, e3, 1, backend, &err) == NULL && err == SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE,
+          "pub refuses even n");
+    mpz_clears(N, X, E, R, NULL);
+    printf("  public-key operation %d-bit vs mpz_powm: %d results (random + edge moduli; bases 0, 1, 2, n-1, n/2, "
+           "random; e = 3, 65537, 2^64-1, random), range and shape refusals\n", bits, count);
+}
+
 /* ---------------------------------------------------------------------------------------------------------- */
 /* 3. RSA private operation vs OpenSSL                                                                          */
 
@@ -711,6 +801,8 @@ int main(int argc, char **argv)
         test_prims(id);
         test_modexp(id, 1024, nmod);
         test_modexp(id, 2048, nmod);
+        test_pubexp(id, 2048, nmod);
+        test_pubexp(id, 4096, nmod);
         test_rsa_random(id, 2048, nkeys, nmsgs, nlong, cache);
         test_rsa_random(id, 4096, nkeys, nmsgs, nlong4k >= 0 ? nlong4k : nlong, cache);
         if (wyche != NULL)

@@ -58,21 +58,32 @@ IFMA_TARGET static inline vec v_mask_add1(vec a, unsigned k)
 }
 IFMA_TARGET static inline uint64_t v_lane0(vec a) { return (uint64_t)_mm_cvtsi128_si64(_mm512_castsi512_si128(a)); }
 
+#define IFMA_KERNEL_PRIVATE
 #define IFMA_N 20
 #define KN(x) ifma_avx512_n20_##x
 #include "ifma_kernel.h"
 #undef IFMA_N
 #undef KN
 
+#define IFMA_KERNEL_PUBLIC
 #define IFMA_N 40
 #define KN(x) ifma_avx512_n40_##x
 #include "ifma_kernel.h"
 #undef IFMA_N
 #undef KN
 
+#undef IFMA_KERNEL_PRIVATE
+#define IFMA_N 80
+#define KN(x) ifma_avx512_n80_##x
+#include "ifma_kernel.h"
+#undef IFMA_N
+#undef KN
+#undef IFMA_KERNEL_PUBLIC
+
 #define PRIM_FN ifma_avx512_prim
 #include "ifma_prim_test.h"
 
-const ifma_backend ifma_backend_avx512 = {8, {ifma_avx512_n20_crt_exp, ifma_avx512_n40_crt_exp}, ifma_avx512_prim};
+const ifma_backend ifma_backend_avx512 = {
+    8, {ifma_avx512_n20_crt_exp, ifma_avx512_n40_crt_exp}, {ifma_avx512_n40_pub_exp, ifma_avx512_n80_pub_exp}, ifma_avx512_prim};
 
 #endif

@@ -5,19 +5,30 @@
 #define IFMA_L 4
 #include "ifma_emu.h"
 
+#define IFMA_KERNEL_PRIVATE
 #define IFMA_N 20
 #define KN(x) ifma_emu4_n20_##x
 #include "ifma_kernel.h"
 #undef IFMA_N
 #undef KN
 
+#define IFMA_KERNEL_PUBLIC
 #define IFMA_N 40
 #define KN(x) ifma_emu4_n40_##x
 #include "ifma_kernel.h"
 #undef IFMA_N
 #undef KN
 
+#undef IFMA_KERNEL_PRIVATE
+#define IFMA_N 80
+#define KN(x) ifma_emu4_n80_##x
+#include "ifma_kernel.h"
+#undef IFMA_N
+#undef KN
+#undef IFMA_KERNEL_PUBLIC
+
 #define PRIM_FN ifma_emu4_prim
 #include "ifma_prim_test.h"
 
-const ifma_backend ifma_backend_emu4 = {4, {ifma_emu4_n20_crt_exp, ifma_emu4_n40_crt_exp}, ifma_emu4_prim};
+const ifma_backend ifma_backend_emu4 = {
+    4, {ifma_emu4_n20_crt_exp, ifma_emu4_n40_crt_exp}, {ifma_emu4_n40_pub_exp, ifma_emu4_n80_pub_exp}, ifma_emu4_prim};

@@ -5,19 +5,30 @@
 #define IFMA_L 8
 #include "ifma_emu.h"
 
+#define IFMA_KERNEL_PRIVATE
 #define IFMA_N 20
 #define KN(x) ifma_emu8_n20_##x
 #include "ifma_kernel.h"
 #undef IFMA_N
 #undef KN
 
+#define IFMA_KERNEL_PUBLIC
 #define IFMA_N 40
 #define KN(x) ifma_emu8_n40_##x
 #include "ifma_kernel.h"
 #undef IFMA_N
 #undef KN
 
+#undef IFMA_KERNEL_PRIVATE
+#define IFMA_N 80
+#define KN(x) ifma_emu8_n80_##x
+#include "ifma_kernel.h"
+#undef IFMA_N
+#undef KN
+#undef IFMA_KERNEL_PUBLIC
+
 #define PRIM_FN ifma_emu8_prim
 #include "ifma_prim_test.h"
 
-const ifma_backend ifma_backend_emu8 = {8, {ifma_emu8_n20_crt_exp, ifma_emu8_n40_crt_exp}, ifma_emu8_prim};
+const ifma_backend ifma_backend_emu8 = {
+    8, {ifma_emu8_n20_crt_exp, ifma_emu8_n40_crt_exp}, {ifma_emu8_n40_pub_exp, ifma_emu8_n80_pub_exp}, ifma_emu8_prim};

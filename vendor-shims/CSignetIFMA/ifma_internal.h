@@ -29,6 +29,9 @@ __extension__ typedef unsigned __int128 ifma_u128;
 #define IFMA_HWORDS_MAX 32                  /* 64-bit words of a 2048-bit half */
 #define IFMA_EWORDS (IFMA_HWORDS_MAX + 1)   /* exponent words + one zero word read by the top window */
 #define IFMA_NWORDS_MAX 64                  /* 64-bit words of a 4096-bit modulus */
+#define IFMA_PUB_NMAX 80                    /* limbs of a 4096-bit modulus (the public-key operation) */
+#define IFMA_PUB_SLOT (IFMA_OFF + IFMA_PUB_NMAX + 8)
+#define IFMA_PUB_WIDE (2 * IFMA_PUB_NMAX + 8)
 
 /* One CRT half prepared for the kernel. Secret (derived from p or q). */
 typedef struct {
@@ -45,6 +48,27 @@ typedef struct {
     uint64_t tmp[2][IFMA_SLOT];
     uint64_t wide[2][IFMA_WIDE];
 } ifma_ws;
+
+/* A whole modulus n prepared for the public-key operation (N = 40 for 2048-bit n, 80 for 4096-bit n). Public. */
+typedef struct {
+    uint64_t m[IFMA_PUB_SLOT];  /* n, 52-bit limbs at m[IFMA_OFF...] */
+    uint64_t rr[IFMA_PUB_SLOT]; /* R^2 mod n (converts x to x R) */
+    uint64_t k0;                /* -n^-1 mod 2^52 */
+} ifma_pmod;
+
+/* Workspace of the public-key operation (slots: guard limbs zero). */
+typedef struct {
+    uint64_t x[IFMA_PUB_SLOT];   /* the base in Montgomery form */
+    uint64_t acc[IFMA_PUB_SLOT]; /* the running power */
+    uint64_t one[IFMA_PUB_SLOT];
+    uint64_t wide[IFMA_PUB_WIDE];
+} ifma_pws;
+
+/*
+ * Public-key kernel entry point, one per (backend, N): out == x^e (mod n) with 0 <= out <= n (the caller subtracts
+ * n once). x: NP limbs (52-bit), x < n; out: NP limbs; e >= 1, public (square-and-multiply on its bits).
+ */
+typedef void (*ifma_pub_exp_fn)(const ifma_pmod *n, const uint64_t *x, uint64_t e, uint64_t *out, ifma_pws *ws);
 
 /*
  * Kernel entry point, one per (backend, N): for h in {p, q}:
@@ -69,6 +93,7 @@ typedef void (*ifma_prim_fn)(int op, const uint64_t *a, const uint64_t *b, const
 typedef struct {
     int lanes;
     ifma_crt_exp_fn crt_exp[2]; /* [0]: N = 20 (1024-bit halves), [1]: N = 40 (2048-bit halves) */
+    ifma_pub_exp_fn pub_exp[2]; /* [0]: N = 40 (2048-bit n), [1]: N = 80 (4096-bit n) */
     ifma_prim_fn prim;
 } ifma_backend;
 

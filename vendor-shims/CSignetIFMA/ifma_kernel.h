@@ -5,7 +5,9 @@
  * This file is a template: a backend translation unit defines the vector type `vec`, the primitives below and
  * the macros IFMA_L (lanes per vector), IFMA_N (limbs per number), KN(name) (name mangling) and IFMA_TARGET
  * (function attributes), then includes this file once per N. The same source therefore runs on the portable
- * emulated lanes (tested everywhere) and on the native AVX-512 IFMA lanes.
+ * emulated lanes (tested everywhere) and on the native AVX-512 IFMA lanes. Each inclusion also says which entry
+ * points it wants: IFMA_KERNEL_PRIVATE (crt_exp, N = 20 and 40: the CRT halves of RSA-2048 and RSA-4096) and/or
+ * IFMA_KERNEL_PUBLIC (pub_exp, N = 40 and 80: the whole modulus of RSA-2048 and RSA-4096).
  *
  * Primitives (all lane-wise on L unsigned 64-bit lanes unless noted):
  *   v_zero() v_set1(x) v_loadu(p) v_storeu(p, a) v_add(a, b) v_and(a, b) v_or(a, b) v_srli52(a)
@@ -28,10 +30,15 @@
  *     reduction (redc2) of the double-length value. About 3/4 of the IFMA work of amm2.
  *   crt_exp: fixed-window exponentiation, 5-bit windows, 32-entry tables for both halves, constant-time table
  *     selection (every entry read and masked), exponent windows read at public bit positions.
+ *   amm1, ams1, redc1: the same three operations for one modulus (the one- and two-modulus forms share one
+ *     always-inlined body each, unrolled over the moduli at compile time).
+ *   pub_exp: x^e mod n for the public exponent e (the public-key operation: verify, and the engine's verify-after-
+ *     sign): left-to-right square-and-multiply on the bits of e, which are public; the data path is the same
+ *     constant-time arithmetic as above (so it may also take a secret base, as the blinding set-up does).
  *
- * Bounds (64-bit lanes never overflow): amm2 adds at most 4 products of < 2^52 plus a carry < 2^12 to a lane per
- * limb of b, over N <= 40 limbs: < 2^60. The squaring accumulates at most 2N terms < 2^52 per position (< 2^59),
- * doubles them and adds two diagonal terms: < 2^61. redc2 adds at most 2N more: < 2^62.
+ * Bounds (64-bit lanes never overflow): amm adds at most 4 products of < 2^52 plus a carry < 2^12 to a lane per
+ * limb of b, over N <= 80 limbs: < 2^61. The squaring accumulates at most 2N terms < 2^52 per position (< 2^60),
+ * doubles them and adds two diagonal terms: < 2^62. redc adds at most 2N more: < 2^62 + 2^60 < 2^63.
  */
 
 #ifndef IFMA_KERNEL_TABLES
@@ -82,8 +89,15 @@ static inline uint64_t ifma_eq_mask(uint64_t a, uint64_t b) { return ct_is_zero_
 
 #define K_NP ((IFMA_N + IFMA_L - 1) / IFMA_L * IFMA_L)
 #define K_V (K_NP / IFMA_L)
+/* One bit per limb for normalize's carry-lookahead (plus the carry out of the top): 64 or 128 bits. */
+#if K_NP > 63
+#define K_MASK ifma_u128
+#else
+#define K_MASK uint64_t
+#endif
 
-#if K_V * IFMA_L > 63 || IFMA_N > IFMA_NMAX || IFMA_L > 8
+#if K_NP > 127 || IFMA_L > 8 || (defined(IFMA_KERNEL_PRIVATE) && IFMA_N > IFMA_NMAX) ||                            \
+    (defined(IFMA_KERNEL_PUBLIC) && IFMA_N > IFMA_PUB_NMAX)
 #error "kernel size parameters out of range"
 #endif
 
@@ -92,7 +106,8 @@ static inline uint64_t ifma_eq_mask(uint64_t a, uint64_t b) { return ct_is_zero_
  * one vector pass moves every lane's excess (< 2^12) one limb up; then every lane is <= 2^52 - 1 + 2^12, so it
  * either generates a carry (> 2^52 - 1), propagates one (== 2^52 - 1) or neither. The carries into each lane are
  * the carry bits of the integer addition (G|P) + G, where G and P are the generate and propagate lane masks
- * (carry-lookahead by one 64-bit add), i.e. ((G|P) + G) ^ P. Constant time: masks are data, never branched on.
+ * (carry-lookahead by one 64-bit add, or a 128-bit one beyond 63 limbs), i.e. ((G|P) + G) ^ P. Constant time:
+ * masks are data, never branched on.
  * The caller guarantees the value fits in NP limbs (no carry out of the top lane).
  */
 IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(normalize)(uint64_t *r, vec *x)
@@ -107,13 +122,13 @@ IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(normalize)(uint64_t *r, vec *x)
     IFMA_UNROLL
     for (int v = 0; v < K_V; v++)
         x[v] = v_add(x[v], v_shl1(c[v], v == 0 ? v_zero() : c[v - 1]));
-    uint64_t g = 0, p = 0;
+    K_MASK g = 0, p = 0;
     IFMA_UNROLL
     for (int v = 0; v < K_V; v++) {
-        g |= (uint64_t)v_cmpgt_mask(x[v], m52) << (v * IFMA_L);
-        p |= (uint64_t)v_cmpeq_mask(x[v], m52) << (v * IFMA_L);
+        g |= (K_MASK)v_cmpgt_mask(x[v], m52) << (v * IFMA_L);
+        p |= (K_MASK)v_cmpeq_mask(x[v], m52) << (v * IFMA_L);
     }
-    uint64_t cin = ((g | p) + g) ^ p;
+    K_MASK cin = ((g | p) + g) ^ p;
     IFMA_UNROLL
     for (int v = 0; v < K_V; v++) {
         unsigned k = (unsigned)(cin >> (v * IFMA_L)) & ((1u << IFMA_L) - 1);
@@ -134,39 +149,39 @@ IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(drop_limb0)(vec *acc, vec lane0)
     acc[0] = v_add(acc[0], carry);
 }
 
-/* r_h = a_h * b_h / R mod m_h (almost: < 2m_h) for h = 0, 1. a, b, r: data pointers of NP limbs; r may alias. */
-IFMA_TARGET static void KN(amm2)(uint64_t *r0, uint64_t *r1, const uint64_t *a0, const uint64_t *b0,
-                                 const uint64_t *a1, const uint64_t *b1, const ifma_mod *m0, const ifma_mod *m1)
+/* r_h = a_h * b_h / R mod m_h (almost: < 2m_h) for h < H (H = 1 or 2, a constant once inlined). a, b, r: data
+   pointers of NP limbs; r may alias a or b (it is written only at the end). */
+IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(amm_h)(const int H, uint64_t *const r[2], const uint64_t *const a[2],
+                                                     const uint64_t *const b[2], const uint64_t *const m[2],
+                                                     const uint64_t k0[2])
 {
-    /* Only the accumulators live in registers (2 V <= 20 vectors); a and m are re-read from L1 at every use so
+    /* Only the accumulators live in registers (H V <= 20 vectors); a and m are re-read from L1 at every use so
        that the compiler can fold them into the multiply-adds as memory operands instead of spilling copies. */
-    const uint64_t *a[2] = {a0, a1}, *b[2] = {b0, b1}, *m[2] = {m0->m + IFMA_OFF, m1->m + IFMA_OFF};
-    const uint64_t k0[2] = {m0->k0, m1->k0};
     vec acc[2][K_V];
     const vec lane0 = v_loadu(ifma_lt_tab[1]);
     IFMA_UNROLL
-    for (int h = 0; h < 2; h++)
+    for (int h = 0; h < H; h++)
         IFMA_UNROLL
         for (int v = 0; v < K_V; v++)
             acc[h][v] = v_zero();
     for (int i = 0; i < IFMA_N; i++) {
         vec bi[2], yi[2];
         IFMA_UNROLL
-        for (int h = 0; h < 2; h++) {
+        for (int h = 0; h < H; h++) {
             bi[h] = v_set1(b[h][i]);
             IFMA_UNROLL
             for (int v = 0; v < K_V; v++)
                 acc[h][v] = v_madd52lo(acc[h][v], v_loadu(a[h] + v * IFMA_L), bi[h]);
         }
         IFMA_UNROLL
-        for (int h = 0; h < 2; h++) {
+        for (int h = 0; h < H; h++) {
             yi[h] = v_set1((v_lane0(acc[h][0]) * k0[h]) & IFMA_M52);
             IFMA_UNROLL
             for (int v = 0; v < K_V; v++)
                 acc[h][v] = v_madd52lo(acc[h][v], v_loadu(m[h] + v * IFMA_L), yi[h]);
         }
         IFMA_UNROLL
-        for (int h = 0; h < 2; h++) {
+        for (int h = 0; h < H; h++) {
             KN(drop_limb0)(acc[h], lane0);
             /* the high halves belong one limb up, i.e. exactly where the shifted accumulator now is */
             IFMA_UNROLL
@@ -176,39 +191,38 @@ IFMA_TARGET static void KN(amm2)(uint64_t *r0, uint64_t *r1, const uint64_t *a0,
             }
         }
     }
-    KN(normalize)(r0, acc[0]);
-    KN(normalize)(r1, acc[1]);
+    IFMA_UNROLL
+    for (int h = 0; h < H; h++)
+        KN(normalize)(r[h], acc[h]);
 }
 
 /*
- * Montgomery reduction of two double-length values: r_h = w_h / R mod m_h (almost), for w_h given as 2*NP
+ * Montgomery reduction of H double-length values: r_h = w_h / R mod m_h (almost), for w_h given as 2*NP
  * unnormalised positions (< 2^62 each) with value < 4 m_h^2 (or < 2^(2 bits(m_h)) for input conversion).
  * The low N positions enter the word-serial reduction; positions N.. are added afterwards:
  * (w + Y m)/R = floor-free split (w_lo + Y m)/R + w_hi, both exact; the sum is < w/R + m < 2m.
  */
-IFMA_TARGET static void KN(redc2)(uint64_t *r0, uint64_t *r1, const uint64_t *w0, const uint64_t *w1,
-                                  const ifma_mod *m0, const ifma_mod *m1)
+IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(redc_h)(const int H, uint64_t *const r[2], const uint64_t *const w[2],
+                                                      const uint64_t *const m[2], const uint64_t k0[2])
 {
-    const uint64_t *w[2] = {w0, w1}, *m[2] = {m0->m + IFMA_OFF, m1->m + IFMA_OFF};
-    const uint64_t k0[2] = {m0->k0, m1->k0};
     vec acc[2][K_V];
     const vec lane0 = v_loadu(ifma_lt_tab[1]);
     IFMA_UNROLL
-    for (int h = 0; h < 2; h++)
+    for (int h = 0; h < H; h++)
         IFMA_UNROLL
         for (int v = 0; v < K_V; v++)
             acc[h][v] = v_and(v_loadu(w[h] + v * IFMA_L), v_loadu(ifma_lt_tab[ifma_clamp8(IFMA_N - v * IFMA_L)]));
     for (int i = 0; i < IFMA_N; i++) {
         vec yi[2];
         IFMA_UNROLL
-        for (int h = 0; h < 2; h++) {
+        for (int h = 0; h < H; h++) {
             yi[h] = v_set1((v_lane0(acc[h][0]) * k0[h]) & IFMA_M52);
             IFMA_UNROLL
             for (int v = 0; v < K_V; v++)
                 acc[h][v] = v_madd52lo(acc[h][v], v_loadu(m[h] + v * IFMA_L), yi[h]);
         }
         IFMA_UNROLL
-        for (int h = 0; h < 2; h++) {
+        for (int h = 0; h < H; h++) {
             KN(drop_limb0)(acc[h], lane0);
             IFMA_UNROLL
             for (int v = 0; v < K_V; v++)
@@ -216,12 +230,13 @@ IFMA_TARGET static void KN(redc2)(uint64_t *r0, uint64_t *r1, const uint64_t *w0
         }
     }
     IFMA_UNROLL
-    for (int h = 0; h < 2; h++)
+    for (int h = 0; h < H; h++)
         IFMA_UNROLL
         for (int v = 0; v < K_V; v++)
             acc[h][v] = v_add(acc[h][v], v_loadu(w[h] + IFMA_N + v * IFMA_L));
-    KN(normalize)(r0, acc[0]);
-    KN(normalize)(r1, acc[1]);
+    IFMA_UNROLL
+    for (int h = 0; h < H; h++)
+        KN(normalize)(r[h], acc[h]);
 }
 
 /*
@@ -257,6 +272,36 @@ IFMA_TARGET static void KN(sqr_wide)(uint64_t *w, const uint64_t *a)
         v_storeu(w + d * IFMA_L, X[d]);
 }
 
+IFMA_TARGET static void KN(copy)(uint64_t *r, const uint64_t *a)
+{
+    IFMA_UNROLL
+    for (int v = 0; v < K_V; v++)
+        v_storeu(r + v * IFMA_L, v_loadu(a + v * IFMA_L));
+}
+
+#if defined(IFMA_KERNEL_PRIVATE)
+/* r_h = a_h * b_h / R mod m_h (almost) for both CRT halves; r may alias a or b. */
+IFMA_TARGET static void KN(amm2)(uint64_t *r0, uint64_t *r1, const uint64_t *a0, const uint64_t *b0,
+                                 const uint64_t *a1, const uint64_t *b1, const ifma_mod *m0, const ifma_mod *m1)
+{
+    uint64_t *const r[2] = {r0, r1};
+    const uint64_t *const a[2] = {a0, a1}, *const b[2] = {b0, b1};
+    const uint64_t *const m[2] = {m0->m + IFMA_OFF, m1->m + IFMA_OFF};
+    const uint64_t k0[2] = {m0->k0, m1->k0};
+    KN(amm_h)(2, r, a, b, m, k0);
+}
+
+/* r_h = w_h / R mod m_h (almost) for both CRT halves (w_h: double-length, see redc_h). */
+IFMA_TARGET static void KN(redc2)(uint64_t *r0, uint64_t *r1, const uint64_t *w0, const uint64_t *w1,
+                                  const ifma_mod *m0, const ifma_mod *m1)
+{
+    uint64_t *const r[2] = {r0, r1};
+    const uint64_t *const w[2] = {w0, w1};
+    const uint64_t *const m[2] = {m0->m + IFMA_OFF, m1->m + IFMA_OFF};
+    const uint64_t k0[2] = {m0->k0, m1->k0};
+    KN(redc_h)(2, r, w, m, k0);
+}
+
 /* r_h = a_h^2 / R mod m_h (almost), a_h slot data pointers (guards zero); r may alias a. */
 IFMA_TARGET static void KN(ams2)(uint64_t *r0, uint64_t *r1, const uint64_t *a0, const uint64_t *a1,
                                  const ifma_mod *m0, const ifma_mod *m1, ifma_ws *ws)
@@ -282,13 +327,6 @@ IFMA_TARGET static void KN(select)(uint64_t *r, const uint64_t (*tbl)[IFMA_NMAX]
     IFMA_UNROLL
     for (int v = 0; v < K_V; v++)
         v_storeu(r + v * IFMA_L, acc[v]);
-}
-
-IFMA_TARGET static void KN(copy)(uint64_t *r, const uint64_t *a)
-{
-    IFMA_UNROLL
-    for (int v = 0; v < K_V; v++)
-        v_storeu(r + v * IFMA_L, v_loadu(a + v * IFMA_L));
 }
 
 IFMA_TARGET static void KN(crt_exp)(const ifma_mod *mp, const ifma_mod *mq, const uint64_t *xp, const uint64_t *xq,
@@ -331,5 +369,49 @@ IFMA_TARGET static void KN(crt_exp)(const ifma_mod *mp, const ifma_mod *mq, cons
     KN(amm2)(outp, outq, ap, bp, aq, bq, mp, mq);
 }
 
+#endif /* IFMA_KERNEL_PRIVATE */
+
+#if defined(IFMA_KERNEL_PUBLIC)
+/* r = a * b / R mod m (almost: < 2m), one modulus; r may alias a or b. */
+IFMA_TARGET static void KN(amm1)(uint64_t *r, const uint64_t *a, const uint64_t *b, const ifma_pmod *md)
+{
+    uint64_t *const rr[2] = {r, r};
+    const uint64_t *const aa[2] = {a, a}, *const bb[2] = {b, b};
+    const uint64_t *const m[2] = {md->m + IFMA_OFF, md->m + IFMA_OFF};
+    const uint64_t k0[2] = {md->k0, md->k0};
+    KN(amm_h)(1, rr, aa, bb, m, k0);
+}
+
+/* r = a^2 / R mod m (almost), a a slot data pointer (guards zero); r may alias a. */
+IFMA_TARGET static void KN(ams1)(uint64_t *r, const uint64_t *a, const ifma_pmod *md, uint64_t *wide)
+{
+    uint64_t *const rr[2] = {r, r};
+    const uint64_t *const w[2] = {wide, wide};
+    const uint64_t *const m[2] = {md->m + IFMA_OFF, md->m + IFMA_OFF};
+    const uint64_t k0[2] = {md->k0, md->k0};
+    KN(sqr_wide)(wide, a);
+    KN(redc_h)(1, rr, w, m, k0);
+}
+
+IFMA_TARGET static void KN(pub_exp)(const ifma_pmod *md, const uint64_t *x, uint64_t e, uint64_t *out, ifma_pws *ws)
+{
+    uint64_t *xm = ws->x + IFMA_OFF, *acc = ws->acc + IFMA_OFF, *one = ws->one + IFMA_OFF;
+    KN(amm1)(xm, x, md->rr + IFMA_OFF, md); /* x R^2 / R = x R (Montgomery form) */
+    KN(copy)(acc, xm);
+    int top = 63;
+    while (top > 0 && ((e >> top) & 1) == 0) /* e is public */
+        top--;
+    for (int bit = top - 1; bit >= 0; bit--) {
+        KN(ams1)(acc, acc, md, ws->wide);
+        if ((e >> bit) & 1)
+            KN(amm1)(acc, acc, xm, md);
+    }
+    for (int i = 0; i < K_NP; i++)
+        one[i] = (i == 0);
+    KN(amm1)(out, acc, one, md); /* out of the Montgomery domain: <= m (the caller subtracts m once) */
+}
+#endif /* IFMA_KERNEL_PUBLIC */
+
 #undef K_NP
 #undef K_V
+#undef K_MASK

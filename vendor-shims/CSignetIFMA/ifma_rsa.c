@@ -79,6 +79,22 @@ const ifma_backend *ifma_backend_get(int backend)
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Objects                                                                                                      */
 
+/* The public half of a key (n, e) prepared for the vector kernel's public-key operation and for the portable
+   mod-n arithmetic. Public. Shared by the private engine (verify-after-sign) and the public engine. */
+typedef struct {
+    ifma_pmod pm;                /* n for the kernel (N = 40 or 80 limbs) */
+    uint64_t n[IFMA_NWORDS_MAX]; /* n, 64-bit words */
+    uint64_t n_inv64, e;         /* -n^-1 mod 2^64; the public exponent */
+    const ifma_backend *be;
+    int backend, psel;           /* psel: index into be->pub_exp (0: 2048-bit n, 1: 4096-bit n) */
+    size_t k, nw;                /* bytes and words of n */
+    unsigned plimbs;             /* 52-bit limbs of n in the kernel (40 or 80) */
+} ifma_pub;
+
+struct signet_rsa_public_engine {
+    ifma_pub pub;
+};
+
 struct signet_rsa_engine_key {
     ifma_mod mp, mq;                       /* secret: the halves prepared for the kernel */
     uint64_t p[IFMA_HWORDS_MAX], q[IFMA_HWORDS_MAX];
@@ -86,12 +102,10 @@ struct signet_rsa_engine_key {
     uint64_t pm2[IFMA_EWORDS], qm2[IFMA_EWORDS]; /* p - 2, q - 2: Fermat inversion exponents */
     uint64_t qinv_m[IFMA_HWORDS_MAX];      /* qinv * 2^(64 hw) mod p (Montgomery form for Garner) */
     uint64_t p_inv64;                      /* -p^-1 mod 2^64 */
-    uint64_t n[IFMA_NWORDS_MAX];           /* public from here on */
+    ifma_pub pub;                          /* public from here on */
     uint64_t rr[IFMA_NWORDS_MAX];          /* 2^(128 nw) mod n */
-    uint64_t n_inv64, e;
-    const ifma_backend *be;
-    int backend, nsel;
-    size_t k, nw, hw;                      /* bytes of n, words of n, words of a half */
+    int nsel;
+    size_t hw;                             /* words of a half */
     unsigned hbits, nlimbs;                /* bits of a half, 52-bit limbs of a half (20 or 40) */
 };
 
@@ -105,6 +119,8 @@ typedef struct {
     uint64_t b[IFMA_NWORDS_MAX], r[IFMA_NWORDS_MAX];
     uint64_t t[2 * IFMA_NWORDS_MAX + 2];
     uint64_t e2[IFMA_EWORDS];
+    ifma_pws pws;                           /* the public-key operation's workspace (verify-after-sign) */
+    uint64_t px[IFMA_PUB_NMAX], po[IFMA_PUB_NMAX];
 } ifma_scratch;
 
 struct signet_rsa_blinding {
@@ -162,7 +178,7 @@ static void finish_half(uint64_t *r, const uint64_t *l, const uint64_t *m, size_
 /* s = sq + q * ((sp - sq) * qinv mod p)   (Garner). sp < p, sq < q < 2p. s: nw words, < n. */
 static void garner(const signet_rsa_engine_key *key, ifma_scratch *sc, uint64_t *s)
 {
-    const size_t hw = key->hw, nw = key->nw;
+    const size_t hw = key->hw, nw = key->pub.nw;
     memcpy(sc->d, sc->sq, hw * sizeof(uint64_t));
     sbn_sub_if_ge(sc->d, key->p, hw, sc->t);                   /* sq mod p */
     uint64_t borrow = sbn_sub(sc->d, sc->sp, sc->d, hw);       /* sp - sq mod p, plus p if negative: */
@@ -181,7 +197,7 @@ static void crt_exp(const signet_rsa_engine_key *key, ifma_scratch *sc, const ui
                     int fault)
 {
     const size_t hw = key->hw;
-    sbn_to52(sc->x, IFMA_WIDE, sc->c, key->nw);
+    sbn_to52(sc->x, IFMA_WIDE, sc->c, key->pub.nw);
 #if defined(SIGNET_IFMA_TESTING)
     if (fault == 3) {
         memcpy(sc->e2, ep, sizeof sc->e2);
@@ -195,7 +211,7 @@ static void crt_exp(const signet_rsa_engine_key *key, ifma_scratch *sc, const ui
         memset(sc->oq, 0, sizeof sc->oq);
     } else
 #endif
-    key->be->crt_exp[key->nsel](&key->mp, &key->mq, sc->x, sc->x, ep, eq, key->hbits, sc->op, sc->oq, &sc->ws);
+    key->pub.be->crt_exp[key->nsel](&key->mp, &key->mq, sc->x, sc->x, ep, eq, key->hbits, sc->op, sc->oq, &sc->ws);
     finish_half(sc->sp, sc->op, key->p, hw, key->nlimbs, sc->t);
     finish_half(sc->sq, sc->oq, key->q, hw, key->nlimbs, sc->t);
 #if defined(SIGNET_IFMA_TESTING)
@@ -209,48 +225,69 @@ static void crt_exp(const signet_rsa_engine_key *key, ifma_scratch *sc, const ui
     garner(key, sc, sc->s);
 }
 
-/* out_m = x^e (Montgomery form mod n) from x_m = x * 2^(64 nw) mod n. e is public: square-and-multiply on it. */
-static void pow_e_mont(const signet_rsa_engine_key *key, ifma_scratch *sc, uint64_t *out_m, const uint64_t *x_m)
+/* out_m = x^e (Montgomery form mod n) from x_m = x * 2^(64 nw) mod n, on the portable mod-n arithmetic. e is public:
+   square-and-multiply on it. t: 2 nw + 2 words. */
+static void pow_e_mont(const ifma_pub *pub, uint64_t *out_m, const uint64_t *x_m, uint64_t *t)
 {
-    const size_t nw = key->nw;
+    const size_t nw = pub->nw;
     int top = 63;
-    while (((key->e >> top) & 1) == 0)
+    while (((pub->e >> top) & 1) == 0)
         top--;
     memcpy(out_m, x_m, nw * sizeof(uint64_t));
     for (int bit = top - 1; bit >= 0; bit--) {
-        sbn_mont_sqr(out_m, out_m, key->n, key->n_inv64, nw, sc->t);
-        if ((key->e >> bit) & 1)
-            sbn_mont_mul(out_m, out_m, x_m, key->n, key->n_inv64, nw, sc->t);
+        sbn_mont_sqr(out_m, out_m, pub->n, pub->n_inv64, nw, t);
+        if ((pub->e >> bit) & 1)
+            sbn_mont_mul(out_m, out_m, x_m, pub->n, pub->n_inv64, nw, t);
     }
 }
 
-/* All ones iff s^e mod n == expect (s < n). */
+/* r = s^e mod n (s < n; r may alias s) on the vector kernel. x, o: IFMA_PUB_NMAX limbs of scratch; t: nw words. */
+static void pub_exp(const ifma_pub *pub, const uint64_t *s, uint64_t *r, ifma_pws *ws, uint64_t *x, uint64_t *o,
+                    uint64_t *t)
+{
+    sbn_to52(x, IFMA_PUB_NMAX, s, pub->nw);
+    pub->be->pub_exp[pub->psel](&pub->pm, x, pub->e, o, ws);
+    sbn_from52(r, pub->nw, o, pub->plimbs);
+    sbn_sub_if_ge(r, pub->n, pub->nw, t);
+}
+
+/* Prepares n (nw words, odd, set in pub->n) for the kernel; pub->be, nw, k, e must be set. t: 2 nw + 2 words. */
+static void setup_pub(ifma_pub *pub, uint64_t *t)
+{
+    pub->plimbs = pub->nw == 32 ? 40 : 80;
+    pub->psel = pub->nw == 32 ? 0 : 1;
+    pub->n_inv64 = sbn_neg_inv64(pub->n[0]);
+    memset(&pub->pm, 0, sizeof pub->pm);
+    sbn_to52(pub->pm.m + IFMA_OFF, pub->plimbs, pub->n, pub->nw);
+    pub->pm.k0 = pub->n_inv64 & IFMA_M52;
+    sbn_mod_pow2(t + pub->nw, (size_t)2 * 52 * pub->plimbs, pub->n, pub->nw, t);
+    sbn_to52(pub->pm.rr + IFMA_OFF, pub->plimbs, t + pub->nw, pub->nw);
+}
+
+/* All ones iff s^e mod n == expect (s < n), computed on the vector kernel. */
 static uint64_t verify_mask(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *s,
                             const uint64_t *expect)
 {
-    const size_t nw = key->nw;
-    sbn_mont_mul(sc->b, s, key->rr, key->n, key->n_inv64, nw, sc->t);
-    pow_e_mont(key, sc, sc->v, sc->b);
-    sbn_mont_redc(sc->v, sc->v, key->n, key->n_inv64, nw, sc->t);
-    return sbn_eq_mask(sc->v, expect, nw);
+    pub_exp(&key->pub, s, sc->v, &sc->pws, sc->px, sc->po, sc->t);
+    return sbn_eq_mask(sc->v, expect, key->pub.nw);
 }
 
 /* New blinding pair from k random bytes. Returns 0 or SIGNET_IFMA_ERR_RANDOM. */
 static int blinding_regen(const signet_rsa_engine_key *key, signet_rsa_blinding *bl, const uint8_t *random)
 {
     ifma_scratch *sc = &bl->sc;
-    const size_t nw = key->nw;
-    sbn_from_bytes(sc->r, nw, random, key->k);
+    const size_t nw = key->pub.nw;
+    sbn_from_bytes(sc->r, nw, random, key->pub.k);
     sc->r[nw - 1] &= ~((uint64_t)1 << 63); /* r < 2^(bits - 1) <= n */
     /* Ai = r^-1 mod n: r^(p-2) mod p and r^(q-2) mod q (Fermat; constant-time exponentiation), Garner */
     memcpy(sc->c, sc->r, nw * sizeof(uint64_t));
     crt_exp(key, sc, key->pm2, key->qm2, 0);
-    sbn_mont_mul(bl->ai_m, sc->s, key->rr, key->n, key->n_inv64, nw, sc->t);
+    sbn_mont_mul(bl->ai_m, sc->s, key->rr, key->pub.n, key->pub.n_inv64, nw, sc->t);
     /* A = r^e mod n (e public) */
-    sbn_mont_mul(sc->b, sc->r, key->rr, key->n, key->n_inv64, nw, sc->t);
-    pow_e_mont(key, sc, bl->a_m, sc->b);
+    sbn_mont_mul(sc->b, sc->r, key->rr, key->pub.n, key->pub.n_inv64, nw, sc->t);
+    pow_e_mont(&key->pub, bl->a_m, sc->b, sc->t);
     /* check r * Ai == 1 mod n: fails only if r shares a factor with n (broken randomness) */
-    sbn_mont_mul(sc->v, sc->r, bl->ai_m, key->n, key->n_inv64, nw, sc->t);
+    sbn_mont_mul(sc->v, sc->r, bl->ai_m, key->pub.n, key->pub.n_inv64, nw, sc->t);
     uint64_t ok = sbn_is_word_mask(sc->v, nw, 1);
     IFMA_DECLASSIFY(&ok, sizeof ok);
     ifma_wipe(sc, sizeof *sc);
@@ -313,17 +350,17 @@ signet_rsa_engine_key *signet_rsa_engine_key_new(const uint8_t *n, size_t n_len,
     ifma_scratch *sc = alloc64(sizeof *sc);
     if (key == NULL || sc == NULL)
         return fail_key(key, sc, SIGNET_IFMA_ERR_NO_MEMORY, err);
-    key->be = be;
-    key->backend = backend;
-    key->k = n_len;
-    key->nw = n_len / 8;
-    key->hw = key->nw / 2;
+    key->pub.be = be;
+    key->pub.backend = backend;
+    key->pub.k = n_len;
+    key->pub.nw = n_len / 8;
+    key->hw = key->pub.nw / 2;
     key->hbits = (unsigned)(n_len * 4);
     key->nlimbs = key->hbits == 1024 ? 20 : 40;
     key->nsel = key->hbits == 1024 ? 0 : 1;
-    key->e = ev;
-    const size_t nw = key->nw, hw = key->hw;
-    sbn_from_bytes(key->n, nw, n, n_len);
+    key->pub.e = ev;
+    const size_t nw = key->pub.nw, hw = key->hw;
+    sbn_from_bytes(key->pub.n, nw, n, n_len);
 
     /* secret components: every check is a mask; only the combined outcome is made public */
     uint64_t fits = sbn_from_bytes(key->p, hw, p, p_len) & sbn_from_bytes(key->q, hw, q, q_len) &
@@ -337,7 +374,7 @@ signet_rsa_engine_key *signet_rsa_engine_key_new(const uint8_t *n, size_t n_len,
 
     uint64_t ok = ~(uint64_t)0;
     sbn_mul(sc->v, key->p, hw, key->q, hw); /* n == p q */
-    ok &= sbn_eq_mask(sc->v, key->n, nw);
+    ok &= sbn_eq_mask(sc->v, key->pub.n, nw);
     ok &= sbn_lt_mask(key->dp, key->p, hw) & sbn_lt_mask(key->dq, key->q, hw) & sbn_lt_mask(sc->h, key->p, hw);
     /* e dp == 1 mod (p - 1), e dq == 1 mod (q - 1) */
     for (int half = 0; half < 2; half++) {
@@ -345,7 +382,7 @@ signet_rsa_engine_key *signet_rsa_engine_key_new(const uint8_t *n, size_t n_len,
         memset(sc->b, 0, hw * sizeof(uint64_t));
         sc->b[0] = 1;
         sbn_sub(sc->d, m, sc->b, hw);      /* m - 1 */
-        sbn_mul(sc->v, d, hw, &key->e, 1); /* e d: hw + 1 words */
+        sbn_mul(sc->v, d, hw, &key->pub.e, 1); /* e d: hw + 1 words */
         sbn_mod(sc->sp, sc->v, hw + 1, sc->d, hw, sc->t);
         ok &= sbn_is_word_mask(sc->sp, hw, 1);
     }
@@ -368,12 +405,12 @@ signet_rsa_engine_key *signet_rsa_engine_key_new(const uint8_t *n, size_t n_len,
     for (size_t i = 0; i < 64 * hw; i++)
         sbn_mod_double(key->qinv_m, key->p, hw, sc->t);
     key->p_inv64 = sbn_neg_inv64(key->p[0]);
-    key->n_inv64 = sbn_neg_inv64(key->n[0]);
-    sbn_mod_pow2(key->rr, 128 * nw, key->n, nw, sc->t);
+    setup_pub(&key->pub, sc->t);
+    sbn_mod_pow2(key->rr, 128 * nw, key->pub.n, nw, sc->t);
 
     /* round trip through the chosen backend: x = n >> 1 (public, < n), s = x^d, s^e == x */
     for (size_t i = 0; i < nw; i++)
-        sc->in[i] = (key->n[i] >> 1) | (i + 1 < nw ? key->n[i + 1] << 63 : 0);
+        sc->in[i] = (key->pub.n[i] >> 1) | (i + 1 < nw ? key->pub.n[i + 1] << 63 : 0);
     memcpy(sc->c, sc->in, nw * sizeof(uint64_t));
     crt_exp(key, sc, key->dp, key->dq, 0);
     ok = verify_mask(key, sc, sc->s, sc->in);
@@ -387,16 +424,16 @@ signet_rsa_engine_key *signet_rsa_engine_key_new(const uint8_t *n, size_t n_len,
 
 void signet_rsa_engine_key_free(signet_rsa_engine_key *key) { free_wiped(key, sizeof *key); }
 
-size_t signet_rsa_engine_key_size(const signet_rsa_engine_key *key) { return key != NULL ? key->k : 0; }
+size_t signet_rsa_engine_key_size(const signet_rsa_engine_key *key) { return key != NULL ? key->pub.k : 0; }
 
-int signet_rsa_engine_key_backend(const signet_rsa_engine_key *key) { return key != NULL ? key->backend : -1; }
+int signet_rsa_engine_key_backend(const signet_rsa_engine_key *key) { return key != NULL ? key->pub.backend : -1; }
 
 signet_rsa_blinding *signet_rsa_blinding_new(const signet_rsa_engine_key *key, const uint8_t *random,
                                              size_t random_len, int *err)
 {
     int rc = SIGNET_IFMA_ERR_ARGUMENT;
     signet_rsa_blinding *bl = NULL;
-    if (key != NULL && random != NULL && random_len == key->k) {
+    if (key != NULL && random != NULL && random_len == key->pub.k) {
         bl = alloc64(sizeof *bl);
         rc = SIGNET_IFMA_ERR_NO_MEMORY;
         if (bl != NULL) {
@@ -426,7 +463,7 @@ int signet_rsa_engine_private(const signet_rsa_engine_key *key, signet_rsa_blind
 {
     if (key == NULL || out == NULL)
         return SIGNET_IFMA_ERR_ARGUMENT;
-    const size_t k = key->k, nw = key->nw;
+    const size_t k = key->pub.k, nw = key->pub.nw;
     int rc = SIGNET_IFMA_ERR_ARGUMENT;
     if (bl == NULL || in == NULL)
         goto fail;
@@ -441,7 +478,7 @@ int signet_rsa_engine_private(const signet_rsa_engine_key *key, signet_rsa_blind
     ifma_scratch *sc = &bl->sc;
     sbn_from_bytes(sc->in, nw, in, k); /* before anything writes `out`, which may alias `in` */
     rc = SIGNET_IFMA_ERR_INPUT_RANGE;
-    if (!sbn_lt_mask(sc->in, key->n, nw)) /* the input is public */
+    if (!sbn_lt_mask(sc->in, key->pub.n, nw)) /* the input is public */
         goto fail;
 
     if (regenerate) {
@@ -450,8 +487,8 @@ int signet_rsa_engine_private(const signet_rsa_engine_key *key, signet_rsa_blind
             goto fail;
         sbn_from_bytes(sc->in, nw, in, k); /* regen wiped the scratch */
     } else if (bl->uses > 0) {
-        sbn_mont_sqr(bl->a_m, bl->a_m, key->n, key->n_inv64, nw, sc->t);
-        sbn_mont_sqr(bl->ai_m, bl->ai_m, key->n, key->n_inv64, nw, sc->t);
+        sbn_mont_sqr(bl->a_m, bl->a_m, key->pub.n, key->pub.n_inv64, nw, sc->t);
+        sbn_mont_sqr(bl->ai_m, bl->ai_m, key->pub.n, key->pub.n_inv64, nw, sc->t);
     }
     bl->uses++;
 
@@ -459,9 +496,9 @@ int signet_rsa_engine_private(const signet_rsa_engine_key *key, signet_rsa_blind
 #if defined(SIGNET_IFMA_TESTING)
     fault = signet_ifma_test_fault;
 #endif
-    sbn_mont_mul(sc->c, sc->in, bl->a_m, key->n, key->n_inv64, nw, sc->t); /* c = in A */
+    sbn_mont_mul(sc->c, sc->in, bl->a_m, key->pub.n, key->pub.n_inv64, nw, sc->t); /* c = in A */
     crt_exp(key, sc, key->dp, key->dq, fault);                            /* s = c^d = in^d r */
-    sbn_mont_mul(sc->s, sc->s, bl->ai_m, key->n, key->n_inv64, nw, sc->t); /* s = in^d */
+    sbn_mont_mul(sc->s, sc->s, bl->ai_m, key->pub.n, key->pub.n_inv64, nw, sc->t); /* s = in^d */
     uint64_t ok = verify_mask(key, sc, sc->s, sc->in);
     IFMA_DECLASSIFY(&ok, sizeof ok);
     rc = SIGNET_IFMA_ERR_FAULT;
@@ -479,6 +516,91 @@ fail:
     ifma_wipe(out, k);
     ifma_scrub_stack();
     return rc;
+}
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Public engine                                                                                                */
+
+signet_rsa_public_engine *signet_rsa_public_engine_new(const uint8_t *n, size_t n_len, const uint8_t *e,
+                                                       size_t e_len, int backend, int *err)
+{
+    int rc = SIGNET_IFMA_ERR_ARGUMENT;
+    signet_rsa_public_engine *key = NULL;
+    ifma_scratch *sc = NULL;
+    if (n == NULL || e == NULL)
+        goto done;
+    rc = SIGNET_IFMA_ERR_BACKEND;
+    const ifma_backend *be = ifma_backend_get(backend);
+    if (be == NULL)
+        goto done;
+    rc = SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE;
+    strip_zeros(&n, &n_len);
+    strip_zeros(&e, &e_len);
+    if ((n_len != 256 && n_len != 512) || (n[0] & 0x80) == 0 || (n[n_len - 1] & 1) == 0 || e_len == 0 || e_len > 8)
+        goto done;
+    uint64_t ev = 0;
+    for (size_t i = 0; i < e_len; i++)
+        ev = (ev << 8) | e[i];
+    if ((ev & 1) == 0 || ev < 3)
+        goto done;
+    rc = SIGNET_IFMA_ERR_NO_MEMORY;
+    key = alloc64(sizeof *key);
+    sc = alloc64(sizeof *sc);
+    if (key == NULL || sc == NULL)
+        goto done;
+    ifma_pub *pub = &key->pub;
+    pub->be = be;
+    pub->backend = backend;
+    pub->k = n_len;
+    pub->nw = n_len / 8;
+    pub->e = ev;
+    sbn_from_bytes(pub->n, pub->nw, n, n_len);
+    setup_pub(pub, sc->t);
+
+    /* self-check of the backend on this key: x = n >> 1 through the kernel and through the portable arithmetic */
+    const size_t nw = pub->nw;
+    for (size_t i = 0; i < nw; i++)
+        sc->in[i] = (pub->n[i] >> 1) | (i + 1 < nw ? pub->n[i + 1] << 63 : 0);
+    pub_exp(pub, sc->in, sc->s, &sc->pws, sc->px, sc->po, sc->t);
+    sbn_mod_pow2(sc->r, 128 * nw, pub->n, nw, sc->t); /* 2^(128 nw) mod n: into the Montgomery domain */
+    sbn_mont_mul(sc->b, sc->in, sc->r, pub->n, pub->n_inv64, nw, sc->t);
+    pow_e_mont(pub, sc->v, sc->b, sc->t);
+    sbn_mont_redc(sc->v, sc->v, pub->n, pub->n_inv64, nw, sc->t);
+    rc = sbn_eq_mask(sc->v, sc->s, nw) ? SIGNET_IFMA_OK : SIGNET_IFMA_ERR_FAULT;
+
+done:
+    free_wiped(sc, sizeof *sc);
+    if (rc != SIGNET_IFMA_OK) {
+        free_wiped(key, sizeof *key);
+        key = NULL;
+    }
+    if (err != NULL)
+        *err = rc;
+    return key;
+}
+
+void signet_rsa_public_engine_free(signet_rsa_public_engine *key) { free_wiped(key, sizeof *key); }
+
+size_t signet_rsa_public_engine_size(const signet_rsa_public_engine *key) { return key != NULL ? key->pub.k : 0; }
+
+int signet_rsa_public_engine_op(const signet_rsa_public_engine *key, const uint8_t *in, size_t in_len, uint8_t *out,
+                                size_t out_len)
+{
+    if (key == NULL || in == NULL || out == NULL || in_len != key->pub.k || out_len != key->pub.k)
+        return SIGNET_IFMA_ERR_ARGUMENT;
+    const ifma_pub *pub = &key->pub;
+    /* about 4.5 KiB of stack; nothing here is secret, so nothing is wiped */
+    struct {
+        ifma_pws ws;
+        uint64_t s[IFMA_NWORDS_MAX], x[IFMA_PUB_NMAX], o[IFMA_PUB_NMAX], t[IFMA_NWORDS_MAX];
+    } sc;
+    memset(&sc.ws, 0, sizeof sc.ws); /* the slots' guard limbs must be zero */
+    sbn_from_bytes(sc.s, pub->nw, in, in_len);
+    if (!sbn_lt_mask(sc.s, pub->n, pub->nw))
+        return SIGNET_IFMA_ERR_INPUT_RANGE;
+    pub_exp(pub, sc.s, sc.s, &sc.ws, sc.x, sc.o, sc.t);
+    sbn_to_bytes(out, out_len, sc.s, pub->nw);
+    return SIGNET_IFMA_OK;
 }
 
 /* ------------------------------------------------------------------------------------------------------------ */
