@@ -8,7 +8,9 @@ import RSAGMP
 ///
 /// A campaign made by ``comparingEngine(_:)`` is also an engine differential: every valid case is signed on OpenSSL
 /// EVP and on a signing engine (``RSASigningEngine``), the two signatures must be byte-identical (RSASSA-PKCS1-v1_5
-/// is deterministic), and RSAGMP must accept the engine's signature.
+/// is deterministic), and RSAGMP must accept the engine's signature; and where the engine also performs the
+/// public-key operation (``RSAPublicKey/engine``), every case, valid or mutated, is verified on it too, and its
+/// verdict must be OpenSSL's.
 public struct DifferentialCampaign {
     /// One case where the two implementations disagree, with everything needed to reproduce it.
     public struct Disagreement: Sendable, CustomStringConvertible {
@@ -34,12 +36,16 @@ public struct DifferentialCampaign {
         public let engineSignature: [UInt8]?
         /// For an engine mismatch: the engine that signed (e.g. `emulated`); `nil` for a verifier disagreement.
         public let engine: RSASigningEngine?
+        /// For an engine verification that disagreed with OpenSSL's verdict: the engine's verdict on ``signature``
+        /// (then ``engineSignature`` is `nil`); `nil` otherwise.
+        public let engineVerdict: Bool?
 
         init(
             kind: String, algorithm: RSASignatureAlgorithm, modulus: [UInt8], exponent: [UInt8], message: [UInt8],
             signature: [UInt8], openSSLVerdict: Bool, gmpVerdict: Bool, engineSignature: [UInt8]? = nil,
-            engine: RSASigningEngine? = nil
+            engine: RSASigningEngine? = nil, engineVerdict: Bool? = nil
         ) {
+            self.engineVerdict = engineVerdict
             self.kind = kind
             self.algorithm = algorithm
             self.modulus = modulus
@@ -55,6 +61,15 @@ public struct DifferentialCampaign {
         /// A multi-line reproducer (hex).
         public var description: String {
             func hex(_ b: [UInt8]) -> String { b.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined() }
+            if let engine, let engineVerdict {
+                return """
+                    disagreement (\(kind), \(algorithm)): engine \(engine)=\(engineVerdict) OpenSSL=\(openSSLVerdict) RSAGMP=\(gmpVerdict)
+                      n=\(hex(modulus))
+                      e=\(hex(exponent))
+                      message=\(hex(message))
+                      signature=\(hex(signature))
+                    """
+            }
             guard let engine else {
                 return """
                     disagreement (\(kind), \(algorithm)): OpenSSL=\(openSSLVerdict) RSAGMP=\(gmpVerdict)
@@ -92,8 +107,11 @@ public struct DifferentialCampaign {
         public var engineIdentical = 0
         /// Engine signatures that RSAGMP verified as valid.
         public var engineVerifiedByRSAGMP = 0
+        /// Cases (valid and mutated) verified on the engine's public-key operation as well (engine campaigns whose
+        /// engine verifies, see ``RSAPublicKey/engine``).
+        public var engineVerifications = 0
         /// Engine signatures that differ from OpenSSL EVP's, that RSAGMP rejected, or that the engine refused to
-        /// release (each is also in ``disagreements``).
+        /// release, and engine verdicts that differ from OpenSSL's (each is also in ``disagreements``).
         public var engineMismatches = 0
         /// Empty totals.
         public init() {}
@@ -110,6 +128,7 @@ public struct DifferentialCampaign {
             engineSignatures += other.engineSignatures
             engineIdentical += other.engineIdentical
             engineVerifiedByRSAGMP += other.engineVerifiedByRSAGMP
+            engineVerifications += other.engineVerifications
             engineMismatches += other.engineMismatches
         }
     }
@@ -264,6 +283,17 @@ public struct DifferentialCampaign {
         let evp = key.publicKey.isValidSignature(s, for: m, algorithm: alg)
         let gmp = gmpKey.isValidSignature(s, for: m, algorithm: alg.gmp)
         totals.cases += 1
+        if let engineKey, engineKey.publicKey.engine != .openSSL {
+            let mine = engineKey.publicKey.isValidSignature(s, for: m, algorithm: alg)
+            totals.engineVerifications += 1
+            if mine != evp {
+                totals.engineMismatches += 1
+                totals.disagreements.append(Disagreement(
+                    kind: "engine verify: \(kind)", algorithm: alg, modulus: key.publicKey.modulus,
+                    exponent: key.publicKey.exponent, message: m, signature: s, openSSLVerdict: evp, gmpVerdict: gmp,
+                    engine: engineKey.publicKey.engine, engineVerdict: mine))
+            }
+        }
         if evp != gmp {
             totals.disagreements.append(Disagreement(
                 kind: kind, algorithm: alg, modulus: key.publicKey.modulus, exponent: key.publicKey.exponent,

@@ -21,23 +21,27 @@ public final class RSAPrivateKey: Sendable {
     /// ``RSASigningEngine/ifma256`` or ``RSASigningEngine/ifma512`` (never ``RSASigningEngine/automatic``).
     public var engine: RSASigningEngine { ifma?.engine ?? .openSSL }
 
-    private init(sharing other: RSAPrivateKey, ifma: IFMAEngineKey?) {
+    private init(sharing other: RSAPrivateKey, ifma: IFMAEngineKey?, publicKey: RSAPublicKey) {
         self.key = other.key
-        self.publicKey = other.publicKey
+        self.publicKey = publicKey
         self.pools = RSASignatureAlgorithm.all.map { _ in ContextPool<RSAOperationContext>() }
         self.ifma = ifma
     }
 
-    /// The same key, signing on `engine` (e.g. to compare engines side by side, as `signet bench --engine` does).
+    /// The same key, signing on `engine` (e.g. to compare engines side by side, as `signet bench --engine` does);
+    /// its ``publicKey`` verifies on the same engine (``RSAPublicKey/using(engine:)``).
     ///
-    /// - Parameter engine: The engine; ``RSASigningEngine/automatic`` resolves as at load.
+    /// - Parameter engine: The engine; ``RSASigningEngine/automatic`` resolves as at load, separately for the
+    ///   private-key and the public-key operation.
     /// - Returns: A key object sharing this one's OpenSSL key.
     /// - Throws: ``CryptoEVPError`` `rsa.engine-unavailable` when an IFMA engine was asked for and this CPU or OS
     ///   does not enable AVX-512 IFMA, or the engine does not take this key (it takes RSA-2048 and RSA-4096 with
     ///   equal-size primes).
     /// - Allocation: allocates (key loading).
     public func using(engine: RSASigningEngine) throws(CryptoEVPError) -> RSAPrivateKey {
-        RSAPrivateKey(sharing: self, ifma: try RSASigningEngine.load(key, requested: engine))
+        RSAPrivateKey(
+            sharing: self, ifma: try RSASigningEngine.load(key, requested: engine),
+            publicKey: try publicKey.using(engine: engine))
     }
 
     /// Median time of `count` OpenSSL private-key operations on this key, in nanoseconds: the figure

@@ -21,6 +21,11 @@ import Darwin
 ///   loading an RSA-2048 or RSA-4096 key (some 20 ms for RSA-4096); elsewhere it costs nothing.
 ///
 /// Whatever the engine, signatures are RSASSA-PKCS1-v1_5 and byte-identical (PKCS#1 v1.5 is deterministic).
+///
+/// The same engines perform the public-key operation of verification (``RSAPublicKey/engine``): OpenSSL's
+/// `BN_mod_exp_mont`, or the IFMA engine's vectorised `s^e mod n` (RSA-2048 and RSA-4096, e < 2^64), chosen by the
+/// same rules, timed separately on the public key (median of five public-key operations each, well under a
+/// millisecond for RSA-4096).
 public struct RSASigningEngine: Hashable, Sendable, CustomStringConvertible {
     /// The engine's name as `signet bench --engine` and `SIGNET_RSA_ENGINE` spell it.
     public let name: String
@@ -261,25 +266,53 @@ extension RSASigningEngine {
     /// that refuses the key, or cannot run here, leaves it on OpenSSL (`SIGNET_RSA_ENGINE` included); an engine
     /// requested explicitly (``RSAPrivateKey/using(engine:)``) throws instead.
     static func load(_ key: EVPKey, requested: RSASigningEngine) throws(CryptoEVPError) -> IFMAEngineKey? {
+        try resolve(
+            requested,
+            load: { (engine) throws(CryptoEVPError) in try IFMAEngineKey(evpKey: key, engine: engine) },
+            time: { $0.measure(count: 5) }, openSSL: { measureOpenSSL(key, count: 5) })
+    }
+
+    /// Loads a public key into the engine `requested` resolves to for verification (`nil`: OpenSSL's
+    /// `BN_mod_exp_mont` verifies), with the same rules as ``load(_:requested:)``; under ``automatic`` the IFMA
+    /// public-key operation is timed against OpenSSL's (median of five each) on this key.
+    static func loadPublic(
+        modulus: [UInt8], exponent: [UInt8], openSSL: RSAPublicOperation, requested: RSASigningEngine
+    ) throws(CryptoEVPError) -> IFMAPublicKey? {
+        try resolve(
+            requested,
+            load: { (engine) throws(CryptoEVPError) in
+                try IFMAPublicKey(modulus: modulus, exponent: exponent, engine: engine)
+            },
+            time: { $0.measure(count: 5) }, openSSL: { openSSL.measure(count: 5) })
+    }
+
+    /// The one resolution of a requested engine, for private and public keys alike: `SIGNET_RSA_ENGINE` first
+    /// (under ``automatic`` only, and never failing: an engine that cannot take the key leaves it on OpenSSL), then
+    /// ``openSSL`` → `nil`, ``automatic`` → the fastest loadable IFMA width if it beats OpenSSL (``fastest``), any
+    /// other engine → loaded or thrown.
+    private static func resolve<Loaded>(
+        _ requested: RSASigningEngine, load: (RSASigningEngine) throws(CryptoEVPError) -> Loaded,
+        time: (Loaded) -> UInt64, openSSL: () -> UInt64
+    ) throws(CryptoEVPError) -> Loaded? {
         if requested == .automatic, let preferred = fromEnvironment {
             // SIGNET_RSA_ENGINE is a preference for keys loaded the default way: an IFMA engine that cannot run
             // here or does not take this key leaves it on OpenSSL rather than making key loading fail.
-            return preferred == .openSSL ? nil : try? IFMAEngineKey(evpKey: key, engine: preferred)
+            return preferred == .openSSL ? nil : try? load(preferred)
         }
         switch requested {
         case .openSSL:
             return nil
         case .automatic:
-            // A key the engine refuses (shape) or that fails its load-time round trip signs on OpenSSL.
-            let candidates = supportedIFMA.compactMap { try? IFMAEngineKey(evpKey: key, engine: $0) }
+            // A key the engine refuses (shape) or that fails its load-time check stays on OpenSSL.
+            let candidates = supportedIFMA.compactMap { try? load($0) }
             guard !candidates.isEmpty else { return nil }
             // Measured on this CPU, not guessed from the vendor: the faster width (Zen 4 splits 512-bit operations
             // in two; Zen 5 and Sapphire Rapids do not), and only if it beats OpenSSL on this key (OpenSSL 3.0 has
             // IFMA code of its own for RSA-2048, and later versions for 3072 and 4096 too).
-            let timed = candidates.map { ($0, $0.measure(count: 5)) }
-            return fastest(openSSL: measureOpenSSL(key, count: 5), candidates: timed)
+            let timed = candidates.map { ($0, time($0)) }
+            return fastest(openSSL: openSSL(), candidates: timed)
         default:
-            return try IFMAEngineKey(evpKey: key, engine: requested)
+            return try load(requested)
         }
     }
 

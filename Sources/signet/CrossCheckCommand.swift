@@ -18,7 +18,8 @@ struct CrossCheckCommand: ParsableCommand {
             message, signature in hex) and makes the exit status 2.
 
             With --engine, every case is a fresh random message (no mutations) signed twice: by OpenSSL EVP and by the \
-            named engine. The two signatures must be byte-identical and RSAGMP must accept the engine's; a mismatch is \
+            named engine. The two signatures must be byte-identical and RSAGMP must accept the engine's (and where the \
+            engine also does the public-key operation, its verdict on each case must be OpenSSL's); a mismatch is \
             a disagreement (printed with both signatures) and makes the exit status 2. An engine that cannot run here \
             or does not take a key is an error (exit status 1), never skipped.
 
@@ -205,12 +206,16 @@ struct CrossCheckCommand: ParsableCommand {
         let gmp = totals.engineVerifiedByRSAGMP == totals.engineSignatures
             ? "RSAGMP verified all"
             : "RSAGMP verified \(totals.engineVerifiedByRSAGMP) of \(totals.engineSignatures)"
+        let verdictMismatches = totals.disagreements.filter { $0.engineVerdict != nil }.count
+        let verified = totals.engineVerifications == 0
+            ? "" : "; all \(totals.engineVerifications) cases also verified on the engine's public-key operation, "
+                + (verdictMismatches == 0 ? "same verdicts as OpenSSL" : "\(verdictMismatches) verdicts differ from OpenSSL's")
         if totals.engineIdentical == totals.engineSignatures {
             return "  engine \(label): \(totals.engineSignatures) signatures byte-identical to OpenSSL (\(bySize)), "
-                + "\(mismatches); \(gmp)"
+                + "\(mismatches); \(gmp)\(verified)"
         }
         return "  engine \(label): \(totals.engineSignatures) signatures compared with OpenSSL (\(bySize)): "
-            + "\(totals.engineIdentical) byte-identical, \(mismatches); \(gmp)"
+            + "\(totals.engineIdentical) byte-identical, \(mismatches); \(gmp)\(verified)"
     }
 
     /// Generates one key and runs its cases: 1 valid case and up to 49 mutations per round, or (engine campaign)

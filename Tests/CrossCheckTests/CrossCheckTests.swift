@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import ClientAssertion
+@testable import ClientAssertion
 @_spi(Testing) import CryptoEVP
 import Foundation
 import JWS
@@ -77,6 +77,7 @@ import TestSupport
         #expect(totals.engineSignatures == 6)
         #expect(totals.engineIdentical == 6)
         #expect(totals.engineVerifiedByRSAGMP == 6)
+        #expect(totals.engineVerifications == 24, "every case, valid or mutated, is verified on the engine too")
         #expect(totals.engineMismatches == 0)
         #expect(totals.disagreements.isEmpty, "\(totals.disagreements.first.map { $0.description } ?? "")")
     }
@@ -110,6 +111,18 @@ import TestSupport
             signature, openSSLSignature: signature, message: message + [0], algorithm: .rs256, into: &totals)
         #expect(totals.engineMismatches == 2 && totals.disagreements.count == 2)
         #expect(totals.disagreements.last?.kind == "engine signature rejected by RSAGMP")
+        // OpenSSL's campaign against itself verifies nothing twice
+        #expect(totals.engineVerifications == 0)
+    }
+
+    /// The reproducer of an engine verdict that differs from OpenSSL's names both verdicts.
+    @Test func engineVerdictDisagreementDescribesBothVerdicts() {
+        let d = DifferentialCampaign.Disagreement(
+            kind: "engine verify: signature bit flip", algorithm: .rs512, modulus: [0xC5], exponent: [1, 0, 1],
+            message: [0x61], signature: [0x0A], openSSLVerdict: false, gmpVerdict: false, engine: .emulated,
+            engineVerdict: true)
+        #expect(d.description.hasPrefix("disagreement (engine verify: signature bit flip, RS512): engine emulated=true OpenSSL=false RSAGMP=false"))
+        #expect(d.description.contains("signature=0a"))
     }
 
     /// An engine that does not take the key is an error, not a silent fallback to OpenSSL.

@@ -84,6 +84,24 @@ internal import COpenSSL
         }
         guard matches else { throw .mismatch }
     }
+
+    /// Median time of `count` public-key operations (`BN_mod_exp_mont` on a fixed input), in nanoseconds, after one
+    /// warm-up: the figure ``RSASigningEngine/automatic`` weighs the IFMA engine against. 0 if OpenSSL fails (so
+    /// OpenSSL is kept).
+    ///
+    /// - Allocation: allocates (a scratch of its own).
+    func measure(count: Int) -> UInt64 {
+        guard let scratch = try? PublicOperationScratch() else { return 0 }
+        var input = [UInt8](repeating: 0, count: byteCount)
+        input[1] = 0x01  // any input below n
+        let loaded = unsafe input.withUnsafeBytes {
+            unsafe COpenSSL_BN_bin2bn_into($0.baseAddress, Int32($0.count), scratch.s) != nil
+        }
+        guard loaded else { return 0 }
+        return MonotonicClock.medianNanoseconds(runs: count, warmUp: 1) {
+            unsafe BN_mod_exp_mont(scratch.m, scratch.s, e, n, scratch.ctx, mont) == 1
+        } ?? 0
+    }
 }
 
 /// A verifying thread's own libcrypto scratch: a `BN_CTX` (whose internal pool keeps its `BIGNUM`s and their limbs

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+internal import CSignetIFMA
+
+/// A public key (n, e) loaded into the IFMA engine's public-key operation (`signet_rsa_public_engine_*`:
+/// `s^e mod n` on the radix-2^52 kernel, square-and-multiply on the bits of `e`). Immutable; the operation keeps no
+/// state and allocates nothing, so one instance serves any number of threads.
+@safe final class IFMAPublicKey: @unchecked Sendable {  // the C key is immutable after load and safe to share
+    private let pointer: OpaquePointer
+    let engine: RSASigningEngine
+    /// Modulus length in bytes.
+    let byteCount: Int
+
+    /// Loads `n` and `e` (big-endian) for `engine`'s backend.
+    ///
+    /// - Throws: `rsa.engine-unavailable` when the engine does not take the key (n not exactly 2048 or 4096 bits,
+    ///   e ≥ 2^64), the backend cannot run here, or its load-time self-check failed.
+    init(modulus: [UInt8], exponent: [UInt8], engine: RSASigningEngine) throws(CryptoEVPError) {
+        guard let backend = engine.backend else {
+            throw CryptoEVPError(.engineUnavailable, reason: "\(engine) is not an IFMA engine")
+        }
+        var err: Int32 = 0
+        let loaded = unsafe modulus.withUnsafeBufferPointer { n in
+            unsafe exponent.withUnsafeBufferPointer { e in
+                unsafe signet_rsa_public_engine_new(n.baseAddress, n.count, e.baseAddress, e.count, backend, &err)
+            }
+        }
+        guard let loaded = unsafe loaded else {
+            let why: String
+            switch err {
+            case SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE:
+                why = "verifies with RSA-2048 and RSA-4096 keys with e < 2^64 only; this key is RSA-\(Self.bits(modulus))"
+            case SIGNET_IFMA_ERR_BACKEND: why = "needs AVX-512 IFMA, which this CPU or OS does not enable"
+            case SIGNET_IFMA_ERR_FAULT: why = "failed its load-time self-check against portable arithmetic"
+            default: why = "failed to load the key (code \(err))"
+            }
+            throw CryptoEVPError(.engineUnavailable, reason: "the \(engine) engine \(why)")
+        }
+        unsafe self.pointer = loaded
+        self.engine = engine
+        self.byteCount = unsafe signet_rsa_public_engine_size(loaded)
+    }
+
+    deinit { unsafe signet_rsa_public_engine_free(pointer) }
+
+    private static func bits(_ bigEndian: [UInt8]) -> Int {
+        guard let first = bigEndian.firstIndex(where: { $0 != 0 }) else { return 0 }
+        return (bigEndian.count - first) * 8 - bigEndian[first].leadingZeroBitCount
+    }
+
+    /// Checks that `signature` (exactly ``byteCount`` bytes) is an RSASSA-PKCS1-v1_5 signature of `digest` under
+    /// `algorithm`, as ``RSAPublicOperation/verify(signature:digest:algorithm:scratch:)`` does on OpenSSL.
+    ///
+    /// - Allocation: none (the encoded message is a stack buffer).
+    func verify(
+        signature: UnsafeRawBufferPointer, digest: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm
+    ) throws(RSAPublicOperation.Failure) {
+        let k = byteCount
+        guard signature.count == k else { throw .openSSL }
+        let outcome = unsafe withUnsafeTemporaryAllocation(byteCount: k, alignment: 16) {
+            em -> RSAPublicOperation.Failure? in
+            let rc = unsafe signet_rsa_public_engine_op(
+                pointer, signature.bindMemory(to: UInt8.self).baseAddress, k, em.bindMemory(to: UInt8.self).baseAddress,
+                k)
+            switch rc {
+            case SIGNET_IFMA_OK:
+                return unsafe PKCS1v15.isEncoding(UnsafeRawBufferPointer(em), of: digest, algorithm: algorithm)
+                    ? nil : .mismatch
+            case SIGNET_IFMA_ERR_INPUT_RANGE: return .outOfRange
+            default: return .openSSL
+            }
+        }
+        if let outcome { throw outcome }
+    }
+
+    /// Median time of `count` public-key operations, in nanoseconds (for ``RSASigningEngine/automatic``).
+    func measure(count: Int) -> UInt64 {
+        var input = [UInt8](repeating: 0, count: byteCount)
+        input[1] = 0x01  // any input below n
+        var out = [UInt8](repeating: 0, count: byteCount)
+        return MonotonicClock.medianNanoseconds(runs: count, warmUp: 1) {
+            unsafe input.withUnsafeBufferPointer { i in
+                unsafe out.withUnsafeMutableBufferPointer { o in
+                    unsafe signet_rsa_public_engine_op(pointer, i.baseAddress, i.count, o.baseAddress, o.count)
+                        == SIGNET_IFMA_OK
+                }
+            }
+        } ?? .max
+    }
+}
