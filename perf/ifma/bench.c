@@ -5,7 +5,9 @@
  * Also the time of the work around the kernel (everything but the exponentiation), with both row kernels of the
  * mod-n arithmetic: a private operation costs that plus the kernel's time. And the kernel alone per backend, with
  * its IFMA instruction count (from the loop structure) per cycle at the estimated core clock: the figure that says
- * whether the kernel is bound by IFMA throughput or by the latency of its serial chains (issue 9, item 5).
+ * whether the kernel is bound by IFMA throughput or by the latency of its serial chains (issue 9, item 5). And the
+ * public-key operation (verify, e = 65537): OpenSSL's, the engine's vector one per backend, and the portable scalar
+ * one (time_public).
  * Run: perf/ifma/bench.sh [seconds per measurement]. On an IFMA CPU this is the measurement that picks the width.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -111,6 +113,102 @@ static double time_kernel(int backend, int hbits, const raw_key *rk, double secs
     return median(samples, n);
 }
 
+/* Vector IFMA instructions of one public-key operation with e = 65537 on an nbits-bit modulus (N limbs, L lanes):
+   amm1 = N x 4 K_V, redc1 = N x 2 K_V, ams1 = redc1 + the sqr_wide rows + the diagonal; pub_exp = conversion (amm1)
+   + 16 squarings + 1 multiplication + conversion out (amm1). */
+static double ifma_instructions_public(int nbits, int L)
+{
+    const int N = nbits == 2048 ? 40 : 80, NP = (N + L - 1) / L * L, KV = NP / L;
+    const double amm1 = (double)N * 4 * KV, redc1 = (double)N * 2 * KV;
+    double rows = 0;
+    for (int i = 0; i < N; i++)
+        rows += 2.0 * ((i + N) / L - (2 * i + 1) / L + 1);
+    return 3 * amm1 + 16 * (redc1 + rows + 2 * KV);
+}
+
+/* Median seconds of `op` over `secs` seconds; -1 if it fails (returns non-zero) or gives another result than `want`. */
+typedef int (*public_op)(void *ctx, const uint8_t *in, uint8_t *out);
+static double time_public_op(public_op op, void *ctx, const uint8_t *in, uint8_t *out, const uint8_t *want, size_t k,
+                             double secs)
+{
+    static double samples[1 << 16];
+    int n = 0;
+    double t0 = now();
+    do {
+        double s0 = now();
+        if (op(ctx, in, out) != 0)
+            return -1;
+        samples[n++] = now() - s0;
+    } while (now() - t0 < secs && n < (int)(sizeof samples / sizeof samples[0]));
+    return want == NULL || memcmp(out, want, k) == 0 ? median(samples, n) : -1;
+}
+
+typedef struct {
+    EVP_PKEY_CTX *ctx;
+    size_t k;
+} ossl_public;
+static int op_ossl(void *c, const uint8_t *in, uint8_t *out)
+{
+    ossl_public *o = c;
+    size_t len = o->k;
+    return EVP_PKEY_encrypt(o->ctx, out, &len, in, o->k) > 0 && len == o->k ? 0 : 1;
+}
+static size_t g_k;
+static int op_engine(void *c, const uint8_t *in, uint8_t *out) { return signet_rsa_public_engine_op(c, in, g_k, out, g_k); }
+static int op_scalar(void *c, const uint8_t *in, uint8_t *out) { return signet_ifma_test_public_scalar(c, in, out); }
+
+/* The public-key operation (verification; verify-after-sign), per operation, side by side: OpenSSL's raw public
+   operation (EVP_PKEY_encrypt with RSA_NO_PADDING on one reused context: BN_mod_exp_mont), the engine's vector
+   operation per backend (with its IFMA instructions per cycle), and the portable scalar arithmetic that the
+   engine's verify-after-sign used before. Every result is checked against OpenSSL's. */
+static void time_public(EVP_PKEY *pk, const raw_key *rk, int bits, double secs, double ghz)
+{
+    const size_t k = (size_t)bits / 8;
+    uint8_t in[512], out[512], want[512];
+    RAND_bytes(in, (int)k);
+    in[0] = 0;
+    g_k = k;
+    ossl_public o = {EVP_PKEY_CTX_new(pk, NULL), k};
+    if (o.ctx == NULL || EVP_PKEY_encrypt_init(o.ctx) <= 0 || EVP_PKEY_CTX_set_rsa_padding(o.ctx, RSA_NO_PADDING) <= 0 ||
+        op_ossl(&o, in, want) != 0) {
+        printf("RSA-%d  public op: OpenSSL failed\n", bits);
+        EVP_PKEY_CTX_free(o.ctx);
+        return;
+    }
+    const double tossl = time_public_op(op_ossl, &o, in, out, want, k, secs);
+    printf("RSA-%d  public op, OpenSSL EVP_PKEY_encrypt (raw)          %8.1f us\n", bits, tossl * 1e6);
+    EVP_PKEY_CTX_free(o.ctx);
+    static const int ids[] = {1, 2, 0, 3}, lanes[] = {4, 8, 4, 8};
+    static const char *names[] = {"native 256-bit", "native 512-bit", "emulated 4-lane", "emulated 8-lane"};
+    for (int b = 0; b < 4; b++) {
+        int err;
+        signet_rsa_public_engine *key = signet_rsa_public_engine_new(rk->n, rk->nl, rk->e, rk->el, ids[b], &err);
+        if (key == NULL) {
+            printf("RSA-%d  public op, engine backend %d (%-16s) not available (error %d)\n", bits, ids[b], names[b],
+                   err);
+            continue;
+        }
+        const double t = time_public_op(op_engine, key, in, out, want, k, secs);
+        printf("RSA-%d  public op, engine backend %d (%-16s) %8.1f us (%.2f x OpenSSL's rate); %.0f k IFMA "
+               "instructions", bits, ids[b], names[b], t * 1e6, tossl / t, ifma_instructions_public(bits, lanes[b]) / 1e3);
+        if (ghz > 0 && t > 0)
+            printf(", %.2f per cycle%s", ifma_instructions_public(bits, lanes[b]) / (t * ghz * 1e9),
+                   ids[b] == 0 || ids[b] == 3 ? " (emulated: not IFMA)" : "");
+        printf("%s\n", t < 0 ? " - WRONG RESULT" : "");
+        if (b == 2) {
+            for (int row = 0; row < 2; row++) {
+                if (!signet_ifma_test_row(row))
+                    continue;
+                const double ts = time_public_op(op_scalar, key, in, out, want, k, secs);
+                printf("RSA-%d  public op, portable mod-n arithmetic (%-10s row) %8.1f us (%.2f x OpenSSL's rate)%s\n",
+                       bits, row ? "MULX/ADX" : "portable C", ts * 1e6, tossl / ts, ts < 0 ? " - WRONG RESULT" : "");
+            }
+            signet_ifma_test_row(1);
+        }
+        signet_rsa_public_engine_free(key);
+    }
+}
+
 int main(int argc, char **argv)
 {
     double secs = argc > 1 ? atof(argv[1]) : 1.0;
@@ -170,8 +268,10 @@ int main(int argc, char **argv)
         /* The work around the kernel (blinding, conversions, Garner, unblinding, verify-after-sign, wipes), timed by
            skipping the exponentiation (test hook; the operation then fails its verify, after doing all the work),
            with each row kernel of the mod-n arithmetic. Backend-independent: the kernel is the only vector code. */
-        int err;
-        signet_rsa_engine_key *key = load_raw(&rk, SIGNET_IFMA_BACKEND_EMULATED, &err);
+        /* The verify-after-sign inside runs on the backend's vector public-key operation: a native backend where
+           there is one, else emulated (then this line includes emulated lanes: see the public-op lines). */
+        int err, around = signet_ifma_test_lanes(1) ? 1 : signet_ifma_test_lanes(2) ? 2 : 0;
+        signet_rsa_engine_key *key = load_raw(&rk, around, &err);
         RAND_bytes(fresh, (int)k);
         signet_rsa_blinding *bl = key != NULL ? signet_rsa_blinding_new(key, fresh, k, &err) : NULL;
         for (int row = 0; row < 2 && bl != NULL; row++) {
@@ -190,8 +290,8 @@ int main(int argc, char **argv)
             signet_ifma_test_fault = 0;
             const double med = median(samples, n);
             /* the median leaves out the blinding regeneration (every 32nd call: one more kernel run, here emulated) */
-            printf("RSA-%d  work around the kernel (%-10s row)      %8.1f us per operation (median of %d)\n", bits,
-                   row ? "MULX/ADX" : "portable C", med * 1e6, n);
+            printf("RSA-%d  work around the kernel (%-10s row, backend %d) %8.1f us per operation (median of %d)\n",
+                   bits, row ? "MULX/ADX" : "portable C", around, med * 1e6, n);
         }
         signet_ifma_test_row(1);
         signet_rsa_blinding_free(bl);
@@ -212,6 +312,7 @@ int main(int argc, char **argv)
                        ids[b] == 0 || ids[b] == 3 ? " (emulated: not IFMA)" : "");
             printf("\n");
         }
+        time_public(pk, &rk, bits, secs, ghz);
         EVP_PKEY_free(pk);
     }
     return 0;

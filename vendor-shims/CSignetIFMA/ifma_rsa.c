@@ -83,8 +83,9 @@ const ifma_backend *ifma_backend_get(int backend)
    mod-n arithmetic. Public. Shared by the private engine (verify-after-sign) and the public engine. */
 typedef struct {
     ifma_pmod pm;                /* n for the kernel (N = 40 or 80 limbs) */
-    uint64_t n[IFMA_NWORDS_MAX]; /* n, 64-bit words */
-    uint64_t n_inv64, e;         /* -n^-1 mod 2^64; the public exponent */
+    uint64_t n[IFMA_NWORDS_MAX];  /* n, 64-bit words */
+    uint64_t rr[IFMA_NWORDS_MAX]; /* 2^(128 nw) mod n (into the portable arithmetic's Montgomery domain) */
+    uint64_t n_inv64, e;          /* -n^-1 mod 2^64; the public exponent */
     const ifma_backend *be;
     int backend, psel;           /* psel: index into be->pub_exp (0: 2048-bit n, 1: 4096-bit n) */
     size_t k, nw;                /* bytes and words of n */
@@ -103,7 +104,6 @@ struct signet_rsa_engine_key {
     uint64_t qinv_m[IFMA_HWORDS_MAX];      /* qinv * 2^(64 hw) mod p (Montgomery form for Garner) */
     uint64_t p_inv64;                      /* -p^-1 mod 2^64 */
     ifma_pub pub;                          /* public from here on */
-    uint64_t rr[IFMA_NWORDS_MAX];          /* 2^(128 nw) mod n */
     int nsel;
     size_t hw;                             /* words of a half */
     unsigned hbits, nlimbs;                /* bits of a half, 52-bit limbs of a half (20 or 40) */
@@ -262,6 +262,7 @@ static void setup_pub(ifma_pub *pub, uint64_t *t)
     pub->pm.k0 = pub->n_inv64 & IFMA_M52;
     sbn_mod_pow2(t + pub->nw, (size_t)2 * 52 * pub->plimbs, pub->n, pub->nw, t);
     sbn_to52(pub->pm.rr + IFMA_OFF, pub->plimbs, t + pub->nw, pub->nw);
+    sbn_mod_pow2(pub->rr, 128 * pub->nw, pub->n, pub->nw, t);
 }
 
 /* All ones iff s^e mod n == expect (s < n), computed on the vector kernel. */
@@ -282,9 +283,9 @@ static int blinding_regen(const signet_rsa_engine_key *key, signet_rsa_blinding 
     /* Ai = r^-1 mod n: r^(p-2) mod p and r^(q-2) mod q (Fermat; constant-time exponentiation), Garner */
     memcpy(sc->c, sc->r, nw * sizeof(uint64_t));
     crt_exp(key, sc, key->pm2, key->qm2, 0);
-    sbn_mont_mul(bl->ai_m, sc->s, key->rr, key->pub.n, key->pub.n_inv64, nw, sc->t);
+    sbn_mont_mul(bl->ai_m, sc->s, key->pub.rr, key->pub.n, key->pub.n_inv64, nw, sc->t);
     /* A = r^e mod n (e public) */
-    sbn_mont_mul(sc->b, sc->r, key->rr, key->pub.n, key->pub.n_inv64, nw, sc->t);
+    sbn_mont_mul(sc->b, sc->r, key->pub.rr, key->pub.n, key->pub.n_inv64, nw, sc->t);
     pow_e_mont(&key->pub, bl->a_m, sc->b, sc->t);
     /* check r * Ai == 1 mod n: fails only if r shares a factor with n (broken randomness) */
     sbn_mont_mul(sc->v, sc->r, bl->ai_m, key->pub.n, key->pub.n_inv64, nw, sc->t);
@@ -406,7 +407,6 @@ signet_rsa_engine_key *signet_rsa_engine_key_new(const uint8_t *n, size_t n_len,
         sbn_mod_double(key->qinv_m, key->p, hw, sc->t);
     key->p_inv64 = sbn_neg_inv64(key->p[0]);
     setup_pub(&key->pub, sc->t);
-    sbn_mod_pow2(key->rr, 128 * nw, key->pub.n, nw, sc->t);
 
     /* round trip through the chosen backend: x = n >> 1 (public, < n), s = x^d, s^e == x */
     for (size_t i = 0; i < nw; i++)
@@ -562,8 +562,7 @@ signet_rsa_public_engine *signet_rsa_public_engine_new(const uint8_t *n, size_t 
     for (size_t i = 0; i < nw; i++)
         sc->in[i] = (pub->n[i] >> 1) | (i + 1 < nw ? pub->n[i + 1] << 63 : 0);
     pub_exp(pub, sc->in, sc->s, &sc->pws, sc->px, sc->po, sc->t);
-    sbn_mod_pow2(sc->r, 128 * nw, pub->n, nw, sc->t); /* 2^(128 nw) mod n: into the Montgomery domain */
-    sbn_mont_mul(sc->b, sc->in, sc->r, pub->n, pub->n_inv64, nw, sc->t);
+    sbn_mont_mul(sc->b, sc->in, pub->rr, pub->n, pub->n_inv64, nw, sc->t);
     pow_e_mont(pub, sc->v, sc->b, sc->t);
     sbn_mont_redc(sc->v, sc->v, pub->n, pub->n_inv64, nw, sc->t);
     rc = sbn_eq_mask(sc->v, sc->s, nw) ? SIGNET_IFMA_OK : SIGNET_IFMA_ERR_FAULT;
@@ -665,4 +664,22 @@ void signet_ifma_test_ctx_exp(ifma_test_ctx *ctx, const uint64_t *x0, const uint
 }
 
 void signet_ifma_test_ctx_free(ifma_test_ctx *ctx) { free_wiped(ctx, sizeof *ctx); }
+
+int signet_ifma_test_public_scalar(const signet_rsa_public_engine *key, const uint8_t *in, uint8_t *out)
+{
+    if (key == NULL || in == NULL || out == NULL)
+        return SIGNET_IFMA_ERR_ARGUMENT;
+    const ifma_pub *pub = &key->pub;
+    const size_t nw = pub->nw;
+    uint64_t s[IFMA_NWORDS_MAX], b[IFMA_NWORDS_MAX], v[IFMA_NWORDS_MAX];
+    uint64_t t[2 * IFMA_NWORDS_MAX + 2];
+    sbn_from_bytes(s, nw, in, pub->k);
+    if (!sbn_lt_mask(s, pub->n, nw))
+        return SIGNET_IFMA_ERR_INPUT_RANGE;
+    sbn_mont_mul(b, s, pub->rr, pub->n, pub->n_inv64, nw, t);
+    pow_e_mont(pub, v, b, t);
+    sbn_mont_redc(v, v, pub->n, pub->n_inv64, nw, t);
+    sbn_to_bytes(out, pub->k, v, nw);
+    return SIGNET_IFMA_OK;
+}
 #endif

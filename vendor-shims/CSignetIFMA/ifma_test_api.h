@@ -27,6 +27,11 @@ void signet_ifma_test_ctx_exp(ifma_test_ctx *ctx, const uint64_t *x0, const uint
                               const uint64_t *e1, uint64_t *r0, uint64_t *r1);
 void signet_ifma_test_ctx_free(ifma_test_ctx *ctx);
 
+/* out = in^e mod n on the portable mod-n arithmetic (the engine's verify-after-sign before the vector public-key
+   operation; for perf/ifma/bench.c). */
+typedef struct signet_rsa_public_engine signet_rsa_public_engine;
+int signet_ifma_test_public_scalar(const signet_rsa_public_engine *key, const uint8_t *in, uint8_t *out);
+
 /* Selects the row kernel of the mod-n arithmetic (ifma_bn.c): 0 portable C, 1 MULX/ADX if CPUID reports BMI2 + ADX,
    2 MULX/ADX without asking CPUID (for Valgrind, whose virtual CPU hides ADX but executes it). Returns 0 if the row
    is not available on this CPU/build (the choice is then unchanged). Process-wide, not thread-safe: tests only. */
