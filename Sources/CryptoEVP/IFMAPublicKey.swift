@@ -25,15 +25,10 @@ internal import CSignetIFMA
             }
         }
         guard let loaded = unsafe loaded else {
-            let why: String
-            switch err {
-            case SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE:
-                why = "verifies with RSA-2048 and RSA-4096 keys with e < 2^64 only; this key is RSA-\(Self.bits(modulus))"
-            case SIGNET_IFMA_ERR_BACKEND: why = "needs AVX-512 IFMA, which this CPU or OS does not enable"
-            case SIGNET_IFMA_ERR_FAULT: why = "failed its load-time self-check against portable arithmetic"
-            default: why = "failed to load the key (code \(err))"
-            }
-            throw CryptoEVPError(.engineUnavailable, reason: "the \(engine) engine \(why)")
+            throw RSASigningEngine.loadFailure(
+                engine, code: err,
+                shape: "verifies with RSA-2048 and RSA-4096 keys with e < 2^64 only; this key is RSA-\(Self.bits(modulus))",
+                specific: [SIGNET_IFMA_ERR_FAULT: "failed its load-time self-check against portable arithmetic"])
         }
         unsafe self.pointer = loaded
         self.engine = engine

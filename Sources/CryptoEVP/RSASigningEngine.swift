@@ -140,16 +140,13 @@ final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable
                 at(5), lengths[5], at(6), lengths[6], backend, &err)
         }
         guard let loaded = unsafe loaded else {
-            let why: String
-            switch err {
-            case SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE:
-                why = "takes RSA-2048 and RSA-4096 keys with equal-size primes and e < 2^64 only; this key is RSA-\(evpKey.bits)"
-            case SIGNET_IFMA_ERR_BACKEND: why = "needs AVX-512 IFMA, which this CPU or OS does not enable"
-            case SIGNET_IFMA_ERR_KEY_INCONSISTENT:
-                why = "found the key's CRT parameters inconsistent, or its load-time sign/verify round trip failed"
-            default: why = "failed to load the key (code \(err))"
-            }
-            throw CryptoEVPError(.engineUnavailable, reason: "the \(engine) engine \(why)")
+            throw RSASigningEngine.loadFailure(
+                engine, code: err,
+                shape: "takes RSA-2048 and RSA-4096 keys with equal-size primes and e < 2^64 only; this key is RSA-\(evpKey.bits)",
+                specific: [
+                    SIGNET_IFMA_ERR_KEY_INCONSISTENT:
+                        "found the key's CRT parameters inconsistent, or its load-time sign/verify round trip failed"
+                ])
         }
         self.key = unsafe IFMAKeyHandle(loaded)
         self.engine = engine
@@ -314,6 +311,20 @@ extension RSASigningEngine {
         default:
             return try load(requested)
         }
+    }
+
+    /// The `rsa.engine-unavailable` error for an IFMA key load that failed with the C engine's `code`: `shape` for
+    /// `SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE`, a `specific` reason where one is given, else a generic one.
+    static func loadFailure(
+        _ engine: RSASigningEngine, code: Int32, shape: String, specific: [Int32: String]
+    ) -> CryptoEVPError {
+        let why: String
+        switch code {
+        case SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE: why = shape
+        case SIGNET_IFMA_ERR_BACKEND: why = "needs AVX-512 IFMA, which this CPU or OS does not enable"
+        default: why = specific[code] ?? "failed to load the key (code \(code))"
+        }
+        return CryptoEVPError(.engineUnavailable, reason: "the \(engine) engine \(why)")
     }
 
     /// The choice ``automatic`` makes from measured times: the candidate with the lowest median time if it is at
