@@ -37,7 +37,8 @@ internal import CSignetIFMA
 
     deinit { unsafe signet_rsa_public_engine_free(pointer) }
 
-    private static func bits(_ bigEndian: [UInt8]) -> Int {
+    /// Bit length of a big-endian number.
+    static func bits(_ bigEndian: [UInt8]) -> Int {
         guard let first = bigEndian.firstIndex(where: { $0 != 0 }) else { return 0 }
         return (bigEndian.count - first) * 8 - bigEndian[first].leadingZeroBitCount
     }
@@ -53,9 +54,11 @@ internal import CSignetIFMA
         guard signature.count == k else { throw .openSSL }
         let outcome = unsafe withUnsafeTemporaryAllocation(byteCount: k, alignment: 16) {
             em -> RSAPublicOperation.Failure? in
-            let rc = unsafe signet_rsa_public_engine_op(
-                pointer, signature.bindMemory(to: UInt8.self).baseAddress, k, em.bindMemory(to: UInt8.self).baseAddress,
-                k)
+            // The caller's bytes are only rebound for the call (their bound type is theirs); `em` is ours.
+            let rc = unsafe signature.withMemoryRebound(to: UInt8.self) { sig in
+                unsafe signet_rsa_public_engine_op(
+                    pointer, sig.baseAddress, k, em.bindMemory(to: UInt8.self).baseAddress, k)
+            }
             switch rc {
             case SIGNET_IFMA_OK:
                 return unsafe PKCS1v15.isEncoding(UnsafeRawBufferPointer(em), of: digest, algorithm: algorithm)

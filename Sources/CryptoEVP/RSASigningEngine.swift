@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 internal import COpenSSL
 internal import CSignetIFMA
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -24,8 +25,8 @@ import Darwin
 ///
 /// The same engines perform the public-key operation of verification (``RSAPublicKey/engine``): OpenSSL's
 /// `BN_mod_exp_mont`, or the IFMA engine's vectorised `s^e mod n` (RSA-2048 and RSA-4096, e < 2^64), chosen by the
-/// same rules, timed separately on the public key (median of five public-key operations each, well under a
-/// millisecond for RSA-4096).
+/// same rules, timed separately for the public-key operation (median of five operations each) on the first key of
+/// each size and exponent in the process, whose choice later keys of that shape reuse.
 public struct RSASigningEngine: Hashable, Sendable, CustomStringConvertible {
     /// The engine's name as `signet bench --engine` and `SIGNET_RSA_ENGINE` spell it.
     public let name: String
@@ -270,18 +271,37 @@ extension RSASigningEngine {
     }
 
     /// Loads a public key into the engine `requested` resolves to for verification (`nil`: OpenSSL's
-    /// `BN_mod_exp_mont` verifies), with the same rules as ``load(_:requested:)``; under ``automatic`` the IFMA
-    /// public-key operation is timed against OpenSSL's (median of five each) on this key.
+    /// `BN_mod_exp_mont` verifies), with the same rules as ``load(_:requested:)``. Under ``automatic`` the IFMA
+    /// public-key operation is timed against OpenSSL's (median of five each) on the first key of each size and
+    /// exponent in the process; the choice depends on the CPU, the size and `e`, not on the key, so later keys of
+    /// that shape reuse it (a JWKS may hold many keys, and the timing costs a few milliseconds on an IFMA CPU).
     static func loadPublic(
         modulus: [UInt8], exponent: [UInt8], openSSL: RSAPublicOperation, requested: RSASigningEngine
     ) throws(CryptoEVPError) -> IFMAPublicKey? {
-        try resolve(
-            requested,
-            load: { (engine) throws(CryptoEVPError) in
-                try IFMAPublicKey(modulus: modulus, exponent: exponent, engine: engine)
-            },
-            time: { $0.measure(count: 5) }, openSSL: { openSSL.measure(count: 5) })
+        let load = { (engine: RSASigningEngine) throws(CryptoEVPError) -> IFMAPublicKey in
+            try IFMAPublicKey(modulus: modulus, exponent: exponent, engine: engine)
+        }
+        guard requested == .automatic, fromEnvironment == nil, !supportedIFMA.isEmpty else {
+            return try resolve(requested, load: load, time: { $0.measure(count: 5) }, openSSL: { openSSL.measure(count: 5) })
+        }
+        let shape = PublicShape(bits: IFMAPublicKey.bits(modulus), exponent: exponent)
+        if let chosen = publicChoices.withLock({ $0[shape] }) {
+            return chosen == .openSSL ? nil : try? load(chosen)
+        }
+        let loaded = try resolve(
+            .automatic, load: load, time: { $0.measure(count: 5) }, openSSL: { openSSL.measure(count: 5) })
+        publicChoices.withLock { $0[shape] = loaded?.engine ?? .openSSL }
+        return loaded
     }
+
+    /// A public key's shape for the choice ``automatic`` makes: modulus size and exponent.
+    private struct PublicShape: Hashable {
+        let bits: Int
+        let exponent: [UInt8]
+    }
+
+    /// The engine ``automatic`` chose per public-key shape in this process (see ``loadPublic``).
+    private static let publicChoices = Mutex<[PublicShape: RSASigningEngine]>([:])
 
     /// The one resolution of a requested engine, for private and public keys alike: `SIGNET_RSA_ENGINE` first
     /// (under ``automatic`` only, and never failing: an engine that cannot take the key leaves it on OpenSSL), then

@@ -100,7 +100,7 @@ func algorithm(forSHA sha: String) -> RSASignatureAlgorithm? {
             sig[bit / 8] ^= 1 << UInt8(bit % 8)
             #expect(!key.publicKey.isValidSignature(sig, for: message, algorithm: alg))
             #expect(throws: CryptoEVPError.self) {
-                try sig.withUnsafeBytes { s in try message.withUnsafeBytes { m in try key.publicKey.verify(s, for: m, algorithm: alg) } }
+                try unsafe sig.withUnsafeBytes { s in try unsafe message.withUnsafeBytes { m in try unsafe key.publicKey.verify(s, for: m, algorithm: alg) } }
             }
         }
     }
@@ -138,7 +138,7 @@ func algorithm(forSHA sha: String) -> RSASignatureAlgorithm? {
         }
         // Out of range is named as such.
         let error = #expect(throws: CryptoEVPError.self) {
-            try n.withUnsafeBytes { s in try [UInt8]().withUnsafeBytes { m in try key.publicKey.verify(s, for: m, algorithm: .rs256) } }
+            try unsafe n.withUnsafeBytes { s in try unsafe [UInt8]().withUnsafeBytes { m in try unsafe key.publicKey.verify(s, for: m, algorithm: .rs256) } }
         }
         #expect(error?.code == .badSignature)
         #expect(error?.reason.contains("not smaller than the key's modulus") == true)
@@ -169,11 +169,11 @@ func algorithm(forSHA sha: String) -> RSASignatureAlgorithm? {
         let key = Fixtures.key2048
         var small = [UInt8](repeating: 0, count: 255)
         let error = #expect(throws: CryptoEVPError.self) {
-            try small.withUnsafeMutableBytes { o in try [UInt8]([1]).withUnsafeBytes { m in try key.sign(m, algorithm: .rs256, into: o) } }
+            try unsafe small.withUnsafeMutableBytes { o in try unsafe [UInt8]([1]).withUnsafeBytes { m in try unsafe key.sign(m, algorithm: .rs256, into: o) } }
         }
         #expect(error?.code == .outputTooSmall)
         let error2 = #expect(throws: CryptoEVPError.self) {
-            try small.withUnsafeBytes { s in try [UInt8]([1]).withUnsafeBytes { m in try key.publicKey.verify(s, for: m, algorithm: .rs256) } }
+            try unsafe small.withUnsafeBytes { s in try unsafe [UInt8]([1]).withUnsafeBytes { m in try unsafe key.publicKey.verify(s, for: m, algorithm: .rs256) } }
         }
         #expect(error2?.code == .signatureLength)
     }

@@ -69,13 +69,13 @@ import TestSupport
         ]
         for signature in candidates {
             let mine = #expect(throws: CryptoEVPError.self) {
-                try signature.withUnsafeBytes { s in
-                    try message.withUnsafeBytes { m in try key.verify(s, for: m, algorithm: .rs256) }
+                try unsafe signature.withUnsafeBytes { s in
+                    try unsafe message.withUnsafeBytes { m in try unsafe key.verify(s, for: m, algorithm: .rs256) }
                 }
             }
             let theirs = #expect(throws: CryptoEVPError.self) {
-                try signature.withUnsafeBytes { s in
-                    try message.withUnsafeBytes { m in try evp.verify(s, for: m, algorithm: .rs256) }
+                try unsafe signature.withUnsafeBytes { s in
+                    try unsafe message.withUnsafeBytes { m in try unsafe evp.verify(s, for: m, algorithm: .rs256) }
                 }
             }
             #expect(mine?.code == theirs?.code && mine?.reason == theirs?.reason, "\(signature.prefix(4))")
@@ -98,6 +98,13 @@ import TestSupport
         } else {
             #expect(key.engine == .openSSL || RSASigningEngine.supportedIFMA.contains(key.engine))
         }
+        // the choice is made once per size and exponent: another key of the same shape gets the same engine
+        let other = try RSAPublicKey(der: try #require(Wycheproof.verifyCases("rsa_signature_2048_sha256_test.json").first).publicKeyDER)
+        #expect(other.bits == 2048 && other.exponent == key.exponent)
+        #expect(other.engine == key.engine)
+        // and whichever it is, it verifies
+        let message = Array("automatic".utf8)
+        #expect(key.isValidSignature(try Fixtures.key2048.signature(for: message, algorithm: .rs256), for: message, algorithm: .rs256))
     }
 
     @Test func keysTheEngineDoesNotTakeAreRefused() throws {

@@ -45,7 +45,7 @@ import TestSupport
             guard mutated[i] != UInt8(ascii: ".") else { continue }
             mutated[i] = mutated[i] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
             #expect(throws: JWSError.self) {
-                try mutated.span.withUnsafeBytes { b throws(JWSError) in _ = try verifier.verifySignature(b) }
+                try unsafe mutated.span.withUnsafeBytes { b throws(JWSError) in _ = try unsafe verifier.verifySignature(b) }
             }
         }
     }
@@ -61,7 +61,7 @@ import TestSupport
         #expect(try verifier.verify(String(decoding: buffer, as: UTF8.self)).claims.expiresAt == NumericDate(Int64(1_800_000_100)))
         var small = [UInt8](repeating: 0, count: length - 1)
         let error = #expect(throws: JWSError.self) {
-            try small.withUnsafeMutableBytes { o in try payload.withUnsafeBytes { p in try signer.sign(payload: p, into: o) } }
+            try unsafe small.withUnsafeMutableBytes { o in try unsafe payload.withUnsafeBytes { p in try unsafe signer.sign(payload: p, into: o) } }
         }
         #expect(error?.code == .outputTooSmall)
         // OutputRawSpan form appends after existing bytes.

@@ -26,7 +26,7 @@ for cfg in "${CONFIGS[@]}"; do
         -o "$OUT/ctgrind-$tag" -lcrypto
     # the fourth field picks the mod-n row: "c" portable C, "adx" MULX/ADCX/ADOX (the one IFMA CPUs run)
     runs=("0 2048 3 c" "0 2048 3 adx" "3 2048 3 c")
-    [ "${CTGRIND_QUICK:-0}" = 1 ] || runs+=("0 4096 2 adx")
+    [ "${CTGRIND_QUICK:-0}" = 1 ] || runs+=("0 4096 2 adx" "3 4096 2 adx") # 4096: the public op at N = 80
     for r in "${runs[@]}"; do
         set -- $r
         log="$OUT/memcheck-$tag-b$1-$2-$4.log"

@@ -245,6 +245,22 @@ static void test_modn(int rounds)
             from_mpz(want, n, W);
             sbn_mont_redc(r, a, m, minv, n, t);
             CHECK(memcmp(r, want, n * 8) == 0, "mont_redc n=%zu round %d", n, k);
+            /* 2^k mod m by Montgomery squarings, k = 64n (the start), 64n + 1, 128n, 104 * ceil(64n / 52) + 64n,
+               and a random k up to 64n + 4096 */
+            {
+                const size_t ks[] = {64 * n, 64 * n + 1, 128 * n, 104 * ((64 * n + 51) / 52) + 64 * n,
+                                     64 * n + (size_t)(rnd() % 4097)};
+                for (size_t q = 0; q < sizeof ks / sizeof ks[0]; q++) {
+                    mpz_set_ui(W, 2);
+                    mpz_t K;
+                    mpz_init_set_ui(K, (unsigned long)ks[q]);
+                    mpz_powm(W, W, K, M);
+                    mpz_clear(K);
+                    from_mpz(want, n, W);
+                    sbn_mod_pow2_mont(r, ks[q], m, minv, n, t);
+                    CHECK(memcmp(r, want, n * 8) == 0, "mod_pow2_mont n=%zu k=%zu round %d", n, ks[q], k);
+                }
+            }
             /* plain product */
             uint64_t prod[128];
             mpz_mul(W, A, B);
@@ -259,7 +275,7 @@ static void test_modn(int rounds)
         }
     }
     mpz_clears(M, A, B, W, Rinv, NULL);
-    printf("  mod-n Montgomery mul/sqr/redc and products vs GMP (%s row): 1..64 words x %d rounds\n",
+    printf("  mod-n Montgomery mul/sqr/redc, 2^k mod m and products vs GMP (%s row): 1..64 words x %d rounds\n",
            sbn_row_kind() ? "MULX/ADX" : "portable C", rounds);
 }
 
@@ -643,7 +659,9 @@ static void test_faults(int backend, const char *cache)
     signet_rsa_blinding *bl = signet_rsa_blinding_new(key, fresh, k, &err);
     CHECK(key != NULL && bl != NULL, "fault setup");
     int faults = 0;
-    for (int kind = 1; kind <= 3; kind++) {
+    static const int kinds[] = {1, 2, 3, 5}; /* CRT half p, half q, exponent dp; 5: the public-key operation */
+    for (size_t f = 0; f < sizeof kinds / sizeof kinds[0]; f++) {
+        const int kind = kinds[f];
         random_below(in, rk.n, k);
         memset(out, 0xAA, k);
         signet_ifma_test_fault = kind;
@@ -659,6 +677,17 @@ static void test_faults(int backend, const char *cache)
         rc = signet_rsa_engine_private(key, bl, in, out, fresh, k);
         CHECK(rc == 0 && ossl_raw_sign(pk, in, k, want) && memcmp(out, want, k) == 0, "after fault %d", kind);
     }
+
+    /* a faulty public-key operation at load: the public engine's self-check and the private key's round trip */
+    signet_ifma_test_fault = 5;
+    CHECK(signet_rsa_public_engine_new(rk.n, rk.nl, rk.e, rk.el, backend, &err) == NULL && err == SIGNET_IFMA_ERR_FAULT,
+          "public engine self-check under a fault: %d", err);
+    CHECK(load_raw(&rk, backend, &err) == NULL && err == SIGNET_IFMA_ERR_KEY_INCONSISTENT,
+          "private key round trip under a fault: %d", err);
+    signet_ifma_test_fault = 0;
+    signet_rsa_public_engine *pub = signet_rsa_public_engine_new(rk.n, rk.nl, rk.e, rk.el, backend, &err);
+    CHECK(pub != NULL, "public engine after the fault: %d", err);
+    signet_rsa_public_engine_free(pub);
 
     /* error paths */
     int paths = 0;
@@ -721,7 +750,9 @@ static void test_faults(int backend, const char *cache)
     signet_rsa_blinding_free(bl);
     signet_rsa_engine_key_free(key);
     EVP_PKEY_free(pk);
-    printf("  faults: %d injected CRT faults -> ERR_FAULT with zeroed output; %d error paths\n", faults, paths);
+    printf("  faults: %d injected faults (CRT halves, exponent, public-key operation) -> ERR_FAULT with zeroed output; "
+           "a faulty public-key operation refused at load (public engine and private key); %d error paths\n",
+           faults, paths);
 }
 
 /* ---------------------------------------------------------------------------------------------------------- */

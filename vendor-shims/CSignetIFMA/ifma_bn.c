@@ -326,6 +326,28 @@ void sbn_mod_pow2(uint64_t *r, size_t k, const uint64_t *m, size_t n, uint64_t *
         sbn_mod_double(r, m, n, t);
 }
 
+void sbn_mod_pow2_mont(uint64_t *r, size_t k, const uint64_t *m, uint64_t minv, size_t n, uint64_t *t)
+{
+    /* x = 2^(64n + j) mod m stands for 2^j in Montgomery form: a Montgomery squaring doubles j, a modular doubling
+       adds 1. Start at j = 0: 2^(64n) mod m = 2^(64n) - m (m has its top bit set, so 2^(64n) - m < m), which is
+       the two's complement of m. Then the bits of j* = k - 64n from the top (public: fixed by k and n). */
+    uint64_t borrow = 1;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t v = ~m[i] + borrow;
+        borrow = borrow & (v == 0);
+        r[i] = v;
+    }
+    const size_t j = k - 64 * n;
+    int top = 63;
+    while (top >= 0 && ((j >> top) & 1) == 0)
+        top--;
+    for (int bit = top; bit >= 0; bit--) {
+        sbn_mont_sqr(r, r, m, minv, n, t);
+        if ((j >> bit) & 1)
+            sbn_mod_double(r, m, n, t);
+    }
+}
+
 void sbn_mod(uint64_t *r, const uint64_t *x, size_t xn, const uint64_t *m, size_t n, uint64_t *t)
 {
     /* bit-serial long division, most significant bit first: r = 2r + bit, reduced once (r < m throughout) */

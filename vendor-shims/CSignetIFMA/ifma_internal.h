@@ -160,6 +160,9 @@ void sbn_mont_redc(uint64_t *r, const uint64_t *a, const uint64_t *m, uint64_t m
 int sbn_row_kind(void); /* 1: the MULX/ADX row is in use, 0: portable C */
 void sbn_mod_double(uint64_t *r, const uint64_t *m, size_t n, uint64_t *t /* n words */);
 void sbn_mod_pow2(uint64_t *r, size_t k, const uint64_t *m, size_t n, uint64_t *t /* n words */);
+/* 2^k mod m for an odd m of n words with its top bit set, k >= 64 n: about log2(k - 64 n) Montgomery squarings
+   instead of k doublings. Branches on k and n only. t: 2n words. */
+void sbn_mod_pow2_mont(uint64_t *r, size_t k, const uint64_t *m, uint64_t minv, size_t n, uint64_t *t);
 void sbn_mod(uint64_t *r, const uint64_t *x, size_t xn, const uint64_t *m, size_t n, uint64_t *t /* n words */);
 void sbn_sub_if_ge(uint64_t *a, const uint64_t *m, size_t n, uint64_t *t /* n words */);
 uint64_t sbn_from_bytes(uint64_t *r, size_t n, const uint8_t *in, size_t len); /* mask: all ones iff it fit */

@@ -30,11 +30,11 @@
  *     reduction (redc2) of the double-length value. About 3/4 of the IFMA work of amm2.
  *   crt_exp: fixed-window exponentiation, 5-bit windows, 32-entry tables for both halves, constant-time table
  *     selection (every entry read and masked), exponent windows read at public bit positions.
- *   amm1, ams1, redc1: the same three operations for one modulus (the one- and two-modulus forms share one
- *     always-inlined body each, unrolled over the moduli at compile time).
+ *   amm1, ams1: the same operations for one modulus (amm_h and redc_h are the always-inlined bodies of both
+ *     forms, unrolled over H = 1 or 2 moduli at compile time).
  *   pub_exp: x^e mod n for the public exponent e (the public-key operation: verify, and the engine's verify-after-
  *     sign): left-to-right square-and-multiply on the bits of e, which are public; the data path is the same
- *     constant-time arithmetic as above (so it may also take a secret base, as the blinding set-up does).
+ *     constant-time arithmetic as above, so the base may be secret (the verify-after-sign's unverified signature).
  *
  * Bounds (64-bit lanes never overflow): amm adds at most 4 products of < 2^52 plus a carry < 2^12 to a lane per
  * limb of b, over N <= 80 limbs: < 2^61. The squaring accumulates at most 2N terms < 2^52 per position (< 2^60),
@@ -43,8 +43,9 @@
 
 #ifndef IFMA_KERNEL_TABLES
 #define IFMA_KERNEL_TABLES
-/* Full unrolling of the short fixed-count loops over halves and vectors keeps the accumulators in registers. */
-#define IFMA_UNROLL _Pragma("GCC unroll 16")
+/* Full unrolling of the short fixed-count loops over halves and vectors keeps the accumulators in registers (up to
+   K_V = 20 vectors: 256-bit lanes at N = 80; a count below K_V would leave them in memory). */
+#define IFMA_UNROLL _Pragma("GCC unroll 32")
 /* normalize() takes the accumulators by address: it must be inlined or they would live in memory. */
 #if defined(__GNUC__) || defined(__clang__)
 #define IFMA_ALWAYS_INLINE __attribute__((always_inline)) inline

@@ -41,7 +41,8 @@ int signet_ifma_test_row(int kind);
  * Fault injection into the next private operations (process-wide, not thread-safe, tests only):
  * 0 none, 1 flip a bit of the CRT half mod p after exponentiation, 2 the same mod q,
  * 3 exponentiate mod p with a corrupted dp, 4 skip the exponentiation (outputs 0): the operation does all its other
- * work and fails its verify, so timing it measures the cost around the kernel (perf/ifma/bench.c).
+ * work and fails its verify, so timing it measures the cost around the kernel (perf/ifma/bench.c); 5 flip a bit of
+ * every public-key operation's result (verify-after-sign, the load-time round trip and self-check).
  */
 extern int signet_ifma_test_fault;
 

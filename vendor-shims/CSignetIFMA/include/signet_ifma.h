@@ -109,7 +109,7 @@ int signet_rsa_engine_private(const signet_rsa_engine_key *key, signet_rsa_blind
  * Scope: n of exactly 2048 or 4096 bits, odd; e odd, 3 <= e < 2^64. No secret is involved.
  *
  * Thread safety: immutable after signet_rsa_public_engine_new; any number of threads may call
- * signet_rsa_public_engine_op at once. The operation neither allocates nor keeps state (about 4.5 KiB of stack).
+ * signet_rsa_public_engine_op at once. The operation neither allocates nor keeps state (up to about 11 KiB of stack).
  */
 typedef struct signet_rsa_public_engine signet_rsa_public_engine; /* opaque, immutable, thread-safe to share */
 
