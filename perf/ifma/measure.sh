@@ -6,12 +6,14 @@
 #
 #   1. perf/ifma/check.sh: the C tests, now with the native 256- and 512-bit backends on the real instructions;
 #   2. perf/ifma/dudect.sh with BACKEND=1 and BACKEND=2: the timing test on the native instructions;
-#   3. perf/ifma/bench.sh: private operations/s of OpenSSL and each backend, the work around the kernel, and the
-#      kernel alone with its IFMA instructions per cycle (which bound holds it: throughput or the serial chain);
-#   4. signet bench (release build) for RS512 and RS256 with --engine evp, ifma256, ifma512 and auto: mint next to
-#      OpenSSL 3.0's EVP sign, interleaved in one run (mint/EVP is the engine's ratio to the system OpenSSL);
+#   3. perf/ifma/bench.sh: private operations/s of OpenSSL and each backend, the work around the kernel, the
+#      kernel alone with its IFMA instructions per cycle (which bound holds it: throughput or the serial chain), and
+#      the public-key operation (OpenSSL's, each backend's with its IFMA instructions per cycle, the scalar one);
+#   4. signet bench (release build) for RS512 and RS256 with --engine evp, ifma256, ifma512 and auto: mint and
+#      verify next to OpenSSL 3.0's EVP sign and verify, interleaved in one run (mint/EVP and verify/EVP are the
+#      engine's ratios to the system OpenSSL; the engine column says which engine signed and which verified);
 #   5. signet cross-check --engine ifma256 / ifma512 at the issue's scale (10,000 messages over 100 fresh keys per
-#      size, byte-identical to OpenSSL, RSAGMP agreeing);
+#      size, byte-identical to OpenSSL, RSAGMP agreeing, every case also verified on the engine);
 #   6. perf/compare.sh with SIGNET_RSA_ENGINE=ifma256 and =ifma512: Signet next to Python `cryptography` (its wheel
 #      carries OpenSSL 4.0, with IFMA code for RSA-4096), the issue's reference; installed from PyPI if missing.
 #
