@@ -22,7 +22,8 @@ public final class RSAPublicKey: Sendable {
     /// The engine that performs this key's public-key operation (`s^e mod n`): ``RSASigningEngine/openSSL``
     /// (`BN_mod_exp_mont`), or ``RSASigningEngine/ifma256`` / ``RSASigningEngine/ifma512`` (the IFMA engine's
     /// vectorised exponentiation, for RSA-2048 and RSA-4096 keys) where ``RSASigningEngine/automatic`` measured it
-    /// at least 5 % faster at load, or where it was asked for. Never ``RSASigningEngine/automatic``.
+    /// at least 5 % faster (timed on the first key of this size and exponent in the process), or where it was asked
+    /// for. Never ``RSASigningEngine/automatic``.
     public var engine: RSASigningEngine { ifma?.engine ?? .openSSL }
 
     private init(sharing other: RSAPublicKey, ifma: IFMAPublicKey?) {
