@@ -153,8 +153,11 @@ static int op_ossl(void *c, const uint8_t *in, uint8_t *out)
     size_t len = o->k;
     return EVP_PKEY_encrypt(o->ctx, out, &len, in, o->k) > 0 && len == o->k ? 0 : 1;
 }
-static size_t g_k;
-static int op_engine(void *c, const uint8_t *in, uint8_t *out) { return signet_rsa_public_engine_op(c, in, g_k, out, g_k); }
+static int op_engine(void *c, const uint8_t *in, uint8_t *out)
+{
+    const size_t k = signet_rsa_public_engine_size(c);
+    return signet_rsa_public_engine_op(c, in, k, out, k);
+}
 static int op_scalar(void *c, const uint8_t *in, uint8_t *out) { return signet_ifma_test_public_scalar(c, in, out); }
 
 /* The public-key operation (verification; verify-after-sign), per operation, side by side: OpenSSL's raw public
@@ -167,7 +170,6 @@ static void time_public(EVP_PKEY *pk, const raw_key *rk, int bits, double secs, 
     uint8_t in[512], out[512], want[512];
     RAND_bytes(in, (int)k);
     in[0] = 0;
-    g_k = k;
     ossl_public o = {EVP_PKEY_CTX_new(pk, NULL), k};
     if (o.ctx == NULL || EVP_PKEY_encrypt_init(o.ctx) <= 0 || EVP_PKEY_CTX_set_rsa_padding(o.ctx, RSA_NO_PADDING) <= 0 ||
         op_ossl(&o, in, want) != 0) {

@@ -25,6 +25,13 @@ static inline void words_from_bytes(uint64_t *w, size_t nw, const uint8_t *b, si
         w[(len - 1 - i) / 8] |= (uint64_t)b[i] << (8 * ((len - 1 - i) % 8));
 }
 
+/* nw little-endian 64-bit words into len = 8 nw big-endian bytes (the inverse of words_from_bytes). */
+static inline void bytes_from_words(uint8_t *b, size_t len, const uint64_t *w)
+{
+    for (size_t i = 0; i < len; i++)
+        b[i] = (uint8_t)(w[(len - 1 - i) / 8] >> (8 * ((len - 1 - i) % 8)));
+}
+
 static inline size_t bn_param(EVP_PKEY *pk, const char *name, uint8_t *out, size_t cap)
 {
     BIGNUM *bn = NULL;

@@ -241,6 +241,15 @@ static void pow_e_mont(const ifma_pub *pub, uint64_t *out_m, const uint64_t *x_m
     }
 }
 
+/* r = s^e mod n (s < n) on the portable mod-n arithmetic: the independent check of the vector kernel. b: nw words,
+   t: 2 nw + 2 words. */
+static void pub_exp_portable(const ifma_pub *pub, const uint64_t *s, uint64_t *r, uint64_t *b, uint64_t *t)
+{
+    sbn_mont_mul(b, s, pub->rr, pub->n, pub->n_inv64, pub->nw, t);
+    pow_e_mont(pub, r, b, t);
+    sbn_mont_redc(r, r, pub->n, pub->n_inv64, pub->nw, t);
+}
+
 /* r = s^e mod n (s < n; r may alias s) on the vector kernel. x, o: IFMA_PUB_NMAX limbs of scratch; t: nw words. */
 static void pub_exp(const ifma_pub *pub, const uint64_t *s, uint64_t *r, ifma_pws *ws, uint64_t *x, uint64_t *o,
                     uint64_t *t)
@@ -320,6 +329,39 @@ static void strip_zeros(const uint8_t **p, size_t *len)
     }
 }
 
+/* The public shape both engines take: n of exactly 2048 or 4096 bits (leading zero bytes are skipped: *n, *n_len
+   are advanced past them), e odd with 3 <= e < 2^64, returned in *ev. 0 if the shape is refused. */
+static int public_shape(const uint8_t **n, size_t *n_len, const uint8_t *e, size_t e_len, uint64_t *ev)
+{
+    strip_zeros(n, n_len);
+    strip_zeros(&e, &e_len);
+    if ((*n_len != 256 && *n_len != 512) || ((*n)[0] & 0x80) == 0 || e_len == 0 || e_len > 8)
+        return 0;
+    uint64_t v = 0;
+    for (size_t i = 0; i < e_len; i++)
+        v = (v << 8) | e[i];
+    *ev = v;
+    return (v & 1) != 0 && v >= 3;
+}
+
+/* Fills the sizes, backend, e and n of a public half whose shape public_shape accepted (setup_pub does the rest). */
+static void init_pub(ifma_pub *pub, const ifma_backend *be, int backend, const uint8_t *n, size_t n_len, uint64_t e)
+{
+    pub->be = be;
+    pub->backend = backend;
+    pub->k = n_len;
+    pub->nw = n_len / 8;
+    pub->e = e;
+    sbn_from_bytes(pub->n, pub->nw, n, n_len);
+}
+
+/* r = n >> 1 (nw words): a public input below n for the load-time checks. */
+static void half_of(uint64_t *r, const uint64_t *n, size_t nw)
+{
+    for (size_t i = 0; i < nw; i++)
+        r[i] = (n[i] >> 1) | (i + 1 < nw ? n[i + 1] << 63 : 0);
+}
+
 static signet_rsa_engine_key *fail_key(signet_rsa_engine_key *key, ifma_scratch *sc, int code, int *err)
 {
     ifma_scrub_stack();
@@ -343,32 +385,20 @@ signet_rsa_engine_key *signet_rsa_engine_key_new(const uint8_t *n, size_t n_len,
     if (be == NULL)
         return fail_key(NULL, NULL, SIGNET_IFMA_ERR_BACKEND, err);
 
-    /* public shape: n of 2048 or 4096 bits exactly, e odd, 3 <= e < 2^64 */
-    strip_zeros(&n, &n_len);
-    strip_zeros(&e, &e_len);
-    if ((n_len != 256 && n_len != 512) || (n[0] & 0x80) == 0 || e_len == 0 || e_len > 8)
-        return fail_key(NULL, NULL, SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE, err);
-    uint64_t ev = 0;
-    for (size_t i = 0; i < e_len; i++)
-        ev = (ev << 8) | e[i];
-    if ((ev & 1) == 0 || ev < 3)
+    uint64_t ev;
+    if (!public_shape(&n, &n_len, e, e_len, &ev))
         return fail_key(NULL, NULL, SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE, err);
 
     signet_rsa_engine_key *key = alloc64(sizeof *key);
     ifma_scratch *sc = alloc64(sizeof *sc);
     if (key == NULL || sc == NULL)
         return fail_key(key, sc, SIGNET_IFMA_ERR_NO_MEMORY, err);
-    key->pub.be = be;
-    key->pub.backend = backend;
-    key->pub.k = n_len;
-    key->pub.nw = n_len / 8;
+    init_pub(&key->pub, be, backend, n, n_len, ev);
     key->hw = key->pub.nw / 2;
     key->hbits = (unsigned)(n_len * 4);
     key->nlimbs = key->hbits == 1024 ? 20 : 40;
     key->nsel = key->hbits == 1024 ? 0 : 1;
-    key->pub.e = ev;
     const size_t nw = key->pub.nw, hw = key->hw;
-    sbn_from_bytes(key->pub.n, nw, n, n_len);
 
     /* secret components: every check is a mask; only the combined outcome is made public */
     uint64_t fits = sbn_from_bytes(key->p, hw, p, p_len) & sbn_from_bytes(key->q, hw, q, q_len) &
@@ -416,8 +446,7 @@ signet_rsa_engine_key *signet_rsa_engine_key_new(const uint8_t *n, size_t n_len,
     setup_pub(&key->pub, sc->t);
 
     /* round trip through the chosen backend: x = n >> 1 (public, < n), s = x^d, s^e == x */
-    for (size_t i = 0; i < nw; i++)
-        sc->in[i] = (key->pub.n[i] >> 1) | (i + 1 < nw ? key->pub.n[i + 1] << 63 : 0);
+    half_of(sc->in, key->pub.n, nw);
     memcpy(sc->c, sc->in, nw * sizeof(uint64_t));
     crt_exp(key, sc, key->dp, key->dq, 0);
     ok = verify_mask(key, sc, sc->s, sc->in);
@@ -541,14 +570,9 @@ signet_rsa_public_engine *signet_rsa_public_engine_new(const uint8_t *n, size_t 
     if (be == NULL)
         goto done;
     rc = SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE;
-    strip_zeros(&n, &n_len);
-    strip_zeros(&e, &e_len);
-    if ((n_len != 256 && n_len != 512) || (n[0] & 0x80) == 0 || (n[n_len - 1] & 1) == 0 || e_len == 0 || e_len > 8)
-        goto done;
-    uint64_t ev = 0;
-    for (size_t i = 0; i < e_len; i++)
-        ev = (ev << 8) | e[i];
-    if ((ev & 1) == 0 || ev < 3)
+    uint64_t ev;
+    /* n odd too: here no n == p q check stands behind the Montgomery arithmetic */
+    if (!public_shape(&n, &n_len, e, e_len, &ev) || (n[n_len - 1] & 1) == 0)
         goto done;
     rc = SIGNET_IFMA_ERR_NO_MEMORY;
     key = alloc64(sizeof *key);
@@ -556,23 +580,14 @@ signet_rsa_public_engine *signet_rsa_public_engine_new(const uint8_t *n, size_t 
     if (key == NULL || sc == NULL)
         goto done;
     ifma_pub *pub = &key->pub;
-    pub->be = be;
-    pub->backend = backend;
-    pub->k = n_len;
-    pub->nw = n_len / 8;
-    pub->e = ev;
-    sbn_from_bytes(pub->n, pub->nw, n, n_len);
+    init_pub(pub, be, backend, n, n_len, ev);
     setup_pub(pub, sc->t);
 
     /* self-check of the backend on this key: x = n >> 1 through the kernel and through the portable arithmetic */
-    const size_t nw = pub->nw;
-    for (size_t i = 0; i < nw; i++)
-        sc->in[i] = (pub->n[i] >> 1) | (i + 1 < nw ? pub->n[i + 1] << 63 : 0);
+    half_of(sc->in, pub->n, pub->nw);
     pub_exp(pub, sc->in, sc->s, &sc->pws, sc->px, sc->po, sc->t);
-    sbn_mont_mul(sc->b, sc->in, pub->rr, pub->n, pub->n_inv64, nw, sc->t);
-    pow_e_mont(pub, sc->v, sc->b, sc->t);
-    sbn_mont_redc(sc->v, sc->v, pub->n, pub->n_inv64, nw, sc->t);
-    rc = sbn_eq_mask(sc->v, sc->s, nw) ? SIGNET_IFMA_OK : SIGNET_IFMA_ERR_FAULT;
+    pub_exp_portable(pub, sc->in, sc->v, sc->b, sc->t);
+    rc = sbn_eq_mask(sc->v, sc->s, pub->nw) ? SIGNET_IFMA_OK : SIGNET_IFMA_ERR_FAULT;
 
 done:
     free_wiped(sc, sizeof *sc);
@@ -683,9 +698,7 @@ int signet_ifma_test_public_scalar(const signet_rsa_public_engine *key, const ui
     sbn_from_bytes(s, nw, in, pub->k);
     if (!sbn_lt_mask(s, pub->n, nw))
         return SIGNET_IFMA_ERR_INPUT_RANGE;
-    sbn_mont_mul(b, s, pub->rr, pub->n, pub->n_inv64, nw, t);
-    pow_e_mont(pub, v, b, t);
-    sbn_mont_redc(v, v, pub->n, pub->n_inv64, nw, t);
+    pub_exp_portable(pub, s, v, b, t);
     sbn_to_bytes(out, pub->k, v, nw);
     return SIGNET_IFMA_OK;
 }
