@@ -71,13 +71,17 @@ public struct RSASigningEngine: Hashable, Sendable, CustomStringConvertible {
     /// The IFMA engines this CPU and operating system can run (empty without AVX-512 IFMA).
     ///
     /// - Allocation: the returned array.
-    public static var supportedIFMA: [RSASigningEngine] {
+    public static var supportedIFMA: [RSASigningEngine] { supported }
+
+    /// Asked once per process: CPUID and XGETBV (which trap to the hypervisor in a VM) do not change while it runs,
+    /// and every key load (each key of a JWKS included) consults this.
+    private static let supported: [RSASigningEngine] = {
         let bits = signet_ifma_support()
         var out: [RSASigningEngine] = []
         if bits & SIGNET_IFMA_SUPPORT_256 != 0 { out.append(.ifma256) }
         if bits & SIGNET_IFMA_SUPPORT_512 != 0 { out.append(.ifma512) }
         return out
-    }
+    }()
 
     /// The engine `SIGNET_RSA_ENGINE` names, or `nil` when it is unset or names none. Read once per process
     /// (`getenv` may race with a `setenv` on another thread).
@@ -281,15 +285,15 @@ extension RSASigningEngine {
         let load = { (engine: RSASigningEngine) throws(CryptoEVPError) -> IFMAPublicKey in
             try IFMAPublicKey(modulus: modulus, exponent: exponent, engine: engine)
         }
-        guard requested == .automatic, fromEnvironment == nil, !supportedIFMA.isEmpty else {
-            return try resolve(requested, load: load, time: { $0.measure(count: 5) }, openSSL: { openSSL.measure(count: 5) })
+        func resolved(_ engine: RSASigningEngine) throws(CryptoEVPError) -> IFMAPublicKey? {
+            try resolve(engine, load: load, time: { $0.measure(count: 5) }, openSSL: { openSSL.measure(count: 5) })
         }
+        guard requested == .automatic, fromEnvironment == nil, !supportedIFMA.isEmpty else { return try resolved(requested) }
         let shape = PublicShape(bits: IFMAPublicKey.bits(modulus), exponent: exponent)
         if let chosen = publicChoices.withLock({ $0[shape] }) {
             return chosen == .openSSL ? nil : try? load(chosen)
         }
-        let loaded = try resolve(
-            .automatic, load: load, time: { $0.measure(count: 5) }, openSSL: { openSSL.measure(count: 5) })
+        let loaded = try resolved(.automatic)
         publicChoices.withLock { $0[shape] = loaded?.engine ?? .openSSL }
         return loaded
     }
