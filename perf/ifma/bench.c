@@ -66,22 +66,17 @@ static double ghz_estimate(void)
 
 /*
  * Vector IFMA instructions (vpmadd52luq + vpmadd52huq) of one dual exponentiation of two hbits-bit halves, counted
- * from the kernel's loops (ifma_kernel.h) for N limbs and L lanes: amm2 = 2 halves x N limbs x 4 K_V; redc2 =
- * 2 x N x 2 K_V; a squaring = redc2 + 2 x (rows of sqr_wide: 2 per block + the diagonal, 2 K_V). The exponentiation:
- * input redc2 + amm2, a 32-entry table (15 squarings, 15 multiplications), then per 5-bit window after the first
- * 5 squarings + 1 multiplication, and one amm2 out of the Montgomery domain.
+ * from the kernel's loops (ifma_kernel.h) for N limbs and L lanes: amm2 = 2 halves x (K_V for lo(a b_0), 2 K_V for
+ * the u_i, N limbs x 4 K_V); redc2 = 2 x N x 2 K_V. The exponentiation (squarings are amm2 too): input redc2 +
+ * amm2, a 32-entry table (30 amm2), then per 5-bit window after the first 6 amm2, and one amm2 out of the
+ * Montgomery domain.
  */
 static double ifma_instructions(int hbits, int L)
 {
     const int N = hbits == 1024 ? 20 : 40, NP = (N + L - 1) / L * L, KV = NP / L;
-    const double amm2 = 2.0 * N * 4 * KV, redc2 = 2.0 * N * 2 * KV;
-    double rows = 0;
-    for (int i = 0; i < N; i++)
-        rows += 2.0 * ((i + N) / L - (2 * i + 1) / L + 1);
-    const double ams2 = redc2 + 2.0 * (rows + 2 * KV);
+    const double amm2 = 2.0 * (3 * KV + N * 4 * KV), redc2 = 2.0 * N * 2 * KV;
     const int nwin = (hbits + 4) / 5;
-    const double n_amm2 = 1 + 15 + (nwin - 1) + 1, n_ams2 = 15 + 5.0 * (nwin - 1);
-    return redc2 + n_amm2 * amm2 + n_ams2 * ams2;
+    return redc2 + (1 + 30 + 6.0 * (nwin - 1) + 1) * amm2;
 }
 
 /* The dual exponentiation alone (test entry, random bases and full-size random exponents): median seconds. */
@@ -114,16 +109,12 @@ static double time_kernel(int backend, int hbits, const raw_key *rk, double secs
 }
 
 /* Vector IFMA instructions of one public-key operation with e = 65537 on an nbits-bit modulus (N limbs, L lanes):
-   amm1 = N x 4 K_V, redc1 = N x 2 K_V, ams1 = redc1 + the sqr_wide rows + the diagonal; pub_exp = conversion (amm1)
-   + 16 squarings + 1 multiplication + conversion out (amm1). */
+   amm1 = 3 K_V + N x 4 K_V (see ifma_instructions); pub_exp = conversion (amm1) + 16 squarings and 1 multiplication
+   (amm1 each) + conversion out (amm1). */
 static double ifma_instructions_public(int nbits, int L)
 {
     const int N = nbits == 2048 ? 40 : 80, NP = (N + L - 1) / L * L, KV = NP / L;
-    const double amm1 = (double)N * 4 * KV, redc1 = (double)N * 2 * KV;
-    double rows = 0;
-    for (int i = 0; i < N; i++)
-        rows += 2.0 * ((i + N) / L - (2 * i + 1) / L + 1);
-    return 3 * amm1 + 16 * (redc1 + rows + 2 * KV);
+    return 19.0 * (3 * KV + (double)N * 4 * KV);
 }
 
 /* Median seconds of `op` over `secs` seconds; -1 if it fails (returns non-zero) or gives another result than `want`. */

@@ -7,8 +7,8 @@
  *     A number mod a CRT half m uses N limbs with 52*N >= bits(m) + 2, so that 4m < R = 2^(52N) (the almost-
  *     Montgomery bound): N = 20 for 1024-bit halves, N = 40 for 2048-bit halves. Vectors hold L limbs
  *     (L = 4 for ymm, 8 for zmm); a number is padded with zero limbs to NP = roundup(N, L).
- *   "slot": IFMA_OFF zero guard limbs, then NP data limbs, then zero limbs up to IFMA_SLOT. The squaring reads
- *     unaligned windows that start up to L-1 limbs before and end up to L-1 limbs after the data.
+ *   "slot": IFMA_OFF zero limbs, then NP data limbs, then zero limbs up to IFMA_SLOT: the data starts 64-byte
+ *     aligned. The kernel reads only the NP data limbs of its operands.
  *   64-bit words: little-endian uint64_t words, used by the portable mod-n code (sbn_*).
  */
 #ifndef SIGNET_IFMA_INTERNAL_H
@@ -21,7 +21,7 @@ __extension__ typedef unsigned __int128 ifma_u128;
 
 #define IFMA_M52 ((uint64_t)0xFFFFFFFFFFFFFull)
 #define IFMA_NMAX 40                        /* limbs of a 2048-bit half */
-#define IFMA_OFF 8                          /* guard limbs before the data of a slot (>= max L - 1) */
+#define IFMA_OFF 8                          /* zero limbs before the data of a slot (64 bytes) */
 #define IFMA_SLOT (IFMA_OFF + IFMA_NMAX + 8) /* 56 limbs = 448 bytes, a multiple of 64 */
 #define IFMA_WIDE (2 * IFMA_NMAX + 8)       /* double-length accumulators / inputs, zero beyond 2*NP */
 #define IFMA_WIN 5                          /* window bits (see README: table of 32 fits L1 for both halves) */
@@ -31,7 +31,6 @@ __extension__ typedef unsigned __int128 ifma_u128;
 #define IFMA_NWORDS_MAX 64                  /* 64-bit words of a 4096-bit modulus */
 #define IFMA_PUB_NMAX 80                    /* limbs of a 4096-bit modulus (the public-key operation) */
 #define IFMA_PUB_SLOT (IFMA_OFF + IFMA_PUB_NMAX + 8)
-#define IFMA_PUB_WIDE (2 * IFMA_PUB_NMAX + 8)
 
 /* One CRT half prepared for the kernel. Secret (derived from p or q). */
 typedef struct {
@@ -46,7 +45,6 @@ typedef struct {
     uint64_t table[2][IFMA_TBL][IFMA_NMAX]; /* x^0..x^31 in Montgomery form, both halves: 20 KiB at N = 40 */
     uint64_t acc[2][IFMA_SLOT];
     uint64_t tmp[2][IFMA_SLOT];
-    uint64_t wide[2][IFMA_WIDE];
 } ifma_ws;
 
 /* A whole modulus n prepared for the public-key operation (N = 40 for 2048-bit n, 80 for 4096-bit n). Public. */
@@ -61,7 +59,6 @@ typedef struct {
     uint64_t x[IFMA_PUB_SLOT];   /* the base in Montgomery form */
     uint64_t acc[IFMA_PUB_SLOT]; /* the running power */
     uint64_t one[IFMA_PUB_SLOT];
-    uint64_t wide[IFMA_PUB_WIDE];
 } ifma_pws;
 
 /*

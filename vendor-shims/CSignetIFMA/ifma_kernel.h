@@ -13,32 +13,33 @@
  *   v_zero() v_set1(x) v_loadu(p) v_storeu(p, a) v_add(a, b) v_and(a, b) v_or(a, b) v_srli52(a)
  *   v_madd52lo(a, b, c) = a + lo52(b[51:0] * c[51:0])      v_madd52hi(a, b, c) = a + hi52(b[51:0] * c[51:0])
  *   v_shr1(hi, lo) = {lo[1..L-1], hi[0]}                   v_shl1(hi, lo) = {lo[L-1], hi[0..L-2]}
- *   v_zip_lo(a, b) = {a0, b0, a1, b1, ...}  (first halves) v_zip_hi(a, b) = same for the second halves
  *   v_cmpgt_mask(a, b), v_cmpeq_mask(a, b): bit i = (a[i] > b[i]), (a[i] == b[i])
  *   v_mask_add1(a, k): a[i] + bit i of k                   v_lane0(a) = a[0]
  *
  * Algorithms
  *   amm2: almost Montgomery multiplication (Gueron-Krasnov), word-serial over the N limbs of b, for two
- *     independent moduli at once (the CRT halves): the two serial y-chains interleave. Per limb b_i:
+ *     independent moduli at once (the CRT halves): the two serial y-chains interleave. Limb 0 of the accumulator
+ *     lives in a scalar, so the chain from one step's y to the next is scalar (see amm_h). Per limb b_i:
  *       acc += lo(a*b_i); y = acc_0 * k0 mod 2^52; acc += lo(m*y); acc >>= 52 (one limb, carry kept);
  *       acc += hi(a*b_i) + hi(m*y).
  *     Limbs stay unnormalised (64-bit lanes absorb the sums) until one normalisation at the end.
  *     For a, b < 2m and 4m < R = 2^(52N): result = (a*b + Y*m) / R < 2m, so no subtraction is ever needed inside
  *     the exponentiation (the "almost" in AMM); the only conditional subtraction is at the very end, by the caller.
- *   ams2: dedicated squaring (Drucker-Gueron): the full 2N-limb square is formed from the products a_i*a_j with
- *     i < j only (about half the multiplications), doubled, plus the diagonal a_i^2; then a separate Montgomery
- *     reduction (redc2) of the double-length value. About 3/4 of the IFMA work of amm2.
+ *     Squarings are multiplications too: a dedicated squaring (Drucker-Gueron: half the products, then a separate
+ *     reduction) does 3/4 of the IFMA work, but measured slower than this multiplication on Zen 5 in both the
+ *     exponentiation and the public-key operation (perf/RESULTS.md, issue 16).
+ *   redc2: the Montgomery reduction alone, of a double-length value (the exponentiation's input, any x < p^2).
  *   crt_exp: fixed-window exponentiation, 5-bit windows, 32-entry tables for both halves, constant-time table
  *     selection (every entry read and masked), exponent windows read at public bit positions.
- *   amm1, ams1: the same operations for one modulus (amm_h and redc_h are the always-inlined bodies of both
- *     forms, unrolled over H = 1 or 2 moduli at compile time).
+ *   amm1: the same multiplication for one modulus (amm_h and redc_h are the always-inlined bodies of both forms,
+ *     unrolled over H = 1 or 2 moduli at compile time).
  *   pub_exp: x^e mod n for the public exponent e (the public-key operation: verify, and the engine's verify-after-
  *     sign): left-to-right square-and-multiply on the bits of e, which are public; the data path is the same
  *     constant-time arithmetic as above, so the base may be secret (the verify-after-sign's unverified signature).
  *
- * Bounds (64-bit lanes never overflow): amm adds at most 4 products of < 2^52 plus a carry < 2^12 to a lane per
- * limb of b, over N <= 80 limbs: < 2^61. The squaring accumulates at most 2N terms < 2^52 per position (< 2^60),
- * doubles them and adds two diagonal terms: < 2^62. redc adds at most 2N more: < 2^62 + 2^60 < 2^63.
+ * Bounds (64-bit lanes and the scalar limb never overflow): amm adds at most 4 products of < 2^52 to a lane per
+ * limb of b, over N <= 80 limbs: < 2^61; the scalar limb 0 is a lane plus a carry < 2^53 plus two terms < 2^52:
+ * < 2^62. redc starts from positions < 2^62 and adds at most 2N terms < 2^52: < 2^62 + 2^60 < 2^63.
  */
 
 #ifndef IFMA_KERNEL_TABLES
@@ -137,21 +138,30 @@ IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(normalize)(uint64_t *r, vec *x)
     }
 }
 
-/* One word-serial Montgomery step's shift: limb 0 of the accumulator is 0 mod 2^52 (y was chosen so); drop it, move
-   every limb down one position (valignq across the vectors) and add its carry (< 2^12) to the new limb 0. Inlined,
-   so the accumulators stay in registers (as in normalize). */
-IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(drop_limb0)(vec *acc, vec lane0)
+/* The second lane of a vector (the accumulator's limb 1: the next step's limb 0). */
+IFMA_TARGET static IFMA_ALWAYS_INLINE uint64_t KN(lane1)(vec a) { return v_lane0(v_shr1(a, a)); }
+
+/* (m_0 y + s) >> 52 for y = s k0 mod 2^52, without a 128-bit add and shift: s + m_0 y == 0 mod 2^52 by the choice
+   of y, so the low 52 bits of s and of m_0 y sum to 0 or to 2^52, the latter exactly when s's are not all zero.
+   m0s = m_0 << 12, so that the high word of m0s y is m_0 y >> 52 (m_0 y < 2^104). Branch-free. */
+static IFMA_ALWAYS_INLINE uint64_t KN(redc_carry)(uint64_t s, uint64_t y, uint64_t m0s)
 {
-    vec carry = v_and(v_srli52(acc[0]), lane0);
-    IFMA_UNROLL
-    for (int v = 0; v < K_V - 1; v++)
-        acc[v] = v_shr1(acc[v + 1], acc[v]);
-    acc[K_V - 1] = v_shr1(v_zero(), acc[K_V - 1]);
-    acc[0] = v_add(acc[0], carry);
+    return (uint64_t)(((ifma_u128)m0s * y) >> 64) + (s >> 52) + (((s & IFMA_M52) + IFMA_M52) >> 52);
 }
 
-/* r_h = a_h * b_h / R mod m_h (almost: < 2m_h) for h < H (H = 1 or 2, a constant once inlined). a, b, r: data
-   pointers of NP limbs; r may alias a or b (it is written only at the end). */
+/*
+ * r_h = a_h * b_h / R mod m_h (almost: < 2m_h) for h < H (H = 1 or 2, a constant once inlined). a, b, r: data
+ * pointers of NP limbs (limbs N.. zero); r may alias a or b (it is written only at the end).
+ *
+ * Word-serial, with limb 0 kept in a scalar s (authoritative; the vector's lane 0 is a stale copy that the next
+ * shift drops), so that the serial chain from one step's y to the next is scalar (imul, mul, adds) and never a
+ * vector round trip. Per limb b_i, with acc already holding lo(a b_i) and s its limb 0:
+ *   y = s k0 mod 2^52;  q = acc + lo(m y);  acc = (q >> one limb) + hi(a b_i) + lo(a b_(i+1)) + hi(m y);
+ *   s = (s + m_0 y) >> 52 + q_1 + u_i,   u_i = hi(a_0 b_i) + lo(a_0 b_(i+1))   (q_1 = acc_1 + lo(m_1 y))
+ * The products with b_i and b_(i+1) do not depend on y, so they run ahead of the chain; hi(a b_i) and the next
+ * step's lo(a b_(i+1)) land on the same (shifted) positions and share one temporary. The u_i are formed for all i
+ * at once by vector multiply-adds before the loop (the scalar multiplier is the busiest unit inside it).
+ */
 IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(amm_h)(const int H, uint64_t *const r[2], const uint64_t *const a[2],
                                                      const uint64_t *const b[2], const uint64_t *const m[2],
                                                      const uint64_t k0[2])
@@ -159,118 +169,94 @@ IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(amm_h)(const int H, uint64_t *cons
     /* Only the accumulators live in registers (H V <= 20 vectors); a and m are re-read from L1 at every use so
        that the compiler can fold them into the multiply-adds as memory operands instead of spilling copies. */
     vec acc[2][K_V];
-    const vec lane0 = v_loadu(ifma_lt_tab[1]);
+    uint64_t u[2][K_NP], bs[2][K_NP], s[2], m0s[2], m1k0[2]; /* bs: b shifted down one limb (b_(i+1)) */
     IFMA_UNROLL
-    for (int h = 0; h < H; h++)
+    for (int h = 0; h < H; h++) {
+        const vec b0 = v_set1(b[h][0]), a0 = v_set1(a[h][0]);
         IFMA_UNROLL
-        for (int v = 0; v < K_V; v++)
-            acc[h][v] = v_zero();
+        for (int v = 0; v < K_V; v++) {
+            acc[h][v] = v_madd52lo(v_zero(), v_loadu(a[h] + v * IFMA_L), b0);
+            const vec bv = v_loadu(b[h] + v * IFMA_L);
+            const vec bn = v_shr1(v + 1 < K_V ? v_loadu(b[h] + (v + 1) * IFMA_L) : v_zero(), bv); /* b_(i+1) */
+            v_storeu(bs[h] + v * IFMA_L, bn);
+            v_storeu(u[h] + v * IFMA_L, v_madd52lo(v_madd52hi(v_zero(), bv, a0), bn, a0));
+        }
+        s[h] = v_lane0(acc[h][0]);
+        m0s[h] = m[h][0] << 12;
+        m1k0[h] = m[h][1] * k0[h]; /* lo(m_1 y) = lo(m_1 k0 s): one multiply off y's chain */
+    }
     for (int i = 0; i < IFMA_N; i++) {
-        vec bi[2], yi[2];
         IFMA_UNROLL
         for (int h = 0; h < H; h++) {
-            bi[h] = v_set1(b[h][i]);
+            const uint64_t y = (s[h] * k0[h]) & IFMA_M52;
+            const vec vbi = v_set1(b[h][i]), vbn = v_set1(bs[h][i]), vy = v_set1(y);
+            const uint64_t q1 = KN(lane1)(acc[h][0]) + ((m1k0[h] * s[h]) & IFMA_M52);
+            s[h] = KN(redc_carry)(s[h], y, m0s[h]) + q1 + u[h][i];
             IFMA_UNROLL
             for (int v = 0; v < K_V; v++)
-                acc[h][v] = v_madd52lo(acc[h][v], v_loadu(a[h] + v * IFMA_L), bi[h]);
-        }
-        IFMA_UNROLL
-        for (int h = 0; h < H; h++) {
-            yi[h] = v_set1((v_lane0(acc[h][0]) * k0[h]) & IFMA_M52);
-            IFMA_UNROLL
-            for (int v = 0; v < K_V; v++)
-                acc[h][v] = v_madd52lo(acc[h][v], v_loadu(m[h] + v * IFMA_L), yi[h]);
-        }
-        IFMA_UNROLL
-        for (int h = 0; h < H; h++) {
-            KN(drop_limb0)(acc[h], lane0);
-            /* the high halves belong one limb up, i.e. exactly where the shifted accumulator now is */
+                acc[h][v] = v_madd52lo(acc[h][v], v_loadu(m[h] + v * IFMA_L), vy);
             IFMA_UNROLL
             for (int v = 0; v < K_V; v++) {
-                acc[h][v] = v_madd52hi(acc[h][v], v_loadu(a[h] + v * IFMA_L), bi[h]);
-                acc[h][v] = v_madd52hi(acc[h][v], v_loadu(m[h] + v * IFMA_L), yi[h]);
+                const vec av = v_loadu(a[h] + v * IFMA_L), mv = v_loadu(m[h] + v * IFMA_L);
+                vec t = v_madd52hi(v_zero(), av, vbi);
+                t = v_madd52lo(t, av, vbn);
+                t = v_madd52hi(t, mv, vy);
+                acc[h][v] = v_add(v_shr1(v + 1 < K_V ? acc[h][v + 1] : v_zero(), acc[h][v]), t);
             }
         }
     }
     IFMA_UNROLL
-    for (int h = 0; h < H; h++)
+    for (int h = 0; h < H; h++) {
+        /* limb 0 from the scalar copy (the lane is stale): lanes 1.. plus s in lane 0 */
+        acc[h][0] = v_add(v_and(acc[h][0], v_loadu(ifma_ge_tab[1])), v_and(v_set1(s[h]), v_loadu(ifma_lt_tab[1])));
         KN(normalize)(r[h], acc[h]);
+    }
 }
 
 /*
  * Montgomery reduction of H double-length values: r_h = w_h / R mod m_h (almost), for w_h given as 2*NP
  * unnormalised positions (< 2^62 each) with value < 4 m_h^2 (or < 2^(2 bits(m_h)) for input conversion).
- * The low N positions enter the word-serial reduction; positions N.. are added afterwards:
- * (w + Y m)/R = floor-free split (w_lo + Y m)/R + w_hi, both exact; the sum is < w/R + m < 2m.
+ * The low N positions enter the word-serial reduction (limb 0 in a scalar, as in amm_h); positions N.. are added
+ * afterwards: (w + Y m)/R = floor-free split (w_lo + Y m)/R + w_hi, both exact; the sum is < w/R + m < 2m.
  */
 IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(redc_h)(const int H, uint64_t *const r[2], const uint64_t *const w[2],
                                                       const uint64_t *const m[2], const uint64_t k0[2])
 {
     vec acc[2][K_V];
-    const vec lane0 = v_loadu(ifma_lt_tab[1]);
+    uint64_t s[2], m0s[2], m1k0[2];
     IFMA_UNROLL
-    for (int h = 0; h < H; h++)
+    for (int h = 0; h < H; h++) {
         IFMA_UNROLL
         for (int v = 0; v < K_V; v++)
             acc[h][v] = v_and(v_loadu(w[h] + v * IFMA_L), v_loadu(ifma_lt_tab[ifma_clamp8(IFMA_N - v * IFMA_L)]));
+        s[h] = w[h][0];
+        m0s[h] = m[h][0] << 12;
+        m1k0[h] = m[h][1] * k0[h];
+    }
     for (int i = 0; i < IFMA_N; i++) {
-        vec yi[2];
         IFMA_UNROLL
         for (int h = 0; h < H; h++) {
-            yi[h] = v_set1((v_lane0(acc[h][0]) * k0[h]) & IFMA_M52);
+            const uint64_t y = (s[h] * k0[h]) & IFMA_M52;
+            const vec vy = v_set1(y);
+            const uint64_t q1 = KN(lane1)(acc[h][0]) + ((m1k0[h] * s[h]) & IFMA_M52);
+            s[h] = KN(redc_carry)(s[h], y, m0s[h]) + q1;
             IFMA_UNROLL
             for (int v = 0; v < K_V; v++)
-                acc[h][v] = v_madd52lo(acc[h][v], v_loadu(m[h] + v * IFMA_L), yi[h]);
-        }
-        IFMA_UNROLL
-        for (int h = 0; h < H; h++) {
-            KN(drop_limb0)(acc[h], lane0);
+                acc[h][v] = v_madd52lo(acc[h][v], v_loadu(m[h] + v * IFMA_L), vy);
             IFMA_UNROLL
             for (int v = 0; v < K_V; v++)
-                acc[h][v] = v_madd52hi(acc[h][v], v_loadu(m[h] + v * IFMA_L), yi[h]);
+                acc[h][v] = v_add(v_shr1(v + 1 < K_V ? acc[h][v + 1] : v_zero(), acc[h][v]),
+                                  v_madd52hi(v_zero(), v_loadu(m[h] + v * IFMA_L), vy));
         }
     }
     IFMA_UNROLL
-    for (int h = 0; h < H; h++)
+    for (int h = 0; h < H; h++) {
+        acc[h][0] = v_add(v_and(acc[h][0], v_loadu(ifma_ge_tab[1])), v_and(v_set1(s[h]), v_loadu(ifma_lt_tab[1])));
         IFMA_UNROLL
         for (int v = 0; v < K_V; v++)
             acc[h][v] = v_add(acc[h][v], v_loadu(w[h] + IFMA_N + v * IFMA_L));
-    IFMA_UNROLL
-    for (int h = 0; h < H; h++)
         KN(normalize)(r[h], acc[h]);
-}
-
-/*
- * w = a^2 as 2*NP unnormalised positions (a: slot data pointer, guard limbs zero; a < 2^(52N)).
- * Off-diagonal products a_i*a_j, i < j, accumulate into aligned destination blocks: for row i and block d, the
- * low halves at positions p = i + j come from a[p - i] (an unaligned load starting at d*L - i) and the high
- * halves at p = i + j + 1 from a[p - i - 1]; lanes with j <= i are masked to zero (public masks, public i).
- */
-IFMA_TARGET static void KN(sqr_wide)(uint64_t *w, const uint64_t *a)
-{
-    vec X[2 * K_V];
-    for (int d = 0; d < 2 * K_V; d++)
-        X[d] = v_zero();
-    for (int i = 0; i < IFMA_N; i++) {
-        const vec ai = v_set1(a[i]);
-        const int d0 = (2 * i + 1) / IFMA_L, d1 = (i + IFMA_N) / IFMA_L;
-        for (int d = d0; d <= d1; d++) {
-            const int base = d * IFMA_L;
-            vec lo = v_and(v_loadu(a + base - i), v_loadu(ifma_ge_tab[ifma_clamp8(2 * i + 1 - base)]));
-            vec hi = v_and(v_loadu(a + base - i - 1), v_loadu(ifma_ge_tab[ifma_clamp8(2 * i + 2 - base)]));
-            X[d] = v_madd52lo(X[d], ai, lo);
-            X[d] = v_madd52hi(X[d], ai, hi);
-        }
     }
-    IFMA_UNROLL
-    for (int v = 0; v < K_V; v++) {
-        const vec av = v_loadu(a + v * IFMA_L);
-        const vec lo = v_madd52lo(v_zero(), av, av), hi = v_madd52hi(v_zero(), av, av);
-        X[2 * v] = v_add(v_add(X[2 * v], X[2 * v]), v_zip_lo(lo, hi));
-        X[2 * v + 1] = v_add(v_add(X[2 * v + 1], X[2 * v + 1]), v_zip_hi(lo, hi));
-    }
-    for (int d = 0; d < 2 * K_V; d++)
-        v_storeu(w + d * IFMA_L, X[d]);
 }
 
 IFMA_TARGET static void KN(copy)(uint64_t *r, const uint64_t *a)
@@ -301,15 +287,6 @@ IFMA_TARGET static void KN(redc2)(uint64_t *r0, uint64_t *r1, const uint64_t *w0
     const uint64_t *const m[2] = {m0->m + IFMA_OFF, m1->m + IFMA_OFF};
     const uint64_t k0[2] = {m0->k0, m1->k0};
     KN(redc_h)(2, r, w, m, k0);
-}
-
-/* r_h = a_h^2 / R mod m_h (almost), a_h slot data pointers (guards zero); r may alias a. */
-IFMA_TARGET static void KN(ams2)(uint64_t *r0, uint64_t *r1, const uint64_t *a0, const uint64_t *a1,
-                                 const ifma_mod *m0, const ifma_mod *m1, ifma_ws *ws)
-{
-    KN(sqr_wide)(ws->wide[0], a0);
-    KN(sqr_wide)(ws->wide[1], a1);
-    KN(redc2)(r0, r1, ws->wide[0], ws->wide[1], m0, m1);
 }
 
 /* r = tbl[idx] for a secret idx: every entry is read, and all but one are masked to zero. */
@@ -343,14 +320,12 @@ IFMA_TARGET static void KN(crt_exp)(const ifma_mod *mp, const ifma_mod *mq, cons
     KN(amm2)(tp[1], tq[1], ap, mp->rr3 + IFMA_OFF, aq, mq->rr3 + IFMA_OFF, mp, mq);
     KN(copy)(tp[0], mp->one + IFMA_OFF);
     KN(copy)(tq[0], mq->one + IFMA_OFF);
+    /* Squarings are multiplications here: with the scalar limb-0 chain the multiplication runs near the IFMA
+       throughput, and a dedicated squaring (fewer products, but a separate reduction and an unaligned
+       triangular product) measured slower inside the exponentiation (perf/RESULTS.md). */
     for (int k = 2; k < IFMA_TBL; k++) {
-        if (k % 2 == 0) { /* x^k = (x^(k/2))^2: squaring needs a slot (zero guards) as input */
-            KN(copy)(bp, tp[k / 2]);
-            KN(copy)(bq, tq[k / 2]);
-            KN(ams2)(tp[k], tq[k], bp, bq, mp, mq, ws);
-        } else {
-            KN(amm2)(tp[k], tq[k], tp[k - 1], tp[1], tq[k - 1], tq[1], mp, mq);
-        }
+        const int j = k % 2 == 0 ? k / 2 : k - 1, l = k % 2 == 0 ? k / 2 : 1;
+        KN(amm2)(tp[k], tq[k], tp[j], tp[l], tq[j], tq[l], mp, mq);
     }
 
     const unsigned nwin = (ebits + IFMA_WIN - 1) / IFMA_WIN;
@@ -358,7 +333,7 @@ IFMA_TARGET static void KN(crt_exp)(const ifma_mod *mp, const ifma_mod *mq, cons
     KN(select)(aq, (const uint64_t(*)[IFMA_NMAX])tq, ifma_window(eq, (nwin - 1) * IFMA_WIN));
     for (unsigned win = nwin - 1; win-- > 0;) {
         for (int s = 0; s < IFMA_WIN; s++)
-            KN(ams2)(ap, aq, ap, aq, mp, mq, ws);
+            KN(amm2)(ap, aq, ap, ap, aq, aq, mp, mq);
         KN(select)(bp, (const uint64_t(*)[IFMA_NMAX])tp, ifma_window(ep, win * IFMA_WIN));
         KN(select)(bq, (const uint64_t(*)[IFMA_NMAX])tq, ifma_window(eq, win * IFMA_WIN));
         KN(amm2)(ap, aq, ap, bp, aq, bq, mp, mq);
@@ -383,17 +358,6 @@ IFMA_TARGET static void KN(amm1)(uint64_t *r, const uint64_t *a, const uint64_t 
     KN(amm_h)(1, rr, aa, bb, m, k0);
 }
 
-/* r = a^2 / R mod m (almost), a a slot data pointer (guards zero); r may alias a. */
-IFMA_TARGET static void KN(ams1)(uint64_t *r, const uint64_t *a, const ifma_pmod *md, uint64_t *wide)
-{
-    uint64_t *const rr[2] = {r, r};
-    const uint64_t *const w[2] = {wide, wide};
-    const uint64_t *const m[2] = {md->m + IFMA_OFF, md->m + IFMA_OFF};
-    const uint64_t k0[2] = {md->k0, md->k0};
-    KN(sqr_wide)(wide, a);
-    KN(redc_h)(1, rr, w, m, k0);
-}
-
 IFMA_TARGET static void KN(pub_exp)(const ifma_pmod *md, const uint64_t *x, uint64_t e, uint64_t *out, ifma_pws *ws)
 {
     uint64_t *xm = ws->x + IFMA_OFF, *acc = ws->acc + IFMA_OFF, *one = ws->one + IFMA_OFF;
@@ -403,7 +367,7 @@ IFMA_TARGET static void KN(pub_exp)(const ifma_pmod *md, const uint64_t *x, uint
     while (top > 0 && ((e >> top) & 1) == 0) /* e is public */
         top--;
     for (int bit = top - 1; bit >= 0; bit--) {
-        KN(ams1)(acc, acc, md, ws->wide);
+        KN(amm1)(acc, acc, acc, md); /* squaring as a multiplication: see crt_exp */
         if ((e >> bit) & 1)
             KN(amm1)(acc, acc, xm, md);
     }
