@@ -138,8 +138,9 @@ IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(normalize)(uint64_t *r, vec *x)
     }
 }
 
-/* The second lane of a vector (the accumulator's limb 1: the next step's limb 0). */
+/* Lanes 1 and 2 of a vector (the accumulator's limbs 1 and 2). */
 IFMA_TARGET static IFMA_ALWAYS_INLINE uint64_t KN(lane1)(vec a) { return v_lane0(v_shr1(a, a)); }
+IFMA_TARGET static IFMA_ALWAYS_INLINE uint64_t KN(lane2)(vec a) { return KN(lane1)(v_shr1(a, a)); }
 
 /* (m_0 y + s) >> 52 for y = s k0 mod 2^52, without a 128-bit add and shift: s + m_0 y == 0 mod 2^52 by the choice
    of y, so the low 52 bits of s and of m_0 y sum to 0 or to 2^52, the latter exactly when s's are not all zero.
@@ -157,10 +158,14 @@ static IFMA_ALWAYS_INLINE uint64_t KN(redc_carry)(uint64_t s, uint64_t y, uint64
  * shift drops), so that the serial chain from one step's y to the next is scalar (imul, mul, adds) and never a
  * vector round trip. Per limb b_i, with acc already holding lo(a b_i) and s its limb 0:
  *   y = s k0 mod 2^52;  q = acc + lo(m y);  acc = (q >> one limb) + hi(a b_i) + lo(a b_(i+1)) + hi(m y);
- *   s = (s + m_0 y) >> 52 + q_1 + u_i,   u_i = hi(a_0 b_i) + lo(a_0 b_(i+1))   (q_1 = acc_1 + lo(m_1 y))
+ *   s = (s + m_0 y) >> 52 + s1 + lo(m_1 y) + u_i,   u_i = hi(a_0 b_i) + lo(a_0 b_(i+1))
+ * s1 is limb 1 (exact in the vector too), also kept in a scalar one step ahead: the next step's s1 is lane 2 of acc
+ * + lo(m_2 y) + hi(m_1 y) + u1_i (u1_i as u_i with a_1), so the one read from the vector into the scalar chain has
+ * two steps to arrive (it was the bound at N = 20: 414 -> 379 cycles per amm2 on Zen 5).
  * The products with b_i and b_(i+1) do not depend on y, so they run ahead of the chain; hi(a b_i) and the next
- * step's lo(a b_(i+1)) land on the same (shifted) positions and share one temporary. The u_i are formed for all i
- * at once by vector multiply-adds before the loop (the scalar multiplier is the busiest unit inside it).
+ * step's lo(a b_(i+1)) land on the same (shifted) positions and share one temporary. u and u1 are formed for all
+ * i at once by vector multiply-adds before the loop (the scalar multiplier is the busiest unit inside it), and
+ * lo(m_j y) = lo(m_j k0 s) takes its multiply off y's chain.
  */
 IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(amm_h)(const int H, uint64_t *const r[2], const uint64_t *const a[2],
                                                      const uint64_t *const b[2], const uint64_t *const m[2],
@@ -169,10 +174,11 @@ IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(amm_h)(const int H, uint64_t *cons
     /* Only the accumulators live in registers (H V <= 20 vectors); a and m are re-read from L1 at every use so
        that the compiler can fold them into the multiply-adds as memory operands instead of spilling copies. */
     vec acc[2][K_V];
-    uint64_t u[2][K_NP], bs[2][K_NP], s[2], m0s[2], m1k0[2]; /* bs: b shifted down one limb (b_(i+1)) */
+    uint64_t u[2][K_NP], u1[2][K_NP], bs[2][K_NP]; /* bs: b shifted down one limb (b_(i+1)) */
+    uint64_t s[2], s1[2], m0s[2], m1s[2], m1k0[2], m2k0[2];
     IFMA_UNROLL
     for (int h = 0; h < H; h++) {
-        const vec b0 = v_set1(b[h][0]), a0 = v_set1(a[h][0]);
+        const vec b0 = v_set1(b[h][0]), a0 = v_set1(a[h][0]), a1 = v_set1(a[h][1]);
         IFMA_UNROLL
         for (int v = 0; v < K_V; v++) {
             acc[h][v] = v_madd52lo(v_zero(), v_loadu(a[h] + v * IFMA_L), b0);
@@ -180,18 +186,24 @@ IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(amm_h)(const int H, uint64_t *cons
             const vec bn = v_shr1(v + 1 < K_V ? v_loadu(b[h] + (v + 1) * IFMA_L) : v_zero(), bv); /* b_(i+1) */
             v_storeu(bs[h] + v * IFMA_L, bn);
             v_storeu(u[h] + v * IFMA_L, v_madd52lo(v_madd52hi(v_zero(), bv, a0), bn, a0));
+            v_storeu(u1[h] + v * IFMA_L, v_madd52lo(v_madd52hi(v_zero(), bv, a1), bn, a1));
         }
         s[h] = v_lane0(acc[h][0]);
+        s1[h] = KN(lane1)(acc[h][0]);
         m0s[h] = m[h][0] << 12;
+        m1s[h] = m[h][1] << 12;
         m1k0[h] = m[h][1] * k0[h]; /* lo(m_1 y) = lo(m_1 k0 s): one multiply off y's chain */
+        m2k0[h] = m[h][2] * k0[h];
     }
     for (int i = 0; i < IFMA_N; i++) {
         IFMA_UNROLL
         for (int h = 0; h < H; h++) {
             const uint64_t y = (s[h] * k0[h]) & IFMA_M52;
             const vec vbi = v_set1(b[h][i]), vbn = v_set1(bs[h][i]), vy = v_set1(y);
-            const uint64_t q1 = KN(lane1)(acc[h][0]) + ((m1k0[h] * s[h]) & IFMA_M52);
-            s[h] = KN(redc_carry)(s[h], y, m0s[h]) + q1 + u[h][i];
+            const uint64_t next1 = KN(lane2)(acc[h][0]) + ((m2k0[h] * s[h]) & IFMA_M52) +
+                                   (uint64_t)(((ifma_u128)m1s[h] * y) >> 64) + u1[h][i];
+            s[h] = KN(redc_carry)(s[h], y, m0s[h]) + s1[h] + ((m1k0[h] * s[h]) & IFMA_M52) + u[h][i];
+            s1[h] = next1;
             IFMA_UNROLL
             for (int v = 0; v < K_V; v++)
                 acc[h][v] = v_madd52lo(acc[h][v], v_loadu(m[h] + v * IFMA_L), vy);
@@ -223,23 +235,28 @@ IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(redc_h)(const int H, uint64_t *con
                                                       const uint64_t *const m[2], const uint64_t k0[2])
 {
     vec acc[2][K_V];
-    uint64_t s[2], m0s[2], m1k0[2];
+    uint64_t s[2], s1[2], m0s[2], m1s[2], m1k0[2], m2k0[2];
     IFMA_UNROLL
     for (int h = 0; h < H; h++) {
         IFMA_UNROLL
         for (int v = 0; v < K_V; v++)
             acc[h][v] = v_and(v_loadu(w[h] + v * IFMA_L), v_loadu(ifma_lt_tab[ifma_clamp8(IFMA_N - v * IFMA_L)]));
         s[h] = w[h][0];
+        s1[h] = w[h][1];
         m0s[h] = m[h][0] << 12;
+        m1s[h] = m[h][1] << 12;
         m1k0[h] = m[h][1] * k0[h];
+        m2k0[h] = m[h][2] * k0[h];
     }
     for (int i = 0; i < IFMA_N; i++) {
         IFMA_UNROLL
         for (int h = 0; h < H; h++) {
             const uint64_t y = (s[h] * k0[h]) & IFMA_M52;
             const vec vy = v_set1(y);
-            const uint64_t q1 = KN(lane1)(acc[h][0]) + ((m1k0[h] * s[h]) & IFMA_M52);
-            s[h] = KN(redc_carry)(s[h], y, m0s[h]) + q1;
+            const uint64_t next1 = KN(lane2)(acc[h][0]) + ((m2k0[h] * s[h]) & IFMA_M52) +
+                                   (uint64_t)(((ifma_u128)m1s[h] * y) >> 64);
+            s[h] = KN(redc_carry)(s[h], y, m0s[h]) + s1[h] + ((m1k0[h] * s[h]) & IFMA_M52);
+            s1[h] = next1;
             IFMA_UNROLL
             for (int v = 0; v < K_V; v++)
                 acc[h][v] = v_madd52lo(acc[h][v], v_loadu(m[h] + v * IFMA_L), vy);
