@@ -35,6 +35,9 @@ for cc in gcc clang; do
     done
     $cc $WARN -O2 -fsyntax-only -DSIGNET_IFMA_TESTING -DSIGNET_IFMA_CTGRIND -I$S -I$S/include $SRCS \
         perf/ifma/test_ifma.c perf/ifma/ctgrind.c perf/ifma/dudect.c perf/ifma/bench.c
+    for w in 256 512; do # the kernel microbenchmark includes a native backend's source
+        $cc $WARN -O2 -fsyntax-only -DW=$w -I$S -I$S/include perf/ifma/amm.c
+    done
     echo "$cc: clean"
 done
 # aarch64: clang cross-compiles to objects with its freestanding headers plus two stub libc headers (declarations
