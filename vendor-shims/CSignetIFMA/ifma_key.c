@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ifma_key.c - private-key loading and its checks (shape, n == p q, the CRT relations, a round trip through the
+ * chosen backend), the derived constants of the CRT halves, the public shape and public half both engines take, and
+ * the allocation of the engine's objects (64-byte aligned, wiped before free).
+ *
+ * Constant time (argument: ifma_rsa_internal.h): every check on p, q, dp, dq, qinv is a mask computed by ifma_bn.c;
+ * only the combined outcome of the shape check and of the consistency checks (one bit each: the key is accepted or
+ * not) is made public. Leading zero bytes are stripped from public values (n, e) only.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ifma_rsa_internal.h"
+
+void *alloc64(size_t size)
+{
+    size_t rounded = (size + 63) & ~(size_t)63;
+    void *p = aligned_alloc(64, rounded);
+    if (p != NULL)
+        memset(p, 0, rounded);
+    return p;
+}
+
+void free_wiped(void *p, size_t size)
+{
+    if (p != NULL) {
+        ifma_wipe(p, size);
+        free(p);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Arithmetic pieces                                                                                            */
+
+/* Prepares one CRT half for the kernel: limbs, k0, R mod m, R^3 mod m (R = 2^(52 N)). t, u: hw words each. */
+void setup_half(ifma_mod *md, const uint64_t *m, size_t hw, unsigned nlimbs, uint64_t *t, uint64_t *u)
+{
+    memset(md, 0, sizeof *md);
+    sbn_to52(md->m + IFMA_OFF, nlimbs, m, hw);
+    md->k0 = sbn_neg_inv64(m[0]) & IFMA_M52;
+    sbn_mod_pow2(u, (size_t)52 * nlimbs, m, hw, t);
+    sbn_to52(md->one + IFMA_OFF, nlimbs, u, hw);
+    sbn_mod_pow2(u, (size_t)3 * 52 * nlimbs, m, hw, t);
+    sbn_to52(md->rr3 + IFMA_OFF, nlimbs, u, hw);
+    ifma_wipe(u, hw * sizeof *u);
+}
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Public API                                                                                                   */
+
+static void strip_zeros(const uint8_t **p, size_t *len)
+{
+    /* only for public values (n, e): the length of a secret value is never derived from its content */
+    while (*len > 0 && (*p)[0] == 0) {
+        (*p)++;
+        (*len)--;
+    }
+}
+
+/* The public shape both engines take: n of exactly 2048 or 4096 bits (leading zero bytes are skipped: *n, *n_len
+   are advanced past them), e odd with 3 <= e < 2^64, returned in *ev. 0 if the shape is refused. */
+int public_shape(const uint8_t **n, size_t *n_len, const uint8_t *e, size_t e_len, uint64_t *ev)
+{
+    strip_zeros(n, n_len);
+    strip_zeros(&e, &e_len);
+    if ((*n_len != 256 && *n_len != 512) || ((*n)[0] & 0x80) == 0 || e_len == 0 || e_len > 8)
+        return 0;
+    uint64_t v = 0;
+    for (size_t i = 0; i < e_len; i++)
+        v = (v << 8) | e[i];
+    *ev = v;
+    return (v & 1) != 0 && v >= 3;
+}
+
+/* Fills the sizes, backend, e and n of a public half whose shape public_shape accepted (setup_pub does the rest). */
+void init_pub(ifma_pub *pub, const ifma_backend *be, int backend, const uint8_t *n, size_t n_len, uint64_t e)
+{
+    pub->be = be;
+    pub->backend = backend;
+    pub->k = n_len;
+    pub->nw = n_len / 8;
+    pub->e = e;
+    sbn_from_bytes(pub->n, pub->nw, n, n_len);
+}
+
+/* r = n >> 1 (nw words): a public input below n for the load-time checks. */
+void half_of(uint64_t *r, const uint64_t *n, size_t nw)
+{
+    for (size_t i = 0; i < nw; i++)
+        r[i] = (n[i] >> 1) | (i + 1 < nw ? n[i + 1] << 63 : 0);
+}
+
+static signet_rsa_engine_key *fail_key(signet_rsa_engine_key *key, ifma_scratch *sc, int code, int *err)
+{
+    ifma_scrub_stack();
+    free_wiped(sc, sizeof *sc);
+    free_wiped(key, sizeof *key);
+    if (err != NULL)
+        *err = code;
+    return NULL;
+}
+
+signet_rsa_engine_key *signet_rsa_engine_key_new(const uint8_t *n, size_t n_len, const uint8_t *e, size_t e_len,
+                                                 const uint8_t *p, size_t p_len, const uint8_t *q, size_t q_len,
+                                                 const uint8_t *dp, size_t dp_len, const uint8_t *dq, size_t dq_len,
+                                                 const uint8_t *qinv, size_t qinv_len, int backend, int *err)
+{
+    if (err != NULL)
+        *err = SIGNET_IFMA_OK;
+    if (n == NULL || e == NULL || p == NULL || q == NULL || dp == NULL || dq == NULL || qinv == NULL)
+        return fail_key(NULL, NULL, SIGNET_IFMA_ERR_ARGUMENT, err);
+    const ifma_backend *be = ifma_backend_get(backend);
+    if (be == NULL)
+        return fail_key(NULL, NULL, SIGNET_IFMA_ERR_BACKEND, err);
+
+    uint64_t ev;
+    if (!public_shape(&n, &n_len, e, e_len, &ev))
+        return fail_key(NULL, NULL, SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE, err);
+
+    signet_rsa_engine_key *key = alloc64(sizeof *key);
+    ifma_scratch *sc = alloc64(sizeof *sc);
+    if (key == NULL || sc == NULL)
+        return fail_key(key, sc, SIGNET_IFMA_ERR_NO_MEMORY, err);
+    init_pub(&key->pub, be, backend, n, n_len, ev);
+    key->hw = key->pub.nw / 2;
+    key->hbits = (unsigned)(n_len * 4);
+    key->nlimbs = key->hbits == 1024 ? 20 : 40;
+    key->nsel = key->hbits == 1024 ? 0 : 1;
+    const size_t nw = key->pub.nw, hw = key->hw;
+
+    /* secret components: every check is a mask; only the combined outcome is made public */
+    uint64_t fits = sbn_from_bytes(key->p, hw, p, p_len) & sbn_from_bytes(key->q, hw, q, q_len) &
+                    sbn_from_bytes(key->dp, hw, dp, dp_len) & sbn_from_bytes(key->dq, hw, dq, dq_len) &
+                    sbn_from_bytes(sc->h, hw, qinv, qinv_len);
+    /* p and q of exactly half of n's bits, odd */
+    uint64_t shape = fits & (0 - ((key->p[hw - 1] >> 63) & (key->q[hw - 1] >> 63) & key->p[0] & key->q[0] & 1));
+    IFMA_DECLASSIFY(&shape, sizeof shape);
+    if (!shape)
+        return fail_key(key, sc, SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE, err);
+
+    uint64_t ok = ~(uint64_t)0;
+    sbn_mul(sc->v, key->p, hw, key->q, hw); /* n == p q */
+    ok &= sbn_eq_mask(sc->v, key->pub.n, nw);
+    ok &= sbn_lt_mask(key->dp, key->p, hw) & sbn_lt_mask(key->dq, key->q, hw) & sbn_lt_mask(sc->h, key->p, hw);
+    /* e dp == 1 mod (p - 1), e dq == 1 mod (q - 1) */
+    for (int half = 0; half < 2; half++) {
+        const uint64_t *m = half ? key->q : key->p, *d = half ? key->dq : key->dp;
+        memset(sc->b, 0, hw * sizeof(uint64_t));
+        sc->b[0] = 1;
+        sbn_sub(sc->d, m, sc->b, hw);      /* m - 1 */
+        sbn_mul(sc->v, d, hw, &key->pub.e, 1); /* e d: hw + 1 words */
+        sbn_mod(sc->sp, sc->v, hw + 1, sc->d, hw, sc->t);
+        ok &= sbn_is_word_mask(sc->sp, hw, 1);
+    }
+    /* q qinv == 1 mod p */
+    sbn_mul(sc->v, key->q, hw, sc->h, hw);
+    sbn_mod(sc->sp, sc->v, nw, key->p, hw, sc->t);
+    ok &= sbn_is_word_mask(sc->sp, hw, 1);
+    IFMA_DECLASSIFY(&ok, sizeof ok);
+    if (!ok)
+        return fail_key(key, sc, SIGNET_IFMA_ERR_KEY_INCONSISTENT, err);
+
+    /* derived constants */
+    setup_half(&key->mp, key->p, hw, key->nlimbs, sc->t, sc->sp);
+    setup_half(&key->mq, key->q, hw, key->nlimbs, sc->t, sc->sp);
+    memset(sc->b, 0, hw * sizeof(uint64_t));
+    sc->b[0] = 2;
+    sbn_sub(key->pm2, key->p, sc->b, hw);
+    sbn_sub(key->qm2, key->q, sc->b, hw);
+    memcpy(key->qinv_m, sc->h, hw * sizeof(uint64_t));
+    for (size_t i = 0; i < 64 * hw; i++)
+        sbn_mod_double(key->qinv_m, key->p, hw, sc->t);
+    key->p_inv64 = sbn_neg_inv64(key->p[0]);
+    setup_pub(&key->pub, sc->t);
+
+    /* round trip through the chosen backend: x = n >> 1 (public, < n), s = x^d, s^e == x */
+    half_of(sc->in, key->pub.n, nw);
+    memcpy(sc->c, sc->in, nw * sizeof(uint64_t));
+    crt_exp(key, sc, key->dp, key->dq, 0);
+    ok = verify_mask(key, sc, sc->s, sc->in);
+    IFMA_DECLASSIFY(&ok, sizeof ok);
+    if (!ok)
+        return fail_key(key, sc, SIGNET_IFMA_ERR_KEY_INCONSISTENT, err);
+    free_wiped(sc, sizeof *sc);
+    ifma_scrub_stack();
+    return key;
+}
+
+void signet_rsa_engine_key_free(signet_rsa_engine_key *key) { free_wiped(key, sizeof *key); }
+
+size_t signet_rsa_engine_key_size(const signet_rsa_engine_key *key) { return key != NULL ? key->pub.k : 0; }
+
+int signet_rsa_engine_key_backend(const signet_rsa_engine_key *key) { return key != NULL ? key->pub.backend : -1; }
