@@ -12,7 +12,7 @@
 #include "ifma_rsa_internal.h"
 
 /* New blinding pair from k random bytes. Returns 0 or SIGNET_IFMA_ERR_RANDOM. */
-int blinding_regen(const signet_rsa_engine_key *key, signet_rsa_blinding *bl, const uint8_t *random)
+int ifma_blinding_regen(const signet_rsa_engine_key *key, signet_rsa_blinding *bl, const uint8_t *random)
 {
     ifma_scratch *sc = &bl->sc;
     const size_t nw = key->pub.nw;
@@ -20,11 +20,11 @@ int blinding_regen(const signet_rsa_engine_key *key, signet_rsa_blinding *bl, co
     sc->r[nw - 1] &= ~((uint64_t)1 << 63); /* r < 2^(bits - 1) <= n */
     /* Ai = r^-1 mod n: r^(p-2) mod p and r^(q-2) mod q (Fermat; constant-time exponentiation), Garner */
     memcpy(sc->c, sc->r, nw * sizeof(uint64_t));
-    crt_exp(key, sc, key->pm2, key->qm2, 0);
+    ifma_crt_exp(key, sc, key->pm2, key->qm2, 0);
     sbn_mont_mul(bl->ai_m, sc->s, key->pub.rr, key->pub.n, key->pub.n_inv64, nw, sc->t);
     /* A = r^e mod n (e public) */
     sbn_mont_mul(sc->b, sc->r, key->pub.rr, key->pub.n, key->pub.n_inv64, nw, sc->t);
-    pow_e_mont(&key->pub, bl->a_m, sc->b, sc->t);
+    ifma_pow_e_mont(&key->pub, bl->a_m, sc->b, sc->t);
     /* check r * Ai == 1 mod n: fails only if r shares a factor with n (broken randomness) */
     sbn_mont_mul(sc->v, sc->r, bl->ai_m, key->pub.n, key->pub.n_inv64, nw, sc->t);
     uint64_t ok = sbn_is_word_mask(sc->v, nw, 1);
@@ -45,24 +45,24 @@ signet_rsa_blinding *signet_rsa_blinding_new(const signet_rsa_engine_key *key, c
     int rc = SIGNET_IFMA_ERR_ARGUMENT;
     signet_rsa_blinding *bl = NULL;
     if (key != NULL && random != NULL && random_len == key->pub.k) {
-        bl = alloc64(sizeof *bl);
+        bl = ifma_alloc64(sizeof *bl);
         rc = SIGNET_IFMA_ERR_NO_MEMORY;
         if (bl != NULL) {
             bl->key = key;
-            rc = blinding_regen(key, bl, random);
+            rc = ifma_blinding_regen(key, bl, random);
         }
     }
     if (err != NULL)
         *err = rc;
     ifma_scrub_stack();
     if (rc != SIGNET_IFMA_OK) {
-        free_wiped(bl, sizeof *bl);
+        ifma_free_wiped(bl, sizeof *bl);
         return NULL;
     }
     return bl;
 }
 
-void signet_rsa_blinding_free(signet_rsa_blinding *bl) { free_wiped(bl, sizeof *bl); }
+void signet_rsa_blinding_free(signet_rsa_blinding *bl) { ifma_free_wiped(bl, sizeof *bl); }
 
 int signet_rsa_blinding_needs_random(const signet_rsa_blinding *bl)
 {

@@ -13,7 +13,7 @@
 
 #include "ifma_rsa_internal.h"
 
-void *alloc64(size_t size)
+void *ifma_alloc64(size_t size)
 {
     size_t rounded = (size + 63) & ~(size_t)63;
     void *p = aligned_alloc(64, rounded);
@@ -22,7 +22,7 @@ void *alloc64(size_t size)
     return p;
 }
 
-void free_wiped(void *p, size_t size)
+void ifma_free_wiped(void *p, size_t size)
 {
     if (p != NULL) {
         ifma_wipe(p, size);
@@ -34,7 +34,7 @@ void free_wiped(void *p, size_t size)
 /* Arithmetic pieces                                                                                            */
 
 /* Prepares one CRT half for the kernel: limbs, k0, R mod m, R^3 mod m (R = 2^(52 N)). t, u: hw words each. */
-void setup_half(ifma_mod *md, const uint64_t *m, size_t hw, unsigned nlimbs, uint64_t *t, uint64_t *u)
+void ifma_setup_half(ifma_mod *md, const uint64_t *m, size_t hw, unsigned nlimbs, uint64_t *t, uint64_t *u)
 {
     memset(md, 0, sizeof *md);
     sbn_to52(md->m + IFMA_OFF, nlimbs, m, hw);
@@ -60,7 +60,7 @@ static void strip_zeros(const uint8_t **p, size_t *len)
 
 /* The public shape both engines take: n of exactly 2048 or 4096 bits (leading zero bytes are skipped: *n, *n_len
    are advanced past them), e odd with 3 <= e < 2^64, returned in *ev. 0 if the shape is refused. */
-int public_shape(const uint8_t **n, size_t *n_len, const uint8_t *e, size_t e_len, uint64_t *ev)
+int ifma_public_shape(const uint8_t **n, size_t *n_len, const uint8_t *e, size_t e_len, uint64_t *ev)
 {
     strip_zeros(n, n_len);
     strip_zeros(&e, &e_len);
@@ -73,8 +73,9 @@ int public_shape(const uint8_t **n, size_t *n_len, const uint8_t *e, size_t e_le
     return (v & 1) != 0 && v >= 3;
 }
 
-/* Fills the sizes, backend, e and n of a public half whose shape public_shape accepted (setup_pub does the rest). */
-void init_pub(ifma_pub *pub, const ifma_backend *be, int backend, const uint8_t *n, size_t n_len, uint64_t e)
+/* Fills the sizes, backend, e and n of a public half whose shape ifma_public_shape accepted (ifma_setup_pub does
+   the rest). */
+void ifma_init_pub(ifma_pub *pub, const ifma_backend *be, int backend, const uint8_t *n, size_t n_len, uint64_t e)
 {
     pub->be = be;
     pub->backend = backend;
@@ -85,7 +86,7 @@ void init_pub(ifma_pub *pub, const ifma_backend *be, int backend, const uint8_t 
 }
 
 /* r = n >> 1 (nw words): a public input below n for the load-time checks. */
-void half_of(uint64_t *r, const uint64_t *n, size_t nw)
+void ifma_half_of(uint64_t *r, const uint64_t *n, size_t nw)
 {
     for (size_t i = 0; i < nw; i++)
         r[i] = (n[i] >> 1) | (i + 1 < nw ? n[i + 1] << 63 : 0);
@@ -94,8 +95,8 @@ void half_of(uint64_t *r, const uint64_t *n, size_t nw)
 static signet_rsa_engine_key *fail_key(signet_rsa_engine_key *key, ifma_scratch *sc, int code, int *err)
 {
     ifma_scrub_stack();
-    free_wiped(sc, sizeof *sc);
-    free_wiped(key, sizeof *key);
+    ifma_free_wiped(sc, sizeof *sc);
+    ifma_free_wiped(key, sizeof *key);
     if (err != NULL)
         *err = code;
     return NULL;
@@ -115,14 +116,14 @@ signet_rsa_engine_key *signet_rsa_engine_key_new(const uint8_t *n, size_t n_len,
         return fail_key(NULL, NULL, SIGNET_IFMA_ERR_BACKEND, err);
 
     uint64_t ev;
-    if (!public_shape(&n, &n_len, e, e_len, &ev))
+    if (!ifma_public_shape(&n, &n_len, e, e_len, &ev))
         return fail_key(NULL, NULL, SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE, err);
 
-    signet_rsa_engine_key *key = alloc64(sizeof *key);
-    ifma_scratch *sc = alloc64(sizeof *sc);
+    signet_rsa_engine_key *key = ifma_alloc64(sizeof *key);
+    ifma_scratch *sc = ifma_alloc64(sizeof *sc);
     if (key == NULL || sc == NULL)
         return fail_key(key, sc, SIGNET_IFMA_ERR_NO_MEMORY, err);
-    init_pub(&key->pub, be, backend, n, n_len, ev);
+    ifma_init_pub(&key->pub, be, backend, n, n_len, ev);
     key->hw = key->pub.nw / 2;
     key->hbits = (unsigned)(n_len * 4);
     key->nlimbs = key->hbits == 1024 ? 20 : 40;
@@ -162,8 +163,8 @@ signet_rsa_engine_key *signet_rsa_engine_key_new(const uint8_t *n, size_t n_len,
         return fail_key(key, sc, SIGNET_IFMA_ERR_KEY_INCONSISTENT, err);
 
     /* derived constants */
-    setup_half(&key->mp, key->p, hw, key->nlimbs, sc->t, sc->sp);
-    setup_half(&key->mq, key->q, hw, key->nlimbs, sc->t, sc->sp);
+    ifma_setup_half(&key->mp, key->p, hw, key->nlimbs, sc->t, sc->sp);
+    ifma_setup_half(&key->mq, key->q, hw, key->nlimbs, sc->t, sc->sp);
     memset(sc->b, 0, hw * sizeof(uint64_t));
     sc->b[0] = 2;
     sbn_sub(key->pm2, key->p, sc->b, hw);
@@ -172,22 +173,22 @@ signet_rsa_engine_key *signet_rsa_engine_key_new(const uint8_t *n, size_t n_len,
     for (size_t i = 0; i < 64 * hw; i++)
         sbn_mod_double(key->qinv_m, key->p, hw, sc->t);
     key->p_inv64 = sbn_neg_inv64(key->p[0]);
-    setup_pub(&key->pub, sc->t);
+    ifma_setup_pub(&key->pub, sc->t);
 
     /* round trip through the chosen backend: x = n >> 1 (public, < n), s = x^d, s^e == x */
-    half_of(sc->in, key->pub.n, nw);
+    ifma_half_of(sc->in, key->pub.n, nw);
     memcpy(sc->c, sc->in, nw * sizeof(uint64_t));
-    crt_exp(key, sc, key->dp, key->dq, 0);
-    ok = verify_mask(key, sc, sc->s, sc->in);
+    ifma_crt_exp(key, sc, key->dp, key->dq, 0);
+    ok = ifma_verify_mask(key, sc, sc->s, sc->in);
     IFMA_DECLASSIFY(&ok, sizeof ok);
     if (!ok)
         return fail_key(key, sc, SIGNET_IFMA_ERR_KEY_INCONSISTENT, err);
-    free_wiped(sc, sizeof *sc);
+    ifma_free_wiped(sc, sizeof *sc);
     ifma_scrub_stack();
     return key;
 }
 
-void signet_rsa_engine_key_free(signet_rsa_engine_key *key) { free_wiped(key, sizeof *key); }
+void signet_rsa_engine_key_free(signet_rsa_engine_key *key) { ifma_free_wiped(key, sizeof *key); }
 
 size_t signet_rsa_engine_key_size(const signet_rsa_engine_key *key) { return key != NULL ? key->pub.k : 0; }
 

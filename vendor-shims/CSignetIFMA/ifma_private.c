@@ -16,7 +16,7 @@
 /* Arithmetic pieces                                                                                            */
 
 /* Kernel output (<= m, 52-bit limbs) to words, fully reduced. */
-void finish_half(uint64_t *r, const uint64_t *l, const uint64_t *m, size_t hw, unsigned nlimbs, uint64_t *t)
+void ifma_finish_half(uint64_t *r, const uint64_t *l, const uint64_t *m, size_t hw, unsigned nlimbs, uint64_t *t)
 {
     sbn_from52(r, hw, l, nlimbs);
     sbn_sub_if_ge(r, m, hw, t);
@@ -40,8 +40,8 @@ static void garner(const signet_rsa_engine_key *key, ifma_scratch *sc, uint64_t 
 }
 
 /* sc->s = sc->c ^ (ep, eq) mod n through the CRT halves; sc->c < n. */
-void crt_exp(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *ep, const uint64_t *eq,
-             int fault)
+void ifma_crt_exp(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *ep, const uint64_t *eq,
+                  int fault)
 {
     const size_t hw = key->hw;
     sbn_to52(sc->x, IFMA_WIDE, sc->c, key->pub.nw);
@@ -59,8 +59,8 @@ void crt_exp(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t 
     } else
 #endif
     key->pub.be->crt_exp[key->nsel](&key->mp, &key->mq, sc->x, sc->x, ep, eq, key->hbits, sc->op, sc->oq, &sc->ws);
-    finish_half(sc->sp, sc->op, key->p, hw, key->nlimbs, sc->t);
-    finish_half(sc->sq, sc->oq, key->q, hw, key->nlimbs, sc->t);
+    ifma_finish_half(sc->sp, sc->op, key->p, hw, key->nlimbs, sc->t);
+    ifma_finish_half(sc->sq, sc->oq, key->q, hw, key->nlimbs, sc->t);
 #if defined(SIGNET_IFMA_TESTING)
     if (fault == 1)
         sc->sp[0] ^= 1;
@@ -73,10 +73,10 @@ void crt_exp(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t 
 }
 
 /* All ones iff s^e mod n == expect (s < n), computed on the vector kernel. */
-uint64_t verify_mask(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *s,
-                     const uint64_t *expect)
+uint64_t ifma_verify_mask(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *s,
+                          const uint64_t *expect)
 {
-    pub_exp(&key->pub, s, sc->v, &sc->pws, sc->px, sc->po, sc->t);
+    ifma_pub_exp(&key->pub, s, sc->v, &sc->pws, sc->px, sc->po, sc->t);
     return sbn_eq_mask(sc->v, expect, key->pub.nw);
 }
 
@@ -107,7 +107,7 @@ int signet_rsa_engine_private(const signet_rsa_engine_key *key, signet_rsa_blind
         goto fail;
 
     if (regenerate) {
-        rc = blinding_regen(key, bl, fresh_random);
+        rc = ifma_blinding_regen(key, bl, fresh_random);
         if (rc != SIGNET_IFMA_OK)
             goto fail;
         sbn_from_bytes(sc->in, nw, in, k); /* regen wiped the scratch */
@@ -122,9 +122,9 @@ int signet_rsa_engine_private(const signet_rsa_engine_key *key, signet_rsa_blind
     fault = signet_ifma_test_fault;
 #endif
     sbn_mont_mul(sc->c, sc->in, bl->a_m, key->pub.n, key->pub.n_inv64, nw, sc->t); /* c = in A */
-    crt_exp(key, sc, key->dp, key->dq, fault);                            /* s = c^d = in^d r */
+    ifma_crt_exp(key, sc, key->dp, key->dq, fault);                       /* s = c^d = in^d r */
     sbn_mont_mul(sc->s, sc->s, bl->ai_m, key->pub.n, key->pub.n_inv64, nw, sc->t); /* s = in^d */
-    uint64_t ok = verify_mask(key, sc, sc->s, sc->in);
+    uint64_t ok = ifma_verify_mask(key, sc, sc->s, sc->in);
     IFMA_DECLASSIFY(&ok, sizeof ok);
     rc = SIGNET_IFMA_ERR_FAULT;
     if (!ok)

@@ -18,7 +18,7 @@
 
 /* out_m = x^e (Montgomery form mod n) from x_m = x * 2^(64 nw) mod n, on the portable mod-n arithmetic. e is public:
    square-and-multiply on it. t: 2 nw + 2 words. */
-void pow_e_mont(const ifma_pub *pub, uint64_t *out_m, const uint64_t *x_m, uint64_t *t)
+void ifma_pow_e_mont(const ifma_pub *pub, uint64_t *out_m, const uint64_t *x_m, uint64_t *t)
 {
     const size_t nw = pub->nw;
     int top = 63;
@@ -34,16 +34,16 @@ void pow_e_mont(const ifma_pub *pub, uint64_t *out_m, const uint64_t *x_m, uint6
 
 /* r = s^e mod n (s < n) on the portable mod-n arithmetic: the independent check of the vector kernel. b: nw words,
    t: 2 nw + 2 words. */
-void pub_exp_portable(const ifma_pub *pub, const uint64_t *s, uint64_t *r, uint64_t *b, uint64_t *t)
+void ifma_pub_exp_portable(const ifma_pub *pub, const uint64_t *s, uint64_t *r, uint64_t *b, uint64_t *t)
 {
     sbn_mont_mul(b, s, pub->rr, pub->n, pub->n_inv64, pub->nw, t);
-    pow_e_mont(pub, r, b, t);
+    ifma_pow_e_mont(pub, r, b, t);
     sbn_mont_redc(r, r, pub->n, pub->n_inv64, pub->nw, t);
 }
 
 /* r = s^e mod n (s < n; r may alias s) on the vector kernel. x, o: IFMA_PUB_NMAX limbs of scratch; t: nw words. */
-void pub_exp(const ifma_pub *pub, const uint64_t *s, uint64_t *r, ifma_pws *ws, uint64_t *x, uint64_t *o,
-             uint64_t *t)
+void ifma_pub_exp(const ifma_pub *pub, const uint64_t *s, uint64_t *r, ifma_pws *ws, uint64_t *x, uint64_t *o,
+                  uint64_t *t)
 {
     sbn_to52(x, IFMA_PUB_NMAX, s, pub->nw);
     pub->be->pub_exp[pub->psel](&pub->pm, x, pub->e, o, ws);
@@ -57,7 +57,7 @@ void pub_exp(const ifma_pub *pub, const uint64_t *s, uint64_t *r, ifma_pws *ws, 
 
 /* Prepares n (nw words, odd, top bit set, in pub->n) for the kernel; pub->be, nw, k, e must be set. t: 2 nw
    words. */
-void setup_pub(ifma_pub *pub, uint64_t *t)
+void ifma_setup_pub(ifma_pub *pub, uint64_t *t)
 {
     pub->plimbs = pub->nw == 32 ? 40 : 80;
     pub->psel = pub->nw == 32 ? 0 : 1;
@@ -90,27 +90,27 @@ signet_rsa_public_engine *signet_rsa_public_engine_new(const uint8_t *n, size_t 
     rc = SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE;
     uint64_t ev;
     /* n odd too: here no n == p q check stands behind the Montgomery arithmetic */
-    if (!public_shape(&n, &n_len, e, e_len, &ev) || (n[n_len - 1] & 1) == 0)
+    if (!ifma_public_shape(&n, &n_len, e, e_len, &ev) || (n[n_len - 1] & 1) == 0)
         goto done;
     rc = SIGNET_IFMA_ERR_NO_MEMORY;
-    key = alloc64(sizeof *key);
-    sc = alloc64(sizeof *sc);
+    key = ifma_alloc64(sizeof *key);
+    sc = ifma_alloc64(sizeof *sc);
     if (key == NULL || sc == NULL)
         goto done;
     ifma_pub *pub = &key->pub;
-    init_pub(pub, be, backend, n, n_len, ev);
-    setup_pub(pub, sc->t);
+    ifma_init_pub(pub, be, backend, n, n_len, ev);
+    ifma_setup_pub(pub, sc->t);
 
     /* self-check of the backend on this key: x = n >> 1 through the kernel and through the portable arithmetic */
-    half_of(sc->in, pub->n, pub->nw);
-    pub_exp(pub, sc->in, sc->s, &sc->pws, sc->px, sc->po, sc->t);
-    pub_exp_portable(pub, sc->in, sc->v, sc->b, sc->t);
+    ifma_half_of(sc->in, pub->n, pub->nw);
+    ifma_pub_exp(pub, sc->in, sc->s, &sc->pws, sc->px, sc->po, sc->t);
+    ifma_pub_exp_portable(pub, sc->in, sc->v, sc->b, sc->t);
     rc = sbn_eq_mask(sc->v, sc->s, pub->nw) ? SIGNET_IFMA_OK : SIGNET_IFMA_ERR_FAULT;
 
 done:
-    free_wiped(sc, sizeof *sc);
+    ifma_free_wiped(sc, sizeof *sc);
     if (rc != SIGNET_IFMA_OK) {
-        free_wiped(key, sizeof *key);
+        ifma_free_wiped(key, sizeof *key);
         key = NULL;
     }
     if (err != NULL)
@@ -118,7 +118,7 @@ done:
     return key;
 }
 
-void signet_rsa_public_engine_free(signet_rsa_public_engine *key) { free_wiped(key, sizeof *key); }
+void signet_rsa_public_engine_free(signet_rsa_public_engine *key) { ifma_free_wiped(key, sizeof *key); }
 
 size_t signet_rsa_public_engine_size(const signet_rsa_public_engine *key) { return key != NULL ? key->pub.k : 0; }
 
@@ -137,7 +137,7 @@ int signet_rsa_public_engine_op(const signet_rsa_public_engine *key, const uint8
     sbn_from_bytes(sc.s, pub->nw, in, in_len);
     if (!sbn_lt_mask(sc.s, pub->n, pub->nw))
         return SIGNET_IFMA_ERR_INPUT_RANGE;
-    pub_exp(pub, sc.s, sc.s, &sc.ws, sc.x, sc.o, sc.t);
+    ifma_pub_exp(pub, sc.s, sc.s, &sc.ws, sc.x, sc.o, sc.t);
     sbn_to_bytes(out, out_len, sc.s, pub->nw);
     return SIGNET_IFMA_OK;
 }

@@ -84,26 +84,28 @@ struct signet_rsa_blinding {
 };
 
 /* ---- ifma_key.c ---- */
-void *alloc64(size_t size); /* zeroed, 64-byte aligned; NULL if out of memory */
-void free_wiped(void *p, size_t size); /* wipes, then frees; NULL is ignored */
-void setup_half(ifma_mod *md, const uint64_t *m, size_t hw, unsigned nlimbs, uint64_t *t, uint64_t *u);
-int public_shape(const uint8_t **n, size_t *n_len, const uint8_t *e, size_t e_len, uint64_t *ev);
-void init_pub(ifma_pub *pub, const ifma_backend *be, int backend, const uint8_t *n, size_t n_len, uint64_t e);
-void half_of(uint64_t *r, const uint64_t *n, size_t nw);
+void *ifma_alloc64(size_t size); /* zeroed, 64-byte aligned; NULL if out of memory */
+void ifma_free_wiped(void *p, size_t size); /* wipes, then frees; NULL is ignored */
+void ifma_setup_half(ifma_mod *md, const uint64_t *m, size_t hw, unsigned nlimbs, uint64_t *t, uint64_t *u);
+int ifma_public_shape(const uint8_t **n, size_t *n_len, const uint8_t *e, size_t e_len, uint64_t *ev);
+void ifma_init_pub(ifma_pub *pub, const ifma_backend *be, int backend, const uint8_t *n, size_t n_len, uint64_t e);
+void ifma_half_of(uint64_t *r, const uint64_t *n, size_t nw);
 
 /* ---- ifma_blinding.c ---- */
-int blinding_regen(const signet_rsa_engine_key *key, signet_rsa_blinding *bl, const uint8_t *random);
+int ifma_blinding_regen(const signet_rsa_engine_key *key, signet_rsa_blinding *bl, const uint8_t *random);
 
 /* ---- ifma_private.c ---- */
-void finish_half(uint64_t *r, const uint64_t *l, const uint64_t *m, size_t hw, unsigned nlimbs, uint64_t *t);
-void crt_exp(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *ep, const uint64_t *eq, int fault);
-uint64_t verify_mask(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *s, const uint64_t *expect);
+void ifma_finish_half(uint64_t *r, const uint64_t *l, const uint64_t *m, size_t hw, unsigned nlimbs, uint64_t *t);
+void ifma_crt_exp(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *ep, const uint64_t *eq,
+                  int fault);
+uint64_t ifma_verify_mask(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *s,
+                          const uint64_t *expect);
 
 /* ---- ifma_public.c ---- */
-void pow_e_mont(const ifma_pub *pub, uint64_t *out_m, const uint64_t *x_m, uint64_t *t);
-void pub_exp_portable(const ifma_pub *pub, const uint64_t *s, uint64_t *r, uint64_t *b, uint64_t *t);
-void pub_exp(const ifma_pub *pub, const uint64_t *s, uint64_t *r, ifma_pws *ws, uint64_t *x, uint64_t *o,
-             uint64_t *t);
-void setup_pub(ifma_pub *pub, uint64_t *t);
+void ifma_pow_e_mont(const ifma_pub *pub, uint64_t *out_m, const uint64_t *x_m, uint64_t *t);
+void ifma_pub_exp_portable(const ifma_pub *pub, const uint64_t *s, uint64_t *r, uint64_t *b, uint64_t *t);
+void ifma_pub_exp(const ifma_pub *pub, const uint64_t *s, uint64_t *r, ifma_pws *ws, uint64_t *x, uint64_t *o,
+                  uint64_t *t);
+void ifma_setup_pub(ifma_pub *pub, uint64_t *t);
 
 #endif /* SIGNET_IFMA_RSA_INTERNAL_H */

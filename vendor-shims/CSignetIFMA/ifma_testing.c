@@ -45,7 +45,7 @@ ifma_test_ctx *signet_ifma_test_ctx_new(int backend, unsigned hbits, const uint6
     const ifma_backend *be = ifma_backend_get(backend);
     if (be == NULL || (hbits != 1024 && hbits != 2048))
         return NULL;
-    ifma_test_ctx *ctx = alloc64(sizeof *ctx);
+    ifma_test_ctx *ctx = ifma_alloc64(sizeof *ctx);
     if (ctx == NULL)
         return NULL;
     ctx->be = be;
@@ -54,8 +54,8 @@ ifma_test_ctx *signet_ifma_test_ctx_new(int backend, unsigned hbits, const uint6
     ctx->nlimbs = hbits == 1024 ? 20 : 40;
     memcpy(ctx->mw[0], m0, ctx->hw * 8);
     memcpy(ctx->mw[1], m1, ctx->hw * 8);
-    setup_half(&ctx->m[0], m0, ctx->hw, ctx->nlimbs, ctx->t, ctx->u);
-    setup_half(&ctx->m[1], m1, ctx->hw, ctx->nlimbs, ctx->t, ctx->u);
+    ifma_setup_half(&ctx->m[0], m0, ctx->hw, ctx->nlimbs, ctx->t, ctx->u);
+    ifma_setup_half(&ctx->m[1], m1, ctx->hw, ctx->nlimbs, ctx->t, ctx->u);
     return ctx;
 }
 
@@ -69,11 +69,11 @@ void signet_ifma_test_ctx_exp(ifma_test_ctx *ctx, const uint64_t *x0, const uint
     memcpy(ctx->e[1], e1, hw * 8);
     ctx->be->crt_exp[ctx->nlimbs == 20 ? 0 : 1](&ctx->m[0], &ctx->m[1], ctx->x[0], ctx->x[1], ctx->e[0], ctx->e[1],
                                                 ctx->hbits, ctx->o[0], ctx->o[1], &ctx->ws);
-    finish_half(r0, ctx->o[0], ctx->mw[0], hw, ctx->nlimbs, ctx->t);
-    finish_half(r1, ctx->o[1], ctx->mw[1], hw, ctx->nlimbs, ctx->t);
+    ifma_finish_half(r0, ctx->o[0], ctx->mw[0], hw, ctx->nlimbs, ctx->t);
+    ifma_finish_half(r1, ctx->o[1], ctx->mw[1], hw, ctx->nlimbs, ctx->t);
 }
 
-void signet_ifma_test_ctx_free(ifma_test_ctx *ctx) { free_wiped(ctx, sizeof *ctx); }
+void signet_ifma_test_ctx_free(ifma_test_ctx *ctx) { ifma_free_wiped(ctx, sizeof *ctx); }
 
 int signet_ifma_test_public_scalar(const signet_rsa_public_engine *key, const uint8_t *in, uint8_t *out)
 {
@@ -86,7 +86,7 @@ int signet_ifma_test_public_scalar(const signet_rsa_public_engine *key, const ui
     sbn_from_bytes(s, nw, in, pub->k);
     if (!sbn_lt_mask(s, pub->n, nw))
         return SIGNET_IFMA_ERR_INPUT_RANGE;
-    pub_exp_portable(pub, s, v, b, t);
+    ifma_pub_exp_portable(pub, s, v, b, t);
     sbn_to_bytes(out, pub->k, v, nw);
     return SIGNET_IFMA_OK;
 }
