@@ -140,9 +140,12 @@ final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable
         let loaded = unsafe joined.withUnsafeBufferPointer { buffer -> OpaquePointer? in
             guard let base = buffer.baseAddress else { return nil }
             func at(_ i: Int) -> UnsafePointer<UInt8> { unsafe base + starts[i] }
-            return unsafe signet_rsa_engine_key_new(
-                at(0), lengths[0], at(1), lengths[1], at(2), lengths[2], at(3), lengths[3], at(4), lengths[4],
-                at(5), lengths[5], at(6), lengths[6], backend, &err)
+            // In the order of `names`; the struct holds pointers into `joined` only for this call.
+            var params = unsafe signet_rsa_key_params(
+                n: at(0), n_len: lengths[0], e: at(1), e_len: lengths[1], p: at(2), p_len: lengths[2],
+                q: at(3), q_len: lengths[3], dp: at(4), dp_len: lengths[4], dq: at(5), dq_len: lengths[5],
+                qinv: at(6), qinv_len: lengths[6])
+            return unsafe signet_rsa_engine_key_new(&params, backend, &err)
         }
         guard let loaded = unsafe loaded else {
             throw RSASigningEngine.loadFailure(

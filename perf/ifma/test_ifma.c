@@ -706,6 +706,14 @@ static void test_faults(int backend, const char *cache)
     bad = rk;
     bad.nl = 200; /* 1600-bit modulus */
     CHECK(load_raw(&bad, backend, &err) == NULL && err == SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE, "n size: %d", err);
+    CHECK(signet_rsa_engine_key_new(NULL, backend, &err) == NULL && err == SIGNET_IFMA_ERR_ARGUMENT, "NULL params: %d",
+          err);
+    const signet_rsa_key_params no_qinv = {
+        .n = rk.n, .n_len = rk.nl, .e = rk.e, .e_len = rk.el, .p = rk.p, .p_len = rk.pl, .q = rk.q, .q_len = rk.ql,
+        .dp = rk.dp, .dp_len = rk.dpl, .dq = rk.dq, .dq_len = rk.dql, .qinv = NULL, .qinv_len = rk.qil,
+    };
+    CHECK(signet_rsa_engine_key_new(&no_qinv, backend, &err) == NULL && err == SIGNET_IFMA_ERR_ARGUMENT,
+          "NULL component: %d", err);
     bad = rk;
     memcpy(bad.p + 1, rk.p, rk.pl); /* p with one more byte (leading 0x00 allowed, then nonzero: too large) */
     bad.p[0] = 1;
@@ -741,7 +749,7 @@ static void test_faults(int backend, const char *cache)
     CHECK(needed == 2 && nulls == 68, "regenerations %d (want 2: calls 33 and 65), NULL calls %d", needed, nulls);
     CHECK(signet_rsa_blinding_needs_random(NULL) == 0, "needs_random(NULL)");
     signet_rsa_blinding_free(b2);
-    paths = 15;
+    paths = 17;
     signet_rsa_blinding_free(bl);
     signet_rsa_engine_key_free(key);
     EVP_PKEY_free(pk);

@@ -60,8 +60,11 @@ static inline int raw_from_pkey(EVP_PKEY *pk, raw_key *k)
 
 static inline signet_rsa_engine_key *load_raw(const raw_key *k, int backend, int *err)
 {
-    return signet_rsa_engine_key_new(k->n, k->nl, k->e, k->el, k->p, k->pl, k->q, k->ql, k->dp, k->dpl, k->dq,
-                                     k->dql, k->qi, k->qil, backend, err);
+    const signet_rsa_key_params params = {
+        .n = k->n, .n_len = k->nl, .e = k->e, .e_len = k->el, .p = k->p, .p_len = k->pl, .q = k->q, .q_len = k->ql,
+        .dp = k->dp, .dp_len = k->dpl, .dq = k->dq, .dq_len = k->dql, .qinv = k->qi, .qinv_len = k->qil,
+    };
+    return signet_rsa_engine_key_new(&params, backend, err);
 }
 
 static inline EVP_PKEY *get_key(const char *cache, int bits, int idx)

@@ -102,13 +102,17 @@ static signet_rsa_engine_key *fail_key(signet_rsa_engine_key *key, ifma_scratch 
     return NULL;
 }
 
-signet_rsa_engine_key *signet_rsa_engine_key_new(const uint8_t *n, size_t n_len, const uint8_t *e, size_t e_len,
-                                                 const uint8_t *p, size_t p_len, const uint8_t *q, size_t q_len,
-                                                 const uint8_t *dp, size_t dp_len, const uint8_t *dq, size_t dq_len,
-                                                 const uint8_t *qinv, size_t qinv_len, int backend, int *err)
+signet_rsa_engine_key *signet_rsa_engine_key_new(const signet_rsa_key_params *params, int backend, int *err)
 {
     if (err != NULL)
         *err = SIGNET_IFMA_OK;
+    if (params == NULL)
+        return fail_key(NULL, NULL, SIGNET_IFMA_ERR_ARGUMENT, err);
+    const uint8_t *n = params->n, *e = params->e, *p = params->p, *q = params->q, *dp = params->dp, *dq = params->dq,
+                  *qinv = params->qinv;
+    size_t n_len = params->n_len; /* advanced past leading zero bytes by ifma_public_shape */
+    const size_t e_len = params->e_len, p_len = params->p_len, q_len = params->q_len, dp_len = params->dp_len,
+                 dq_len = params->dq_len, qinv_len = params->qinv_len;
     if (n == NULL || e == NULL || p == NULL || q == NULL || dp == NULL || dq == NULL || qinv == NULL)
         return fail_key(NULL, NULL, SIGNET_IFMA_ERR_ARGUMENT, err);
     const ifma_backend *be = ifma_backend_get(backend);

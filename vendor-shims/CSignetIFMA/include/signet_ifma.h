@@ -53,16 +53,37 @@ typedef struct signet_rsa_engine_key signet_rsa_engine_key; /* opaque, immutable
 typedef struct signet_rsa_blinding signet_rsa_blinding;     /* opaque, per thread / per context */
 
 /*
- * Loads a CRT private key. Leading zero bytes are allowed on every component. Checks, once: n has 2048 or 4096
+ * The components of an RSA private key in CRT form (PKCS#1, RFC 8017 A.1.2), for signet_rsa_engine_key_new. Each is a
+ * big-endian unsigned integer of `*_len` bytes; leading zero bytes are allowed. Every pointer must be non-NULL. The
+ * bytes are read during the call only, never retained; they are the caller's to wipe. In brackets, the OpenSSL 3
+ * parameter that holds the component (OSSL_PKEY_PARAM_RSA_...).
+ */
+typedef struct {
+    const uint8_t *n;    /* the modulus n = p*q, 2048 or 4096 bits [N]; public */
+    size_t n_len;        /* bytes at n */
+    const uint8_t *e;    /* the public exponent, odd, 3 <= e < 2^64 [E]; public */
+    size_t e_len;        /* bytes at e */
+    const uint8_t *p;    /* the first prime factor, exactly half of n's bits [FACTOR1]; secret */
+    size_t p_len;        /* bytes at p */
+    const uint8_t *q;    /* the second prime factor, exactly half of n's bits [FACTOR2]; secret */
+    size_t q_len;        /* bytes at q */
+    const uint8_t *dp;   /* the CRT exponent d mod (p-1), < p [EXPONENT1]; secret */
+    size_t dp_len;       /* bytes at dp */
+    const uint8_t *dq;   /* the CRT exponent d mod (q-1), < q [EXPONENT2]; secret */
+    size_t dq_len;       /* bytes at dq */
+    const uint8_t *qinv; /* the CRT coefficient q^-1 mod p, < p [COEFFICIENT1]; secret */
+    size_t qinv_len;     /* bytes at qinv */
+} signet_rsa_key_params;
+
+/*
+ * Loads a CRT private key from `params` for `backend` (SIGNET_IFMA_BACKEND_*). Checks, once: n has 2048 or 4096
  * bits, p and q each have exactly half of n's bits and are odd, n == p*q, dp < p, dq < q, qinv < p,
  * e*dp == 1 (mod p-1), e*dq == 1 (mod q-1), q*qinv == 1 (mod p), e odd with 3 <= e < 2^64, and a private/public
- * round trip through the chosen backend. Returns NULL and sets *err (if err != NULL) on any failure.
- * The caller's buffers are not retained; the caller should wipe its own copies.
+ * round trip through the chosen backend. Returns NULL and sets *err (if err != NULL) on any failure:
+ * SIGNET_IFMA_ERR_ARGUMENT (params or one of its pointers NULL), _BACKEND, _UNSUPPORTED_SHAPE, _KEY_INCONSISTENT or
+ * _NO_MEMORY. Neither `params` nor the bytes it points to are retained; the caller should wipe its own copies.
  */
-signet_rsa_engine_key *signet_rsa_engine_key_new(const uint8_t *n, size_t n_len, const uint8_t *e, size_t e_len,
-                                                 const uint8_t *p, size_t p_len, const uint8_t *q, size_t q_len,
-                                                 const uint8_t *dp, size_t dp_len, const uint8_t *dq, size_t dq_len,
-                                                 const uint8_t *qinv, size_t qinv_len, int backend, int *err);
+signet_rsa_engine_key *signet_rsa_engine_key_new(const signet_rsa_key_params *params, int backend, int *err);
 
 /* Zeroises every secret word, then frees. NULL is ignored. */
 void signet_rsa_engine_key_free(signet_rsa_engine_key *key);
