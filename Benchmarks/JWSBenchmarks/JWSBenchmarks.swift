@@ -4,11 +4,16 @@
 // Names: `RS256.mint.2048` is a full client assertion (fresh jti from the CSPRNG, exp/iat, cached header, payload,
 // RSA signature, base64url) into a reused buffer; `EVP.sign.RS256.2048` is a plain EVP_DigestSign of the same
 // signing input with a fresh EVP_MD_CTX (what a C program does). Malloc thresholds (Benchmarks/Thresholds): verify
-// and parse allocate nothing (0); mint is pinned at the allocations OpenSSL's RSA private-key operation makes inside
-// EVP_PKEY_sign (BN_CTX, blinding, CRT buffers: 22-23), which Signet cannot avoid while OpenSSL signs.
+// and parse allocate nothing (0); mint signs with OpenSSL whatever engine `automatic` would choose on this CPU, and is
+// pinned at the allocations OpenSSL's RSA private-key operation makes inside EVP_PKEY_sign (BN_CTX, blinding, CRT
+// buffers: about 20), which Signet cannot avoid while OpenSSL signs.
+// `IFMA.mint.RS256.2048` and `IFMA.mint.RS512.4096` are the same mint on Signet's IFMA engine, which allocates
+// nothing: held at 0. They sign on the native 256-bit engine where the CPU has AVX-512 IFMA, else on the emulated
+// lanes (the same Swift path and the same C code around the kernel, about a hundred times slower), so the allocation
+// threshold holds on any machine.
 import Benchmark
 import ClientAssertion
-import CryptoEVP
+@_spi(Testing) import CryptoEVP
 import JWS
 import RSAGMP
 
@@ -22,14 +27,20 @@ struct Fixture: @unchecked Sendable {  // immutable after creation; every member
     let signature: [UInt8]
     let gmpKey: RSAGMPPublicKey
     let gmpAlgorithm: RSAGMPAlgorithm
+    /// The same assertion minted with the key on the IFMA engine (native where the CPU has it, else emulated).
+    let ifmaMinter: ClientAssertionMinter?
 
     init(bits: Int, algorithm: RSASignatureAlgorithm) throws {
         key = try RSAPrivateKey.generate(bits: bits)
         self.algorithm = algorithm
         let audience = APIMEnvironment.integration.tokenURL
+        let profile: ClientAssertionProfile = algorithm == .rs512 ? .apim(.integration) : .rfc7523(audience: audience)
         minter = try ClientAssertionMinter(
-            key: key, keyID: "bench", clientID: "bench-client-0123456789abcdef",
-            profile: algorithm == .rs512 ? .apim(.integration) : .rfc7523(audience: audience), algorithm: algorithm)
+            key: key.using(engine: .openSSL), keyID: "bench", clientID: "bench-client-0123456789abcdef", profile: profile,
+            algorithm: algorithm)
+        ifmaMinter = try? ClientAssertionMinter(
+            key: key.using(engine: RSASigningEngine.supportedIFMA.first ?? .emulated), keyID: "bench",
+            clientID: "bench-client-0123456789abcdef", profile: profile, algorithm: algorithm)
         verifier = try JWSVerifier(
             keys: [JWSVerificationKey(key: key.publicKey, algorithm: algorithm, keyID: "bench")],
             policy: JWTValidationPolicy(issuer: minter.clientID, audience: audience, requireID: true, leeway: 3600,
@@ -64,6 +75,18 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.startMeasurement()
             unsafe buffer.withUnsafeMutableBytes { out in
                 for _ in benchmark.scaledIterations { blackHole(try? unsafe f.minter.mint(into: out)) }
+            }
+        }
+        if let ifmaMinter = f.ifmaMinter {
+            // Allocation guard of the engine's mint path (its speed is `signet bench`'s business).
+            var engineConfig = configuration(slow: true)
+            engineConfig.thresholds = [.mallocCountTotal: .init(absolute: [.p90: 0])]
+            Benchmark("IFMA.mint.\(name)", configuration: engineConfig) { benchmark in
+                var buffer = [UInt8](repeating: 0, count: ifmaMinter.maximumAssertionLength)
+                benchmark.startMeasurement()
+                unsafe buffer.withUnsafeMutableBytes { out in
+                    for _ in benchmark.scaledIterations { blackHole(try? unsafe ifmaMinter.mint(into: out)) }
+                }
             }
         }
         Benchmark("EVP.sign.\(name)", configuration: signConfig) { benchmark in

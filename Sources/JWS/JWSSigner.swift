@@ -124,7 +124,7 @@ public final class JWSSigner: Sendable {
     ///   - output: Receives the token.
     /// - Returns: Bytes written.
     /// - Throws: ``JWSError`` `output.too-small`, `crypto.failure`.
-    /// - Allocation: none on the Swift side for payloads up to 2 KiB (claims JSON is built in a stack buffer).
+    /// - Allocation: none on the Swift side for payloads up to 1 KiB (claims JSON is built in a stack buffer).
     public func sign(claims: JWTClaims, into output: UnsafeMutableRawBufferPointer) throws(JWSError) -> Int {
         try unsafe sign(writingPayload: { claims.write(to: &$0) }, into: output)
     }
@@ -132,16 +132,16 @@ public final class JWSSigner: Sendable {
     /// Writes a JSON payload with `write`, signs, and writes the token at the start of `output`.
     ///
     /// - Parameters:
-    ///   - write: Writes the payload JSON; must be deterministic (it may be called twice if the payload outgrows
-    ///     the 2 KiB stack buffer).
+    ///   - write: Writes the payload JSON; must be deterministic (it is called again, into a buffer four times
+    ///     larger, each time the payload outgrows the buffer: first the 1 KiB stack buffer).
     ///   - output: Receives the token.
     /// - Returns: Bytes written.
-    /// - Throws: ``JWSError`` `output.too-small`, `crypto.failure`.
-    /// - Allocation: none on the Swift side for payloads up to 2 KiB.
+    /// - Throws: ``JWSError`` `output.too-small` (also for a payload over 16 MiB), `crypto.failure`.
+    /// - Allocation: none on the Swift side for payloads up to 1 KiB; one heap buffer per larger attempt.
     public func sign(writingPayload write: (inout JSONByteWriter) -> Void, into output: UnsafeMutableRawBufferPointer)
         throws(JWSError) -> Int
     {
-        var capacity = 2048
+        var capacity = Self.stackPayloadCapacity
         while true {
             let result: Int? = try unsafe withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 8) {
                 (scratch) throws(JWSError) -> Int? in
@@ -157,6 +157,12 @@ public final class JWSSigner: Sendable {
             capacity *= 4
         }
     }
+
+    /// The payload buffer of the first attempt of ``sign(writingPayload:into:)``: 1 KiB, the most that
+    /// `withUnsafeTemporaryAllocation` places on the stack on Linux. Beyond 1 KiB the standard library asks
+    /// `swift_stdlib_isStackAllocationSafe`, which on Linux always answers no, so a larger first buffer would cost
+    /// one heap allocation per token. A client assertion's payload is about 200 bytes.
+    static let stackPayloadCapacity = 1024
 
     /// Signs `payload` and returns the compact token.
     ///
