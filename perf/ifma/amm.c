@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include "clock.h"
 #if W == 512
 #include "ifma_avx512.c"
 #define P(x) ifma_avx512_##x
@@ -22,30 +22,6 @@
 #else
 #error "build with -DW=256 or -DW=512"
 #endif
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static double ghz(void)
-{
-    double best = 0;
-    for (int rep = 0; rep < 5; rep++) {
-        uint64_t x = 0;
-        const long iters = 20000000;
-        double t0 = now();
-        for (long i = 0; i < iters; i++)
-            __asm__ volatile("addq $1, %0\n\taddq $1, %0\n\taddq $1, %0\n\taddq $1, %0\n\t"
-                             "addq $1, %0\n\taddq $1, %0\n\taddq $1, %0\n\taddq $1, %0"
-                             : "+r"(x));
-        double g = 8.0 * (double)iters / (now() - t0) / 1e9;
-        best = g > best ? g : best;
-    }
-    return best;
-}
 
 static uint64_t rnd(void)
 {
@@ -96,7 +72,7 @@ static void report(const char *fn, int n, int halves, double secs, double g)
 
 int main(void)
 {
-    const double g = ghz();
+    const double g = ghz_estimate();
     double best;
     printf("core clock estimate (dependent ADD chain): %.2f GHz\n", g);
     for (int i = 0; i < IFMA_PUB_NMAX; i++)

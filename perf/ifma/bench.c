@@ -13,18 +13,11 @@
 #define _POSIX_C_SOURCE 200809L
 #include <openssl/rand.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "ifma_test_api.h"
 #include "signet_ifma.h"
+#include "clock.h"
 #include "testkeys.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -37,31 +30,6 @@ static double median(double *samples, int n)
 {
     qsort(samples, (size_t)n, sizeof samples[0], cmp_double);
     return samples[n / 2];
-}
-
-/* Core clock estimate: a chain of dependent 1-cycle ADDs (x86-64) runs one per cycle. 0 where not measurable. This
-   is the scalar clock; on CPUs that lower the clock under heavy 512-bit load (some Intel parts) the kernel may run
-   slower than this. */
-static double ghz_estimate(void)
-{
-#if defined(__x86_64__)
-    double best = 0;
-    for (int rep = 0; rep < 5; rep++) {
-        uint64_t x = 0;
-        const long iters = 20000000;
-        double t0 = now();
-        for (long i = 0; i < iters; i++)
-            __asm__ volatile("addq $1, %0\n\taddq $1, %0\n\taddq $1, %0\n\taddq $1, %0\n\t"
-                             "addq $1, %0\n\taddq $1, %0\n\taddq $1, %0\n\taddq $1, %0"
-                             : "+r"(x));
-        double g = 8.0 * (double)iters / (now() - t0) / 1e9;
-        if (g > best)
-            best = g;
-    }
-    return best;
-#else
-    return 0;
-#endif
 }
 
 /*

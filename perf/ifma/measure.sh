@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 #
-# perf/ifma/measure.sh - everything issue 9 asks to be measured on an AVX-512 IFMA CPU, in one command, logged to
+# perf/ifma/measure.sh - everything issues 9 and 16 ask to be measured on an AVX-512 IFMA CPU, in one command, logged to
 # perf/out/ifma-measure-<UTC time>.txt (the figures for perf/RESULTS.md, with the CPU family and model):
 #
 #   1. perf/ifma/check.sh: the C tests, now with the native 256- and 512-bit backends on the real instructions;
@@ -9,6 +9,7 @@
 #   3. perf/ifma/bench.sh: private operations/s of OpenSSL and each backend, the work around the kernel, the
 #      kernel alone with its IFMA instructions per cycle (which bound holds it: throughput or the serial chain), and
 #      the public-key operation (OpenSSL's, each backend's with its IFMA instructions per cycle, the scalar one);
+#      then perf/ifma/amm.sh: the kernel's multiplication alone, cycles per limb step per width and size;
 #   4. signet bench (release build) for RS512 and RS256 with --engine evp, ifma256, ifma512 and auto: mint and
 #      verify next to OpenSSL 3.0's EVP sign and verify, interleaved in one run (mint/EVP and verify/EVP are the
 #      engine's ratios to the system OpenSSL; the engine column says which engine signed and which verified);
@@ -56,6 +57,7 @@ for b in 1 2; do
     step "2. perf/ifma/dudect.sh, backend $b" env BACKEND=$b bash perf/ifma/dudect.sh
 done
 step "3. perf/ifma/bench.sh 3" bash perf/ifma/bench.sh 3
+step "3. perf/ifma/amm.sh" bash perf/ifma/amm.sh
 
 step "4. release build of signet" swift build -c release --product signet
 SIGNET=$(swift build -c release --show-bin-path)/signet
