@@ -40,12 +40,12 @@ let package = Package(
         .systemLibrary(
             name: "CGMP", path: "vendor-shims/CGMP",
             pkgConfig: "gmp", providers: [.apt(["libgmp-dev"])]),
-        .target(name: "CMallocCounter", path: "vendor-shims/CMallocCounter"),
+        .target(name: "CMallocCounter"),
         .target(name: "Base64URL", swiftSettings: strictSettings),
         // The AVX-512 IFMA RSA engine (C, own code): native code paths carry function-level target attributes and
         // run only where CPUID and XCR0 say IFMA is enabled; the test-only entry points are not compiled here.
         .target(
-            name: "CSignetIFMA", path: "vendor-shims/CSignetIFMA", exclude: ["README.md"]),
+            name: "CSignetIFMA", exclude: ["README.md"]),
         .target(name: "CryptoEVP", dependencies: ["COpenSSL", "Base64URL", "CSignetIFMA"], swiftSettings: strictSettings),
         .target(name: "RSAGMP", dependencies: ["CGMP"], swiftSettings: strictSettings),
         .target(name: "JWS", dependencies: ["Base64URL", "CryptoEVP"], swiftSettings: strictSettings),

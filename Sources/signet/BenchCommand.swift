@@ -295,7 +295,7 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
     }
 }
 
-/// Heap allocations per operation on the calling thread (see vendor-shims/CMallocCounter), or nil when not counted.
+/// Heap allocations per operation on the calling thread (see Sources/CMallocCounter), or nil when not counted.
 struct Allocations {
     var mint: Double?
     var evpSign: Double?

@@ -3,7 +3,7 @@
 # perf/ifma/bench.sh [seconds] - engine backends vs OpenSSL, private operations per second, one run (see bench.c).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-S=vendor-shims/CSignetIFMA
+S=Sources/CSignetIFMA
 OUT=${BENCH_OUT:-/tmp/signet-ifma-bench}
 mkdir -p "$OUT" "${KEY_CACHE:-/tmp/signet-ifma-keys}"
 # SIGNET_IFMA_TESTING adds the test hooks the "work around the kernel" line needs (one predictable branch per call).

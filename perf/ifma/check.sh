@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 #
-# perf/ifma/check.sh - builds vendor-shims/CSignetIFMA with plain cc and runs the C test driver.
+# perf/ifma/check.sh - builds Sources/CSignetIFMA with plain cc and runs the C test driver.
 #
 #   1. warnings: gcc and clang, -std=c11 -Wall -Wextra -Werror -pedantic, production and test configurations;
 #      an aarch64 syntax check where clang can target it (the engine must build there, reporting no support);
@@ -17,7 +17,7 @@
 # Needs: gcc, clang (optional), python3, libgmp-dev, libssl-dev.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-S=vendor-shims/CSignetIFMA
+S=Sources/CSignetIFMA
 OUT=${CHECK_OUT:-/tmp/signet-ifma-check}
 KEYS=${CHECK_KEYS:-20}
 CACHE=${KEY_CACHE:-/tmp/signet-ifma-keys}

@@ -11,7 +11,7 @@
 #   CTGRIND_QUICK=1 to skip the RSA-4096 runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-S=vendor-shims/CSignetIFMA
+S=Sources/CSignetIFMA
 OUT=${CTGRIND_OUT:-/tmp/signet-ifma-ctgrind}
 CACHE=${KEY_CACHE:-/tmp/signet-ifma-keys}
 mkdir -p "$OUT" "$CACHE"

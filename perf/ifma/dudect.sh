@@ -7,7 +7,7 @@
 # Environment: SAMPLES (default 1500 per target), BACKEND (default 0), KEY_CACHE, DUDECT_OUT.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-S=vendor-shims/CSignetIFMA
+S=Sources/CSignetIFMA
 OUT=${DUDECT_OUT:-/tmp/signet-ifma-dudect}
 mkdir -p "$OUT" "${KEY_CACHE:-/tmp/signet-ifma-keys}"
 gcc -std=c11 -O2 -DSIGNET_IFMA_TESTING -I$S -I$S/include $S/*.c perf/ifma/dudect.c -o "$OUT/dudect" -lcrypto -lgmp -lm

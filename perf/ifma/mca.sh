@@ -5,7 +5,7 @@
 # kernel function's hot loop, 256-bit (ymm) and 512-bit (zmm) backends, no IFMA CPU needed.
 #
 # How (the method of /work/shared/IFMA-ZEN4.md, "llvm-mca calibration", automated):
-#   1. SRC_DIR/ifma_avx*.c (default vendor-shims/CSignetIFMA; give a variant copy of the directory to compare it
+#   1. SRC_DIR/ifma_avx*.c (default Sources/CSignetIFMA; give a variant copy of the directory to compare it
 #      with the committed kernel) compiled to assembly as SwiftPM builds them: Swift's clang (/opt/swift/usr/bin/
 #      clang unless CC is set), -std=c11 -O2 -DSIGNET_IFMA_TESTING.
 #   2. perf/ifma/mca.py finds every ifma_* function left in the assembly (whatever the kernel's inlining leaves:
@@ -35,7 +35,7 @@
 # Needs: python3, Swift's clang (or CC), llvm-16 (apt-get installed when missing).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-S=$(cd "${1:-$ROOT/vendor-shims/CSignetIFMA}" && pwd)
+S=$(cd "${1:-$ROOT/Sources/CSignetIFMA}" && pwd)
 cd "$ROOT"
 OUT=${MCA_OUT:-/tmp/signet-ifma-mca}
 MCPU=${MCPU:-sapphirerapids}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * test_ifma.c - correctness driver for vendor-shims/CSignetIFMA (build and run: perf/ifma/check.sh).
+ * test_ifma.c - correctness driver for Sources/CSignetIFMA (build and run: perf/ifma/check.sh).
  *
  * For every backend available here (the two emulated ones always; native 256/512 where signet_ifma_support()
  * reports IFMA):
