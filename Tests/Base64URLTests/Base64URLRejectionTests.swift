@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
+import TestSupport
 import Testing
 
 /// Every class of strict rejection, with its exact code, offset, byte, scalar and reason, on every API shape.

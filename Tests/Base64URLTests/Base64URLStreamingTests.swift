@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
+import TestSupport
 import Testing
 
 @Suite struct Base64URLStreamingTests {

@@ -1,23 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
+import TestSupport
 
-/// SplitMix64 (Steele, Lea, Flood 2014): a tiny seeded generator, so every "random" test is deterministic.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func bytes(_ count: Int) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(count + 8)
-        while out.count < count { unsafe withUnsafeBytes(of: next()) { unsafe out.append(contentsOf: $0) } }
-        return Array(out.prefix(count))
-    }
+extension SplitMix64 {
     /// Splits `count` into random chunk sizes (including empty chunks), summing to `count`.
     mutating func chunking(of count: Int, maxChunk: Int = 19) -> [Int] {
         var sizes: [Int] = []

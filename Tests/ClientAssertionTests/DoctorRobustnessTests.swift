@@ -1,31 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 import ClientAssertion
 import JWS
+import TestSupport
 import Testing
 
 /// The doctor reads hostile input: it must never trap, every offset must point inside the input it names, and the
 /// JSON report must always be valid JSON.
 @Suite("Doctor on mangled input")
 struct DoctorRobustnessTests {
-    /// SplitMix64: deterministic, so a failure reproduces.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-    }
-
     static let junk: [String] = [
         ".", "=", "+", "/", " ", "\n", "\u{2013}", "\u{2014}", "\u{2212}", "\u{00A0}", "\u{200B}", "\u{FEFF}", "\u{201C}",
         "\"", "'", "é", "😀", "%", "&", "{", "}", "A", "-", "_", "\u{0}", "Bearer ",
     ]
 
-    static func mangle(_ text: String, _ r: inout Random) -> String {
+    static func mangle(_ text: String, _ r: inout SplitMix64) -> String {
         var scalars = Array(text.unicodeScalars)
         for _ in 0...r.below(4) {
             let i = r.below(scalars.count + 1)
@@ -42,7 +30,7 @@ struct DoctorRobustnessTests {
     }
 
     @Test func mangledTokensFormsAndKeySets() throws {
-        var r = Random(state: 0x5157_4E45_5420_4443)
+        var r = SplitMix64(seed: 0x5157_4E45_5420_4443)
         let token = Fixtures.token()
         let form = TokenRequestForm.tokenExchange(subjectToken: token, assertion: token).encoded
         let payloads = [

@@ -4,21 +4,6 @@ import Foundation
 import RSAGMP
 import TestSupport
 
-/// SplitMix64: a tiny seeded generator so random tests are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) } }
-}
-
 /// Test-side helpers that use OpenSSL or Foundation (never used by RSAGMP itself).
 enum Oracle {
     /// The digest OpenSSL's `EVP_Digest` computes for `bytes`.
