@@ -2,6 +2,7 @@
 import ArgumentParser
 import ClientAssertion
 import CryptoEVP
+import JWS
 
 /// `signet jwks`: the public JWKS for a key, on stdout.
 struct JWKSCommand: ParsableCommand {

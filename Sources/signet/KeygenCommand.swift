@@ -3,6 +3,7 @@ import ArgumentParser
 import ClientAssertion
 import CryptoEVP
 import Foundation
+import JWS
 
 #if canImport(Glibc)
 import Glibc

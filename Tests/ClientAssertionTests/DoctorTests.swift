@@ -412,10 +412,10 @@ struct DoctorTests {
     }
 
     @Test func jwksKeyTooSmall() throws {
-        let jwks = #"{"keys":[{"kty":"RSA","kid":"k1","n":"\#(JWKSetTests.smallModulus)","e":"AQAB"}]}"#
+        let jwks = #"{"keys":[{"kty":"RSA","kid":"k1","n":"\#(Fixtures.smallModulus)","e":"AQAB"}]}"#
         let report = Fixtures.examine(Fixtures.token(), jwks: jwks)
         let f = try #require(report.only(.jwksKeyTooSmall))
-        #expect(f.offset == Fixtures.offset(of: JWKSetTests.smallModulus, in: jwks).map { $0 - 1 })
+        #expect(f.offset == Fixtures.offset(of: Fixtures.smallModulus, in: jwks).map { $0 - 1 })
         #expect(f.message.contains("1024"))
         #expect(report.findings(.kidUnknown).isEmpty)  // the kid exists; its key is unusable
         #expect(report.signatureVerified == nil)

@@ -3,6 +3,7 @@ import Base64URL
 import ClientAssertion
 import CryptoEVP
 import JWS
+import TestSupport
 import Testing
 
 /// Keys and tokens shared by the ClientAssertion tests (RSA-2048: generated once per test process).
@@ -19,6 +20,9 @@ enum Fixtures {
     static let apimAudience = APIMEnvironment.integration.tokenURL
     static let cis2Endpoint =
         "https://am.nhsint.auth-ptl.cis2.spineservices.nhs.uk:443/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare/access_token"
+
+    /// A 1024-bit modulus (base64url): under the 2048-bit floor.
+    static let smallModulus = Base64URL.encode([0xC3] + [UInt8](repeating: 0x5A, count: 126) + [0x01])
 
     static let goodHeader = #"{"alg":"RS512","typ":"JWT","kid":"k1"}"#
 
@@ -59,11 +63,7 @@ enum Fixtures {
     }
 
     /// Byte offset in `token` of the first occurrence of `needle`.
-    static func offset(of needle: String, in token: String) -> Int? {
-        let t = Array(token.utf8), n = Array(needle.utf8)
-        guard n.count <= t.count else { return nil }
-        return (0...(t.count - n.count)).first { Array(t[$0..<($0 + n.count)]) == n }
-    }
+    static func offset(of needle: String, in token: String) -> Int? { byteOffset(of: needle, in: token) }
 
     /// Token offset of decoded payload byte `d` (the character in which its bits begin).
     static func payloadOffset(_ token: String, decodedByte d: Int) -> Int {

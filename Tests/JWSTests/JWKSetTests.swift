@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
-import ClientAssertion
 import CryptoEVP
 import JWS
+import TestSupport
 import Testing
 
 @Suite("JWK sets")
@@ -16,25 +16,26 @@ struct JWKSetTests {
     }
 
     @Test func documentRoundTrip() throws {
-        let text = JWKSet.document([(Fixtures.key.publicKey, "k1", .rs512), (Fixtures.otherKey.publicKey, "k2", .rs256)])
-        let jwk = Fixtures.key.publicKey.jwk
+        let text = JWKSet.document([(JWSFixtures.key.publicKey, "k1", .rs512), (JWSFixtures.otherKey.publicKey, "k2", .rs256)])
+        let jwk = JWSFixtures.key.publicKey.jwk
         #expect(text.hasPrefix(#"{"keys":[{"kty":"RSA","n":"\#(jwk.n)","e":"AQAB","alg":"RS512","kid":"k1","use":"sig"},"#))
         let set = try JWKSet.parse(text)
         #expect(set.issues.isEmpty)
         #expect(set.keys.map(\.keyID) == ["k1", "k2"])
         #expect(set.keys.map(\.algorithmName) == ["RS512", "RS256"])
-        #expect(set.keys[0].publicKey.modulus == Fixtures.key.publicKey.modulus)
-        #expect(set.keys[1].publicKey.exponent == Fixtures.otherKey.publicKey.exponent)
+        #expect(set.keys[0].publicKey.modulus == JWSFixtures.key.publicKey.modulus)
+        #expect(set.keys[1].publicKey.exponent == JWSFixtures.otherKey.publicKey.exponent)
         let keys = set.verificationKeys(defaultAlgorithm: .rs256)
         #expect(keys.map(\.keyID) == ["k1", "k2"])
         #expect(keys.map(\.algorithm) == [.rs512, .rs256])
         // The keys verify what the matching private keys sign.
-        let verifier = try JWSVerifier(keys: keys, policy: JWTValidationPolicy(clock: .fixed(Fixtures.now)))
-        _ = try verifier.verify(Fixtures.token())
+        let verifier = try JWSVerifier(keys: keys, policy: JWTValidationPolicy(clock: .fixed(JWSFixtures.now)))
+        _ = try verifier.verify(
+            JWSFixtures.craft(header: #"{"alg":"RS512","typ":"JWT","kid":"k1"}"#, payload: JWSFixtures.goodPayload, algorithm: .rs512))
     }
 
     @Test func lenientReadingSkipsAndReportsEntryByEntry() throws {
-        let k = Fixtures.key.publicKey, o = Fixtures.otherKey.publicKey
+        let k = JWSFixtures.key.publicKey, o = JWSFixtures.otherKey.publicKey
         let text = """
             {"keys":[
               {"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","kid":"ec"},
@@ -56,7 +57,7 @@ struct JWKSetTests {
         #expect(set.keys.map(\.keyID) == ["nokid-alg", "private", "nokid-alg", "enc", "pss"])
         let privateIssue = try #require(set.issues.first { $0.code == .privateMembers })
         #expect(privateIssue.index == 2)
-        #expect(privateIssue.offset == Fixtures.offset(of: #""d":"AQAB""#, in: text))
+        #expect(privateIssue.offset == byteOffset(of: #""d":"AQAB""#, in: text))
         #expect(set.issues.first { $0.code == .keyTooSmall }?.keyID == "small")
         // Refused for verification: private members, use enc, PS256, and the second "nokid-alg".
         let keys = set.verificationKeys(defaultAlgorithm: .rs512)
@@ -65,18 +66,18 @@ struct JWKSetTests {
     }
 
     @Test func keylessKeysAmongSeveralAreRefused() throws {
-        let text = #"{"keys":[\#(Self.entry(Fixtures.key.publicKey, "")),\#(Self.entry(Fixtures.otherKey.publicKey, #","kid":"k2""#))]}"#
+        let text = #"{"keys":[\#(Self.entry(JWSFixtures.key.publicKey, "")),\#(Self.entry(JWSFixtures.otherKey.publicKey, #","kid":"k2""#))]}"#
         let set = try JWKSet.parse(text)
         #expect(set.issues.map(\.code) == [.keyIDMissing])
         #expect(set.verificationKeys(defaultAlgorithm: .rs256).map(\.keyID) == ["k2"])
         // Alone, a key without kid is fine.
-        let single = try JWKSet.parse(#"{"keys":[\#(Self.entry(Fixtures.key.publicKey, ""))]}"#)
+        let single = try JWKSet.parse(#"{"keys":[\#(Self.entry(JWSFixtures.key.publicKey, ""))]}"#)
         #expect(single.issues.isEmpty)
         #expect(single.verificationKeys(defaultAlgorithm: .rs256).map(\.algorithm) == [.rs256])
     }
 
     @Test func documentShapes() throws {
-        let bare = try JWKSet.parse(Self.entry(Fixtures.key.publicKey, #","kid":"k1""#))
+        let bare = try JWKSet.parse(Self.entry(JWSFixtures.key.publicKey, #","kid":"k1""#))
         #expect(bare.issues.map(\.code) == [.bareJWK])
         #expect(bare.keys.count == 1)
         #expect(try JWKSet.parse(#"{"keys":{}}"#).issues.map(\.code) == [.noKeys])
