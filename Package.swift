@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "RSAGMP", targets: ["RSAGMP"]),
         .library(name: "JWS", targets: ["JWS"]),
         .library(name: "ClientAssertion", targets: ["ClientAssertion"]),
+        .library(name: "CrossCheck", targets: ["CrossCheck"]),
         .executable(name: "signet", targets: ["signet"]),
     ],
     dependencies: [
@@ -52,10 +53,13 @@ let package = Package(
         .target(
             name: "ClientAssertion", dependencies: ["JWS", "RSAGMP", "CryptoEVP", "Base64URL"],
             swiftSettings: strictSettings),
+        // The differential campaign and the cross-checked verification key: every signing path against OpenSSL
+        // and RSAGMP.
+        .target(name: "CrossCheck", dependencies: ["JWS", "RSAGMP", "CryptoEVP"], swiftSettings: strictSettings),
         .executableTarget(
             name: "signet",
             dependencies: [
-                "ClientAssertion", "JWS", "CryptoEVP", "RSAGMP", "Base64URL", "CMallocCounter",
+                "ClientAssertion", "CrossCheck", "JWS", "CryptoEVP", "RSAGMP", "Base64URL", "CMallocCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: toolSettings),
@@ -71,7 +75,7 @@ let package = Package(
         .testTarget(name: "RSAGMPTests", dependencies: ["RSAGMP", "COpenSSL", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "CrossCheckTests",
-            dependencies: ["CryptoEVP", "RSAGMP", "JWS", "ClientAssertion", "Base64URL", "TestSupport"],
+            dependencies: ["CrossCheck", "CryptoEVP", "RSAGMP", "JWS", "Base64URL", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "JWSTests", dependencies: ["JWS", "CryptoEVP", "Base64URL", "TestSupport"],

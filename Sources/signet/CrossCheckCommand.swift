@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
-import ClientAssertion
+import CrossCheck
 @_spi(Testing) import CryptoEVP
 import Dispatch
 import Foundation

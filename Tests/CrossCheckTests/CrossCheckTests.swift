@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-@testable import ClientAssertion
+@testable import CrossCheck
 @_spi(Testing) import CryptoEVP
 import Foundation
 import JWS

@@ -59,7 +59,9 @@ extension DoctorRun {
                 // Second opinion from RSAGMP (own SHA-2 and PKCS#1 v1.5, GMP modexp): a disagreement means the
                 // verdict cannot be trusted either way, so it is reported and the signature counts as unchecked.
                 let gmpKey = try? RSAGMPPublicKey(modulus: selected.publicKey.modulus, exponent: selected.publicKey.exponent)
-                let gmpOK = gmpKey?.isValidSignature(sig, for: signingInput, algorithm: alg.gmp)
+                let gmpOK = RSAGMPAlgorithm(jwsName: alg.jwsName).flatMap {
+                    gmpKey?.isValidSignature(sig, for: signingInput, algorithm: $0)
+                }
                 if let gmpOK, gmpOK != ok {
                     signatureVerified = nil
                     add(.signatureCrossCheckDisagreement, .error, .signature, signature.range.lowerBound,
