@@ -24,7 +24,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Base64URL", targets: ["Base64URL"]),
-        .library(name: "CryptoEVP", targets: ["CryptoEVP"]),
+        .library(name: "SignetRSA", targets: ["SignetRSA"]),
         .library(name: "RSAGMP", targets: ["RSAGMP"]),
         .library(name: "JWS", targets: ["JWS"]),
         .library(name: "ClientAssertion", targets: ["ClientAssertion"]),
@@ -48,41 +48,41 @@ let package = Package(
         // run only where CPUID and XCR0 say IFMA is enabled; the test-only entry points are not compiled here.
         .target(
             name: "CSignetIFMA", exclude: ["README.md"]),
-        .target(name: "CryptoEVP", dependencies: ["COpenSSL", "Base64URL", "CSignetIFMA"], swiftSettings: strictSettings),
+        .target(name: "SignetRSA", dependencies: ["COpenSSL", "Base64URL", "CSignetIFMA"], swiftSettings: strictSettings),
         .target(name: "RSAGMP", dependencies: ["CGMP"], swiftSettings: strictSettings),
-        .target(name: "JWS", dependencies: ["Base64URL", "CryptoEVP"], swiftSettings: strictSettings),
+        .target(name: "JWS", dependencies: ["Base64URL", "SignetRSA"], swiftSettings: strictSettings),
         .target(
-            name: "ClientAssertion", dependencies: ["JWS", "RSAGMP", "CryptoEVP", "Base64URL"],
+            name: "ClientAssertion", dependencies: ["JWS", "RSAGMP", "SignetRSA", "Base64URL"],
             swiftSettings: strictSettings),
         // The differential campaign and the cross-checked verification key: every signing path against OpenSSL
         // and RSAGMP.
-        .target(name: "CrossCheck", dependencies: ["JWS", "RSAGMP", "CryptoEVP"], swiftSettings: strictSettings),
+        .target(name: "CrossCheck", dependencies: ["JWS", "RSAGMP", "SignetRSA"], swiftSettings: strictSettings),
         .executableTarget(
             name: "signet",
             dependencies: [
-                "ClientAssertion", "CrossCheck", "JWS", "CryptoEVP", "RSAGMP", "Base64URL", "CMallocCounter",
+                "ClientAssertion", "CrossCheck", "JWS", "SignetRSA", "RSAGMP", "Base64URL", "CMallocCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: toolSettings),
         .systemLibrary(name: "CFuzzerDriver", path: "vendor-shims/CFuzzerDriver"),
         .executableTarget(
-            name: "SignetFuzz", dependencies: ["Base64URL", "CryptoEVP", "JWS", "ClientAssertion", "RSAGMP", "CFuzzerDriver"],
+            name: "SignetFuzz", dependencies: ["Base64URL", "SignetRSA", "JWS", "ClientAssertion", "RSAGMP", "CFuzzerDriver"],
             swiftSettings: toolSettings),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "Base64URLTests", dependencies: ["Base64URL", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
-            name: "CryptoEVPTests", dependencies: ["CryptoEVP", "Base64URL", "TestSupport"],
+            name: "SignetRSATests", dependencies: ["SignetRSA", "Base64URL", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(name: "RSAGMPTests", dependencies: ["RSAGMP", "COpenSSL", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "CrossCheckTests",
-            dependencies: ["CrossCheck", "CryptoEVP", "RSAGMP", "JWS", "Base64URL", "TestSupport"],
+            dependencies: ["CrossCheck", "SignetRSA", "RSAGMP", "JWS", "Base64URL", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "JWSTests", dependencies: ["JWS", "CryptoEVP", "Base64URL", "TestSupport"],
+            name: "JWSTests", dependencies: ["JWS", "SignetRSA", "Base64URL", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "ClientAssertionTests", dependencies: ["ClientAssertion", "JWS", "CryptoEVP", "Base64URL", "TestSupport"],
+            name: "ClientAssertionTests", dependencies: ["ClientAssertion", "JWS", "SignetRSA", "Base64URL", "TestSupport"],
             swiftSettings: strictSettings),
         // Runs the built `signet` executable (which `swift build --build-tests` and `swift test` build too).
         .testTarget(name: "SignetCLITests", swiftSettings: strictSettings),

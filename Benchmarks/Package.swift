@@ -35,7 +35,7 @@ let package = Package(
             name: "JWSBenchmarks",
             dependencies: [
                 .product(name: "ClientAssertion", package: "Signet"),
-                .product(name: "CryptoEVP", package: "Signet"),
+                .product(name: "SignetRSA", package: "Signet"),
                 .product(name: "JWS", package: "Signet"),
                 .product(name: "RSAGMP", package: "Signet"),
                 .product(name: "Benchmark", package: "benchmark"),

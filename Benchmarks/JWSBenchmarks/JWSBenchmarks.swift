@@ -13,7 +13,7 @@
 // threshold holds on any machine.
 import Benchmark
 import ClientAssertion
-@_spi(Testing) import CryptoEVP
+@_spi(Testing) import SignetRSA
 import JWS
 import RSAGMP
 

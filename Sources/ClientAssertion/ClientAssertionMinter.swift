@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
-import CryptoEVP
+import SignetRSA
 import JWS
 
 /// Mints RFC 7523 `private_key_jwt` client assertions, one per token request, for one client, key and profile.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import CryptoEVP
+import SignetRSA
 
 /// An NHS England API Management environment (its OAuth2 token URL is `https://<host>/oauth2/token`).
 public enum APIMEnvironment: String, Sendable, CaseIterable {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-import CryptoEVP
+import SignetRSA
 import RSAGMP
 
-/// A randomized differential campaign between CryptoEVP (OpenSSL) and RSAGMP: valid signatures and their mutations
+/// A randomized differential campaign between SignetRSA (OpenSSL) and RSAGMP: valid signatures and their mutations
 /// (bit flips in signature or signed bytes, truncations, extensions, and the boundary values 0, 1, n−1, n, n+1),
 /// each verified by both. Used by `signet cross-check` and by the test suite (with a fixed seed and fixed keys).
 ///

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import CryptoEVP
+import SignetRSA
 
-/// Reading one RSA JSON Web Key (RFC 7517, RFC 7518 §6.3) strictly, into CryptoEVP keys.
+/// Reading one RSA JSON Web Key (RFC 7517, RFC 7518 §6.3) strictly, into SignetRSA keys.
 ///
 /// For JWK *sets* with lenient entry-by-entry handling, see `JWKSet` in the ClientAssertion module.
 public enum JWK {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import CryptoEVP
+import SignetRSA
 
 /// A JSON Web Key Set (RFC 7517 §5) of RSA signing keys: written for publishing, read leniently entry by entry.
 ///

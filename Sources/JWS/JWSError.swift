@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
-import CryptoEVP
+import SignetRSA
 
 /// Why a JWS or JWT was rejected, or could not be written: a stable code, the token segment and byte offset where
 /// it applies (offsets count from the first byte of the token), and one line a person understands.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
-import CryptoEVP
+import SignetRSA
 
 /// Signs compact JWS / JWT tokens with one RSA key, one algorithm and one fixed protected header.
 ///

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
-import CryptoEVP
+import SignetRSA
 
 extension JWSVerifier {
     /// The DOM reference for ``verify(_:)-(UnsafeRawBufferPointer)``: the original implementation, which decodes

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
-import CryptoEVP
+import SignetRSA
 
 /// A public key bound to exactly one algorithm (RFC 8725 §3.1), with its `kid`.
 public struct JWSVerificationKey: Sendable {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import CryptoEVP
+import SignetRSA
 
 /// The claims of a JWT that ``JWSVerifier/verify(_:scratch:)`` accepted, read in place from the caller's scratch
 /// buffer: numeric dates as values, string claims as ``JSONStringView``s over the verified payload bytes.

@@ -2,7 +2,7 @@
 import ArgumentParser
 import CMallocCounter
 import ClientAssertion
-import CryptoEVP
+import SignetRSA
 import Dispatch
 import Foundation
 import JWS

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import CrossCheck
-@_spi(Testing) import CryptoEVP
+@_spi(Testing) import SignetRSA
 import Dispatch
 import Foundation
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import ClientAssertion
-import CryptoEVP
+import SignetRSA
 import JWS
 
 /// `signet mint`: one client assertion on stdout.

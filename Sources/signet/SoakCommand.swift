@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import ClientAssertion
-import CryptoEVP
+import SignetRSA
 import Dispatch
 import Foundation
 import JWS

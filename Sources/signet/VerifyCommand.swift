@@ -2,7 +2,7 @@
 import ArgumentParser
 import Base64URL
 import ClientAssertion
-import CryptoEVP
+import SignetRSA
 import JWS
 
 /// `signet verify`: verify a JWT and print its claims.

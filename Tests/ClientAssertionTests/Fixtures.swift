@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
 import ClientAssertion
-import CryptoEVP
+import SignetRSA
 import JWS
 import TestSupport
 import Testing

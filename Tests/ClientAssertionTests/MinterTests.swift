@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ClientAssertion
-import CryptoEVP
+import SignetRSA
 import JWS
 import Testing
 

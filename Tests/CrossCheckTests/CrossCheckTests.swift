@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 @testable import CrossCheck
-@_spi(Testing) import CryptoEVP
+@_spi(Testing) import SignetRSA
 import Foundation
 import JWS
 import RSAGMP

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
-import CryptoEVP
+import SignetRSA
 import JWS
 import TestSupport
 import Testing

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import CryptoEVP
+import SignetRSA
 import Foundation
 import JWS
 import Testing

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-@_spi(Testing) import CryptoEVP
+@_spi(Testing) import SignetRSA
 import Testing
 import TestSupport
 
