@@ -39,7 +39,7 @@ struct Fixture: @unchecked Sendable {  // immutable after creation; every member
             key: key.using(engine: .openSSL), keyID: "bench", clientID: "bench-client-0123456789abcdef", profile: profile,
             algorithm: algorithm)
         ifmaMinter = try? ClientAssertionMinter(
-            key: key.using(engine: RSASigningEngine.supportedIFMA.first ?? .emulated), keyID: "bench",
+            key: key.using(engine: RSAEngine.supportedIFMA.first ?? .emulated), keyID: "bench",
             clientID: "bench-client-0123456789abcdef", profile: profile, algorithm: algorithm)
         verifier = try JWSVerifier(
             keys: [JWSVerificationKey(key: key.publicKey, algorithm: algorithm, keyID: "bench")],

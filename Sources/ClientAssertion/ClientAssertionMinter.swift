@@ -92,7 +92,7 @@ public final class ClientAssertionMinter: Sendable {
             (scratch) throws(ClientAssertionError) -> Int in
             let random = unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[0..<16])
             let uuid = unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[16..<52])
-            do throws(CryptoEVPError) {
+            do throws(SignetRSAError) {
                 try unsafe SecureRandom.fill(random)
             } catch {
                 throw ClientAssertionError(.random, reason: error.description)

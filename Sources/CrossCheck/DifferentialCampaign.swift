@@ -7,7 +7,7 @@ import RSAGMP
 /// each verified by both. Used by `signet cross-check` and by the test suite (with a fixed seed and fixed keys).
 ///
 /// A campaign made by ``comparingEngine(_:)`` is also an engine differential: every valid case is signed on OpenSSL
-/// EVP and on a signing engine (``RSASigningEngine``), the two signatures must be byte-identical (RSASSA-PKCS1-v1_5
+/// EVP and on a signing engine (``RSAEngine``), the two signatures must be byte-identical (RSASSA-PKCS1-v1_5
 /// is deterministic), and RSAGMP must accept the engine's signature; and where the engine also performs the
 /// public-key operation (``RSAPublicKey/engine``), every case, valid or mutated, is verified on it too, and its
 /// verdict must be OpenSSL's.
@@ -35,7 +35,7 @@ public struct DifferentialCampaign {
         /// the two verdicts are OpenSSL's and RSAGMP's on the engine's signature. `nil` for a verifier disagreement.
         public let engineSignature: [UInt8]?
         /// For an engine mismatch: the engine that signed (e.g. `emulated`); `nil` for a verifier disagreement.
-        public let engine: RSASigningEngine?
+        public let engine: RSAEngine?
         /// For an engine verification that disagreed with OpenSSL's verdict: the engine's verdict on ``signature``
         /// (then ``engineSignature`` is `nil`); `nil` otherwise.
         public let engineVerdict: Bool?
@@ -43,7 +43,7 @@ public struct DifferentialCampaign {
         init(
             kind: String, algorithm: RSASignatureAlgorithm, modulus: [UInt8], exponent: [UInt8], message: [UInt8],
             signature: [UInt8], openSSLVerdict: Bool, gmpVerdict: Bool, engineSignature: [UInt8]? = nil,
-            engine: RSASigningEngine? = nil, engineVerdict: Bool? = nil
+            engine: RSAEngine? = nil, engineVerdict: Bool? = nil
         ) {
             self.engineVerdict = engineVerdict
             self.kind = kind
@@ -157,21 +157,21 @@ public struct DifferentialCampaign {
     }
 
     /// The engine whose signatures this campaign compares with OpenSSL's, or `nil` (verifiers only). For
-    /// ``RSASigningEngine/automatic`` it is the engine that was chosen at key load.
-    public var engine: RSASigningEngine? { engineKey?.engine }
+    /// ``RSAEngine/automatic`` it is the engine that was chosen at key load.
+    public var engine: RSAEngine? { engineKey?.engine }
 
     /// The same campaign, plus an engine differential: every valid case is signed on OpenSSL EVP (explicitly, so an
     /// IFMA engine chosen automatically never stands in for the baseline) and on `engine`; the signatures must be
     /// byte-identical and RSAGMP must accept the engine's (see ``compareEngineSignature(_:openSSLSignature:message:algorithm:into:)``).
     ///
-    /// - Parameter engine: The engine under test: ``RSASigningEngine/ifma256``, ``RSASigningEngine/ifma512``,
-    ///   ``RSASigningEngine/automatic``, ``RSASigningEngine/openSSL`` (EVP against itself), or a test-only emulated
+    /// - Parameter engine: The engine under test: ``RSAEngine/ifma256``, ``RSAEngine/ifma512``,
+    ///   ``RSAEngine/automatic``, ``RSAEngine/openSSL`` (EVP against itself), or a test-only emulated
     ///   engine.
     /// - Returns: A campaign over the same key whose ``engine`` is set.
-    /// - Throws: ``CryptoEVPError`` `rsa.engine-unavailable` when `engine` cannot run on this CPU or does not take
+    /// - Throws: ``SignetRSAError`` `rsa.engine-unavailable` when `engine` cannot run on this CPU or does not take
     ///   this key (the IFMA engines take RSA-2048 and RSA-4096 with equal-size primes); never silently skipped.
     /// - Allocation: allocates (the engine loads the key).
-    public func comparingEngine(_ engine: RSASigningEngine) throws(CryptoEVPError) -> DifferentialCampaign {
+    public func comparingEngine(_ engine: RSAEngine) throws(SignetRSAError) -> DifferentialCampaign {
         DifferentialCampaign(
             evpKey: try key.using(engine: .openSSL), gmpKey: gmpKey, engineKey: try key.using(engine: engine))
     }
@@ -185,18 +185,18 @@ public struct DifferentialCampaign {
     ///   - mutations: How many mutated cases to derive from the valid one (0: the valid case only).
     ///   - rng: The randomness (seeded in tests).
     ///   - totals: Accumulates the results.
-    /// - Throws: ``CryptoEVPError`` if OpenSSL signing fails, or if the engine fails other than by refusing a
+    /// - Throws: ``SignetRSAError`` if OpenSSL signing fails, or if the engine fails other than by refusing a
     ///   signature (`rsa.engine-fault` is counted as an engine mismatch, not thrown).
     /// - Allocation: allocates (the message, signatures and mutated copies).
     public func run<R: RandomNumberGenerator>(
         algorithm: RSASignatureAlgorithm, mutations: Int, using rng: inout R, into totals: inout Totals
-    ) throws(CryptoEVPError) {
+    ) throws(SignetRSAError) {
         let length = Int.random(in: 0...900, using: &rng)
         let message = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let signature = try key.signature(for: message, algorithm: algorithm)
         check("valid", algorithm, message, signature, &totals)
         if let engineKey {
-            do throws(CryptoEVPError) {
+            do throws(SignetRSAError) {
                 let engineSignature = try engineKey.signature(for: message, algorithm: algorithm)
                 compareEngineSignature(
                     engineSignature, openSSLSignature: signature, message: message, algorithm: algorithm, into: &totals)

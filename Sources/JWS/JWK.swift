@@ -9,28 +9,28 @@ public enum JWK {
     ///
     /// - Parameter json: One JWK object as JSON text.
     /// - Returns: The members as base64url strings.
-    /// - Throws: ``CryptoEVPError`` `key.jwk-invalid` when the text is not strict JSON, not an object, `kty` is not
+    /// - Throws: ``SignetRSAError`` `key.jwk-invalid` when the text is not strict JSON, not an object, `kty` is not
     ///   `RSA`, or a member is missing or not a string.
-    public static func components(json: String) throws(CryptoEVPError) -> RSAJWKComponents {
+    public static func components(json: String) throws(SignetRSAError) -> RSAJWKComponents {
         let value: JSONValue
         do throws(JSONError) {
             value = try StrictJSON.parse(json)
         } catch {
-            throw CryptoEVPError(.jwkInvalid, offset: error.offset, reason: "the JWK is not valid JSON: \(error.reason)")
+            throw SignetRSAError(.jwkInvalid, offset: error.offset, reason: "the JWK is not valid JSON: \(error.reason)")
         }
         guard case .object(let object) = value else {
-            throw CryptoEVPError(.jwkInvalid, reason: "a JWK must be a JSON object, found \(value.typeName)")
+            throw SignetRSAError(.jwkInvalid, reason: "a JWK must be a JSON object, found \(value.typeName)")
         }
         guard object["kty"]?.stringValue == "RSA" else {
-            throw CryptoEVPError(.jwkInvalid, reason: "the JWK's kty is \(object["kty"]?.description ?? "missing"), not \"RSA\"")
+            throw SignetRSAError(.jwkInvalid, reason: "the JWK's kty is \(object["kty"]?.description ?? "missing"), not \"RSA\"")
         }
-        func member(_ name: String, required: Bool) throws(CryptoEVPError) -> String? {
+        func member(_ name: String, required: Bool) throws(SignetRSAError) -> String? {
             guard let m = object.member(name) else {
-                if required { throw CryptoEVPError(.jwkInvalid, reason: "the JWK has no '\(name)'") }
+                if required { throw SignetRSAError(.jwkInvalid, reason: "the JWK has no '\(name)'") }
                 return nil
             }
             guard case .string(let s) = m.value else {
-                throw CryptoEVPError(.jwkInvalid, offset: m.valueOffset, reason: "JWK member '\(name)' must be a string, found \(m.value.typeName)")
+                throw SignetRSAError(.jwkInvalid, offset: m.valueOffset, reason: "JWK member '\(name)' must be a string, found \(m.value.typeName)")
             }
             return s
         }
@@ -42,21 +42,21 @@ public enum JWK {
 
     /// A private key from a private RSA JWK's JSON text.
     ///
-    /// - Throws: ``CryptoEVPError`` `key.jwk-invalid`, and the codes of `RSAPrivateKey.init(jwk:)`.
+    /// - Throws: ``SignetRSAError`` `key.jwk-invalid`, and the codes of `RSAPrivateKey.init(jwk:)`.
     /// - Allocation: allocates.
-    public static func privateKey(json: String) throws(CryptoEVPError) -> RSAPrivateKey {
+    public static func privateKey(json: String) throws(SignetRSAError) -> RSAPrivateKey {
         try RSAPrivateKey(jwk: components(json: json))
     }
 
     /// A public key from an RSA JWK's JSON text.
     ///
-    /// - Throws: ``CryptoEVPError`` `key.jwk-invalid` (also when private members are present: a key published for
+    /// - Throws: ``SignetRSAError`` `key.jwk-invalid` (also when private members are present: a key published for
     ///   verification must never carry them), and the codes of `RSAPublicKey.init(jwk:)`.
     /// - Allocation: allocates.
-    public static func publicKey(json: String) throws(CryptoEVPError) -> RSAPublicKey {
+    public static func publicKey(json: String) throws(SignetRSAError) -> RSAPublicKey {
         let c = try components(json: json)
         guard !c.hasPrivateMembers else {
-            throw CryptoEVPError(.jwkInvalid, reason: "this JWK has private members (d, p, q, …); a public key must not carry them")
+            throw SignetRSAError(.jwkInvalid, reason: "this JWK has private members (d, p, q, …); a public key must not carry them")
         }
         return try RSAPublicKey(jwk: c)
     }

@@ -166,7 +166,7 @@ public struct JWKSet: Sendable {
             return nil
         }
         let publicKey: RSAPublicKey
-        do throws(CryptoEVPError) {
+        do throws(SignetRSAError) {
             publicKey = try RSAPublicKey(jwk: RSAJWKComponents(n: n, e: e))
         } catch {
             if error.code == .keyTooSmall {

@@ -160,7 +160,7 @@ public struct JWSError: Error, Hashable, Sendable, CustomStringConvertible {
         return JWSError(code, segment: segment, offset: tokenOffset, reason: "\(segment.rawValue) JSON: \(e.reason)")
     }
 
-    static func crypto(_ e: CryptoEVPError) -> JWSError {
+    static func crypto(_ e: SignetRSAError) -> JWSError {
         JWSError(.crypto, segment: .signature, reason: e.description)
     }
 }

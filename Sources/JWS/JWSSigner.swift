@@ -89,7 +89,7 @@ public final class JWSSigner: Sendable {
         let start = position
         try unsafe withUnsafeTemporaryAllocation(byteCount: sigBytes, alignment: 8) {
             (signature) throws(JWSError) in
-            do throws(CryptoEVPError) {
+            do throws(SignetRSAError) {
                 _ = try unsafe key.sign(
                     UnsafeRawBufferPointer(rebasing: output[..<signingInputEnd]), algorithm: algorithm, into: signature)
             } catch {

@@ -56,36 +56,36 @@ enum DERKeyStructure: Equatable {
 
     /// Classifies a PEM block's body and checks that its label names that structure.
     ///
-    /// - Throws: ``CryptoEVPError`` `key.pem-label-mismatch` (e.g. a PKCS#8 body under `RSA PRIVATE KEY`), and the
+    /// - Throws: ``SignetRSAError`` `key.pem-label-mismatch` (e.g. a PKCS#8 body under `RSA PRIVATE KEY`), and the
     ///   codes of ``classify(_:)``.
-    static func classify(_ block: PEMBlock) throws(CryptoEVPError) -> DERKeyStructure {
+    static func classify(_ block: PEMBlock) throws(SignetRSAError) -> DERKeyStructure {
         let structure = try classify(block.der)
         guard structure.pemLabel == block.label else {
-            throw CryptoEVPError(
+            throw SignetRSAError(
                 .pemLabelMismatch, offset: block.offset,
                 reason: "the PEM label says '\(block.label)' but the body is \(structure.name), which belongs under '\(structure.pemLabel)'")
         }
         return structure
     }
 
-    /// Throws ``CryptoEVPError/Code/notRSA`` when the structure names an algorithm other than rsaEncryption.
-    func requireRSA() throws(CryptoEVPError) {
+    /// Throws ``SignetRSAError/Code/notRSA`` when the structure names an algorithm other than rsaEncryption.
+    func requireRSA() throws(SignetRSAError) {
         if let oid = algorithmOID, oid != DERKeyStructure.rsaEncryptionOID {
-            throw CryptoEVPError(.notRSA, reason: "the key's algorithm is not rsaEncryption (1.2.840.113549.1.1.1)")
+            throw SignetRSAError(.notRSA, reason: "the key's algorithm is not rsaEncryption (1.2.840.113549.1.1.1)")
         }
     }
 
-    /// Classifies `der` by its outer shape. Throws ``CryptoEVPError/Code/derMalformed`` with the offset of the
+    /// Classifies `der` by its outer shape. Throws ``SignetRSAError/Code/derMalformed`` with the offset of the
     /// first element that fits no key structure.
-    static func classify(_ der: [UInt8]) throws(CryptoEVPError) -> DERKeyStructure {
+    static func classify(_ der: [UInt8]) throws(SignetRSAError) -> DERKeyStructure {
         var outer = DERCursor(der)
         let seq = try outer.read(expecting: 0x30, what: "the outer SEQUENCE")
         guard outer.isAtEnd else {
-            throw CryptoEVPError(.derMalformed, offset: outer.position, reason: "trailing bytes after the key's SEQUENCE")
+            throw SignetRSAError(.derMalformed, offset: outer.position, reason: "trailing bytes after the key's SEQUENCE")
         }
         var body = DERCursor(der, range: seq)
         guard let firstTag = body.peekTag() else {
-            throw CryptoEVPError(.derMalformed, offset: seq.lowerBound, reason: "empty SEQUENCE")
+            throw SignetRSAError(.derMalformed, offset: seq.lowerBound, reason: "empty SEQUENCE")
         }
         if firstTag == 0x30 {
             // SPKI { AlgorithmIdentifier, BIT STRING } or EncryptedPrivateKeyInfo { AlgorithmIdentifier, OCTET STRING }
@@ -98,7 +98,7 @@ enum DERKeyStructure: Equatable {
             return .spki(algorithmOID: Array(der[oid]))
         }
         guard firstTag == 0x02 else {
-            throw CryptoEVPError(
+            throw SignetRSAError(
                 .derMalformed, offset: seq.lowerBound,
                 reason: "the key SEQUENCE starts with tag 0x\(String(firstTag, radix: 16)), not INTEGER or SEQUENCE")
         }
@@ -118,7 +118,7 @@ enum DERKeyStructure: Equatable {
         case 2: return .pkcs1Public
         case 9...: return .pkcs1Private
         default:
-            throw CryptoEVPError(
+            throw SignetRSAError(
                 .derMalformed, offset: seq.lowerBound,
                 reason: "a SEQUENCE of \(integers) INTEGERs is neither RSAPublicKey (2) nor RSAPrivateKey (9)")
         }
@@ -142,19 +142,19 @@ struct DERCursor {
     func peekTag() -> UInt8? { position < end ? bytes[position] : nil }
 
     /// Reads one element with tag `tag` and returns the range of its contents.
-    mutating func read(expecting tag: UInt8, what: String) throws(CryptoEVPError) -> Range<Int> {
+    mutating func read(expecting tag: UInt8, what: String) throws(SignetRSAError) -> Range<Int> {
         let start = position
         guard position < end else {
-            throw CryptoEVPError(.derMalformed, offset: start, reason: "\(what) is missing (data ends early)")
+            throw SignetRSAError(.derMalformed, offset: start, reason: "\(what) is missing (data ends early)")
         }
         guard bytes[position] == tag else {
-            throw CryptoEVPError(
+            throw SignetRSAError(
                 .derMalformed, offset: start,
                 reason: "expected \(what) (tag 0x\(String(tag, radix: 16))), found tag 0x\(String(bytes[position], radix: 16))")
         }
         position += 1
         guard position < end else {
-            throw CryptoEVPError(.derMalformed, offset: position, reason: "\(what) has no length byte")
+            throw SignetRSAError(.derMalformed, offset: position, reason: "\(what) has no length byte")
         }
         let first = bytes[position]
         position += 1
@@ -164,18 +164,18 @@ struct DERCursor {
         } else {
             let count = Int(first & 0x7F)
             guard count >= 1, count <= 4, end - position >= count else {
-                throw CryptoEVPError(.derMalformed, offset: position - 1, reason: "\(what) has an invalid length")
+                throw SignetRSAError(.derMalformed, offset: position - 1, reason: "\(what) has an invalid length")
             }
             for _ in 0..<count {
                 length = length << 8 | Int(bytes[position])
                 position += 1
             }
             guard length >= 0x80, length >> ((count - 1) * 8) != 0 else {
-                throw CryptoEVPError(.derMalformed, offset: start + 1, reason: "\(what) has a non-minimal DER length")
+                throw SignetRSAError(.derMalformed, offset: start + 1, reason: "\(what) has a non-minimal DER length")
             }
         }
         guard length <= end - position else {
-            throw CryptoEVPError(
+            throw SignetRSAError(
                 .derMalformed, offset: start, reason: "\(what) claims \(length) bytes but only \(end - position) remain")
         }
         let range = position..<(position + length)

@@ -6,7 +6,7 @@ internal import CSignetIFMA
 /// state and allocates nothing, so one instance serves any number of threads.
 @safe final class IFMAPublicKey: @unchecked Sendable {  // the C key is immutable after load and safe to share
     private let pointer: OpaquePointer
-    let engine: RSASigningEngine
+    let engine: RSAEngine
     /// Modulus length in bytes.
     let byteCount: Int
 
@@ -14,9 +14,9 @@ internal import CSignetIFMA
     ///
     /// - Throws: `rsa.engine-unavailable` when the engine does not take the key (n not exactly 2048 or 4096 bits,
     ///   e ≥ 2^64), the backend cannot run here, or its load-time self-check failed.
-    init(modulus: [UInt8], exponent: [UInt8], engine: RSASigningEngine) throws(CryptoEVPError) {
+    init(modulus: [UInt8], exponent: [UInt8], engine: RSAEngine) throws(SignetRSAError) {
         guard let backend = engine.backend else {
-            throw CryptoEVPError(.engineUnavailable, reason: "\(engine) is not an IFMA engine")
+            throw SignetRSAError(.engineUnavailable, reason: "\(engine) is not an IFMA engine")
         }
         var err: Int32 = 0
         let loaded = unsafe modulus.withUnsafeBufferPointer { n in
@@ -25,7 +25,7 @@ internal import CSignetIFMA
             }
         }
         guard let loaded = unsafe loaded else {
-            throw RSASigningEngine.loadFailure(
+            throw RSAEngine.loadFailure(
                 engine, code: err,
                 shape: "verifies with RSA-2048 and RSA-4096 keys with e < 2^64 only; this key is RSA-\(Self.bits(modulus))",
                 specific: [SIGNET_IFMA_ERR_FAULT: "failed its load-time self-check against portable arithmetic"])
@@ -70,7 +70,7 @@ internal import CSignetIFMA
         if let outcome { throw outcome }
     }
 
-    /// Median time of `count` public-key operations, in nanoseconds (for ``RSASigningEngine/automatic``).
+    /// Median time of `count` public-key operations, in nanoseconds (for ``RSAEngine/automatic``).
     func measure(count: Int) -> UInt64 {
         var input = [UInt8](repeating: 0, count: byteCount)
         input[1] = 0x01  // any input below n

@@ -18,30 +18,30 @@ enum PEMReader {
     private static let dashes = Array("-----".utf8)
 
     /// Every PEM block in `text`, in order.
-    static func blocks(in text: [UInt8]) throws(CryptoEVPError) -> [PEMBlock] {
+    static func blocks(in text: [UInt8]) throws(SignetRSAError) -> [PEMBlock] {
         var blocks: [PEMBlock] = []
         var i = 0
         while let start = find(begin, in: text, from: i) {
             let labelStart = start + begin.count
             guard let labelEnd = find(dashes, in: text, from: labelStart), !text[labelStart..<labelEnd].contains(10)
             else {
-                throw CryptoEVPError(.pemMalformed, offset: start, reason: "BEGIN line is not terminated by '-----'")
+                throw SignetRSAError(.pemMalformed, offset: start, reason: "BEGIN line is not terminated by '-----'")
             }
             let label = String(decoding: text[labelStart..<labelEnd], as: UTF8.self)
             let endMarker = end + Array(label.utf8) + dashes
             guard let bodyEnd = find(endMarker, in: text, from: labelEnd + dashes.count) else {
                 if let otherEnd = find(end, in: text, from: labelEnd) {
-                    throw CryptoEVPError(
+                    throw SignetRSAError(
                         .pemMalformed, offset: otherEnd,
                         reason: "the END line does not match 'BEGIN \(label)' (truncated or spliced PEM)")
                 }
-                throw CryptoEVPError(
+                throw SignetRSAError(
                     .pemMalformed, offset: start, reason: "no '-----END \(label)-----' line (truncated PEM?)")
             }
             let bodyStart = labelEnd + dashes.count
             let body = text[bodyStart..<bodyEnd]
             if body.contains(UInt8(ascii: ":")) {
-                throw CryptoEVPError(
+                throw SignetRSAError(
                     .pemMalformed, offset: bodyStart,
                     reason: "PEM headers (e.g. Proc-Type: 4,ENCRYPTED) are not supported; decrypt the key first")
             }
@@ -50,7 +50,7 @@ enum PEMReader {
             i = bodyEnd + endMarker.count
         }
         if blocks.isEmpty {
-            throw CryptoEVPError(.pemMalformed, offset: 0, reason: "no '-----BEGIN …-----' line found; not a PEM document")
+            throw SignetRSAError(.pemMalformed, offset: 0, reason: "no '-----BEGIN …-----' line found; not a PEM document")
         }
         return blocks
     }
@@ -70,7 +70,7 @@ enum PEMReader {
 /// Standard-alphabet base64 (RFC 4648 §4) as used in PEM bodies: line breaks and spaces are skipped, `=` padding
 /// is required to be canonical.
 enum Base64Standard {
-    static func decode(_ body: ArraySlice<UInt8>, baseOffset: Int) throws(CryptoEVPError) -> [UInt8] {
+    static func decode(_ body: ArraySlice<UInt8>, baseOffset: Int) throws(SignetRSAError) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(body.count * 3 / 4)
         var acc: UInt32 = 0
@@ -89,12 +89,12 @@ enum Base64Standard {
                 continue
             case 10, 13, 32, 9: continue
             default:
-                throw CryptoEVPError(
+                throw SignetRSAError(
                     .pemMalformed, offset: baseOffset + k,
                     reason: "byte 0x\(String(c, radix: 16)) in the PEM body is not base64")
             }
             if pad > 0 {
-                throw CryptoEVPError(.pemMalformed, offset: baseOffset + k, reason: "base64 data after '=' padding")
+                throw SignetRSAError(.pemMalformed, offset: baseOffset + k, reason: "base64 data after '=' padding")
             }
             acc = acc << 6 | v
             n += 1
@@ -113,7 +113,7 @@ enum Base64Standard {
             out.append(UInt8(truncatingIfNeeded: acc >> 10))
             out.append(UInt8(truncatingIfNeeded: acc >> 2))
         default:
-            throw CryptoEVPError(
+            throw SignetRSAError(
                 .pemMalformed, offset: baseOffset + body.count,
                 reason: "the PEM body's base64 length is not a whole number of groups (truncated?)")
         }

@@ -7,7 +7,7 @@ internal import COpenSSL
 /// Load it once (parsing and the consistency check take milliseconds) and share it: the key is immutable and
 /// `Sendable`, and signing from many threads at once is safe. Each signature takes a signing context from a small
 /// per-key pool, so steady-state signing sets nothing up. The private-key operation runs on OpenSSL 3 EVP, or on
-/// Signet's AVX-512 IFMA engine where the CPU has it (see ``RSASigningEngine``; ``engine`` says which). The key
+/// Signet's AVX-512 IFMA engine where the CPU has it (see ``RSAEngine``; ``engine`` says which). The key
 /// material lives inside OpenSSL (and the engine), which wipe it when the key is freed; decoded DER and JWK bytes
 /// are wiped after loading. Nothing here prints the key.
 public final class RSAPrivateKey: Sendable {
@@ -17,9 +17,9 @@ public final class RSAPrivateKey: Sendable {
     private let pools: [ContextPool<RSAOperationContext>]
     private let ifma: IFMAEngineKey?
 
-    /// The engine that performs this key's private-key operations: ``RSASigningEngine/openSSL``,
-    /// ``RSASigningEngine/ifma256`` or ``RSASigningEngine/ifma512`` (never ``RSASigningEngine/automatic``).
-    public var engine: RSASigningEngine { ifma?.engine ?? .openSSL }
+    /// The engine that performs this key's private-key operations: ``RSAEngine/openSSL``,
+    /// ``RSAEngine/ifma256`` or ``RSAEngine/ifma512`` (never ``RSAEngine/automatic``).
+    public var engine: RSAEngine { ifma?.engine ?? .openSSL }
 
     private init(sharing other: RSAPrivateKey, ifma: IFMAEngineKey?, publicKey: RSAPublicKey) {
         self.key = other.key
@@ -31,30 +31,30 @@ public final class RSAPrivateKey: Sendable {
     /// The same key, signing on `engine` (e.g. to compare engines side by side, as `signet bench --engine` does);
     /// its ``publicKey`` verifies on the same engine (``RSAPublicKey/using(engine:)``).
     ///
-    /// - Parameter engine: The engine; ``RSASigningEngine/automatic`` resolves as at load, separately for the
+    /// - Parameter engine: The engine; ``RSAEngine/automatic`` resolves as at load, separately for the
     ///   private-key and the public-key operation.
     /// - Returns: A key object sharing this one's OpenSSL key.
-    /// - Throws: ``CryptoEVPError`` `rsa.engine-unavailable` when an IFMA engine was asked for and this CPU or OS
+    /// - Throws: ``SignetRSAError`` `rsa.engine-unavailable` when an IFMA engine was asked for and this CPU or OS
     ///   does not enable AVX-512 IFMA, or the engine does not take this key (it takes RSA-2048 and RSA-4096 with
     ///   equal-size primes).
     /// - Allocation: allocates (key loading).
-    public func using(engine: RSASigningEngine) throws(CryptoEVPError) -> RSAPrivateKey {
+    public func using(engine: RSAEngine) throws(SignetRSAError) -> RSAPrivateKey {
         RSAPrivateKey(
-            sharing: self, ifma: try RSASigningEngine.load(key, requested: engine),
+            sharing: self, ifma: try RSAEngine.load(key, requested: engine),
             publicKey: try publicKey.using(engine: engine))
     }
 
     /// Median time of `count` OpenSSL private-key operations on this key, in nanoseconds: the figure
-    /// ``RSASigningEngine/automatic`` weighs IFMA widths against (0 if OpenSSL fails).
+    /// ``RSAEngine/automatic`` weighs IFMA widths against (0 if OpenSSL fails).
     ///
     /// - Parameter count: Timed operations (after one warm-up).
     /// - Allocation: allocates (a signing context and buffers).
     @_spi(Testing) public func openSSLPrivateOperationNanoseconds(count: Int) -> UInt64 {
-        RSASigningEngine.measureOpenSSL(key, count: count)
+        RSAEngine.measureOpenSSL(key, count: count)
     }
 
-    private init(checked key: EVPKey) throws(CryptoEVPError) {
-        guard key.isRSA else { throw CryptoEVPError(.notRSA, reason: "the key is not an RSA key") }
+    private init(checked key: EVPKey) throws(SignetRSAError) {
+        guard key.isRSA else { throw SignetRSAError(.notRSA, reason: "the key is not an RSA key") }
         guard let n = key.bigEndianParameter("n"), let e = key.bigEndianParameter("e") else {
             throw OpenSSLErrorQueue.error(.openSSL, "could not read n and e from the key")
         }
@@ -65,34 +65,34 @@ public final class RSAPrivateKey: Sendable {
             validated: EVPKey.fromComponents(
                 [("n", RSAPublicKey.stripped(n)), ("e", RSAPublicKey.stripped(e))], isPrivate: false))
         self.pools = RSASignatureAlgorithm.all.map { _ in ContextPool<RSAOperationContext>() }
-        self.ifma = try RSASigningEngine.load(key, requested: .automatic)
+        self.ifma = try RSAEngine.load(key, requested: .automatic)
     }
 
     /// Loads a private key from PEM text: `PRIVATE KEY` (PKCS#8) or `RSA PRIVATE KEY` (PKCS#1).
     ///
     /// - Parameter pem: PEM text; the first block with a private-key label is used.
-    /// - Throws: ``CryptoEVPError`` `key.pem-malformed`, `key.pem-label-mismatch` (e.g. a PKCS#8 body under an
+    /// - Throws: ``SignetRSAError`` `key.pem-malformed`, `key.pem-label-mismatch` (e.g. a PKCS#8 body under an
     ///   `RSA PRIVATE KEY` label, which happens when the header is edited by hand), `key.wrong-kind` (only a public
     ///   key was given), `key.pem-unsupported-label` (e.g. encrypted keys), `key.der-malformed`, `key.not-rsa`,
     ///   `key.too-small`, `key.invalid-exponent`, `key.inconsistent`.
     /// - Allocation: allocates (not a hot path).
-    public convenience init(pem: String) throws(CryptoEVPError) {
+    public convenience init(pem: String) throws(SignetRSAError) {
         var blocks = try PEMReader.blocks(in: Array(pem.utf8))
         defer { for i in blocks.indices { secureZero(&blocks[i].der) } }
         let privateLabels: Set<String> = ["PRIVATE KEY", "RSA PRIVATE KEY"]
         guard let block = blocks.first(where: { privateLabels.contains($0.label) }) else {
             let labels = blocks.map(\.label)
             if labels.contains(where: { $0.contains("PUBLIC KEY") }) {
-                throw CryptoEVPError(
+                throw SignetRSAError(
                     .wrongKeyKind, offset: blocks.first?.offset,
                     reason: "this PEM holds only a public key; signing needs the private key")
             }
             if labels.contains("ENCRYPTED PRIVATE KEY") {
-                throw CryptoEVPError(
+                throw SignetRSAError(
                     .pemUnsupportedLabel, offset: blocks.first?.offset,
                     reason: "encrypted private keys are not supported; decrypt with `openssl pkey -in key.pem -out plain.pem`")
             }
-            throw CryptoEVPError(
+            throw SignetRSAError(
                 .pemUnsupportedLabel, offset: blocks.first?.offset,
                 reason: "no PRIVATE KEY or RSA PRIVATE KEY block (found: \(labels.joined(separator: ", ")))")
         }
@@ -102,16 +102,16 @@ public final class RSAPrivateKey: Sendable {
     /// Loads a private key from DER: PKCS#8 `PrivateKeyInfo` or PKCS#1 `RSAPrivateKey`, recognised by shape.
     ///
     /// - Parameter der: The DER bytes (the caller should wipe its copy afterwards).
-    /// - Throws: ``CryptoEVPError`` `key.der-malformed`, `key.wrong-kind`, `key.not-rsa`, `key.too-small`,
+    /// - Throws: ``SignetRSAError`` `key.der-malformed`, `key.wrong-kind`, `key.not-rsa`, `key.too-small`,
     ///   `key.invalid-exponent`, `key.inconsistent`.
     /// - Allocation: allocates.
-    public convenience init(der: [UInt8]) throws(CryptoEVPError) {
+    public convenience init(der: [UInt8]) throws(SignetRSAError) {
         try self.init(der: der, structure: DERKeyStructure.classify(der))
     }
 
-    private convenience init(der: [UInt8], structure: DERKeyStructure) throws(CryptoEVPError) {
+    private convenience init(der: [UInt8], structure: DERKeyStructure) throws(SignetRSAError) {
         guard structure.isPrivate else {
-            throw CryptoEVPError(
+            throw SignetRSAError(
                 .wrongKeyKind, reason: "\(structure.name) is a public key; signing needs the private key")
         }
         try structure.requireRSA()
@@ -121,10 +121,10 @@ public final class RSAPrivateKey: Sendable {
     /// Loads a private key from its JWK members (`n`, `e`, `d`, `p`, `q`, `dp`, `dq`, `qi`: all required).
     ///
     /// - Parameter jwk: The JWK members.
-    /// - Throws: ``CryptoEVPError`` `key.jwk-invalid` (missing member or bad base64url, named), `key.too-small`,
+    /// - Throws: ``SignetRSAError`` `key.jwk-invalid` (missing member or bad base64url, named), `key.too-small`,
     ///   `key.invalid-exponent`, `key.invalid-modulus`, `key.inconsistent`.
     /// - Allocation: allocates.
-    public convenience init(jwk: RSAJWKComponents) throws(CryptoEVPError) {
+    public convenience init(jwk: RSAJWKComponents) throws(SignetRSAError) {
         let named: [(String, StaticString, String?)] = [
             ("n", "n", jwk.n), ("e", "e", jwk.e), ("d", "d", jwk.d), ("p", "rsa-factor1", jwk.p),
             ("q", "rsa-factor2", jwk.q), ("dp", "rsa-exponent1", jwk.dp), ("dq", "rsa-exponent2", jwk.dq),
@@ -134,7 +134,7 @@ public final class RSAPrivateKey: Sendable {
         defer { for i in parts.indices { secureZero(&parts[i].bytes) } }
         for (member, param, value) in named {
             guard let value else {
-                throw CryptoEVPError(.jwkInvalid, reason: "private JWK member '\(member)' is missing")
+                throw SignetRSAError(.jwkInvalid, reason: "private JWK member '\(member)' is missing")
             }
             parts.append((param, try jwkMember(value, member)))
         }
@@ -145,11 +145,11 @@ public final class RSAPrivateKey: Sendable {
     /// Generates a fresh key with e = 65537.
     ///
     /// - Parameter bits: 2048, 3072 or 4096 (any multiple of 8 from 2048 to 16384 is accepted).
-    /// - Throws: ``CryptoEVPError`` `key.generation` for an unsupported size or an OpenSSL failure.
+    /// - Throws: ``SignetRSAError`` `key.generation` for an unsupported size or an OpenSSL failure.
     /// - Allocation: allocates.
-    public static func generate(bits: Int) throws(CryptoEVPError) -> RSAPrivateKey {
+    public static func generate(bits: Int) throws(SignetRSAError) -> RSAPrivateKey {
         guard bits >= 2048, bits <= 16384, bits % 8 == 0 else {
-            throw CryptoEVPError(
+            throw SignetRSAError(
                 .keyGeneration, reason: "RSA key size \(bits) is not supported; use 2048, 3072 or 4096")
         }
         return try RSAPrivateKey(checked: EVPKey.generate(bits: bits))
@@ -166,7 +166,7 @@ public final class RSAPrivateKey: Sendable {
     ///
     /// - Parameter body: Receives the PEM bytes; must not keep the pointer.
     /// - Returns: What `body` returns.
-    /// - Throws: ``CryptoEVPError`` `rsa.openssl` if OpenSSL cannot encode the key, or what `body` throws.
+    /// - Throws: ``SignetRSAError`` `rsa.openssl` if OpenSSL cannot encode the key, or what `body` throws.
     /// - Allocation: OpenSSL's encoding buffer only.
     public func withPKCS8PEM<R>(_ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         try unsafe key.withPKCS8PEM(body).get()
@@ -179,28 +179,28 @@ public final class RSAPrivateKey: Sendable {
     ///   - algorithm: RS256, RS384 or RS512.
     ///   - output: Where the signature goes; needs ``signatureByteCount`` bytes.
     /// - Returns: The number of bytes written (always ``signatureByteCount``).
-    /// - Throws: ``CryptoEVPError`` `rsa.output-too-small`, `rsa.openssl` with the drained error queue, or
+    /// - Throws: ``SignetRSAError`` `rsa.output-too-small`, `rsa.openssl` with the drained error queue, or
     ///   `rsa.engine-fault` (the IFMA engine's verify-after-sign check failed; nothing was written).
     /// - Allocation: none on the Swift side in steady state; on OpenSSL EVP, OpenSSL's RSA code allocates
     ///   internally (22 allocations per signature on OpenSSL 3.0); the IFMA engine allocates nothing.
     /// - Warning: `output` must not overlap `message`.
     public func sign(
         _ message: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm, into output: UnsafeMutableRawBufferPointer
-    ) throws(CryptoEVPError) -> Int {
+    ) throws(SignetRSAError) -> Int {
         let size = signatureByteCount
         guard output.count >= size else {
-            throw CryptoEVPError(
+            throw SignetRSAError(
                 .outputTooSmall, reason: "the output has \(output.count) bytes; an RSA-\(bits) signature needs \(size)")
         }
         if let ifma {
             try unsafe withUnsafeTemporaryAllocation(byteCount: 64 + size, alignment: 16) {
-                (scratch) throws(CryptoEVPError) in
+                (scratch) throws(SignetRSAError) in
                 let digest = unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[..<64])
                 let em = unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[64...])
                 let n = try unsafe Digests.hash(message, algorithm: algorithm, into: digest)
                 guard unsafe PKCS1v15.encode(
                     UnsafeRawBufferPointer(rebasing: digest[..<n]), algorithm: algorithm, into: em)
-                else { throw CryptoEVPError(.openSSL, reason: "RSA-\(bits) is too small for \(algorithm.jwsName)") }
+                else { throw SignetRSAError(.openSSL, reason: "RSA-\(bits) is too small for \(algorithm.jwsName)") }
                 try unsafe ifma.privateOperation(UnsafeRawBufferPointer(em), into: output)
             }
             return size
@@ -212,7 +212,7 @@ public final class RSAPrivateKey: Sendable {
         }
         var written = size
         let rc = try unsafe withUnsafeTemporaryAllocation(byteCount: 64, alignment: 16) {
-            (digest) throws(CryptoEVPError) -> Int32 in
+            (digest) throws(SignetRSAError) -> Int32 in
             let n = try unsafe Digests.hash(message, algorithm: algorithm, into: digest)
             return unsafe COpenSSL_EVP_PKEY_sign(context.pkeyCtx, output.baseAddress, &written, digest.baseAddress, n)
         }
@@ -232,10 +232,10 @@ public final class RSAPrivateKey: Sendable {
     /// - Throws: as ``sign(_:algorithm:into:)-(UnsafeRawBufferPointer,_,_)``.
     /// - Allocation: none on the Swift side in steady state.
     public func sign(_ message: RawSpan, algorithm: RSASignatureAlgorithm, into output: inout OutputRawSpan)
-        throws(CryptoEVPError)
+        throws(SignetRSAError)
     {
-        try unsafe message.withUnsafeBytes { (m) throws(CryptoEVPError) in
-            try unsafe output.withUnsafeMutableBytes { (buffer, initialized) throws(CryptoEVPError) in
+        try unsafe message.withUnsafeBytes { (m) throws(SignetRSAError) in
+            try unsafe output.withUnsafeMutableBytes { (buffer, initialized) throws(SignetRSAError) in
                 let free = unsafe UnsafeMutableRawBufferPointer(rebasing: buffer[initialized...])
                 initialized += try unsafe sign(m, algorithm: algorithm, into: free)
             }
@@ -244,14 +244,14 @@ public final class RSAPrivateKey: Sendable {
 
     /// Signs `message` and returns the signature.
     ///
-    /// - Throws: ``CryptoEVPError`` `rsa.openssl`.
+    /// - Throws: ``SignetRSAError`` `rsa.openssl`.
     /// - Allocation: the returned array.
-    public func signature(for message: [UInt8], algorithm: RSASignatureAlgorithm) throws(CryptoEVPError) -> [UInt8] {
+    public func signature(for message: [UInt8], algorithm: RSASignatureAlgorithm) throws(SignetRSAError) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: signatureByteCount)
         var outSpan = out.mutableSpan
         var bytes = unsafe outSpan.mutableBytes
-        try unsafe message.span.withUnsafeBytes { (m) throws(CryptoEVPError) in
-            try unsafe bytes.withUnsafeMutableBytes { (o) throws(CryptoEVPError) in
+        try unsafe message.span.withUnsafeBytes { (m) throws(SignetRSAError) in
+            try unsafe bytes.withUnsafeMutableBytes { (o) throws(SignetRSAError) in
                 _ = try unsafe sign(m, algorithm: algorithm, into: o)
             }
         }

@@ -19,12 +19,12 @@ public final class RSAPublicKey: Sendable {
     private let scratchPool = ContextPool<PublicOperationScratch>()
     private let ifma: IFMAPublicKey?
 
-    /// The engine that performs this key's public-key operation (`s^e mod n`): ``RSASigningEngine/openSSL``
-    /// (`BN_mod_exp_mont`), or ``RSASigningEngine/ifma256`` / ``RSASigningEngine/ifma512`` (the IFMA engine's
-    /// vectorised exponentiation, for RSA-2048 and RSA-4096 keys) where ``RSASigningEngine/automatic`` measured it
+    /// The engine that performs this key's public-key operation (`s^e mod n`): ``RSAEngine/openSSL``
+    /// (`BN_mod_exp_mont`), or ``RSAEngine/ifma256`` / ``RSAEngine/ifma512`` (the IFMA engine's
+    /// vectorised exponentiation, for RSA-2048 and RSA-4096 keys) where ``RSAEngine/automatic`` measured it
     /// at least 5 % faster (timed on the first key of this size and exponent in the process), or where it was asked
-    /// for. Never ``RSASigningEngine/automatic``.
-    public var engine: RSASigningEngine { ifma?.engine ?? .openSSL }
+    /// for. Never ``RSAEngine/automatic``.
+    public var engine: RSAEngine { ifma?.engine ?? .openSSL }
 
     private init(sharing other: RSAPublicKey, ifma: IFMAPublicKey?) {
         self.key = other.key
@@ -36,21 +36,21 @@ public final class RSAPublicKey: Sendable {
 
     /// The same key, verifying on `engine` (e.g. to compare engines side by side, as `signet bench --engine` does).
     ///
-    /// - Parameter engine: The engine; ``RSASigningEngine/automatic`` resolves as at load.
+    /// - Parameter engine: The engine; ``RSAEngine/automatic`` resolves as at load.
     /// - Returns: A key object sharing this one's OpenSSL key.
-    /// - Throws: ``CryptoEVPError`` `rsa.engine-unavailable` when an IFMA engine was asked for and this CPU or OS
+    /// - Throws: ``SignetRSAError`` `rsa.engine-unavailable` when an IFMA engine was asked for and this CPU or OS
     ///   does not enable AVX-512 IFMA, or the engine does not take this key (it takes RSA-2048 and RSA-4096 with
     ///   e < 2^64).
     /// - Allocation: allocates (key loading).
-    public func using(engine: RSASigningEngine) throws(CryptoEVPError) -> RSAPublicKey {
+    public func using(engine: RSAEngine) throws(SignetRSAError) -> RSAPublicKey {
         RSAPublicKey(
             sharing: self,
-            ifma: try RSASigningEngine.loadPublic(
+            ifma: try RSAEngine.loadPublic(
                 modulus: modulus, exponent: exponent, openSSL: publicOperation, requested: engine))
     }
 
-    init(validated key: EVPKey) throws(CryptoEVPError) {
-        guard key.isRSA else { throw CryptoEVPError(.notRSA, reason: "the key is not an RSA key") }
+    init(validated key: EVPKey) throws(SignetRSAError) {
+        guard key.isRSA else { throw SignetRSAError(.notRSA, reason: "the key is not an RSA key") }
         guard let n = key.bigEndianParameter("n"), let e = key.bigEndianParameter("e") else {
             throw OpenSSLErrorQueue.error(.openSSL, "could not read n and e from the key")
         }
@@ -61,28 +61,28 @@ public final class RSAPublicKey: Sendable {
         self.exponent = exponent
         let publicOperation = try RSAPublicOperation(modulus: modulus, exponent: exponent)
         self.publicOperation = publicOperation
-        self.ifma = try RSASigningEngine.loadPublic(
+        self.ifma = try RSAEngine.loadPublic(
             modulus: modulus, exponent: exponent, openSSL: publicOperation, requested: .automatic)
     }
 
     /// Loads a public key from PEM text: `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1).
     ///
     /// - Parameter pem: PEM text; the first block with a public-key label is used, text around blocks is ignored.
-    /// - Throws: ``CryptoEVPError`` `key.pem-malformed`, `key.pem-label-mismatch` (the label names one structure and
+    /// - Throws: ``SignetRSAError`` `key.pem-malformed`, `key.pem-label-mismatch` (the label names one structure and
     ///   the body holds another), `key.wrong-kind` (a private key was given), `key.pem-unsupported-label`,
     ///   `key.der-malformed`, `key.not-rsa`, `key.too-small`, `key.invalid-exponent`, `key.invalid-modulus`.
     /// - Allocation: allocates (key loading is not a hot path).
-    public convenience init(pem: String) throws(CryptoEVPError) {
+    public convenience init(pem: String) throws(SignetRSAError) {
         let blocks = try PEMReader.blocks(in: Array(pem.utf8))
         let publicLabels: Set<String> = ["PUBLIC KEY", "RSA PUBLIC KEY"]
         guard let block = blocks.first(where: { publicLabels.contains($0.label) }) else {
             let labels = blocks.map(\.label)
             if labels.contains(where: { $0.contains("PRIVATE KEY") }) {
-                throw CryptoEVPError(
+                throw SignetRSAError(
                     .wrongKeyKind, offset: blocks.first?.offset,
                     reason: "this PEM holds a private key where a public key is expected; publish only the public key (`signet jwks` or `openssl pkey -pubout`)")
             }
-            throw CryptoEVPError(
+            throw SignetRSAError(
                 .pemUnsupportedLabel, offset: blocks.first?.offset,
                 reason: "no PUBLIC KEY or RSA PUBLIC KEY block (found: \(labels.joined(separator: ", ")))")
         }
@@ -92,16 +92,16 @@ public final class RSAPublicKey: Sendable {
     /// Loads a public key from DER: SPKI or PKCS#1 `RSAPublicKey`, recognised by shape.
     ///
     /// - Parameter der: The DER bytes.
-    /// - Throws: ``CryptoEVPError`` `key.der-malformed`, `key.wrong-kind`, `key.not-rsa`, `key.too-small`,
+    /// - Throws: ``SignetRSAError`` `key.der-malformed`, `key.wrong-kind`, `key.not-rsa`, `key.too-small`,
     ///   `key.invalid-exponent`, `key.invalid-modulus`.
     /// - Allocation: allocates.
-    public convenience init(der: [UInt8]) throws(CryptoEVPError) {
+    public convenience init(der: [UInt8]) throws(SignetRSAError) {
         try self.init(der: der, structure: DERKeyStructure.classify(der))
     }
 
-    convenience init(der: [UInt8], structure: DERKeyStructure) throws(CryptoEVPError) {
+    convenience init(der: [UInt8], structure: DERKeyStructure) throws(SignetRSAError) {
         guard !structure.isPrivate else {
-            throw CryptoEVPError(
+            throw SignetRSAError(
                 .wrongKeyKind, reason: "\(structure.name) is a private key where a public key is expected")
         }
         try structure.requireRSA()
@@ -113,9 +113,9 @@ public final class RSAPublicKey: Sendable {
     /// - Parameters:
     ///   - modulus: `n`.
     ///   - exponent: `e`.
-    /// - Throws: ``CryptoEVPError`` `key.too-small`, `key.invalid-modulus`, `key.invalid-exponent`.
+    /// - Throws: ``SignetRSAError`` `key.too-small`, `key.invalid-modulus`, `key.invalid-exponent`.
     /// - Allocation: allocates.
-    public convenience init(modulus: [UInt8], exponent: [UInt8]) throws(CryptoEVPError) {
+    public convenience init(modulus: [UInt8], exponent: [UInt8]) throws(SignetRSAError) {
         try Self.checkPublicNumbers(n: modulus, e: exponent)
         try self.init(
             validated: EVPKey.fromComponents(
@@ -126,10 +126,10 @@ public final class RSAPublicKey: Sendable {
     /// ``RSAPrivateKey/init(jwk:)`` to load a private JWK).
     ///
     /// - Parameter jwk: The JWK's members.
-    /// - Throws: ``CryptoEVPError`` `key.jwk-invalid` (bad base64url, with the member named), and the codes of
+    /// - Throws: ``SignetRSAError`` `key.jwk-invalid` (bad base64url, with the member named), and the codes of
     ///   ``init(modulus:exponent:)``.
     /// - Allocation: allocates.
-    public convenience init(jwk: RSAJWKComponents) throws(CryptoEVPError) {
+    public convenience init(jwk: RSAJWKComponents) throws(SignetRSAError) {
         try self.init(modulus: jwkMember(jwk.n, "n"), exponent: jwkMember(jwk.e, "e"))
     }
 
@@ -156,13 +156,13 @@ public final class RSAPublicKey: Sendable {
 
     /// DER `SubjectPublicKeyInfo`.
     ///
-    /// - Throws: ``CryptoEVPError`` `rsa.openssl` if OpenSSL cannot encode the key.
-    public func spkiDER() throws(CryptoEVPError) -> [UInt8] { try key.spkiDER() }
+    /// - Throws: ``SignetRSAError`` `rsa.openssl` if OpenSSL cannot encode the key.
+    public func spkiDER() throws(SignetRSAError) -> [UInt8] { try key.spkiDER() }
 
     /// PEM `PUBLIC KEY` (SPKI) text.
     ///
-    /// - Throws: ``CryptoEVPError`` `rsa.openssl` if OpenSSL cannot encode the key.
-    public func pem() throws(CryptoEVPError) -> String { try key.publicPEM() }
+    /// - Throws: ``SignetRSAError`` `rsa.openssl` if OpenSSL cannot encode the key.
+    public func pem() throws(SignetRSAError) -> String { try key.publicPEM() }
 
     /// Checks an RSASSA-PKCS1-v1_5 signature over `message`.
     ///
@@ -170,15 +170,15 @@ public final class RSAPublicKey: Sendable {
     ///   - signature: The signature bytes; must be exactly ``signatureByteCount`` long.
     ///   - message: The signed bytes (for a JWS, the ASCII signing input `header.payload`).
     ///   - algorithm: The algorithm the caller allows for this key.
-    /// - Throws: ``CryptoEVPError`` `rsa.signature-length`, `rsa.bad-signature`, `rsa.openssl`. OpenSSL's error
+    /// - Throws: ``SignetRSAError`` `rsa.signature-length`, `rsa.bad-signature`, `rsa.openssl`. OpenSSL's error
     ///   queue is drained in every case.
     /// - Allocation: none in steady state (the digest runs on the stack; the modular exponentiation uses a pooled
     ///   `BN_CTX` whose numbers keep their storage between calls).
     public func verify(
         _ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm
-    ) throws(CryptoEVPError) {
+    ) throws(SignetRSAError) {
         guard signature.count == signatureByteCount else {
-            throw CryptoEVPError(
+            throw SignetRSAError(
                 .signatureLength,
                 reason: "the signature is \(signature.count) bytes; an RSA-\(bits) signature is \(signatureByteCount)")
         }
@@ -191,7 +191,7 @@ public final class RSAPublicKey: Sendable {
             scratch = try PublicOperationScratch()
         }
         let outcome = try unsafe withUnsafeTemporaryAllocation(byteCount: 64, alignment: 16) {
-            (digest) throws(CryptoEVPError) -> RSAPublicOperation.Failure? in
+            (digest) throws(SignetRSAError) -> RSAPublicOperation.Failure? in
             let n = try unsafe Digests.hash(message, algorithm: algorithm, into: digest)
             let hash = unsafe UnsafeRawBufferPointer(rebasing: digest[..<n])
             do throws(RSAPublicOperation.Failure) {
@@ -212,14 +212,14 @@ public final class RSAPublicKey: Sendable {
         case nil:
             return
         case .mismatch:
-            throw CryptoEVPError(.badSignature, reason: "the \(algorithm.jwsName) signature does not verify with this key")
+            throw SignetRSAError(.badSignature, reason: "the \(algorithm.jwsName) signature does not verify with this key")
         case .outOfRange:
-            throw CryptoEVPError(
+            throw SignetRSAError(
                 .badSignature,
                 reason: "the signature, read as a number, is not smaller than the key's modulus, so no RSA key could have made it")
         case .openSSL:
             if ifma != nil {
-                throw CryptoEVPError(
+                throw SignetRSAError(
                     .openSSL, reason: "internal: the \(engine) engine failed while checking the \(algorithm.jwsName) signature")
             }
             throw OpenSSLErrorQueue.error(.openSSL, "libcrypto failed while checking the \(algorithm.jwsName) signature")
@@ -233,7 +233,7 @@ public final class RSAPublicKey: Sendable {
     public func isValidSignature(
         _ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm
     ) -> Bool {
-        do throws(CryptoEVPError) {
+        do throws(SignetRSAError) {
             try unsafe verify(signature, for: message, algorithm: algorithm)
             return true
         } catch {
@@ -255,10 +255,10 @@ public final class RSAPublicKey: Sendable {
     /// - Throws: as ``verify(_:for:algorithm:)``.
     /// - Allocation: none in steady state on the Swift side.
     public func verify(_ signature: RawSpan, for message: RawSpan, algorithm: RSASignatureAlgorithm)
-        throws(CryptoEVPError)
+        throws(SignetRSAError)
     {
-        try unsafe signature.withUnsafeBytes { (s) throws(CryptoEVPError) in
-            try unsafe message.withUnsafeBytes { (m) throws(CryptoEVPError) in
+        try unsafe signature.withUnsafeBytes { (s) throws(SignetRSAError) in
+            try unsafe message.withUnsafeBytes { (m) throws(SignetRSAError) in
                 try unsafe verify(s, for: m, algorithm: algorithm)
             }
         }
@@ -284,42 +284,42 @@ public final class RSAPublicKey: Sendable {
 
     /// Refuses moduli under 2048 or over 16,384 bits, even moduli, and exponents that are even, 1, longer than 64
     /// bits, or not below the modulus.
-    static func checkPublicNumbers(n: [UInt8], e: [UInt8]) throws(CryptoEVPError) {
+    static func checkPublicNumbers(n: [UInt8], e: [UInt8]) throws(SignetRSAError) {
         let nBits = bitCount(n)
         guard nBits >= 2048 else {
-            throw CryptoEVPError(
+            throw SignetRSAError(
                 .keyTooSmall, reason: "the RSA modulus has \(nBits) bits; at least 2048 are required (RFC 7518 §3.3)")
         }
         guard nBits <= maximumModulusBits else {
-            throw CryptoEVPError(
+            throw SignetRSAError(
                 .invalidModulus, reason: "the RSA modulus has \(nBits) bits; at most \(maximumModulusBits) are accepted")
         }
         guard bitCount(e) <= maximumExponentBits else {
-            throw CryptoEVPError(
+            throw SignetRSAError(
                 .invalidExponent,
                 reason: "the public exponent has \(bitCount(e)) bits; at most \(maximumExponentBits) are accepted (65537 is usual)")
         }
         guard let nLast = n.last, nLast & 1 == 1 else {
-            throw CryptoEVPError(.invalidModulus, reason: "the RSA modulus is even, so it cannot be a product of two odd primes")
+            throw SignetRSAError(.invalidModulus, reason: "the RSA modulus is even, so it cannot be a product of two odd primes")
         }
         let eStripped = stripped(e)
         guard let eLast = eStripped.last, eLast & 1 == 1, eStripped != [1] else {
-            throw CryptoEVPError(.invalidExponent, reason: "the public exponent must be odd and greater than 1")
+            throw SignetRSAError(.invalidExponent, reason: "the public exponent must be odd and greater than 1")
         }
         guard bitCount(e) < nBits else {
-            throw CryptoEVPError(.invalidExponent, reason: "the public exponent is not smaller than the modulus")
+            throw SignetRSAError(.invalidExponent, reason: "the public exponent is not smaller than the modulus")
         }
     }
 }
 
 /// Decodes a JWK member, naming it in the error.
-func jwkMember(_ value: String, _ name: String) throws(CryptoEVPError) -> [UInt8] {
+func jwkMember(_ value: String, _ name: String) throws(SignetRSAError) -> [UInt8] {
     let bytes: [UInt8]
     do throws(Base64URLError) {
         bytes = try Base64URL.decode(value)
     } catch {
-        throw CryptoEVPError(.jwkInvalid, offset: error.offset, reason: "JWK member '\(name)': \(error.reason)")
+        throw SignetRSAError(.jwkInvalid, offset: error.offset, reason: "JWK member '\(name)': \(error.reason)")
     }
-    guard !bytes.isEmpty else { throw CryptoEVPError(.jwkInvalid, reason: "JWK member '\(name)' is empty") }
+    guard !bytes.isEmpty else { throw SignetRSAError(.jwkInvalid, reason: "JWK member '\(name)' is empty") }
     return bytes
 }

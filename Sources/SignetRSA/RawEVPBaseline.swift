@@ -7,14 +7,14 @@ internal import COpenSSL
 public enum RawEVPBaseline {
     /// Signs `message` with `key` the plain EVP way; returns the signature length.
     ///
-    /// - Throws: ``CryptoEVPError`` `rsa.openssl`, `rsa.output-too-small`.
+    /// - Throws: ``SignetRSAError`` `rsa.openssl`, `rsa.output-too-small`.
     /// - Allocation: OpenSSL allocates a context per call (that is the point of the baseline).
     public static func sign(
         _ message: UnsafeRawBufferPointer, key: RSAPrivateKey, algorithm: RSASignatureAlgorithm,
         into output: UnsafeMutableRawBufferPointer
-    ) throws(CryptoEVPError) -> Int {
+    ) throws(SignetRSAError) -> Int {
         guard output.count >= key.signatureByteCount else {
-            throw CryptoEVPError(.outputTooSmall, reason: "output too small")
+            throw SignetRSAError(.outputTooSmall, reason: "output too small")
         }
         guard let ctx = unsafe EVP_MD_CTX_new() else { throw OpenSSLErrorQueue.error(.openSSL, "EVP_MD_CTX_new failed") }
         defer { unsafe EVP_MD_CTX_free(ctx) }

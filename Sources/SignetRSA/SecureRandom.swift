@@ -6,22 +6,22 @@ public enum SecureRandom {
     /// Fills `buffer` with random bytes.
     ///
     /// - Parameter buffer: The bytes to overwrite.
-    /// - Throws: ``CryptoEVPError`` `rsa.openssl` if the DRBG fails (not seeded); the buffer must not be used then.
+    /// - Throws: ``SignetRSAError`` `rsa.openssl` if the DRBG fails (not seeded); the buffer must not be used then.
     /// - Allocation: none on the Swift side.
-    public static func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(CryptoEVPError) {
+    public static func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(SignetRSAError) {
         guard unsafe !buffer.isEmpty else { return }
         try openSSLCheck(unsafe COpenSSL_RAND_bytes(buffer.baseAddress, Int32(buffer.count)), "RAND_bytes")
     }
 
     /// `count` random bytes.
     ///
-    /// - Throws: ``CryptoEVPError`` `rsa.openssl` if the DRBG fails.
+    /// - Throws: ``SignetRSAError`` `rsa.openssl` if the DRBG fails.
     /// - Allocation: the returned array.
-    public static func bytes(_ count: Int) throws(CryptoEVPError) -> [UInt8] {
+    public static func bytes(_ count: Int) throws(SignetRSAError) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)
         var span = out.mutableSpan
         var raw = unsafe span.mutableBytes
-        try unsafe raw.withUnsafeMutableBytes { (b) throws(CryptoEVPError) in try unsafe fill(b) }
+        try unsafe raw.withUnsafeMutableBytes { (b) throws(SignetRSAError) in try unsafe fill(b) }
         return out
     }
 }

@@ -42,7 +42,7 @@ struct BenchCommand: ParsableCommand {
         guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be 1…256") }
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
-        guard RSASigningEngine(name: engine) != nil else { throw ValidationError("--engine is auto, evp, ifma256 or ifma512") }
+        guard RSAEngine(name: engine) != nil else { throw ValidationError("--engine is auto, evp, ifma256 or ifma512") }
     }
 
     func run() throws {
@@ -55,7 +55,7 @@ struct BenchCommand: ParsableCommand {
         for (algorithm, bits) in configs {
             progress.say("generating RSA-\(loadedKey?.bits ?? bits) key…")
             let privateKey = try (loadedKey ?? RSAPrivateKey.generate(bits: bits))
-                .using(engine: RSASigningEngine(name: engine) ?? .automatic)
+                .using(engine: RSAEngine(name: engine) ?? .automatic)
             let setup = try BenchSetup(key: privateKey, algorithm: algorithm)
             for t in threadCounts() {
                 progress.say("\(algorithm)-\(privateKey.bits) on \(t) thread(s)…")

@@ -27,7 +27,7 @@ extension RSASignatureAlgorithm: ExpressibleByArgument {
 func loadPrivateKey(_ path: String) throws -> RSAPrivateKey {
     do {
         return try RSAPrivateKey(pem: readText(path))
-    } catch let error as CryptoEVPError {
+    } catch let error as SignetRSAError {
         printError("signet: \(path): \(error.reason)")
         throw ExitCode.failure
     }

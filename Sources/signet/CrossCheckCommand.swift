@@ -54,12 +54,12 @@ struct CrossCheckCommand: ParsableCommand {
     /// Keys per size: `--keys`, or one per 10,000 cases.
     var keysPerSize: Int { keys ?? (casesPerSize + 9_999) / 10_000 }
 
-    /// The engine a name stands for: `RSASigningEngine(name:)`'s names plus the test-only emulated lanes.
-    static func engine(named name: String) -> RSASigningEngine? {
+    /// The engine a name stands for: `RSAEngine(name:)`'s names plus the test-only emulated lanes.
+    static func engine(named name: String) -> RSAEngine? {
         switch name {
         case "emulated": .emulated
         case "emulated512": .emulated512
-        default: RSASigningEngine(name: name)
+        default: RSAEngine(name: name)
         }
     }
 
@@ -161,7 +161,7 @@ struct CrossCheckCommand: ParsableCommand {
         progress.clear()
         let outcome = shared.withLock { $0 }
         if let failure = outcome.failure {
-            if let error = failure as? CryptoEVPError, error.code == .engineUnavailable {
+            if let error = failure as? SignetRSAError, error.code == .engineUnavailable {
                 printError("signet cross-check: --engine \(engine ?? ""): \(error.reason)")
                 throw ExitCode.failure
             }
@@ -196,7 +196,7 @@ struct CrossCheckCommand: ParsableCommand {
     /// …), 0 mismatches; RSAGMP verified all`.
     func engineTally(
         _ totals: DifferentialCampaign.Totals, perSize: [Int: DifferentialCampaign.Totals], sizes: [Int], name: String,
-        requested: RSASigningEngine, resolved: [String]
+        requested: RSAEngine, resolved: [String]
     ) -> String {
         let label = resolved == [requested.name] ? name : "\(name) (ran as \(resolved.joined(separator: ", ")))"
         let keysText = "\(keysPerSize) key\(keysPerSize == 1 ? "" : "s")"
@@ -221,9 +221,9 @@ struct CrossCheckCommand: ParsableCommand {
     /// Generates one key and runs its cases: 1 valid case and up to 49 mutations per round, or (engine campaign)
     /// one fresh message per case, RS256 and RS512 alternating.
     static func runJob<R: RandomNumberGenerator>(
-        _ job: Job, engine: RSASigningEngine?, rng: inout R,
+        _ job: Job, engine: RSAEngine?, rng: inout R,
         progress: (_ cases: Int, _ disagreements: Int) -> Void, generating: () -> Void
-    ) throws -> (totals: DifferentialCampaign.Totals, engine: RSASigningEngine?) {
+    ) throws -> (totals: DifferentialCampaign.Totals, engine: RSAEngine?) {
         generating()
         var campaign = try DifferentialCampaign(key: RSAPrivateKey.generate(bits: job.size))
         if let engine { campaign = try campaign.comparingEngine(engine) }

@@ -128,10 +128,10 @@ import TestSupport
     /// An engine that does not take the key is an error, not a silent fallback to OpenSSL.
     @Test func engineThatRefusesTheKeyThrows() throws {
         let key = try RSAPrivateKey.generate(bits: 3072)
-        let error = #expect(throws: CryptoEVPError.self) { try DifferentialCampaign(key: key).comparingEngine(.emulated) }
+        let error = #expect(throws: SignetRSAError.self) { try DifferentialCampaign(key: key).comparingEngine(.emulated) }
         #expect(error?.code == .engineUnavailable)
-        for engine in [RSASigningEngine.ifma256, .ifma512] where !RSASigningEngine.supportedIFMA.contains(engine) {
-            let native = #expect(throws: CryptoEVPError.self) {
+        for engine in [RSAEngine.ifma256, .ifma512] where !RSAEngine.supportedIFMA.contains(engine) {
+            let native = #expect(throws: SignetRSAError.self) {
                 try DifferentialCampaign(key: Self.wycheproofKey("rsa_pkcs1_2048_sig_gen_test.json")).comparingEngine(engine)
             }
             #expect(native?.code == .engineUnavailable)

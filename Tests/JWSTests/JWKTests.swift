@@ -13,7 +13,7 @@ import TestSupport
         let key = try JWK.privateKey(json: priv)
         let publicKey = try JWK.publicKey(json: pub)
         #expect(key.publicKey.modulus == publicKey.modulus)
-        #expect(throws: CryptoEVPError(.jwkInvalid, reason: "")) { try JWK.publicKey(json: priv) }
+        #expect(throws: SignetRSAError(.jwkInvalid, reason: "")) { try JWK.publicKey(json: priv) }
         let exported = JWK.json(for: publicKey, algorithm: .rs256, keyID: "bilbo")
         #expect(try JWK.publicKey(json: exported).modulus == publicKey.modulus)
         #expect(exported.hasPrefix(#"{"kty":"RSA","n":""#) && exported.hasSuffix(#","alg":"RS256","kid":"bilbo","use":"sig"}"#))
@@ -22,7 +22,7 @@ import TestSupport
     @Test func rejectsMalformedJWKs() {
         for text in [#"{"kty":"EC","n":"AQAB","e":"AQAB"}"#, #"{"kty":"RSA","e":"AQAB"}"#, #"{"kty":"RSA","n":5,"e":"AQAB"}"#,
                      #"{"kty":"RSA","kty":"RSA"}"#, "[1]", "{"] {
-            #expect(throws: CryptoEVPError(.jwkInvalid, reason: ""), "\(text)") { try JWK.publicKey(json: text) }
+            #expect(throws: SignetRSAError(.jwkInvalid, reason: ""), "\(text)") { try JWK.publicKey(json: text) }
         }
     }
 }

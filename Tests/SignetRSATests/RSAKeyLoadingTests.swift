@@ -51,18 +51,18 @@ enum Fixtures {
     @Test func labelMismatchIsNamed() throws {
         let pem = try Fixtures.pkcs8PEM(Fixtures.key2048)
         let wrong = Fixtures.relabel(pem, from: "PRIVATE KEY", to: "RSA PRIVATE KEY")
-        let error = #expect(throws: CryptoEVPError.self) { try RSAPrivateKey(pem: wrong) }
+        let error = #expect(throws: SignetRSAError.self) { try RSAPrivateKey(pem: wrong) }
         #expect(error?.code == .pemLabelMismatch)
         #expect(error?.reason.contains("PKCS#8") == true)
 
         let c = try #require(Wycheproof.signCases("rsa_pkcs1_2048_sig_gen_test.json").first)
         let reverse = Fixtures.relabel(c.privateKeyPEM, from: "RSA PRIVATE KEY", to: "PRIVATE KEY")
-        let error2 = #expect(throws: CryptoEVPError.self) { try RSAPrivateKey(pem: reverse) }
+        let error2 = #expect(throws: SignetRSAError.self) { try RSAPrivateKey(pem: reverse) }
         #expect(error2?.code == .pemLabelMismatch)
         #expect(error2?.reason.contains("PKCS#1") == true)
 
         let spki = try Fixtures.key2048.publicKey.spkiDER()
-        let error3 = #expect(throws: CryptoEVPError.self) {
+        let error3 = #expect(throws: SignetRSAError.self) {
             try RSAPublicKey(pem: Fixtures.pem(label: "RSA PUBLIC KEY", der: spki))
         }
         #expect(error3?.code == .pemLabelMismatch)
@@ -93,15 +93,15 @@ enum Fixtures {
         let der = [0x30] + length(body.count) + body
         let key = try RSAPublicKey(pem: Fixtures.pem(label: "RSA PUBLIC KEY", der: der))
         #expect(key.modulus == pub.modulus)
-        let error = #expect(throws: CryptoEVPError.self) { try RSAPublicKey(der: der + [0]) }
+        let error = #expect(throws: SignetRSAError.self) { try RSAPublicKey(der: der + [0]) }
         #expect(error?.code == .derMalformed)
     }
 
     @Test func privateKeyWherePublicExpected() throws {
         let pem = try Fixtures.pkcs8PEM(Fixtures.key2048)
-        let error = #expect(throws: CryptoEVPError.self) { try RSAPublicKey(pem: pem) }
+        let error = #expect(throws: SignetRSAError.self) { try RSAPublicKey(pem: pem) }
         #expect(error?.code == .wrongKeyKind)
-        let error2 = #expect(throws: CryptoEVPError.self) { try RSAPrivateKey(pem: Fixtures.key2048.publicKey.pem()) }
+        let error2 = #expect(throws: SignetRSAError.self) { try RSAPrivateKey(pem: Fixtures.key2048.publicKey.pem()) }
         #expect(error2?.code == .wrongKeyKind)
     }
 
@@ -110,15 +110,15 @@ enum Fixtures {
         var n1024 = rng.bytes(128)
         n1024[0] |= 0x80
         n1024[127] |= 1
-        #expect(throws: CryptoEVPError(.keyTooSmall, reason: "")) {
+        #expect(throws: SignetRSAError(.keyTooSmall, reason: "")) {
             try RSAPublicKey(modulus: n1024, exponent: [1, 0, 1])
         }
         var n = Fixtures.key2048.publicKey.modulus
-        #expect(throws: CryptoEVPError(.invalidExponent, reason: "")) { try RSAPublicKey(modulus: n, exponent: [1]) }
-        #expect(throws: CryptoEVPError(.invalidExponent, reason: "")) { try RSAPublicKey(modulus: n, exponent: [1, 0, 0]) }
+        #expect(throws: SignetRSAError(.invalidExponent, reason: "")) { try RSAPublicKey(modulus: n, exponent: [1]) }
+        #expect(throws: SignetRSAError(.invalidExponent, reason: "")) { try RSAPublicKey(modulus: n, exponent: [1, 0, 0]) }
         n[n.count - 1] &= 0xFE
-        #expect(throws: CryptoEVPError(.invalidModulus, reason: "")) { try RSAPublicKey(modulus: n, exponent: [1, 0, 1]) }
-        #expect(throws: CryptoEVPError(.keyGeneration, reason: "")) { try RSAPrivateKey.generate(bits: 1024) }
+        #expect(throws: SignetRSAError(.invalidModulus, reason: "")) { try RSAPublicKey(modulus: n, exponent: [1, 0, 1]) }
+        #expect(throws: SignetRSAError(.keyGeneration, reason: "")) { try RSAPrivateKey.generate(bits: 1024) }
     }
 
     /// Verification cost grows with the modulus and with every exponent bit, and verifiers load keys from clients'
@@ -128,29 +128,29 @@ enum Fixtures {
         var huge = rng.bytes(16_384 / 8 + 1)  // 16,392 bits
         huge[0] |= 0x80
         huge[huge.count - 1] |= 1
-        let tooLarge = #expect(throws: CryptoEVPError.self) { try RSAPublicKey(modulus: huge, exponent: [1, 0, 1]) }
+        let tooLarge = #expect(throws: SignetRSAError.self) { try RSAPublicKey(modulus: huge, exponent: [1, 0, 1]) }
         #expect(tooLarge?.code == .invalidModulus)
         #expect(tooLarge?.reason.contains("at most 16384") == true)
         let n = Fixtures.key2048.publicKey.modulus
         let e65 = [UInt8(1)] + [UInt8](repeating: 0, count: 7) + [1]  // 2^64 + 1: 65 bits
-        let longExponent = #expect(throws: CryptoEVPError.self) { try RSAPublicKey(modulus: n, exponent: e65) }
+        let longExponent = #expect(throws: SignetRSAError.self) { try RSAPublicKey(modulus: n, exponent: e65) }
         #expect(longExponent?.code == .invalidExponent)
         let e64 = [UInt8(0x80)] + [UInt8](repeating: 0, count: 6) + [1]  // 2^63 + 1: 64 bits, accepted
         #expect(throws: Never.self) { try RSAPublicKey(modulus: n, exponent: e64) }
         let jwk = RSAJWKComponents(n: Base64URL.encode(n), e: Base64URL.encode(e65))
-        #expect(throws: CryptoEVPError(.invalidExponent, reason: "")) { try RSAPublicKey(jwk: jwk) }
+        #expect(throws: SignetRSAError(.invalidExponent, reason: "")) { try RSAPublicKey(jwk: jwk) }
     }
 
     @Test func truncatedAndNoisyPEM() throws {
         let pem = try Fixtures.pkcs8PEM(Fixtures.key2048)
         let truncated = String(pem.prefix(pem.count / 2))
-        #expect(throws: CryptoEVPError(.pemMalformed, reason: "")) { try RSAPrivateKey(pem: truncated) }
-        #expect(throws: CryptoEVPError(.pemMalformed, reason: "")) { try RSAPrivateKey(pem: "not a pem") }
+        #expect(throws: SignetRSAError(.pemMalformed, reason: "")) { try RSAPrivateKey(pem: truncated) }
+        #expect(throws: SignetRSAError(.pemMalformed, reason: "")) { try RSAPrivateKey(pem: "not a pem") }
         // Garbage inside the base64 body.
         let lines = pem.split(separator: "\n", omittingEmptySubsequences: false)
         var broken = lines
         broken.insert("Bag Attributes: junk", at: 2)
-        #expect(throws: CryptoEVPError.self) { try RSAPrivateKey(pem: broken.joined(separator: "\n")) }
+        #expect(throws: SignetRSAError.self) { try RSAPrivateKey(pem: broken.joined(separator: "\n")) }
         // Text before, between and after blocks is ignored; the key block is found.
         let cert = Fixtures.pem(label: "CERTIFICATE", der: [0x30, 0x00])
         let noisy = "subject=/CN=x\n" + cert + "some garbage\n" + pem + "trailer\n"
@@ -158,7 +158,7 @@ enum Fixtures {
         // A body cut in the middle of a base64 group.
         var chopped = lines
         chopped[1] = chopped[1].dropLast(3)
-        #expect(throws: CryptoEVPError.self) { try RSAPrivateKey(pem: chopped.joined(separator: "\n")) }
+        #expect(throws: SignetRSAError.self) { try RSAPrivateKey(pem: chopped.joined(separator: "\n")) }
     }
 
     @Test func privateJWKLoadsAndInconsistentJWKIsRefused() throws {
@@ -169,13 +169,13 @@ enum Fixtures {
         #expect(try key.signature(for: c.message, algorithm: .rs256) == c.signature || c.sha != "SHA-256")
         var bad = jwk
         bad.d = jwk.dp
-        #expect(throws: CryptoEVPError(.keyInconsistent, reason: "")) { try RSAPrivateKey(jwk: bad) }
+        #expect(throws: SignetRSAError(.keyInconsistent, reason: "")) { try RSAPrivateKey(jwk: bad) }
         var missing = jwk
         missing.qi = nil
-        #expect(throws: CryptoEVPError(.jwkInvalid, reason: "")) { try RSAPrivateKey(jwk: missing) }
+        #expect(throws: SignetRSAError(.jwkInvalid, reason: "")) { try RSAPrivateKey(jwk: missing) }
         var badB64 = jwk
         badB64.n = "ab+c"
-        #expect(throws: CryptoEVPError(.jwkInvalid, reason: "")) { try RSAPrivateKey(jwk: badB64) }
+        #expect(throws: SignetRSAError(.jwkInvalid, reason: "")) { try RSAPrivateKey(jwk: badB64) }
     }
 
     @Test func thumbprintMatchesRFC7638Example() throws {

@@ -99,7 +99,7 @@ func algorithm(forSHA sha: String) -> RSASignatureAlgorithm? {
             let bit = Int.random(in: 0..<(sig.count * 8), using: &rng)
             sig[bit / 8] ^= 1 << UInt8(bit % 8)
             #expect(!key.publicKey.isValidSignature(sig, for: message, algorithm: alg))
-            #expect(throws: CryptoEVPError.self) {
+            #expect(throws: SignetRSAError.self) {
                 try unsafe sig.withUnsafeBytes { s in try unsafe message.withUnsafeBytes { m in try unsafe key.publicKey.verify(s, for: m, algorithm: alg) } }
             }
         }
@@ -137,7 +137,7 @@ func algorithm(forSHA sha: String) -> RSASignatureAlgorithm? {
             }
         }
         // Out of range is named as such.
-        let error = #expect(throws: CryptoEVPError.self) {
+        let error = #expect(throws: SignetRSAError.self) {
             try unsafe n.withUnsafeBytes { s in try unsafe [UInt8]().withUnsafeBytes { m in try unsafe key.publicKey.verify(s, for: m, algorithm: .rs256) } }
         }
         #expect(error?.code == .badSignature)
@@ -168,11 +168,11 @@ func algorithm(forSHA sha: String) -> RSASignatureAlgorithm? {
     @Test func outputTooSmallAndWrongLengthThrow() throws {
         let key = Fixtures.key2048
         var small = [UInt8](repeating: 0, count: 255)
-        let error = #expect(throws: CryptoEVPError.self) {
+        let error = #expect(throws: SignetRSAError.self) {
             try unsafe small.withUnsafeMutableBytes { o in try unsafe [UInt8]([1]).withUnsafeBytes { m in try unsafe key.sign(m, algorithm: .rs256, into: o) } }
         }
         #expect(error?.code == .outputTooSmall)
-        let error2 = #expect(throws: CryptoEVPError.self) {
+        let error2 = #expect(throws: SignetRSAError.self) {
             try unsafe small.withUnsafeBytes { s in try unsafe [UInt8]([1]).withUnsafeBytes { m in try unsafe key.publicKey.verify(s, for: m, algorithm: .rs256) } }
         }
         #expect(error2?.code == .signatureLength)

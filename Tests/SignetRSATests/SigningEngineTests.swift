@@ -18,10 +18,10 @@ import TestSupport
     }()
 
     /// Engines to compare with EVP here: the emulated ones always, the native ones where the CPU has them.
-    static var engines: [RSASigningEngine] { [.emulated, .emulated512] + RSASigningEngine.supportedIFMA }
+    static var engines: [RSAEngine] { [.emulated, .emulated512] + RSAEngine.supportedIFMA }
 
     @Test(arguments: engines)
-    func signaturesAreByteIdenticalToOpenSSL(engine: RSASigningEngine) throws {
+    func signaturesAreByteIdenticalToOpenSSL(engine: RSAEngine) throws {
         var rng = SplitMix64(seed: 0x1F3A_0001)
         let evp = try Fixtures.key2048.using(engine: .openSSL)
         let key = try Fixtures.key2048.using(engine: engine)
@@ -37,7 +37,7 @@ import TestSupport
     }
 
     @Test(arguments: engines)
-    func rsa4096SignaturesAreByteIdenticalToOpenSSL(engine: RSASigningEngine) throws {
+    func rsa4096SignaturesAreByteIdenticalToOpenSSL(engine: RSAEngine) throws {
         var rng = SplitMix64(seed: 0x1F3A_0002)
         let evp = try Self.key4096.using(engine: .openSSL)
         let key = try Self.key4096.using(engine: engine)
@@ -88,17 +88,17 @@ import TestSupport
 
     @Test func automaticPicksIFMAOnlyWhereTheCPUHasIt() throws {
         let key = try Fixtures.key2048.using(engine: .automatic)
-        if RSASigningEngine.supportedIFMA.isEmpty {
+        if RSAEngine.supportedIFMA.isEmpty {
             #expect(key.engine == .openSSL)
         } else {
             // an IFMA width where it measured faster than OpenSSL on this key, else OpenSSL
-            #expect(key.engine == .openSSL || RSASigningEngine.supportedIFMA.contains(key.engine))
+            #expect(key.engine == .openSSL || RSAEngine.supportedIFMA.contains(key.engine))
         }
         #expect(try Fixtures.key2048.using(engine: .openSSL).engine == .openSSL)
     }
 
     @Test func automaticKeepsOpenSSLUnlessAnIFMAWidthMeasuredFaster() {
-        typealias E = RSASigningEngine
+        typealias E = RSAEngine
         #expect(E.fastest(openSSL: 100, candidates: [("ymm", 120), ("zmm", 110)]) == nil)
         #expect(E.fastest(openSSL: 100, candidates: [("ymm", 90), ("zmm", 80)]) == "zmm")
         #expect(E.fastest(openSSL: 100, candidates: [("ymm", 70), ("zmm", 80)]) == "ymm")
@@ -115,8 +115,8 @@ import TestSupport
     }
 
     @Test func nativeEnginesAreRefusedWithoutIFMA() throws {
-        for engine in [RSASigningEngine.ifma256, .ifma512] where !RSASigningEngine.supportedIFMA.contains(engine) {
-            let error = #expect(throws: CryptoEVPError.self) { try Fixtures.key2048.using(engine: engine) }
+        for engine in [RSAEngine.ifma256, .ifma512] where !RSAEngine.supportedIFMA.contains(engine) {
+            let error = #expect(throws: SignetRSAError.self) { try Fixtures.key2048.using(engine: engine) }
             #expect(error?.code == .engineUnavailable)
         }
     }
@@ -124,14 +124,14 @@ import TestSupport
     @Test func keyShapesTheEngineDoesNotTakeAreRefused() throws {
         // RSA-3072: the engine covers 2048 and 4096 only; asking for it explicitly is an error, automatic falls back.
         let key = try RSAPrivateKey.generate(bits: 3072)
-        let error = #expect(throws: CryptoEVPError.self) { try key.using(engine: .emulated) }
+        let error = #expect(throws: SignetRSAError.self) { try key.using(engine: .emulated) }
         #expect(error?.code == .engineUnavailable)
         #expect(try key.using(engine: .automatic).engine == .openSSL)
     }
 
     @Test func engineNamesRoundTrip() {
-        for name in ["auto", "evp", "ifma256", "ifma512"] { #expect(RSASigningEngine(name: name)?.name == name) }
-        #expect(RSASigningEngine(name: "emulated") == nil)
-        #expect(RSASigningEngine(name: "EVP") == nil)
+        for name in ["auto", "evp", "ifma256", "ifma512"] { #expect(RSAEngine(name: name)?.name == name) }
+        #expect(RSAEngine(name: "emulated") == nil)
+        #expect(RSAEngine(name: "EVP") == nil)
     }
 }

@@ -7,12 +7,12 @@ import TestSupport
 /// signing, the emulated backends run the same kernel on portable C lanes on every machine; the native ones are
 /// tested wherever the CPU enables AVX-512 IFMA.
 @Suite struct VerifyingEngineTests {
-    static var engines: [RSASigningEngine] { SigningEngineTests.engines }
+    static var engines: [RSAEngine] { SigningEngineTests.engines }
 
     /// Every Wycheproof PKCS#1 v1.5 verification vector for RSA-2048 and RSA-4096 gets the same verdict from the
     /// engine as its expected result (and so as OpenSSL's, which `RSASignatureTests` checks on the same files).
     @Test(arguments: engines, Wycheproof.verifyFiles.filter { !$0.contains("3072") })
-    func wycheproofVerifyThroughTheEngine(engine: RSASigningEngine, file: String) throws {
+    func wycheproofVerifyThroughTheEngine(engine: RSAEngine, file: String) throws {
         var keys: [[UInt8]: RSAPublicKey] = [:]
         var checked = 0
         for c in try Wycheproof.verifyCases(file) {
@@ -32,7 +32,7 @@ import TestSupport
     /// Random messages, each signature verified on both engines and then mutated (one bit flipped, anywhere, or
     /// verified under another algorithm): the verdicts are always the same, and always right.
     @Test(arguments: engines)
-    func randomSignaturesAndMutationsAgreeWithOpenSSL(engine: RSASigningEngine) throws {
+    func randomSignaturesAndMutationsAgreeWithOpenSSL(engine: RSAEngine) throws {
         var rng = SplitMix64(seed: 0x1F3A_0101)
         for (privateKey, count) in [(Fixtures.key2048, 24), (SigningEngineTests.key4096, 6)] {
             let evp = try privateKey.publicKey.using(engine: .openSSL)
@@ -56,7 +56,7 @@ import TestSupport
 
     /// Inputs outside the operation's domain are rejected with the same codes and reasons as on OpenSSL.
     @Test(arguments: engines)
-    func outOfRangeAndWrongLengthSignaturesAreRejectedLikeOpenSSL(engine: RSASigningEngine) throws {
+    func outOfRangeAndWrongLengthSignaturesAreRejectedLikeOpenSSL(engine: RSAEngine) throws {
         let evp = try Fixtures.key2048.publicKey.using(engine: .openSSL)
         let key = try Fixtures.key2048.publicKey.using(engine: engine)
         let message = Array("header.payload".utf8)
@@ -68,12 +68,12 @@ import TestSupport
             [UInt8](repeating: 7, count: key.signatureByteCount - 1),  // one byte short
         ]
         for signature in candidates {
-            let mine = #expect(throws: CryptoEVPError.self) {
+            let mine = #expect(throws: SignetRSAError.self) {
                 try unsafe signature.withUnsafeBytes { s in
                     try unsafe message.withUnsafeBytes { m in try unsafe key.verify(s, for: m, algorithm: .rs256) }
                 }
             }
-            let theirs = #expect(throws: CryptoEVPError.self) {
+            let theirs = #expect(throws: SignetRSAError.self) {
                 try unsafe signature.withUnsafeBytes { s in
                     try unsafe message.withUnsafeBytes { m in try unsafe evp.verify(s, for: m, algorithm: .rs256) }
                 }
@@ -92,11 +92,11 @@ import TestSupport
 
     @Test func automaticVerifiesOnIFMAOnlyWhereTheCPUHasIt() throws {
         let key = try Fixtures.key2048.publicKey.using(engine: .automatic)
-        if RSASigningEngine.supportedIFMA.isEmpty {
+        if RSAEngine.supportedIFMA.isEmpty {
             #expect(key.engine == .openSSL)
             #expect(Fixtures.key2048.publicKey.engine == .openSSL, "a key loaded the default way")
         } else {
-            #expect(key.engine == .openSSL || RSASigningEngine.supportedIFMA.contains(key.engine))
+            #expect(key.engine == .openSSL || RSAEngine.supportedIFMA.contains(key.engine))
         }
         // the choice is made once per size and exponent: another key of the same shape gets the same engine
         let other = try RSAPublicKey(der: try #require(Wycheproof.verifyCases("rsa_signature_2048_sha256_test.json").first).publicKeyDER)
@@ -110,12 +110,12 @@ import TestSupport
     @Test func keysTheEngineDoesNotTakeAreRefused() throws {
         // RSA-3072: the engine's public-key operation covers 2048 and 4096 bits only.
         let key3072 = try RSAPublicKey(der: try #require(Wycheproof.verifyCases("rsa_signature_3072_sha256_test.json").first).publicKeyDER)
-        let error = #expect(throws: CryptoEVPError.self) { try key3072.using(engine: .emulated) }
+        let error = #expect(throws: SignetRSAError.self) { try key3072.using(engine: .emulated) }
         #expect(error?.code == .engineUnavailable)
         #expect(error?.reason.contains("RSA-3072") == true, "\(error?.reason ?? "")")
         #expect(try key3072.using(engine: .automatic).engine == .openSSL)
-        for engine in [RSASigningEngine.ifma256, .ifma512] where !RSASigningEngine.supportedIFMA.contains(engine) {
-            let refused = #expect(throws: CryptoEVPError.self) { try Fixtures.key2048.publicKey.using(engine: engine) }
+        for engine in [RSAEngine.ifma256, .ifma512] where !RSAEngine.supportedIFMA.contains(engine) {
+            let refused = #expect(throws: SignetRSAError.self) { try Fixtures.key2048.publicKey.using(engine: engine) }
             #expect(refused?.code == .engineUnavailable)
         }
     }

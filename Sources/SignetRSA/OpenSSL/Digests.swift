@@ -14,7 +14,7 @@ enum Digests {
     }
 
     /// The fetched digest for `algorithm`.
-    static func md(for algorithm: RSASignatureAlgorithm) throws(CryptoEVPError) -> OpaquePointer {
+    static func md(for algorithm: RSASignatureAlgorithm) throws(SignetRSAError) -> OpaquePointer {
         guard let md = unsafe table[algorithm.index].md else {
             throw OpenSSLErrorQueue.error(.openSSL, "EVP_MD_fetch(\(algorithm.digestName)) failed")
         }
@@ -27,9 +27,9 @@ enum Digests {
     /// init allocates twice per call, and its one-shot `SHA256()` fetches a provider digest every time).
     static func hash(
         _ message: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm, into digest: UnsafeMutableRawBufferPointer
-    ) throws(CryptoEVPError) -> Int {
+    ) throws(SignetRSAError) -> Int {
         guard digest.count >= algorithm.digestByteCount else {
-            throw CryptoEVPError(.openSSL, reason: "digest buffer too small")
+            throw SignetRSAError(.openSSL, reason: "digest buffer too small")
         }
         let n = unsafe COpenSSL_sha2(Int32(algorithm.index), message.baseAddress, message.count, digest.baseAddress)
         guard n == algorithm.digestByteCount else {
@@ -41,12 +41,12 @@ enum Digests {
     /// SHA-256 of `bytes` (used for RFC 7638 thumbprints).
     ///
     /// Allocation: the returned array.
-    static func sha256(_ bytes: [UInt8]) throws(CryptoEVPError) -> [UInt8] {
+    static func sha256(_ bytes: [UInt8]) throws(SignetRSAError) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 64)
         var outSpan = out.mutableSpan
         var outBytes = unsafe outSpan.mutableBytes
-        let n = try unsafe bytes.span.withUnsafeBytes { (input) throws(CryptoEVPError) -> Int in
-            try unsafe outBytes.withUnsafeMutableBytes { (o) throws(CryptoEVPError) -> Int in
+        let n = try unsafe bytes.span.withUnsafeBytes { (input) throws(SignetRSAError) -> Int in
+            try unsafe outBytes.withUnsafeMutableBytes { (o) throws(SignetRSAError) -> Int in
                 try unsafe hash(input, algorithm: .rs256, into: o)
             }
         }

@@ -3,7 +3,7 @@ internal import COpenSSL
 
 extension EVPKey {
     /// Decodes DER of a known structure with OpenSSL's decoder for RSA keys only; every input byte must be consumed.
-    static func decode(der: [UInt8], structure: DERKeyStructure) throws(CryptoEVPError) -> EVPKey {
+    static func decode(der: [UInt8], structure: DERKeyStructure) throws(SignetRSAError) -> EVPKey {
         // OpenSSL 3.0's decoder keeps the input type, structure and key type *pointers* until it decodes, so they
         // must outlive the context: static strings, never temporaries bridged from Swift Strings (a use-after-free
         // that ThreadSanitizer's allocator exposed as "Input type: lib.c").
@@ -13,7 +13,7 @@ extension EVPKey {
         case .spki: structureName = "SubjectPublicKeyInfo"
         case .pkcs1Private, .pkcs1Public: structureName = "type-specific"
         case .encryptedPKCS8:
-            throw CryptoEVPError(.pemUnsupportedLabel, reason: "encrypted PKCS#8 keys are not supported; decrypt first")
+            throw SignetRSAError(.pemUnsupportedLabel, reason: "encrypted PKCS#8 keys are not supported; decrypt first")
         }
         let selection = structure.isPrivate ? COpenSSL_EVP_PKEY_KEYPAIR : COpenSSL_EVP_PKEY_PUBLIC_KEY
         var pkey: OpaquePointer? = nil
@@ -39,7 +39,7 @@ extension EVPKey {
     }
 
     /// Builds a key from big-endian components (`n`, `e`, and for a private key `d`, `p`, `q`, `dp`, `dq`, `qi`).
-    static func fromComponents(_ parts: [(name: StaticString, bytes: [UInt8])], isPrivate: Bool) throws(CryptoEVPError)
+    static func fromComponents(_ parts: [(name: StaticString, bytes: [UInt8])], isPrivate: Bool) throws(SignetRSAError)
         -> EVPKey
     {
         guard let builder = unsafe OSSL_PARAM_BLD_new() else {
@@ -75,7 +75,7 @@ extension EVPKey {
     }
 
     /// Generates a fresh RSA key with e = 65537.
-    static func generate(bits: Int) throws(CryptoEVPError) -> EVPKey {
+    static func generate(bits: Int) throws(SignetRSAError) -> EVPKey {
         guard let p = unsafe COpenSSL_EVP_RSA_gen(UInt32(bits)) else {
             throw OpenSSLErrorQueue.error(.keyGeneration, "RSA-\(bits) key generation failed")
         }
@@ -83,7 +83,7 @@ extension EVPKey {
     }
 
     /// Runs OpenSSL's pairwise consistency check on a private key (n = p·q, d·e ≡ 1, CRT values).
-    func checkPairwise() throws(CryptoEVPError) {
+    func checkPairwise() throws(SignetRSAError) {
         guard let ctx = unsafe EVP_PKEY_CTX_new_from_pkey(nil, pkey, nil) else {
             throw OpenSSLErrorQueue.error(.openSSL, "EVP_PKEY_CTX_new_from_pkey failed")
         }
@@ -94,7 +94,7 @@ extension EVPKey {
     }
 
     /// DER `SubjectPublicKeyInfo` of the public half.
-    func spkiDER() throws(CryptoEVPError) -> [UInt8] {
+    func spkiDER() throws(SignetRSAError) -> [UInt8] {
         let n = unsafe COpenSSL_i2d_PUBKEY(pkey, nil)
         guard n > 0 else { throw OpenSSLErrorQueue.error(.openSSL, "i2d_PUBKEY failed") }
         var out = [UInt8](repeating: 0, count: Int(n))
@@ -104,7 +104,7 @@ extension EVPKey {
     }
 
     /// Calls `body` with the PKCS#8 PEM of the private key in an OpenSSL memory buffer, then wipes that buffer.
-    func withPKCS8PEM<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(CryptoEVPError) -> Result<R, E> {
+    func withPKCS8PEM<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(SignetRSAError) -> Result<R, E> {
         guard let bio = unsafe BIO_new(BIO_s_mem()) else { throw OpenSSLErrorQueue.error(.openSSL, "BIO_new failed") }
         defer { unsafe BIO_free(bio) }
         guard unsafe PEM_write_bio_PrivateKey(bio, pkey, nil, nil, 0, nil, nil) == 1 else {
@@ -123,7 +123,7 @@ extension EVPKey {
     }
 
     /// PEM `PUBLIC KEY` (SPKI) text of the public half.
-    func publicPEM() throws(CryptoEVPError) -> String {
+    func publicPEM() throws(SignetRSAError) -> String {
         guard let bio = unsafe BIO_new(BIO_s_mem()) else { throw OpenSSLErrorQueue.error(.openSSL, "BIO_new failed") }
         defer { unsafe BIO_free(bio) }
         guard unsafe PEM_write_bio_PUBKEY(bio, pkey) == 1 else {

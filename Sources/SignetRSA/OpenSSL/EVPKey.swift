@@ -43,7 +43,7 @@ import Darwin
 @safe final class RSAOperationContext: @unchecked Sendable {  // only ever used by one thread at a time (see ContextPool)
     let pkeyCtx: OpaquePointer
 
-    init(key: EVPKey, algorithm: RSASignatureAlgorithm) throws(CryptoEVPError) {
+    init(key: EVPKey, algorithm: RSASignatureAlgorithm) throws(SignetRSAError) {
         let md = try unsafe Digests.md(for: algorithm)
         guard let pkeyCtx = unsafe EVP_PKEY_CTX_new_from_pkey(nil, key.pkey, nil) else {
             throw OpenSSLErrorQueue.error(.openSSL, "EVP_PKEY_CTX_new_from_pkey failed")

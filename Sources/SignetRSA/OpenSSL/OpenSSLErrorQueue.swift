@@ -30,14 +30,14 @@ enum OpenSSLErrorQueue {
     static func clear() { ERR_clear_error() }
 
     /// An error with `code` and `reason` that carries the drained queue.
-    static func error(_ code: CryptoEVPError.Code, _ reason: String, offset: Int? = nil) -> CryptoEVPError {
-        CryptoEVPError(code, offset: offset, reason: reason, openSSLErrors: drain())
+    static func error(_ code: SignetRSAError.Code, _ reason: String, offset: Int? = nil) -> SignetRSAError {
+        SignetRSAError(code, offset: offset, reason: reason, openSSLErrors: drain())
     }
 }
 
-/// Returns normally when an OpenSSL call returned 1; otherwise throws ``CryptoEVPError/Code/openSSL`` with the
+/// Returns normally when an OpenSSL call returned 1; otherwise throws ``SignetRSAError/Code/openSSL`` with the
 /// drained queue and the name of the call that failed.
 @inline(__always)
-func openSSLCheck(_ rc: Int32, _ operation: StaticString) throws(CryptoEVPError) {
+func openSSLCheck(_ rc: Int32, _ operation: StaticString) throws(SignetRSAError) {
     guard rc == 1 else { throw OpenSSLErrorQueue.error(.openSSL, "\(operation) failed (returned \(rc))") }
 }

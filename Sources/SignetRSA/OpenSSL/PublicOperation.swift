@@ -25,7 +25,7 @@ internal import COpenSSL
     /// Modulus length in bytes (`k` in RFC 8017).
     let byteCount: Int
 
-    init(modulus: [UInt8], exponent: [UInt8]) throws(CryptoEVPError) {
+    init(modulus: [UInt8], exponent: [UInt8]) throws(SignetRSAError) {
         guard let n = unsafe modulus.withUnsafeBytes({ unsafe COpenSSL_BN_bin2bn($0.baseAddress, Int32($0.count)) })
         else { throw OpenSSLErrorQueue.error(.openSSL, "BN_bin2bn(n) failed") }
         guard let e = unsafe exponent.withUnsafeBytes({ unsafe COpenSSL_BN_bin2bn($0.baseAddress, Int32($0.count)) })
@@ -86,7 +86,7 @@ internal import COpenSSL
     }
 
     /// Median time of `count` public-key operations (`BN_mod_exp_mont` on a fixed input), in nanoseconds, after one
-    /// warm-up: the figure ``RSASigningEngine/automatic`` weighs the IFMA engine against. 0 if OpenSSL fails (so
+    /// warm-up: the figure ``RSAEngine/automatic`` weighs the IFMA engine against. 0 if OpenSSL fails (so
     /// OpenSSL is kept).
     ///
     /// - Allocation: allocates (a scratch of its own).
@@ -111,7 +111,7 @@ internal import COpenSSL
     let s: OpaquePointer
     let m: OpaquePointer
 
-    init() throws(CryptoEVPError) {
+    init() throws(SignetRSAError) {
         // BN_free and BN_CTX_free accept NULL, so one failure path frees whichever was made.
         let ctx = unsafe BN_CTX_new()
         let s = unsafe BN_new()

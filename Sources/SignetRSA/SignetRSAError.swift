@@ -7,7 +7,7 @@
 /// failure (``openSSLErrors``), drained so that nothing is left behind for the next call.
 ///
 /// Equality compares ``code`` only, so tests and callers can build the expected error with any reason.
-public struct CryptoEVPError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct SignetRSAError: Error, Hashable, Sendable, CustomStringConvertible {
     /// A stable, machine-readable error code. New codes may be added; existing spellings never change.
     public struct Code: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
         /// The code's stable spelling, e.g. `key.too-small`.
@@ -52,7 +52,7 @@ public struct CryptoEVPError: Error, Hashable, Sendable, CustomStringConvertible
         public static let engineFault = Code(rawValue: "rsa.engine-fault")
         /// The requested signing engine cannot run here (no AVX-512 IFMA) or does not take this key's shape.
         public static let engineUnavailable = Code(rawValue: "rsa.engine-unavailable")
-        /// An OpenSSL call failed; ``CryptoEVPError/openSSLErrors`` holds the drained error queue.
+        /// An OpenSSL call failed; ``SignetRSAError/openSSLErrors`` holds the drained error queue.
         public static let openSSL = Code(rawValue: "rsa.openssl")
     }
 
@@ -80,9 +80,9 @@ public struct CryptoEVPError: Error, Hashable, Sendable, CustomStringConvertible
         self.openSSLErrors = openSSLErrors
     }
 
-    /// `CryptoEVPError.<code>[ @offset]: <reason>[ (OpenSSL: …)]`.
+    /// `SignetRSAError.<code>[ @offset]: <reason>[ (OpenSSL: …)]`.
     public var description: String {
-        var s = "CryptoEVPError.\(code.rawValue)"
+        var s = "SignetRSAError.\(code.rawValue)"
         if let offset { s += " @\(offset)" }
         s += ": \(reason)"
         if !openSSLErrors.isEmpty {

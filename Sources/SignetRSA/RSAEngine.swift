@@ -8,7 +8,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Which code performs an RSA private-key operation (the RSA part of signing).
+/// Which code performs an RSA key's operations: the private-key operation of signing and the public-key operation
+/// of verification.
 ///
 /// - ``openSSL``: OpenSSL 3 EVP (`EVP_PKEY_sign`), on every CPU and for every key.
 /// - ``ifma256`` / ``ifma512``: Signet's AVX-512 IFMA engine (`vendor-shims/CSignetIFMA`: radix-2^52 Montgomery
@@ -27,7 +28,7 @@ import Darwin
 /// `BN_mod_exp_mont`, or the IFMA engine's vectorised `s^e mod n` (RSA-2048 and RSA-4096, e < 2^64), chosen by the
 /// same rules, timed separately for the public-key operation (median of five operations each) on the first key of
 /// each size and exponent in the process, whose choice later keys of that shape reuse.
-public struct RSASigningEngine: Hashable, Sendable, CustomStringConvertible {
+public struct RSAEngine: Hashable, Sendable, CustomStringConvertible {
     /// The engine's name as `signet bench --engine` and `SIGNET_RSA_ENGINE` spell it.
     public let name: String
     let backend: Int32?
@@ -71,13 +72,13 @@ public struct RSASigningEngine: Hashable, Sendable, CustomStringConvertible {
     /// The IFMA engines this CPU and operating system can run (empty without AVX-512 IFMA).
     ///
     /// - Allocation: the returned array.
-    public static var supportedIFMA: [RSASigningEngine] { supported }
+    public static var supportedIFMA: [RSAEngine] { supported }
 
     /// Asked once per process: CPUID and XGETBV (which trap to the hypervisor in a VM) do not change while it runs,
     /// and every key load (each key of a JWKS included) consults this.
-    private static let supported: [RSASigningEngine] = {
+    private static let supported: [RSAEngine] = {
         let bits = signet_ifma_support()
-        var out: [RSASigningEngine] = []
+        var out: [RSAEngine] = []
         if bits & SIGNET_IFMA_SUPPORT_256 != 0 { out.append(.ifma256) }
         if bits & SIGNET_IFMA_SUPPORT_512 != 0 { out.append(.ifma512) }
         return out
@@ -85,9 +86,9 @@ public struct RSASigningEngine: Hashable, Sendable, CustomStringConvertible {
 
     /// The engine `SIGNET_RSA_ENGINE` names, or `nil` when it is unset or names none. Read once per process
     /// (`getenv` may race with a `setenv` on another thread).
-    static let fromEnvironment: RSASigningEngine? = {
+    static let fromEnvironment: RSAEngine? = {
         guard let raw = unsafe getenv("SIGNET_RSA_ENGINE") else { return nil }
-        guard let engine = RSASigningEngine(name: unsafe String(cString: raw)), engine != .automatic else { return nil }
+        guard let engine = RSAEngine(name: unsafe String(cString: raw)), engine != .automatic else { return nil }
         return engine
     }()
 }
@@ -105,23 +106,23 @@ public struct RSASigningEngine: Hashable, Sendable, CustomStringConvertible {
 final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable; blindings are pooled per thread
     private let key: IFMAKeyHandle
     private let pool = ContextPool<IFMABlinding>()
-    let engine: RSASigningEngine
+    let engine: RSAEngine
     let byteCount: Int
 
     /// Loads the CRT components of `evpKey` into the engine.
     ///
     /// - Throws: `rsa.engine-unavailable` when the engine refuses the key's shape (not 2048/4096 bits, unbalanced
     ///   primes, e ≥ 2^64), the backend cannot run here, or the load-time round trip through the engine failed.
-    init(evpKey: EVPKey, engine: RSASigningEngine) throws(CryptoEVPError) {
+    init(evpKey: EVPKey, engine: RSAEngine) throws(SignetRSAError) {
         guard let backend = engine.backend else {
-            throw CryptoEVPError(.engineUnavailable, reason: "\(engine) is not an IFMA engine")
+            throw SignetRSAError(.engineUnavailable, reason: "\(engine) is not an IFMA engine")
         }
         let names = ["n", "e", "rsa-factor1", "rsa-factor2", "rsa-exponent1", "rsa-exponent2", "rsa-coefficient1"]
         var parts: [[UInt8]] = []
         defer { for i in parts.indices { secureZero(&parts[i]) } }
         for name in names {
             guard let bytes = evpKey.bigEndianParameter(name) else {
-                throw CryptoEVPError(
+                throw SignetRSAError(
                     .engineUnavailable, reason: "the key has no CRT parameters (\(name)), so only OpenSSL can sign with it")
             }
             parts.append(bytes)
@@ -148,7 +149,7 @@ final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable
             return unsafe signet_rsa_engine_key_new(&params, backend, &err)
         }
         guard let loaded = unsafe loaded else {
-            throw RSASigningEngine.loadFailure(
+            throw RSAEngine.loadFailure(
                 engine, code: err,
                 shape: "takes RSA-2048 and RSA-4096 keys with equal-size primes and e < 2^64 only; this key is RSA-\(evpKey.bits)",
                 specific: [
@@ -164,13 +165,13 @@ final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable
     /// `out = em^d mod n` (blinded, CRT, verified against `em` before `out` is written).
     ///
     /// - Allocation: none once a blinding state is pooled for this thread's use.
-    func privateOperation(_ em: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) throws(CryptoEVPError) {
+    func privateOperation(_ em: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) throws(SignetRSAError) {
         let k = byteCount
         guard em.count == k else {
-            throw CryptoEVPError(.openSSL, reason: "internal: the encoded message has \(em.count) bytes, not \(k)")
+            throw SignetRSAError(.openSSL, reason: "internal: the encoded message has \(em.count) bytes, not \(k)")
         }
         guard out.count >= k else {
-            throw CryptoEVPError(.outputTooSmall, reason: "the output has \(out.count) bytes; the signature needs \(k)")
+            throw SignetRSAError(.outputTooSmall, reason: "the output has \(out.count) bytes; the signature needs \(k)")
         }
         // A blinding pooled before a fork() belongs to the parent: a child must not replay its (A, Ai) sequence.
         let state: IFMABlinding
@@ -182,7 +183,7 @@ final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable
             // Once every 32 signatures the blinding pair is regenerated from fresh CSPRNG bytes; the other calls
             // need none, so none are drawn.
             rc = try unsafe withUnsafeTemporaryAllocation(byteCount: k, alignment: 16) {
-                (random) throws(CryptoEVPError) -> Int32 in
+                (random) throws(SignetRSAError) -> Int32 in
                 defer { unsafe OPENSSL_cleanse(random.baseAddress, random.count) }
                 try openSSLCheck(unsafe COpenSSL_RAND_priv_bytes(random.baseAddress, Int32(k)), "RAND_priv_bytes")
                 return unsafe signet_rsa_engine_private(
@@ -193,7 +194,7 @@ final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable
         }
         guard rc == SIGNET_IFMA_OK else {
             // A state that failed is dropped (freed and wiped), never reused.
-            throw CryptoEVPError(
+            throw SignetRSAError(
                 .engineFault,
                 reason: rc == SIGNET_IFMA_ERR_FAULT
                     ? "the \(engine) engine's verify-after-sign check failed; no signature was released"
@@ -245,10 +246,10 @@ enum MonotonicClock {
     /// The process that made it (see the fork check in ``IFMAEngineKey/privateOperation(_:into:)``).
     let process: pid_t
 
-    init(key: IFMAKeyHandle, byteCount: Int) throws(CryptoEVPError) {
+    init(key: IFMAKeyHandle, byteCount: Int) throws(SignetRSAError) {
         var err: Int32 = 0
         let state = try unsafe withUnsafeTemporaryAllocation(byteCount: byteCount, alignment: 16) {
-            (random) throws(CryptoEVPError) -> OpaquePointer? in
+            (random) throws(SignetRSAError) -> OpaquePointer? in
             defer { unsafe OPENSSL_cleanse(random.baseAddress, random.count) }
             try openSSLCheck(
                 unsafe COpenSSL_RAND_priv_bytes(random.baseAddress, Int32(byteCount)), "RAND_priv_bytes")
@@ -256,7 +257,7 @@ enum MonotonicClock {
                 key.pointer, random.bindMemory(to: UInt8.self).baseAddress, byteCount, &err)
         }
         guard let state = unsafe state else {
-            throw CryptoEVPError(.engineFault, reason: "the IFMA engine could not set up blinding (code \(err))")
+            throw SignetRSAError(.engineFault, reason: "the IFMA engine could not set up blinding (code \(err))")
         }
         unsafe self.state = state
         self.key = key
@@ -266,14 +267,14 @@ enum MonotonicClock {
     deinit { unsafe signet_rsa_blinding_free(state) }
 }
 
-extension RSASigningEngine {
+extension RSAEngine {
     /// Loads `key` into the engine `requested` resolves to (`nil`: OpenSSL signs). Under ``automatic`` an IFMA engine
     /// that refuses the key, or cannot run here, leaves it on OpenSSL (`SIGNET_RSA_ENGINE` included); an engine
     /// requested explicitly (``RSAPrivateKey/using(engine:)``) throws instead.
-    static func load(_ key: EVPKey, requested: RSASigningEngine) throws(CryptoEVPError) -> IFMAEngineKey? {
+    static func load(_ key: EVPKey, requested: RSAEngine) throws(SignetRSAError) -> IFMAEngineKey? {
         try resolve(
             requested,
-            load: { (engine) throws(CryptoEVPError) in try IFMAEngineKey(evpKey: key, engine: engine) },
+            load: { (engine) throws(SignetRSAError) in try IFMAEngineKey(evpKey: key, engine: engine) },
             time: { $0.measure(count: 5) }, openSSL: { measureOpenSSL(key, count: 5) })
     }
 
@@ -283,12 +284,12 @@ extension RSASigningEngine {
     /// exponent in the process; the choice depends on the CPU, the size and `e`, not on the key, so later keys of
     /// that shape reuse it (a JWKS may hold many keys, and the timing costs a few milliseconds on an IFMA CPU).
     static func loadPublic(
-        modulus: [UInt8], exponent: [UInt8], openSSL: RSAPublicOperation, requested: RSASigningEngine
-    ) throws(CryptoEVPError) -> IFMAPublicKey? {
-        let load = { (engine: RSASigningEngine) throws(CryptoEVPError) -> IFMAPublicKey in
+        modulus: [UInt8], exponent: [UInt8], openSSL: RSAPublicOperation, requested: RSAEngine
+    ) throws(SignetRSAError) -> IFMAPublicKey? {
+        let load = { (engine: RSAEngine) throws(SignetRSAError) -> IFMAPublicKey in
             try IFMAPublicKey(modulus: modulus, exponent: exponent, engine: engine)
         }
-        func resolved(_ engine: RSASigningEngine) throws(CryptoEVPError) -> IFMAPublicKey? {
+        func resolved(_ engine: RSAEngine) throws(SignetRSAError) -> IFMAPublicKey? {
             try resolve(engine, load: load, time: { $0.measure(count: 5) }, openSSL: { openSSL.measure(count: 5) })
         }
         guard requested == .automatic, fromEnvironment == nil, !supportedIFMA.isEmpty else { return try resolved(requested) }
@@ -308,16 +309,16 @@ extension RSASigningEngine {
     }
 
     /// The engine ``automatic`` chose per public-key shape in this process (see ``loadPublic``).
-    private static let publicChoices = Mutex<[PublicShape: RSASigningEngine]>([:])
+    private static let publicChoices = Mutex<[PublicShape: RSAEngine]>([:])
 
     /// The one resolution of a requested engine, for private and public keys alike: `SIGNET_RSA_ENGINE` first
     /// (under ``automatic`` only, and never failing: an engine that cannot take the key leaves it on OpenSSL), then
     /// ``openSSL`` → `nil`, ``automatic`` → the fastest loadable IFMA width if it beats OpenSSL (``fastest``), any
     /// other engine → loaded or thrown.
     private static func resolve<Loaded>(
-        _ requested: RSASigningEngine, load: (RSASigningEngine) throws(CryptoEVPError) -> Loaded,
+        _ requested: RSAEngine, load: (RSAEngine) throws(SignetRSAError) -> Loaded,
         time: (Loaded) -> UInt64, openSSL: () -> UInt64
-    ) throws(CryptoEVPError) -> Loaded? {
+    ) throws(SignetRSAError) -> Loaded? {
         if requested == .automatic, let preferred = fromEnvironment {
             // SIGNET_RSA_ENGINE is a preference for keys loaded the default way: an IFMA engine that cannot run
             // here or does not take this key leaves it on OpenSSL rather than making key loading fail.
@@ -343,15 +344,15 @@ extension RSASigningEngine {
     /// The `rsa.engine-unavailable` error for an IFMA key load that failed with the C engine's `code`: `shape` for
     /// `SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE`, a `specific` reason where one is given, else a generic one.
     static func loadFailure(
-        _ engine: RSASigningEngine, code: Int32, shape: String, specific: [Int32: String]
-    ) -> CryptoEVPError {
+        _ engine: RSAEngine, code: Int32, shape: String, specific: [Int32: String]
+    ) -> SignetRSAError {
         let why: String
         switch code {
         case SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE: why = shape
         case SIGNET_IFMA_ERR_BACKEND: why = "needs AVX-512 IFMA, which this CPU or OS does not enable"
         default: why = specific[code] ?? "failed to load the key (code \(code))"
         }
-        return CryptoEVPError(.engineUnavailable, reason: "the \(engine) engine \(why)")
+        return SignetRSAError(.engineUnavailable, reason: "the \(engine) engine \(why)")
     }
 
     /// The choice ``automatic`` makes from measured times: the candidate with the lowest median time if it is at
