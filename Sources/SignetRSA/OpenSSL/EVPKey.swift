@@ -1,10 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 internal import COpenSSL
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The single owner of an `EVP_PKEY`. Immutable after creation; OpenSSL 3 documents `EVP_PKEY` as safe to use
 /// from many threads for signing and verifying as long as nobody modifies it, and nothing here does.
@@ -59,42 +54,22 @@ import Darwin
     }
 }
 
-/// A small pool of per-operation contexts (``RSAOperationContext``s for signing, ``PublicOperationScratch`` for
-/// verifying) so that concurrent callers never share one and a steady stream of operations reuses the same
-/// contexts (no OpenSSL context setup per token).
-///
-/// Guarded by a `pthread_mutex_t` rather than `Synchronization.Mutex`: on Linux the latter is built on raw futexes,
-/// which ThreadSanitizer cannot see, so every pool access was reported as a race.
-@safe final class ContextPool<Context: AnyObject>: @unchecked Sendable {  // all state is accessed under `lock`
-    private let lock: UnsafeMutablePointer<pthread_mutex_t>
-    private var free: [Context]
-    private let capacity: Int
-
-    init(capacity: Int = 64) {
-        self.capacity = capacity
-        self.free = []
-        self.free.reserveCapacity(capacity)
-        unsafe self.lock = .allocate(capacity: 1)
-        unsafe self.lock.initialize(to: pthread_mutex_t())
-        unsafe pthread_mutex_init(self.lock, nil)
-    }
-
-    deinit {
-        unsafe pthread_mutex_destroy(lock)
-        unsafe lock.deallocate()
-    }
-
-    /// A context from the pool, or `nil` when none is free.
-    func take() -> Context? {
-        unsafe pthread_mutex_lock(lock)
-        defer { unsafe pthread_mutex_unlock(lock) }
-        return free.popLast()
-    }
-
-    /// Returns a context for reuse (dropped, and so freed, when the pool is full).
-    func put(_ context: Context) {
-        unsafe pthread_mutex_lock(lock)
-        defer { unsafe pthread_mutex_unlock(lock) }
-        if free.count < capacity { free.append(context) }
+extension RSAEngine {
+    /// Median time of `count` OpenSSL private-key operations (RS256 signatures of a fixed digest, after one warm-up
+    /// that lets OpenSSL cache its Montgomery contexts), in nanoseconds; 0 if OpenSSL fails (so OpenSSL is kept).
+    static func measureOpenSSL(_ key: EVPKey, count: Int) -> UInt64 {
+        guard let context = try? RSAOperationContext(key: key, algorithm: .rs256) else { return 0 }
+        var digest = [UInt8](repeating: 0x5A, count: 32)
+        var signature = [UInt8](repeating: 0, count: 2048)  // up to RSA-16384
+        return MonotonicClock.medianNanoseconds(runs: count, warmUp: 1) {
+            var written = signature.count
+            let rc = unsafe signature.withUnsafeMutableBytes { out in
+                unsafe digest.withUnsafeMutableBytes { d in
+                    unsafe COpenSSL_EVP_PKEY_sign(context.pkeyCtx, out.baseAddress, &written, d.baseAddress, d.count)
+                }
+            }
+            digest[0] &+= 1
+            return rc == 1
+        } ?? 0
     }
 }
