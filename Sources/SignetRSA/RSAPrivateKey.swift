@@ -180,7 +180,8 @@ public final class RSAPrivateKey: Sendable {
     ///   - output: Where the signature goes; needs ``signatureByteCount`` bytes.
     /// - Returns: The number of bytes written (always ``signatureByteCount``).
     /// - Throws: ``SignetRSAError`` `rsa.output-too-small`, `rsa.openssl` with the drained error queue, or
-    ///   `rsa.engine-fault` (the IFMA engine's verify-after-sign check failed; nothing was written).
+    ///   `rsa.engine-fault` (the IFMA engine's verify-after-sign check failed; nothing was written), or
+    ///   `rsa.internal` (a bug).
     /// - Allocation: none on the Swift side in steady state; on OpenSSL EVP, OpenSSL's RSA code allocates
     ///   internally (22 allocations per signature on OpenSSL 3.0); the IFMA engine allocates nothing.
     /// - Warning: `output` must not overlap `message`.
@@ -200,7 +201,7 @@ public final class RSAPrivateKey: Sendable {
                 let n = try unsafe Digests.hash(message, algorithm: algorithm, into: digest)
                 guard unsafe PKCS1v15.encode(
                     UnsafeRawBufferPointer(rebasing: digest[..<n]), algorithm: algorithm, into: em)
-                else { throw SignetRSAError(.openSSL, reason: "RSA-\(bits) is too small for \(algorithm.jwsName)") }
+                else { throw SignetRSAError(.internalError, reason: "RSA-\(bits) is too small for \(algorithm.jwsName)") }
                 try unsafe ifma.privateOperation(UnsafeRawBufferPointer(em), into: output)
             }
             return size

@@ -170,8 +170,8 @@ public final class RSAPublicKey: Sendable {
     ///   - signature: The signature bytes; must be exactly ``signatureByteCount`` long.
     ///   - message: The signed bytes (for a JWS, the ASCII signing input `header.payload`).
     ///   - algorithm: The algorithm the caller allows for this key.
-    /// - Throws: ``SignetRSAError`` `rsa.signature-length`, `rsa.bad-signature`, `rsa.openssl`. OpenSSL's error
-    ///   queue is drained in every case.
+    /// - Throws: ``SignetRSAError`` `rsa.signature-length`, `rsa.bad-signature`, `rsa.openssl`, or
+    ///   `rsa.engine-fault` (the IFMA engine failed). OpenSSL's error queue is drained in every case.
     /// - Allocation: none in steady state (the digest runs on the stack; the modular exponentiation uses a pooled
     ///   `BN_CTX` whose numbers keep their storage between calls).
     public func verify(
@@ -217,11 +217,10 @@ public final class RSAPublicKey: Sendable {
             throw SignetRSAError(
                 .badSignature,
                 reason: "the signature, read as a number, is not smaller than the key's modulus, so no RSA key could have made it")
+        case .engine:
+            throw SignetRSAError(
+                .engineFault, reason: "the \(engine) engine failed while checking the \(algorithm.jwsName) signature")
         case .openSSL:
-            if ifma != nil {
-                throw SignetRSAError(
-                    .openSSL, reason: "internal: the \(engine) engine failed while checking the \(algorithm.jwsName) signature")
-            }
             throw OpenSSLErrorQueue.error(.openSSL, "libcrypto failed while checking the \(algorithm.jwsName) signature")
         }
     }

@@ -47,13 +47,16 @@ public struct SignetRSAError: Error, Hashable, Sendable, CustomStringConvertible
         public static let signatureLength = Code(rawValue: "rsa.signature-length")
         /// The signature does not verify.
         public static let badSignature = Code(rawValue: "rsa.bad-signature")
-        /// The IFMA signing engine refused to release a signature: its verify-after-sign check failed (a fault in
-        /// the computation), or its blinding could not be renewed. Nothing was written.
+        /// The IFMA engine failed. Signing: its verify-after-sign check failed (a fault in the computation), or its
+        /// blinding could not be renewed; nothing was written. Verifying: its public-key operation failed, so there
+        /// is no verdict.
         public static let engineFault = Code(rawValue: "rsa.engine-fault")
         /// The requested signing engine cannot run here (no AVX-512 IFMA) or does not take this key's shape.
         public static let engineUnavailable = Code(rawValue: "rsa.engine-unavailable")
         /// An OpenSSL call failed; ``SignetRSAError/openSSLErrors`` holds the drained error queue.
         public static let openSSL = Code(rawValue: "rsa.openssl")
+        /// Signet broke one of its own invariants (a bug, not a bad input or key); the operation did nothing.
+        public static let internalError = Code(rawValue: "rsa.internal")
     }
 
     /// The stable error code.

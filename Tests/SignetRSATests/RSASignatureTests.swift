@@ -178,6 +178,18 @@ func algorithm(forSHA sha: String) -> RSASignatureAlgorithm? {
         #expect(error2?.code == .signatureLength)
     }
 
+    @Test func errorCodesKeepTheirSpellings() {
+        typealias Code = SignetRSAError.Code
+        #expect(Code.openSSL.rawValue == "rsa.openssl")
+        #expect(Code.internalError.rawValue == "rsa.internal")
+        #expect(Code.engineFault.rawValue == "rsa.engine-fault")
+        #expect(Code.engineUnavailable.rawValue == "rsa.engine-unavailable")
+        #expect(Code.badSignature.rawValue == "rsa.bad-signature")
+        #expect(Code.keyTooSmall.rawValue == "key.too-small")
+        let error = SignetRSAError(.internalError, offset: 3, reason: "why")
+        #expect(error.description == "SignetRSAError.rsa.internal @3: why")
+    }
+
     @Test func spanSigningAppends() throws {
         let key = Fixtures.key2048
         let message: [UInt8] = Array("span".utf8)

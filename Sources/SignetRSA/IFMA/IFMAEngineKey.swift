@@ -82,7 +82,7 @@ final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable
     func privateOperation(_ em: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) throws(SignetRSAError) {
         let k = byteCount
         guard em.count == k else {
-            throw SignetRSAError(.openSSL, reason: "internal: the encoded message has \(em.count) bytes, not \(k)")
+            throw SignetRSAError(.internalError, reason: "the encoded message has \(em.count) bytes, not \(k)")
         }
         guard out.count >= k else {
             throw SignetRSAError(.outputTooSmall, reason: "the output has \(out.count) bytes; the signature needs \(k)")

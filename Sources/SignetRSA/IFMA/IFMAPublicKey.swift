@@ -51,7 +51,7 @@ internal import CSignetIFMA
         signature: UnsafeRawBufferPointer, digest: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm
     ) throws(RSAPublicOperation.Failure) {
         let k = byteCount
-        guard signature.count == k else { throw .openSSL }
+        guard signature.count == k else { throw .engine }
         let outcome = unsafe withUnsafeTemporaryAllocation(byteCount: k, alignment: 16) {
             em -> RSAPublicOperation.Failure? in
             // The caller's bytes are only rebound for the call (their bound type is theirs); `em` is ours.
@@ -64,7 +64,7 @@ internal import CSignetIFMA
                 return unsafe PKCS1v15.isEncoding(UnsafeRawBufferPointer(em), of: digest, algorithm: algorithm)
                     ? nil : .mismatch
             case SIGNET_IFMA_ERR_INPUT_RANGE: return .outOfRange
-            default: return .openSSL
+            default: return .engine
             }
         }
         if let outcome { throw outcome }

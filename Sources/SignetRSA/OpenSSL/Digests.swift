@@ -29,7 +29,7 @@ enum Digests {
         _ message: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm, into digest: UnsafeMutableRawBufferPointer
     ) throws(SignetRSAError) -> Int {
         guard digest.count >= algorithm.digestByteCount else {
-            throw SignetRSAError(.openSSL, reason: "digest buffer too small")
+            throw SignetRSAError(.internalError, reason: "digest buffer too small")
         }
         let n = unsafe COpenSSL_sha2(Int32(algorithm.index), message.baseAddress, message.count, digest.baseAddress)
         guard n == algorithm.digestByteCount else {

@@ -63,6 +63,8 @@ internal import COpenSSL
         case mismatch
         /// OpenSSL failed (its error queue holds the reason).
         case openSSL
+        /// The IFMA engine failed.
+        case engine
     }
 
     /// Checks that `signature` (exactly ``byteCount`` bytes) is an RSASSA-PKCS1-v1_5 signature of `digest` under
