@@ -14,11 +14,11 @@
 ///
 /// Allocation: none, except the `[UInt8]` returned by ``finalize()`` and the `hash` functions.
 @safe
-public struct SHA256: SHA2Hasher {
+struct SHA256: SHA2Hasher {
     /// The digest length in bytes: 32.
-    public static let byteCount = 32
+    static let byteCount = 32
     /// The block length in bytes: 64.
-    public static let blockByteCount = 64
+    static let blockByteCount = 64
 
     /// The eight working hash words H0…H7.
     var state: SHA256State
@@ -32,7 +32,7 @@ public struct SHA256: SHA2Hasher {
     /// Creates a hasher with the FIPS 180-4 §5.3.3 initial hash value.
     ///
     /// Allocation: none.
-    public init() {
+    init() {
         state = SHA256State(
             h0: 0x6a09e667, h1: 0xbb67ae85, h2: 0x3c6ef372, h3: 0xa54ff53a,
             h4: 0x510e527f, h5: 0x9b05688c, h6: 0x1f83d9ab, h7: 0x5be0cd19)
@@ -47,7 +47,7 @@ public struct SHA256: SHA2Hasher {
     /// - Parameter bytes: The next bytes of the message (may be empty).
     ///
     /// Allocation: none.
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard let start = bytes.baseAddress, bytes.count > 0 else { return }
         var p = unsafe start
         var n = bytes.count
@@ -84,7 +84,7 @@ public struct SHA256: SHA2Hasher {
     /// - Parameter bytes: The next bytes of the message (may be empty).
     ///
     /// Allocation: none.
-    public mutating func update(_ bytes: some Collection<UInt8>) {
+    mutating func update(_ bytes: some Collection<UInt8>) {
         let done: Void? = bytes.withContiguousStorageIfAvailable { unsafe update(UnsafeRawBufferPointer($0)) }
         if done != nil { return }
         for byte in bytes { update(byte: byte) }
@@ -107,7 +107,7 @@ public struct SHA256: SHA2Hasher {
     ///   ``byteCount``; nothing is written then.
     ///
     /// Allocation: none.
-    public consuming func finalize(into output: UnsafeMutableRawBufferPointer) throws(RSAGMPError) {
+    consuming func finalize(into output: UnsafeMutableRawBufferPointer) throws(RSAGMPError) {
         guard let base = output.baseAddress, output.count >= SHA256.byteCount else {
             throw RSAGMPError.outputTooSmall(needed: SHA256.byteCount, available: output.count)
         }

@@ -5,7 +5,7 @@
 /// one-shot `hash` functions are written once here for all three.
 ///
 /// Allocation: none, except the `[UInt8]` returned by ``finalize()`` and the `hash` functions.
-public protocol SHA2Hasher: Sendable {
+protocol SHA2Hasher: Sendable {
     /// The digest length in bytes.
     static var byteCount: Int { get }
 
@@ -37,7 +37,7 @@ extension SHA2Hasher {
     /// - Parameter bytes: The next bytes of the message (may be empty).
     ///
     /// Allocation: none.
-    public mutating func update(_ bytes: RawSpan) {
+    mutating func update(_ bytes: RawSpan) {
         unsafe bytes.withUnsafeBytes { unsafe update($0) }
     }
 
@@ -46,7 +46,7 @@ extension SHA2Hasher {
     /// - Returns: The digest, most significant byte first.
     ///
     /// Allocation: the returned array.
-    public consuming func finalize() -> [UInt8] {
+    consuming func finalize() -> [UInt8] {
         let hasher = self
         var digest = [UInt8](repeating: 0, count: Self.byteCount)
         var span = digest.mutableSpan
@@ -62,7 +62,7 @@ extension SHA2Hasher {
     /// - Returns: The ``byteCount``-byte digest.
     ///
     /// Allocation: the returned array.
-    public static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
+    static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var h = Self()
         h.update(bytes)
         return h.finalize()
@@ -74,7 +74,7 @@ extension SHA2Hasher {
     /// - Returns: The ``byteCount``-byte digest.
     ///
     /// Allocation: the returned array.
-    public static func hash(_ bytes: RawSpan) -> [UInt8] {
+    static func hash(_ bytes: RawSpan) -> [UInt8] {
         var h = Self()
         h.update(bytes)
         return h.finalize()
@@ -86,7 +86,7 @@ extension SHA2Hasher {
     /// - Returns: The ``byteCount``-byte digest.
     ///
     /// Allocation: the returned array.
-    public static func hash(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
         var h = Self()
         unsafe h.update(bytes)
         return h.finalize()

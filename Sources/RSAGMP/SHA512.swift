@@ -8,18 +8,18 @@
 ///
 /// Allocation: none, except the `[UInt8]` returned by ``finalize()`` and the `hash` functions.
 @safe
-public struct SHA512: SHA2Hasher {
+struct SHA512: SHA2Hasher {
     /// The digest length in bytes: 64.
-    public static let byteCount = 64
+    static let byteCount = 64
     /// The block length in bytes: 128.
-    public static let blockByteCount = 128
+    static let blockByteCount = 128
 
     var core: SHA512Core
 
     /// Creates a hasher with the FIPS 180-4 §5.3.5 initial hash value.
     ///
     /// Allocation: none.
-    public init() { core = SHA512Core(iv: SHA512Core.sha512IV) }
+    init() { core = SHA512Core(iv: SHA512Core.sha512IV) }
 
     /// Adds the bytes of a raw buffer to the message.
     ///
@@ -27,7 +27,7 @@ public struct SHA512: SHA2Hasher {
     /// - Parameter bytes: The next bytes of the message (may be empty).
     ///
     /// Allocation: none.
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) { unsafe core.update(bytes) }
+    mutating func update(_ bytes: UnsafeRawBufferPointer) { unsafe core.update(bytes) }
 
     /// Adds a collection of bytes to the message (for example `[UInt8]`, `ArraySlice<UInt8>` or `String.UTF8View`).
     ///
@@ -35,7 +35,7 @@ public struct SHA512: SHA2Hasher {
     /// - Parameter bytes: The next bytes of the message (may be empty).
     ///
     /// Allocation: none.
-    public mutating func update(_ bytes: some Collection<UInt8>) { core.update(bytes) }
+    mutating func update(_ bytes: some Collection<UInt8>) { core.update(bytes) }
 
     /// Finishes the hash and writes the 64-byte digest to the start of `output`.
     ///
@@ -45,7 +45,7 @@ public struct SHA512: SHA2Hasher {
     ///   ``byteCount``; nothing is written then.
     ///
     /// Allocation: none.
-    public consuming func finalize(into output: UnsafeMutableRawBufferPointer) throws(RSAGMPError) {
+    consuming func finalize(into output: UnsafeMutableRawBufferPointer) throws(RSAGMPError) {
         guard let base = output.baseAddress, output.count >= SHA512.byteCount else {
             throw RSAGMPError.outputTooSmall(needed: SHA512.byteCount, available: output.count)
         }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import RSAGMP
+@testable import RSAGMP
 import TestSupport
 import Testing
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
-import RSAGMP
+@testable import RSAGMP
 import TestSupport
 import Testing
 
