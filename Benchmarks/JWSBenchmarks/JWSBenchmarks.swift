@@ -13,7 +13,7 @@
 // threshold holds on any machine.
 import Benchmark
 import ClientAssertion
-@_spi(Testing) import SignetRSA
+@_spi(Testing) @_spi(Benchmarking) import SignetRSA
 import JWS
 import RSAGMP
 

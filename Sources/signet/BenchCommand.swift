@@ -2,7 +2,7 @@
 import ArgumentParser
 import CMallocCounter
 import ClientAssertion
-import SignetRSA
+@_spi(Benchmarking) import SignetRSA
 import Dispatch
 import Foundation
 import JWS

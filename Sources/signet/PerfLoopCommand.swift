@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import ClientAssertion
-import SignetRSA
+@_spi(Benchmarking) import SignetRSA
 import JWS
 
 /// `signet perf-loop` (hidden): runs one operation N times in a function named `signet_perf_loop`, so that

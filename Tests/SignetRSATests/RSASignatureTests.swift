@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import SignetRSA
+@_spi(Benchmarking) import SignetRSA
 import Foundation
 import Testing
 import TestSupport

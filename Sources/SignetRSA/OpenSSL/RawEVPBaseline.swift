@@ -4,7 +4,7 @@ internal import COpenSSL
 /// The plainest way a C program signs and verifies with OpenSSL 3 EVP: a fresh `EVP_MD_CTX` per call,
 /// `EVP_DigestSignInit_ex` / `EVP_DigestSign` (or `…Verify…`) by digest name. It is the floor Signet's own paths
 /// are measured against in the same process (`signet bench`, the benchmark suite); it is not for production use.
-public enum RawEVPBaseline {
+@_spi(Benchmarking) public enum RawEVPBaseline {
     /// Signs `message` with `key` the plain EVP way; returns the signature length.
     ///
     /// - Throws: ``SignetRSAError`` `rsa.openssl`, `rsa.output-too-small`.
