@@ -5,7 +5,7 @@ import CrossCheck
 import Dispatch
 import Foundation
 
-/// `signet cross-check`: a randomized differential campaign between OpenSSL (CryptoEVP) and RSAGMP, and optionally
+/// `signet cross-check`: a randomized differential campaign between OpenSSL (SignetRSA) and RSAGMP, and optionally
 /// between OpenSSL's signatures and a signing engine's.
 struct CrossCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -242,7 +242,7 @@ struct CrossCheckCommand: ParsableCommand {
 }
 
 /// A value guarded by an `NSLock`: pthread-based, so ThreadSanitizer sees it (`Synchronization.Mutex` is built on raw
-/// futexes on Linux, which TSan cannot see; see `ContextPool` in CryptoEVP).
+/// futexes on Linux, which TSan cannot see; see `ContextPool` in SignetRSA).
 final class LockedBox<Value>: @unchecked Sendable {  // every access to `value` holds `lock`
     private let lock = NSLock()
     private var value: Value

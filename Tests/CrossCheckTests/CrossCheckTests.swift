@@ -7,7 +7,7 @@ import RSAGMP
 import Testing
 import TestSupport
 
-/// CryptoEVP (OpenSSL) and RSAGMP (independent) must reach the same verdict on every input.
+/// SignetRSA (OpenSSL) and RSAGMP (independent) must reach the same verdict on every input.
 @Suite struct CrossCheckTests {
     static func gmpAlgorithm(_ sha: String) -> RSAGMPAlgorithm? {
         switch sha {
