@@ -23,7 +23,7 @@ extension JWSVerificationKey {
     ///   - key: The public key (RSAGMP gets the same modulus and exponent).
     ///   - algorithm: The only algorithm it verifies.
     ///   - keyID: Its `kid`.
-    /// - Throws: ``RSAGMPError`` if RSAGMP refuses the key (it applies the same 2048-bit floor).
+    /// - Throws: `RSAGMPError` if RSAGMP refuses the key (it applies the same 2048-bit floor).
     public static func crossChecked(
         key: RSAPublicKey, algorithm: RSASignatureAlgorithm, keyID: String? = nil
     ) throws(RSAGMPError) -> JWSVerificationKey {

@@ -7,9 +7,9 @@ import RSAGMP
 /// each verified by both. Used by `signet cross-check` and by the test suite (with a fixed seed and fixed keys).
 ///
 /// A campaign made by ``comparingEngine(_:)`` is also an engine differential: every valid case is signed on OpenSSL
-/// EVP and on a signing engine (``RSAEngine``), the two signatures must be byte-identical (RSASSA-PKCS1-v1_5
+/// EVP and on a signing engine (`RSAEngine`), the two signatures must be byte-identical (RSASSA-PKCS1-v1_5
 /// is deterministic), and RSAGMP must accept the engine's signature; and where the engine also performs the
-/// public-key operation (``RSAPublicKey/engine``), every case, valid or mutated, is verified on it too, and its
+/// public-key operation (`RSAPublicKey.engine`), every case, valid or mutated, is verified on it too, and its
 /// verdict must be OpenSSL's.
 public struct DifferentialCampaign {
     /// One case where the two implementations disagree, with everything needed to reproduce it.
@@ -108,7 +108,7 @@ public struct DifferentialCampaign {
         /// Engine signatures that RSAGMP verified as valid.
         public var engineVerifiedByRSAGMP = 0
         /// Cases (valid and mutated) verified on the engine's public-key operation as well (engine campaigns whose
-        /// engine verifies, see ``RSAPublicKey/engine``).
+        /// engine verifies, see `RSAPublicKey.engine`).
         public var engineVerifications = 0
         /// Engine signatures that differ from OpenSSL EVP's, that RSAGMP rejected, or that the engine refused to
         /// release, and engine verdicts that differ from OpenSSL's (each is also in ``disagreements``).
@@ -142,7 +142,7 @@ public struct DifferentialCampaign {
     /// A campaign over one key.
     ///
     /// - Parameter key: The key whose signatures (and their mutations) both verifiers check.
-    /// - Throws: ``RSAGMPError`` if RSAGMP refuses the key.
+    /// - Throws: `RSAGMPError` if RSAGMP refuses the key.
     /// - Allocation: allocates (RSAGMP's copy of the public key).
     public init(key: RSAPrivateKey) throws(RSAGMPError) {
         self.key = key
@@ -157,18 +157,18 @@ public struct DifferentialCampaign {
     }
 
     /// The engine whose signatures this campaign compares with OpenSSL's, or `nil` (verifiers only). For
-    /// ``RSAEngine/automatic`` it is the engine that was chosen at key load.
+    /// `RSAEngine.automatic` it is the engine that was chosen at key load.
     public var engine: RSAEngine? { engineKey?.engine }
 
     /// The same campaign, plus an engine differential: every valid case is signed on OpenSSL EVP (explicitly, so an
     /// IFMA engine chosen automatically never stands in for the baseline) and on `engine`; the signatures must be
     /// byte-identical and RSAGMP must accept the engine's (see ``compareEngineSignature(_:openSSLSignature:message:algorithm:into:)``).
     ///
-    /// - Parameter engine: The engine under test: ``RSAEngine/ifma256``, ``RSAEngine/ifma512``,
-    ///   ``RSAEngine/automatic``, ``RSAEngine/openSSL`` (EVP against itself), or a test-only emulated
+    /// - Parameter engine: The engine under test: `RSAEngine.ifma256`, `RSAEngine.ifma512`,
+    ///   `RSAEngine.automatic`, `RSAEngine.openSSL` (EVP against itself), or a test-only emulated
     ///   engine.
     /// - Returns: A campaign over the same key whose ``engine`` is set.
-    /// - Throws: ``SignetRSAError`` `rsa.engine-unavailable` when `engine` cannot run on this CPU or does not take
+    /// - Throws: `SignetRSAError` `rsa.engine-unavailable` when `engine` cannot run on this CPU or does not take
     ///   this key (the IFMA engines take RSA-2048 and RSA-4096 with equal-size primes); never silently skipped.
     /// - Allocation: allocates (the engine loads the key).
     public func comparingEngine(_ engine: RSAEngine) throws(SignetRSAError) -> DifferentialCampaign {
@@ -185,7 +185,7 @@ public struct DifferentialCampaign {
     ///   - mutations: How many mutated cases to derive from the valid one (0: the valid case only).
     ///   - rng: The randomness (seeded in tests).
     ///   - totals: Accumulates the results.
-    /// - Throws: ``SignetRSAError`` if OpenSSL signing fails, or if the engine fails other than by refusing a
+    /// - Throws: `SignetRSAError` if OpenSSL signing fails, or if the engine fails other than by refusing a
     ///   signature (`rsa.engine-fault` is counted as an engine mismatch, not thrown).
     /// - Allocation: allocates (the message, signatures and mutated copies).
     public func run<R: RandomNumberGenerator>(

@@ -9,7 +9,7 @@ public enum JWK {
     ///
     /// - Parameter json: One JWK object as JSON text.
     /// - Returns: The members as base64url strings.
-    /// - Throws: ``SignetRSAError`` `key.jwk-invalid` when the text is not strict JSON, not an object, `kty` is not
+    /// - Throws: `SignetRSAError` `key.jwk-invalid` when the text is not strict JSON, not an object, `kty` is not
     ///   `RSA`, or a member is missing or not a string.
     public static func components(json: String) throws(SignetRSAError) -> RSAJWKComponents {
         let value: JSONValue
@@ -42,7 +42,7 @@ public enum JWK {
 
     /// A private key from a private RSA JWK's JSON text.
     ///
-    /// - Throws: ``SignetRSAError`` `key.jwk-invalid`, and the codes of `RSAPrivateKey.init(jwk:)`.
+    /// - Throws: `SignetRSAError` `key.jwk-invalid`, and the codes of `RSAPrivateKey.init(jwk:)`.
     /// - Allocation: allocates.
     public static func privateKey(json: String) throws(SignetRSAError) -> RSAPrivateKey {
         try RSAPrivateKey(jwk: components(json: json))
@@ -50,7 +50,7 @@ public enum JWK {
 
     /// A public key from an RSA JWK's JSON text.
     ///
-    /// - Throws: ``SignetRSAError`` `key.jwk-invalid` (also when private members are present: a key published for
+    /// - Throws: `SignetRSAError` `key.jwk-invalid` (also when private members are present: a key published for
     ///   verification must never carry them), and the codes of `RSAPublicKey.init(jwk:)`.
     /// - Allocation: allocates.
     public static func publicKey(json: String) throws(SignetRSAError) -> RSAPublicKey {

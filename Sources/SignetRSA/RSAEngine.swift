@@ -10,23 +10,11 @@ import Darwin
 /// Which code performs an RSA key's operations: the private-key operation of signing and the public-key operation
 /// of verification.
 ///
-/// - ``openSSL``: OpenSSL 3 EVP (`EVP_PKEY_sign`), on every CPU and for every key.
-/// - ``ifma256`` / ``ifma512``: Signet's AVX-512 IFMA engine (`vendor-shims/CSignetIFMA`: radix-2^52 Montgomery
-///   arithmetic, both CRT halves exponentiated together, constant-time, base blinding, verify-after-sign) with
-///   256-bit or 512-bit vectors, for RSA-2048 and RSA-4096 keys with balanced primes, on CPUs and operating systems
-///   that enable AVX-512 IFMA.
-/// - ``automatic`` (the default): the `SIGNET_RSA_ENGINE` environment variable when it names an engine (`evp`,
-///   `ifma256`, `ifma512`); otherwise the IFMA engine where the CPU, OS and key allow it and where, timed at key
-///   load (median of five private-key operations each), it signs at least 5 % faster than OpenSSL, at the faster
-///   vector width; OpenSSL everywhere else. On an IFMA CPU that timing adds about a dozen private-key operations to
-///   loading an RSA-2048 or RSA-4096 key (some 20 ms for RSA-4096); elsewhere it costs nothing.
-///
-/// Whatever the engine, signatures are RSASSA-PKCS1-v1_5 and byte-identical (PKCS#1 v1.5 is deterministic).
-///
-/// The same engines perform the public-key operation of verification (``RSAPublicKey/engine``): OpenSSL's
-/// `BN_mod_exp_mont`, or the IFMA engine's vectorised `s^e mod n` (RSA-2048 and RSA-4096, e < 2^64), chosen by the
-/// same rules, timed separately for the public-key operation (median of five operations each) on the first key of
-/// each size and exponent in the process, whose choice later keys of that shape reuse.
+/// ``openSSL`` (every CPU, every key), ``ifma256`` / ``ifma512`` (Signet's AVX-512 IFMA engine, `Sources/CSignetIFMA`,
+/// for RSA-2048 and RSA-4096 keys on CPUs that enable IFMA), or ``automatic`` (the default: the environment's
+/// `SIGNET_RSA_ENGINE`, else the IFMA engine where it measured faster on the key at load, else OpenSSL). The policy
+/// in full: <doc:ChoosingAnEngine>. Whatever the engine, signatures are byte-identical (PKCS#1 v1.5 is
+/// deterministic).
 public struct RSAEngine: Hashable, Sendable, CustomStringConvertible {
     /// The engine's name as `signet bench --engine` and `SIGNET_RSA_ENGINE` spell it.
     public let name: String

@@ -225,7 +225,7 @@ public final class RSAPublicKey: Sendable {
         }
     }
 
-    /// `true` when the signature verifies (see ``verify(_:for:algorithm:)``); never throws, never leaves OpenSSL
+    /// `true` when the signature verifies (see ``verify(_:for:algorithm:)-(UnsafeRawBufferPointer,_,_)``); never throws, never leaves OpenSSL
     /// errors behind.
     ///
     /// - Allocation: none in steady state on the Swift side.
@@ -249,9 +249,9 @@ public final class RSAPublicKey: Sendable {
         }
     }
 
-    /// Verifies a signature given as spans (see ``verify(_:for:algorithm:)``).
+    /// Verifies a signature given as spans (see ``verify(_:for:algorithm:)-(UnsafeRawBufferPointer,_,_)``).
     ///
-    /// - Throws: as ``verify(_:for:algorithm:)``.
+    /// - Throws: as ``verify(_:for:algorithm:)-(UnsafeRawBufferPointer,_,_)``.
     /// - Allocation: none in steady state on the Swift side.
     public func verify(_ signature: RawSpan, for message: RawSpan, algorithm: RSASignatureAlgorithm)
         throws(SignetRSAError)

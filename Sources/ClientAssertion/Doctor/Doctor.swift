@@ -4,13 +4,13 @@ import JWS
 /// Explains why a token request is (or would be) rejected: every problem with the token, the form that carried it
 /// and the JWK set, not just the first, each as a ``Finding`` with the exact NHS endpoint error where one applies.
 ///
-/// Unlike ``JWSVerifier``, which stops at the first failure, the doctor walks the token tolerantly: it splits on
+/// Unlike `JWSVerifier`, which stops at the first failure, the doctor walks the token tolerantly: it splits on
 /// `.`, reports every character outside base64url and undoes known damage (look-alike dashes, whitespace, smart
 /// quotes, padding…) so that the header and claims can still be read; it reads JSON keeping the last of repeated
 /// members (as APIM's JavaScript does) after reporting them; and it checks each rule on its own. Offsets are byte
 /// offsets into the input each finding names (see ``Finding/Segment``).
 ///
-/// The doctor never accepts a token: it only explains. Verify with ``JWSVerifier``.
+/// The doctor never accepts a token: it only explains. Verify with `JWSVerifier`.
 public enum Doctor {
     /// What the examined token is.
     public enum TokenRole: String, Sendable, Equatable {
