@@ -3,7 +3,7 @@
 import Testing
 import TestSupport
 
-/// The IFMA engine (vendor-shims/CSignetIFMA) against OpenSSL EVP through the public signing API. Its emulated
+/// The IFMA engine (Sources/CSignetIFMA) against OpenSSL EVP through the public signing API. Its emulated
 /// backends run the same kernel on portable C lanes, so these tests exercise the algorithm on every machine; the
 /// native backends are tested wherever the CPU enables AVX-512 IFMA.
 @Suite struct SigningEngineTests {
