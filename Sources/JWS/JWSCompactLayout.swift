@@ -68,4 +68,11 @@ public struct JWSCompactLayout: Sendable, Equatable {
     public var signature: Range<Int> { (secondDot + 1)..<count }
     /// Byte range of the signing input (`header.payload`).
     public var signingInput: Range<Int> { 0..<secondDot }
+
+    /// The token offset reported for byte `decodedOffset` of a decoded segment that starts at token offset
+    /// `segmentStart`: the first character of the base64url group that encodes it (3 bytes per 4 characters).
+    @inline(__always)
+    static func tokenOffset(ofDecodedByte decodedOffset: Int, segmentStart: Int) -> Int {
+        segmentStart + decodedOffset / 3 * 4
+    }
 }

@@ -155,8 +155,8 @@ public struct JWSError: Error, Hashable, Sendable, CustomStringConvertible {
         case .tooDeep: code = .jsonTooDeep
         default: code = .jsonInvalid
         }
-        // JSON offsets are into the decoded segment; base64url maps 3 decoded bytes to 4 characters.
-        let tokenOffset = segmentStart.map { $0 + e.offset / 3 * 4 }
+        // JSON offsets are into the decoded segment.
+        let tokenOffset = segmentStart.map { JWSCompactLayout.tokenOffset(ofDecodedByte: e.offset, segmentStart: $0) }
         return JWSError(code, segment: segment, offset: tokenOffset, reason: "\(segment.rawValue) JSON: \(e.reason)")
     }
 

@@ -99,7 +99,7 @@ extension JWSVerifier {
     }
 
     func headerOffset(_ header: JSONObject, _ name: String) -> Int? {
-        header.member(name).map { $0.valueOffset / 3 * 4 }
+        header.member(name).map { JWSCompactLayout.tokenOffset(ofDecodedByte: $0.valueOffset, segmentStart: 0) }
     }
 
     private func checkAlgorithm(_ header: JSONObject) throws(JWSError) -> RSASignatureAlgorithm {

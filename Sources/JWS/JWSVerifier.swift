@@ -372,7 +372,7 @@ public struct JWSVerifier: Sendable {
         guard alg.isPresent else {
             throw JWSError(.algMissing, segment: .header, offset: 0, reason: "the header has no 'alg'")
         }
-        let algOffset = alg.valueOffset / 3 * 4
+        let algOffset = Self.tokenOffset(ofHeaderValue: alg)
         guard let algToken = alg.string else {
             throw JWSError(.algMissing, segment: .header, offset: algOffset, reason: "'alg' must be a string, found \(alg.kind.typeName)")
         }
@@ -389,7 +389,7 @@ public struct JWSVerifier: Sendable {
                 throw JWSError(.typInvalid, segment: .header, offset: 0, reason: "the header has no 'typ'; expected \"\(expected)\"")
             }
             guard let token = typ.string, unsafe typeMatches(token, in: base, expected: expected) else {
-                throw JWSError(.typInvalid, segment: .header, offset: typ.valueOffset / 3 * 4,
+                throw JWSError(.typInvalid, segment: .header, offset: Self.tokenOffset(ofHeaderValue: typ),
                                reason: "typ \(unsafe Self.jsonText(header, typ)) is not \"\(expected)\"")
             }
         }
@@ -398,11 +398,11 @@ public struct JWSVerifier: Sendable {
         let kid = slots[MemberSlots.kidIndex]
         if kid.isPresent {
             guard let token = kid.string else {
-                throw JWSError(.kidUnknown, segment: .header, offset: kid.valueOffset / 3 * 4,
+                throw JWSError(.kidUnknown, segment: .header, offset: Self.tokenOffset(ofHeaderValue: kid),
                                reason: "'kid' must be a string, found \(kid.kind.typeName)")
             }
             guard let index = unsafe indexOfKey(matching: token, in: base) else {
-                throw JWSError(.kidUnknown, segment: .header, offset: kid.valueOffset / 3 * 4,
+                throw JWSError(.kidUnknown, segment: .header, offset: Self.tokenOffset(ofHeaderValue: kid),
                                reason: kidUnknownReason(unsafe JSONStringComparison.string(token, in: base)))
             }
             keyIndex = index
@@ -418,6 +418,11 @@ public struct JWSVerifier: Sendable {
             throw JWSError(.algNotAllowed, segment: .header, offset: algOffset, reason: algorithmBindingReason(algorithm, vk))
         }
         return (algorithm, keyIndex)
+    }
+
+    /// The token offset of a recorded header member's value.
+    static func tokenOffset(ofHeaderValue slot: MemberSlot) -> Int {
+        JWSCompactLayout.tokenOffset(ofDecodedByte: slot.valueOffset, segmentStart: 0)
     }
 
     static func bit(_ algorithm: RSASignatureAlgorithm) -> Int {
@@ -568,7 +573,7 @@ public struct JWSVerifier: Sendable {
     {
         let names = ["iss", "sub", "jti", "exp", "nbf", "iat", "aud"]
         let name = names[index]
-        let offset = payloadStart + slot.valueOffset / 3 * 4
+        let offset = JWSCompactLayout.tokenOffset(ofDecodedByte: slot.valueOffset, segmentStart: payloadStart)
         let reason: String
         switch index {
         case MemberSlots.expIndex, MemberSlots.nbfIndex, MemberSlots.iatIndex:

@@ -50,7 +50,9 @@ public struct JWTClaims: Sendable, Equatable {
     ///   a number, a NumericDate that is not finite such as `1e400`).
     public init(object: JSONObject, payloadStart: Int? = nil) throws(JWSError) {
         self.init()
-        func offset(_ m: JSONObject.Member) -> Int? { payloadStart.map { $0 + m.valueOffset / 3 * 4 } }
+        func offset(_ m: JSONObject.Member) -> Int? {
+            payloadStart.map { JWSCompactLayout.tokenOffset(ofDecodedByte: m.valueOffset, segmentStart: $0) }
+        }
         func str(_ m: JSONObject.Member) throws(JWSError) -> String {
             guard case .string(let s) = m.value else {
                 throw JWSError(.claimInvalid, segment: .payload, offset: offset(m),
