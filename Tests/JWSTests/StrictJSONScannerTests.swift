@@ -4,33 +4,60 @@ import JWS
 import Testing
 import TestSupport
 
-/// The non-allocating scanner (`StrictJSON.validate`, used by `JWSVerifier.verify(_:scratch:)`) must accept exactly
-/// what the DOM reader (`StrictJSON.parse`) accepts, and reject with the same code at the same offset.
+/// `StrictJSON` (the scanner, which is the only grammar, and the value tree built from a finished scan) must accept
+/// exactly what the oracle (the recursive-descent reader that was `StrictJSON.Parser`, now in `StrictJSONOracle`)
+/// accepts, reject with the same code at the same offset, and build the same value with the same member offsets;
+/// `parseKeepingLastDuplicate` must keep the same values and report the same repeats.
 @Suite struct StrictJSONScannerTests {
-    /// `nil` when accepted, else (code, offset).
-    static func parseOutcome(_ bytes: [UInt8], _ limits: StrictJSON.Limits = .default) -> String? {
+    /// The value (with member offsets) when accepted, else `code@offset`.
+    static func oracleOutcome(_ bytes: [UInt8], _ limits: StrictJSON.Limits = .default, keepingLastDuplicate: Bool = false)
+        -> String
+    {
         do {
-            _ = try StrictJSON.parse(bytes, limits: limits)
-            return nil
+            let (value, duplicates) = try StrictJSONOracle.parse(bytes, limits: limits, keepingLastDuplicate: keepingLastDuplicate)
+            return "\(value) \(duplicates.map(Self.outcome))"
         } catch {
-            return "\(error.code.rawValue)@\(error.offset)"
+            return outcome(error)
         }
     }
 
+    static func parseOutcome(_ bytes: [UInt8], _ limits: StrictJSON.Limits = .default) -> String {
+        do {
+            return "\(StrictJSONOracle.Value(try StrictJSON.parse(bytes, limits: limits))) []"
+        } catch {
+            return outcome(error)
+        }
+    }
+
+    static func keepingLastOutcome(_ bytes: [UInt8], _ limits: StrictJSON.Limits = .default) -> String {
+        do {
+            let (value, duplicates) = try StrictJSON.parseKeepingLastDuplicate(bytes, limits: limits)
+            return "\(StrictJSONOracle.Value(value)) \(duplicates.map(Self.outcome))"
+        } catch {
+            return outcome(error)
+        }
+    }
+
+    /// `nil` when accepted, else `code@offset`.
     static func validateOutcome(_ bytes: [UInt8], _ limits: StrictJSON.Limits = .default) -> String? {
         do {
             try unsafe bytes.span.withUnsafeBytes { (b) throws(JSONError) in try unsafe StrictJSON.validate(b, limits: limits) }
             return nil
         } catch {
-            return "\(error.code.rawValue)@\(error.offset)"
+            return outcome(error)
         }
     }
 
+    static func outcome(_ error: JSONError) -> String { "\(error.code.rawValue)@\(error.offset)" }
+
     func expectAgreement(_ bytes: [UInt8], _ limits: StrictJSON.Limits = .default, sourceLocation: SourceLocation = #_sourceLocation) {
-        let dom = Self.parseOutcome(bytes, limits)
-        let scanner = Self.validateOutcome(bytes, limits)
-        #expect(dom == scanner, "\(String(decoding: bytes, as: UTF8.self).debugDescription) \(bytes.prefix(64))",
-                sourceLocation: sourceLocation)
+        let shown = "\(String(decoding: bytes, as: UTF8.self).debugDescription) \(bytes.prefix(64))"
+        let oracle = Self.oracleOutcome(bytes, limits)
+        let oracleRejection = (try? StrictJSONOracle.parse(bytes, limits: limits)) == nil ? oracle : nil
+        #expect(Self.validateOutcome(bytes, limits) == oracleRejection, "validate: \(shown)", sourceLocation: sourceLocation)
+        #expect(Self.parseOutcome(bytes, limits) == oracle, "parse: \(shown)", sourceLocation: sourceLocation)
+        #expect(Self.keepingLastOutcome(bytes, limits) == Self.oracleOutcome(bytes, limits, keepingLastDuplicate: true),
+                "parseKeepingLastDuplicate: \(shown)", sourceLocation: sourceLocation)
     }
 
     func expectAgreement(_ text: String, _ limits: StrictJSON.Limits = .default, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -180,7 +207,7 @@ import TestSupport
         var accepted = 0
         for round in 0..<6000 {
             var bytes = Array(generator.value(&rng, depth: 0).utf8)
-            if Self.parseOutcome(bytes) == nil { accepted += 1 }
+            if Self.validateOutcome(bytes) == nil { accepted += 1 }
             expectAgreement(bytes)
             let mutations = round % 4 == 0 ? 0 : Int.random(in: 1...3, using: &rng)
             for _ in 0..<mutations where !bytes.isEmpty {
