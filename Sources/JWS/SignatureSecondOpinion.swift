@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+import CryptoEVP
+
+/// An independent signature check run next to OpenSSL's (e.g. RSAGMP): when the two verdicts differ the verifier
+/// throws `signature.cross-check-disagreement` instead of trusting either.
+@safe public struct SignatureSecondOpinion: Sendable {
+    /// A name for messages, e.g. `RSAGMP`.
+    public let name: String
+    let check: @Sendable (UnsafeRawBufferPointer, UnsafeRawBufferPointer, RSASignatureAlgorithm) -> Bool
+
+    /// Creates a second opinion.
+    ///
+    /// - Parameters:
+    ///   - name: A name for messages.
+    ///   - check: Returns whether `signature` (first argument) is valid for `message` (second) under the algorithm.
+    public init(
+        name: String,
+        check: @escaping @Sendable (_ signature: UnsafeRawBufferPointer, _ message: UnsafeRawBufferPointer, RSASignatureAlgorithm) -> Bool
+    ) {
+        self.name = name
+        unsafe self.check = check
+    }
+}
