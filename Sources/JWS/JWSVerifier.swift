@@ -267,9 +267,9 @@ public struct JWSVerifier: Sendable {
         }
     }
 
-    /// Scans `json` strictly, recording the root members `recognize` names.
-    private func scan(_ json: UnsafeRawBufferPointer, recognize: StrictJSONScanner.Recognize, segment: JWSError.Segment,
-                      segmentStart: Int) throws(JWSError) -> (JSONKind, MemberSlots)
+    /// Scans `json` strictly, recording the registered members of `object`.
+    private func scan(_ json: UnsafeRawBufferPointer, recognize object: JWSMemberSlots.Object, segment: JWSError.Segment,
+                      segmentStart: Int) throws(JWSError) -> (JSONKind, JWSMemberSlots)
     {
         guard json.count <= jsonLimits.maxBytes else {
             throw JWSError.json(
@@ -278,10 +278,11 @@ public struct JWSVerifier: Sendable {
         }
         let maxDepth = jsonLimits.maxDepth
         do throws(JSONError) {
-            return try unsafe StrictJSONScanner.withNameTable { (table) throws(JSONError) -> (JSONKind, MemberSlots) in
-                var scanner = unsafe StrictJSONScanner(bytes: json, maxDepth: maxDepth, names: table, recognize: recognize)
-                let kind = try scanner.scanDocument()
-                return (kind, scanner.slots)
+            return try unsafe StrictJSONScanner.withNameTable { (table) throws(JSONError) -> (JSONKind, JWSMemberSlots) in
+                var scanner = unsafe StrictJSONScanner(bytes: json, maxDepth: maxDepth, names: table)
+                var slots = JWSMemberSlots(object)
+                let kind = try scanner.scanDocument(recordingRootMembersIn: &slots)
+                return (kind, slots)
             }
         } catch {
             throw JWSError.json(error, segment: segment, segmentStart: segmentStart)
@@ -296,7 +297,7 @@ public struct JWSVerifier: Sendable {
                            reason: "the JOSE header must be a JSON object, found \(kind.typeName)")
         }
         // alg
-        let alg = slots[MemberSlots.algIndex]
+        let alg = slots[JWSMemberSlots.algIndex]
         guard alg.isPresent else {
             throw JWSError(.algMissing, segment: .header, offset: 0, reason: "the header has no 'alg'")
         }
@@ -309,10 +310,10 @@ public struct JWSVerifier: Sendable {
                            reason: algorithmNotAllowedReason(unsafe JSONStringComparison.string(algToken, in: base)))
         }
         // crit: any is rejected (the DOM check names the reason).
-        if slots[MemberSlots.critIndex].isPresent { try unsafe rejectCritical(header) }
+        if slots[JWSMemberSlots.critIndex].isPresent { try unsafe rejectCritical(header) }
         // typ
         if let expected = policy.expectedType {
-            let typ = slots[MemberSlots.typIndex]
+            let typ = slots[JWSMemberSlots.typIndex]
             guard typ.isPresent else {
                 throw JWSError(.typInvalid, segment: .header, offset: 0, reason: "the header has no 'typ'; expected \"\(expected)\"")
             }
@@ -323,7 +324,7 @@ public struct JWSVerifier: Sendable {
         }
         // kid
         let keyIndex: Int
-        let kid = slots[MemberSlots.kidIndex]
+        let kid = slots[JWSMemberSlots.kidIndex]
         if kid.isPresent {
             guard let token = kid.string else {
                 throw JWSError(.kidUnknown, segment: .header, offset: Self.tokenOffset(ofHeaderValue: kid),
@@ -438,22 +439,22 @@ public struct JWSVerifier: Sendable {
         var dates: (exp: NumericDate?, nbf: NumericDate?, iat: NumericDate?) = (nil, nil, nil)
         var firstBad = -1
         var firstBadOffset = Int.max
-        for i in 0..<MemberSlots.count {
+        for i in 0..<JWSMemberSlots.count {
             let slot = slots[i]
             guard slot.isPresent else { continue }
             let ok: Bool
             switch i {
-            case MemberSlots.expIndex, MemberSlots.nbfIndex, MemberSlots.iatIndex:
+            case JWSMemberSlots.expIndex, JWSMemberSlots.nbfIndex, JWSMemberSlots.iatIndex:
                 if slot.kind == .number,
                     let d = unsafe NumericDate.parseJSONNumber(UnsafeRawBufferPointer(rebasing: payload[slot.valueOffset..<slot.end]))
                 {
                     let date = NumericDate(d)
-                    if i == MemberSlots.expIndex { dates.exp = date } else if i == MemberSlots.nbfIndex { dates.nbf = date } else { dates.iat = date }
+                    if i == JWSMemberSlots.expIndex { dates.exp = date } else if i == JWSMemberSlots.nbfIndex { dates.nbf = date } else { dates.iat = date }
                     ok = true
                 } else {
                     ok = false
                 }
-            case MemberSlots.audIndex:
+            case JWSMemberSlots.audIndex:
                 ok = unsafe (slot.kind == .string || (slot.kind == .array && Self.firstNonString(in: payload, array: slot) == nil))
             default:
                 ok = slot.kind == .string
@@ -468,11 +469,11 @@ public struct JWSVerifier: Sendable {
         func text(_ index: Int) -> JSONStringView? {
             unsafe slots[index].string.map { unsafe JSONStringView(base: base, token: $0) }
         }
-        let aud = slots[MemberSlots.audIndex]
+        let aud = slots[JWSMemberSlots.audIndex]
         let view = unsafe VerifiedClaimsView(
             algorithm: verdict.algorithm, keyID: keys[verdict.keyIndex].keyID, payload: payload,
             expiresAt: dates.exp, notBefore: dates.nbf, issuedAt: dates.iat,
-            issuer: text(MemberSlots.issIndex), subject: text(MemberSlots.subIndex), id: text(MemberSlots.jtiIndex),
+            issuer: text(JWSMemberSlots.issIndex), subject: text(JWSMemberSlots.subIndex), id: text(JWSMemberSlots.jtiIndex),
             audience: aud.isPresent ? JWTAudienceView(base: base, valueOffset: aud.valueOffset, end: aud.end, single: aud.string) : nil)
         try unsafe policy.check(view)
         return unsafe view
@@ -504,11 +505,11 @@ public struct JWSVerifier: Sendable {
         let offset = JWSCompactLayout.tokenOffset(ofDecodedByte: slot.valueOffset, segmentStart: payloadStart)
         let reason: String
         switch index {
-        case MemberSlots.expIndex, MemberSlots.nbfIndex, MemberSlots.iatIndex:
+        case JWSMemberSlots.expIndex, JWSMemberSlots.nbfIndex, JWSMemberSlots.iatIndex:
             reason = slot.kind == .number
                 ? "claim '\(name)' value \(unsafe String(decoding: payload[slot.valueOffset..<slot.end], as: UTF8.self)) is not a finite number"
                 : "claim '\(name)' must be a NumericDate (a JSON number of seconds), found \(slot.kind.typeName)"
-        case MemberSlots.audIndex:
+        case JWSMemberSlots.audIndex:
             reason = slot.kind == .array
                 ? "claim 'aud' array must hold strings, found \((unsafe Self.firstNonString(in: payload, array: slot) ?? .null).typeName)"
                 : "claim 'aud' must be a string or an array of strings, found \(slot.kind.typeName)"

@@ -19,7 +19,8 @@ extension StrictJSON {
         }
         try unsafe StrictJSONScanner.withNameTable { (table) throws(JSONError) in
             var scanner = unsafe StrictJSONScanner(bytes: bytes, maxDepth: limits.maxDepth, names: table)
-            _ = try scanner.scanDocument()
+            var ignored = IgnoredJSONMembers()
+            _ = try scanner.scanDocument(recordingRootMembersIn: &ignored)
         }
     }
 }

@@ -15,8 +15,9 @@
 /// the first one not in the table: memory stays bounded, time grows quadratically only for objects with more than 64
 /// members, as the DOM reader's linear search already does.
 ///
-/// The root object's members can be reported to the caller (``recognize``): the scanner records the kind and source
-/// range of the members named in ``MemberSlots`` for the JOSE header or the JWT claims.
+/// The root object's members can be reported to the caller as they are validated, through a
+/// ``JSONRootMemberRecorder`` (the verifier finds the JOSE header's and the claims' registered members this way,
+/// in the same pass).
 @safe struct StrictJSONScanner {
     /// Entries in the name table of one scan: 64 × 16 bytes, the most `withUnsafeTemporaryAllocation` is
     /// guaranteed to place on the stack (1 KiB).
@@ -43,11 +44,6 @@
         }
     }
 
-    /// Which root members to record.
-    enum Recognize {
-        case none, joseHeader, jwtClaims
-    }
-
     let base: UnsafeRawPointer
     let count: Int
     let maxDepth: Int
@@ -55,24 +51,20 @@
     let names: UnsafeMutablePointer<NameEntry>
     let namesCapacity: Int
     var namesTop = 0
-    let recognize: Recognize
-    /// The root members recorded so far (valid after ``scanDocument()``).
-    var slots = MemberSlots()
+    /// When non-nil, repeated member names are collected here instead of thrown (for
+    /// ``StrictJSON/parseKeepingLastDuplicate(_:limits:)``).
+    var duplicates: [JSONError]? = nil
     /// The last string value scanned.
     var lastString = JSONStringToken(start: 0, end: 0, decodedCount: 0, flags: 0)
 
     /// A scanner over `bytes` (which must stay valid while it is used) with a name table.
-    init(
-        bytes: UnsafeRawBufferPointer, maxDepth: Int, names: UnsafeMutableBufferPointer<NameEntry>,
-        recognize: Recognize = .none
-    ) {
+    init(bytes: UnsafeRawBufferPointer, maxDepth: Int, names: UnsafeMutableBufferPointer<NameEntry>) {
         // A zero-length buffer may have no address; reading is bounded by `count`, so any address will do.
         unsafe self.base = bytes.baseAddress ?? UnsafeRawPointer(names.baseAddress!)
         self.count = bytes.count
         self.maxDepth = maxDepth
         unsafe self.names = names.baseAddress!
         self.namesCapacity = bytes.count < Int(UInt32.max) ? names.count : 0
-        self.recognize = recognize
     }
 
     /// Runs `body` with a name table on the stack.
@@ -95,12 +87,16 @@
 
     /// Validates the whole text: one value, surrounded only by whitespace.
     ///
+    /// - Parameter rootMembers: Receives each member of the root object (if the root is an object) once its value
+    ///   is validated.
     /// - Returns: the kind of the root value.
     /// - Throws: ``JSONError`` with the code and offset ``StrictJSON`` reports for the same text (except
     ///   `json.too-large`, which the caller checks first).
-    mutating func scanDocument() throws(JSONError) -> JSONKind {
+    mutating func scanDocument<Recorder: JSONRootMemberRecorder>(recordingRootMembersIn rootMembers: inout Recorder)
+        throws(JSONError) -> JSONKind
+    {
         skipWhitespace()
-        let kind = try scanValue(depth: 0)
+        let kind = try scanValue(depth: 0, members: &rootMembers)
         skipWhitespace()
         guard position == count else {
             throw JSONError(.invalid, offset: position, reason: "unexpected \(describeByte(at: position)) after the JSON value")
@@ -116,7 +112,10 @@
         }
     }
 
-    mutating func scanValue(depth: Int) throws(JSONError) -> JSONKind {
+    /// Validates the value at `position`; the members of an object value go to `members`.
+    mutating func scanValue<Recorder: JSONRootMemberRecorder>(depth: Int, members: inout Recorder)
+        throws(JSONError) -> JSONKind
+    {
         guard position < count else {
             throw JSONError(.invalid, offset: position, reason: "expected a JSON value, found end of input")
         }
@@ -125,7 +124,7 @@
             lastString = try scanString()
             return .string
         case UInt8(ascii: "{"):
-            try scanObject(depth: depth + 1)
+            try scanObject(depth: depth + 1, members: &members)
             return .object
         case UInt8(ascii: "["):
             try scanArray(depth: depth + 1)
@@ -159,11 +158,12 @@
         position += n
     }
 
-    mutating func scanObject(depth: Int) throws(JSONError) {
+    mutating func scanObject<Recorder: JSONRootMemberRecorder>(depth: Int, members: inout Recorder)
+        throws(JSONError)
+    {
         guard depth <= maxDepth else {
             throw JSONError(.tooDeep, offset: position, reason: "JSON nesting deeper than \(maxDepth) levels")
         }
-        let isRoot = depth == 1 && recognize != .none
         position += 1
         skipWhitespace()
         if position < count && byte(position) == UInt8(ascii: "}") {
@@ -182,9 +182,11 @@
             let nameOffset = position
             let name = try scanString()
             if isDuplicate(name, tableBase: tableBase, stored: stored, overflowStart: overflowStart, before: nameOffset) {
-                throw JSONError(
+                let error = JSONError(
                     .duplicateMember, offset: nameOffset,
                     reason: "member name \"\(unsafe JSONStringComparison.string(name, in: base))\" appears more than once in the same object")
+                guard duplicates != nil else { throw error }
+                duplicates?.append(error)
             }
             if overflowStart < 0 {
                 if stored < Self.namesPerObjectInTable && namesTop < namesCapacity {
@@ -202,8 +204,10 @@
             position += 1
             skipWhitespace()
             let valueOffset = position
-            let kind = try scanValue(depth: depth)
-            if isRoot { record(name: name, kind: kind, valueOffset: valueOffset) }
+            var nested = IgnoredJSONMembers()
+            let kind = try scanValue(depth: depth, members: &nested)
+            let value = MemberSlot(kind: kind, valueOffset: valueOffset, end: position, string: kind == .string ? lastString : nil)
+            unsafe members.record(name: name, value: value, in: base)
             skipWhitespace()
             guard position < count else {
                 throw JSONError(.invalid, offset: position, reason: "expected ',' or '}' in object, found end of input")
@@ -231,7 +235,8 @@
         }
         while true {
             skipWhitespace()
-            _ = try scanValue(depth: depth)
+            var nested = IgnoredJSONMembers()
+            _ = try scanValue(depth: depth, members: &nested)
             skipWhitespace()
             guard position < count else {
                 throw JSONError(.invalid, offset: position, reason: "expected ',' or ']' in array, found end of input")
@@ -448,35 +453,5 @@
             cursor.skipWhitespace()
         }
         return false
-    }
-
-    // MARK: Root members
-
-    mutating func record(name: JSONStringToken, kind: JSONKind, valueOffset: Int) {
-        guard let key = unsafe JSONStringComparison.shortASCIIKey(name, in: base) else { return }
-        let index: Int
-        switch recognize {
-        case .none: return
-        case .joseHeader:
-            switch key {
-            case MemberSlots.alg: index = MemberSlots.algIndex
-            case MemberSlots.kid: index = MemberSlots.kidIndex
-            case MemberSlots.typ: index = MemberSlots.typIndex
-            case MemberSlots.crit: index = MemberSlots.critIndex
-            default: return
-            }
-        case .jwtClaims:
-            switch key {
-            case MemberSlots.iss: index = MemberSlots.issIndex
-            case MemberSlots.sub: index = MemberSlots.subIndex
-            case MemberSlots.jti: index = MemberSlots.jtiIndex
-            case MemberSlots.exp: index = MemberSlots.expIndex
-            case MemberSlots.nbf: index = MemberSlots.nbfIndex
-            case MemberSlots.iat: index = MemberSlots.iatIndex
-            case MemberSlots.aud: index = MemberSlots.audIndex
-            default: return
-            }
-        }
-        slots[index] = MemberSlot(kind: kind, valueOffset: valueOffset, end: position, string: kind == .string ? lastString : nil)
     }
 }

@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 
-/// The root members the verifier reads, by fixed index (JOSE header: `alg`, `kid`, `typ`, `crit`; JWT claims:
-/// `iss`, `sub`, `jti`, `exp`, `nbf`, `iat`, `aud`).
-struct MemberSlots {
+/// The registered members the verifier reads, by fixed index (JOSE header: `alg`, `kid`, `typ`, `crit`; JWT claims:
+/// `iss`, `sub`, `jti`, `exp`, `nbf`, `iat`, `aud`), recorded while the scanner validates the root object.
+struct JWSMemberSlots: JSONRootMemberRecorder {
+    /// Which object's members to record.
+    enum Object {
+        case joseHeader, jwtClaims
+    }
+
+    let object: Object
     var s0 = MemberSlot.absent, s1 = MemberSlot.absent, s2 = MemberSlot.absent, s3 = MemberSlot.absent
     var s4 = MemberSlot.absent, s5 = MemberSlot.absent, s6 = MemberSlot.absent
 
@@ -31,6 +37,36 @@ struct MemberSlots {
             default: s6 = newValue
             }
         }
+    }
+
+    init(_ object: Object) { self.object = object }
+
+    /// Records `name` when it is one of `object`'s registered members (names compare as decoded strings).
+    mutating func record(name: JSONStringToken, value: MemberSlot, in base: UnsafeRawPointer) {
+        guard let key = unsafe JSONStringComparison.shortASCIIKey(name, in: base) else { return }
+        let index: Int
+        switch object {
+        case .joseHeader:
+            switch key {
+            case Self.alg: index = Self.algIndex
+            case Self.kid: index = Self.kidIndex
+            case Self.typ: index = Self.typIndex
+            case Self.crit: index = Self.critIndex
+            default: return
+            }
+        case .jwtClaims:
+            switch key {
+            case Self.iss: index = Self.issIndex
+            case Self.sub: index = Self.subIndex
+            case Self.jti: index = Self.jtiIndex
+            case Self.exp: index = Self.expIndex
+            case Self.nbf: index = Self.nbfIndex
+            case Self.iat: index = Self.iatIndex
+            case Self.aud: index = Self.audIndex
+            default: return
+            }
+        }
+        self[index] = value
     }
 
     // Names packed little-endian with their length in the top byte, as ``JSONStringComparison/shortASCIIKey`` packs
