@@ -271,19 +271,11 @@ public struct JWSVerifier: Sendable {
     private func scan(_ json: UnsafeRawBufferPointer, recognize object: JWSMemberSlots.Object, segment: JWSError.Segment,
                       segmentStart: Int) throws(JWSError) -> (JSONKind, JWSMemberSlots)
     {
-        guard json.count <= jsonLimits.maxBytes else {
-            throw JWSError.json(
-                JSONError(.tooLarge, offset: jsonLimits.maxBytes, reason: "JSON text is \(json.count) bytes; the limit is \(jsonLimits.maxBytes)"),
-                segment: segment, segmentStart: segmentStart)
-        }
-        let maxDepth = jsonLimits.maxDepth
+        var slots = JWSMemberSlots(object)
+        var rejectDuplicates: [JSONError]? = nil
         do throws(JSONError) {
-            return try unsafe StrictJSONScanner.withNameTable { (table) throws(JSONError) -> (JSONKind, JWSMemberSlots) in
-                var scanner = unsafe StrictJSONScanner(bytes: json, maxDepth: maxDepth, names: table)
-                var slots = JWSMemberSlots(object)
-                let kind = try scanner.scanDocument(recordingRootMembersIn: &slots)
-                return (kind, slots)
-            }
+            let kind = try unsafe StrictJSON.scan(json, limits: jsonLimits, rootMembers: &slots, duplicates: &rejectDuplicates)
+            return (kind, slots)
         } catch {
             throw JWSError.json(error, segment: segment, segmentStart: segmentStart)
         }

@@ -14,13 +14,8 @@ extension StrictJSON {
     /// - Allocation: none, except the text of a thrown error and, for two member names of one object that differ
     ///   in their Unicode scalars but hold non-ASCII text, the Swift strings that decide canonical equivalence.
     public static func validate(_ bytes: UnsafeRawBufferPointer, limits: Limits = .default) throws(JSONError) {
-        guard bytes.count <= limits.maxBytes else {
-            throw JSONError(.tooLarge, offset: limits.maxBytes, reason: "JSON text is \(bytes.count) bytes; the limit is \(limits.maxBytes)")
-        }
-        try unsafe StrictJSONScanner.withNameTable { (table) throws(JSONError) in
-            var scanner = unsafe StrictJSONScanner(bytes: bytes, maxDepth: limits.maxDepth, names: table)
-            var ignored = IgnoredJSONMembers()
-            _ = try scanner.scanDocument(recordingRootMembersIn: &ignored)
-        }
+        var ignored = IgnoredJSONMembers()
+        var rejectDuplicates: [JSONError]? = nil
+        _ = try unsafe scan(bytes, limits: limits, rootMembers: &ignored, duplicates: &rejectDuplicates)
     }
 }

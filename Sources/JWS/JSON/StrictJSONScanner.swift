@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 
-/// A strict, non-allocating RFC 8259 scanner with exactly the acceptance and the error codes and offsets of
-/// ``StrictJSON/parse(_:limits:)-(UnsafeRawBufferPointer,_)``, which it replaces on the verify hot path.
+/// A strict, non-allocating RFC 8259 scanner: Signet's only JSON grammar. ``StrictJSON/validate(_:limits:)`` and
+/// the verify hot path run it alone; ``StrictJSON/parse(_:limits:)-(UnsafeRawBufferPointer,_)`` runs it and then
+/// builds the value of the accepted text (``JSONTreeBuilder``). Tests hold it to the old recursive-descent reader
+/// (`StrictJSONOracle`) on acceptance, error codes and offsets.
 ///
 /// It validates one JSON text without building values: UTF-8 (no overlongs, surrogates or values past U+10FFFF),
 /// escapes (including lone surrogates in `\u` escapes), control characters, number syntax, literals, nesting depth
 /// and trailing bytes. Duplicate member names are found in every object, escape-aware and with the same equality as
-/// the DOM reader (Swift `String` equality; see ``JSONStringComparison``).
+/// the value tree's member names (Swift `String` equality; see ``JSONStringComparison``).
 ///
 /// Duplicate detection keeps the names of the open objects in a caller-provided table (a stack allocation of
 /// ``defaultNameTableCapacity`` entries, see ``withNameTable(_:)``): each object stores up to
 /// ``namesPerObjectInTable`` names, and the names of open objects share the table. A name that does not fit (the
 /// 65th member of an object, or a table filled by nesting) is still checked, by re-scanning the object's members from
 /// the first one not in the table: memory stays bounded, time grows quadratically only for objects with more than 64
-/// members, as the DOM reader's linear search already does.
+/// members, as a linear search of the names would anyway.
 ///
 /// The root object's members can be reported to the caller as they are validated, through a
 /// ``JSONRootMemberRecorder`` (the verifier finds the JOSE header's and the claims' registered members this way,
