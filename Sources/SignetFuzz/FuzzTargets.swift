@@ -130,8 +130,11 @@ enum FuzzTargets {
         }
     }
 
-    /// The scanner (`StrictJSON.validate`) agrees with the DOM reader; accepted JSON re-serialises to JSON that parses
-    /// to the same value.
+    /// The scanner is the only grammar and the value tree is built from a finished scan (the old parser, the
+    /// oracle, lives in the tests and is not reachable from here). So: `validate` (scan alone) and `parse` (scan,
+    /// then tree) agree; the tree builder never crashes on accepted text and puts every member offset on its
+    /// name's quote and on the first byte of a value of the member's type; `parseKeepingLastDuplicate` agrees with
+    /// `parse` except for reported repeats; accepted JSON re-serialises to JSON that parses to the same value.
     static func json(_ data: UnsafeRawBufferPointer) {
         let parsed = Result { () throws(JSONError) in try unsafe StrictJSON.parse(data) }
         let validated = Result { () throws(JSONError) in try unsafe StrictJSON.validate(data) }
@@ -140,9 +143,46 @@ enum FuzzTargets {
         case (.failure(let a), .failure(let b)) where a.code == b.code && a.offset == b.offset: break
         default: violated("StrictJSON.parse and StrictJSON.validate disagree: \(parsed) vs \(validated)")
         }
-        guard let value = try? unsafe StrictJSON.parse(data) else { return }
+        let bytes = Array(data)
+        let lenient = Result { () throws(JSONError) in try StrictJSON.parseKeepingLastDuplicate(bytes) }
+        switch (parsed, lenient) {
+        case (.success(let a), .success(let b)) where a == b.value && b.duplicates.isEmpty: break
+        case (.failure(let a), .success(let b)) where a.code == .duplicateMember && b.duplicates.first?.offset == a.offset: break
+        case (.failure(let a), .failure(let b)) where a.code != .duplicateMember && a.code == b.code && a.offset == b.offset: break
+        case (.failure(let a), .failure(let b)) where a.code == .duplicateMember && b.offset > a.offset: break
+        default: violated("StrictJSON.parse and parseKeepingLastDuplicate disagree: \(parsed) vs \(lenient)")
+        }
+        guard case .success(let value) = parsed else { return }
+        checkOffsets(value, in: bytes)
         guard let again = try? StrictJSON.parse(value.description) else { violated("re-serialised JSON does not parse") }
         guard again == value else { violated("JSON round trip changed the value") }
+    }
+
+    /// Every member's `nameOffset` is a quote and its `valueOffset` the first byte of a value of its type.
+    static func checkOffsets(_ value: JSONValue, in bytes: [UInt8]) {
+        switch value {
+        case .array(let elements):
+            for e in elements { checkOffsets(e, in: bytes) }
+        case .object(let object):
+            for m in object.members {
+                guard m.nameOffset < bytes.count, bytes[m.nameOffset] == UInt8(ascii: "\""),
+                    m.valueOffset < bytes.count, firstBytes(of: m.value).contains(bytes[m.valueOffset])
+                else { violated("member \(m.name.debugDescription) has offsets \(m.nameOffset), \(m.valueOffset)") }
+                checkOffsets(m.value, in: bytes)
+            }
+        default: break
+        }
+    }
+
+    static func firstBytes(of value: JSONValue) -> [UInt8] {
+        switch value {
+        case .null: Array("n".utf8)
+        case .bool(let b): Array((b ? "t" : "f").utf8)
+        case .number: Array("-0123456789".utf8)
+        case .string: Array("\"".utf8)
+        case .array: Array("[".utf8)
+        case .object: Array("{".utf8)
+        }
     }
 
     /// Key loading never crashes; every failure carries a code and reason.
