@@ -45,26 +45,19 @@ struct JWSMemberSlots: JSONRootMemberRecorder {
     mutating func record(name: JSONStringToken, value: MemberSlot, in base: UnsafeRawPointer) {
         guard let key = unsafe JSONStringComparison.shortASCIIKey(name, in: base) else { return }
         let index: Int
-        switch object {
-        case .joseHeader:
-            switch key {
-            case Self.alg: index = Self.algIndex
-            case Self.kid: index = Self.kidIndex
-            case Self.typ: index = Self.typIndex
-            case Self.crit: index = Self.critIndex
-            default: return
-            }
-        case .jwtClaims:
-            switch key {
-            case Self.iss: index = Self.issIndex
-            case Self.sub: index = Self.subIndex
-            case Self.jti: index = Self.jtiIndex
-            case Self.exp: index = Self.expIndex
-            case Self.nbf: index = Self.nbfIndex
-            case Self.iat: index = Self.iatIndex
-            case Self.aud: index = Self.audIndex
-            default: return
-            }
+        switch (object, key) {
+        case (.joseHeader, Self.alg): index = Self.algIndex
+        case (.joseHeader, Self.kid): index = Self.kidIndex
+        case (.joseHeader, Self.typ): index = Self.typIndex
+        case (.joseHeader, Self.crit): index = Self.critIndex
+        case (.jwtClaims, Self.iss): index = Self.issIndex
+        case (.jwtClaims, Self.sub): index = Self.subIndex
+        case (.jwtClaims, Self.jti): index = Self.jtiIndex
+        case (.jwtClaims, Self.exp): index = Self.expIndex
+        case (.jwtClaims, Self.nbf): index = Self.nbfIndex
+        case (.jwtClaims, Self.iat): index = Self.iatIndex
+        case (.jwtClaims, Self.aud): index = Self.audIndex
+        default: return
         }
         self[index] = value
     }

@@ -4,7 +4,7 @@
 enum JSONKind: UInt8 {
     case absent, null, bool, number, string, array, object
 
-    /// The JSON type's name, spelled as ``JSONValue/typeName``.
+    /// The JSON type's name, for messages (``JSONValue/typeName`` is this name).
     var typeName: String {
         switch self {
         case .absent: "nothing"

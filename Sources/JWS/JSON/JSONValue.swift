@@ -25,14 +25,17 @@ public enum JSONValue: Sendable, Equatable, CustomStringConvertible {
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
 
     /// The JSON type's name, for messages ("string", "number", …).
-    public var typeName: String {
+    public var typeName: String { kind.typeName }
+
+    /// The value's kind, as the scanner names it.
+    var kind: JSONKind {
         switch self {
-        case .null: "null"
-        case .bool: "boolean"
-        case .number: "number"
-        case .string: "string"
-        case .array: "array"
-        case .object: "object"
+        case .null: .null
+        case .bool: .bool
+        case .number: .number
+        case .string: .string
+        case .array: .array
+        case .object: .object
         }
     }
 
