@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import CryptoEVP
+import SignetRSA
 
 /// A public key bound to exactly one algorithm (RFC 8725 §3.1), with its `kid`.
 public struct JWSVerificationKey: Sendable {

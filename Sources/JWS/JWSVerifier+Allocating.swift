@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
-import CryptoEVP
+import SignetRSA
 
 // The allocating entry points: the zero-allocation path, then the values of what it verified.
 extension JWSVerifier {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import CryptoEVP
+import SignetRSA
 
 // The JOSE header rules on the zero-allocation path, read from the members the scan recorded.
 extension JWSVerifier {

@@ -7,7 +7,7 @@ import SignetRSA
 /// Everything that decides acceptance is fixed before the first token is seen. For each token it checks, in
 /// order: the size limit; the compact shape; the header (strict JSON, `alg` allowed and equal to the selected key's
 /// bound algorithm, `crit`, `typ`, `kid`); the signature over the original bytes; and only then the claims.
-/// `none`, HMAC and any algorithm outside ``RSASignatureAlgorithm`` cannot be expressed, so they can never verify.
+/// `none`, HMAC and any algorithm outside `RSASignatureAlgorithm` cannot be expressed, so they can never verify.
 public struct JWSVerifier: Sendable {
     /// The keys, by position.
     public let keys: [JWSVerificationKey]

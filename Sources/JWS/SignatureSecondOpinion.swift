@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import CryptoEVP
+import SignetRSA
 
 /// An independent signature check run next to OpenSSL's (e.g. RSAGMP): when the two verdicts differ the verifier
 /// throws `signature.cross-check-disagreement` instead of trusting either.
