@@ -48,7 +48,8 @@ let package = Package(
         // run only where CPUID and XCR0 say IFMA is enabled; the test-only entry points are not compiled here.
         .target(
             name: "CSignetIFMA", exclude: ["README.md"]),
-        .target(name: "SignetRSA", dependencies: ["COpenSSL", "Base64URL", "CSignetIFMA"], swiftSettings: strictSettings),
+        .target(
+            name: "SignetRSA", dependencies: ["COpenSSL", "Base64URL", "CSignetIFMA"], swiftSettings: strictSettings),
         .target(name: "RSAGMP", dependencies: ["CGMP"], swiftSettings: strictSettings),
         .target(name: "JWS", dependencies: ["Base64URL", "SignetRSA"], swiftSettings: strictSettings),
         .target(
@@ -66,14 +67,16 @@ let package = Package(
             swiftSettings: toolSettings),
         .systemLibrary(name: "CFuzzerDriver", path: "vendor-shims/CFuzzerDriver"),
         .executableTarget(
-            name: "SignetFuzz", dependencies: ["Base64URL", "SignetRSA", "JWS", "ClientAssertion", "RSAGMP", "CFuzzerDriver"],
+            name: "SignetFuzz",
+            dependencies: ["Base64URL", "SignetRSA", "JWS", "ClientAssertion", "RSAGMP", "CFuzzerDriver"],
             swiftSettings: toolSettings),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "Base64URLTests", dependencies: ["Base64URL", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "SignetRSATests", dependencies: ["SignetRSA", "Base64URL", "TestSupport"],
             swiftSettings: strictSettings),
-        .testTarget(name: "RSAGMPTests", dependencies: ["RSAGMP", "COpenSSL", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RSAGMPTests", dependencies: ["RSAGMP", "COpenSSL", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "CrossCheckTests",
             dependencies: ["CrossCheck", "SignetRSA", "RSAGMP", "JWS", "Base64URL", "TestSupport"],
@@ -82,7 +85,8 @@ let package = Package(
             name: "JWSTests", dependencies: ["JWS", "SignetRSA", "Base64URL", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "ClientAssertionTests", dependencies: ["ClientAssertion", "JWS", "SignetRSA", "Base64URL", "TestSupport"],
+            name: "ClientAssertionTests",
+            dependencies: ["ClientAssertion", "JWS", "SignetRSA", "Base64URL", "TestSupport"],
             swiftSettings: strictSettings),
         // Runs the built `signet` executable (which `swift build --build-tests` and `swift test` build too).
         .testTarget(name: "SignetCLITests", swiftSettings: strictSettings),

@@ -67,7 +67,8 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
 
-        Benchmark("ExtrasBase64.encode.\(label)", configuration: configuration(count, zeroMallocs: false)) { benchmark in
+        Benchmark("ExtrasBase64.encode.\(label)", configuration: configuration(count, zeroMallocs: false)) {
+            benchmark in
             var output = [UInt8](repeating: 0, count: Base64.encodedLength(bytesCount: count, options: extrasEncode))
             var span = output.mutableSpan
             benchmark.startMeasurement()
@@ -76,7 +77,8 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
 
-        Benchmark("ExtrasBase64.decode.\(label)", configuration: configuration(count, zeroMallocs: false)) { benchmark in
+        Benchmark("ExtrasBase64.decode.\(label)", configuration: configuration(count, zeroMallocs: false)) {
+            benchmark in
             var output = [UInt8](repeating: 0, count: Base64.decodedLength(bytesCount: chars.count))
             var span = output.mutableSpan
             benchmark.startMeasurement()
@@ -87,7 +89,8 @@ let benchmarks: @Sendable () -> Void = {
 
         guard label == "48B" || label == "16KiB" else { continue }
 
-        Benchmark("Base64URL.encodeSpan.\(label)", configuration: configuration(count, zeroMallocs: true)) { benchmark in
+        Benchmark("Base64URL.encodeSpan.\(label)", configuration: configuration(count, zeroMallocs: true)) {
+            benchmark in
             let capacity = Base64URL.encodedCount(byteCount: count)
             let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: capacity)
             defer { unsafe buffer.deallocate() }
@@ -99,7 +102,8 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
 
-        Benchmark("Base64URL.decodeSpan.\(label)", configuration: configuration(count, zeroMallocs: true)) { benchmark in
+        Benchmark("Base64URL.decodeSpan.\(label)", configuration: configuration(count, zeroMallocs: true)) {
+            benchmark in
             let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: count)
             defer { unsafe buffer.deallocate() }
             benchmark.startMeasurement()

@@ -13,9 +13,9 @@
 // threshold holds on any machine.
 import Benchmark
 import ClientAssertion
-@_spi(Testing) @_spi(Benchmarking) import SignetRSA
 import JWS
 import RSAGMP
+@_spi(Testing) @_spi(Benchmarking) import SignetRSA
 
 struct Fixture: @unchecked Sendable {  // immutable after creation; every member is Sendable or only read
     let key: RSAPrivateKey
@@ -36,15 +36,17 @@ struct Fixture: @unchecked Sendable {  // immutable after creation; every member
         let audience = APIMEnvironment.integration.tokenURL
         let profile: ClientAssertionProfile = algorithm == .rs512 ? .apim(.integration) : .rfc7523(audience: audience)
         minter = try ClientAssertionMinter(
-            key: key.using(engine: .openSSL), keyID: "bench", clientID: "bench-client-0123456789abcdef", profile: profile,
+            key: key.using(engine: .openSSL), keyID: "bench", clientID: "bench-client-0123456789abcdef",
+            profile: profile,
             algorithm: algorithm)
         ifmaMinter = try? ClientAssertionMinter(
             key: key.using(engine: RSAEngine.supportedIFMA.first ?? .emulated), keyID: "bench",
             clientID: "bench-client-0123456789abcdef", profile: profile, algorithm: algorithm)
         verifier = try JWSVerifier(
             keys: [JWSVerificationKey(key: key.publicKey, algorithm: algorithm, keyID: "bench")],
-            policy: JWTValidationPolicy(issuer: minter.clientID, audience: audience, requireID: true, leeway: 3600,
-                                        maximumLifetime: 300, expectedType: "JWT"))
+            policy: JWTValidationPolicy(
+                issuer: minter.clientID, audience: audience, requireID: true, leeway: 3600,
+                maximumLifetime: 300, expectedType: "JWT"))
         token = Array(try minter.mint().utf8)
         signingInput = Array(token[..<(token.lastIndex(of: UInt8(ascii: ".")) ?? 0)])
         signature = try key.signature(for: signingInput, algorithm: algorithm)
@@ -106,7 +108,9 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.startMeasurement()
             unsafe scratch.withUnsafeMutableBytes { scratch in
                 unsafe f.token.withUnsafeBytes { token in
-                    for _ in benchmark.scaledIterations { blackHole(try? unsafe f.verifier.verify(token, scratch: scratch)) }
+                    for _ in benchmark.scaledIterations {
+                        blackHole(try? unsafe f.verifier.verify(token, scratch: scratch))
+                    }
                 }
             }
         }
@@ -122,7 +126,8 @@ let benchmarks: @Sendable () -> Void = {
             unsafe f.signature.withUnsafeBytes { sig in
                 unsafe f.signingInput.withUnsafeBytes { input in
                     for _ in benchmark.scaledIterations {
-                        blackHole(unsafe RawEVPBaseline.verify(sig, for: input, key: f.key.publicKey, algorithm: f.algorithm))
+                        blackHole(
+                            unsafe RawEVPBaseline.verify(sig, for: input, key: f.key.publicKey, algorithm: f.algorithm))
                     }
                 }
             }
@@ -137,9 +142,12 @@ let benchmarks: @Sendable () -> Void = {
                 }
             }
         }
-        Benchmark("JWS.parse.\(name)", configuration: .init(
-            metrics: [.throughput, .wallClock, .mallocCountTotal], timeUnits: .nanoseconds, scalingFactor: .kilo,
-            maxDuration: .seconds(1), thresholds: [.mallocCountTotal: .init(absolute: [.p90: 0])])) { benchmark in
+        Benchmark(
+            "JWS.parse.\(name)",
+            configuration: .init(
+                metrics: [.throughput, .wallClock, .mallocCountTotal], timeUnits: .nanoseconds, scalingFactor: .kilo,
+                maxDuration: .seconds(1), thresholds: [.mallocCountTotal: .init(absolute: [.p90: 0])])
+        ) { benchmark in
             benchmark.startMeasurement()
             unsafe f.token.withUnsafeBytes { token in
                 for _ in benchmark.scaledIterations { blackHole(try? unsafe JWSCompactLayout(scanning: token)) }

@@ -62,7 +62,8 @@ extension Base64URL {
                     of: Base64URLTables.alphabet((b0 & 3) &<< 4 | b1 &>> 4), toByteOffset: o &+ 1, as: UInt8.self)
                 o &+= 2
                 if rest == 2 {
-                    unsafe dst.storeBytes(of: Base64URLTables.alphabet((b1 & 15) &<< 2), toByteOffset: o, as: UInt8.self)
+                    unsafe dst.storeBytes(
+                        of: Base64URLTables.alphabet((b1 & 15) &<< 2), toByteOffset: o, as: UInt8.self)
                     o &+= 1
                 }
             }
@@ -113,7 +114,9 @@ extension Base64URL {
         }
         if i < end {
             var chars = SIMD16<UInt8>(repeating: UInt8(ascii: "A"))
-            unsafe withUnsafeMutableBytes(of: &chars) { unsafe $0.baseAddress?.copyMemory(from: src + i, byteCount: end &- i) }
+            unsafe withUnsafeMutableBytes(of: &chars) {
+                unsafe $0.baseAddress?.copyMemory(from: src + i, byteCount: end &- i)
+            }
             guard let (hi, lo) = _decodeBlock(chars) else {
                 throw unsafe _firstInvalid(input, from: i, to: end, absoluteBase: absoluteBase)
             }
@@ -130,7 +133,9 @@ extension Base64URL {
             var group: UInt32 = 0
             for k in 0..<4 {
                 let v = Base64URLTables.value(of: unsafe src.load(fromByteOffset: i &+ k, as: UInt8.self))
-                guard v < 64 else { throw unsafe Base64URLError.invalidByte(in: input, at: i &+ k, absoluteBase: absoluteBase) }
+                guard v < 64 else {
+                    throw unsafe Base64URLError.invalidByte(in: input, at: i &+ k, absoluteBase: absoluteBase)
+                }
                 group = group &<< 6 | UInt32(v)
             }
             unsafe dst.storeBytes(of: UInt8(truncatingIfNeeded: group &>> 16), toByteOffset: o, as: UInt8.self)
@@ -157,7 +162,8 @@ extension Base64URL {
         let under = unsafe unsafeBitCast(c .== Bytes(repeating: 0x5F), to: Bytes.self)
         // What to add to each character to get its 6-bit value: A-Z −65, a-z −71, 0-9 +4, '-' +17, '_' −32.
         // Never zero for a valid character, so a zero lane marks an invalid one.
-        let delta = (upper & Bytes(repeating: 191)) | (lower & Bytes(repeating: 185))
+        let delta =
+            (upper & Bytes(repeating: 191)) | (lower & Bytes(repeating: 185))
             | (digit & Bytes(repeating: 4)) | (dash & Bytes(repeating: 17)) | (under & Bytes(repeating: 224))
         let invalid = unsafe unsafeBitCast(delta .== Bytes(repeating: 0), to: SIMD2<UInt64>.self)
         guard invalid[0] | invalid[1] == 0 else { return nil }
@@ -222,7 +228,9 @@ extension Base64URL {
         var values: UInt32 = 0
         for k in 0..<tail {
             let v = Base64URLTables.value(of: unsafe input[base + k])
-            guard v < 64 else { throw unsafe Base64URLError.invalidByte(in: input, at: base + k, absoluteBase: absoluteBase) }
+            guard v < 64 else {
+                throw unsafe Base64URLError.invalidByte(in: input, at: base + k, absoluteBase: absoluteBase)
+            }
             values |= UInt32(v) &<< UInt32(18 - 6 * k)
         }
         guard tail > 1 else { throw Base64URLError.invalidLength(count: absoluteBase + n) }

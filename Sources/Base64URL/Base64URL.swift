@@ -289,7 +289,8 @@ public enum Base64URL {
     @usableFromInline
     static func _encodeToArray(_ src: UnsafeRawBufferPointer) -> [UInt8] {
         let count = encodedCount(byteCount: src.count)
-        return unsafe [UInt8](unsafeUninitializedCapacity: max(1, count)) { buffer, initialized in  // max(1, …): see _decodeToArray
+        // max(1, …): see _decodeToArray
+        return unsafe [UInt8](unsafeUninitializedCapacity: max(1, count)) { buffer, initialized in
             guard let s = src.baseAddress, let d = buffer.baseAddress else { return }
             initialized = unsafe _encode(s, count: src.count, into: UnsafeMutableRawPointer(d))
         }

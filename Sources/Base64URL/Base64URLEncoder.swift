@@ -152,7 +152,8 @@ public struct Base64URLEncoder: Sendable {
     @_lifetime(output: copy output)
     public mutating func finish(into output: inout OutputSpan<UInt8>) throws(Base64URLError) {
         try unsafe output.withUnsafeMutableBufferPointer { (buffer, initialized) throws(Base64URLError) in
-            let free = unsafe UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[initialized...]))
+            let free = unsafe UnsafeMutableRawBufferPointer(
+                UnsafeMutableBufferPointer(rebasing: buffer[initialized...]))
             initialized += try unsafe finish(into: free)
         }
     }

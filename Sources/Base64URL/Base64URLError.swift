@@ -256,7 +256,8 @@ public struct Base64URLError: Error, Hashable, Sendable, CustomStringConvertible
 
     static func hex(_ byte: UInt8) -> String {
         let digits = Array("0123456789ABCDEF".utf8)
-        return String(decoding: [UInt8(ascii: "0"), UInt8(ascii: "x"), digits[Int(byte >> 4)], digits[Int(byte & 15)]],
+        return String(
+            decoding: [UInt8(ascii: "0"), UInt8(ascii: "x"), digits[Int(byte >> 4)], digits[Int(byte & 15)]],
             as: UTF8.self)
     }
 
@@ -281,7 +282,8 @@ public struct Base64URLError: Error, Hashable, Sendable, CustomStringConvertible
 extension Base64URLError {
     @usableFromInline @inline(never)
     static func outputTooSmall(offset: Int, needed: Int, available: Int) -> Base64URLError {
-        Base64URLError(code: .outputTooSmall, offset: offset, byte: nil, scalar: nil, needed: needed,
+        Base64URLError(
+            code: .outputTooSmall, offset: offset, byte: nil, scalar: nil, needed: needed,
             available: available)
     }
 
@@ -292,7 +294,8 @@ extension Base64URLError {
 
     @usableFromInline @inline(never)
     static func nonCanonical(offset: Int, byte: UInt8, unusedBitCount: Int) -> Base64URLError {
-        Base64URLError(code: .nonCanonical, offset: offset, byte: byte, scalar: nil, needed: nil, available: nil,
+        Base64URLError(
+            code: .nonCanonical, offset: offset, byte: byte, scalar: nil, needed: nil, available: nil,
             unusedBitCount: unusedBitCount)
     }
 
@@ -323,13 +326,31 @@ extension Base64URLError {
         var low: UInt8 = 0x80
         var high: UInt8 = 0xBF
         switch lead {
-        case 0xC2...0xDF: length = 2; value = UInt32(lead & 0x1F)
-        case 0xE0: length = 3; value = 0; low = 0xA0
-        case 0xE1...0xEC, 0xEE, 0xEF: length = 3; value = UInt32(lead & 0x0F)
-        case 0xED: length = 3; value = 0x0D; high = 0x9F
-        case 0xF0: length = 4; value = 0; low = 0x90
-        case 0xF1...0xF3: length = 4; value = UInt32(lead & 0x07)
-        case 0xF4: length = 4; value = 4; high = 0x8F
+        case 0xC2...0xDF:
+            length = 2
+            value = UInt32(lead & 0x1F)
+        case 0xE0:
+            length = 3
+            value = 0
+            low = 0xA0
+        case 0xE1...0xEC, 0xEE, 0xEF:
+            length = 3
+            value = UInt32(lead & 0x0F)
+        case 0xED:
+            length = 3
+            value = 0x0D
+            high = 0x9F
+        case 0xF0:
+            length = 4
+            value = 0
+            low = 0x90
+        case 0xF1...0xF3:
+            length = 4
+            value = UInt32(lead & 0x07)
+        case 0xF4:
+            length = 4
+            value = 4
+            high = 0x8F
         default: return nil
         }
         guard input.count - index >= length else { return nil }

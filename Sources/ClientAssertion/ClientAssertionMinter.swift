@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
-import SignetRSA
 import JWS
+import SignetRSA
 
 /// Mints RFC 7523 `private_key_jwt` client assertions, one per token request, for one client, key and profile.
 ///
@@ -45,7 +45,9 @@ public final class ClientAssertionMinter: Sendable {
         guard profile.allowedAlgorithms.contains(alg) else {
             throw ClientAssertionError(
                 .algorithmNotAllowed,
-                reason: "\(profile.name) accepts \(profile.allowedAlgorithms.map(\.jwsName).joined(separator: ", ")), not \(alg)")
+                reason:
+                    "\(profile.name) accepts \(profile.allowedAlgorithms.map(\.jwsName).joined(separator: ", ")), not \(alg)"
+            )
         }
         guard lifetime > 0 else {
             throw ClientAssertionError(.lifetimeInvalid, reason: "the lifetime must be a positive number of seconds")
@@ -53,13 +55,17 @@ public final class ClientAssertionMinter: Sendable {
         guard lifetime <= profile.maximumLifetime else {
             throw ClientAssertionError(
                 .lifetimeTooLong,
-                reason: "\(profile.name) rejects exp more than \(profile.maximumLifetime) s ahead; \(lifetime) s asked for")
+                reason:
+                    "\(profile.name) rejects exp more than \(profile.maximumLifetime) s ahead; \(lifetime) s asked for")
         }
         if profile.requiresKeyID && (keyID ?? "").isEmpty {
-            throw ClientAssertionError(.keyIDRequired, reason: "\(profile.name) requires a kid that names the key in the registered JWKS")
+            throw ClientAssertionError(
+                .keyIDRequired, reason: "\(profile.name) requires a kid that names the key in the registered JWKS")
         }
         guard !clientID.isEmpty else { throw ClientAssertionError(.missingValue, reason: "the client id is empty") }
-        guard !profile.audience.isEmpty else { throw ClientAssertionError(.missingValue, reason: "the audience is empty") }
+        guard !profile.audience.isEmpty else {
+            throw ClientAssertionError(.missingValue, reason: "the audience is empty")
+        }
         do throws(JWSError) {
             self.signer = try JWSSigner(key: key, algorithm: alg, keyID: keyID, type: profile.type)
         } catch {
@@ -101,16 +107,23 @@ public final class ClientAssertionMinter: Sendable {
             unsafe random.initializeMemory(as: UInt8.self, repeating: 0)
             let exp = now + Int64(lifetime)
             do throws(JWSError) {
-                return try unsafe signer.sign(writingPayload: { w in
-                    w.beginObject()
-                    w.key("iss"); w.string(clientID)
-                    w.key("sub"); w.string(clientID)
-                    w.key("aud"); w.string(profile.audience)
-                    w.key("jti"); unsafe w.string(utf8: UnsafeRawBufferPointer(uuid))
-                    w.key("exp"); w.integer(exp)
-                    w.key("iat"); w.integer(now)
-                    w.endObject()
-                }, into: output)
+                return try unsafe signer.sign(
+                    writingPayload: { w in
+                        w.beginObject()
+                        w.key("iss")
+                        w.string(clientID)
+                        w.key("sub")
+                        w.string(clientID)
+                        w.key("aud")
+                        w.string(profile.audience)
+                        w.key("jti")
+                        unsafe w.string(utf8: UnsafeRawBufferPointer(uuid))
+                        w.key("exp")
+                        w.integer(exp)
+                        w.key("iat")
+                        w.integer(now)
+                        w.endObject()
+                    }, into: output)
             } catch {
                 throw ClientAssertionError(.signing, reason: error.description)
             }
@@ -125,7 +138,9 @@ public final class ClientAssertionMinter: Sendable {
         var out = [UInt8](repeating: 0, count: maximumAssertionLength)
         var span = out.mutableSpan
         var raw = unsafe span.mutableBytes
-        let n = try unsafe raw.withUnsafeMutableBytes { (o) throws(ClientAssertionError) -> Int in try unsafe mint(into: o) }
+        let n = try unsafe raw.withUnsafeMutableBytes { (o) throws(ClientAssertionError) -> Int in
+            try unsafe mint(into: o)
+        }
         return String(decoding: out[..<n], as: UTF8.self)
     }
 

@@ -18,7 +18,8 @@ public enum NHSEndpointError {
     /// E9, 400 invalid_request.
     public static let assertionMalformed = "Malformed JWT in client_assertion"
     /// E10, 400 invalid_request.
-    public static let assertionAlg = "Invalid 'alg' header in client_assertion JWT - unsupported JWT algorithm - must be 'RS512'"
+    public static let assertionAlg =
+        "Invalid 'alg' header in client_assertion JWT - unsupported JWT algorithm - must be 'RS512'"
     /// E11, 400 invalid_request.
     public static let assertionExpired = "Invalid 'exp' claim in client_assertion JWT - JWT has expired"
     /// E12, 400 invalid_request.

@@ -58,14 +58,17 @@ public struct ParsedForm: Sendable, Equatable {
             defer { start = end + 1 }
             if start == end {
                 if !(bytes.isEmpty && start == 0) {
-                    problems.append(FormParseError(.emptyField, offset: start, reason: "empty field (a doubled, leading or trailing '&')"))
+                    problems.append(
+                        FormParseError(
+                            .emptyField, offset: start, reason: "empty field (a doubled, leading or trailing '&')"))
                 }
                 continue
             }
             let eq = bytes[start..<end].firstIndex(of: UInt8(ascii: "="))
             let nameEnd = eq ?? end
             if eq == nil {
-                problems.append(FormParseError(.missingEquals, offset: start, reason: "field has no '=' between name and value"))
+                problems.append(
+                    FormParseError(.missingEquals, offset: start, reason: "field has no '=' between name and value"))
             }
             let name = decode(bytes, start..<nameEnd, &problems)
             if name.isEmpty {
@@ -74,12 +77,18 @@ public struct ParsedForm: Sendable, Equatable {
             let valueStart = eq.map { $0 + 1 } ?? end
             let value = decode(bytes, valueStart..<end, &problems)
             if let first = fields.first(where: { $0.name == name }) {
-                problems.append(FormParseError(
-                    .duplicateField, offset: start,
-                    reason: "field '\(name)' appears again (first at offset \(first.nameOffset)); a token request must send each parameter once (RFC 6749 §3.2)"))
+                problems.append(
+                    FormParseError(
+                        .duplicateField, offset: start,
+                        reason:
+                            "field '\(name)' appears again (first at offset \(first.nameOffset)); a token request must send each parameter once (RFC 6749 §3.2)"
+                    ))
                 continue
             }
-            fields.append(Field(name: name, value: value, nameOffset: start, valueOffset: valueStart, encodedValueLength: end - valueStart))
+            fields.append(
+                Field(
+                    name: name, value: value, nameOffset: start, valueOffset: valueStart,
+                    encodedValueLength: end - valueStart))
         }
         return ParsedForm(fields: fields, problems: problems)
     }
@@ -98,14 +107,17 @@ public struct ParsedForm: Sendable, Equatable {
                     i += 3
                     continue
                 }
-                problems.append(FormParseError(.invalidEscape, offset: i, reason: "'%' is not followed by two hex digits"))
+                problems.append(
+                    FormParseError(.invalidEscape, offset: i, reason: "'%' is not followed by two hex digits"))
                 out.append(b)
             case UInt8(ascii: "+"):
                 out.append(UInt8(ascii: " "))
             case 0..<0x21, 0x7F...:
-                problems.append(FormParseError(
-                    .invalidCharacter, offset: i,
-                    reason: "byte 0x\(String(b, radix: 16, uppercase: true)) must be percent-encoded in a form body"))
+                problems.append(
+                    FormParseError(
+                        .invalidCharacter, offset: i,
+                        reason: "byte 0x\(String(b, radix: 16, uppercase: true)) must be percent-encoded in a form body"
+                    ))
                 out.append(b)
             default:
                 out.append(b)

@@ -17,7 +17,8 @@ struct TokenReading {
         let bytes = Array(token.utf8)
         self.bytes = bytes
         let prefix = Array("bearer ".utf8)
-        let hasBearer = bytes.count > prefix.count
+        let hasBearer =
+            bytes.count > prefix.count
             && zip(bytes, prefix).allSatisfy { a, b in a == b || (a >= 0x41 && a <= 0x5A && a + 0x20 == b) }
         bearerPrefixLength = hasBearer ? prefix.count : 0
         var ranges: [Range<Int>] = []
@@ -118,9 +119,10 @@ struct SegmentReading {
             if v & ((1 << unusedBits) - 1) != 0 {
                 let fixed = Self.alphabet[Int(v & ~((1 << unusedBits) - 1))]
                 nonCanonicalOffset = origin[last]
-                repairs.append(Repair(
-                    offset: origin[last], original: String(Unicode.Scalar(cleaned[last])),
-                    replacement: String(Unicode.Scalar(fixed))))
+                repairs.append(
+                    Repair(
+                        offset: origin[last], original: String(Unicode.Scalar(cleaned[last])),
+                        replacement: String(Unicode.Scalar(fixed))))
                 cleaned[last] = fixed
             }
         default: break

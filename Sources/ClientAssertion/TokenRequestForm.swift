@@ -61,7 +61,9 @@ public struct TokenRequestForm: Sendable, Equatable {
     ///   - redirectURI: The redirect URI used in the authorisation request, byte for byte.
     ///   - clientID: The CIS2 client id (the assertion's `iss` and `sub`).
     ///   - assertion: A fresh CIS2 client assertion.
-    public static func authorizationCode(code: String, redirectURI: String, clientID: String, assertion: String)
+    public static func authorizationCode(
+        code: String, redirectURI: String, clientID: String, assertion: String
+    )
         -> TokenRequestForm
     {
         TokenRequestForm(fields: [

@@ -1,7 +1,7 @@
-// SPDX-License-Identifier: Apache-2.0
-import SignetRSA
 import JWS
 import RSAGMP
+// SPDX-License-Identifier: Apache-2.0
+import SignetRSA
 
 extension RSASignatureAlgorithm {
     /// The same algorithm in RSAGMP's terms.

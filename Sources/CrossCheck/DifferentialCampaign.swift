@@ -1,6 +1,6 @@
+import RSAGMP
 // SPDX-License-Identifier: Apache-2.0
 import SignetRSA
-import RSAGMP
 
 /// A randomized differential campaign between SignetRSA (OpenSSL) and RSAGMP: valid signatures and their mutations
 /// (bit flips in signature or signed bytes, truncations, extensions, and the boundary values 0, 1, n−1, n, n+1),
@@ -60,7 +60,10 @@ public struct DifferentialCampaign {
 
         /// A multi-line reproducer (hex).
         public var description: String {
-            func hex(_ b: [UInt8]) -> String { b.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined() }
+            func hex(_ b: [UInt8]) -> String {
+                b.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
+                    .joined()
+            }
             if let engine, let engineVerdict {
                 return """
                     disagreement (\(kind), \(algorithm)): engine \(engine)=\(engineVerdict) OpenSSL=\(openSSLVerdict) RSAGMP=\(gmpVerdict)
@@ -200,14 +203,15 @@ public struct DifferentialCampaign {
                 let engineSignature = try engineKey.signature(for: message, algorithm: algorithm)
                 compareEngineSignature(
                     engineSignature, openSSLSignature: signature, message: message, algorithm: algorithm, into: &totals)
-            } catch where error.code == .engineFault {
+            } catch  where error.code == .engineFault {
                 // The engine's verify-after-sign check refused the signature: a fault, recorded like a mismatch.
                 totals.engineSignatures += 1
                 totals.engineMismatches += 1
-                totals.disagreements.append(Disagreement(
-                    kind: "engine fault: \(error.reason)", algorithm: algorithm, modulus: key.publicKey.modulus,
-                    exponent: key.publicKey.exponent, message: message, signature: signature, openSSLVerdict: false,
-                    gmpVerdict: false, engineSignature: [], engine: engineKey.engine))
+                totals.disagreements.append(
+                    Disagreement(
+                        kind: "engine fault: \(error.reason)", algorithm: algorithm, modulus: key.publicKey.modulus,
+                        exponent: key.publicKey.exponent, message: message, signature: signature, openSSLVerdict: false,
+                        gmpVerdict: false, engineSignature: [], engine: engineKey.engine))
             }
         }
         let n = key.publicKey.modulus
@@ -221,18 +225,30 @@ public struct DifferentialCampaign {
                 s[bit / 8] ^= 1 << UInt8(bit % 8)
                 kind = "signature bit flip"
             case 4, 5:
-                if m.isEmpty { m = [0] } else {
+                if m.isEmpty {
+                    m = [0]
+                } else {
                     let bit = Int.random(in: 0..<(m.count * 8), using: &rng)
                     m[bit / 8] ^= 1 << UInt8(bit % 8)
                 }
                 kind = "message bit flip"
-            case 6: s.removeLast(Int.random(in: 1...8, using: &rng)); kind = "signature truncated"
-            case 7: s.append(UInt8.random(in: 0...255, using: &rng)); kind = "signature extended"
-            case 8: s.insert(0, at: 0); s.removeLast(); kind = "signature shifted"
+            case 6:
+                s.removeLast(Int.random(in: 1...8, using: &rng))
+                kind = "signature truncated"
+            case 7:
+                s.append(UInt8.random(in: 0...255, using: &rng))
+                kind = "signature extended"
+            case 8:
+                s.insert(0, at: 0)
+                s.removeLast()
+                kind = "signature shifted"
             case 9:
                 let choice = Int.random(in: 0..<5, using: &rng)
-                s = [[UInt8](repeating: 0, count: n.count), [UInt8](repeating: 0, count: n.count - 1) + [1],
-                     Self.add(n, -1), n, Self.add(n, 1)][choice]
+                s =
+                    [
+                        [UInt8](repeating: 0, count: n.count), [UInt8](repeating: 0, count: n.count - 1) + [1],
+                        Self.add(n, -1), n, Self.add(n, 1),
+                    ][choice]
                 kind = ["signature 0", "signature 1", "signature n-1", "signature n", "signature n+1"][choice]
             case 10:
                 s = (0..<s.count).map { _ in UInt8.random(in: 0...255, using: &rng) }
@@ -271,12 +287,14 @@ public struct DifferentialCampaign {
         if gmp { totals.engineVerifiedByRSAGMP += 1 }
         guard !identical || !gmp else { return }
         totals.engineMismatches += 1
-        totals.disagreements.append(Disagreement(
-            kind: identical ? "engine signature rejected by RSAGMP" : "engine signature differs", algorithm: algorithm,
-            modulus: key.publicKey.modulus, exponent: key.publicKey.exponent, message: message,
-            signature: openSSLSignature,
-            openSSLVerdict: key.publicKey.isValidSignature(engineSignature, for: message, algorithm: algorithm),
-            gmpVerdict: gmp, engineSignature: engineSignature, engine: engineKey?.engine ?? key.engine))
+        totals.disagreements.append(
+            Disagreement(
+                kind: identical ? "engine signature rejected by RSAGMP" : "engine signature differs",
+                algorithm: algorithm,
+                modulus: key.publicKey.modulus, exponent: key.publicKey.exponent, message: message,
+                signature: openSSLSignature,
+                openSSLVerdict: key.publicKey.isValidSignature(engineSignature, for: message, algorithm: algorithm),
+                gmpVerdict: gmp, engineSignature: engineSignature, engine: engineKey?.engine ?? key.engine))
     }
 
     func check(_ kind: String, _ alg: RSASignatureAlgorithm, _ m: [UInt8], _ s: [UInt8], _ totals: inout Totals) {
@@ -288,16 +306,19 @@ public struct DifferentialCampaign {
             totals.engineVerifications += 1
             if mine != evp {
                 totals.engineMismatches += 1
-                totals.disagreements.append(Disagreement(
-                    kind: "engine verify: \(kind)", algorithm: alg, modulus: key.publicKey.modulus,
-                    exponent: key.publicKey.exponent, message: m, signature: s, openSSLVerdict: evp, gmpVerdict: gmp,
-                    engine: engineKey.publicKey.engine, engineVerdict: mine))
+                totals.disagreements.append(
+                    Disagreement(
+                        kind: "engine verify: \(kind)", algorithm: alg, modulus: key.publicKey.modulus,
+                        exponent: key.publicKey.exponent, message: m, signature: s, openSSLVerdict: evp,
+                        gmpVerdict: gmp,
+                        engine: engineKey.publicKey.engine, engineVerdict: mine))
             }
         }
         if evp != gmp {
-            totals.disagreements.append(Disagreement(
-                kind: kind, algorithm: alg, modulus: key.publicKey.modulus, exponent: key.publicKey.exponent,
-                message: m, signature: s, openSSLVerdict: evp, gmpVerdict: gmp))
+            totals.disagreements.append(
+                Disagreement(
+                    kind: kind, algorithm: alg, modulus: key.publicKey.modulus, exponent: key.publicKey.exponent,
+                    message: m, signature: s, openSSLVerdict: evp, gmpVerdict: gmp))
         } else if evp {
             totals.bothValid += 1
         } else {
@@ -310,9 +331,17 @@ public struct DifferentialCampaign {
         var r = a
         var i = r.count - 1
         if delta > 0 {
-            while i >= 0 { r[i] &+= 1; if r[i] != 0 { break }; i -= 1 }
+            while i >= 0 {
+                r[i] &+= 1
+                if r[i] != 0 { break }
+                i -= 1
+            }
         } else {
-            while i >= 0 { r[i] &-= 1; if r[i] != 0xFF { break }; i -= 1 }
+            while i >= 0 {
+                r[i] &-= 1
+                if r[i] != 0xFF { break }
+                i -= 1
+            }
         }
         return r
     }

@@ -16,13 +16,15 @@ public enum JWK {
         do throws(JSONError) {
             value = try StrictJSON.parse(json)
         } catch {
-            throw SignetRSAError(.jwkInvalid, offset: error.offset, reason: "the JWK is not valid JSON: \(error.reason)")
+            throw SignetRSAError(
+                .jwkInvalid, offset: error.offset, reason: "the JWK is not valid JSON: \(error.reason)")
         }
         guard case .object(let object) = value else {
             throw SignetRSAError(.jwkInvalid, reason: "a JWK must be a JSON object, found \(value.typeName)")
         }
         guard object["kty"]?.stringValue == "RSA" else {
-            throw SignetRSAError(.jwkInvalid, reason: "the JWK's kty is \(object["kty"]?.description ?? "missing"), not \"RSA\"")
+            throw SignetRSAError(
+                .jwkInvalid, reason: "the JWK's kty is \(object["kty"]?.description ?? "missing"), not \"RSA\"")
         }
         func member(_ name: String, required: Bool) throws(SignetRSAError) -> String? {
             guard let m = object.member(name) else {
@@ -30,14 +32,18 @@ public enum JWK {
                 return nil
             }
             guard case .string(let s) = m.value else {
-                throw SignetRSAError(.jwkInvalid, offset: m.valueOffset, reason: "JWK member '\(name)' must be a string, found \(m.value.typeName)")
+                throw SignetRSAError(
+                    .jwkInvalid, offset: m.valueOffset,
+                    reason: "JWK member '\(name)' must be a string, found \(m.value.typeName)")
             }
             return s
         }
         return RSAJWKComponents(
             n: try member("n", required: true) ?? "", e: try member("e", required: true) ?? "",
-            d: try member("d", required: false), p: try member("p", required: false), q: try member("q", required: false),
-            dp: try member("dp", required: false), dq: try member("dq", required: false), qi: try member("qi", required: false))
+            d: try member("d", required: false), p: try member("p", required: false),
+            q: try member("q", required: false),
+            dp: try member("dp", required: false), dq: try member("dq", required: false),
+            qi: try member("qi", required: false))
     }
 
     /// A private key from a private RSA JWK's JSON text.
@@ -56,7 +62,8 @@ public enum JWK {
     public static func publicKey(json: String) throws(SignetRSAError) -> RSAPublicKey {
         let c = try components(json: json)
         guard !c.hasPrivateMembers else {
-            throw SignetRSAError(.jwkInvalid, reason: "this JWK has private members (d, p, q, …); a public key must not carry them")
+            throw SignetRSAError(
+                .jwkInvalid, reason: "this JWK has private members (d, p, q, …); a public key must not carry them")
         }
         return try RSAPublicKey(jwk: c)
     }
@@ -70,8 +77,10 @@ public enum JWK {
     /// - Allocation: allocates the result.
     public static func json(for key: RSAPublicKey, algorithm: RSASignatureAlgorithm?, keyID: String?) -> String {
         let c = key.jwk
-        var members: [JSONObject.Member] = [.init(name: "kty", value: .string("RSA")), .init(name: "n", value: .string(c.n)),
-                                            .init(name: "e", value: .string(c.e))]
+        var members: [JSONObject.Member] = [
+            .init(name: "kty", value: .string("RSA")), .init(name: "n", value: .string(c.n)),
+            .init(name: "e", value: .string(c.e)),
+        ]
         if let algorithm { members.append(.init(name: "alg", value: .string(algorithm.jwsName))) }
         members.append(.init(name: "kid", value: .string(keyID ?? key.thumbprint)))
         members.append(.init(name: "use", value: .string("sig")))

@@ -110,33 +110,45 @@ public struct JWKSet: Sendable {
         let (value, duplicates) = try StrictJSON.parseKeepingLastDuplicate(
             Array(text.utf8), limits: StrictJSON.Limits(maxDepth: 16, maxBytes: 1 << 20))
         var issues = duplicates.map {
-            Issue(code: .duplicateMember, index: nil, offset: $0.offset, keyID: nil, reason: $0.reason + "; the last value is used")
+            Issue(
+                code: .duplicateMember, index: nil, offset: $0.offset, keyID: nil,
+                reason: $0.reason + "; the last value is used")
         }
         guard case .object(let top) = value else {
-            issues.append(Issue(code: .noKeys, index: nil, offset: 0, keyID: nil,
-                                reason: "a JWK set is a JSON object {\"keys\":[…]}; this is a JSON \(value.typeName)"))
+            issues.append(
+                Issue(
+                    code: .noKeys, index: nil, offset: 0, keyID: nil,
+                    reason: "a JWK set is a JSON object {\"keys\":[…]}; this is a JSON \(value.typeName)"))
             return JWKSet(keys: [], issues: issues)
         }
         var entries: [(JSONValue, Int)] = []
         if let keysMember = top.member("keys") {
             guard case .array(let items) = keysMember.value else {
-                issues.append(Issue(code: .noKeys, index: nil, offset: keysMember.valueOffset, keyID: nil,
-                                    reason: "\"keys\" must be an array of JWKs; it is a \(keysMember.value.typeName)"))
+                issues.append(
+                    Issue(
+                        code: .noKeys, index: nil, offset: keysMember.valueOffset, keyID: nil,
+                        reason: "\"keys\" must be an array of JWKs; it is a \(keysMember.value.typeName)"))
                 return JWKSet(keys: [], issues: issues)
             }
             entries = items.map { ($0, keysMember.valueOffset) }
         } else if top.member("kty") != nil {
-            issues.append(Issue(code: .bareJWK, index: 0, offset: 0, keyID: top["kid"]?.stringValue,
-                                reason: "the document is a single JWK; publish it as {\"keys\":[ … ]} (RFC 7517 §5)"))
+            issues.append(
+                Issue(
+                    code: .bareJWK, index: 0, offset: 0, keyID: top["kid"]?.stringValue,
+                    reason: "the document is a single JWK; publish it as {\"keys\":[ … ]} (RFC 7517 §5)"))
             entries = [(value, 0)]
         } else {
-            issues.append(Issue(code: .noKeys, index: nil, offset: 0, keyID: nil,
-                                reason: "the object has no \"keys\" array; a JWK set is {\"keys\":[ … ]} (RFC 7517 §5)"))
+            issues.append(
+                Issue(
+                    code: .noKeys, index: nil, offset: 0, keyID: nil,
+                    reason: "the object has no \"keys\" array; a JWK set is {\"keys\":[ … ]} (RFC 7517 §5)"))
             return JWKSet(keys: [], issues: issues)
         }
         if entries.isEmpty {
-            issues.append(Issue(code: .noKeys, index: nil, offset: top.member("keys")?.valueOffset, keyID: nil,
-                                reason: "the \"keys\" array is empty: publish the public key that signs your assertions"))
+            issues.append(
+                Issue(
+                    code: .noKeys, index: nil, offset: top.member("keys")?.valueOffset, keyID: nil,
+                    reason: "the \"keys\" array is empty: publish the public key that signs your assertions"))
         }
         var keys: [Key] = []
         for (index, (entry, arrayOffset)) in entries.enumerated() {
@@ -148,21 +160,28 @@ public struct JWKSet: Sendable {
 
     private static func readEntry(_ entry: JSONValue, index: Int, arrayOffset: Int, issues: inout [Issue]) -> Key? {
         guard case .object(let object) = entry else {
-            issues.append(Issue(code: .entryNotObject, index: index, offset: arrayOffset, keyID: nil,
-                                reason: "keys[\(index)] is a JSON \(entry.typeName), not a JWK object; skipped"))
+            issues.append(
+                Issue(
+                    code: .entryNotObject, index: index, offset: arrayOffset, keyID: nil,
+                    reason: "keys[\(index)] is a JSON \(entry.typeName), not a JWK object; skipped"))
             return nil
         }
         let offset = object.members.first?.nameOffset ?? arrayOffset
         let kid = object["kid"]?.stringValue
         guard let kty = object["kty"]?.stringValue, kty == "RSA" else {
             let found = object["kty"].map { $0.stringValue.map { "\"\($0)\"" } ?? $0.typeName } ?? "missing"
-            issues.append(Issue(code: .unsupportedKeyType, index: index, offset: object.member("kty")?.valueOffset ?? offset,
-                                keyID: kid, reason: "kty is \(found); only RSA keys are used, so this entry is skipped (RFC 7517 §5)"))
+            issues.append(
+                Issue(
+                    code: .unsupportedKeyType, index: index, offset: object.member("kty")?.valueOffset ?? offset,
+                    keyID: kid,
+                    reason: "kty is \(found); only RSA keys are used, so this entry is skipped (RFC 7517 §5)"))
             return nil
         }
         guard let n = object["n"]?.stringValue, let e = object["e"]?.stringValue else {
-            issues.append(Issue(code: .invalidKey, index: index, offset: offset, keyID: kid,
-                                reason: "an RSA JWK needs string members \"n\" and \"e\"; skipped"))
+            issues.append(
+                Issue(
+                    code: .invalidKey, index: index, offset: offset, keyID: kid,
+                    reason: "an RSA JWK needs string members \"n\" and \"e\"; skipped"))
             return nil
         }
         let publicKey: RSAPublicKey
@@ -170,33 +189,50 @@ public struct JWKSet: Sendable {
             publicKey = try RSAPublicKey(jwk: RSAJWKComponents(n: n, e: e))
         } catch {
             if error.code == .keyTooSmall {
-                issues.append(Issue(code: .keyTooSmall, index: index, offset: object.member("n")?.valueOffset ?? offset,
-                                    keyID: kid,
-                                    reason: "\(error.reason), and NHS England uses 4096: generate a new key pair (`signet keygen --bits 4096`); skipped"))
+                issues.append(
+                    Issue(
+                        code: .keyTooSmall, index: index, offset: object.member("n")?.valueOffset ?? offset,
+                        keyID: kid,
+                        reason:
+                            "\(error.reason), and NHS England uses 4096: generate a new key pair (`signet keygen --bits 4096`); skipped"
+                    ))
             } else {
-                issues.append(Issue(code: .invalidKey, index: index, offset: offset, keyID: kid,
-                                    reason: "the key cannot be loaded: \(error.reason); skipped"))
+                issues.append(
+                    Issue(
+                        code: .invalidKey, index: index, offset: offset, keyID: kid,
+                        reason: "the key cannot be loaded: \(error.reason); skipped"))
             }
             return nil
         }
         let privateNames = ["d", "p", "q", "dp", "dq", "qi", "oth"]
         let privateMembers = object.members.filter { privateNames.contains($0.name) }
         if let first = privateMembers.first {
-            issues.append(Issue(code: .privateMembers, index: index, offset: first.nameOffset, keyID: kid,
-                                reason: "the entry publishes private members (\(privateMembers.map(\.name).joined(separator: ", "))): anyone who has this JWKS can sign as you. Treat the key as compromised: generate a new key pair, publish only kty, n, e, alg, kid, use (`signet jwks`), and revoke this one"))
+            issues.append(
+                Issue(
+                    code: .privateMembers, index: index, offset: first.nameOffset, keyID: kid,
+                    reason:
+                        "the entry publishes private members (\(privateMembers.map(\.name).joined(separator: ", "))): anyone who has this JWKS can sign as you. Treat the key as compromised: generate a new key pair, publish only kty, n, e, alg, kid, use (`signet jwks`), and revoke this one"
+                ))
         }
         let alg = object["alg"]?.stringValue
         if let alg, RSASignatureAlgorithm(jwsName: alg) == nil {
-            issues.append(Issue(code: .unsupportedAlgorithm, index: index, offset: object.member("alg")?.valueOffset, keyID: kid,
-                                reason: "alg \"\(alg)\" is not RS256, RS384 or RS512, so this key cannot verify an RSASSA-PKCS1-v1_5 signature"))
+            issues.append(
+                Issue(
+                    code: .unsupportedAlgorithm, index: index, offset: object.member("alg")?.valueOffset, keyID: kid,
+                    reason:
+                        "alg \"\(alg)\" is not RS256, RS384 or RS512, so this key cannot verify an RSASSA-PKCS1-v1_5 signature"
+                ))
         }
         let use = object["use"]?.stringValue
         if let use, use != "sig" {
-            issues.append(Issue(code: .useNotSignature, index: index, offset: object.member("use")?.valueOffset, keyID: kid,
-                                reason: "use is \"\(use)\"; a key that verifies signatures has \"use\":\"sig\""))
+            issues.append(
+                Issue(
+                    code: .useNotSignature, index: index, offset: object.member("use")?.valueOffset, keyID: kid,
+                    reason: "use is \"\(use)\"; a key that verifies signatures has \"use\":\"sig\""))
         }
-        return Key(index: index, keyID: kid, algorithmName: alg, use: use, publicKey: publicKey,
-                   privateMembers: privateMembers.map(\.name), object: object, offset: offset)
+        return Key(
+            index: index, keyID: kid, algorithmName: alg, use: use, publicKey: publicKey,
+            privateMembers: privateMembers.map(\.name), object: object, offset: offset)
     }
 
     private static func checkSet(_ keys: [Key], issues: inout [Issue]) {
@@ -204,14 +240,22 @@ public struct JWKSet: Sendable {
         for key in keys {
             guard let kid = key.keyID else {
                 if keys.count > 1 {
-                    issues.append(Issue(code: .keyIDMissing, index: key.index, offset: key.offset, keyID: nil,
-                                        reason: "keys[\(key.index)] has no kid in a set of \(keys.count) keys, so no token can select it"))
+                    issues.append(
+                        Issue(
+                            code: .keyIDMissing, index: key.index, offset: key.offset, keyID: nil,
+                            reason:
+                                "keys[\(key.index)] has no kid in a set of \(keys.count) keys, so no token can select it"
+                        ))
                 }
                 continue
             }
             if let first = seen[kid] {
-                issues.append(Issue(code: .duplicateKeyID, index: key.index, offset: key.valueOffset("kid"), keyID: kid,
-                                    reason: "kid \"\(kid)\" is also used by keys[\(first)]; every key needs its own kid (RFC 7517 §4.5), or a verifier cannot tell which key a token means"))
+                issues.append(
+                    Issue(
+                        code: .duplicateKeyID, index: key.index, offset: key.valueOffset("kid"), keyID: kid,
+                        reason:
+                            "kid \"\(kid)\" is also used by keys[\(first)]; every key needs its own kid (RFC 7517 §4.5), or a verifier cannot tell which key a token means"
+                    ))
             } else {
                 seen[kid] = key.index
             }
@@ -249,17 +293,20 @@ public struct JWKSet: Sendable {
     /// - Parameter keys: The public keys with their `kid` and algorithm.
     /// - Returns: Compact JSON, with no trailing newline.
     /// - Allocation: allocates the result.
-    public static func document(_ keys: [(key: RSAPublicKey, keyID: String, algorithm: RSASignatureAlgorithm)]) -> String {
+    public static func document(
+        _ keys: [(key: RSAPublicKey, keyID: String, algorithm: RSASignatureAlgorithm)]
+    ) -> String {
         let entries: [JSONValue] = keys.map { entry in
             let jwk = entry.key.jwk
-            return .object(JSONObject(members: [
-                .init(name: "kty", value: .string("RSA")),
-                .init(name: "n", value: .string(jwk.n)),
-                .init(name: "e", value: .string(jwk.e)),
-                .init(name: "alg", value: .string(entry.algorithm.jwsName)),
-                .init(name: "kid", value: .string(entry.keyID)),
-                .init(name: "use", value: .string("sig")),
-            ]))
+            return .object(
+                JSONObject(members: [
+                    .init(name: "kty", value: .string("RSA")),
+                    .init(name: "n", value: .string(jwk.n)),
+                    .init(name: "e", value: .string(jwk.e)),
+                    .init(name: "alg", value: .string(entry.algorithm.jwsName)),
+                    .init(name: "kid", value: .string(entry.keyID)),
+                    .init(name: "use", value: .string("sig")),
+                ]))
         }
         return JSONValue.object(JSONObject(members: [.init(name: "keys", value: .array(entries))])).description
     }

@@ -27,12 +27,15 @@ extension JWSVerifier {
     /// - Returns: The verified JWT and the decoded claims; nothing is decoded before the signature and the policy
     ///   have passed.
     /// - Throws: as ``verify(_:)-(String)``, or ``JWSError`` `payload.codable` when decoding fails.
-    public func verify<Claims: Decodable>(_ token: String, as type: Claims.Type) throws(JWSError) -> (VerifiedJWT, Claims) {
+    public func verify<Claims: Decodable>(
+        _ token: String, as type: Claims.Type
+    ) throws(JWSError) -> (VerifiedJWT, Claims) {
         let verified = try verify(token)
         do {
             return (verified, try JSONDecoder().decode(Claims.self, from: Data(verified.jws.payload)))
         } catch {
-            throw JWSError(.codable, segment: .payload, reason: "the verified payload does not decode as \(Claims.self): \(error)")
+            throw JWSError(
+                .codable, segment: .payload, reason: "the verified payload does not decode as \(Claims.self): \(error)")
         }
     }
 }

@@ -31,7 +31,9 @@ public struct JWSCompactLayout: Sendable, Equatable {
             if third >= 0 {
                 throw JWSError(
                     .notJWS, segment: .token, offset: third,
-                    reason: "a compact JWS has exactly two '.'; a third is at offset \(third) (is this a JWE or two tokens?)")
+                    reason:
+                        "a compact JWS has exactly two '.'; a third is at offset \(third) (is this a JWE or two tokens?)"
+                )
             }
         }
         guard first >= 0, second >= 0 else {
@@ -40,13 +42,16 @@ public struct JWSCompactLayout: Sendable, Equatable {
                 .notJWS, segment: .token, offset: first < 0 ? 0 : first,
                 reason: n == 0
                     ? "the token is empty"
-                    : "a compact JWS is header.payload.signature with two '.'; this has \(dots) (an opaque access token or authorisation code?)")
+                    : "a compact JWS is header.payload.signature with two '.'; this has \(dots) (an opaque access token or authorisation code?)"
+            )
         }
         guard first > 0 else {
             throw JWSError(.notJWS, segment: .header, offset: 0, reason: "the header segment is empty")
         }
         guard second + 1 < n else {
-            throw JWSError(.notJWS, segment: .signature, offset: second + 1, reason: "the signature segment is empty (unsigned JWTs are not accepted)")
+            throw JWSError(
+                .notJWS, segment: .signature, offset: second + 1,
+                reason: "the signature segment is empty (unsigned JWTs are not accepted)")
         }
         self.count = n
         self.firstDot = first

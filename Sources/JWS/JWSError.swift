@@ -123,9 +123,9 @@ public struct JWSError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         var s = "JWSError.\(code.rawValue)"
         switch (segment, offset) {
-        case let (seg?, off?): s += " [\(seg.rawValue) @\(off)]"
-        case let (seg?, nil): s += " [\(seg.rawValue)]"
-        case let (nil, off?): s += " [@\(off)]"
+        case (let seg?, let off?): s += " [\(seg.rawValue) @\(off)]"
+        case (let seg?, nil): s += " [\(seg.rawValue)]"
+        case (nil, let off?): s += " [@\(off)]"
         case (nil, nil): break
         }
         return s + ": " + reason
@@ -145,7 +145,8 @@ public struct JWSError: Error, Hashable, Sendable, CustomStringConvertible {
         case .outputTooSmall: code = .outputTooSmall
         default: code = .base64InvalidCharacter
         }
-        return JWSError(code, segment: segment, offset: segmentStart + e.offset, reason: "\(segment.rawValue): \(e.reason)")
+        return JWSError(
+            code, segment: segment, offset: segmentStart + e.offset, reason: "\(segment.rawValue): \(e.reason)")
     }
 
     static func json(_ e: JSONError, segment: Segment, segmentStart: Int?) -> JWSError {

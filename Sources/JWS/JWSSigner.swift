@@ -32,13 +32,18 @@ public final class JWSSigner: Sendable {
         key: RSAPrivateKey, algorithm: RSASignatureAlgorithm, keyID: String? = nil, type: String? = "JWT",
         extraHeader: [(name: String, value: JSONValue)] = []
     ) throws(JWSError) {
-        var members: [JSONObject.Member] = [.init(name: "alg", value: .string(algorithm.jwsName), nameOffset: 0, valueOffset: 0)]
+        var members: [JSONObject.Member] = [
+            .init(name: "alg", value: .string(algorithm.jwsName), nameOffset: 0, valueOffset: 0)
+        ]
         if let type { members.append(.init(name: "typ", value: .string(type), nameOffset: 0, valueOffset: 0)) }
         if let keyID { members.append(.init(name: "kid", value: .string(keyID), nameOffset: 0, valueOffset: 0)) }
         for extra in extraHeader {
-            guard !["alg", "typ", "kid", "crit"].contains(extra.name), !members.contains(where: { $0.name == extra.name })
+            guard !["alg", "typ", "kid", "crit"].contains(extra.name),
+                !members.contains(where: { $0.name == extra.name })
             else {
-                throw JWSError(.keyConfiguration, segment: .header, reason: "header member '\(extra.name)' cannot be set as an extra member")
+                throw JWSError(
+                    .keyConfiguration, segment: .header,
+                    reason: "header member '\(extra.name)' cannot be set as an extra member")
             }
             members.append(.init(name: extra.name, value: extra.value, nameOffset: 0, valueOffset: 0))
         }
@@ -67,7 +72,9 @@ public final class JWSSigner: Sendable {
     /// - Throws: ``JWSError`` `output.too-small`, `crypto.failure`.
     /// - Allocation: none on the Swift side (the signature goes through a stack buffer; OpenSSL allocates internally).
     /// - Warning: `output` must not overlap `payload`.
-    public func sign(payload: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(JWSError) -> Int {
+    public func sign(
+        payload: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
+    ) throws(JWSError) -> Int {
         let total = tokenLength(payloadByteCount: payload.count)
         guard output.count >= total else {
             throw JWSError(.outputTooSmall, reason: "the output has \(output.count) bytes; this token needs \(total)")
@@ -112,7 +119,8 @@ public final class JWSSigner: Sendable {
     public func sign(payload: RawSpan, into output: inout OutputRawSpan) throws(JWSError) {
         try unsafe payload.withUnsafeBytes { (p) throws(JWSError) in
             try unsafe output.withUnsafeMutableBytes { (buffer, initialized) throws(JWSError) in
-                initialized += try unsafe sign(payload: p, into: UnsafeMutableRawBufferPointer(rebasing: buffer[initialized...]))
+                initialized += try unsafe sign(
+                    payload: p, into: UnsafeMutableRawBufferPointer(rebasing: buffer[initialized...]))
             }
         }
     }
@@ -138,7 +146,9 @@ public final class JWSSigner: Sendable {
     /// - Returns: Bytes written.
     /// - Throws: ``JWSError`` `output.too-small` (also for a payload over 16 MiB), `crypto.failure`.
     /// - Allocation: none on the Swift side for payloads up to 1 KiB; one heap buffer per larger attempt.
-    public func sign(writingPayload write: (inout JSONByteWriter) -> Void, into output: UnsafeMutableRawBufferPointer)
+    public func sign(
+        writingPayload write: (inout JSONByteWriter) -> Void, into output: UnsafeMutableRawBufferPointer
+    )
         throws(JWSError) -> Int
     {
         var capacity = Self.stackPayloadCapacity
@@ -148,7 +158,8 @@ public final class JWSSigner: Sendable {
                 var writer = unsafe JSONByteWriter(buffer: scratch)
                 write(&writer)
                 guard !writer.overflowed else { return nil }
-                return try unsafe sign(payload: UnsafeRawBufferPointer(rebasing: scratch[..<writer.count]), into: output)
+                return try unsafe sign(
+                    payload: UnsafeRawBufferPointer(rebasing: scratch[..<writer.count]), into: output)
             }
             if let result { return result }
             guard capacity < 1 << 24 else {
@@ -173,7 +184,9 @@ public final class JWSSigner: Sendable {
         var outSpan = out.mutableSpan
         var outBytes = unsafe outSpan.mutableBytes
         let n = try unsafe payload.span.withUnsafeBytes { (p) throws(JWSError) -> Int in
-            try unsafe outBytes.withUnsafeMutableBytes { (o) throws(JWSError) -> Int in try unsafe sign(payload: p, into: o) }
+            try unsafe outBytes.withUnsafeMutableBytes { (o) throws(JWSError) -> Int in
+                try unsafe sign(payload: p, into: o)
+            }
         }
         return String(decoding: out[..<n], as: UTF8.self)
     }
@@ -193,7 +206,7 @@ public final class JWSSigner: Sendable {
                     try unsafe sign(claims: claims, into: o)
                 }
                 return String(decoding: out[..<n], as: UTF8.self)
-            } catch where error.code == .outputTooSmall && capacity < 1 << 26 {
+            } catch  where error.code == .outputTooSmall && capacity < 1 << 26 {
                 capacity *= 4
             }
         }

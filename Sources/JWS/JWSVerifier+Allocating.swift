@@ -63,11 +63,14 @@ extension JWSVerifier {
         }
         guard let verdict else { throw JWSError(.crypto, reason: "unreachable: no verdict") }
         let header = try unsafe headerObject(token, JWSCompactLayout(scanning: token))
-        return VerifiedJWS(header: header, payload: payload, algorithm: verdict.algorithm, keyID: keys[verdict.keyIndex].keyID)
+        return VerifiedJWS(
+            header: header, payload: payload, algorithm: verdict.algorithm, keyID: keys[verdict.keyIndex].keyID)
     }
 
     /// The header of a token whose header has been validated.
-    private func headerObject(_ token: UnsafeRawBufferPointer, _ layout: JWSCompactLayout) throws(JWSError) -> JSONObject {
+    private func headerObject(
+        _ token: UnsafeRawBufferPointer, _ layout: JWSCompactLayout
+    ) throws(JWSError) -> JSONObject {
         do throws(JSONError) {
             let bytes = try? unsafe Base64URL.decode(Array(UnsafeRawBufferPointer(rebasing: token[layout.header])))
             guard let bytes, case .object(let header) = try StrictJSON.parse(bytes, limits: jsonLimits) else {

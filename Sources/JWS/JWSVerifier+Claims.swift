@@ -3,14 +3,18 @@
 // The payload on the zero-allocation path: strict JSON, registered claim types, then the policy.
 extension JWSVerifier {
     /// Payload JSON, registered claim types (the first problem in source order), then the policy.
-    func checkClaims(_ payload: UnsafeRawBufferPointer, _ verdict: SignatureVerdict) throws(JWSError)
+    func checkClaims(
+        _ payload: UnsafeRawBufferPointer, _ verdict: SignatureVerdict
+    ) throws(JWSError)
         -> VerifiedClaimsView
     {
         let payloadStart = verdict.payloadStart
-        let (kind, slots) = try unsafe scan(payload, recognize: .jwtClaims, segment: .payload, segmentStart: payloadStart)
+        let (kind, slots) = try unsafe scan(
+            payload, recognize: .jwtClaims, segment: .payload, segmentStart: payloadStart)
         guard kind == .object, let base = payload.baseAddress else {
-            throw JWSError(.payloadNotObject, segment: .payload, offset: payloadStart,
-                           reason: "a JWT payload must be a JSON object of claims, found \(kind.typeName)")
+            throw JWSError(
+                .payloadNotObject, segment: .payload, offset: payloadStart,
+                reason: "a JWT payload must be a JSON object of claims, found \(kind.typeName)")
         }
         var dates: (exp: NumericDate?, nbf: NumericDate?, iat: NumericDate?) = (nil, nil, nil)
         var firstBad = -1
@@ -22,16 +26,25 @@ extension JWSVerifier {
             switch i {
             case JWSMemberSlots.expIndex, JWSMemberSlots.nbfIndex, JWSMemberSlots.iatIndex:
                 if slot.kind == .number,
-                    let d = unsafe NumericDate.parseJSONNumber(UnsafeRawBufferPointer(rebasing: payload[slot.valueOffset..<slot.end]))
+                    let d = unsafe NumericDate.parseJSONNumber(
+                        UnsafeRawBufferPointer(rebasing: payload[slot.valueOffset..<slot.end]))
                 {
                     let date = NumericDate(d)
-                    if i == JWSMemberSlots.expIndex { dates.exp = date } else if i == JWSMemberSlots.nbfIndex { dates.nbf = date } else { dates.iat = date }
+                    if i == JWSMemberSlots.expIndex {
+                        dates.exp = date
+                    } else if i == JWSMemberSlots.nbfIndex {
+                        dates.nbf = date
+                    } else {
+                        dates.iat = date
+                    }
                     ok = true
                 } else {
                     ok = false
                 }
             case JWSMemberSlots.audIndex:
-                ok = unsafe (slot.kind == .string || (slot.kind == .array && Self.firstNonString(in: payload, array: slot) == nil))
+                ok =
+                    unsafe (slot.kind == .string
+                    || (slot.kind == .array && Self.firstNonString(in: payload, array: slot) == nil))
             default:
                 ok = slot.kind == .string
             }
@@ -40,7 +53,9 @@ extension JWSVerifier {
                 firstBadOffset = slot.valueOffset
             }
         }
-        if firstBad >= 0 { throw unsafe claimTypeError(payload, slots[firstBad], index: firstBad, payloadStart: payloadStart) }
+        if firstBad >= 0 {
+            throw unsafe claimTypeError(payload, slots[firstBad], index: firstBad, payloadStart: payloadStart)
+        }
 
         func text(_ index: Int) -> JSONStringView? {
             unsafe slots[index].string.map { unsafe JSONStringView(base: base, token: $0) }
@@ -49,8 +64,10 @@ extension JWSVerifier {
         let view = unsafe VerifiedClaimsView(
             algorithm: verdict.algorithm, keyID: keys[verdict.keyIndex].keyID, payload: payload,
             expiresAt: dates.exp, notBefore: dates.nbf, issuedAt: dates.iat,
-            issuer: text(JWSMemberSlots.issIndex), subject: text(JWSMemberSlots.subIndex), id: text(JWSMemberSlots.jtiIndex),
-            audience: aud.isPresent ? JWTAudienceView(base: base, valueOffset: aud.valueOffset, end: aud.end, single: aud.string) : nil)
+            issuer: text(JWSMemberSlots.issIndex), subject: text(JWSMemberSlots.subIndex),
+            id: text(JWSMemberSlots.jtiIndex),
+            audience: aud.isPresent
+                ? JWTAudienceView(base: base, valueOffset: aud.valueOffset, end: aud.end, single: aud.string) : nil)
         try unsafe policy.check(view)
         return unsafe view
     }
@@ -73,7 +90,9 @@ extension JWSVerifier {
     }
 
     @inline(never)
-    private func claimTypeError(_ payload: UnsafeRawBufferPointer, _ slot: MemberSlot, index: Int, payloadStart: Int)
+    private func claimTypeError(
+        _ payload: UnsafeRawBufferPointer, _ slot: MemberSlot, index: Int, payloadStart: Int
+    )
         -> JWSError
     {
         let names = ["iss", "sub", "jti", "exp", "nbf", "iat", "aud"]
@@ -82,11 +101,13 @@ extension JWSVerifier {
         let reason: String
         switch index {
         case JWSMemberSlots.expIndex, JWSMemberSlots.nbfIndex, JWSMemberSlots.iatIndex:
-            reason = slot.kind == .number
+            reason =
+                slot.kind == .number
                 ? "claim '\(name)' value \(unsafe String(decoding: payload[slot.valueOffset..<slot.end], as: UTF8.self)) is not a finite number"
                 : "claim '\(name)' must be a NumericDate (a JSON number of seconds), found \(slot.kind.typeName)"
         case JWSMemberSlots.audIndex:
-            reason = slot.kind == .array
+            reason =
+                slot.kind == .array
                 ? "claim 'aud' array must hold strings, found \((unsafe Self.firstNonString(in: payload, array: slot) ?? .null).typeName)"
                 : "claim 'aud' must be a string or an array of strings, found \(slot.kind.typeName)"
         default:

@@ -7,8 +7,9 @@ extension JWSVerifier {
     func checkHeader(_ header: UnsafeRawBufferPointer) throws(JWSError) -> (RSASignatureAlgorithm, Int) {
         let (kind, slots) = try unsafe scan(header, recognize: .joseHeader, segment: .header, segmentStart: 0)
         guard kind == .object, let base = header.baseAddress else {
-            throw JWSError(.headerNotObject, segment: .header, offset: 0,
-                           reason: "the JOSE header must be a JSON object, found \(kind.typeName)")
+            throw JWSError(
+                .headerNotObject, segment: .header, offset: 0,
+                reason: "the JOSE header must be a JSON object, found \(kind.typeName)")
         }
         // alg
         let alg = slots[JWSMemberSlots.algIndex]
@@ -17,11 +18,15 @@ extension JWSVerifier {
         }
         let algOffset = Self.tokenOffset(ofHeaderValue: alg)
         guard let algToken = alg.string else {
-            throw JWSError(.algMissing, segment: .header, offset: algOffset, reason: "'alg' must be a string, found \(alg.kind.typeName)")
+            throw JWSError(
+                .algMissing, segment: .header, offset: algOffset,
+                reason: "'alg' must be a string, found \(alg.kind.typeName)")
         }
-        guard let algorithm = unsafe Self.algorithm(named: algToken, in: base), allowedMask & Self.bit(algorithm) != 0 else {
-            throw JWSError(.algNotAllowed, segment: .header, offset: algOffset,
-                           reason: algorithmNotAllowedReason(unsafe JSONStringComparison.string(algToken, in: base)))
+        guard let algorithm = unsafe Self.algorithm(named: algToken, in: base), allowedMask & Self.bit(algorithm) != 0
+        else {
+            throw JWSError(
+                .algNotAllowed, segment: .header, offset: algOffset,
+                reason: algorithmNotAllowedReason(unsafe JSONStringComparison.string(algToken, in: base)))
         }
         // crit: any is rejected (the DOM check names the reason).
         if slots[JWSMemberSlots.critIndex].isPresent { try unsafe rejectCritical(header) }
@@ -29,11 +34,14 @@ extension JWSVerifier {
         if let expected = policy.expectedType {
             let typ = slots[JWSMemberSlots.typIndex]
             guard typ.isPresent else {
-                throw JWSError(.typInvalid, segment: .header, offset: 0, reason: "the header has no 'typ'; expected \"\(expected)\"")
+                throw JWSError(
+                    .typInvalid, segment: .header, offset: 0,
+                    reason: "the header has no 'typ'; expected \"\(expected)\"")
             }
             guard let token = typ.string, unsafe typeMatches(token, in: base, expected: expected) else {
-                throw JWSError(.typInvalid, segment: .header, offset: Self.tokenOffset(ofHeaderValue: typ),
-                               reason: "typ \(unsafe Self.jsonText(header, typ)) is not \"\(expected)\"")
+                throw JWSError(
+                    .typInvalid, segment: .header, offset: Self.tokenOffset(ofHeaderValue: typ),
+                    reason: "typ \(unsafe Self.jsonText(header, typ)) is not \"\(expected)\"")
             }
         }
         // kid
@@ -41,24 +49,28 @@ extension JWSVerifier {
         let kid = slots[JWSMemberSlots.kidIndex]
         if kid.isPresent {
             guard let token = kid.string else {
-                throw JWSError(.kidUnknown, segment: .header, offset: Self.tokenOffset(ofHeaderValue: kid),
-                               reason: "'kid' must be a string, found \(kid.kind.typeName)")
+                throw JWSError(
+                    .kidUnknown, segment: .header, offset: Self.tokenOffset(ofHeaderValue: kid),
+                    reason: "'kid' must be a string, found \(kid.kind.typeName)")
             }
             guard let index = unsafe indexOfKey(matching: token, in: base) else {
-                throw JWSError(.kidUnknown, segment: .header, offset: Self.tokenOffset(ofHeaderValue: kid),
-                               reason: kidUnknownReason(unsafe JSONStringComparison.string(token, in: base)))
+                throw JWSError(
+                    .kidUnknown, segment: .header, offset: Self.tokenOffset(ofHeaderValue: kid),
+                    reason: kidUnknownReason(unsafe JSONStringComparison.string(token, in: base)))
             }
             keyIndex = index
         } else {
             guard keys.count == 1 else {
-                throw JWSError(.kidMissing, segment: .header, offset: 0,
-                               reason: "the header has no 'kid' and the verifier has \(keys.count) keys")
+                throw JWSError(
+                    .kidMissing, segment: .header, offset: 0,
+                    reason: "the header has no 'kid' and the verifier has \(keys.count) keys")
             }
             keyIndex = 0
         }
         let vk = keys[keyIndex]
         guard vk.algorithm == algorithm else {
-            throw JWSError(.algNotAllowed, segment: .header, offset: algOffset, reason: algorithmBindingReason(algorithm, vk))
+            throw JWSError(
+                .algNotAllowed, segment: .header, offset: algOffset, reason: algorithmBindingReason(algorithm, vk))
         }
         return (algorithm, keyIndex)
     }
@@ -103,7 +115,8 @@ extension JWSVerifier {
     /// `typ` equals the expected type ignoring case and an `application/` prefix (as ``normalizedType(_:)``).
     private func typeMatches(_ token: JSONStringToken, in base: UnsafeRawPointer, expected: String) -> Bool {
         guard let key = expectedTypeKey, token.isASCII else {
-            return Self.normalizedType(unsafe JSONStringComparison.string(token, in: base)) == Self.normalizedType(expected)
+            return Self.normalizedType(unsafe JSONStringComparison.string(token, in: base))
+                == Self.normalizedType(expected)
         }
         let prefix: StaticString = "application/"
         var i = token.start
@@ -132,7 +145,9 @@ extension JWSVerifier {
     private func indexOfKey(matching token: JSONStringToken, in base: UnsafeRawPointer) -> Int? {
         for (i, k) in keys.enumerated() {
             guard var id = k.keyID else { continue }
-            let same = id.withUTF8 { unsafe JSONStringComparison.equalScalars(token, in: base, toUTF8: UnsafeRawBufferPointer($0)) }
+            let same = id.withUTF8 {
+                unsafe JSONStringComparison.equalScalars(token, in: base, toUTF8: UnsafeRawBufferPointer($0))
+            }
             if same { return i }
         }
         guard !(token.isASCII && keyIDsAreASCII) else { return nil }

@@ -28,8 +28,9 @@ extension JWSVerifier {
 
     func scratchByteCount(_ layout: JWSCompactLayout) -> Int {
         let header = Self.decodedCapacity(layout.header.count)
-        let tail = max(header > Self.stackLimit ? header : 0,
-                       largestSignatureByteCount > Self.stackLimit ? largestSignatureByteCount : 0)
+        let tail = max(
+            header > Self.stackLimit ? header : 0,
+            largestSignatureByteCount > Self.stackLimit ? largestSignatureByteCount : 0)
         return Self.decodedCapacity(layout.payload.count) + tail
     }
 
@@ -60,7 +61,9 @@ extension JWSVerifier {
     /// - Allocation: none on the Swift side for a token that verifies, as long as its strings that a rule compares
     ///   (`kid`, `typ`, `iss`, `sub`, `aud`) and its member names are ASCII or match exactly, and its NumericDates
     ///   have at most 15 significant digits (see ``JSONStringView/equals(_:)``); a thrown error allocates its text.
-    public func verify(_ token: UnsafeRawBufferPointer, scratch: UnsafeMutableRawBufferPointer) throws(JWSError)
+    public func verify(
+        _ token: UnsafeRawBufferPointer, scratch: UnsafeMutableRawBufferPointer
+    ) throws(JWSError)
         -> VerifiedClaimsView
     {
         let core = try unsafe verifySignature(token, scratch: scratch)
@@ -79,18 +82,22 @@ extension JWSVerifier {
     }
 
     /// Size, shape, header, payload base64url and signature, in that order; leaves the payload in `scratch`.
-    func verifySignature(_ token: UnsafeRawBufferPointer, scratch: UnsafeMutableRawBufferPointer) throws(JWSError)
+    func verifySignature(
+        _ token: UnsafeRawBufferPointer, scratch: UnsafeMutableRawBufferPointer
+    ) throws(JWSError)
         -> SignatureVerdict
     {
         guard token.count <= maximumTokenBytes else {
-            throw JWSError(.tooLarge, segment: .token, offset: maximumTokenBytes,
-                           reason: "the token is \(token.count) bytes; this verifier accepts at most \(maximumTokenBytes)")
+            throw JWSError(
+                .tooLarge, segment: .token, offset: maximumTokenBytes,
+                reason: "the token is \(token.count) bytes; this verifier accepts at most \(maximumTokenBytes)")
         }
         let layout = try unsafe JWSCompactLayout(scanning: token)
         let needed = scratchByteCount(layout)
         guard scratch.count >= needed else {
-            throw JWSError(.outputTooSmall, segment: .token,
-                           reason: "the scratch buffer has \(scratch.count) bytes; this token needs \(needed)")
+            throw JWSError(
+                .outputTooSmall, segment: .token,
+                reason: "the scratch buffer has \(scratch.count) bytes; this token needs \(needed)")
         }
         let payloadCapacity = Self.decodedCapacity(layout.payload.count)
         let tail = unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[payloadCapacity...])
@@ -115,7 +122,8 @@ extension JWSVerifier {
                 UnsafeRawBufferPointer(rebasing: token[layout.payload]),
                 into: UnsafeMutableRawBufferPointer(rebasing: scratch[..<payloadCapacity]))
         } catch {
-            unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[..<payloadCapacity]).initializeMemory(as: UInt8.self, repeating: 0)
+            unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[..<payloadCapacity]).initializeMemory(
+                as: UInt8.self, repeating: 0)
             throw JWSError.base64(error, segment: .payload, segmentStart: layout.payload.lowerBound)
         }
 
@@ -132,23 +140,29 @@ extension JWSVerifier {
             if signatureByteCount <= Self.stackLimit {
                 try unsafe withUnsafeTemporaryAllocation(byteCount: signatureByteCount, alignment: 8) {
                     (buffer) throws(JWSError) in
-                    try unsafe checkSignature(signatureSource, at: signatureRange.lowerBound, into: buffer,
-                                              message: message, key: vk, algorithm: algorithm)
+                    try unsafe checkSignature(
+                        signatureSource, at: signatureRange.lowerBound, into: buffer,
+                        message: message, key: vk, algorithm: algorithm)
                 }
             } else {
-                try unsafe checkSignature(signatureSource, at: signatureRange.lowerBound, into: tail,
-                                          message: message, key: vk, algorithm: algorithm)
+                try unsafe checkSignature(
+                    signatureSource, at: signatureRange.lowerBound, into: tail,
+                    message: message, key: vk, algorithm: algorithm)
             }
         } catch {
             // Nothing of an unverified payload stays behind.
-            unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[..<payloadCount]).initializeMemory(as: UInt8.self, repeating: 0)
+            unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[..<payloadCount]).initializeMemory(
+                as: UInt8.self, repeating: 0)
             throw error
         }
-        return SignatureVerdict(algorithm: algorithm, keyIndex: keyIndex, payloadCount: payloadCount,
-                                payloadStart: layout.payload.lowerBound)
+        return SignatureVerdict(
+            algorithm: algorithm, keyIndex: keyIndex, payloadCount: payloadCount,
+            payloadStart: layout.payload.lowerBound)
     }
 
-    private func decodeHeader(_ source: UnsafeRawBufferPointer, into buffer: UnsafeMutableRawBufferPointer)
+    private func decodeHeader(
+        _ source: UnsafeRawBufferPointer, into buffer: UnsafeMutableRawBufferPointer
+    )
         throws(JWSError) -> UnsafeRawBufferPointer
     {
         do throws(Base64URLError) {
@@ -169,8 +183,11 @@ extension JWSVerifier {
             return JWSError.base64(error, segment: .signature, segmentStart: start)
         }
         let expected = Base64URL.encodedCount(byteCount: key.signatureByteCount)
-        return JWSError(.signatureLength, segment: .signature, offset: start,
-                        reason: "the signature is \(n) bytes (\(source.count) characters); an RSA-\(key.bits) signature is \(key.signatureByteCount) bytes (\(expected) characters)")
+        return JWSError(
+            .signatureLength, segment: .signature, offset: start,
+            reason:
+                "the signature is \(n) bytes (\(source.count) characters); an RSA-\(key.bits) signature is \(key.signatureByteCount) bytes (\(expected) characters)"
+        )
     }
 
     private func checkSignature(
@@ -188,24 +205,31 @@ extension JWSVerifier {
         if let second = vk.secondOpinion {
             let otherValid = unsafe second.check(signature, message, algorithm)
             guard otherValid == valid else {
-                throw JWSError(.crossCheckDisagreement, segment: .signature, offset: start,
-                               reason: "OpenSSL says the signature is \(valid ? "valid" : "invalid") but \(second.name) says \(otherValid ? "valid" : "invalid"); the token is rejected")
+                throw JWSError(
+                    .crossCheckDisagreement, segment: .signature, offset: start,
+                    reason:
+                        "OpenSSL says the signature is \(valid ? "valid" : "invalid") but \(second.name) says \(otherValid ? "valid" : "invalid"); the token is rejected"
+                )
             }
         }
         guard valid else {
-            throw JWSError(.signatureInvalid, segment: .signature, offset: start,
-                           reason: "the \(algorithm) signature does not verify with key \(vk.keyID.map { "\"\($0)\"" } ?? "(no kid)")")
+            throw JWSError(
+                .signatureInvalid, segment: .signature, offset: start,
+                reason:
+                    "the \(algorithm) signature does not verify with key \(vk.keyID.map { "\"\($0)\"" } ?? "(no kid)")")
         }
     }
 
     /// Scans `json` strictly, recording the registered members of `object`.
-    func scan(_ json: UnsafeRawBufferPointer, recognize object: JWSMemberSlots.Object, segment: JWSError.Segment,
-                      segmentStart: Int) throws(JWSError) -> (JSONKind, JWSMemberSlots)
-    {
+    func scan(
+        _ json: UnsafeRawBufferPointer, recognize object: JWSMemberSlots.Object, segment: JWSError.Segment,
+        segmentStart: Int
+    ) throws(JWSError) -> (JSONKind, JWSMemberSlots) {
         var slots = JWSMemberSlots(object)
         var rejectDuplicates: [JSONError]? = nil
         do throws(JSONError) {
-            let kind = try unsafe StrictJSON.scan(json, limits: jsonLimits, rootMembers: &slots, duplicates: &rejectDuplicates)
+            let kind = try unsafe StrictJSON.scan(
+                json, limits: jsonLimits, rootMembers: &slots, duplicates: &rejectDuplicates)
             return (kind, slots)
         } catch {
             throw JWSError.json(error, segment: segment, segmentStart: segmentStart)

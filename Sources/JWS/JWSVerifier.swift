@@ -55,7 +55,8 @@ public struct JWSVerifier: Sendable {
                 throw JWSError(.keyConfiguration, reason: "with several keys, every key needs a kid")
             }
             guard allowed.contains(k.algorithm) else {
-                throw JWSError(.keyConfiguration, reason: "a key is bound to \(k.algorithm), which is not an allowed algorithm")
+                throw JWSError(
+                    .keyConfiguration, reason: "a key is bound to \(k.algorithm), which is not an allowed algorithm")
             }
         }
         self.keys = keys
@@ -81,7 +82,9 @@ public struct JWSVerifier: Sendable {
 
     func algorithmNotAllowedReason(_ name: String) -> String {
         let allowedList = allowedAlgorithms.map(\.jwsName).sorted().joined(separator: ", ")
-        let why = name.lowercased() == "none" ? " (unsigned tokens are never accepted)"
+        let why =
+            name.lowercased() == "none"
+            ? " (unsigned tokens are never accepted)"
             : name.hasPrefix("HS") ? " (HMAC with an RSA public key as the secret is a known attack)" : ""
         return "alg \"\(name)\" is not allowed\(why); allowed: \(allowedList)"
     }
@@ -102,26 +105,38 @@ public struct JWSVerifier: Sendable {
         guard let member = header.member("crit") else { return }
         let offset = headerOffset(header, "crit")
         guard case .array(let items) = member.value, !items.isEmpty else {
-            throw JWSError(.critUnsupported, segment: .header, offset: offset, reason: "'crit' must be a non-empty array of strings")
+            throw JWSError(
+                .critUnsupported, segment: .header, offset: offset,
+                reason: "'crit' must be a non-empty array of strings")
         }
         var names = Set<String>()
         for item in items {
             guard case .string(let name) = item else {
-                throw JWSError(.critUnsupported, segment: .header, offset: offset, reason: "'crit' must hold only strings")
+                throw JWSError(
+                    .critUnsupported, segment: .header, offset: offset, reason: "'crit' must hold only strings")
             }
             guard names.insert(name).inserted else {
-                throw JWSError(.critUnsupported, segment: .header, offset: offset, reason: "'crit' lists \"\(name)\" twice")
+                throw JWSError(
+                    .critUnsupported, segment: .header, offset: offset, reason: "'crit' lists \"\(name)\" twice")
             }
-            let registered: Set<String> = ["alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit"]
+            let registered: Set<String> = [
+                "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit",
+            ]
             guard !registered.contains(name) else {
-                throw JWSError(.critUnsupported, segment: .header, offset: offset, reason: "'crit' may not list the registered parameter \"\(name)\"")
+                throw JWSError(
+                    .critUnsupported, segment: .header, offset: offset,
+                    reason: "'crit' may not list the registered parameter \"\(name)\"")
             }
             guard header.member(name) != nil else {
-                throw JWSError(.critUnsupported, segment: .header, offset: offset, reason: "'crit' lists \"\(name)\", which is not in the header")
+                throw JWSError(
+                    .critUnsupported, segment: .header, offset: offset,
+                    reason: "'crit' lists \"\(name)\", which is not in the header")
             }
         }
-        throw JWSError(.critUnsupported, segment: .header, offset: offset,
-                       reason: "critical extension(s) \(names.sorted().joined(separator: ", ")) are not understood by this verifier")
+        throw JWSError(
+            .critUnsupported, segment: .header, offset: offset,
+            reason:
+                "critical extension(s) \(names.sorted().joined(separator: ", ")) are not understood by this verifier")
     }
 
 }

@@ -26,6 +26,7 @@
     ///
     /// - Allocation: as ``JSONStringView/equals(_:)``.
     public func contains(_ audience: String) -> Bool {
+        // swift-format-ignore
         for unsafe item in unsafe self where unsafe item.equals(audience) { return true }
         return false
     }
@@ -33,6 +34,7 @@
     /// The number of audiences.
     public var count: Int {
         var n = 0
+        // swift-format-ignore
         for unsafe _ in unsafe self { n += 1 }
         return n
     }

@@ -15,7 +15,10 @@ import SignetRSA
     ///   - check: Returns whether `signature` (first argument) is valid for `message` (second) under the algorithm.
     public init(
         name: String,
-        check: @escaping @Sendable (_ signature: UnsafeRawBufferPointer, _ message: UnsafeRawBufferPointer, RSASignatureAlgorithm) -> Bool
+        check:
+            @escaping @Sendable (
+                _ signature: UnsafeRawBufferPointer, _ message: UnsafeRawBufferPointer, RSASignatureAlgorithm
+            ) -> Bool
     ) {
         self.name = name
         unsafe self.check = check

@@ -51,7 +51,8 @@ struct PEMDocument {
         case "PUBLIC KEY": label = .subjectPublicKeyInfo
         case "RSA PUBLIC KEY": label = .rsaPublicKey
         case "PRIVATE KEY", "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY":
-            throw .invalidPEM("label '\(labelText)' is a private key; only public keys are accepted", at: lines[0].lowerBound)
+            throw .invalidPEM(
+                "label '\(labelText)' is a private key; only public keys are accepted", at: lines[0].lowerBound)
         default:
             throw .invalidPEM("label '\(labelText)' is not PUBLIC KEY or RSA PUBLIC KEY", at: lines[0].lowerBound)
         }
@@ -70,7 +71,8 @@ struct PEMDocument {
             for j in line {
                 let c = text[j]
                 guard PEMDocument.isBase64Character(c) else {
-                    let shown = c >= 0x21 && c < 0x7F ? "'\(Character(Unicode.Scalar(c)))'" : "0x\(String(c, radix: 16))"
+                    let shown =
+                        c >= 0x21 && c < 0x7F ? "'\(Character(Unicode.Scalar(c)))'" : "0x\(String(c, radix: 16))"
                     throw .invalidBase64("PEM body: byte \(shown) is not base64", at: j)
                 }
             }

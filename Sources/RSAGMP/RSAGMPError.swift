@@ -115,12 +115,16 @@ extension RSAGMPError {
 
     @inline(never)
     static func keyTooSmall(bits: Int) -> RSAGMPError {
-        RSAGMPError(.keyTooSmall) { "modulus is \(bits) bits; at least \(RSAGMPPublicKey.minimumModulusBitCount) are required" }
+        RSAGMPError(.keyTooSmall) {
+            "modulus is \(bits) bits; at least \(RSAGMPPublicKey.minimumModulusBitCount) are required"
+        }
     }
 
     @inline(never)
     static func keyTooLarge(bits: Int) -> RSAGMPError {
-        RSAGMPError(.keyTooLarge) { "modulus is \(bits) bits; at most \(RSAGMPPublicKey.maximumModulusBitCount) are allowed" }
+        RSAGMPError(.keyTooLarge) {
+            "modulus is \(bits) bits; at most \(RSAGMPPublicKey.maximumModulusBitCount) are allowed"
+        }
     }
 
     @inline(never)

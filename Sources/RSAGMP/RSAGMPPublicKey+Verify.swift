@@ -24,7 +24,9 @@ extension RSAGMPPublicKey {
     ///
     /// One stack scratch area holds EM (the decoded block) and EM′ (the expected block); GMP's limb allocations
     /// for the two temporaries are its only heap use.
-    func outcome(signature: UnsafeRawBufferPointer, digest: UnsafeRawBufferPointer, algorithm: RSAGMPAlgorithm)
+    func outcome(
+        signature: UnsafeRawBufferPointer, digest: UnsafeRawBufferPointer, algorithm: RSAGMPAlgorithm
+    )
         -> Outcome
     {
         let k = signatureByteCount
@@ -47,7 +49,9 @@ extension RSAGMPPublicKey {
     }
 
     /// Hashes `message` with the algorithm's hash into stack memory, then verifies.
-    func outcome(signature: UnsafeRawBufferPointer, message: UnsafeRawBufferPointer, algorithm: RSAGMPAlgorithm)
+    func outcome(
+        signature: UnsafeRawBufferPointer, message: UnsafeRawBufferPointer, algorithm: RSAGMPAlgorithm
+    )
         -> Outcome
     {
         guard signature.count == signatureByteCount else { return .signatureLength(signature.count) }
@@ -161,7 +165,9 @@ extension RSAGMPPublicKey {
     ///
     /// Allocation: none from Swift on success; the error (with its lazily built reason) on failure. GMP allocates
     /// and frees limbs for two temporaries.
-    public func verifySignature(_ signature: RawSpan, for message: RawSpan, algorithm: RSAGMPAlgorithm)
+    public func verifySignature(
+        _ signature: RawSpan, for message: RawSpan, algorithm: RSAGMPAlgorithm
+    )
         throws(RSAGMPError)
     {
         let result = unsafe signature.withUnsafeBytes { s in
@@ -183,7 +189,8 @@ extension RSAGMPPublicKey {
     public func verifySignature(
         _ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer, algorithm: RSAGMPAlgorithm
     ) throws(RSAGMPError) {
-        if let error = unsafe outcome(signature: signature, message: message, algorithm: algorithm).error(self, algorithm)
+        if let error = unsafe outcome(signature: signature, message: message, algorithm: algorithm).error(
+            self, algorithm)
         {
             throw error
         }
@@ -199,7 +206,9 @@ extension RSAGMPPublicKey {
     ///   `rsagmp.encoding-mismatch`.
     ///
     /// Allocation: none from Swift on success; GMP allocates and frees limbs for two temporaries.
-    public func verifySignature(_ signature: [UInt8], for message: [UInt8], algorithm: RSAGMPAlgorithm)
+    public func verifySignature(
+        _ signature: [UInt8], for message: [UInt8], algorithm: RSAGMPAlgorithm
+    )
         throws(RSAGMPError)
     {
         try unsafe verifySignature(signature.span.bytes, for: message.span.bytes, algorithm: algorithm)
@@ -214,7 +223,9 @@ extension RSAGMPPublicKey {
     ///   `rsagmp.signature-out-of-range` or `rsagmp.encoding-mismatch`.
     ///
     /// Allocation: none from Swift on success; GMP allocates and frees limbs for two temporaries.
-    public func verifySignature(_ signature: RawSpan, forDigest digest: RawSpan, algorithm: RSAGMPAlgorithm)
+    public func verifySignature(
+        _ signature: RawSpan, forDigest digest: RawSpan, algorithm: RSAGMPAlgorithm
+    )
         throws(RSAGMPError)
     {
         let result = unsafe signature.withUnsafeBytes { s in
@@ -236,7 +247,8 @@ extension RSAGMPPublicKey {
     public func verifySignature(
         _ signature: UnsafeRawBufferPointer, forDigest digest: UnsafeRawBufferPointer, algorithm: RSAGMPAlgorithm
     ) throws(RSAGMPError) {
-        if let error = unsafe outcome(signature: signature, digest: digest, algorithm: algorithm).error(self, algorithm) {
+        if let error = unsafe outcome(signature: signature, digest: digest, algorithm: algorithm).error(self, algorithm)
+        {
             throw error
         }
     }
@@ -251,7 +263,9 @@ extension RSAGMPPublicKey {
     ///   `rsagmp.signature-out-of-range` or `rsagmp.encoding-mismatch`.
     ///
     /// Allocation: none from Swift on success; GMP allocates and frees limbs for two temporaries.
-    public func verifySignature(_ signature: [UInt8], forDigest digest: [UInt8], algorithm: RSAGMPAlgorithm)
+    public func verifySignature(
+        _ signature: [UInt8], forDigest digest: [UInt8], algorithm: RSAGMPAlgorithm
+    )
         throws(RSAGMPError)
     {
         try unsafe verifySignature(signature.span.bytes, forDigest: digest.span.bytes, algorithm: algorithm)

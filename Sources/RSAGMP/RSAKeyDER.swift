@@ -8,7 +8,9 @@ enum RSAKeyDER {
     static let null: [UInt8] = [0x05, 0x00]
 
     /// `SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING }`.
-    static func parseSubjectPublicKeyInfo(_ der: [UInt8]) throws(RSAGMPError)
+    static func parseSubjectPublicKeyInfo(
+        _ der: [UInt8]
+    ) throws(RSAGMPError)
         -> (n: ArraySlice<UInt8>, e: ArraySlice<UInt8>)
     {
         var top = DERReader(der)
@@ -35,7 +37,9 @@ enum RSAKeyDER {
         try parseRSAPublicKey(DERReader(der))
     }
 
-    private static func parseRSAPublicKey(_ outer: DERReader) throws(RSAGMPError)
+    private static func parseRSAPublicKey(
+        _ outer: DERReader
+    ) throws(RSAGMPError)
         -> (n: ArraySlice<UInt8>, e: ArraySlice<UInt8>)
     {
         var outer = outer

@@ -34,8 +34,8 @@ struct SHA256: SHA2Hasher {
     /// Allocation: none.
     init() {
         state = SHA256State(
-            h0: 0x6a09e667, h1: 0xbb67ae85, h2: 0x3c6ef372, h3: 0xa54ff53a,
-            h4: 0x510e527f, h5: 0x9b05688c, h6: 0x1f83d9ab, h7: 0x5be0cd19)
+            h0: 0x6a09_e667, h1: 0xbb67_ae85, h2: 0x3c6e_f372, h3: 0xa54f_f53a,
+            h4: 0x510e_527f, h5: 0x9b05_688c, h6: 0x1f83_d9ab, h7: 0x5be0_cd19)
         block = (0, 0, 0, 0, 0, 0, 0, 0)
         buffered = 0
         length = 0
@@ -93,7 +93,9 @@ struct SHA256: SHA2Hasher {
     /// Adds a single byte (the slow path for non-contiguous collections).
     mutating func update(byte: UInt8) {
         let at = buffered
-        unsafe withUnsafeMutableBytes(of: &block) { dst in unsafe dst.storeBytes(of: byte, toByteOffset: at, as: UInt8.self) }
+        unsafe withUnsafeMutableBytes(of: &block) { dst in
+            unsafe dst.storeBytes(of: byte, toByteOffset: at, as: UInt8.self)
+        }
         buffered += 1
         length &+= 1
         if buffered == SHA256.blockByteCount { compressBufferedBlock() }
@@ -193,8 +195,14 @@ extension SHA256 {
     /// ±20 %): ~270 MB/s, 2.6 µs for a 694-byte JWS signing input; OpenSSL's SHA-NI code does 0.6 µs. Scalar Swift
     /// cannot use SHA-NI or BMI2 `rorx`, so ~1 µs is out of reach here; the RSA-2048 modexp (~30 µs) dominates.
     static func compress(_ state: inout SHA256State, _ p: UnsafeRawPointer, blocks: Int) {
-        var a = state.h0, b = state.h1, c = state.h2, d = state.h3
-        var e = state.h4, f = state.h5, g = state.h6, h = state.h7
+        var a = state.h0
+        var b = state.h1
+        var c = state.h2
+        var d = state.h3
+        var e = state.h4
+        var f = state.h5
+        var g = state.h6
+        var h = state.h7
         var p = unsafe p
         for _ in 0..<blocks {
             var w0 = unsafe p.loadUnaligned(fromByteOffset: 0, as: UInt32.self).bigEndian
@@ -214,120 +222,126 @@ extension SHA256 {
             var w14 = unsafe p.loadUnaligned(fromByteOffset: 56, as: UInt32.self).bigEndian
             var w15 = unsafe p.loadUnaligned(fromByteOffset: 60, as: UInt32.self).bigEndian
             var bc = b ^ c  // b ^ c of round 0; each round hands its a ^ b on (Maj reuse)
-            step(a, b, &d, e, f, g, &h, &bc, 0x428a2f98 &+ w0)
-            step(h, a, &c, d, e, f, &g, &bc, 0x71374491 &+ w1)
-            step(g, h, &b, c, d, e, &f, &bc, 0xb5c0fbcf &+ w2)
-            step(f, g, &a, b, c, d, &e, &bc, 0xe9b5dba5 &+ w3)
-            step(e, f, &h, a, b, c, &d, &bc, 0x3956c25b &+ w4)
-            step(d, e, &g, h, a, b, &c, &bc, 0x59f111f1 &+ w5)
-            step(c, d, &f, g, h, a, &b, &bc, 0x923f82a4 &+ w6)
-            step(b, c, &e, f, g, h, &a, &bc, 0xab1c5ed5 &+ w7)
-            step(a, b, &d, e, f, g, &h, &bc, 0xd807aa98 &+ w8)
-            step(h, a, &c, d, e, f, &g, &bc, 0x12835b01 &+ w9)
-            step(g, h, &b, c, d, e, &f, &bc, 0x243185be &+ w10)
-            step(f, g, &a, b, c, d, &e, &bc, 0x550c7dc3 &+ w11)
-            step(e, f, &h, a, b, c, &d, &bc, 0x72be5d74 &+ w12)
-            step(d, e, &g, h, a, b, &c, &bc, 0x80deb1fe &+ w13)
-            step(c, d, &f, g, h, a, &b, &bc, 0x9bdc06a7 &+ w14)
-            step(b, c, &e, f, g, h, &a, &bc, 0xc19bf174 &+ w15)
+            step(a, b, &d, e, f, g, &h, &bc, 0x428a_2f98 &+ w0)
+            step(h, a, &c, d, e, f, &g, &bc, 0x7137_4491 &+ w1)
+            step(g, h, &b, c, d, e, &f, &bc, 0xb5c0_fbcf &+ w2)
+            step(f, g, &a, b, c, d, &e, &bc, 0xe9b5_dba5 &+ w3)
+            step(e, f, &h, a, b, c, &d, &bc, 0x3956_c25b &+ w4)
+            step(d, e, &g, h, a, b, &c, &bc, 0x59f1_11f1 &+ w5)
+            step(c, d, &f, g, h, a, &b, &bc, 0x923f_82a4 &+ w6)
+            step(b, c, &e, f, g, h, &a, &bc, 0xab1c_5ed5 &+ w7)
+            step(a, b, &d, e, f, g, &h, &bc, 0xd807_aa98 &+ w8)
+            step(h, a, &c, d, e, f, &g, &bc, 0x1283_5b01 &+ w9)
+            step(g, h, &b, c, d, e, &f, &bc, 0x2431_85be &+ w10)
+            step(f, g, &a, b, c, d, &e, &bc, 0x550c_7dc3 &+ w11)
+            step(e, f, &h, a, b, c, &d, &bc, 0x72be_5d74 &+ w12)
+            step(d, e, &g, h, a, b, &c, &bc, 0x80de_b1fe &+ w13)
+            step(c, d, &f, g, h, a, &b, &bc, 0x9bdc_06a7 &+ w14)
+            step(b, c, &e, f, g, h, &a, &bc, 0xc19b_f174 &+ w15)
             w0 = w0 &+ smallSigma1(w14) &+ w9 &+ smallSigma0(w1)
-            step(a, b, &d, e, f, g, &h, &bc, 0xe49b69c1 &+ w0)
+            step(a, b, &d, e, f, g, &h, &bc, 0xe49b_69c1 &+ w0)
             w1 = w1 &+ smallSigma1(w15) &+ w10 &+ smallSigma0(w2)
-            step(h, a, &c, d, e, f, &g, &bc, 0xefbe4786 &+ w1)
+            step(h, a, &c, d, e, f, &g, &bc, 0xefbe_4786 &+ w1)
             w2 = w2 &+ smallSigma1(w0) &+ w11 &+ smallSigma0(w3)
-            step(g, h, &b, c, d, e, &f, &bc, 0x0fc19dc6 &+ w2)
+            step(g, h, &b, c, d, e, &f, &bc, 0x0fc1_9dc6 &+ w2)
             w3 = w3 &+ smallSigma1(w1) &+ w12 &+ smallSigma0(w4)
-            step(f, g, &a, b, c, d, &e, &bc, 0x240ca1cc &+ w3)
+            step(f, g, &a, b, c, d, &e, &bc, 0x240c_a1cc &+ w3)
             w4 = w4 &+ smallSigma1(w2) &+ w13 &+ smallSigma0(w5)
-            step(e, f, &h, a, b, c, &d, &bc, 0x2de92c6f &+ w4)
+            step(e, f, &h, a, b, c, &d, &bc, 0x2de9_2c6f &+ w4)
             w5 = w5 &+ smallSigma1(w3) &+ w14 &+ smallSigma0(w6)
-            step(d, e, &g, h, a, b, &c, &bc, 0x4a7484aa &+ w5)
+            step(d, e, &g, h, a, b, &c, &bc, 0x4a74_84aa &+ w5)
             w6 = w6 &+ smallSigma1(w4) &+ w15 &+ smallSigma0(w7)
-            step(c, d, &f, g, h, a, &b, &bc, 0x5cb0a9dc &+ w6)
+            step(c, d, &f, g, h, a, &b, &bc, 0x5cb0_a9dc &+ w6)
             w7 = w7 &+ smallSigma1(w5) &+ w0 &+ smallSigma0(w8)
-            step(b, c, &e, f, g, h, &a, &bc, 0x76f988da &+ w7)
+            step(b, c, &e, f, g, h, &a, &bc, 0x76f9_88da &+ w7)
             w8 = w8 &+ smallSigma1(w6) &+ w1 &+ smallSigma0(w9)
-            step(a, b, &d, e, f, g, &h, &bc, 0x983e5152 &+ w8)
+            step(a, b, &d, e, f, g, &h, &bc, 0x983e_5152 &+ w8)
             w9 = w9 &+ smallSigma1(w7) &+ w2 &+ smallSigma0(w10)
-            step(h, a, &c, d, e, f, &g, &bc, 0xa831c66d &+ w9)
+            step(h, a, &c, d, e, f, &g, &bc, 0xa831_c66d &+ w9)
             w10 = w10 &+ smallSigma1(w8) &+ w3 &+ smallSigma0(w11)
-            step(g, h, &b, c, d, e, &f, &bc, 0xb00327c8 &+ w10)
+            step(g, h, &b, c, d, e, &f, &bc, 0xb003_27c8 &+ w10)
             w11 = w11 &+ smallSigma1(w9) &+ w4 &+ smallSigma0(w12)
-            step(f, g, &a, b, c, d, &e, &bc, 0xbf597fc7 &+ w11)
+            step(f, g, &a, b, c, d, &e, &bc, 0xbf59_7fc7 &+ w11)
             w12 = w12 &+ smallSigma1(w10) &+ w5 &+ smallSigma0(w13)
-            step(e, f, &h, a, b, c, &d, &bc, 0xc6e00bf3 &+ w12)
+            step(e, f, &h, a, b, c, &d, &bc, 0xc6e0_0bf3 &+ w12)
             w13 = w13 &+ smallSigma1(w11) &+ w6 &+ smallSigma0(w14)
-            step(d, e, &g, h, a, b, &c, &bc, 0xd5a79147 &+ w13)
+            step(d, e, &g, h, a, b, &c, &bc, 0xd5a7_9147 &+ w13)
             w14 = w14 &+ smallSigma1(w12) &+ w7 &+ smallSigma0(w15)
-            step(c, d, &f, g, h, a, &b, &bc, 0x06ca6351 &+ w14)
+            step(c, d, &f, g, h, a, &b, &bc, 0x06ca_6351 &+ w14)
             w15 = w15 &+ smallSigma1(w13) &+ w8 &+ smallSigma0(w0)
-            step(b, c, &e, f, g, h, &a, &bc, 0x14292967 &+ w15)
+            step(b, c, &e, f, g, h, &a, &bc, 0x1429_2967 &+ w15)
             w0 = w0 &+ smallSigma1(w14) &+ w9 &+ smallSigma0(w1)
-            step(a, b, &d, e, f, g, &h, &bc, 0x27b70a85 &+ w0)
+            step(a, b, &d, e, f, g, &h, &bc, 0x27b7_0a85 &+ w0)
             w1 = w1 &+ smallSigma1(w15) &+ w10 &+ smallSigma0(w2)
-            step(h, a, &c, d, e, f, &g, &bc, 0x2e1b2138 &+ w1)
+            step(h, a, &c, d, e, f, &g, &bc, 0x2e1b_2138 &+ w1)
             w2 = w2 &+ smallSigma1(w0) &+ w11 &+ smallSigma0(w3)
-            step(g, h, &b, c, d, e, &f, &bc, 0x4d2c6dfc &+ w2)
+            step(g, h, &b, c, d, e, &f, &bc, 0x4d2c_6dfc &+ w2)
             w3 = w3 &+ smallSigma1(w1) &+ w12 &+ smallSigma0(w4)
-            step(f, g, &a, b, c, d, &e, &bc, 0x53380d13 &+ w3)
+            step(f, g, &a, b, c, d, &e, &bc, 0x5338_0d13 &+ w3)
             w4 = w4 &+ smallSigma1(w2) &+ w13 &+ smallSigma0(w5)
-            step(e, f, &h, a, b, c, &d, &bc, 0x650a7354 &+ w4)
+            step(e, f, &h, a, b, c, &d, &bc, 0x650a_7354 &+ w4)
             w5 = w5 &+ smallSigma1(w3) &+ w14 &+ smallSigma0(w6)
-            step(d, e, &g, h, a, b, &c, &bc, 0x766a0abb &+ w5)
+            step(d, e, &g, h, a, b, &c, &bc, 0x766a_0abb &+ w5)
             w6 = w6 &+ smallSigma1(w4) &+ w15 &+ smallSigma0(w7)
-            step(c, d, &f, g, h, a, &b, &bc, 0x81c2c92e &+ w6)
+            step(c, d, &f, g, h, a, &b, &bc, 0x81c2_c92e &+ w6)
             w7 = w7 &+ smallSigma1(w5) &+ w0 &+ smallSigma0(w8)
-            step(b, c, &e, f, g, h, &a, &bc, 0x92722c85 &+ w7)
+            step(b, c, &e, f, g, h, &a, &bc, 0x9272_2c85 &+ w7)
             w8 = w8 &+ smallSigma1(w6) &+ w1 &+ smallSigma0(w9)
-            step(a, b, &d, e, f, g, &h, &bc, 0xa2bfe8a1 &+ w8)
+            step(a, b, &d, e, f, g, &h, &bc, 0xa2bf_e8a1 &+ w8)
             w9 = w9 &+ smallSigma1(w7) &+ w2 &+ smallSigma0(w10)
-            step(h, a, &c, d, e, f, &g, &bc, 0xa81a664b &+ w9)
+            step(h, a, &c, d, e, f, &g, &bc, 0xa81a_664b &+ w9)
             w10 = w10 &+ smallSigma1(w8) &+ w3 &+ smallSigma0(w11)
-            step(g, h, &b, c, d, e, &f, &bc, 0xc24b8b70 &+ w10)
+            step(g, h, &b, c, d, e, &f, &bc, 0xc24b_8b70 &+ w10)
             w11 = w11 &+ smallSigma1(w9) &+ w4 &+ smallSigma0(w12)
-            step(f, g, &a, b, c, d, &e, &bc, 0xc76c51a3 &+ w11)
+            step(f, g, &a, b, c, d, &e, &bc, 0xc76c_51a3 &+ w11)
             w12 = w12 &+ smallSigma1(w10) &+ w5 &+ smallSigma0(w13)
-            step(e, f, &h, a, b, c, &d, &bc, 0xd192e819 &+ w12)
+            step(e, f, &h, a, b, c, &d, &bc, 0xd192_e819 &+ w12)
             w13 = w13 &+ smallSigma1(w11) &+ w6 &+ smallSigma0(w14)
-            step(d, e, &g, h, a, b, &c, &bc, 0xd6990624 &+ w13)
+            step(d, e, &g, h, a, b, &c, &bc, 0xd699_0624 &+ w13)
             w14 = w14 &+ smallSigma1(w12) &+ w7 &+ smallSigma0(w15)
-            step(c, d, &f, g, h, a, &b, &bc, 0xf40e3585 &+ w14)
+            step(c, d, &f, g, h, a, &b, &bc, 0xf40e_3585 &+ w14)
             w15 = w15 &+ smallSigma1(w13) &+ w8 &+ smallSigma0(w0)
-            step(b, c, &e, f, g, h, &a, &bc, 0x106aa070 &+ w15)
+            step(b, c, &e, f, g, h, &a, &bc, 0x106a_a070 &+ w15)
             w0 = w0 &+ smallSigma1(w14) &+ w9 &+ smallSigma0(w1)
-            step(a, b, &d, e, f, g, &h, &bc, 0x19a4c116 &+ w0)
+            step(a, b, &d, e, f, g, &h, &bc, 0x19a4_c116 &+ w0)
             w1 = w1 &+ smallSigma1(w15) &+ w10 &+ smallSigma0(w2)
-            step(h, a, &c, d, e, f, &g, &bc, 0x1e376c08 &+ w1)
+            step(h, a, &c, d, e, f, &g, &bc, 0x1e37_6c08 &+ w1)
             w2 = w2 &+ smallSigma1(w0) &+ w11 &+ smallSigma0(w3)
-            step(g, h, &b, c, d, e, &f, &bc, 0x2748774c &+ w2)
+            step(g, h, &b, c, d, e, &f, &bc, 0x2748_774c &+ w2)
             w3 = w3 &+ smallSigma1(w1) &+ w12 &+ smallSigma0(w4)
-            step(f, g, &a, b, c, d, &e, &bc, 0x34b0bcb5 &+ w3)
+            step(f, g, &a, b, c, d, &e, &bc, 0x34b0_bcb5 &+ w3)
             w4 = w4 &+ smallSigma1(w2) &+ w13 &+ smallSigma0(w5)
-            step(e, f, &h, a, b, c, &d, &bc, 0x391c0cb3 &+ w4)
+            step(e, f, &h, a, b, c, &d, &bc, 0x391c_0cb3 &+ w4)
             w5 = w5 &+ smallSigma1(w3) &+ w14 &+ smallSigma0(w6)
-            step(d, e, &g, h, a, b, &c, &bc, 0x4ed8aa4a &+ w5)
+            step(d, e, &g, h, a, b, &c, &bc, 0x4ed8_aa4a &+ w5)
             w6 = w6 &+ smallSigma1(w4) &+ w15 &+ smallSigma0(w7)
-            step(c, d, &f, g, h, a, &b, &bc, 0x5b9cca4f &+ w6)
+            step(c, d, &f, g, h, a, &b, &bc, 0x5b9c_ca4f &+ w6)
             w7 = w7 &+ smallSigma1(w5) &+ w0 &+ smallSigma0(w8)
-            step(b, c, &e, f, g, h, &a, &bc, 0x682e6ff3 &+ w7)
+            step(b, c, &e, f, g, h, &a, &bc, 0x682e_6ff3 &+ w7)
             w8 = w8 &+ smallSigma1(w6) &+ w1 &+ smallSigma0(w9)
-            step(a, b, &d, e, f, g, &h, &bc, 0x748f82ee &+ w8)
+            step(a, b, &d, e, f, g, &h, &bc, 0x748f_82ee &+ w8)
             w9 = w9 &+ smallSigma1(w7) &+ w2 &+ smallSigma0(w10)
-            step(h, a, &c, d, e, f, &g, &bc, 0x78a5636f &+ w9)
+            step(h, a, &c, d, e, f, &g, &bc, 0x78a5_636f &+ w9)
             w10 = w10 &+ smallSigma1(w8) &+ w3 &+ smallSigma0(w11)
-            step(g, h, &b, c, d, e, &f, &bc, 0x84c87814 &+ w10)
+            step(g, h, &b, c, d, e, &f, &bc, 0x84c8_7814 &+ w10)
             w11 = w11 &+ smallSigma1(w9) &+ w4 &+ smallSigma0(w12)
-            step(f, g, &a, b, c, d, &e, &bc, 0x8cc70208 &+ w11)
+            step(f, g, &a, b, c, d, &e, &bc, 0x8cc7_0208 &+ w11)
             w12 = w12 &+ smallSigma1(w10) &+ w5 &+ smallSigma0(w13)
-            step(e, f, &h, a, b, c, &d, &bc, 0x90befffa &+ w12)
+            step(e, f, &h, a, b, c, &d, &bc, 0x90be_fffa &+ w12)
             w13 = w13 &+ smallSigma1(w11) &+ w6 &+ smallSigma0(w14)
-            step(d, e, &g, h, a, b, &c, &bc, 0xa4506ceb &+ w13)
+            step(d, e, &g, h, a, b, &c, &bc, 0xa450_6ceb &+ w13)
             w14 = w14 &+ smallSigma1(w12) &+ w7 &+ smallSigma0(w15)
-            step(c, d, &f, g, h, a, &b, &bc, 0xbef9a3f7 &+ w14)
+            step(c, d, &f, g, h, a, &b, &bc, 0xbef9_a3f7 &+ w14)
             w15 = w15 &+ smallSigma1(w13) &+ w8 &+ smallSigma0(w0)
-            step(b, c, &e, f, g, h, &a, &bc, 0xc67178f2 &+ w15)
-            a = a &+ state.h0; b = b &+ state.h1; c = c &+ state.h2; d = d &+ state.h3
-            e = e &+ state.h4; f = f &+ state.h5; g = g &+ state.h6; h = h &+ state.h7
+            step(b, c, &e, f, g, h, &a, &bc, 0xc671_78f2 &+ w15)
+            a = a &+ state.h0
+            b = b &+ state.h1
+            c = c &+ state.h2
+            d = d &+ state.h3
+            e = e &+ state.h4
+            f = f &+ state.h5
+            g = g &+ state.h6
+            h = h &+ state.h7
             state = SHA256State(h0: a, h1: b, h2: c, h3: d, h4: e, h5: f, h6: g, h7: h)
             unsafe p += SHA256.blockByteCount
         }

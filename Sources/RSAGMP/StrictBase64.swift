@@ -15,14 +15,17 @@ enum StrictBase64 {
     }
 
     /// Decodes `text`. Error offsets are positions in `text` plus `offsetBase`.
-    static func decode(_ text: [UInt8], _ variant: Variant, what: String, offsetBase: Int = 0) throws(RSAGMPError)
+    static func decode(
+        _ text: [UInt8], _ variant: Variant, what: String, offsetBase: Int = 0
+    ) throws(RSAGMPError)
         -> [UInt8]
     {
         var dataCount = text.count
         switch variant {
         case .standardPadded:
             guard text.count % 4 == 0 else {
-                throw .invalidBase64("\(what): length \(text.count) is not a multiple of 4", at: offsetBase + text.count)
+                throw .invalidBase64(
+                    "\(what): length \(text.count) is not a multiple of 4", at: offsetBase + text.count)
             }
             var pads = 0
             while pads < 2, dataCount > 0, text[dataCount - 1] == UInt8(ascii: "=") {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
 import ClientAssertion
-import SignetRSA
 import JWS
 import RSAGMP
+import SignetRSA
 
 /// A property violated by a fuzz input: the harness traps on purpose so libFuzzer records the input.
 func violated(_ what: String) -> Never {
@@ -34,7 +34,9 @@ enum FuzzTargets {
         let bytes = Array(data)
         let oneShot = Result { () throws(Base64URLError) -> [UInt8] in try Base64URL.decode(bytes) }
         if case .success(let decoded) = oneShot {
-            guard Base64URL.encode(decoded) == String(decoding: bytes, as: UTF8.self) else { violated("non-canonical accepted") }
+            guard Base64URL.encode(decoded) == String(decoding: bytes, as: UTF8.self) else {
+                violated("non-canonical accepted")
+            }
         }
         let reencoded = Base64URL.encode(bytes)
         guard (try? Base64URL.decode(reencoded)) == bytes else { violated("round trip") }
@@ -87,15 +89,21 @@ enum FuzzTargets {
         func outcome(_ body: () throws(JWSError) -> String) -> String {
             do throws(JWSError) { return try body() } catch {
                 guard !error.code.rawValue.isEmpty, !error.reason.isEmpty else { violated("uncoded JWS error") }
-                if let offset = error.offset, offset < 0 || offset > data.count { violated("offset out of range: \(error)") }
-                return "\(error.code.rawValue) \(String(describing: error.segment)) \(String(describing: error.offset)) \(error.reason)"
+                if let offset = error.offset, offset < 0 || offset > data.count {
+                    violated("offset out of range: \(error)")
+                }
+                return
+                    "\(error.code.rawValue) \(String(describing: error.segment)) \(String(describing: error.offset)) \(error.reason)"
             }
         }
         let v = Fixture.verifier
         let signature = outcome { () throws(JWSError) in "\(try unsafe v.verifySignature(data).payload)" }
         let reference = outcome { () throws(JWSError) in "\(try unsafe v.referenceVerifySignature(data).payload)" }
-        guard signature == reference else { violated("verifySignature: \(signature) but the DOM reference: \(reference)") }
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: unsafe v.scratchByteCount(for: data), alignment: 1)
+        guard signature == reference else {
+            violated("verifySignature: \(signature) but the DOM reference: \(reference)")
+        }
+        let scratch = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: unsafe v.scratchByteCount(for: data), alignment: 1)
         defer { unsafe scratch.deallocate() }
         let zero = outcome { () throws(JWSError) in "\(unsafe try v.verify(data, scratch: scratch).payload.count)" }
         let dom = outcome { () throws(JWSError) in "\(try unsafe v.referenceVerify(data).jws.payload.count)" }
@@ -107,24 +115,30 @@ enum FuzzTargets {
     static func claims(_ data: UnsafeRawBufferPointer) {
         let header = Array(#"{"alg":"RS256","typ":"JWT","kid":"k1"}"#.utf8)
         let input = Array((Base64URL.encode(header) + "." + Base64URL.encode(Array(data))).utf8)
-        guard let signature = try? Fixture.signingKey.signature(for: input, algorithm: .rs256) else { violated("signing") }
+        guard let signature = try? Fixture.signingKey.signature(for: input, algorithm: .rs256) else {
+            violated("signing")
+        }
         let token = input + Array(("." + Base64URL.encode(signature)).utf8)
         let v = Fixture.strictVerifier
         unsafe token.withUnsafeBytes { t in
-            let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: unsafe v.scratchByteCount(for: t), alignment: 1)
+            let scratch = UnsafeMutableRawBufferPointer.allocate(
+                byteCount: unsafe v.scratchByteCount(for: t), alignment: 1)
             defer { unsafe scratch.deallocate() }
             func outcome(_ body: () throws(JWSError) -> String) -> String {
                 do throws(JWSError) { return try body() } catch {
-                    return "\(error.code.rawValue) \(String(describing: error.segment)) \(String(describing: error.offset)) \(error.reason)"
+                    return
+                        "\(error.code.rawValue) \(String(describing: error.segment)) \(String(describing: error.offset)) \(error.reason)"
                 }
             }
             let zero = outcome { () throws(JWSError) in
                 let view = try unsafe v.verify(t, scratch: scratch)
-                return unsafe "\(String(describing: view.issuer?.string)) \(String(describing: view.subject?.string)) \(String(describing: view.id?.string)) \(String(describing: view.audience?.strings)) \(String(describing: view.expiresAt)) \(String(describing: view.notBefore)) \(String(describing: view.issuedAt))"
+                return
+                    unsafe "\(String(describing: view.issuer?.string)) \(String(describing: view.subject?.string)) \(String(describing: view.id?.string)) \(String(describing: view.audience?.strings)) \(String(describing: view.expiresAt)) \(String(describing: view.notBefore)) \(String(describing: view.issuedAt))"
             }
             let dom = outcome { () throws(JWSError) in
                 let c = try unsafe v.referenceVerify(t).claims
-                return "\(String(describing: c.issuer)) \(String(describing: c.subject)) \(String(describing: c.id)) \(String(describing: c.audience)) \(String(describing: c.expiresAt)) \(String(describing: c.notBefore)) \(String(describing: c.issuedAt))"
+                return
+                    "\(String(describing: c.issuer)) \(String(describing: c.subject)) \(String(describing: c.id)) \(String(describing: c.audience)) \(String(describing: c.expiresAt)) \(String(describing: c.notBefore)) \(String(describing: c.issuedAt))"
             }
             guard zero == dom else { violated("verify(_:scratch:): \(zero) but the DOM reference: \(dom)") }
         }
@@ -147,14 +161,18 @@ enum FuzzTargets {
         let lenient = Result { () throws(JSONError) in try StrictJSON.parseKeepingLastDuplicate(bytes) }
         switch (parsed, lenient) {
         case (.success(let a), .success(let b)) where a == b.value && b.duplicates.isEmpty: break
-        case (.failure(let a), .success(let b)) where a.code == .duplicateMember && b.duplicates.first?.offset == a.offset: break
-        case (.failure(let a), .failure(let b)) where a.code != .duplicateMember && a.code == b.code && a.offset == b.offset: break
+        case (.failure(let a), .success(let b))
+        where a.code == .duplicateMember && b.duplicates.first?.offset == a.offset: break
+        case (.failure(let a), .failure(let b))
+        where a.code != .duplicateMember && a.code == b.code && a.offset == b.offset: break
         case (.failure(let a), .failure(let b)) where a.code == .duplicateMember && b.offset > a.offset: break
         default: violated("StrictJSON.parse and parseKeepingLastDuplicate disagree: \(parsed) vs \(lenient)")
         }
         guard case .success(let value) = parsed else { return }
         checkOffsets(value, in: bytes)
-        guard let again = try? StrictJSON.parse(value.description) else { violated("re-serialised JSON does not parse") }
+        guard let again = try? StrictJSON.parse(value.description) else {
+            violated("re-serialised JSON does not parse")
+        }
         guard again == value else { violated("JSON round trip changed the value") }
     }
 
@@ -190,7 +208,9 @@ enum FuzzTargets {
         let text = String(decoding: data, as: UTF8.self)
         do { _ = try RSAPublicKey(pem: text) } catch { if error.reason.isEmpty { violated("uncoded key error") } }
         do { _ = try RSAPrivateKey(pem: text) } catch { if error.reason.isEmpty { violated("uncoded key error") } }
-        do { _ = try RSAPublicKey(der: Array(data)) } catch { if error.reason.isEmpty { violated("uncoded key error") } }
+        do { _ = try RSAPublicKey(der: Array(data)) } catch {
+            if error.reason.isEmpty { violated("uncoded key error") }
+        }
     }
 }
 
@@ -201,7 +221,9 @@ extension FuzzTargets {
         for issue in set.issues where issue.reason.isEmpty { violated("JWKS issue without a reason: \(issue)") }
         _ = set.verificationKeys(defaultAlgorithm: .rs512)
         for key in set.keys where !key.privateMembers.isEmpty {
-            if set.verificationKeys(defaultAlgorithm: .rs512).contains(where: { $0.key.modulus == key.publicKey.modulus && $0.keyID == key.keyID }) {
+            if set.verificationKeys(defaultAlgorithm: .rs512).contains(where: {
+                $0.key.modulus == key.publicKey.modulus && $0.keyID == key.keyID
+            }) {
                 violated("a key with private members was offered for verification")
             }
         }
@@ -216,7 +238,10 @@ extension FuzzTargets {
         for alg in RSASignatureAlgorithm.all {
             let gAlg = RSAGMPAlgorithm(jwsName: alg.jwsName) ?? .rs256
             // A random signature (almost never valid), and the fixed valid signature against this message.
-            for (sig, msg) in [(signature, bytes), (f.signature, bytes), (Array(bytes.prefix(f.evp.signatureByteCount + 1)), f.message)] {
+            for (sig, msg) in [
+                (signature, bytes), (f.signature, bytes),
+                (Array(bytes.prefix(f.evp.signatureByteCount + 1)), f.message),
+            ] {
                 let a = f.evp.isValidSignature(sig, for: msg, algorithm: alg)
                 let b = f.gmp.isValidSignature(sig, for: msg, algorithm: gAlg)
                 if a != b { violated("OpenSSL \(a) vs RSAGMP \(b) for \(alg)") }
@@ -228,13 +253,17 @@ extension FuzzTargets {
     static func doctor(_ data: UnsafeRawBufferPointer) {
         let text = String(decoding: data, as: UTF8.self)
         let parts = text.split(separator: "\u{0}", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
-        let report = Doctor.examine(Doctor.Input(
-            token: parts[0], form: parts.count > 1 ? parts[1] : nil, jwks: parts.count > 2 ? parts[2] : Fixture.jwks,
-            clientID: "client", now: NumericDate(Int64(1_800_000_000))))
+        let report = Doctor.examine(
+            Doctor.Input(
+                token: parts[0], form: parts.count > 1 ? parts[1] : nil,
+                jwks: parts.count > 2 ? parts[2] : Fixture.jwks,
+                clientID: "client", now: NumericDate(Int64(1_800_000_000))))
         for f in report.findings {
             if f.code.rawValue.isEmpty || f.message.isEmpty { violated("finding without code or message") }
         }
-        if report.signatureVerified == true && report.findings.contains(where: { $0.code.rawValue == "signature.invalid" }) {
+        if report.signatureVerified == true
+            && report.findings.contains(where: { $0.code.rawValue == "signature.invalid" })
+        {
             violated("signature both verified and invalid")
         }
     }
@@ -266,11 +295,12 @@ enum Fixture {
 
     /// Issuer, subject, audience, jti and typ required, lifetime bounded, clock fixed at 1 800 000 000.
     static let strictVerifier: JWSVerifier = {
-        guard let v = try? JWSVerifier(
-            keys: [JWSVerificationKey(key: signingKey.publicKey, algorithm: .rs256, keyID: "k1")],
-            policy: JWTValidationPolicy(
-                issuer: "me", subject: "me", audience: "https://as/token", requireID: true, leeway: 30,
-                maximumLifetime: 300, expectedType: "JWT", clock: .fixed(NumericDate(Int64(1_800_000_000)))))
+        guard
+            let v = try? JWSVerifier(
+                keys: [JWSVerificationKey(key: signingKey.publicKey, algorithm: .rs256, keyID: "k1")],
+                policy: JWTValidationPolicy(
+                    issuer: "me", subject: "me", audience: "https://as/token", requireID: true, leeway: 30,
+                    maximumLifetime: 300, expectedType: "JWT", clock: .fixed(NumericDate(Int64(1_800_000_000)))))
         else { violated("fixture") }
         return v
     }()

@@ -28,10 +28,11 @@ var cArgs = arguments.map { strdup($0) }
 cArgs.append(nil)
 unsafe cArgs.withUnsafeMutableBufferPointer { buffer in
     var argv = buffer.baseAddress
-    exit(unsafe LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-        unsafe FuzzTargets.run(selectedTarget, UnsafeRawBufferPointer(start: data, count: size))
-        return 0
-    })
+    exit(
+        unsafe LLVMFuzzerRunDriver(&argc, &argv) { data, size in
+            unsafe FuzzTargets.run(selectedTarget, UnsafeRawBufferPointer(start: data, count: size))
+            return 0
+        })
 }
 #else
 var files: [String] = []
@@ -39,7 +40,9 @@ for path in arguments.dropFirst() where !path.hasPrefix("-") {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
     if isDirectory.boolValue {
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] { files.append(path + "/" + name) }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {
+            files.append(path + "/" + name)
+        }
     } else {
         files.append(path)
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 internal import CSignetIFMA
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -105,7 +106,9 @@ extension RSAEngine {
         func resolved(_ engine: RSAEngine) throws(SignetRSAError) -> IFMAPublicKey? {
             try resolve(engine, load: load, time: { $0.measure(count: 5) }, openSSL: { openSSL.measure(count: 5) })
         }
-        guard requested == .automatic, fromEnvironment == nil, !supportedIFMA.isEmpty else { return try resolved(requested) }
+        guard requested == .automatic, fromEnvironment == nil, !supportedIFMA.isEmpty else {
+            return try resolved(requested)
+        }
         let shape = PublicShape(bits: IFMAPublicKey.bits(modulus), exponent: exponent)
         if let chosen = publicChoices.withLock({ $0[shape] }) {
             return chosen == .openSSL ? nil : try? load(chosen)
@@ -164,7 +167,9 @@ extension RSAEngine {
     ///   - candidates: Each IFMA candidate with its median time, in nanoseconds.
     /// - Returns: The candidate to sign with, or `nil` for OpenSSL.
     /// - Allocation: a filtered copy of `candidates`.
-    @_spi(Testing) public static func fastest<Candidate>(openSSL: UInt64, candidates: [(Candidate, UInt64)]) -> Candidate? {
+    @_spi(Testing) public static func fastest<Candidate>(
+        openSSL: UInt64, candidates: [(Candidate, UInt64)]
+    ) -> Candidate? {
         guard let best = candidates.filter({ $0.1 != .max }).min(by: { $0.1 < $1.1 }),
             best.1 < openSSL - openSSL / 20
         else { return nil }

@@ -90,7 +90,9 @@ public final class RSAPrivateKey: Sendable {
             if labels.contains("ENCRYPTED PRIVATE KEY") {
                 throw SignetRSAError(
                     .pemUnsupportedLabel, offset: blocks.first?.offset,
-                    reason: "encrypted private keys are not supported; decrypt with `openssl pkey -in key.pem -out plain.pem`")
+                    reason:
+                        "encrypted private keys are not supported; decrypt with `openssl pkey -in key.pem -out plain.pem`"
+                )
             }
             throw SignetRSAError(
                 .pemUnsupportedLabel, offset: blocks.first?.offset,
@@ -199,16 +201,21 @@ public final class RSAPrivateKey: Sendable {
                 let digest = unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[..<64])
                 let em = unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[64...])
                 let n = try unsafe Digests.hash(message, algorithm: algorithm, into: digest)
-                guard unsafe PKCS1v15.encode(
-                    UnsafeRawBufferPointer(rebasing: digest[..<n]), algorithm: algorithm, into: em)
-                else { throw SignetRSAError(.internalError, reason: "RSA-\(bits) is too small for \(algorithm.jwsName)") }
+                guard
+                    unsafe PKCS1v15.encode(
+                        UnsafeRawBufferPointer(rebasing: digest[..<n]), algorithm: algorithm, into: em)
+                else {
+                    throw SignetRSAError(.internalError, reason: "RSA-\(bits) is too small for \(algorithm.jwsName)")
+                }
                 try unsafe ifma.privateOperation(UnsafeRawBufferPointer(em), into: output)
             }
             return size
         }
         let pool = pools[algorithm.index]
         let context: RSAOperationContext
-        if let c = pool.take() { context = c } else {
+        if let c = pool.take() {
+            context = c
+        } else {
             context = try RSAOperationContext(key: key, algorithm: algorithm)
         }
         var written = size
@@ -232,7 +239,9 @@ public final class RSAPrivateKey: Sendable {
     ///   - output: Receives exactly ``signatureByteCount`` bytes.
     /// - Throws: as ``sign(_:algorithm:into:)-(UnsafeRawBufferPointer,_,_)``.
     /// - Allocation: none on the Swift side in steady state.
-    public func sign(_ message: RawSpan, algorithm: RSASignatureAlgorithm, into output: inout OutputRawSpan)
+    public func sign(
+        _ message: RawSpan, algorithm: RSASignatureAlgorithm, into output: inout OutputRawSpan
+    )
         throws(SignetRSAError)
     {
         try unsafe message.withUnsafeBytes { (m) throws(SignetRSAError) in

@@ -56,7 +56,8 @@ public final class RSAPublicKey: Sendable {
         }
         try Self.checkPublicNumbers(n: n, e: e)
         self.key = key
-        let modulus = Self.stripped(n), exponent = Self.stripped(e)
+        let modulus = Self.stripped(n)
+        let exponent = Self.stripped(e)
         self.modulus = modulus
         self.exponent = exponent
         let publicOperation = try RSAPublicOperation(modulus: modulus, exponent: exponent)
@@ -80,7 +81,9 @@ public final class RSAPublicKey: Sendable {
             if labels.contains(where: { $0.contains("PRIVATE KEY") }) {
                 throw SignetRSAError(
                     .wrongKeyKind, offset: blocks.first?.offset,
-                    reason: "this PEM holds a private key where a public key is expected; publish only the public key (`signet jwks` or `openssl pkey -pubout`)")
+                    reason:
+                        "this PEM holds a private key where a public key is expected; publish only the public key (`signet jwks` or `openssl pkey -pubout`)"
+                )
             }
             throw SignetRSAError(
                 .pemUnsupportedLabel, offset: blocks.first?.offset,
@@ -212,16 +215,20 @@ public final class RSAPublicKey: Sendable {
         case nil:
             return
         case .mismatch:
-            throw SignetRSAError(.badSignature, reason: "the \(algorithm.jwsName) signature does not verify with this key")
+            throw SignetRSAError(
+                .badSignature, reason: "the \(algorithm.jwsName) signature does not verify with this key")
         case .outOfRange:
             throw SignetRSAError(
                 .badSignature,
-                reason: "the signature, read as a number, is not smaller than the key's modulus, so no RSA key could have made it")
+                reason:
+                    "the signature, read as a number, is not smaller than the key's modulus, so no RSA key could have made it"
+            )
         case .engine:
             throw SignetRSAError(
                 .engineFault, reason: "the \(engine) engine failed while checking the \(algorithm.jwsName) signature")
         case .openSSL:
-            throw OpenSSLErrorQueue.error(.openSSL, "libcrypto failed while checking the \(algorithm.jwsName) signature")
+            throw OpenSSLErrorQueue.error(
+                .openSSL, "libcrypto failed while checking the \(algorithm.jwsName) signature")
         }
     }
 
@@ -253,7 +260,9 @@ public final class RSAPublicKey: Sendable {
     ///
     /// - Throws: as ``verify(_:for:algorithm:)-(UnsafeRawBufferPointer,_,_)``.
     /// - Allocation: none in steady state on the Swift side.
-    public func verify(_ signature: RawSpan, for message: RawSpan, algorithm: RSASignatureAlgorithm)
+    public func verify(
+        _ signature: RawSpan, for message: RawSpan, algorithm: RSASignatureAlgorithm
+    )
         throws(SignetRSAError)
     {
         try unsafe signature.withUnsafeBytes { (s) throws(SignetRSAError) in
@@ -291,15 +300,19 @@ public final class RSAPublicKey: Sendable {
         }
         guard nBits <= maximumModulusBits else {
             throw SignetRSAError(
-                .invalidModulus, reason: "the RSA modulus has \(nBits) bits; at most \(maximumModulusBits) are accepted")
+                .invalidModulus, reason: "the RSA modulus has \(nBits) bits; at most \(maximumModulusBits) are accepted"
+            )
         }
         guard bitCount(e) <= maximumExponentBits else {
             throw SignetRSAError(
                 .invalidExponent,
-                reason: "the public exponent has \(bitCount(e)) bits; at most \(maximumExponentBits) are accepted (65537 is usual)")
+                reason:
+                    "the public exponent has \(bitCount(e)) bits; at most \(maximumExponentBits) are accepted (65537 is usual)"
+            )
         }
         guard let nLast = n.last, nLast & 1 == 1 else {
-            throw SignetRSAError(.invalidModulus, reason: "the RSA modulus is even, so it cannot be a product of two odd primes")
+            throw SignetRSAError(
+                .invalidModulus, reason: "the RSA modulus is even, so it cannot be a product of two odd primes")
         }
         let eStripped = stripped(e)
         guard let eLast = eStripped.last, eLast & 1 == 1, eStripped != [1] else {

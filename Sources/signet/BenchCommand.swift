@@ -2,11 +2,11 @@
 import ArgumentParser
 import CMallocCounter
 import ClientAssertion
-@_spi(Benchmarking) import SignetRSA
 import Dispatch
 import Foundation
 import JWS
 import RSAGMP
+@_spi(Benchmarking) import SignetRSA
 
 /// `signet bench`: client-assertion mint and verify throughput, side by side with raw OpenSSL EVP in one process.
 struct BenchCommand: ParsableCommand {
@@ -38,7 +38,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print JSON for machines.") var json = false
 
     func validate() throws {
-        guard ["RS256", "RS512", "ALL"].contains(alg.uppercased()) else { throw ValidationError("--alg is RS256, RS512 or all") }
+        guard ["RS256", "RS512", "ALL"].contains(alg.uppercased()) else {
+            throw ValidationError("--alg is RS256, RS512 or all")
+        }
         guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be 1…256") }
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
@@ -65,7 +67,9 @@ struct BenchCommand: ParsableCommand {
         progress.clear()
         if json {
             let body = results.map(\.json).joined(separator: ",")
-            print("{\"results\":[\(body)],\"cpu\":\(jsonString(cpuDescription())),\"rounds\":\(rounds),\"seconds\":\(seconds)}")
+            print(
+                "{\"results\":[\(body)],\"cpu\":\(jsonString(cpuDescription())),\"rounds\":\(rounds),\"seconds\":\(seconds)}"
+            )
         } else {
             printTable(results)
         }
@@ -76,8 +80,11 @@ struct BenchCommand: ParsableCommand {
     func printTable(_ results: [BenchResult]) {
         print("CPU: \(cpuDescription())   median of \(rounds) rounds, interleaved; [min–max]")
         print("")
-        let header = ["alg", "bits", "thr", "engine", "mint/s", "EVP sign/s", "mint÷EVP", "verify/s", "EVP verify/s", "verify÷EVP",
-                      "RSAGMP verify/s", "mallocs mint/EVP", "mallocs verify/EVP"]
+        let header = [
+            "alg", "bits", "thr", "engine", "mint/s", "EVP sign/s", "mint÷EVP", "verify/s", "EVP verify/s",
+            "verify÷EVP",
+            "RSAGMP verify/s", "mallocs mint/EVP", "mallocs verify/EVP",
+        ]
         var rows = [header]
         for r in results {
             rows.append([
@@ -91,17 +98,23 @@ struct BenchCommand: ParsableCommand {
         }
         let widths = (0..<header.count).map { c in rows.map { $0[c].count }.max() ?? 0 }
         for (i, row) in rows.enumerated() {
-            print(row.enumerated().map { c, cell in
-                c < 4 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[c] - cell.count) + cell
-            }.joined(separator: "  "))
+            print(
+                row.enumerated().map { c, cell in
+                    c < 4
+                        ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                        : String(repeating: " ", count: widths[c] - cell.count) + cell
+                }.joined(separator: "  "))
             if i == 0 { print(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
         }
-        print("mallocs: heap allocations per operation in this process, OpenSSL's own included; the EVP floor's count is after the slash")
+        print(
+            "mallocs: heap allocations per operation in this process, OpenSSL's own included; the EVP floor's count is after the slash"
+        )
         let single = results.filter { $0.threads == 1 }
         for r in results where r.threads > 1 {
             if let base = single.first(where: { $0.algorithm == r.algorithm }) {
-                print("scaling \(r.algorithm.jwsName) ×\(r.threads) threads: mint \(String(format: "%.2f", r.mint.median / base.mint.median))×, verify \(String(format: "%.2f", r.verify.median / base.verify.median))×")
+                print(
+                    "scaling \(r.algorithm.jwsName) ×\(r.threads) threads: mint \(String(format: "%.2f", r.mint.median / base.mint.median))×, verify \(String(format: "%.2f", r.verify.median / base.verify.median))×"
+                )
             }
         }
     }
@@ -175,9 +188,13 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
             key: key, keyID: "bench-\(key.publicKey.thumbprint.prefix(8))", clientID: "bench-client-0123456789abcdef",
             profile: profile, algorithm: algorithm)
         verifier = try JWSVerifier(
-            keys: [JWSVerificationKey(key: key.publicKey, algorithm: algorithm, keyID: minter.signer.header["kid"]?.stringValue)],
-            policy: JWTValidationPolicy(issuer: minter.clientID, subject: minter.clientID, audience: audience,
-                                        requireID: true, leeway: 30, maximumLifetime: 300, expectedType: "JWT"))
+            keys: [
+                JWSVerificationKey(
+                    key: key.publicKey, algorithm: algorithm, keyID: minter.signer.header["kid"]?.stringValue)
+            ],
+            policy: JWTValidationPolicy(
+                issuer: minter.clientID, subject: minter.clientID, audience: audience,
+                requireID: true, leeway: 30, maximumLifetime: 300, expectedType: "JWT"))
         token = Array(try minter.mint().utf8)
         let secondDot = token.lastIndex(of: UInt8(ascii: "."))!
         signingInput = Array(token[..<secondDot])
@@ -188,7 +205,8 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
             throw ValidationError("self-check failed: RSAGMP does not verify the EVP signature")
         }
         // Sanity: everything measured actually works, and both verify paths agree on the claims.
-        let token = self.token, verifier = self.verifier
+        let token = self.token
+        let verifier = self.verifier
         let verified = try token.withUnsafeBytes { try verifier.verify($0) }
         let scratchByteCount = token.withUnsafeBytes { verifier.scratchByteCount(for: $0) }
         self.scratchByteCount = scratchByteCount
@@ -198,7 +216,9 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
                 return (view.issuer?.string, view.id?.string, view.expiresAt)
             }
         }
-        guard inPlace.0 == verified.claims.issuer, inPlace.1 == verified.claims.id, inPlace.2 == verified.claims.expiresAt else {
+        guard inPlace.0 == verified.claims.issuer, inPlace.1 == verified.claims.id,
+            inPlace.2 == verified.claims.expiresAt
+        else {
             throw ValidationError("self-check failed: the zero-allocation verify reads different claims")
         }
         guard key.publicKey.isValidSignature(signature, for: signingInput, algorithm: algorithm) else {
@@ -230,7 +250,10 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
             var n = 0
             repeat {
                 for _ in 0..<4 {
-                    do { try body() } catch { f[t] = true; return }
+                    do { try body() } catch {
+                        f[t] = true
+                        return
+                    }
                 }
                 n += 4
             } while DispatchTime.now().uptimeNanoseconds < deadline
@@ -243,11 +266,22 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
 
     func measure(threads: Int, seconds: Double, rounds: Int, progress: Progress) throws -> BenchResult {
         let slice = seconds / Double(rounds) / 4
-        var mint = Rate(samples: []), sign = Rate(samples: []), verify = Rate(samples: []), evpVerify = Rate(samples: [])
-        var mintRatios = Rate(samples: []), verifyRatios = Rate(samples: []), gmp = Rate(samples: [])
-        let gmpKey = self.gmpKey, gmpAlgorithm = self.gmpAlgorithm
-        let minter = self.minter, key = self.key, algorithm = self.algorithm, verifier = self.verifier
-        let token = self.token, signingInput = self.signingInput, signature = self.signature
+        var mint = Rate(samples: [])
+        var sign = Rate(samples: [])
+        var verify = Rate(samples: [])
+        var evpVerify = Rate(samples: [])
+        var mintRatios = Rate(samples: [])
+        var verifyRatios = Rate(samples: [])
+        var gmp = Rate(samples: [])
+        let gmpKey = self.gmpKey
+        let gmpAlgorithm = self.gmpAlgorithm
+        let minter = self.minter
+        let key = self.key
+        let algorithm = self.algorithm
+        let verifier = self.verifier
+        let token = self.token
+        let signingInput = self.signingInput
+        let signature = self.signature
         let capacity = minter.maximumAssertionLength
         let scratchByteCount = self.scratchByteCount
         for round in 0..<rounds {
@@ -259,7 +293,9 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
             }
             let s = try rate(threads: threads, duration: slice) {
                 try withUnsafeTemporaryAllocation(byteCount: key.signatureByteCount, alignment: 8) { buffer in
-                    _ = try signingInput.withUnsafeBytes { try RawEVPBaseline.sign($0, key: key, algorithm: algorithm, into: buffer) }
+                    _ = try signingInput.withUnsafeBytes {
+                        try RawEVPBaseline.sign($0, key: key, algorithm: algorithm, into: buffer)
+                    }
                 }
             }
             let v = try rate(threads: threads, duration: slice) {
@@ -270,7 +306,9 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
             }
             let ev = try rate(threads: threads, duration: slice) {
                 let ok = signature.withUnsafeBytes { sig in
-                    signingInput.withUnsafeBytes { RawEVPBaseline.verify(sig, for: $0, key: key.publicKey, algorithm: algorithm) }
+                    signingInput.withUnsafeBytes {
+                        RawEVPBaseline.verify(sig, for: $0, key: key.publicKey, algorithm: algorithm)
+                    }
                 }
                 if !ok { throw ValidationError("EVP verify failed") }
             }
@@ -324,7 +362,11 @@ extension BenchSetup {
         return buffer.withUnsafeMutableBytes { out in
             Allocations(
                 mint: perOp(n) { _ = try minter.mint(into: out) },
-                evpSign: perOp(n) { _ = try signingInput.withUnsafeBytes { try RawEVPBaseline.sign($0, key: key, algorithm: algorithm, into: out) } },
+                evpSign: perOp(n) {
+                    _ = try signingInput.withUnsafeBytes {
+                        try RawEVPBaseline.sign($0, key: key, algorithm: algorithm, into: out)
+                    }
+                },
                 // The path the verify/s column measures: the zero-allocation verify with a stack scratch buffer.
                 verify: perOp(n * 4) {
                     try withUnsafeTemporaryAllocation(byteCount: scratchByteCount, alignment: 8) { scratch in
@@ -332,7 +374,11 @@ extension BenchSetup {
                     }
                 },
                 evpVerify: perOp(n * 4) {
-                    let ok = signature.withUnsafeBytes { s in signingInput.withUnsafeBytes { RawEVPBaseline.verify(s, for: $0, key: key.publicKey, algorithm: algorithm) } }
+                    let ok = signature.withUnsafeBytes { s in
+                        signingInput.withUnsafeBytes {
+                            RawEVPBaseline.verify(s, for: $0, key: key.publicKey, algorithm: algorithm)
+                        }
+                    }
                     if !ok { throw ValidationError("EVP verify failed") }
                 })
         }
@@ -355,7 +401,9 @@ final class Progress: Sendable {
 
 func cpuDescription() -> String {
     guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
-    var model = "unknown", family = "?", modelNumber = "?"
+    var model = "unknown"
+    var family = "?"
+    var modelNumber = "?"
     for line in text.split(separator: "\n") {
         let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.count == 2 else { continue }

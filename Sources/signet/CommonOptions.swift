@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import ClientAssertion
-import SignetRSA
 import Foundation
+import SignetRSA
 
 /// Writes one line to standard error.
 func printError(_ message: String) {

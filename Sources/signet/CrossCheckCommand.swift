@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import CrossCheck
-@_spi(Testing) import SignetRSA
 import Dispatch
 import Foundation
+@_spi(Testing) import SignetRSA
 
 /// `signet cross-check`: a randomized differential campaign between OpenSSL (SignetRSA) and RSAGMP, and optionally
 /// between OpenSSL's signatures and a signing engine's.
@@ -31,17 +31,19 @@ struct CrossCheckCommand: ParsableCommand {
 
     @Option(help: "Total number of cases.") var count: Int = 10_000
     @Option(help: "Key sizes, comma-separated.") var bits: String = "2048,4096"
-    @Option(help: ArgumentHelp(
-        "Fresh keys per size (default: one per 10,000 cases); the cases are spread evenly over them.",
-        valueName: "k"))
+    @Option(
+        help: ArgumentHelp(
+            "Fresh keys per size (default: one per 10,000 cases); the cases are spread evenly over them.",
+            valueName: "k"))
     var keys: Int?
-    @Option(help: ArgumentHelp(
-        """
-        Also sign every case on this engine and require signatures byte-identical to OpenSSL's: auto, evp, ifma256, \
-        ifma512, or emulated / emulated512 (test-only: the IFMA engine's arithmetic on portable C lanes, 4 or 8 per \
-        vector, for machines without AVX-512 IFMA; about 100x slower than native).
-        """,
-        valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            Also sign every case on this engine and require signatures byte-identical to OpenSSL's: auto, evp, ifma256, \
+            ifma512, or emulated / emulated512 (test-only: the IFMA engine's arithmetic on portable C lanes, 4 or 8 per \
+            vector, for machines without AVX-512 IFMA; about 100x slower than native).
+            """,
+            valueName: "name"))
     var engine: String?
     @Option(help: "Threads; each works on whole keys (generation and cases).") var threads: Int = 1
 
@@ -73,7 +75,8 @@ struct CrossCheckCommand: ParsableCommand {
             guard keys > 0 else { throw ValidationError("--keys must be positive") }
             guard keys <= casesPerSize else {
                 throw ValidationError(
-                    "--keys \(keys) is more than the \(casesPerSize) case(s) per key size; raise --count or lower --keys")
+                    "--keys \(keys) is more than the \(casesPerSize) case(s) per key size; raise --count or lower --keys"
+                )
             }
         }
         if let engine, Self.engine(named: engine) == nil {
@@ -140,7 +143,8 @@ struct CrossCheckCommand: ParsableCommand {
                         }
                     } generating: {
                         shared.withLock { _ in
-                            progress.say("cross-check: generating RSA-\(job.size) key \(job.keyIndex + 1)/\(keysPerSize)…")
+                            progress.say(
+                                "cross-check: generating RSA-\(job.size) key \(job.keyIndex + 1)/\(keysPerSize)…")
                         }
                     }
                     shared.withLock { s in
@@ -177,17 +181,25 @@ struct CrossCheckCommand: ParsableCommand {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let sizesText = sizes.map { "RSA-\($0): \(perSize[$0]?.cases ?? 0)" }.joined(separator: ", ")
-        let mix = requested == nil
+        let mix =
+            requested == nil
             ? "RS256 and RS512, plus other-algorithm probes"
             : "RS256 and RS512, each a fresh message signed by OpenSSL and by the engine"
         print("cross-check: \(totals.cases) cases (\(sizesText); \(mix))")
         print("  keys generated: " + sizes.map { "RSA-\($0): \(keysPerSize)" }.joined(separator: ", "))
-        print("  both valid: \(totals.bothValid)   both invalid: \(totals.bothInvalid)   disagreements: \(totals.disagreements.count)")
+        print(
+            "  both valid: \(totals.bothValid)   both invalid: \(totals.bothInvalid)   disagreements: \(totals.disagreements.count)"
+        )
         if let requested, let name = engine {
-            print(engineTally(totals, perSize: perSize, sizes: sizes, name: name, requested: requested,
-                              resolved: outcome.resolvedEngines.sorted()))
+            print(
+                engineTally(
+                    totals, perSize: perSize, sizes: sizes, name: name, requested: requested,
+                    resolved: outcome.resolvedEngines.sorted()))
         }
-        print(String(format: "  time: %.1f s (%.0f cases/s, each verified by OpenSSL and by RSAGMP)", seconds, Double(totals.cases) / seconds))
+        print(
+            String(
+                format: "  time: %.1f s (%.0f cases/s, each verified by OpenSSL and by RSAGMP)", seconds,
+                Double(totals.cases) / seconds))
         for d in totals.disagreements.prefix(10) { print(d.description) }
         if !totals.disagreements.isEmpty { throw ExitCode(2) }
     }
@@ -203,13 +215,17 @@ struct CrossCheckCommand: ParsableCommand {
         let bySize = sizes.map { "RSA-\($0): \(perSize[$0]?.engineSignatures ?? 0) over \(keysText)" }
             .joined(separator: ", ")
         let mismatches = "\(totals.engineMismatches) mismatch\(totals.engineMismatches == 1 ? "" : "es")"
-        let gmp = totals.engineVerifiedByRSAGMP == totals.engineSignatures
+        let gmp =
+            totals.engineVerifiedByRSAGMP == totals.engineSignatures
             ? "RSAGMP verified all"
             : "RSAGMP verified \(totals.engineVerifiedByRSAGMP) of \(totals.engineSignatures)"
         let verdictMismatches = totals.disagreements.filter { $0.engineVerdict != nil }.count
-        let verified = totals.engineVerifications == 0
-            ? "" : "; all \(totals.engineVerifications) cases also verified on the engine's public-key operation, "
-                + (verdictMismatches == 0 ? "same verdicts as OpenSSL" : "\(verdictMismatches) verdicts differ from OpenSSL's")
+        let verified =
+            totals.engineVerifications == 0
+            ? ""
+            : "; all \(totals.engineVerifications) cases also verified on the engine's public-key operation, "
+                + (verdictMismatches == 0
+                    ? "same verdicts as OpenSSL" : "\(verdictMismatches) verdicts differ from OpenSSL's")
         if totals.engineIdentical == totals.engineSignatures {
             return "  engine \(label): \(totals.engineSignatures) signatures byte-identical to OpenSSL (\(bySize)), "
                 + "\(mismatches); \(gmp)\(verified)"

@@ -61,17 +61,20 @@ struct DoctorCommand: ParsableCommand {
     /// The human-readable report.
     static func text(_ report: DoctorReport, input: Doctor.Input) -> String {
         let count = { (s: Finding.Severity) in report.findings.filter { $0.severity == s }.count }
-        let signature: String = switch report.signatureVerified {
-        case true?: "verified"
-        case false?: "does NOT verify"
-        case nil: input.jwks == nil ? "not checked (no --jwks)" : "could not be checked"
-        }
+        let signature: String =
+            switch report.signatureVerified {
+            case true?: "verified"
+            case false?: "does NOT verify"
+            case nil: input.jwks == nil ? "not checked (no --jwks)" : "could not be checked"
+            }
         var lines = [
             "signet doctor (\(input.profile.rawValue)): \(count(.error)) error(s), \(count(.warning)) warning(s), \(count(.info)) note(s); signature \(signature)"
         ]
         for f in report.findings {
             lines.append("")
-            lines.append("\(f.severity.rawValue.uppercased()) \(f.code.rawValue)  [\(f.segment.rawValue)\(f.offset.map { " @\($0)" } ?? "")]")
+            lines.append(
+                "\(f.severity.rawValue.uppercased()) \(f.code.rawValue)  [\(f.segment.rawValue)\(f.offset.map { " @\($0)" } ?? "")]"
+            )
             lines.append("  \(f.message)")
             if let e = f.endpointError { lines.append("  endpoint says: \"\(e)\"") }
         }

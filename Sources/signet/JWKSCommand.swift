@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import ClientAssertion
-import SignetRSA
 import JWS
+import SignetRSA
 
 /// `signet jwks`: the public JWKS for a key, on stdout.
 struct JWKSCommand: ParsableCommand {

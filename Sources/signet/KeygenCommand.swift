@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import ClientAssertion
-import SignetRSA
 import Foundation
 import JWS
+import SignetRSA
 
 #if canImport(Glibc)
 import Glibc
@@ -69,7 +69,8 @@ func writeFile(_ path: String, _ bytes: UnsafeRawBufferPointer, mode: mode_t, fo
         fd = unsafe open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, mode)
     }
     guard fd >= 0 else {
-        let reason = errno == EEXIST ? "it already exists (use --force to replace it)" : unsafe String(cString: strerror(errno))
+        let reason =
+            errno == EEXIST ? "it already exists (use --force to replace it)" : unsafe String(cString: strerror(errno))
         printError("signet: cannot create \(path): \(reason)")
         throw ExitCode.failure
     }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import ClientAssertion
-import SignetRSA
 import JWS
+import SignetRSA
 
 /// `signet mint`: one client assertion on stdout.
 struct MintCommand: ParsableCommand {
@@ -30,15 +30,18 @@ struct MintCommand: ParsableCommand {
     @Option(help: "The kid registered in the server's JWKS.") var kid: String?
     @Option(name: .customLong("client-id"), help: "Client id: iss and sub (APIM: the application's API key).")
     var clientID: String
-    @Option(help: "Audience: the token endpoint, byte for byte (apim: defaults to the --env token URL).") var aud: String?
+    @Option(help: "Audience: the token endpoint, byte for byte (apim: defaults to the --env token URL).") var aud:
+        String?
     @Option(help: "RS256 or RS512 (default: the profile's).") var alg: RSASignatureAlgorithm?
     @Option(help: "Seconds until exp (at most 300 for apim and cis2).") var lifetime: Int = 300
     @Option(help: "apim, cis2 or rfc7523.") var profile: ClientAssertionProfile.Kind = .rfc7523
-    @Option(help: "APIM environment: sandbox, int, prod, internal-dev, dev, dep.") var env: APIMEnvironment = .integration
+    @Option(help: "APIM environment: sandbox, int, prod, internal-dev, dev, dep.") var env: APIMEnvironment =
+        .integration
     @Option(help: "Print the token-request body instead: client_credentials, authorization_code or token-exchange.")
     var form: FormGrant?
     @Option(help: "The authorisation code (--form authorization_code).") var code: String?
-    @Option(name: .customLong("redirect-uri"), help: "The redirect URI (--form authorization_code).") var redirectURI: String?
+    @Option(name: .customLong("redirect-uri"), help: "The redirect URI (--form authorization_code).") var redirectURI:
+        String?
     @Option(name: .customLong("subject-token"), help: "The CIS2 id_token, or '-' for stdin (--form token-exchange).")
     var subjectToken: String?
 
@@ -76,7 +79,9 @@ struct MintCommand: ParsableCommand {
                 throw ValidationError("APIM requires aud to be exactly \(env.tokenURL), not \(aud)")
             }
         case .cis2:
-            guard let aud else { throw ValidationError("--aud is required for cis2: the discovery token_endpoint, verbatim") }
+            guard let aud else {
+                throw ValidationError("--aud is required for cis2: the discovery token_endpoint, verbatim")
+            }
             profile = .cis2(tokenEndpoint: aud)
         case .rfc7523:
             guard let aud else { throw ValidationError("--aud is required") }
@@ -95,8 +100,10 @@ struct MintCommand: ParsableCommand {
         case nil: print(assertion)
         case .clientCredentials?: print(TokenRequestForm.clientCredentials(assertion: assertion).encoded)
         case .authorizationCode?:
-            print(TokenRequestForm.authorizationCode(
-                code: code ?? "", redirectURI: redirectURI ?? "", clientID: clientID, assertion: assertion).encoded)
+            print(
+                TokenRequestForm.authorizationCode(
+                    code: code ?? "", redirectURI: redirectURI ?? "", clientID: clientID, assertion: assertion
+                ).encoded)
         case .tokenExchange?:
             print(TokenRequestForm.tokenExchange(subjectToken: readToken(subjectToken), assertion: assertion).encoded)
         }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import ClientAssertion
-@_spi(Benchmarking) import SignetRSA
 import JWS
+@_spi(Benchmarking) import SignetRSA
 
 /// `signet perf-loop` (hidden): runs one operation N times in a function named `signet_perf_loop`, so that
 /// `valgrind --tool=callgrind --toggle-collect=signet_perf_loop` counts exactly those operations (perf/callgrind.sh).
@@ -11,7 +11,10 @@ struct PerfLoopCommand: ParsableCommand {
         commandName: "perf-loop", abstract: "Run one operation N times (for callgrind; see perf/callgrind.sh).",
         shouldDisplay: false)
 
-    @Option(help: "mint, verify (zero-allocation), verify-dom (allocating), key-verify (the pooled RSAPublicKey verify alone), evp-sign or evp-verify.")
+    @Option(
+        help:
+            "mint, verify (zero-allocation), verify-dom (allocating), key-verify (the pooled RSAPublicKey verify alone), evp-sign or evp-verify."
+    )
     var op: String = "mint"
     @Option(help: "RS256 or RS512.") var alg: RSASignatureAlgorithm = .rs256
     @Option(help: "Private key PEM (default: a fresh key).") var key: String?
@@ -19,7 +22,9 @@ struct PerfLoopCommand: ParsableCommand {
 
     func run() throws {
         let ops = ["mint": 0, "verify": 1, "evp-sign": 2, "evp-verify": 3, "verify-dom": 4, "key-verify": 5]
-        guard let code = ops[op] else { throw ValidationError("--op is one of \(ops.keys.sorted().joined(separator: ", "))") }
+        guard let code = ops[op] else {
+            throw ValidationError("--op is one of \(ops.keys.sorted().joined(separator: ", "))")
+        }
         let privateKey = try key.map(loadPrivateKey) ?? RSAPrivateKey.generate(bits: alg == .rs512 ? 4096 : 2048)
         let setup = try BenchSetup(key: privateKey, algorithm: alg)
         let failures = perfLoop(setup, code, count)
@@ -36,29 +41,38 @@ func perfLoop(_ setup: BenchSetup, _ op: Int, _ count: Int) -> Int {
     var failures = 0
     var buffer = [UInt8](repeating: 0, count: max(setup.minter.maximumAssertionLength, setup.key.signatureByteCount))
     var scratch = [UInt8](repeating: 0, count: setup.scratchByteCount)
-    buffer.withUnsafeMutableBytes { out in scratch.withUnsafeMutableBytes { scratch in
-        for _ in 0..<count {
-            do {
-                switch op {
-                case 0: _ = try setup.minter.mint(into: out)
-                case 1: _ = try setup.token.withUnsafeBytes { try setup.verifier.verify($0, scratch: scratch) }
-                case 4: _ = try setup.token.withUnsafeBytes { try setup.verifier.verify($0) }
-                case 5:
-                    let ok = setup.signature.withUnsafeBytes { s in
-                        setup.signingInput.withUnsafeBytes { setup.key.publicKey.isValidSignature(s, for: $0, algorithm: setup.algorithm) }
+    buffer.withUnsafeMutableBytes { out in
+        scratch.withUnsafeMutableBytes { scratch in
+            for _ in 0..<count {
+                do {
+                    switch op {
+                    case 0: _ = try setup.minter.mint(into: out)
+                    case 1: _ = try setup.token.withUnsafeBytes { try setup.verifier.verify($0, scratch: scratch) }
+                    case 4: _ = try setup.token.withUnsafeBytes { try setup.verifier.verify($0) }
+                    case 5:
+                        let ok = setup.signature.withUnsafeBytes { s in
+                            setup.signingInput.withUnsafeBytes {
+                                setup.key.publicKey.isValidSignature(s, for: $0, algorithm: setup.algorithm)
+                            }
+                        }
+                        if !ok { failures += 1 }
+                    case 2:
+                        _ = try setup.signingInput.withUnsafeBytes {
+                            try RawEVPBaseline.sign($0, key: setup.key, algorithm: setup.algorithm, into: out)
+                        }
+                    default:
+                        let ok = setup.signature.withUnsafeBytes { s in
+                            setup.signingInput.withUnsafeBytes {
+                                RawEVPBaseline.verify(s, for: $0, key: setup.key.publicKey, algorithm: setup.algorithm)
+                            }
+                        }
+                        if !ok { failures += 1 }
                     }
-                    if !ok { failures += 1 }
-                case 2: _ = try setup.signingInput.withUnsafeBytes { try RawEVPBaseline.sign($0, key: setup.key, algorithm: setup.algorithm, into: out) }
-                default:
-                    let ok = setup.signature.withUnsafeBytes { s in
-                        setup.signingInput.withUnsafeBytes { RawEVPBaseline.verify(s, for: $0, key: setup.key.publicKey, algorithm: setup.algorithm) }
-                    }
-                    if !ok { failures += 1 }
+                } catch {
+                    failures += 1
                 }
-            } catch {
-                failures += 1
             }
         }
-    } }
+    }
     return failures
 }

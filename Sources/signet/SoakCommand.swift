@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import ClientAssertion
-import SignetRSA
 import Dispatch
 import Foundation
 import JWS
+import SignetRSA
 import Synchronization
 
 /// `signet soak`: sustained concurrent mint + verify, every result checked, with resident memory tracked.
@@ -33,15 +33,20 @@ struct SoakCommand: ParsableCommand {
     func run() throws {
         let progress = Progress(enabled: isatty(STDERR_FILENO) == 1)
         progress.say("soak: generating keys…")
-        let setups = [try BenchSetup(key: RSAPrivateKey.generate(bits: 2048), algorithm: .rs256),
-                      try BenchSetup(key: RSAPrivateKey.generate(bits: 4096), algorithm: .rs512)]
+        let setups = [
+            try BenchSetup(key: RSAPrivateKey.generate(bits: 2048), algorithm: .rs256),
+            try BenchSetup(key: RSAPrivateKey.generate(bits: 4096), algorithm: .rs512),
+        ]
         let rs512Every = rs512Share > 0 ? max(1, Int((1 / rs512Share).rounded())) : Int.max
         let next = Atomic<Int>(0)
         let errors = Atomic<Int>(0)
         let done = Atomic<Int>(0)
         let total = count
         // Warm-up (pools, lazy OpenSSL state) before the first memory reading.
-        for setup in setups { _ = try setup.minter.mint(); _ = try setup.token.withUnsafeBytes { try setup.verifier.verify($0) } }
+        for setup in setups {
+            _ = try setup.minter.mint()
+            _ = try setup.token.withUnsafeBytes { try setup.verifier.verify($0) }
+        }
         let rssStart = residentBytes()
         let start = DispatchTime.now().uptimeNanoseconds
         let reporter = DispatchQueue(label: "soak.progress")
@@ -49,7 +54,9 @@ struct SoakCommand: ParsableCommand {
         reporter.async {
             while !stop.load(ordering: .relaxed) {
                 let d = done.load(ordering: .relaxed)
-                progress.say("soak: \(d)/\(total)  errors: \(errors.load(ordering: .relaxed))  RSS: \(residentBytes() / 1024) KiB")
+                progress.say(
+                    "soak: \(d)/\(total)  errors: \(errors.load(ordering: .relaxed))  RSS: \(residentBytes() / 1024) KiB"
+                )
                 Thread.sleep(forTimeInterval: 0.5)
             }
         }
@@ -65,7 +72,8 @@ struct SoakCommand: ParsableCommand {
                         let verified = try setup.verifier.verify(UnsafeRawBufferPointer(rebasing: out[..<n]))
                         // The jti in the token must be a v4 UUID and the one that was minted.
                         guard let jti = verified.claims.id, jti.utf8.count == 36,
-                              Array(jti.utf8)[14] == UInt8(ascii: "4") else { return false }
+                            Array(jti.utf8)[14] == UInt8(ascii: "4")
+                        else { return false }
                         return verified.claims.issuer == setup.minter.clientID
                     } catch {
                         return false
@@ -82,9 +90,16 @@ struct SoakCommand: ParsableCommand {
         let rssEnd = residentBytes()
         let growth = rssStart > 0 ? Double(rssEnd) / Double(rssStart) - 1 : 0
         let e = errors.load(ordering: .relaxed)
-        print("soak: \(total) tokens minted and verified on \(threads) threads (RS512/RSA-4096 every \(rs512Every == Int.max ? 0 : rs512Every)th, else RS256/RSA-2048)")
-        print(String(format: "  errors: %d   time: %.1f s   throughput: %.0f tokens/s", e, seconds, Double(total) / seconds))
-        print(String(format: "  resident memory: start %d KiB, end %d KiB (%+.2f %%)", rssStart / 1024, rssEnd / 1024, growth * 100))
+        print(
+            "soak: \(total) tokens minted and verified on \(threads) threads (RS512/RSA-4096 every \(rs512Every == Int.max ? 0 : rs512Every)th, else RS256/RSA-2048)"
+        )
+        print(
+            String(
+                format: "  errors: %d   time: %.1f s   throughput: %.0f tokens/s", e, seconds, Double(total) / seconds))
+        print(
+            String(
+                format: "  resident memory: start %d KiB, end %d KiB (%+.2f %%)", rssStart / 1024, rssEnd / 1024,
+                growth * 100))
         if e > 0 || growth > 0.05 { throw ExitCode(2) }
     }
 }

@@ -2,8 +2,8 @@
 import ArgumentParser
 import Base64URL
 import ClientAssertion
-import SignetRSA
 import JWS
+import SignetRSA
 
 /// `signet verify`: verify a JWT and print its claims.
 struct VerifyCommand: ParsableCommand {
@@ -32,7 +32,9 @@ struct VerifyCommand: ParsableCommand {
     @Argument(help: "The token, or '-' (or nothing) to read it from stdin.") var token: String?
 
     func validate() throws {
-        guard (jwks == nil) != (key == nil) else { throw ValidationError("give exactly one of --jwks FILE or --key PUBLIC.pem") }
+        guard (jwks == nil) != (key == nil) else {
+            throw ValidationError("give exactly one of --jwks FILE or --key PUBLIC.pem")
+        }
         guard leeway >= 0 else { throw ValidationError("--leeway must not be negative") }
     }
 
@@ -63,7 +65,8 @@ struct VerifyCommand: ParsableCommand {
         let clock = now.map { JWTClock.fixed(NumericDate($0)) } ?? .system
         let verifier: JWSVerifier
         do {
-            verifier = try JWSVerifier(keys: keys, policy: JWTValidationPolicy(issuer: iss, audience: aud, leeway: leeway, clock: clock))
+            verifier = try JWSVerifier(
+                keys: keys, policy: JWTValidationPolicy(issuer: iss, audience: aud, leeway: leeway, clock: clock))
         } catch {
             printError("signet: \(error)")
             throw ExitCode.failure

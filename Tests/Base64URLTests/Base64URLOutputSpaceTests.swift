@@ -59,31 +59,41 @@ import Testing
         let chars = Self.chars
         for capacity in [0, 21] {
             let e = unsafe Self.raw(capacity: capacity) { (out) throws(Base64URLError) in
-                try unsafe bytes.span.withUnsafeBytes { (i) throws(Base64URLError) in try unsafe Base64URL.encode(i, into: out) }
+                try unsafe bytes.span.withUnsafeBytes { (i) throws(Base64URLError) in
+                    try unsafe Base64URL.encode(i, into: out)
+                }
             }
             Self.expectTooSmall(e.error, needed: 22, available: capacity)
             #expect(e.untouched)
         }
         for capacity in [0, 15] {
             let d = unsafe Self.raw(capacity: capacity) { (out) throws(Base64URLError) in
-                try unsafe chars.span.withUnsafeBytes { (i) throws(Base64URLError) in try unsafe Base64URL.decode(i, into: out) }
+                try unsafe chars.span.withUnsafeBytes { (i) throws(Base64URLError) in
+                    try unsafe Base64URL.decode(i, into: out)
+                }
             }
             Self.expectTooSmall(d.error, needed: 16, available: capacity)
             #expect(d.untouched)
         }
         // Exactly enough space works.
         let exact = unsafe Self.raw(capacity: 22) { (out) throws(Base64URLError) in
-            try unsafe bytes.span.withUnsafeBytes { (i) throws(Base64URLError) in try unsafe Base64URL.encode(i, into: out) }
+            try unsafe bytes.span.withUnsafeBytes { (i) throws(Base64URLError) in
+                try unsafe Base64URL.encode(i, into: out)
+            }
         }
         #expect(exact.error == nil)
         #expect(!exact.untouched)
         // A single character needs no output space and is an invalid length, not "output too small".
         let one = unsafe Self.raw(capacity: 0) { (out) throws(Base64URLError) in
-            try unsafe [UInt8(ascii: "Q")].span.withUnsafeBytes { (i) throws(Base64URLError) in try unsafe Base64URL.decode(i, into: out) }
+            try unsafe [UInt8(ascii: "Q")].span.withUnsafeBytes { (i) throws(Base64URLError) in
+                try unsafe Base64URL.decode(i, into: out)
+            }
         }
         #expect(one.error == Base64URLError(code: .invalidLength, offset: 1))
         let star = unsafe Self.raw(capacity: 0) { (out) throws(Base64URLError) in
-            try unsafe [UInt8(ascii: "*")].span.withUnsafeBytes { (i) throws(Base64URLError) in try unsafe Base64URL.decode(i, into: out) }
+            try unsafe [UInt8(ascii: "*")].span.withUnsafeBytes { (i) throws(Base64URLError) in
+                try unsafe Base64URL.decode(i, into: out)
+            }
         }
         #expect(star.error == Base64URLError(code: .invalidCharacter, offset: 0))
     }
@@ -97,14 +107,20 @@ import Testing
         r = Self.span(capacity: 15) { (o) throws(Base64URLError) in try Base64URL.decode(chars.span, into: &o) }
         Self.expectTooSmall(r.error, needed: 16, available: 15)
         #expect(r.count == 1)
-        r = Self.rawSpan(capacity: 21) { (o) throws(Base64URLError) in try unsafe Base64URL.encode(bytes.span.bytes, into: &o) }
+        r = Self.rawSpan(capacity: 21) { (o) throws(Base64URLError) in
+            try unsafe Base64URL.encode(bytes.span.bytes, into: &o)
+        }
         Self.expectTooSmall(r.error, needed: 22, available: 21)
         #expect(r.count == 1)
-        r = Self.rawSpan(capacity: 15) { (o) throws(Base64URLError) in try unsafe Base64URL.decode(chars.span.bytes, into: &o) }
+        r = Self.rawSpan(capacity: 15) { (o) throws(Base64URLError) in
+            try unsafe Base64URL.decode(chars.span.bytes, into: &o)
+        }
         Self.expectTooSmall(r.error, needed: 16, available: 15)
         #expect(r.count == 1)
         // A decoding error leaves the span's initialized count unchanged too.
-        r = Self.span(capacity: 16) { (o) throws(Base64URLError) in try Base64URL.decode(Array("QUJD*".utf8).span, into: &o) }
+        r = Self.span(capacity: 16) { (o) throws(Base64URLError) in
+            try Base64URL.decode(Array("QUJD*".utf8).span, into: &o)
+        }
         #expect(r.error == Base64URLError(code: .invalidCharacter, offset: 4))
         #expect(r.count == 1)
         // Enough space appends after the existing byte.
@@ -119,7 +135,9 @@ import Testing
         let bytes = Self.bytes
         var encoder = Base64URLEncoder()
         let first = unsafe Self.raw(capacity: 3) { (out) throws(Base64URLError) in
-            try unsafe bytes.span.withUnsafeBytes { (i) throws(Base64URLError) in try unsafe encoder.encode(i, into: out) }
+            try unsafe bytes.span.withUnsafeBytes { (i) throws(Base64URLError) in
+                try unsafe encoder.encode(i, into: out)
+            }
         }
         Self.expectTooSmall(first.error, needed: 20, available: 3)
         #expect(first.untouched)
@@ -128,13 +146,16 @@ import Testing
         _ = try [UInt8](capacity: 4) { (o) throws(Base64URLError) in try encoder.encode(five.span, into: &o) }
         #expect(encoder.pendingByteCount == 2)
         // Offsets are absolute: the next chunk starts at 5.
-        let second = Self.span(capacity: 3) { (o) throws(Base64URLError) in try encoder.encode(Array(bytes[5...]).span, into: &o) }
+        let second = Self.span(capacity: 3) { (o) throws(Base64URLError) in
+            try encoder.encode(Array(bytes[5...]).span, into: &o)
+        }
         Self.expectTooSmall(second.error, offset: 5, needed: 16, available: 3)
         let rawSpan = Self.rawSpan(capacity: 3) { (o) throws(Base64URLError) in
             try unsafe encoder.encode(Array(bytes[5...]).span.bytes, into: &o)
         }
         Self.expectTooSmall(rawSpan.error, offset: 5, needed: 16, available: 3)
-        let finish = unsafe Self.raw(capacity: 2) { (out) throws(Base64URLError) in try unsafe encoder.finish(into: out) }
+        let finish = unsafe Self.raw(capacity: 2) { (out) throws(Base64URLError) in try unsafe encoder.finish(into: out)
+        }
         Self.expectTooSmall(finish.error, offset: 5, needed: 3, available: 2)
         let finishSpan = Self.span(capacity: 2) { (o) throws(Base64URLError) in try encoder.finish(into: &o) }
         Self.expectTooSmall(finishSpan.error, offset: 5, needed: 3, available: 2)
@@ -148,7 +169,9 @@ import Testing
         let chars = Self.chars
         var decoder = Base64URLDecoder()
         let first = unsafe Self.raw(capacity: 2) { (out) throws(Base64URLError) in
-            try unsafe chars.span.withUnsafeBytes { (i) throws(Base64URLError) in try unsafe decoder.decode(i, into: out) }
+            try unsafe chars.span.withUnsafeBytes { (i) throws(Base64URLError) in
+                try unsafe decoder.decode(i, into: out)
+            }
         }
         Self.expectTooSmall(first.error, needed: 15, available: 2)
         #expect(first.untouched)
@@ -156,7 +179,9 @@ import Testing
         let six = Array(chars[0..<6])
         _ = try [UInt8](capacity: 3) { (o) throws(Base64URLError) in try decoder.decode(six.span, into: &o) }
         #expect(decoder.pendingCharacterCount == 2)
-        let second = Self.span(capacity: 2) { (o) throws(Base64URLError) in try decoder.decode(Array(chars[6...]).span, into: &o) }
+        let second = Self.span(capacity: 2) { (o) throws(Base64URLError) in
+            try decoder.decode(Array(chars[6...]).span, into: &o)
+        }
         Self.expectTooSmall(second.error, offset: 6, needed: 12, available: 2)
         let rawSpan = Self.rawSpan(capacity: 2) { (o) throws(Base64URLError) in
             try unsafe decoder.decode(Array(chars[6...]).span.bytes, into: &o)
@@ -167,7 +192,8 @@ import Testing
             try decoder.decode(Array(chars[6...]).span, into: &o)
         }
         #expect(body.count == 12)
-        let finish = unsafe Self.raw(capacity: 0) { (out) throws(Base64URLError) in try unsafe decoder.finish(into: out) }
+        let finish = unsafe Self.raw(capacity: 0) { (out) throws(Base64URLError) in try unsafe decoder.finish(into: out)
+        }
         Self.expectTooSmall(finish.error, offset: 22, needed: 1, available: 0)
         let finishSpan = Self.span(capacity: 0) { (o) throws(Base64URLError) in try decoder.finish(into: &o) }
         Self.expectTooSmall(finishSpan.error, offset: 22, needed: 1, available: 0)

@@ -24,10 +24,14 @@ import Testing
         Case(input: "QUJ*", code: .invalidCharacter, offset: 3, byte: 0x2A, reasonContains: ["'*'", "offset 3"]),
         Case(input: "QUJ*Q", code: .invalidCharacter, offset: 3, byte: 0x2A),  // the bad byte comes before the length
         Case(input: "QU=*", code: .padding, offset: 2, byte: 0x3D),  // first offending byte wins
-        Case(input: "ab+c", code: .invalidCharacter, offset: 2, byte: 0x2B, reasonContains: ["standard base64", "'-'"]),
-        Case(input: "ab/c", code: .invalidCharacter, offset: 2, byte: 0x2F, reasonContains: ["standard base64", "'_'"]),
-        Case(input: "QUJD\r\nQUJD", code: .invalidCharacter, offset: 4, byte: 0x0D, reasonContains: ["whitespace", "CR"]),
-        Case(input: "QUJD\nQUJD", code: .invalidCharacter, offset: 4, byte: 0x0A, reasonContains: ["whitespace", "LF"]),
+        Case(
+            input: "ab+c", code: .invalidCharacter, offset: 2, byte: 0x2B, reasonContains: ["standard base64", "'-'"]),
+        Case(
+            input: "ab/c", code: .invalidCharacter, offset: 2, byte: 0x2F, reasonContains: ["standard base64", "'_'"]),
+        Case(
+            input: "QUJD\r\nQUJD", code: .invalidCharacter, offset: 4, byte: 0x0D, reasonContains: ["whitespace", "CR"]),
+        Case(
+            input: "QUJD\nQUJD", code: .invalidCharacter, offset: 4, byte: 0x0A, reasonContains: ["whitespace", "LF"]),
         Case(input: "QUJD QUJD", code: .invalidCharacter, offset: 4, byte: 0x20, reasonContains: ["whitespace"]),
         Case(input: "\tQUJD", code: .invalidCharacter, offset: 0, byte: 0x09, reasonContains: ["whitespace", "tab"]),
         Case(input: "QUJD\u{0}", code: .invalidCharacter, offset: 4, byte: 0x00, reasonContains: ["control"]),
@@ -37,17 +41,23 @@ import Testing
         Case(
             input: "eyJhbGciOiJSUzI1NiJ9\u{2013}eyJ", code: .invalidCharacter, offset: 20, byte: 0xE2,
             scalar: "\u{2013}", reasonContains: ["0xE2", "offset 20", "U+2013 EN DASH", "look-alike of '-'"]),
-        Case(input: "ab\u{2014}c", code: .invalidCharacter, offset: 2, byte: 0xE2, scalar: "\u{2014}",
+        Case(
+            input: "ab\u{2014}c", code: .invalidCharacter, offset: 2, byte: 0xE2, scalar: "\u{2014}",
             reasonContains: ["U+2014 EM DASH"]),
-        Case(input: "ab\u{00A0}c", code: .invalidCharacter, offset: 2, byte: 0xC2, scalar: "\u{00A0}",
+        Case(
+            input: "ab\u{00A0}c", code: .invalidCharacter, offset: 2, byte: 0xC2, scalar: "\u{00A0}",
             reasonContains: ["U+00A0 NO-BREAK SPACE", "space"]),
-        Case(input: "\u{200B}abc", code: .invalidCharacter, offset: 0, byte: 0xE2, scalar: "\u{200B}",
+        Case(
+            input: "\u{200B}abc", code: .invalidCharacter, offset: 0, byte: 0xE2, scalar: "\u{200B}",
             reasonContains: ["U+200B ZERO WIDTH SPACE", "zero-width"]),
-        Case(input: "\u{201C}abcd\u{201D}", code: .invalidCharacter, offset: 0, byte: 0xE2, scalar: "\u{201C}",
+        Case(
+            input: "\u{201C}abcd\u{201D}", code: .invalidCharacter, offset: 0, byte: 0xE2, scalar: "\u{201C}",
             reasonContains: ["smart quote"]),
-        Case(input: "abcd\u{1F511}", code: .invalidCharacter, offset: 4, byte: 0xF0, scalar: "\u{1F511}",
+        Case(
+            input: "abcd\u{1F511}", code: .invalidCharacter, offset: 4, byte: 0xF0, scalar: "\u{1F511}",
             reasonContains: ["U+1F511"]),
-        Case(input: "abcdé", code: .invalidCharacter, offset: 4, byte: 0xC3, scalar: "é",
+        Case(
+            input: "abcdé", code: .invalidCharacter, offset: 4, byte: 0xC3, scalar: "é",
             reasonContains: ["U+00E9 LATIN SMALL LETTER E WITH ACUTE"]),
     ]
 
@@ -68,7 +78,9 @@ import Testing
     }
 
     @Test func invalidUTF8HasNoScalar() throws {
-        for bytes: [UInt8] in [[0x41, 0xFF, 0x41, 0x41], [0x41, 0x80, 0x41, 0x41], [0x41, 0xE2, 0x80], [0x41, 0xC0, 0xAF, 0x41]] {
+        for bytes: [UInt8] in [
+            [0x41, 0xFF, 0x41, 0x41], [0x41, 0x80, 0x41, 0x41], [0x41, 0xE2, 0x80], [0x41, 0xC0, 0xAF, 0x41],
+        ] {
             let e = try #require(caught { () throws(Base64URLError) in try Base64URL.decode(bytes) })
             #expect(e == Base64URLError(code: .invalidCharacter, offset: 1))
             #expect(e.scalar == nil)
@@ -125,6 +137,7 @@ import Testing
         #expect(Base64URLError.Code(rawValue: "base64url.padding") == .padding)
         #expect(Base64URLError.Code(rawValue: "x.y").description == "x.y")
         #expect(a.description == "Base64URLError.padding @2: " + a.reason)
-        #expect(a.reason == "byte 0x3D '=' at offset 2 is padding; unpadded base64url (RFC 7515 §2) must not contain '='")
+        #expect(
+            a.reason == "byte 0x3D '=' at offset 2 is padding; unpadded base64url (RFC 7515 §2) must not contain '='")
     }
 }

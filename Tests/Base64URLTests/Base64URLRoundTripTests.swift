@@ -76,7 +76,9 @@ import Testing
         #expect(Base64URL.encodedCount(byteCount: .max) == .max)
         #expect(Base64URL.encodedCount(byteCount: .max / 4 * 3) == .max / 4 * 4)
         #expect(throws: Base64URLError(code: .invalidLength, offset: 5)) { try Base64URL.decodedCount(encodedCount: 5) }
-        #expect(throws: Base64URLError(code: .invalidLength, offset: -4)) { try Base64URL.decodedCount(encodedCount: -4) }
+        #expect(throws: Base64URLError(code: .invalidLength, offset: -4)) {
+            try Base64URL.decodedCount(encodedCount: -4)
+        }
         #expect(try Base64URL.decodedCount(encodedCount: .max) == .max / 4 * 3 + 2)
     }
 
@@ -97,7 +99,8 @@ import Testing
         #expect(try Base64URL.decode(segment.utf8) == Array(#"{"alg":"RS256"}"#.utf8))
         let bytes = Array("..A-z_4ME".utf8)
         #expect(try Base64URL.decode(bytes[2...]) == [3, 236, 255, 224, 193])
-        #expect(try Base64URL.decode((0..<300).lazy.map { _ in UInt8(ascii: "A") }) == [UInt8](repeating: 0, count: 225))
+        #expect(
+            try Base64URL.decode((0..<300).lazy.map { _ in UInt8(ascii: "A") }) == [UInt8](repeating: 0, count: 225))
         // Offsets count from the start of the slice.
         #expect(throws: Base64URLError(code: .invalidCharacter, offset: 0)) { try Base64URL.decode(bytes[1...]) }
     }

@@ -31,7 +31,9 @@ import Testing
     /// Corrupt one byte (or the length, or the final bits) and check every chunking reports the one-shot error.
     @Test(arguments: [false, true]) func errorsHaveTheSameAbsoluteOffsets(useSpans: Bool) throws {
         var rng = SplitMix64(seed: 0xBAD_BAD)
-        let bad: [UInt8] = [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "/"), 0x0D, 0x0A, 0x20, 0x00, 0xE2, 0xFF]
+        let bad: [UInt8] = [
+            UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "/"), 0x0D, 0x0A, 0x20, 0x00, 0xE2, 0xFF,
+        ]
         for round in 0..<400 {
             var chars = Base64URL.encodeToBytes(rng.bytes(Int.random(in: 0...90, using: &rng)))
             switch round % 4 {
@@ -85,7 +87,9 @@ import Testing
         #expect(error == Base64URLError(code: .invalidLength, offset: 5))
         // The failure is sticky.
         let again = caught { () throws(Base64URLError) in
-            try [UInt8](capacity: 3) { (o) throws(Base64URLError) in try decoder.decode(Array("QUJD".utf8).span, into: &o) }
+            try [UInt8](capacity: 3) { (o) throws(Base64URLError) in
+                try decoder.decode(Array("QUJD".utf8).span, into: &o)
+            }
         }
         #expect(again == error)
 

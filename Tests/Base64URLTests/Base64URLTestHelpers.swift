@@ -72,7 +72,8 @@ enum Shape: String, CaseIterable, CustomStringConvertible {
         let capacity = Base64URL.encodedCount(byteCount: bytes.count)
         switch self {
         case .rawBuffer:
-            return try unsafe [UInt8](unsafeUninitializedCapacity: max(1, capacity)) { (buffer, count) throws(Base64URLError) in
+            return try unsafe [UInt8](unsafeUninitializedCapacity: max(1, capacity)) {
+                (buffer, count) throws(Base64URLError) in
                 count = try unsafe bytes.span.withUnsafeBytes { (input) throws(Base64URLError) in
                     try unsafe Base64URL.encode(input, into: UnsafeMutableRawBufferPointer(buffer))
                 }
@@ -82,7 +83,8 @@ enum Shape: String, CaseIterable, CustomStringConvertible {
                 try Base64URL.encode(bytes.span, into: &out)
             }
         case .rawSpan:
-            return try unsafe [UInt8](unsafeUninitializedCapacity: max(1, capacity)) { (buffer, count) throws(Base64URLError) in
+            return try unsafe [UInt8](unsafeUninitializedCapacity: max(1, capacity)) {
+                (buffer, count) throws(Base64URLError) in
                 let raw = UnsafeMutableRawBufferPointer(buffer)
                 var out = unsafe OutputRawSpan(buffer: raw, initializedCount: 0)
                 try unsafe Base64URL.encode(bytes.span.bytes, into: &out)
@@ -100,7 +102,8 @@ enum Shape: String, CaseIterable, CustomStringConvertible {
         let capacity = chars.count / 4 * 3 + 2
         switch self {
         case .rawBuffer:
-            return try unsafe [UInt8](unsafeUninitializedCapacity: max(1, capacity)) { (buffer, count) throws(Base64URLError) in
+            return try unsafe [UInt8](unsafeUninitializedCapacity: max(1, capacity)) {
+                (buffer, count) throws(Base64URLError) in
                 count = try unsafe chars.span.withUnsafeBytes { (input) throws(Base64URLError) in
                     try unsafe Base64URL.decode(input, into: UnsafeMutableRawBufferPointer(buffer))
                 }
@@ -110,7 +113,8 @@ enum Shape: String, CaseIterable, CustomStringConvertible {
                 try Base64URL.decode(chars.span, into: &out)
             }
         case .rawSpan:
-            return try unsafe [UInt8](unsafeUninitializedCapacity: max(1, capacity)) { (buffer, count) throws(Base64URLError) in
+            return try unsafe [UInt8](unsafeUninitializedCapacity: max(1, capacity)) {
+                (buffer, count) throws(Base64URLError) in
                 let raw = UnsafeMutableRawBufferPointer(buffer)
                 var out = unsafe OutputRawSpan(buffer: raw, initializedCount: 0)
                 try unsafe Base64URL.decode(chars.span.bytes, into: &out)
@@ -137,12 +141,15 @@ enum Streaming {
             start += size
             let capacity = encoder.outputCount(forChunkCount: size)
             out += try unsafe piece(capacity: capacity, useSpans: useSpans) { (raw) throws(Base64URLError) in
-                try unsafe chunk.span.withUnsafeBytes { (c) throws(Base64URLError) in try unsafe encoder.encode(c, into: raw) }
+                try unsafe chunk.span.withUnsafeBytes { (c) throws(Base64URLError) in
+                    try unsafe encoder.encode(c, into: raw)
+                }
             } span: { (o) throws(Base64URLError) in
                 try encoder.encode(chunk.span, into: &o)
             }
         }
-        out += try unsafe piece(capacity: encoder.finishOutputCount, useSpans: useSpans) { (raw) throws(Base64URLError) in
+        out += try unsafe piece(capacity: encoder.finishOutputCount, useSpans: useSpans) {
+            (raw) throws(Base64URLError) in
             try unsafe encoder.finish(into: raw)
         } span: { (o) throws(Base64URLError) in
             try encoder.finish(into: &o)
@@ -159,12 +166,15 @@ enum Streaming {
             start += size
             let capacity = decoder.outputCount(forChunkCount: size)
             out += try unsafe piece(capacity: capacity, useSpans: useSpans) { (raw) throws(Base64URLError) in
-                try unsafe chunk.span.withUnsafeBytes { (c) throws(Base64URLError) in try unsafe decoder.decode(c, into: raw) }
+                try unsafe chunk.span.withUnsafeBytes { (c) throws(Base64URLError) in
+                    try unsafe decoder.decode(c, into: raw)
+                }
             } span: { (o) throws(Base64URLError) in
                 try decoder.decode(chunk.span, into: &o)
             }
         }
-        out += try unsafe piece(capacity: decoder.finishOutputCount, useSpans: useSpans) { (raw) throws(Base64URLError) in
+        out += try unsafe piece(capacity: decoder.finishOutputCount, useSpans: useSpans) {
+            (raw) throws(Base64URLError) in
             try unsafe decoder.finish(into: raw)
         } span: { (o) throws(Base64URLError) in
             try decoder.finish(into: &o)
@@ -181,7 +191,8 @@ enum Streaming {
         if useSpans {
             return try [UInt8](capacity: capacity) { (o) throws(Base64URLError) in try span(&o) }
         }
-        return try unsafe [UInt8](unsafeUninitializedCapacity: max(1, capacity)) { (buffer, count) throws(Base64URLError) in
+        return try unsafe [UInt8](unsafeUninitializedCapacity: max(1, capacity)) {
+            (buffer, count) throws(Base64URLError) in
             count = try unsafe raw(UnsafeMutableRawBufferPointer(buffer))
         }
     }

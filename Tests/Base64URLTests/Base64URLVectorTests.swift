@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
-import Testing
 import TestSupport
+import Testing
 
 /// RFC 4648 §10 and RFC 7515 Appendix C, loaded from `Tests/Vectors/rfc/rfc4648_section10.json`.
 @Suite struct Base64URLVectorTests {

@@ -9,7 +9,8 @@ import Testing
 @Suite("Doctor on mangled input")
 struct DoctorRobustnessTests {
     static let junk: [String] = [
-        ".", "=", "+", "/", " ", "\n", "\u{2013}", "\u{2014}", "\u{2212}", "\u{00A0}", "\u{200B}", "\u{FEFF}", "\u{201C}",
+        ".", "=", "+", "/", " ", "\n", "\u{2013}", "\u{2014}", "\u{2212}", "\u{00A0}", "\u{200B}", "\u{FEFF}",
+        "\u{201C}",
         "\"", "'", "é", "😀", "%", "&", "{", "}", "A", "-", "_", "\u{0}", "Bearer ",
     ]
 
@@ -42,14 +43,16 @@ struct DoctorRobustnessTests {
             let f = i % 2 == 0 ? Self.mangle(form, &r) : nil
             let j = i % 5 == 0 ? Self.mangle(Fixtures.jwks, &r) : Fixtures.jwks
             let profile = ClientAssertionProfile.Kind.allCases[r.below(3)]
-            let report = Fixtures.examine(t, form: f, jwks: j, audience: i % 4 == 0 ? nil : Fixtures.apimAudience, profile: profile)
+            let report = Fixtures.examine(
+                t, form: f, jwks: j, audience: i % 4 == 0 ? nil : Fixtures.apimAudience, profile: profile)
             for finding in report.findings {
                 guard let offset = finding.offset else { continue }
-                let limit = switch finding.segment {
-                case .form: f?.utf8.count ?? 0
-                case .jwks: j.utf8.count
-                default: t.utf8.count
-                }
+                let limit =
+                    switch finding.segment {
+                    case .form: f?.utf8.count ?? 0
+                    case .jwks: j.utf8.count
+                    default: t.utf8.count
+                    }
                 #expect(offset >= 0 && offset <= limit, "\(finding) in \(t.debugDescription)")
             }
             #expect(throws: Never.self) { try StrictJSON.parse(report.json) }

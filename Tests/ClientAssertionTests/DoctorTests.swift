@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
 import ClientAssertion
-import SignetRSA
 import JWS
+import SignetRSA
 import Testing
 
 /// One test per doctor code, each on a real token with one deliberate fault.
@@ -26,7 +26,8 @@ struct DoctorTests {
     // MARK: - A clean token
 
     @Test func cleanTokenHasNoFindingsAndVerifies() {
-        let report = Fixtures.examine(Fixtures.token(), form: TokenRequestForm.clientCredentials(assertion: Fixtures.token()).encoded)
+        let report = Fixtures.examine(
+            Fixtures.token(), form: TokenRequestForm.clientCredentials(assertion: Fixtures.token()).encoded)
         #expect(report.findings.isEmpty, "\(report.findings)")
         #expect(report.signatureVerified == true)
         #expect(!report.hasErrors)
@@ -40,13 +41,15 @@ struct DoctorTests {
 
     @Test func everyFindingIsReportedNotJustTheFirst() {
         let header = #"{"alg":"RS256","typ":"JOSE"}"#
-        let payload = #"{"iss":"a","sub":"b","aud":"https://int.api.service.nhs.uk/oauth2/token/","exp":"1800000300","jit":"x"}"#
+        let payload =
+            #"{"iss":"a","sub":"b","aud":"https://int.api.service.nhs.uk/oauth2/token/","exp":"1800000300","jit":"x"}"#
         let report = Fixtures.examine(Fixtures.token(header: header, payload: payload, algorithm: .rs256))
-        #expect(report.codes == [
-            "header.alg-not-allowed", "header.typ-invalid", "header.kid-missing", "claim.exp-not-integer",
-            "claim.iss-sub-mismatch", "claim.client-id-mismatch", "claim.jti-missing", "claim.aud-mismatch",
-            "claim.unknown-similar", "jwks.alg-mismatch",
-        ])
+        #expect(
+            report.codes == [
+                "header.alg-not-allowed", "header.typ-invalid", "header.kid-missing", "claim.exp-not-integer",
+                "claim.iss-sub-mismatch", "claim.client-id-mismatch", "claim.jti-missing", "claim.aud-mismatch",
+                "claim.unknown-similar", "jwks.alg-mismatch",
+            ])
         #expect(report.signatureVerified == true)  // the only key, RS256 over the bytes as given
         #expect(report.hasErrors)
     }
@@ -92,7 +95,7 @@ struct DoctorTests {
         #expect(f.offset == h.utf8.count)
         #expect(f.endpointError == E.assertionMalformed)
         #expect(report.codes == ["base64url.padding"])  // the header still decodes: every other check runs
-        #expect(report.signatureVerified == true)       // signed over the padded text, as sent
+        #expect(report.signatureVerified == true)  // signed over the padded text, as sent
     }
 
     @Test func base64urlNonCanonical() throws {
@@ -155,7 +158,9 @@ struct DoctorTests {
         let token = Fixtures.token(header: header, algorithm: .rs256)
         let report = Fixtures.examine(token, jwks: JWKSet.document([(Fixtures.key.publicKey, "k1", .rs256)]))
         let f = try #require(report.only(.algNotAllowed))
-        #expect(f.endpointError == "Invalid 'alg' header in client_assertion JWT - unsupported JWT algorithm - must be 'RS512'")
+        #expect(
+            f.endpointError
+                == "Invalid 'alg' header in client_assertion JWT - unsupported JWT algorithm - must be 'RS512'")
         #expect(f.offset == Self.at(token, 0, header, #""RS256""#))
         #expect(report.codes == ["header.alg-not-allowed"])
         #expect(report.signatureVerified == true)
@@ -197,7 +202,8 @@ struct DoctorTests {
     // MARK: - Claims
 
     @Test func claimExpMissing() throws {
-        let f = try #require(Fixtures.examine(Fixtures.token(payload: Fixtures.payload(tail: #","jti":"x""#))).only(.expMissing))
+        let f = try #require(
+            Fixtures.examine(Fixtures.token(payload: Fixtures.payload(tail: #","jti":"x""#))).only(.expMissing))
         #expect(f.endpointError == "Missing 'exp' claim in client_assertion JWT")
         #expect(f.offset == nil)
         // APIM tests `!exp`: zero is "missing" too.
@@ -216,7 +222,8 @@ struct DoctorTests {
         // An array (a merged duplicate) is an error too; a fractional number only a warning.
         let array = Fixtures.examine(Fixtures.token(payload: Fixtures.payload(tail: #","jti":"x","exp":[1,2]"#)))
         #expect(array.only(.expNotInteger)?.message.contains("array") == true)
-        let fraction = Fixtures.examine(Fixtures.token(payload: Fixtures.payload(tail: #","jti":"x","exp":1800000300.5"#)))
+        let fraction = Fixtures.examine(
+            Fixtures.token(payload: Fixtures.payload(tail: #","jti":"x","exp":1800000300.5"#)))
         #expect(fraction.only(.expNotInteger)?.severity == .warning)
         #expect(!fraction.hasErrors)
     }
@@ -229,15 +236,21 @@ struct DoctorTests {
         #expect(f.offset == Self.at(token, 1, payload, "1799999999"))
         #expect(f.message.contains("1 s before now"))
         // exp == now is not yet expired (APIM: now > exp).
-        #expect(Fixtures.examine(Fixtures.token(payload: Fixtures.payload(tail: #","jti":"x","exp":1800000000"#))).findings.isEmpty)
+        #expect(
+            Fixtures.examine(Fixtures.token(payload: Fixtures.payload(tail: #","jti":"x","exp":1800000000"#))).findings
+                .isEmpty)
     }
 
     @Test func claimExpTooFar() throws {
-        let f = try #require(Fixtures.examine(Fixtures.token(payload: Fixtures.payload(tail: #","jti":"x","exp":1800000311"#))).only(.expTooFar))
+        let f = try #require(
+            Fixtures.examine(Fixtures.token(payload: Fixtures.payload(tail: #","jti":"x","exp":1800000311"#))).only(
+                .expTooFar))
         #expect(f.endpointError == "Invalid 'exp' claim in client_assertion JWT - more than 5 minutes in future")
         #expect(f.severity == .error)
         // 310 s is still inside APIM's grace.
-        #expect(Fixtures.examine(Fixtures.token(payload: Fixtures.payload(tail: #","jti":"x","exp":1800000310"#))).findings.isEmpty)
+        #expect(
+            Fixtures.examine(Fixtures.token(payload: Fixtures.payload(tail: #","jti":"x","exp":1800000310"#))).findings
+                .isEmpty)
     }
 
     @Test func claimIssSubMismatch() throws {
@@ -253,7 +266,8 @@ struct DoctorTests {
     }
 
     @Test func claimJtiMissing() throws {
-        let f = try #require(Fixtures.examine(Fixtures.token(payload: Fixtures.payload(tail: #","exp":1800000300"#))).only(.jtiMissing))
+        let f = try #require(
+            Fixtures.examine(Fixtures.token(payload: Fixtures.payload(tail: #","exp":1800000300"#))).only(.jtiMissing))
         #expect(f.endpointError == "Missing 'jti' claim in client_assertion JWT")
         #expect(f.severity == .error)
     }
@@ -262,7 +276,9 @@ struct DoctorTests {
         let payload = Fixtures.payload(tail: #","jti":12345,"exp":1800000300"#)
         let token = Fixtures.token(payload: payload)
         let f = try #require(Fixtures.examine(token).only(.jtiNotString))
-        #expect(f.endpointError == "Invalid 'jti' claim in client_assertion JWT - must be a unique string value such as a GUID")
+        #expect(
+            f.endpointError
+                == "Invalid 'jti' claim in client_assertion JWT - must be a unique string value such as a GUID")
         #expect(f.offset == Self.at(token, 1, payload, "12345"))
     }
 
@@ -275,8 +291,9 @@ struct DoctorTests {
         #expect(f.message.contains("prod environment"))
         // With no expected audience, any APIM environment's token URL is accepted for the apim profile.
         #expect(Fixtures.examine(token, audience: nil).findings.isEmpty)
-        #expect(Fixtures.examine(Fixtures.token(payload: Fixtures.payload(aud: "https://example.com/token")), audience: nil)
-            .only(.audMismatch) != nil)
+        #expect(
+            Fixtures.examine(Fixtures.token(payload: Fixtures.payload(aud: "https://example.com/token")), audience: nil)
+                .only(.audMismatch) != nil)
     }
 
     @Test func claimAudPort443() throws {
@@ -312,7 +329,10 @@ struct DoctorTests {
 
     @Test func formGrantType() throws {
         let token = Fixtures.token()
-        let body = Self.form([("grant_type", "client-credentials"), ("client_assertion_type", Self.assertionType), ("client_assertion", token)])
+        let body = Self.form([
+            ("grant_type", "client-credentials"), ("client_assertion_type", Self.assertionType),
+            ("client_assertion", token),
+        ])
         let f = try #require(Fixtures.examine(token, form: body).only(.formGrantType))
         #expect(f.endpointError == "grant_type is invalid")
         #expect(f.segment == .form)
@@ -321,10 +341,15 @@ struct DoctorTests {
 
     @Test func formClientAssertionType() throws {
         let token = Fixtures.token()
-        let body = Self.form([("grant_type", "client_credentials"),
-                              ("client_assertion_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("client_assertion", token)])
+        let body = Self.form([
+            ("grant_type", "client_credentials"),
+            ("client_assertion_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("client_assertion", token),
+        ])
         let f = try #require(Fixtures.examine(token, form: body).only(.formClientAssertionType))
-        #expect(f.endpointError == "Missing or invalid client_assertion_type - must be 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'")
+        #expect(
+            f.endpointError
+                == "Missing or invalid client_assertion_type - must be 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'"
+        )
         #expect(f.offset == Fixtures.offset(of: "urn%3Aietf%3Aparams%3Aoauth%3Agrant-type", in: body))
         #expect(f.message.contains("grant type"))
     }
@@ -332,12 +357,16 @@ struct DoctorTests {
     @Test func formSubjectTokenType() throws {
         let token = Fixtures.token()
         let idToken = Fixtures.token(header: #"{"alg":"RS256","typ":"JWT","kid":"cis2"}"#, algorithm: .rs256)
-        let body = Self.form([("grant_type", TokenRequestForm.tokenExchangeGrantType), ("subject_token", idToken),
-                              ("subject_token_type", "urn:ietf:params:oauth:token-type:access_token"),
-                              ("client_assertion_type", Self.assertionType), ("client_assertion", token)])
+        let body = Self.form([
+            ("grant_type", TokenRequestForm.tokenExchangeGrantType), ("subject_token", idToken),
+            ("subject_token_type", "urn:ietf:params:oauth:token-type:access_token"),
+            ("client_assertion_type", Self.assertionType), ("client_assertion", token),
+        ])
         let report = Fixtures.examine(token, form: body)
         let f = try #require(report.only(.formSubjectTokenType))
-        #expect(f.endpointError == "missing or invalid subject_token_type - must be 'urn:ietf:params:oauth:token-type:id_token'")
+        #expect(
+            f.endpointError
+                == "missing or invalid subject_token_type - must be 'urn:ietf:params:oauth:token-type:id_token'")
         #expect(report.codes == ["form.subject-token-type"])
     }
 
@@ -347,15 +376,18 @@ struct DoctorTests {
         let f = try #require(Fixtures.examine(token, form: body).only(.formMissingField))
         #expect(f.endpointError == "Missing client_assertion")
         #expect(f.offset == nil)
-        let noGrant = Fixtures.examine(token, form: Self.form([("client_assertion_type", Self.assertionType), ("client_assertion", token)]))
+        let noGrant = Fixtures.examine(
+            token, form: Self.form([("client_assertion_type", Self.assertionType), ("client_assertion", token)]))
         #expect(noGrant.only(.formMissingField)?.endpointError == "grant_type is missing")
     }
 
     @Test func formClientIDMismatch() throws {
         let token = Fixtures.token(payload: Fixtures.payload(aud: Fixtures.cis2Endpoint))
-        let body = Self.form([("grant_type", "authorization_code"), ("code", "abc"), ("redirect_uri", "https://app/cb"),
-                              ("client_id", "1234.apps.supplier"), ("client_assertion_type", Self.assertionType),
-                              ("client_assertion", token)])
+        let body = Self.form([
+            ("grant_type", "authorization_code"), ("code", "abc"), ("redirect_uri", "https://app/cb"),
+            ("client_id", "1234.apps.supplier"), ("client_assertion_type", Self.assertionType),
+            ("client_assertion", token),
+        ])
         let report = Fixtures.examine(token, form: body, clientID: nil, audience: Fixtures.cis2Endpoint, profile: .cis2)
         let f = try #require(report.only(.formClientIDMismatch))
         #expect(f.endpointError == "JWT is not valid")
@@ -365,9 +397,11 @@ struct DoctorTests {
 
     @Test func formSubjectTokenNotJWS() throws {
         let token = Fixtures.token()
-        let body = Self.form([("grant_type", TokenRequestForm.tokenExchangeGrantType), ("subject_token", "2YotnFZFEjr1zCsicMWpAA"),
-                              ("subject_token_type", TokenRequestForm.idTokenType),
-                              ("client_assertion_type", Self.assertionType), ("client_assertion", token)])
+        let body = Self.form([
+            ("grant_type", TokenRequestForm.tokenExchangeGrantType), ("subject_token", "2YotnFZFEjr1zCsicMWpAA"),
+            ("subject_token_type", TokenRequestForm.idTokenType),
+            ("client_assertion_type", Self.assertionType), ("client_assertion", token),
+        ])
         let report = Fixtures.examine(token, form: body)
         let f = try #require(report.only(.formSubjectTokenNotJWS))
         #expect(f.endpointError == "Malformed JWT in subject_token")
@@ -378,16 +412,21 @@ struct DoctorTests {
 
     @Test func subjectTokenIsCheckedAsAnIDToken() throws {
         // An id_token equal to the form's subject_token is examined under APIM's token-exchange rules.
-        let idToken = Fixtures.token(header: #"{"alg":"RS256","kid":"cis2"}"#,
-                                     payload: #"{"sub":"u","exp":1799999000}"#, algorithm: .rs256)
-        let body = Self.form([("grant_type", TokenRequestForm.tokenExchangeGrantType), ("subject_token", idToken),
-                              ("subject_token_type", TokenRequestForm.idTokenType),
-                              ("client_assertion_type", Self.assertionType), ("client_assertion", Fixtures.token())])
-        let report = Fixtures.examine(idToken, form: body, jwks: nil)
-        #expect(report.findings.map { $0.endpointError ?? $0.code.rawValue } == [
-            "Invalid 'typ' header in subject_token JWT - must be 'JWT'", "Invalid 'exp' claim in subject_token JWT - JWT has expired",
-            "Missing 'iss' claim in subject_token JWT", "Missing 'aud' claim in subject_token JWT",
+        let idToken = Fixtures.token(
+            header: #"{"alg":"RS256","kid":"cis2"}"#,
+            payload: #"{"sub":"u","exp":1799999000}"#, algorithm: .rs256)
+        let body = Self.form([
+            ("grant_type", TokenRequestForm.tokenExchangeGrantType), ("subject_token", idToken),
+            ("subject_token_type", TokenRequestForm.idTokenType),
+            ("client_assertion_type", Self.assertionType), ("client_assertion", Fixtures.token()),
         ])
+        let report = Fixtures.examine(idToken, form: body, jwks: nil)
+        #expect(
+            report.findings.map { $0.endpointError ?? $0.code.rawValue } == [
+                "Invalid 'typ' header in subject_token JWT - must be 'JWT'",
+                "Invalid 'exp' claim in subject_token JWT - JWT has expired",
+                "Missing 'iss' claim in subject_token JWT", "Missing 'aud' claim in subject_token JWT",
+            ])
     }
 
     // MARK: - JWKS
@@ -422,7 +461,9 @@ struct DoctorTests {
     }
 
     @Test func jwksDuplicateKid() throws {
-        let jwks = JWKSet.document([(Fixtures.key.publicKey, "k1", .rs512), (Fixtures.otherKey.publicKey, "k1", .rs512)])
+        let jwks = JWKSet.document([
+            (Fixtures.key.publicKey, "k1", .rs512), (Fixtures.otherKey.publicKey, "k1", .rs512),
+        ])
         let report = Fixtures.examine(Fixtures.token(), jwks: jwks)
         let f = try #require(report.only(.jwksDuplicateKid))
         let first = try #require(Fixtures.offset(of: #""kid":"k1""#, in: jwks))
@@ -452,7 +493,9 @@ struct DoctorTests {
     }
 
     @Test func signatureOtherKey() throws {
-        let jwks = JWKSet.document([(Fixtures.key.publicKey, "k1", .rs512), (Fixtures.otherKey.publicKey, "k2", .rs512)])
+        let jwks = JWKSet.document([
+            (Fixtures.key.publicKey, "k1", .rs512), (Fixtures.otherKey.publicKey, "k2", .rs512),
+        ])
         let report = Fixtures.examine(Fixtures.token(key: Fixtures.otherKey), jwks: jwks)
         #expect(report.codes == ["signature.invalid", "signature.other-key"])
         #expect(report.only(.signatureOtherKey)?.message.contains(#"keys[1] (kid "k2")"#) == true)
@@ -467,7 +510,9 @@ struct DoctorTests {
         }
         try #require(token.split(separator: ".")[2].contains("-"))
         let sigStart = try #require(Fixtures.offset(of: String(token.split(separator: ".")[2]), in: token))
-        let damaged = String(token.prefix(sigStart)) + String(token.dropFirst(sigStart)).replacingAll("-", with: "\u{2013}") + "\u{200B}"
+        let damaged =
+            String(token.prefix(sigStart)) + String(token.dropFirst(sigStart)).replacingAll("-", with: "\u{2013}")
+            + "\u{200B}"
         let report = Fixtures.examine(damaged)
         #expect(report.signatureVerified == nil)  // the signature as given is not base64url
         let f = try #require(report.only(.signatureRepairedVerifies))
@@ -475,7 +520,10 @@ struct DoctorTests {
         #expect(f.message.contains("replacing U+2013 EN DASH with '-' at offset"))
         #expect(f.message.contains("removing U+200B ZERO WIDTH SPACE"))
         #expect(f.offset == Fixtures.offset(of: "\u{2013}", in: damaged))
-        #expect(report.codes == ["base64url.invalid-character", "base64url.invalid-character", "signature.repaired-verifies"])
+        #expect(
+            report.codes == [
+                "base64url.invalid-character", "base64url.invalid-character", "signature.repaired-verifies",
+            ])
         // A leading "Bearer " and line breaks are undone too.
         let wrapped = "Bearer " + token.prefix(40) + "\n" + token.dropFirst(40)
         let bearer = Fixtures.examine(wrapped)

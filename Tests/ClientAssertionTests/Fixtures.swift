@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
 import ClientAssertion
-import SignetRSA
 import JWS
+import SignetRSA
 import TestSupport
 import Testing
 
@@ -39,7 +39,9 @@ enum Fixtures {
         header: String = goodHeader, payload: String = payload(), key: RSAPrivateKey = key,
         algorithm: RSASignatureAlgorithm = .rs512
     ) -> String {
-        signed(Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(payload.utf8)), key: key, algorithm: algorithm)
+        signed(
+            Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(payload.utf8)), key: key,
+            algorithm: algorithm)
     }
 
     /// `input.signature`, signing exactly the bytes of `input`.
@@ -57,9 +59,11 @@ enum Fixtures {
         audience: String? = apimAudience, profile: ClientAssertionProfile.Kind = .apim,
         role: Doctor.TokenRole? = nil
     ) -> DoctorReport {
-        Doctor.examine(Doctor.Input(
-            token: token, form: form, jwks: jwks, clientID: clientID, audience: audience, profile: profile, role: role,
-            now: now))
+        Doctor.examine(
+            Doctor.Input(
+                token: token, form: form, jwks: jwks, clientID: clientID, audience: audience, profile: profile,
+                role: role,
+                now: now))
     }
 
     /// Byte offset in `token` of the first occurrence of `needle`.
@@ -67,7 +71,10 @@ enum Fixtures {
 
     /// Token offset of decoded payload byte `d` (the character in which its bits begin).
     static func payloadOffset(_ token: String, decodedByte d: Int) -> Int {
-        let firstDot = token.utf8.firstIndex(of: UInt8(ascii: ".")).map { token.utf8.distance(from: token.utf8.startIndex, to: $0) } ?? 0
+        let firstDot =
+            token.utf8.firstIndex(of: UInt8(ascii: ".")).map {
+                token.utf8.distance(from: token.utf8.startIndex, to: $0)
+            } ?? 0
         return firstDot + 1 + d * 4 / 3
     }
 
@@ -89,7 +96,9 @@ extension DoctorReport {
     /// The only finding with `code`, recording an issue when there is not exactly one.
     func only(_ code: Finding.Code, sourceLocation: SourceLocation = #_sourceLocation) -> Finding? {
         let matches = findings(code)
-        #expect(matches.count == 1, "expected one \(code), got \(matches.count): \(findings)", sourceLocation: sourceLocation)
+        #expect(
+            matches.count == 1, "expected one \(code), got \(matches.count): \(findings)",
+            sourceLocation: sourceLocation)
         return matches.first
     }
 

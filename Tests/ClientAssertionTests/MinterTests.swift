@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 import ClientAssertion
-import SignetRSA
 import JWS
+import SignetRSA
 import Testing
 
 @Suite("Minting, claim by claim")
 struct MinterTests {
     static var uuidV4: Regex<Substring> { #/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/# }
 
-    func mint(_ profile: ClientAssertionProfile, alg: RSASignatureAlgorithm? = nil, lifetime: Int = 300) throws -> String {
+    func mint(
+        _ profile: ClientAssertionProfile, alg: RSASignatureAlgorithm? = nil, lifetime: Int = 300
+    ) throws -> String {
         let minter = try ClientAssertionMinter(
             key: Fixtures.key, keyID: "k1", clientID: Fixtures.clientID, profile: profile, algorithm: alg,
             lifetime: lifetime, clock: .fixed(Fixtures.now))
@@ -52,15 +54,17 @@ struct MinterTests {
         let token = try mint(.cis2(tokenEndpoint: Fixtures.cis2Endpoint), alg: .rs256)
         #expect(try Fixtures.headerText(token) == #"{"alg":"RS256","typ":"JWT","kid":"k1"}"#)
         try checkClaims(token, audience: Fixtures.cis2Endpoint, lifetime: 300)
-        let report = Fixtures.examine(token, jwks: JWKSet.document([(Fixtures.key.publicKey, "k1", .rs256)]),
-                                      audience: Fixtures.cis2Endpoint, profile: .cis2)
+        let report = Fixtures.examine(
+            token, jwks: JWKSet.document([(Fixtures.key.publicKey, "k1", .rs256)]),
+            audience: Fixtures.cis2Endpoint, profile: .cis2)
         #expect(report.findings.isEmpty, "\(report.findings)")
         #expect(report.signatureVerified == true)
     }
 
     @Test func everyMintHasAFreshJTI() throws {
         let minter = try ClientAssertionMinter(
-            key: Fixtures.key, keyID: "k1", clientID: Fixtures.clientID, profile: .apim(.integration), clock: .fixed(Fixtures.now))
+            key: Fixtures.key, keyID: "k1", clientID: Fixtures.clientID, profile: .apim(.integration),
+            clock: .fixed(Fixtures.now))
         var seen = Set<String>()
         for _ in 0..<20 {
             let jti = try #require(try Fixtures.claims(try minter.mint())["jti"]?.stringValue)
@@ -70,8 +74,12 @@ struct MinterTests {
     }
 
     @Test func apimRefusesRS256AndLongLifetimes() {
-        #expect(throws: ClientAssertionError(.algorithmNotAllowed, reason: "")) { try mint(.apim(.integration), alg: .rs256) }
-        #expect(throws: ClientAssertionError(.lifetimeTooLong, reason: "")) { try mint(.apim(.integration), lifetime: 301) }
+        #expect(throws: ClientAssertionError(.algorithmNotAllowed, reason: "")) {
+            try mint(.apim(.integration), alg: .rs256)
+        }
+        #expect(throws: ClientAssertionError(.lifetimeTooLong, reason: "")) {
+            try mint(.apim(.integration), lifetime: 301)
+        }
         #expect(throws: ClientAssertionError(.keyIDRequired, reason: "")) {
             try ClientAssertionMinter(key: Fixtures.key, keyID: nil, clientID: "c", profile: .apim(.integration))
         }

@@ -7,23 +7,27 @@ struct TokenRequestFormTests {
     static let assertionType = "client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
 
     @Test func clientCredentialsBody() {
-        #expect(TokenRequestForm.clientCredentials(assertion: "h.p.s").encoded
-            == "grant_type=client_credentials&\(Self.assertionType)&client_assertion=h.p.s")
+        #expect(
+            TokenRequestForm.clientCredentials(assertion: "h.p.s").encoded
+                == "grant_type=client_credentials&\(Self.assertionType)&client_assertion=h.p.s")
     }
 
     @Test func authorizationCodeBodyPercentEncodesEverythingReserved() {
         let form = TokenRequestForm.authorizationCode(
             code: "c0de/+= x~", redirectURI: "https://app.example/cb?x=1&y=é", clientID: "1234.apps.supplier",
             assertion: "h.p.s")
-        #expect(form.encoded == "grant_type=authorization_code&code=c0de%2F%2B%3D%20x~"
-            + "&redirect_uri=https%3A%2F%2Fapp.example%2Fcb%3Fx%3D1%26y%3D%C3%A9&client_id=1234.apps.supplier"
-            + "&\(Self.assertionType)&client_assertion=h.p.s")
+        #expect(
+            form.encoded == "grant_type=authorization_code&code=c0de%2F%2B%3D%20x~"
+                + "&redirect_uri=https%3A%2F%2Fapp.example%2Fcb%3Fx%3D1%26y%3D%C3%A9&client_id=1234.apps.supplier"
+                + "&\(Self.assertionType)&client_assertion=h.p.s")
     }
 
     @Test func tokenExchangeBody() {
-        #expect(TokenRequestForm.tokenExchange(subjectToken: "i.d.t", assertion: "h.p.s").encoded
-            == "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token=i.d.t"
-            + "&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token&\(Self.assertionType)&client_assertion=h.p.s")
+        #expect(
+            TokenRequestForm.tokenExchange(subjectToken: "i.d.t", assertion: "h.p.s").encoded
+                == "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token=i.d.t"
+                + "&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token&\(Self.assertionType)&client_assertion=h.p.s"
+        )
         #expect(TokenRequestForm.contentType == "application/x-www-form-urlencoded")
     }
 
@@ -58,7 +62,10 @@ struct TokenRequestFormTests {
 
     @Test func lenientReaderCollectsEveryProblem() {
         let parsed = ParsedForm.parseLeniently("a=%zz&&a=2&b")
-        #expect(parsed.problems.map(\.code.rawValue) == ["form.invalid-escape", "form.empty-field", "form.duplicate-field", "form.missing-equals"])
+        #expect(
+            parsed.problems.map(\.code.rawValue) == [
+                "form.invalid-escape", "form.empty-field", "form.duplicate-field", "form.missing-equals",
+            ])
         #expect(parsed.fields.map(\.name) == ["a", "b"])
         #expect(parsed["a"]?.value == "%zz")
         #expect(parsed["b"]?.value == "")

@@ -1,11 +1,12 @@
-// SPDX-License-Identifier: Apache-2.0
-@testable import CrossCheck
-@_spi(Testing) import SignetRSA
 import Foundation
 import JWS
 import RSAGMP
-import Testing
+@_spi(Testing) import SignetRSA
 import TestSupport
+import Testing
+
+// SPDX-License-Identifier: Apache-2.0
+@testable import CrossCheck
 
 /// SignetRSA (OpenSSL) and RSAGMP (independent) must reach the same verdict on every input.
 @Suite struct CrossCheckTests {
@@ -25,7 +26,8 @@ import TestSupport
         var gmpKeys: [[UInt8]: RSAGMPPublicKey] = [:]
         var compared = 0
         for c in try Wycheproof.verifyCases(file) {
-            let alg = try #require(RSASignatureAlgorithm.all.first { $0.digestByteCount * 8 == Int(c.sha.dropFirst(4)) })
+            let alg = try #require(
+                RSASignatureAlgorithm.all.first { $0.digestByteCount * 8 == Int(c.sha.dropFirst(4)) })
             let gAlg = try #require(Self.gmpAlgorithm(c.sha))
             let evp = try evpKeys[c.publicKeyDER] ?? RSAPublicKey(der: c.publicKeyDER)
             let gmp = try gmpKeys[c.publicKeyDER] ?? RSAGMPPublicKey(spkiDER: c.publicKeyDER)
@@ -91,13 +93,15 @@ import TestSupport
         let signature = try key.using(engine: .openSSL).signature(for: message, algorithm: .rs256)
         var totals = DifferentialCampaign.Totals()
 
-        campaign.compareEngineSignature(signature, openSSLSignature: signature, message: message, algorithm: .rs256, into: &totals)
+        campaign.compareEngineSignature(
+            signature, openSSLSignature: signature, message: message, algorithm: .rs256, into: &totals)
         #expect(totals.engineSignatures == 1 && totals.engineIdentical == 1 && totals.engineVerifiedByRSAGMP == 1)
         #expect(totals.engineMismatches == 0 && totals.disagreements.isEmpty)
 
         var flipped = signature
         flipped[17] ^= 0x04
-        campaign.compareEngineSignature(flipped, openSSLSignature: signature, message: message, algorithm: .rs256, into: &totals)
+        campaign.compareEngineSignature(
+            flipped, openSSLSignature: signature, message: message, algorithm: .rs256, into: &totals)
         #expect(totals.engineSignatures == 2 && totals.engineIdentical == 1 && totals.engineVerifiedByRSAGMP == 1)
         #expect(totals.engineMismatches == 1)
         let differs = try #require(totals.disagreements.last)
@@ -121,18 +125,24 @@ import TestSupport
             kind: "engine verify: signature bit flip", algorithm: .rs512, modulus: [0xC5], exponent: [1, 0, 1],
             message: [0x61], signature: [0x0A], openSSLVerdict: false, gmpVerdict: false, engine: .emulated,
             engineVerdict: true)
-        #expect(d.description.hasPrefix("disagreement (engine verify: signature bit flip, RS512): engine emulated=true OpenSSL=false RSAGMP=false"))
+        #expect(
+            d.description.hasPrefix(
+                "disagreement (engine verify: signature bit flip, RS512): engine emulated=true OpenSSL=false RSAGMP=false"
+            ))
         #expect(d.description.contains("signature=0a"))
     }
 
     /// An engine that does not take the key is an error, not a silent fallback to OpenSSL.
     @Test func engineThatRefusesTheKeyThrows() throws {
         let key = try RSAPrivateKey.generate(bits: 3072)
-        let error = #expect(throws: SignetRSAError.self) { try DifferentialCampaign(key: key).comparingEngine(.emulated) }
+        let error = #expect(throws: SignetRSAError.self) {
+            try DifferentialCampaign(key: key).comparingEngine(.emulated)
+        }
         #expect(error?.code == .engineUnavailable)
         for engine in [RSAEngine.ifma256, .ifma512] where !RSAEngine.supportedIFMA.contains(engine) {
             let native = #expect(throws: SignetRSAError.self) {
-                try DifferentialCampaign(key: Self.wycheproofKey("rsa_pkcs1_2048_sig_gen_test.json")).comparingEngine(engine)
+                try DifferentialCampaign(key: Self.wycheproofKey("rsa_pkcs1_2048_sig_gen_test.json")).comparingEngine(
+                    engine)
             }
             #expect(native?.code == .engineUnavailable)
         }
@@ -144,9 +154,11 @@ import TestSupport
         let token = try signer.token(claims: JWTClaims(expiresAt: NumericDate(Int64(4_000_000_000))))
         let checked = try JWSVerifier(keys: [.crossChecked(key: key.publicKey, algorithm: .rs256, keyID: "k")])
         #expect(throws: Never.self) { try checked.verify(token) }
-        let broken = try unsafe JWSVerifier(keys: [JWSVerificationKey(
-            key: key.publicKey, algorithm: .rs256, keyID: "k",
-            secondOpinion: SignatureSecondOpinion(name: "always-no") { _, _, _ in false })])
+        let broken = try unsafe JWSVerifier(keys: [
+            JWSVerificationKey(
+                key: key.publicKey, algorithm: .rs256, keyID: "k",
+                secondOpinion: SignatureSecondOpinion(name: "always-no") { _, _, _ in false })
+        ])
         let error = #expect(throws: JWSError.self) { try broken.verify(token) }
         #expect(error?.code == .crossCheckDisagreement)
         // Bad signatures: both say no, so the ordinary error comes back.

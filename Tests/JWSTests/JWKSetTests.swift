@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
-import SignetRSA
 import JWS
+import SignetRSA
 import TestSupport
 import Testing
 
@@ -16,9 +16,12 @@ struct JWKSetTests {
     }
 
     @Test func documentRoundTrip() throws {
-        let text = JWKSet.document([(JWSFixtures.key.publicKey, "k1", .rs512), (JWSFixtures.otherKey.publicKey, "k2", .rs256)])
+        let text = JWKSet.document([
+            (JWSFixtures.key.publicKey, "k1", .rs512), (JWSFixtures.otherKey.publicKey, "k2", .rs256),
+        ])
         let jwk = JWSFixtures.key.publicKey.jwk
-        #expect(text.hasPrefix(#"{"keys":[{"kty":"RSA","n":"\#(jwk.n)","e":"AQAB","alg":"RS512","kid":"k1","use":"sig"},"#))
+        #expect(
+            text.hasPrefix(#"{"keys":[{"kty":"RSA","n":"\#(jwk.n)","e":"AQAB","alg":"RS512","kid":"k1","use":"sig"},"#))
         let set = try JWKSet.parse(text)
         #expect(set.issues.isEmpty)
         #expect(set.keys.map(\.keyID) == ["k1", "k2"])
@@ -31,11 +34,14 @@ struct JWKSetTests {
         // The keys verify what the matching private keys sign.
         let verifier = try JWSVerifier(keys: keys, policy: JWTValidationPolicy(clock: .fixed(JWSFixtures.now)))
         _ = try verifier.verify(
-            JWSFixtures.craft(header: #"{"alg":"RS512","typ":"JWT","kid":"k1"}"#, payload: JWSFixtures.goodPayload, algorithm: .rs512))
+            JWSFixtures.craft(
+                header: #"{"alg":"RS512","typ":"JWT","kid":"k1"}"#, payload: JWSFixtures.goodPayload, algorithm: .rs512)
+        )
     }
 
     @Test func lenientReadingSkipsAndReportsEntryByEntry() throws {
-        let k = JWSFixtures.key.publicKey, o = JWSFixtures.otherKey.publicKey
+        let k = JWSFixtures.key.publicKey
+        let o = JWSFixtures.otherKey.publicKey
         let text = """
             {"keys":[
               {"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","kid":"ec"},
@@ -50,10 +56,11 @@ struct JWKSetTests {
             ],"keys2":1}
             """
         let set = try JWKSet.parse(text)
-        #expect(set.issues.map(\.code.rawValue) == [
-            "jwks.unsupported-kty", "jwks.private-members", "jwks.key-too-small", "jwks.use-not-sig",
-            "jwks.alg-unsupported", "jwks.entry-not-object", "jwks.unsupported-kty", "jwks.duplicate-kid",
-        ])
+        #expect(
+            set.issues.map(\.code.rawValue) == [
+                "jwks.unsupported-kty", "jwks.private-members", "jwks.key-too-small", "jwks.use-not-sig",
+                "jwks.alg-unsupported", "jwks.entry-not-object", "jwks.unsupported-kty", "jwks.duplicate-kid",
+            ])
         #expect(set.keys.map(\.keyID) == ["nokid-alg", "private", "nokid-alg", "enc", "pss"])
         let privateIssue = try #require(set.issues.first { $0.code == .privateMembers })
         #expect(privateIssue.index == 2)
@@ -66,7 +73,8 @@ struct JWKSetTests {
     }
 
     @Test func keylessKeysAmongSeveralAreRefused() throws {
-        let text = #"{"keys":[\#(Self.entry(JWSFixtures.key.publicKey, "")),\#(Self.entry(JWSFixtures.otherKey.publicKey, #","kid":"k2""#))]}"#
+        let text =
+            #"{"keys":[\#(Self.entry(JWSFixtures.key.publicKey, "")),\#(Self.entry(JWSFixtures.otherKey.publicKey, #","kid":"k2""#))]}"#
         let set = try JWKSet.parse(text)
         #expect(set.issues.map(\.code) == [.keyIDMissing])
         #expect(set.verificationKeys(defaultAlgorithm: .rs256).map(\.keyID) == ["k2"])

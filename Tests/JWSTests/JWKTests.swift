@@ -1,9 +1,9 @@
-// SPDX-License-Identifier: Apache-2.0
-import SignetRSA
 import Foundation
 import JWS
-import Testing
+// SPDX-License-Identifier: Apache-2.0
+import SignetRSA
 import TestSupport
+import Testing
 
 @Suite struct JWKTests {
     @Test func privateAndPublicJWKJSON() throws {
@@ -16,12 +16,16 @@ import TestSupport
         #expect(throws: SignetRSAError(.jwkInvalid, reason: "")) { try JWK.publicKey(json: priv) }
         let exported = JWK.json(for: publicKey, algorithm: .rs256, keyID: "bilbo")
         #expect(try JWK.publicKey(json: exported).modulus == publicKey.modulus)
-        #expect(exported.hasPrefix(#"{"kty":"RSA","n":""#) && exported.hasSuffix(#","alg":"RS256","kid":"bilbo","use":"sig"}"#))
+        #expect(
+            exported.hasPrefix(#"{"kty":"RSA","n":""#)
+                && exported.hasSuffix(#","alg":"RS256","kid":"bilbo","use":"sig"}"#))
     }
 
     @Test func rejectsMalformedJWKs() {
-        for text in [#"{"kty":"EC","n":"AQAB","e":"AQAB"}"#, #"{"kty":"RSA","e":"AQAB"}"#, #"{"kty":"RSA","n":5,"e":"AQAB"}"#,
-                     #"{"kty":"RSA","kty":"RSA"}"#, "[1]", "{"] {
+        for text in [
+            #"{"kty":"EC","n":"AQAB","e":"AQAB"}"#, #"{"kty":"RSA","e":"AQAB"}"#, #"{"kty":"RSA","n":5,"e":"AQAB"}"#,
+            #"{"kty":"RSA","kty":"RSA"}"#, "[1]", "{",
+        ] {
             #expect(throws: SignetRSAError(.jwkInvalid, reason: ""), "\(text)") { try JWK.publicKey(json: text) }
         }
     }

@@ -1,31 +1,39 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
-import SignetRSA
 import Foundation
 import JWS
-import Testing
+import SignetRSA
 import TestSupport
+import Testing
 
 @Suite struct JWSRoundTripTests {
     @Test func claimsRoundTripForEveryAlgorithm() throws {
         for alg in RSASignatureAlgorithm.all {
             let signer = try JWSSigner(key: JWSFixtures.key, algorithm: alg, keyID: "k1")
             let claims = JWTClaims(
-                issuer: "client", subject: "client", audience: ["https://as/token"], expiresAt: NumericDate(Int64(1_800_000_100)),
+                issuer: "client", subject: "client", audience: ["https://as/token"],
+                expiresAt: NumericDate(Int64(1_800_000_100)),
                 issuedAt: JWSFixtures.now, id: "id-1",
                 additional: [.init(name: "scope", value: .string("a b"), nameOffset: 0, valueOffset: 0)])
             let token = try signer.token(claims: claims)
-            let header = try #require(try StrictJSON.parse(Base64URL.decode(String(token.prefix { $0 != "." }))).objectValue)
+            let header = try #require(
+                try StrictJSON.parse(Base64URL.decode(String(token.prefix { $0 != "." }))).objectValue)
             #expect(header["alg"] == .string(alg.jwsName))
             #expect(header["typ"] == .string("JWT"))
-            let verifier = JWSFixtures.verifier(algorithm: alg, policy: JWTValidationPolicy(
-                issuer: "client", subject: "client", audience: "https://as/token", requireID: true, expectedType: "JWT",
-                clock: .fixed(JWSFixtures.now)))
+            let verifier = JWSFixtures.verifier(
+                algorithm: alg,
+                policy: JWTValidationPolicy(
+                    issuer: "client", subject: "client", audience: "https://as/token", requireID: true,
+                    expectedType: "JWT",
+                    clock: .fixed(JWSFixtures.now)))
             let verified = try verifier.verify(token)
-            #expect(verified.claims == JWTClaims(
-                issuer: "client", subject: "client", audience: ["https://as/token"], expiresAt: NumericDate(Int64(1_800_000_100)),
-                issuedAt: JWSFixtures.now, id: "id-1",
-                additional: verified.payloadObject.members.filter { $0.name == "scope" }))
+            #expect(
+                verified.claims
+                    == JWTClaims(
+                        issuer: "client", subject: "client", audience: ["https://as/token"],
+                        expiresAt: NumericDate(Int64(1_800_000_100)),
+                        issuedAt: JWSFixtures.now, id: "id-1",
+                        additional: verified.payloadObject.members.filter { $0.name == "scope" }))
             #expect(verified.payloadObject["scope"] == .string("a b"))
         }
     }
@@ -37,7 +45,9 @@ import TestSupport
         for _ in 0..<40 {
             let payload = rng.bytes(Int.random(in: 0...600, using: &rng))
             let token = Array(try signer.token(payload: payload).utf8)
-            let jws = try unsafe token.span.withUnsafeBytes { b throws(JWSError) in try unsafe verifier.verifySignature(b) }
+            let jws = try unsafe token.span.withUnsafeBytes { b throws(JWSError) in
+                try unsafe verifier.verifySignature(b)
+            }
             #expect(jws.payload == payload)
             // Flip one character to another alphabet character anywhere: must never verify.
             var mutated = token
@@ -45,7 +55,9 @@ import TestSupport
             guard mutated[i] != UInt8(ascii: ".") else { continue }
             mutated[i] = mutated[i] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
             #expect(throws: JWSError.self) {
-                try unsafe mutated.span.withUnsafeBytes { b throws(JWSError) in _ = try unsafe verifier.verifySignature(b) }
+                try unsafe mutated.span.withUnsafeBytes { b throws(JWSError) in
+                    _ = try unsafe verifier.verifySignature(b)
+                }
             }
         }
     }
@@ -55,13 +67,19 @@ import TestSupport
         let payload: [UInt8] = Array(#"{"exp":1800000100}"#.utf8)
         let length = signer.tokenLength(payloadByteCount: payload.count)
         var buffer = [UInt8](repeating: 0, count: length)
-        let n = try unsafe buffer.withUnsafeMutableBytes { o in try unsafe payload.withUnsafeBytes { p in try unsafe signer.sign(payload: p, into: o) } }
+        let n = try unsafe buffer.withUnsafeMutableBytes { o in
+            try unsafe payload.withUnsafeBytes { p in try unsafe signer.sign(payload: p, into: o) }
+        }
         #expect(n == length)
         let verifier = JWSFixtures.verifier(algorithm: .rs512)
-        #expect(try verifier.verify(String(decoding: buffer, as: UTF8.self)).claims.expiresAt == NumericDate(Int64(1_800_000_100)))
+        #expect(
+            try verifier.verify(String(decoding: buffer, as: UTF8.self)).claims.expiresAt
+                == NumericDate(Int64(1_800_000_100)))
         var small = [UInt8](repeating: 0, count: length - 1)
         let error = #expect(throws: JWSError.self) {
-            try unsafe small.withUnsafeMutableBytes { o in try unsafe payload.withUnsafeBytes { p in try unsafe signer.sign(payload: p, into: o) } }
+            try unsafe small.withUnsafeMutableBytes { o in
+                try unsafe payload.withUnsafeBytes { p in try unsafe signer.sign(payload: p, into: o) }
+            }
         }
         #expect(error?.code == .outputTooSmall)
         // OutputRawSpan form appends after existing bytes.
@@ -75,7 +93,10 @@ import TestSupport
     }
 
     @Test func codableClaims() throws {
-        struct Custom: Codable, Equatable { var exp: Int; var role: String }
+        struct Custom: Codable, Equatable {
+            var exp: Int
+            var role: String
+        }
         let signer = try JWSSigner(key: JWSFixtures.key, algorithm: .rs256, keyID: "k1")
         let token = try signer.token(encoding: Custom(exp: 1_800_000_100, role: "admin"))
         let (verified, custom) = try JWSFixtures.verifier().verify(token, as: Custom.self)
@@ -91,7 +112,8 @@ import TestSupport
                 group.addTask {
                     var ok = 0
                     for i in 0..<10 {
-                        let token = try signer.token(claims: JWTClaims(expiresAt: NumericDate(Int64(1_800_000_100)), id: "\(t)-\(i)"))
+                        let token = try signer.token(
+                            claims: JWTClaims(expiresAt: NumericDate(Int64(1_800_000_100)), id: "\(t)-\(i)"))
                         if try verifier.verify(token).claims.id == "\(t)-\(i)" { ok += 1 }
                     }
                     return ok

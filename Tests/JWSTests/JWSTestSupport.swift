@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
-import SignetRSA
 import Foundation
 import JWS
+import SignetRSA
 import TestSupport
+import Testing
 
 enum JWSFixtures {
     static let key: RSAPrivateKey = {
@@ -15,7 +16,9 @@ enum JWSFixtures {
     static let now = NumericDate(Int64(1_800_000_000))
 
     /// A token with exactly this header and payload text, signed with `key` (RS256 unless told).
-    static func craft(header: String, payload: String, key: RSAPrivateKey = key, algorithm: RSASignatureAlgorithm = .rs256) -> String {
+    static func craft(
+        header: String, payload: String, key: RSAPrivateKey = key, algorithm: RSASignatureAlgorithm = .rs256
+    ) -> String {
         let input = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(payload.utf8))
         let sig = (try? key.signature(for: Array(input.utf8), algorithm: algorithm)) ?? []
         return input + "." + Base64URL.encode(sig)
@@ -25,7 +28,9 @@ enum JWSFixtures {
         algorithm: RSASignatureAlgorithm = .rs256, kid: String? = "k1", policy: JWTValidationPolicy? = nil
     ) -> JWSVerifier {
         let p = policy ?? JWTValidationPolicy(clock: .fixed(now))
-        return (try? JWSVerifier(keys: [JWSVerificationKey(key: key.publicKey, algorithm: algorithm, keyID: kid)], policy: p))!
+        return
+            (try? JWSVerifier(
+                keys: [JWSVerificationKey(key: key.publicKey, algorithm: algorithm, keyID: kid)], policy: p))!
     }
 
     static let goodPayload = #"{"iss":"me","sub":"me","aud":"https://as/token","exp":1800000100,"jti":"x"}"#
@@ -35,8 +40,10 @@ extension JWSError? {
     var codeString: String? { self?.code.rawValue }
 }
 
-func expectCode(_ code: String, segment: JWSError.Segment? = nil, offset: Int? = nil, _ body: () throws(JWSError) -> Void,
-                sourceLocation: SourceLocation = #_sourceLocation) {
+func expectCode(
+    _ code: String, segment: JWSError.Segment? = nil, offset: Int? = nil, _ body: () throws(JWSError) -> Void,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     do {
         try body()
         Issue.record("expected \(code), but it succeeded", sourceLocation: sourceLocation)
@@ -46,5 +53,3 @@ func expectCode(_ code: String, segment: JWSError.Segment? = nil, offset: Int? =
         if let offset { #expect(error.offset == offset, "\(error)", sourceLocation: sourceLocation) }
     }
 }
-
-import Testing

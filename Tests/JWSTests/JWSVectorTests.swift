@@ -1,14 +1,16 @@
-// SPDX-License-Identifier: Apache-2.0
-import SignetRSA
 import Foundation
 import JWS
-import Testing
+// SPDX-License-Identifier: Apache-2.0
+import SignetRSA
 import TestSupport
+import Testing
 
 @Suite struct JWSVectorTests {
     func privateKey(_ j: [String: String]) throws -> RSAPrivateKey {
-        try RSAPrivateKey(jwk: RSAJWKComponents(
-            n: j["n"] ?? "", e: j["e"] ?? "", d: j["d"], p: j["p"], q: j["q"], dp: j["dp"], dq: j["dq"], qi: j["qi"]))
+        try RSAPrivateKey(
+            jwk: RSAJWKComponents(
+                n: j["n"] ?? "", e: j["e"] ?? "", d: j["d"], p: j["p"], q: j["q"], dp: j["dp"], dq: j["dq"], qi: j["qi"]
+            ))
     }
 
     /// RFC 7515 Appendix A.2 reproduced byte for byte, and verified.
@@ -43,8 +45,12 @@ import TestSupport
         let token = try signer.token(payload: payload)
         let output = try #require(v["output"] as? [String: Any])
         #expect(token == (output["compact"] as? String))
-        let verifier = try JWSVerifier(keys: [JWSVerificationKey(key: key.publicKey, algorithm: .rs256, keyID: "bilbo.baggins@hobbiton.example")])
-        let jws = try unsafe token.utf8Span.span.withUnsafeBytes { b throws(JWSError) in try unsafe verifier.verifySignature(b) }
+        let verifier = try JWSVerifier(keys: [
+            JWSVerificationKey(key: key.publicKey, algorithm: .rs256, keyID: "bilbo.baggins@hobbiton.example")
+        ])
+        let jws = try unsafe token.utf8Span.span.withUnsafeBytes { b throws(JWSError) in
+            try unsafe verifier.verifySignature(b)
+        }
         #expect(jws.payload == payload)
     }
 }

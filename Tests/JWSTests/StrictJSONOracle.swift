@@ -32,9 +32,12 @@ struct StrictJSONOracle {
             case .string(let s): self = .string(s)
             case .array(let a): self = .array(a.map(Value.init))
             case .object(let o):
-                self = .object(o.members.map {
-                    Member(name: $0.name, value: Value($0.value), nameOffset: $0.nameOffset, valueOffset: $0.valueOffset)
-                })
+                self = .object(
+                    o.members.map {
+                        Member(
+                            name: $0.name, value: Value($0.value), nameOffset: $0.nameOffset,
+                            valueOffset: $0.valueOffset)
+                    })
             }
         }
 
@@ -46,7 +49,8 @@ struct StrictJSONOracle {
             case .string(let s): s.debugDescription
             case .array(let a): "[" + a.map(\.description).joined(separator: ",") + "]"
             case .object(let m):
-                "{" + m.map { "\($0.name.debugDescription)@\($0.nameOffset):\($0.value)@\($0.valueOffset)" }
+                "{"
+                    + m.map { "\($0.name.debugDescription)@\($0.nameOffset):\($0.value)@\($0.valueOffset)" }
                     .joined(separator: ",") + "}"
             }
         }
@@ -54,11 +58,15 @@ struct StrictJSONOracle {
 
     /// Parses one JSON text as `StrictJSON.parse` (or, with `keepingLastDuplicate`, as
     /// `StrictJSON.parseKeepingLastDuplicate`) must.
-    static func parse(_ bytes: [UInt8], limits: StrictJSON.Limits = .default, keepingLastDuplicate: Bool = false)
+    static func parse(
+        _ bytes: [UInt8], limits: StrictJSON.Limits = .default, keepingLastDuplicate: Bool = false
+    )
         throws(JSONError) -> (value: Value, duplicates: [JSONError])
     {
         guard bytes.count <= limits.maxBytes else {
-            throw JSONError(.tooLarge, offset: limits.maxBytes, reason: "JSON text is \(bytes.count) bytes; the limit is \(limits.maxBytes)")
+            throw JSONError(
+                .tooLarge, offset: limits.maxBytes,
+                reason: "JSON text is \(bytes.count) bytes; the limit is \(limits.maxBytes)")
         }
         var parser = StrictJSONOracle(bytes: bytes, limits: limits)
         if keepingLastDuplicate { parser.duplicates = [] }
@@ -66,7 +74,8 @@ struct StrictJSONOracle {
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
         guard parser.position == bytes.count else {
-            throw JSONError(.invalid, offset: parser.position, reason: "unexpected \(parser.describeByte()) after the JSON value")
+            throw JSONError(
+                .invalid, offset: parser.position, reason: "unexpected \(parser.describeByte()) after the JSON value")
         }
         return (value, parser.duplicates ?? [])
     }
@@ -138,7 +147,9 @@ struct StrictJSONOracle {
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else {
-                throw JSONError(.invalid, offset: position, reason: "expected a member name in double quotes, found \(describeByte())")
+                throw JSONError(
+                    .invalid, offset: position,
+                    reason: "expected a member name in double quotes, found \(describeByte())")
             }
             let nameOffset = position
             let name = try parseString()
@@ -152,7 +163,8 @@ struct StrictJSONOracle {
             }
             skipWhitespace()
             guard peek() == UInt8(ascii: ":") else {
-                throw JSONError(.invalid, offset: position, reason: "expected ':' after member name, found \(describeByte())")
+                throw JSONError(
+                    .invalid, offset: position, reason: "expected ':' after member name, found \(describeByte())")
             }
             position += 1
             skipWhitespace()
@@ -167,7 +179,8 @@ struct StrictJSONOracle {
                 position += 1
                 return .object(members)
             default:
-                throw JSONError(.invalid, offset: position, reason: "expected ',' or '}' in object, found \(describeByte())")
+                throw JSONError(
+                    .invalid, offset: position, reason: "expected ',' or '}' in object, found \(describeByte())")
             }
         }
     }
@@ -193,7 +206,8 @@ struct StrictJSONOracle {
                 position += 1
                 return .array(elements)
             default:
-                throw JSONError(.invalid, offset: position, reason: "expected ',' or ']' in array, found \(describeByte())")
+                throw JSONError(
+                    .invalid, offset: position, reason: "expected ',' or ']' in array, found \(describeByte())")
             }
         }
     }
@@ -251,7 +265,8 @@ struct StrictJSONOracle {
             case 0..<0x20:
                 throw JSONError(
                     .invalid, offset: position,
-                    reason: "control character 0x\(String(b, radix: 16, uppercase: true)) must be escaped inside a string")
+                    reason:
+                        "control character 0x\(String(b, radix: 16, uppercase: true)) must be escaped inside a string")
             case 0..<0x80:
                 scalars.append(Unicode.Scalar(b))
                 position += 1
@@ -278,18 +293,29 @@ struct StrictJSONOracle {
         case UInt8(ascii: "u"):
             let high = try parseHex4(escapeStart: start)
             if high >= 0xDC00 && high <= 0xDFFF {
-                throw JSONError(.invalid, offset: start, reason: "lone low surrogate \\u\(String(high, radix: 16, uppercase: true)) is not a character")
+                throw JSONError(
+                    .invalid, offset: start,
+                    reason: "lone low surrogate \\u\(String(high, radix: 16, uppercase: true)) is not a character")
             }
             if high >= 0xD800 && high <= 0xDBFF {
-                guard bytes.count - position >= 6, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u")
+                guard bytes.count - position >= 6, bytes[position] == UInt8(ascii: "\\"),
+                    bytes[position + 1] == UInt8(ascii: "u")
                 else {
-                    throw JSONError(.invalid, offset: start, reason: "lone high surrogate \\u\(String(high, radix: 16, uppercase: true)) is not followed by a low surrogate")
+                    throw JSONError(
+                        .invalid, offset: start,
+                        reason:
+                            "lone high surrogate \\u\(String(high, radix: 16, uppercase: true)) is not followed by a low surrogate"
+                    )
                 }
                 let lowStart = position
                 position += 2
                 let low = try parseHex4(escapeStart: lowStart)
                 guard low >= 0xDC00 && low <= 0xDFFF else {
-                    throw JSONError(.invalid, offset: lowStart, reason: "high surrogate is followed by \\u\(String(low, radix: 16, uppercase: true)), not a low surrogate")
+                    throw JSONError(
+                        .invalid, offset: lowStart,
+                        reason:
+                            "high surrogate is followed by \\u\(String(low, radix: 16, uppercase: true)), not a low surrogate"
+                    )
                 }
                 let value = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
                 guard let scalar = Unicode.Scalar(value) else {
@@ -333,10 +359,18 @@ struct StrictJSONOracle {
         let length: Int
         var value: UInt32
         switch b0 {
-        case 0xC2...0xDF: length = 2; value = UInt32(b0 & 0x1F)
-        case 0xE0...0xEF: length = 3; value = UInt32(b0 & 0x0F)
-        case 0xF0...0xF4: length = 4; value = UInt32(b0 & 0x07)
-        default: throw JSONError(.invalid, offset: start, reason: "invalid UTF-8 lead byte 0x\(String(b0, radix: 16, uppercase: true))")
+        case 0xC2...0xDF:
+            length = 2
+            value = UInt32(b0 & 0x1F)
+        case 0xE0...0xEF:
+            length = 3
+            value = UInt32(b0 & 0x0F)
+        case 0xF0...0xF4:
+            length = 4
+            value = UInt32(b0 & 0x07)
+        default:
+            throw JSONError(
+                .invalid, offset: start, reason: "invalid UTF-8 lead byte 0x\(String(b0, radix: 16, uppercase: true))")
         }
         guard bytes.count - start >= length else {
             throw JSONError(.invalid, offset: start, reason: "truncated UTF-8 sequence")
@@ -344,7 +378,9 @@ struct StrictJSONOracle {
         for i in 1..<length {
             let b = bytes[start + i]
             guard b & 0xC0 == 0x80 else {
-                throw JSONError(.invalid, offset: start + i, reason: "invalid UTF-8 continuation byte 0x\(String(b, radix: 16, uppercase: true))")
+                throw JSONError(
+                    .invalid, offset: start + i,
+                    reason: "invalid UTF-8 continuation byte 0x\(String(b, radix: 16, uppercase: true))")
             }
             value = value << 6 | UInt32(b & 0x3F)
         }
@@ -352,7 +388,8 @@ struct StrictJSONOracle {
         guard value >= minimum, value <= 0x10FFFF, !(0xD800...0xDFFF).contains(value),
             let scalar = Unicode.Scalar(value)
         else {
-            throw JSONError(.invalid, offset: start, reason: "invalid UTF-8 sequence (overlong, surrogate or out of range)")
+            throw JSONError(
+                .invalid, offset: start, reason: "invalid UTF-8 sequence (overlong, surrogate or out of range)")
         }
         position += length
         return scalar

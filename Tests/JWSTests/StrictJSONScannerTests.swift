@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 import JWS
-import Testing
 import TestSupport
+import Testing
 
 /// `StrictJSON` (the scanner, which is the only grammar, and the value tree built from a finished scan) must accept
 /// exactly what the oracle (the recursive-descent reader that was `StrictJSON.Parser`, now in `StrictJSONOracle`)
@@ -10,11 +10,14 @@ import TestSupport
 /// `parseKeepingLastDuplicate` must keep the same values and report the same repeats.
 @Suite struct StrictJSONScannerTests {
     /// The value (with member offsets) when accepted, else `code@offset`.
-    static func oracleOutcome(_ bytes: [UInt8], _ limits: StrictJSON.Limits = .default, keepingLastDuplicate: Bool = false)
+    static func oracleOutcome(
+        _ bytes: [UInt8], _ limits: StrictJSON.Limits = .default, keepingLastDuplicate: Bool = false
+    )
         -> String
     {
         do {
-            let (value, duplicates) = try StrictJSONOracle.parse(bytes, limits: limits, keepingLastDuplicate: keepingLastDuplicate)
+            let (value, duplicates) = try StrictJSONOracle.parse(
+                bytes, limits: limits, keepingLastDuplicate: keepingLastDuplicate)
             return "\(value) \(duplicates.map(Self.outcome))"
         } catch {
             return outcome(error)
@@ -41,7 +44,9 @@ import TestSupport
     /// `nil` when accepted, else `code@offset`.
     static func validateOutcome(_ bytes: [UInt8], _ limits: StrictJSON.Limits = .default) -> String? {
         do {
-            try unsafe bytes.span.withUnsafeBytes { (b) throws(JSONError) in try unsafe StrictJSON.validate(b, limits: limits) }
+            try unsafe bytes.span.withUnsafeBytes { (b) throws(JSONError) in
+                try unsafe StrictJSON.validate(b, limits: limits)
+            }
             return nil
         } catch {
             return outcome(error)
@@ -50,40 +55,56 @@ import TestSupport
 
     static func outcome(_ error: JSONError) -> String { "\(error.code.rawValue)@\(error.offset)" }
 
-    func expectAgreement(_ bytes: [UInt8], _ limits: StrictJSON.Limits = .default, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectAgreement(
+        _ bytes: [UInt8], _ limits: StrictJSON.Limits = .default, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let shown = "\(String(decoding: bytes, as: UTF8.self).debugDescription) \(bytes.prefix(64))"
         let oracle = Self.oracleOutcome(bytes, limits)
         let oracleRejection = (try? StrictJSONOracle.parse(bytes, limits: limits)) == nil ? oracle : nil
-        #expect(Self.validateOutcome(bytes, limits) == oracleRejection, "validate: \(shown)", sourceLocation: sourceLocation)
+        #expect(
+            Self.validateOutcome(bytes, limits) == oracleRejection, "validate: \(shown)", sourceLocation: sourceLocation
+        )
         #expect(Self.parseOutcome(bytes, limits) == oracle, "parse: \(shown)", sourceLocation: sourceLocation)
-        #expect(Self.keepingLastOutcome(bytes, limits) == Self.oracleOutcome(bytes, limits, keepingLastDuplicate: true),
-                "parseKeepingLastDuplicate: \(shown)", sourceLocation: sourceLocation)
+        #expect(
+            Self.keepingLastOutcome(bytes, limits) == Self.oracleOutcome(bytes, limits, keepingLastDuplicate: true),
+            "parseKeepingLastDuplicate: \(shown)", sourceLocation: sourceLocation)
     }
 
-    func expectAgreement(_ text: String, _ limits: StrictJSON.Limits = .default, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectAgreement(
+        _ text: String, _ limits: StrictJSON.Limits = .default, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         expectAgreement(Array(text.utf8), limits, sourceLocation: sourceLocation)
     }
 
     func expectOutcome(_ text: String, _ outcome: String?, sourceLocation: SourceLocation = #_sourceLocation) {
         expectAgreement(text, sourceLocation: sourceLocation)
-        #expect(Self.validateOutcome(Array(text.utf8)) == outcome, "\(text.debugDescription)", sourceLocation: sourceLocation)
+        #expect(
+            Self.validateOutcome(Array(text.utf8)) == outcome, "\(text.debugDescription)",
+            sourceLocation: sourceLocation)
     }
 
     @Test func theDOMReadersCasesAgree() {
         for text in [
-            #" {"a":[1,-0,1.5e3,true,false,null,"x\u00e9\ud83d\ude00\n"],"b":{}} "#, "{\"a\":1,\"a\":2}", "{\"a\":1,\"\\u0061\":2}",
-            "{\"a\":1,}", "[01]", "{\"a\":\"\\ud800\"}", "{\"a\":\"\\udc00\"}", "\"\u{01}\"", "{} x", "{'a':1}", "1.", "[1e]",
-            "tru", "", "{\"a\" 1}", "/*c*/{}", "1e400", "-", "-a", "[1,]", "[,1]", "{,}", "{\"a\":}", "{\"a\"}", "nul", "nulx",
-            "truex", "[true false]", "\"\\x\"", "\"\\u12\"", "\"\\u12\"}", "\"\\u12G4\"", "\"abc", "\"\\", "[", "{", "{\"a\":1",
-            "[\"a\"", "0", "-0", "-01", "00", "1.5e+3", "1E-3", "1e+", ".5", "+1", "[-]", "{\"\":0}", "{\"a\":{\"a\":{\"a\":1}}}",
+            #" {"a":[1,-0,1.5e3,true,false,null,"x\u00e9\ud83d\ude00\n"],"b":{}} "#, "{\"a\":1,\"a\":2}",
+            "{\"a\":1,\"\\u0061\":2}",
+            "{\"a\":1,}", "[01]", "{\"a\":\"\\ud800\"}", "{\"a\":\"\\udc00\"}", "\"\u{01}\"", "{} x", "{'a':1}", "1.",
+            "[1e]",
+            "tru", "", "{\"a\" 1}", "/*c*/{}", "1e400", "-", "-a", "[1,]", "[,1]", "{,}", "{\"a\":}", "{\"a\"}", "nul",
+            "nulx",
+            "truex", "[true false]", "\"\\x\"", "\"\\u12\"", "\"\\u12\"}", "\"\\u12G4\"", "\"abc", "\"\\", "[", "{",
+            "{\"a\":1",
+            "[\"a\"", "0", "-0", "-01", "00", "1.5e+3", "1E-3", "1e+", ".5", "+1", "[-]", "{\"\":0}",
+            "{\"a\":{\"a\":{\"a\":1}}}",
             "  \t\r\n[ 1 , 2 ]  \n", "[1 2]", "{\"a\":1 \"b\":2}", "{\"a\"::1}", "\"\\/\\b\\f\\n\\r\\t\\\"\\\\\"",
         ] {
             expectAgreement(text)
         }
-        for bytes: [UInt8] in [[0x22, 0xC3, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xC0, 0x80, 0x22], [0x22, 0xFF, 0x22],
-                               [0x22, 0xE0, 0x80, 0x80, 0x22], [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], [0x22, 0xF0, 0x9F, 0x98],
-                               [0x22, 0xF0, 0x9F, 0x98, 0x80, 0x22], [0x22, 0xC3], [0x22, 0x80, 0x22], [0x22, 0xC3, 0xA9, 0x22],
-                               [0x7B, 0x22, 0xC3, 0xA9, 0x22, 0x3A, 0x31, 0x7D], [0xEF, 0xBB, 0xBF, 0x7B, 0x7D], [0x22, 0x7F, 0x22]] {
+        for bytes: [UInt8] in [
+            [0x22, 0xC3, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xC0, 0x80, 0x22], [0x22, 0xFF, 0x22],
+            [0x22, 0xE0, 0x80, 0x80, 0x22], [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], [0x22, 0xF0, 0x9F, 0x98],
+            [0x22, 0xF0, 0x9F, 0x98, 0x80, 0x22], [0x22, 0xC3], [0x22, 0x80, 0x22], [0x22, 0xC3, 0xA9, 0x22],
+            [0x7B, 0x22, 0xC3, 0xA9, 0x22, 0x3A, 0x31, 0x7D], [0xEF, 0xBB, 0xBF, 0x7B, 0x7D], [0x22, 0x7F, 0x22],
+        ] {
             expectAgreement(bytes)
         }
     }
@@ -113,7 +134,9 @@ import TestSupport
         expectOutcome("{\"K\":1,\"\\u212a\":2}", "json.duplicate-member@7")
         expectOutcome("{\"\u{212B}\":1,\"\u{C5}\":2}", "json.duplicate-member@9")
         expectOutcome("{\"e\u{301}\":1,\"e\u{300}\":2}", nil)
-        expectOutcome("{\"\u{E9}\u{E9}\u{E9}\u{E9}\u{E9}\u{E9}\u{E9}\u{E9}\u{E9}x\":1,\"e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}\u{E9}x\":2}", "json.duplicate-member@25")
+        expectOutcome(
+            "{\"\u{E9}\u{E9}\u{E9}\u{E9}\u{E9}\u{E9}\u{E9}\u{E9}\u{E9}x\":1,\"e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}\u{E9}x\":2}",
+            "json.duplicate-member@25")
     }
 
     @Test func objectsBeyondTheNameTable() {
@@ -135,11 +158,13 @@ import TestSupport
         let outer = "{" + (0..<40).map { "\"o\($0)\":\(inner)" }.joined(separator: ",") + ",\"o7\":1}"
         expectAgreement(outer)
         #expect(Self.validateOutcome(Array(outer.utf8))?.hasPrefix("json.duplicate-member") == true)
-        let deep = "{" + (0..<60).map { "\"a\($0)\":" }.joined() + object((0..<70).map { "z\($0)" } + ["z5"])
+        let deep =
+            "{" + (0..<60).map { "\"a\($0)\":" }.joined() + object((0..<70).map { "z\($0)" } + ["z5"])
             + String(repeating: "}", count: 60)
         expectAgreement(deep, StrictJSON.Limits(maxDepth: 100))
         // Values of every kind between the re-scanned names.
-        let mixed = object((0..<70).map { "n\($0)" }).replacingOccurrences(of: "\"n30\":0", with: #""n30":{"n31":[1,{"x":"}\"]"}],"s":"\\\"n32\":"}"#)
+        let mixed = object((0..<70).map { "n\($0)" }).replacingOccurrences(
+            of: "\"n30\":0", with: #""n30":{"n31":[1,{"x":"}\"]"}],"s":"\\\"n32\":"}"#)
         expectAgreement(mixed)
         expectAgreement(String(mixed.dropLast()) + ",\"n31\":0}")
         expectAgreement(String(mixed.dropLast()) + ",\"n69\":0}")
@@ -151,12 +176,15 @@ import TestSupport
                 expectAgreement(String(repeating: open, count: depth) + "1" + String(repeating: close, count: depth))
                 expectAgreement(String(repeating: open, count: depth) + String(repeating: close, count: depth))
             }
-            let mixed = (0..<depth).map { $0 % 2 == 0 ? "[" : "{\"k\":" }.joined() + "0"
+            let mixed =
+                (0..<depth).map { $0 % 2 == 0 ? "[" : "{\"k\":" }.joined() + "0"
                 + (0..<depth).reversed().map { $0 % 2 == 0 ? "]" : "}" }.joined()
             expectAgreement(mixed)
             expectAgreement(mixed, StrictJSON.Limits(maxDepth: 5))
         }
-        #expect(Self.validateOutcome(Array((String(repeating: "[", count: 33) + String(repeating: "]", count: 33)).utf8)) == "json.too-deep@32")
+        #expect(
+            Self.validateOutcome(Array((String(repeating: "[", count: 33) + String(repeating: "]", count: 33)).utf8))
+                == "json.too-deep@32")
         expectAgreement("[1]", StrictJSON.Limits(maxDepth: 0))
         expectAgreement("1", StrictJSON.Limits(maxDepth: 0))
         expectAgreement("[" + String(repeating: "1,", count: 100) + "1]", StrictJSON.Limits(maxBytes: 50))
@@ -203,7 +231,10 @@ import TestSupport
     @Test func randomTextsAndMutationsAgree() {
         var rng = SplitMix64(seed: 0x5CA4_0001)
         var generator = RandomJSON()
-        let noise: [UInt8] = Array("\"\\{}[],:0-e.u+ \nxtfn".utf8) + [0x80, 0xC3, 0xA9, 0xED, 0xA0, 0xF0, 0xFF, 0x00, 0x1F, 0xE2, 0x84, 0xAA]
+        let noise: [UInt8] =
+            Array("\"\\{}[],:0-e.u+ \nxtfn".utf8) + [
+                0x80, 0xC3, 0xA9, 0xED, 0xA0, 0xF0, 0xFF, 0x00, 0x1F, 0xE2, 0x84, 0xAA,
+            ]
         var accepted = 0
         for round in 0..<6000 {
             var bytes = Array(generator.value(&rng, depth: 0).utf8)
@@ -227,12 +258,19 @@ import TestSupport
 
 /// Random JSON text with the features the scanner must get right.
 struct RandomJSON {
-    let names = ["a", "b", "\\u0061", "aa", "é", "\\u00e9", "e\u{301}", "K", "\u{212A}", "\\\"", "\\/", "/", "", "alg", "kid",
-                 "exp", "aud", "\\u0000", "😀", "\\ud83d\\ude00", "long name with spaces and more"]
-    let pieces = ["x", "é", "😀", "\\n", "\\\"", "\\\\", "\\/", "\\u0041", "\\u00e9", "\\ud83d\\ude00", "\\t", "abc", " ", "\u{7F}",
-                  "e\u{301}", "\\u212A", "https://as/token"]
-    let numbers = ["0", "-0", "1", "-1", "1800000000", "1.5", "1e3", "1E-3", "-0.0e+0", "123456789012345678901234", "1e400",
-                   "0.1", "18000000001.25"]
+    let names = [
+        "a", "b", "\\u0061", "aa", "é", "\\u00e9", "e\u{301}", "K", "\u{212A}", "\\\"", "\\/", "/", "", "alg", "kid",
+        "exp", "aud", "\\u0000", "😀", "\\ud83d\\ude00", "long name with spaces and more",
+    ]
+    let pieces = [
+        "x", "é", "😀", "\\n", "\\\"", "\\\\", "\\/", "\\u0041", "\\u00e9", "\\ud83d\\ude00", "\\t", "abc", " ",
+        "\u{7F}",
+        "e\u{301}", "\\u212A", "https://as/token",
+    ]
+    let numbers = [
+        "0", "-0", "1", "-1", "1800000000", "1.5", "1e3", "1E-3", "-0.0e+0", "123456789012345678901234", "1e400",
+        "0.1", "18000000001.25",
+    ]
 
     mutating func string(_ rng: inout SplitMix64) -> String {
         "\"" + (0..<Int.random(in: 0...6, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined() + "\""
@@ -246,12 +284,15 @@ struct RandomJSON {
         case 2: return ["true", "false", "null"].randomElement(using: &rng)!
         case 3: return string(&rng)
         case 4:
-            return "[" + (0..<Int.random(in: 0...4, using: &rng)).map { _ in value(&rng, depth: depth + 1) }.joined(separator: ",") + "]"
+            return "["
+                + (0..<Int.random(in: 0...4, using: &rng)).map { _ in value(&rng, depth: depth + 1) }.joined(
+                    separator: ",") + "]"
         default:
             let count = Int.random(in: 0...(Int.random(in: 0..<10, using: &rng) == 0 ? 80 : 6), using: &rng)
             let members = (0..<count).map { k -> String in
                 let name = Int.random(in: 0..<3, using: &rng) == 0 ? names.randomElement(using: &rng)! : "m\(k)"
-                return ws.randomElement(using: &rng)! + "\"\(name)\"" + ws.randomElement(using: &rng)! + ":" + value(&rng, depth: depth + 1)
+                return ws.randomElement(using: &rng)! + "\"\(name)\"" + ws.randomElement(using: &rng)! + ":"
+                    + value(&rng, depth: depth + 1)
             }
             return "{" + members.joined(separator: ",") + ws.randomElement(using: &rng)! + "}"
         }

@@ -42,7 +42,9 @@ import Testing
     }
 
     @Test func rejectsInvalidUTF8AndBoundsDepthAndSize() {
-        for bytes: [UInt8] in [[0x22, 0xC3, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xC0, 0x80, 0x22], [0x22, 0xFF, 0x22]] {
+        for bytes: [UInt8] in [
+            [0x22, 0xC3, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xC0, 0x80, 0x22], [0x22, 0xFF, 0x22],
+        ] {
             #expect(throws: JSONError(.invalid, offset: 0, reason: "")) { try StrictJSON.parse(bytes) }
         }
         let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
@@ -64,10 +66,17 @@ import Testing
         let text: String = unsafe storage.withUnsafeMutableBytes { buf in
             var w = unsafe JSONByteWriter(buffer: buf)
             w.beginObject()
-            w.key("s"); w.string("q\"b\\n\n\u{01}é")
-            w.key("i"); w.integer(-1234567890123)
-            w.key("z"); w.integer(0)
-            w.key("a"); w.beginArray(); w.bool(true); w.null(); w.endArray()
+            w.key("s")
+            w.string("q\"b\\n\n\u{01}é")
+            w.key("i")
+            w.integer(-1_234_567_890_123)
+            w.key("z")
+            w.integer(0)
+            w.key("a")
+            w.beginArray()
+            w.bool(true)
+            w.null()
+            w.endArray()
             w.endObject()
             #expect(!w.overflowed)
             return unsafe String(decoding: buf[..<w.count], as: UTF8.self)
@@ -78,7 +87,9 @@ import Testing
         var small = [UInt8](repeating: 0, count: 4)
         unsafe small.withUnsafeMutableBytes { buf in
             var w = unsafe JSONByteWriter(buffer: buf)
-            w.beginObject(); w.key("long"); w.endObject()
+            w.beginObject()
+            w.key("long")
+            w.endObject()
             #expect(w.overflowed)
         }
     }

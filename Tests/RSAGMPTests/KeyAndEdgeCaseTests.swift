@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
-@testable import RSAGMP
 import TestSupport
 import Testing
+
+@testable import RSAGMP
 
 /// A minimal DER writer for building good and deliberately broken keys.
 enum DERWriter {
@@ -134,7 +135,9 @@ func expectCode(
     /// One key shared by many tasks at once (the key is immutable; GMP allows concurrent reads).
     @Test func concurrentVerification() async throws {
         let f = try Fixture.load()
-        let key = f.key, signature = f.signature, input = f.input
+        let key = f.key
+        let signature = f.signature
+        let input = f.input
         let results = await withTaskGroup(of: Bool.self) { group in
             for i in 0..<16 {
                 group.addTask {
@@ -222,7 +225,8 @@ func expectCode(
         let emptyInteger = DERWriter.tlv(0x30, DERWriter.integer(f.n) + [0x02, 0x00])
         let pssOID: [UInt8] = [0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0A]
         let missingNull = DERWriter.spki(
-            pkcs1: pkcs1, algorithm: DERWriter.tlv(0x30, [0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01]))
+            pkcs1: pkcs1,
+            algorithm: DERWriter.tlv(0x30, [0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01]))
         let cases: [(String, [UInt8])] = [
             ("trailing byte", spki + [0x00]),
             ("non-minimal long length", nonMinimalLength),
@@ -238,7 +242,12 @@ func expectCode(
             ("missing NULL parameters", missingNull),
             ("BIT STRING with 1 unused bit", DERWriter.spki(pkcs1: pkcs1, unusedBits: 1)),
             ("trailing byte inside the BIT STRING", DERWriter.spki(pkcs1: pkcs1 + [0x00])),
-            ("third INTEGER in RSAPublicKey", DERWriter.spki(pkcs1: DERWriter.tlv(0x30, DERWriter.integer(f.n) + DERWriter.integer(f.e) + DERWriter.integer([1])))),
+            (
+                "third INTEGER in RSAPublicKey",
+                DERWriter.spki(
+                    pkcs1: DERWriter.tlv(0x30, DERWriter.integer(f.n) + DERWriter.integer(f.e) + DERWriter.integer([1]))
+                )
+            ),
             ("constructed BIT STRING", Array(spki.prefix(19)) + [0x23] + Array(spki.dropFirst(20))),
             ("PKCS#1 where SPKI expected", pkcs1),
         ]
@@ -274,7 +283,10 @@ func expectCode(
         #expect(try RSAGMPPublicKey(pem: padded).publicExponent == [3])
         var lines = pem.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let cases: [(String, String, RSAGMPError.Code)] = [
-            ("wrong END label", pem.replacingOccurrences(of: "END PUBLIC KEY", with: "END RSA PUBLIC KEY"), .invalidPEM),
+            (
+                "wrong END label", pem.replacingOccurrences(of: "END PUBLIC KEY", with: "END RSA PUBLIC KEY"),
+                .invalidPEM
+            ),
             ("private key label", DERWriter.pem(spki, label: "PRIVATE KEY"), .invalidPEM),
             ("certificate label", DERWriter.pem(spki, label: "CERTIFICATE"), .invalidPEM),
             ("PKCS#1 body under PUBLIC KEY", DERWriter.pem(pkcs1, label: "PUBLIC KEY"), .invalidDER),
@@ -282,14 +294,43 @@ func expectCode(
             ("no END line", lines.dropLast(2).joined(separator: "\n"), .invalidPEM),
             ("text before BEGIN", "key:\n" + pem, .invalidPEM),
             ("empty", "", .invalidPEM),
-            ("blank line in body", { var l = lines; l.insert("", at: 2); return l.joined(separator: "\n") }(), .invalidPEM),
-            ("space in body", { var l = lines; l[1] = " " + l[1]; return l.joined(separator: "\n") }(), .invalidBase64),
-            ("header line", { var l = lines; l.insert("Proc-Type: 4,ENCRYPTED", at: 1); return l.joined(separator: "\n") }(), .invalidBase64),
-            ("url-safe alphabet", pem.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_"), .invalidBase64),
+            (
+                "blank line in body",
+                {
+                    var l = lines
+                    l.insert("", at: 2)
+                    return l.joined(separator: "\n")
+                }(), .invalidPEM
+            ),
+            (
+                "space in body",
+                {
+                    var l = lines
+                    l[1] = " " + l[1]
+                    return l.joined(separator: "\n")
+                }(), .invalidBase64
+            ),
+            (
+                "header line",
+                {
+                    var l = lines
+                    l.insert("Proc-Type: 4,ENCRYPTED", at: 1)
+                    return l.joined(separator: "\n")
+                }(), .invalidBase64
+            ),
+            (
+                "url-safe alphabet",
+                pem.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_"), .invalidBase64
+            ),
             ("padding removed", padded.replacingOccurrences(of: "=", with: ""), .invalidBase64),
-            ("padding in the middle", padded.replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "\nMII", with: "\n=MII"), .invalidBase64),
+            (
+                "padding in the middle",
+                padded.replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "\nMII", with: "\n=MII"),
+                .invalidBase64
+            ),
         ]
-        lines[1] = String(lines[1].dropLast())  // keep `lines` used for the last case: a body that is not a multiple of 4
+        // keep `lines` used for the last case: a body that is not a multiple of 4
+        lines[1] = String(lines[1].dropLast())
         for (name, text, code) in cases + [("short line", lines.joined(separator: "\n"), .invalidBase64)] {
             expectCode(code, "PEM: \(name)") { _ = try RSAGMPPublicKey(pem: text) }
         }

@@ -1,7 +1,8 @@
-// SPDX-License-Identifier: Apache-2.0
-@testable import RSAGMP
 import TestSupport
 import Testing
+
+// SPDX-License-Identifier: Apache-2.0
+@testable import RSAGMP
 
 /// Published JWS examples: RFC 7515 Appendix A.2 and RFC 7520 §4.1 (both RS256, 2048-bit keys).
 @Suite struct RFCVectorTests {
@@ -12,16 +13,19 @@ import Testing
         #expect(key.modulusBitCount == 2048)
         #expect(key.signatureByteCount == 256)
         let input = Array(try v.string("signing_input_ascii").utf8)
-        #expect(input == Array(try v.string("protected_header_b64u").utf8) + [UInt8(ascii: ".")] + Array(try v.string("payload_b64u").utf8))
+        #expect(
+            input == Array(try v.string("protected_header_b64u").utf8) + [UInt8(ascii: ".")]
+                + Array(try v.string("payload_b64u").utf8))
         let octets = try #require(v["signature_octets"] as? [Int]).map { UInt8($0) }
         let fromB64 = try #require(Oracle.base64URL(try v.string("signature_b64u")))
         #expect(octets == fromB64)
 
         #expect(key.isValidSignature(octets, for: input, algorithm: .rs256))
         #expect(unsafe key.isValidSignature(octets.span.bytes, for: input.span.bytes, algorithm: .rs256))
-        #expect(unsafe octets.withUnsafeBytes { s in
-            unsafe input.withUnsafeBytes { m in unsafe key.isValidSignature(s, for: m, algorithm: .rs256) }
-        })
+        #expect(
+            unsafe octets.withUnsafeBytes { s in
+                unsafe input.withUnsafeBytes { m in unsafe key.isValidSignature(s, for: m, algorithm: .rs256) }
+            })
         try key.verifySignature(octets, for: input, algorithm: .rs256)
         try unsafe key.verifySignature(octets.span.bytes, for: input.span.bytes, algorithm: .rs256)
         let digest = SHA256.hash(input)
@@ -29,7 +33,8 @@ import Testing
         #expect(key.isValidSignature(octets, forDigest: digest, algorithm: .rs256))
         try key.verifySignature(octets, forDigest: digest, algorithm: .rs256)
         try unsafe octets.withUnsafeBytes { s in
-            try unsafe digest.withUnsafeBytes { d in try unsafe key.verifySignature(s, forDigest: d, algorithm: .rs256) }
+            try unsafe digest.withUnsafeBytes { d in try unsafe key.verifySignature(s, forDigest: d, algorithm: .rs256)
+            }
         }
 
         // The same signature under RS384 / RS512, or over a changed input, fails and says where.
@@ -37,7 +42,9 @@ import Testing
         #expect(!key.isValidSignature(octets, for: input, algorithm: .rs512))
         var changed = input
         changed[changed.count - 1] ^= 1
-        let error = #expect(throws: RSAGMPError.self) { try key.verifySignature(octets, for: changed, algorithm: .rs256) }
+        let error = #expect(throws: RSAGMPError.self) {
+            try key.verifySignature(octets, for: changed, algorithm: .rs256)
+        }
         #expect(error?.code == .encodingMismatch)
         #expect(error?.reason.hasSuffix("in the digest") == true, "\(String(describing: error))")
         let wrongAlgorithm = #expect(throws: RSAGMPError.self) {

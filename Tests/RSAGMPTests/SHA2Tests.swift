@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
-@testable import RSAGMP
 import TestSupport
 import Testing
+
+@testable import RSAGMP
 
 /// One hash function under test, erased so the same checks run for all three.
 struct HashCase: Sendable, CustomTestStringConvertible {
@@ -20,7 +21,9 @@ struct HashCase: Sendable, CustomTestStringConvertible {
 
     /// Feeds `bytes` in the given chunk sizes, alternating the three `update` overloads.
     func hash(_ bytes: [UInt8], chunks: [Int]) -> [UInt8] {
-        var h256 = SHA256(), h384 = SHA384(), h512 = SHA512()
+        var h256 = SHA256()
+        var h384 = SHA384()
+        var h512 = SHA512()
         var offset = 0
         for (i, size) in chunks.enumerated() {
             let piece = Array(bytes[offset..<(offset + size)])
@@ -137,7 +140,8 @@ struct HashCase: Sendable, CustomTestStringConvertible {
             let message = rng.bytes(length)
             let expected = Oracle.digest(c.algorithm, message)
             for split in 0...length {
-                #expect(c.hash(message, chunks: [split, length - split]) == expected, "length \(length) split \(split)")
+                #expect(
+                    c.hash(message, chunks: [split, length - split]) == expected, "length \(length) split \(split)")
             }
         }
     }

@@ -71,7 +71,11 @@ extension Dictionary where Key == String, Value == Any {
     }
 }
 
-enum VectorError: Error { case missing(String), badHex(String), unknownHash(String) }
+enum VectorError: Error {
+    case missing(String)
+    case badHex(String)
+    case unknownHash(String)
+}
 
 /// Loads a JSON object file from `Tests/Vectors`.
 func vectorObject(_ path: String) throws -> [String: Any] {

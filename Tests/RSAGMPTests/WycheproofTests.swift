@@ -38,7 +38,9 @@ import Testing
     }
 
     /// Loads one group's key every way the group allows, and checks they are the same key.
-    static func keys(_ group: [String: Any], spki: String, pkcs1: String, pem: String, rawKey: String) throws
+    static func keys(
+        _ group: [String: Any], spki: String, pkcs1: String, pem: String, rawKey: String
+    ) throws
         -> [(String, RSAGMPPublicKey)]
     {
         var keys: [(String, RSAGMPPublicKey)] = []
@@ -47,7 +49,10 @@ import Testing
         keys.append(("PEM", try RSAGMPPublicKey(pem: try group.string(pem))))
         let raw = try group.object(rawKey)
         keys.append(
-            ("modulus/exponent", try RSAGMPPublicKey(modulus: try raw.hex("modulus"), exponent: try raw.hex("publicExponent"))))
+            (
+                "modulus/exponent",
+                try RSAGMPPublicKey(modulus: try raw.hex("modulus"), exponent: try raw.hex("publicExponent"))
+            ))
         if let jwk = (group["publicKeyJwk"] ?? group["keyJwk"]) as? [String: Any] {
             keys.append(("JWK", try RSAGMPPublicKey(jwkN: try jwk.string("n"), jwkE: try jwk.string("e"))))
         }
@@ -109,11 +114,13 @@ import Testing
                 }
                 // Pre-hashed with OpenSSL's digest gives the same verdict (checks RSAGMP's SHA-2 on the way).
                 let digest = Oracle.digest(algorithm, message)
-                #expect(key.isValidSignature(signature, forDigest: digest, algorithm: algorithm) == expected, "tcId \(id)")
+                #expect(
+                    key.isValidSignature(signature, forDigest: digest, algorithm: algorithm) == expected, "tcId \(id)")
                 // Under the other algorithms a signature verifies only when Wycheproof says it is a correct
                 // signature made with that other hash ("The message is hashed with SHA-384 instead of SHA-256.").
                 for other in RSAGMPAlgorithm.all where other != algorithm {
-                    let madeWithOther = comment.hasPrefix("The message is hashed with SHA-\(other.jwsName.dropFirst(2)) ")
+                    let madeWithOther = comment.hasPrefix(
+                        "The message is hashed with SHA-\(other.jwsName.dropFirst(2)) ")
                     if madeWithOther { crossAlgorithm += 1 }
                     #expect(
                         key.isValidSignature(signature, for: message, algorithm: other) == madeWithOther,
@@ -163,7 +170,8 @@ import Testing
                 var flipped = signature
                 let bit = (id &* 7919) % (signature.count * 8)
                 flipped[bit / 8] ^= UInt8(1 << (bit % 8))
-                #expect(!keys[0].1.isValidSignature(flipped, for: message, algorithm: algorithm), "tcId \(id) bit \(bit)")
+                #expect(
+                    !keys[0].1.isValidSignature(flipped, for: message, algorithm: algorithm), "tcId \(id) bit \(bit)")
                 verified += 1
             }
         }

@@ -32,11 +32,15 @@ struct SignetCLITests {
         #expect(first.stdoutBytes.isEmpty)
         #expect(!first.stderr.contains("PRIVATE KEY"))
         let keyPath = dir.appendingPathComponent("key.pem").path
-        func mode() throws -> Int { try #require(FileManager.default.attributesOfItem(atPath: keyPath)[.posixPermissions] as? Int) }
+        func mode() throws -> Int {
+            try #require(FileManager.default.attributesOfItem(atPath: keyPath)[.posixPermissions] as? Int)
+        }
         #expect(try mode() == 0o600)
         let pem = try String(contentsOfFile: keyPath, encoding: .utf8)
         #expect(pem.hasPrefix("-----BEGIN PRIVATE KEY-----\n"))
-        let jwks = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("jwks.json"))) as? [String: Any]
+        let jwks =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("jwks.json")))
+            as? [String: Any]
         let key = try #require((jwks?["keys"] as? [[String: Any]])?.first)
         #expect(Set(key.keys) == ["kty", "n", "e", "alg", "kid", "use"])
         #expect(key["kid"] as? String == "k1")
@@ -73,7 +77,9 @@ struct SignetCLITests {
         let keys = try KeyDirectory()
         let token = try keys.mint()
         #expect(token.split(separator: ".").count == 3)
-        let ok = try Signet.run(["verify", "--jwks", keys.path("jwks.json"), "--aud", Self.intTokenURL, "--iss", "abc", token])
+        let ok = try Signet.run([
+            "verify", "--jwks", keys.path("jwks.json"), "--aud", Self.intTokenURL, "--iss", "abc", token,
+        ])
         #expect(ok.status == 0, "\(ok)")
         let claims = try JSONSerialization.jsonObject(with: Data(ok.stdoutBytes)) as? [String: Any]
         #expect(claims?["iss"] as? String == "abc")
@@ -84,7 +90,9 @@ struct SignetCLITests {
         let piped = try Signet.run(["verify", "--key", keys.path("key.pem"), "-"], stdin: token + "\n")
         #expect(piped.status == 0, "\(piped)")
 
-        let rejected = try Signet.run(["verify", "--jwks", keys.path("jwks.json"), "--aud", "https://api.service.nhs.uk/oauth2/token", token])
+        let rejected = try Signet.run([
+            "verify", "--jwks", keys.path("jwks.json"), "--aud", "https://api.service.nhs.uk/oauth2/token", token,
+        ])
         #expect(rejected.status == 2)
         #expect(rejected.stdoutBytes.isEmpty)
         #expect(rejected.stderr.contains("JWSError.claim.aud-mismatch"))
@@ -100,21 +108,35 @@ struct SignetCLITests {
 
     @Test func mintPrintsFormBodies() throws {
         let keys = try KeyDirectory()
-        let base = ["mint", "--key", keys.path("key.pem"), "--kid", "k1", "--client-id", "abc", "--profile", "apim", "--env", "int"]
+        let base = [
+            "mint", "--key", keys.path("key.pem"), "--kid", "k1", "--client-id", "abc", "--profile", "apim", "--env",
+            "int",
+        ]
         let cc = try Signet.run(base + ["--form", "client_credentials"])
         #expect(cc.status == 0, "\(cc)")
-        #expect(cc.stdout.hasPrefix("grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=eyJ"))
+        #expect(
+            cc.stdout.hasPrefix(
+                "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=eyJ"
+            ))
         #expect(cc.stdout.hasSuffix("\n") && !cc.stdout.dropLast().contains("\n"))
 
         let tx = try Signet.run(base + ["--form", "token-exchange", "--subject-token", "-"], stdin: "id.tok.en\n")
         #expect(tx.status == 0, "\(tx)")
-        #expect(tx.stdout.hasPrefix("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token=id.tok.en&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token&"))
+        #expect(
+            tx.stdout.hasPrefix(
+                "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token=id.tok.en&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token&"
+            ))
 
-        let ac = try Signet.run(["mint", "--key", keys.path("key.pem"), "--kid", "k1", "--client-id", "1234.apps.supplier",
-                                 "--profile", "cis2", "--aud", "https://cis2.example:443/token", "--form", "authorization_code",
-                                 "--code", "c 1", "--redirect-uri", "https://app/cb"])
+        let ac = try Signet.run([
+            "mint", "--key", keys.path("key.pem"), "--kid", "k1", "--client-id", "1234.apps.supplier",
+            "--profile", "cis2", "--aud", "https://cis2.example:443/token", "--form", "authorization_code",
+            "--code", "c 1", "--redirect-uri", "https://app/cb",
+        ])
         #expect(ac.status == 0, "\(ac)")
-        #expect(ac.stdout.hasPrefix("grant_type=authorization_code&code=c%201&redirect_uri=https%3A%2F%2Fapp%2Fcb&client_id=1234.apps.supplier&"))
+        #expect(
+            ac.stdout.hasPrefix(
+                "grant_type=authorization_code&code=c%201&redirect_uri=https%3A%2F%2Fapp%2Fcb&client_id=1234.apps.supplier&"
+            ))
 
         let missing = try Signet.run(base + ["--form", "authorization_code"])
         #expect(missing.status == 64)
@@ -126,27 +148,38 @@ struct SignetCLITests {
         // Five faults: RS256 under APIM, no kid, aud with a trailing '/', expired at --now, en dashes in the signature.
         var token = ""
         for _ in 0..<40 {  // until the signature has a '-' to damage (about 99.5 % of RSA-2048 signatures do)
-            let r = try Signet.run(["mint", "--key", keys.path("key.pem"), "--client-id", "abc", "--aud", Self.intTokenURL + "/", "--alg", "RS256"])
+            let r = try Signet.run([
+                "mint", "--key", keys.path("key.pem"), "--client-id", "abc", "--aud", Self.intTokenURL + "/", "--alg",
+                "RS256",
+            ])
             token = String(r.stdout.dropLast())
             if token.split(separator: ".").last?.contains("-") == true { break }
         }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        let damaged = parts[0] + "." + parts[1] + "." + parts[2].split(separator: "-", omittingEmptySubsequences: false).joined(separator: "\u{2013}")
-        let r = try Signet.run(["doctor", "--jwks", keys.path("jwks.json"), "--client-id", "abc", "--env", "int",
-                                "--now", "4000000000", "--json", String(damaged)])
+        let damaged =
+            parts[0] + "." + parts[1] + "."
+            + parts[2].split(separator: "-", omittingEmptySubsequences: false).joined(separator: "\u{2013}")
+        let r = try Signet.run([
+            "doctor", "--jwks", keys.path("jwks.json"), "--client-id", "abc", "--env", "int",
+            "--now", "4000000000", "--json", String(damaged),
+        ])
         #expect(r.status == 2, "\(r)")
-        let shape = #/^\{"findings":\[(\{"code":"[a-z0-9.-]+","severity":"(error|warning|info)","segment":"(token|header|payload|signature|form|jwks)","offset":(null|[0-9]+),"message":"([^"\\]|\\.)*","endpointError":(null|"([^"\\]|\\.)*")\},?)+\],"signatureVerified":(true|false|null)\}\n$/#
+        let shape =
+            #/^\{"findings":\[(\{"code":"[a-z0-9.-]+","severity":"(error|warning|info)","segment":"(token|header|payload|signature|form|jwks)","offset":(null|[0-9]+),"message":"([^"\\]|\\.)*","endpointError":(null|"([^"\\]|\\.)*")\},?)+\],"signatureVerified":(true|false|null)\}\n$/#
         #expect(r.stdout.wholeMatch(of: shape) != nil, "\(r.stdout)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdoutBytes)) as? [String: Any])
         let codes = (object["findings"] as? [[String: Any]])?.compactMap { $0["code"] as? String } ?? []
-        for code in ["header.alg-not-allowed", "header.kid-missing", "claim.exp-expired", "claim.aud-mismatch",
-                     "base64url.invalid-character", "signature.repaired-verifies"] {
+        for code in [
+            "header.alg-not-allowed", "header.kid-missing", "claim.exp-expired", "claim.aud-mismatch",
+            "base64url.invalid-character", "signature.repaired-verifies",
+        ] {
             #expect(codes.contains(code), "\(code) not in \(codes)")
         }
         #expect(object["signatureVerified"] is NSNull)
 
-        let clean = try Signet.run(["doctor", "--jwks", keys.path("jwks.json"), "--client-id", "abc", "--env", "int", "-"],
-                                   stdin: try keys.mint() + "\n")
+        let clean = try Signet.run(
+            ["doctor", "--jwks", keys.path("jwks.json"), "--client-id", "abc", "--env", "int", "-"],
+            stdin: try keys.mint() + "\n")
         #expect(clean.status == 0, "\(clean)")
         #expect(clean.stdout.contains("0 error(s)"))
         #expect(clean.stdout.contains("signature verified"))
@@ -154,11 +187,16 @@ struct SignetCLITests {
 
     @Test func doctorReadsTheAssertionFromTheForm() throws {
         let keys = try KeyDirectory()
-        let body = try Signet.run(["mint", "--key", keys.path("key.pem"), "--kid", "k1", "--client-id", "abc", "--profile", "apim",
-                                   "--env", "int", "--form", "client_credentials"])
+        let body = try Signet.run([
+            "mint", "--key", keys.path("key.pem"), "--kid", "k1", "--client-id", "abc", "--profile", "apim",
+            "--env", "int", "--form", "client_credentials",
+        ])
         let form = keys.url.appendingPathComponent("body.txt")
-        try Data(body.stdout.replacingOccurrences(of: "client_credentials", with: "client-credentials").utf8).write(to: form)
-        let r = try Signet.run(["doctor", "--form", form.path, "--jwks", keys.path("jwks.json"), "--env", "int", "--json"])
+        try Data(body.stdout.replacingOccurrences(of: "client_credentials", with: "client-credentials").utf8).write(
+            to: form)
+        let r = try Signet.run([
+            "doctor", "--form", form.path, "--jwks", keys.path("jwks.json"), "--env", "int", "--json",
+        ])
         #expect(r.status == 2, "\(r)")
         #expect(r.stdout.contains(#""code":"form.grant-type","severity":"error","segment":"form","offset":11"#))
         #expect(r.stdout.contains(#""endpointError":"grant_type is invalid""#))
@@ -179,14 +217,17 @@ struct SignetCLITests {
     }
 
     @Test func crossCheckWithTheEmulatedEngine() throws {
-        let r = try Signet.run(["cross-check", "--engine", "emulated", "--bits", "2048", "--keys", "2", "--count", "40"])
+        let r = try Signet.run([
+            "cross-check", "--engine", "emulated", "--bits", "2048", "--keys", "2", "--count", "40",
+        ])
         #expect(r.status == 0, "\(r)")
         #expect(r.stdout.hasPrefix("cross-check: 40 cases (RSA-2048: 40; "), "\(r)")
         #expect(r.stdout.contains("\n  keys generated: RSA-2048: 2\n"), "\(r)")
         #expect(r.stdout.contains("\n  both valid: 40   both invalid: 0   disagreements: 0\n"), "\(r)")
-        #expect(r.stdout.contains(
-            "\n  engine emulated: 40 signatures byte-identical to OpenSSL (RSA-2048: 40 over 2 keys), 0 mismatches; RSAGMP verified all; "
-                + "all 40 cases also verified on the engine's public-key operation, same verdicts as OpenSSL\n"),
+        #expect(
+            r.stdout.contains(
+                "\n  engine emulated: 40 signatures byte-identical to OpenSSL (RSA-2048: 40 over 2 keys), 0 mismatches; RSAGMP verified all; "
+                    + "all 40 cases also verified on the engine's public-key operation, same verdicts as OpenSSL\n"),
             "\(r)")
         #expect(r.stderr.isEmpty)  // progress goes to a terminal only
     }

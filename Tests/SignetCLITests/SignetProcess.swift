@@ -33,7 +33,8 @@ enum Signet {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("signet-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let input = scratch.appendingPathComponent("stdin"), output = scratch.appendingPathComponent("stdout")
+        let input = scratch.appendingPathComponent("stdin")
+        let output = scratch.appendingPathComponent("stdout")
         let errors = scratch.appendingPathComponent("stderr")
         try Data(stdin.utf8).write(to: input)
         try Data().write(to: output)
@@ -43,8 +44,15 @@ enum Signet {
         process.arguments = arguments
         process.currentDirectoryURL = directory
         process.environment = ProcessInfo.processInfo.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 }
-        let (i, o, e) = (try FileHandle(forReadingFrom: input), try FileHandle(forWritingTo: output), try FileHandle(forWritingTo: errors))
-        defer { try? i.close(); try? o.close(); try? e.close() }
+        let (i, o, e) = (
+            try FileHandle(forReadingFrom: input), try FileHandle(forWritingTo: output),
+            try FileHandle(forWritingTo: errors)
+        )
+        defer {
+            try? i.close()
+            try? o.close()
+            try? e.close()
+        }
         process.standardInput = i
         process.standardOutput = o
         process.standardError = e
@@ -69,7 +77,8 @@ final class KeyDirectory {
 
     init() throws {
         url = try Signet.temporaryDirectory()
-        let r = try Signet.run(["keygen", "--bits", "2048", "--kid", "k1", "--out", "key.pem", "--jwks", "jwks.json"], in: url)
+        let r = try Signet.run(
+            ["keygen", "--bits", "2048", "--kid", "k1", "--out", "key.pem", "--jwks", "jwks.json"], in: url)
         try #require(r.status == 0, "\(r)")
     }
 

@@ -1,9 +1,9 @@
+import Base64URL
+import Foundation
 // SPDX-License-Identifier: Apache-2.0
 import SignetRSA
-import Foundation
-import Base64URL
-import Testing
 import TestSupport
+import Testing
 
 enum Fixtures {
     /// One RSA-2048 key for the whole test run (generation takes ~100 ms).
@@ -88,7 +88,9 @@ enum Fixtures {
             let body = (b.first ?? 0) >= 0x80 ? [0] + b : b
             return [0x02] + length(body.count) + body
         }
-        func length(_ n: Int) -> [UInt8] { n < 128 ? [UInt8(n)] : n < 256 ? [0x81, UInt8(n)] : [0x82, UInt8(n >> 8), UInt8(n & 255)] }
+        func length(_ n: Int) -> [UInt8] {
+            n < 128 ? [UInt8(n)] : n < 256 ? [0x81, UInt8(n)] : [0x82, UInt8(n >> 8), UInt8(n & 255)]
+        }
         let body = integer(pub.modulus) + integer(pub.exponent)
         let der = [0x30] + length(body.count) + body
         let key = try RSAPublicKey(pem: Fixtures.pem(label: "RSA PUBLIC KEY", der: der))
@@ -115,9 +117,13 @@ enum Fixtures {
         }
         var n = Fixtures.key2048.publicKey.modulus
         #expect(throws: SignetRSAError(.invalidExponent, reason: "")) { try RSAPublicKey(modulus: n, exponent: [1]) }
-        #expect(throws: SignetRSAError(.invalidExponent, reason: "")) { try RSAPublicKey(modulus: n, exponent: [1, 0, 0]) }
+        #expect(throws: SignetRSAError(.invalidExponent, reason: "")) {
+            try RSAPublicKey(modulus: n, exponent: [1, 0, 0])
+        }
         n[n.count - 1] &= 0xFE
-        #expect(throws: SignetRSAError(.invalidModulus, reason: "")) { try RSAPublicKey(modulus: n, exponent: [1, 0, 1]) }
+        #expect(throws: SignetRSAError(.invalidModulus, reason: "")) {
+            try RSAPublicKey(modulus: n, exponent: [1, 0, 1])
+        }
         #expect(throws: SignetRSAError(.keyGeneration, reason: "")) { try RSAPrivateKey.generate(bits: 1024) }
     }
 
@@ -164,7 +170,8 @@ enum Fixtures {
     @Test func privateJWKLoadsAndInconsistentJWKIsRefused() throws {
         let c = try #require(Wycheproof.signCases("rsa_pkcs1_4096_sig_gen_test.json").first)
         let j = try #require(c.privateJWK)
-        let jwk = RSAJWKComponents(n: j["n"]!, e: j["e"]!, d: j["d"], p: j["p"], q: j["q"], dp: j["dp"], dq: j["dq"], qi: j["qi"])
+        let jwk = RSAJWKComponents(
+            n: j["n"]!, e: j["e"]!, d: j["d"], p: j["p"], q: j["q"], dp: j["dp"], dq: j["dq"], qi: j["qi"])
         let key = try RSAPrivateKey(jwk: jwk)
         #expect(try key.signature(for: c.message, algorithm: .rs256) == c.signature || c.sha != "SHA-256")
         var bad = jwk
@@ -180,7 +187,8 @@ enum Fixtures {
 
     @Test func thumbprintMatchesRFC7638Example() throws {
         // RFC 7638 §3.1 example key and thumbprint.
-        let n = "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"
+        let n =
+            "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"
         let key = try RSAPublicKey(jwk: RSAJWKComponents(n: n, e: "AQAB"))
         #expect(key.thumbprint == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs")
     }

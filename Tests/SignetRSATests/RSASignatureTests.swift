@@ -1,8 +1,8 @@
+import Foundation
 // SPDX-License-Identifier: Apache-2.0
 @_spi(Benchmarking) import SignetRSA
-import Foundation
-import Testing
 import TestSupport
+import Testing
 
 func algorithm(forSHA sha: String) -> RSASignatureAlgorithm? {
     switch sha {
@@ -27,7 +27,9 @@ func algorithm(forSHA sha: String) -> RSASignatureAlgorithm? {
         for c in cases {
             let alg = try #require(algorithm(forSHA: c.sha))
             let key: RSAPublicKey
-            if let k = keys[c.publicKeyDER] { key = k } else {
+            if let k = keys[c.publicKeyDER] {
+                key = k
+            } else {
                 key = try RSAPublicKey(der: c.publicKeyDER)
                 let fromNumbers = try RSAPublicKey(modulus: c.modulus, exponent: c.exponent)
                 #expect(fromNumbers.modulus == key.modulus)
@@ -56,7 +58,9 @@ func algorithm(forSHA sha: String) -> RSASignatureAlgorithm? {
         for c in cases where c.result == "valid" {
             let alg = try #require(algorithm(forSHA: c.sha))
             let key: RSAPrivateKey
-            if let k = keys[c.privateKeyPEM] { key = k } else {
+            if let k = keys[c.privateKeyPEM] {
+                key = k
+            } else {
                 key = try RSAPrivateKey(pem: c.privateKeyPEM)
                 keys[c.privateKeyPEM] = key
             }
@@ -68,8 +72,9 @@ func algorithm(forSHA sha: String) -> RSASignatureAlgorithm? {
     @Test func rfc7515AppendixA2() throws {
         let v = try #require(try Vectors.json("rfc/rfc7515_a2_rs256.json") as? [String: Any])
         let j = try #require(v["jwk"] as? [String: String])
-        let key = try RSAPrivateKey(jwk: RSAJWKComponents(
-            n: j["n"]!, e: j["e"]!, d: j["d"], p: j["p"], q: j["q"], dp: j["dp"], dq: j["dq"], qi: j["qi"]))
+        let key = try RSAPrivateKey(
+            jwk: RSAJWKComponents(
+                n: j["n"]!, e: j["e"]!, d: j["d"], p: j["p"], q: j["q"], dp: j["dp"], dq: j["dq"], qi: j["qi"]))
         let input = Array(try #require(v["signing_input_ascii"] as? String).utf8)
         let expected = try #require(v["signature_octets"] as? [Int]).map { UInt8($0) }
         #expect(try key.signature(for: input, algorithm: .rs256) == expected)
@@ -79,8 +84,9 @@ func algorithm(forSHA sha: String) -> RSASignatureAlgorithm? {
         let v = try #require(try Vectors.json("jose-cookbook/jws/4_1.rsa_v15_signature.json") as? [String: Any])
         let j = try #require((v["input"] as? [String: Any])?["key"] as? [String: String])
         let signing = try #require(v["signing"] as? [String: Any])
-        let key = try RSAPrivateKey(jwk: RSAJWKComponents(
-            n: j["n"]!, e: j["e"]!, d: j["d"], p: j["p"], q: j["q"], dp: j["dp"], dq: j["dq"], qi: j["qi"]))
+        let key = try RSAPrivateKey(
+            jwk: RSAJWKComponents(
+                n: j["n"]!, e: j["e"]!, d: j["d"], p: j["p"], q: j["q"], dp: j["dp"], dq: j["dq"], qi: j["qi"]))
         let input = Array(try #require(signing["sig-input"] as? String).utf8)
         let sig = try key.signature(for: input, algorithm: .rs256)
         let expectedB64 = try #require(signing["sig"] as? String)
@@ -100,7 +106,10 @@ func algorithm(forSHA sha: String) -> RSASignatureAlgorithm? {
             sig[bit / 8] ^= 1 << UInt8(bit % 8)
             #expect(!key.publicKey.isValidSignature(sig, for: message, algorithm: alg))
             #expect(throws: SignetRSAError.self) {
-                try unsafe sig.withUnsafeBytes { s in try unsafe message.withUnsafeBytes { m in try unsafe key.publicKey.verify(s, for: m, algorithm: alg) } }
+                try unsafe sig.withUnsafeBytes { s in
+                    try unsafe message.withUnsafeBytes { m in try unsafe key.publicKey.verify(s, for: m, algorithm: alg)
+                    }
+                }
             }
         }
     }
@@ -129,7 +138,9 @@ func algorithm(forSHA sha: String) -> RSASignatureAlgorithm? {
                 for verifyAlg in RSASignatureAlgorithm.all {
                     let ours = key.publicKey.isValidSignature(sig, for: message, algorithm: verifyAlg)
                     let plain = unsafe sig.withUnsafeBytes { s in
-                        unsafe message.withUnsafeBytes { m in unsafe RawEVPBaseline.verify(s, for: m, key: key.publicKey, algorithm: verifyAlg) }
+                        unsafe message.withUnsafeBytes { m in
+                            unsafe RawEVPBaseline.verify(s, for: m, key: key.publicKey, algorithm: verifyAlg)
+                        }
                     }
                     #expect(ours == plain, "alg \(alg) verified as \(verifyAlg), case \(i)")
                     #expect(ours == (sig == valid && verifyAlg == alg))
@@ -138,7 +149,11 @@ func algorithm(forSHA sha: String) -> RSASignatureAlgorithm? {
         }
         // Out of range is named as such.
         let error = #expect(throws: SignetRSAError.self) {
-            try unsafe n.withUnsafeBytes { s in try unsafe [UInt8]().withUnsafeBytes { m in try unsafe key.publicKey.verify(s, for: m, algorithm: .rs256) } }
+            try unsafe n.withUnsafeBytes { s in
+                try unsafe [UInt8]().withUnsafeBytes { m in
+                    try unsafe key.publicKey.verify(s, for: m, algorithm: .rs256)
+                }
+            }
         }
         #expect(error?.code == .badSignature)
         #expect(error?.reason.contains("not smaller than the key's modulus") == true)
@@ -169,11 +184,17 @@ func algorithm(forSHA sha: String) -> RSASignatureAlgorithm? {
         let key = Fixtures.key2048
         var small = [UInt8](repeating: 0, count: 255)
         let error = #expect(throws: SignetRSAError.self) {
-            try unsafe small.withUnsafeMutableBytes { o in try unsafe [UInt8]([1]).withUnsafeBytes { m in try unsafe key.sign(m, algorithm: .rs256, into: o) } }
+            try unsafe small.withUnsafeMutableBytes { o in
+                try unsafe [UInt8]([1]).withUnsafeBytes { m in try unsafe key.sign(m, algorithm: .rs256, into: o) }
+            }
         }
         #expect(error?.code == .outputTooSmall)
         let error2 = #expect(throws: SignetRSAError.self) {
-            try unsafe small.withUnsafeBytes { s in try unsafe [UInt8]([1]).withUnsafeBytes { m in try unsafe key.publicKey.verify(s, for: m, algorithm: .rs256) } }
+            try unsafe small.withUnsafeBytes { s in
+                try unsafe [UInt8]([1]).withUnsafeBytes { m in
+                    try unsafe key.publicKey.verify(s, for: m, algorithm: .rs256)
+                }
+            }
         }
         #expect(error2?.code == .signatureLength)
     }
@@ -211,7 +232,9 @@ func algorithm(forSHA sha: String) -> RSASignatureAlgorithm? {
         try await withThrowingTaskGroup(of: Bool.self) { group in
             for _ in 0..<8 {
                 group.addTask {
-                    for _ in 0..<10 where try key.signature(for: message, algorithm: .rs256) != expected { return false }
+                    for _ in 0..<10 where try key.signature(for: message, algorithm: .rs256) != expected {
+                        return false
+                    }
                     return true
                 }
             }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 @_spi(Testing) import SignetRSA
-import Testing
 import TestSupport
+import Testing
 
 /// The IFMA engine (Sources/CSignetIFMA) against OpenSSL EVP through the public signing API. Its emulated
 /// backends run the same kernel on portable C lanes, so these tests exercise the algorithm on every machine; the

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 @_spi(Testing) import SignetRSA
-import Testing
 import TestSupport
+import Testing
 
 /// The IFMA engine's public-key operation (verification) against OpenSSL's, through ``RSAPublicKey``. As for
 /// signing, the emulated backends run the same kernel on portable C lanes on every machine; the native ones are
@@ -18,7 +18,9 @@ import TestSupport
         for c in try Wycheproof.verifyCases(file) {
             let alg = try #require(algorithm(forSHA: c.sha))
             let key: RSAPublicKey
-            if let k = keys[c.publicKeyDER] { key = k } else {
+            if let k = keys[c.publicKeyDER] {
+                key = k
+            } else {
                 key = try RSAPublicKey(der: c.publicKeyDER).using(engine: engine)
                 #expect(key.engine == engine)
                 keys[c.publicKeyDER] = key
@@ -46,7 +48,9 @@ import TestSupport
                 var bad = signature
                 let bit = Int.random(in: 0..<(bad.count * 8), using: &rng)
                 bad[bit / 8] ^= UInt8(1) << (bit % 8)
-                #expect(key.isValidSignature(bad, for: message, algorithm: alg) == evp.isValidSignature(bad, for: message, algorithm: alg))
+                #expect(
+                    key.isValidSignature(bad, for: message, algorithm: alg)
+                        == evp.isValidSignature(bad, for: message, algorithm: alg))
                 #expect(!key.isValidSignature(bad, for: message, algorithm: alg), "bit \(bit)")
                 let other = RSASignatureAlgorithm.all[(i + 1) % 3]
                 #expect(!key.isValidSignature(signature, for: message, algorithm: other))
@@ -87,7 +91,9 @@ import TestSupport
         #expect(key.engine == .emulated && key.publicKey.engine == .emulated)
         #expect(try Fixtures.key2048.using(engine: .openSSL).publicKey.engine == .openSSL)
         let message = Array("both engines".utf8)
-        #expect(key.publicKey.isValidSignature(try key.signature(for: message, algorithm: .rs512), for: message, algorithm: .rs512))
+        #expect(
+            key.publicKey.isValidSignature(
+                try key.signature(for: message, algorithm: .rs512), for: message, algorithm: .rs512))
     }
 
     @Test func automaticVerifiesOnIFMAOnlyWhereTheCPUHasIt() throws {
@@ -99,17 +105,21 @@ import TestSupport
             #expect(key.engine == .openSSL || RSAEngine.supportedIFMA.contains(key.engine))
         }
         // the choice is made once per size and exponent: another key of the same shape gets the same engine
-        let other = try RSAPublicKey(der: try #require(Wycheproof.verifyCases("rsa_signature_2048_sha256_test.json").first).publicKeyDER)
+        let other = try RSAPublicKey(
+            der: try #require(Wycheproof.verifyCases("rsa_signature_2048_sha256_test.json").first).publicKeyDER)
         #expect(other.bits == 2048 && other.exponent == key.exponent)
         #expect(other.engine == key.engine)
         // and whichever it is, it verifies
         let message = Array("automatic".utf8)
-        #expect(key.isValidSignature(try Fixtures.key2048.signature(for: message, algorithm: .rs256), for: message, algorithm: .rs256))
+        #expect(
+            key.isValidSignature(
+                try Fixtures.key2048.signature(for: message, algorithm: .rs256), for: message, algorithm: .rs256))
     }
 
     @Test func keysTheEngineDoesNotTakeAreRefused() throws {
         // RSA-3072: the engine's public-key operation covers 2048 and 4096 bits only.
-        let key3072 = try RSAPublicKey(der: try #require(Wycheproof.verifyCases("rsa_signature_3072_sha256_test.json").first).publicKeyDER)
+        let key3072 = try RSAPublicKey(
+            der: try #require(Wycheproof.verifyCases("rsa_signature_3072_sha256_test.json").first).publicKeyDER)
         let error = #expect(throws: SignetRSAError.self) { try key3072.using(engine: .emulated) }
         #expect(error?.code == .engineUnavailable)
         #expect(error?.reason.contains("RSA-3072") == true, "\(error?.reason ?? "")")
@@ -127,7 +137,9 @@ import TestSupport
         try await withThrowingTaskGroup(of: Bool.self) { group in
             for _ in 0..<4 {
                 group.addTask {
-                    for _ in 0..<8 where !key.isValidSignature(signature, for: message, algorithm: .rs256) { return false }
+                    for _ in 0..<8 where !key.isValidSignature(signature, for: message, algorithm: .rs256) {
+                        return false
+                    }
                     return true
                 }
             }

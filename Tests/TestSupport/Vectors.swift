@@ -34,7 +34,12 @@ public enum Hex {
             case UInt8(ascii: "A")...UInt8(ascii: "F"): v = c &- UInt8(ascii: "A") &+ 10
             default: return nil
             }
-            if let h = hi { out.append(h << 4 | v); hi = nil } else { hi = v }
+            if let h = hi {
+                out.append(h << 4 | v)
+                hi = nil
+            } else {
+                hi = v
+            }
         }
         return hi == nil ? out : nil
     }
@@ -43,7 +48,10 @@ public enum Hex {
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
-        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 15)])
+        }
         return String(decoding: out, as: UTF8.self)
     }
 }

@@ -44,29 +44,33 @@ public enum Wycheproof {
     }
 
     /// The `rsa_pkcs1_*_sig_gen` files.
-    public static let signFiles = ["rsa_pkcs1_2048_sig_gen_test.json", "rsa_pkcs1_3072_sig_gen_test.json",
-                                   "rsa_pkcs1_4096_sig_gen_test.json"]
+    public static let signFiles = [
+        "rsa_pkcs1_2048_sig_gen_test.json", "rsa_pkcs1_3072_sig_gen_test.json",
+        "rsa_pkcs1_4096_sig_gen_test.json",
+    ]
 
     /// Every case of a verification file.
     public static func verifyCases(_ file: String) throws -> [VerifyCase] {
         guard let root = try Vectors.json("wycheproof/\(file)") as? [String: Any],
-              let groups = root["testGroups"] as? [[String: Any]] else { return [] }
+            let groups = root["testGroups"] as? [[String: Any]]
+        else { return [] }
         var out: [VerifyCase] = []
         for g in groups {
             let pk = g["publicKey"] as? [String: Any]
             let jwk = g["publicKeyJwk"] as? [String: Any] ?? g["keyJwk"] as? [String: Any]
             for t in g["tests"] as? [[String: Any]] ?? [] {
-                out.append(VerifyCase(
-                    file: file, tcId: t["tcId"] as? Int ?? -1, comment: t["comment"] as? String ?? "",
-                    flags: t["flags"] as? [String] ?? [],
-                    message: Hex.decode(t["msg"] as? String ?? "") ?? [],
-                    signature: Hex.decode(t["sig"] as? String ?? "") ?? [],
-                    result: t["result"] as? String ?? "",
-                    publicKeyDER: Hex.decode(g["publicKeyDer"] as? String ?? "") ?? [],
-                    modulus: Hex.decode(pk?["modulus"] as? String ?? "") ?? [],
-                    exponent: Hex.decode(pk?["publicExponent"] as? String ?? "") ?? [],
-                    jwkN: jwk?["n"] as? String, jwkE: jwk?["e"] as? String,
-                    sha: g["sha"] as? String ?? ""))
+                out.append(
+                    VerifyCase(
+                        file: file, tcId: t["tcId"] as? Int ?? -1, comment: t["comment"] as? String ?? "",
+                        flags: t["flags"] as? [String] ?? [],
+                        message: Hex.decode(t["msg"] as? String ?? "") ?? [],
+                        signature: Hex.decode(t["sig"] as? String ?? "") ?? [],
+                        result: t["result"] as? String ?? "",
+                        publicKeyDER: Hex.decode(g["publicKeyDer"] as? String ?? "") ?? [],
+                        modulus: Hex.decode(pk?["modulus"] as? String ?? "") ?? [],
+                        exponent: Hex.decode(pk?["publicExponent"] as? String ?? "") ?? [],
+                        jwkN: jwk?["n"] as? String, jwkE: jwk?["e"] as? String,
+                        sha: g["sha"] as? String ?? ""))
             }
         }
         return out
@@ -75,20 +79,22 @@ public enum Wycheproof {
     /// Every SHA-256/384/512 case of a generation file.
     public static func signCases(_ file: String) throws -> [SignCase] {
         guard let root = try Vectors.json("wycheproof/\(file)") as? [String: Any],
-              let groups = root["testGroups"] as? [[String: Any]] else { return [] }
+            let groups = root["testGroups"] as? [[String: Any]]
+        else { return [] }
         var out: [SignCase] = []
         for g in groups {
             let sha = g["sha"] as? String ?? ""
             guard ["SHA-256", "SHA-384", "SHA-512"].contains(sha) else { continue }
             for t in g["tests"] as? [[String: Any]] ?? [] {
-                out.append(SignCase(
-                    file: file, tcId: t["tcId"] as? Int ?? -1, sha: sha,
-                    privateKeyPEM: g["privateKeyPem"] as? String ?? "",
-                    privateKeyPKCS8: Hex.decode(g["privateKeyPkcs8"] as? String ?? "") ?? [],
-                    privateJWK: g["privateKeyJwk"] as? [String: String],
-                    message: Hex.decode(t["msg"] as? String ?? "") ?? [],
-                    signature: Hex.decode(t["sig"] as? String ?? "") ?? [],
-                    result: t["result"] as? String ?? ""))
+                out.append(
+                    SignCase(
+                        file: file, tcId: t["tcId"] as? Int ?? -1, sha: sha,
+                        privateKeyPEM: g["privateKeyPem"] as? String ?? "",
+                        privateKeyPKCS8: Hex.decode(g["privateKeyPkcs8"] as? String ?? "") ?? [],
+                        privateJWK: g["privateKeyJwk"] as? [String: String],
+                        message: Hex.decode(t["msg"] as? String ?? "") ?? [],
+                        signature: Hex.decode(t["sig"] as? String ?? "") ?? [],
+                        result: t["result"] as? String ?? ""))
             }
         }
         return out

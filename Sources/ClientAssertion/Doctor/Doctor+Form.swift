@@ -15,8 +15,11 @@ extension DoctorRun {
         }
         checkGrant(form)
         checkAssertionFields(form)
-        if role == .clientAssertion, let field = form["client_id"], let iss = payload?["iss"]?.stringValue, field.value != iss {
-            add(.formClientIDMismatch, .error, .form, field.valueOffset,
+        if role == .clientAssertion, let field = form["client_id"], let iss = payload?["iss"]?.stringValue,
+            field.value != iss
+        {
+            add(
+                .formClientIDMismatch, .error, .form, field.valueOffset,
                 "client_id \"\(field.value)\" is not the assertion's iss \"\(iss)\": when client_id is sent it must name the same client as the assertion (RFC 7521 §4.2)",
                 endpoint: profile == .cis2 ? NHSEndpointError.cis2JWTNotValid : nil)
         }
@@ -35,46 +38,61 @@ extension DoctorRun {
         switch grant.value {
         case "client_credentials":
             if profile == .cis2 {
-                add(.formGrantType, .error, .form, grant.valueOffset,
-                    "grant_type is client_credentials, but CIS2's token endpoint takes grant_type=authorization_code with a private_key_jwt assertion")
+                add(
+                    .formGrantType, .error, .form, grant.valueOffset,
+                    "grant_type is client_credentials, but CIS2's token endpoint takes grant_type=authorization_code with a private_key_jwt assertion"
+                )
             }
         case "authorization_code":
             if profile == .apim {
-                add(.formGrantType, .error, .form, grant.valueOffset,
-                    "at APIM, authorization_code is the combined CIS2 flow, authenticated with client_id and client_secret, not an assertion. For application-restricted access send grant_type=client_credentials; for CIS2 separate authentication exchange the id_token with grant_type=\(tokenExchange)")
+                add(
+                    .formGrantType, .error, .form, grant.valueOffset,
+                    "at APIM, authorization_code is the combined CIS2 flow, authenticated with client_id and client_secret, not an assertion. For application-restricted access send grant_type=client_credentials; for CIS2 separate authentication exchange the id_token with grant_type=\(tokenExchange)"
+                )
             }
-            for (name, why) in [("code", "the authorisation code from the redirect"),
-                                ("redirect_uri", "the redirect URI of the authorisation request, byte for byte"),
-                                ("client_id", "the CIS2 client_id (the assertion's iss and sub)")] where form[name] == nil {
+            for (name, why) in [
+                ("code", "the authorisation code from the redirect"),
+                ("redirect_uri", "the redirect URI of the authorisation request, byte for byte"),
+                ("client_id", "the CIS2 client_id (the assertion's iss and sub)"),
+            ] where form[name] == nil {
                 missing(name, "send \(why)")
             }
         case tokenExchange:
             if profile == .cis2 {
-                add(.formGrantType, .error, .form, grant.valueOffset,
-                    "token exchange is a request to APIM, not CIS2: examine it with the apim profile, with an RS512 APIM assertion")
+                add(
+                    .formGrantType, .error, .form, grant.valueOffset,
+                    "token exchange is a request to APIM, not CIS2: examine it with the apim profile, with an RS512 APIM assertion"
+                )
             }
             if form["subject_token"] == nil {
-                missing("subject_token", "send the CIS2 id_token, unmodified",
-                        endpoint: formEndpoint(NHSEndpointError.subjectTokenMissing))
+                missing(
+                    "subject_token", "send the CIS2 id_token, unmodified",
+                    endpoint: formEndpoint(NHSEndpointError.subjectTokenMissing))
             }
             let type = form["subject_token_type"]
             if type?.value != TokenRequestForm.idTokenType {
                 let found = type.map { "subject_token_type is \"\($0.value)\"" } ?? "the form has no subject_token_type"
-                let hint = type?.value == "urn:ietf:params:oauth:token-type:access_token"
+                let hint =
+                    type?.value == "urn:ietf:params:oauth:token-type:access_token"
                     ? " (APIM exchanges the CIS2 id_token, never the CIS2 access token)" : ""
-                add(.formSubjectTokenType, .error, .form, type?.valueOffset,
+                add(
+                    .formSubjectTokenType, .error, .form, type?.valueOffset,
                     "\(found); it must be exactly \(TokenRequestForm.idTokenType)\(hint)",
                     endpoint: formEndpoint(NHSEndpointError.subjectTokenTypeInvalid))
             }
             if role == .clientAssertion, let subject = form["subject_token"] { checkSubjectTokenShape(subject) }
         default:
-            add(.formGrantType, .error, .form, grant.valueOffset,
+            add(
+                .formGrantType, .error, .form, grant.valueOffset,
                 "grant_type \"\(grant.value)\" is not a grant this endpoint knows; send \(expectedGrant)",
                 endpoint: formEndpoint(NHSEndpointError.grantTypeInvalid))
             return
         }
-        if grant.value != tokenExchange, let type = form["subject_token_type"], type.value == TokenRequestForm.idTokenType {
-            add(.formGrantType, .error, .form, grant.valueOffset,
+        if grant.value != tokenExchange, let type = form["subject_token_type"],
+            type.value == TokenRequestForm.idTokenType
+        {
+            add(
+                .formGrantType, .error, .form, grant.valueOffset,
                 "the form carries subject_token_type=\(TokenRequestForm.idTokenType) (a token exchange) but grant_type is \"\(grant.value)\"; send grant_type=\(tokenExchange)",
                 endpoint: formEndpoint(NHSEndpointError.grantTypeInvalid))
         }
@@ -84,29 +102,37 @@ extension DoctorRun {
         switch (role, profile) {
         case (.subjectToken, _): "grant_type=\(TokenRequestForm.tokenExchangeGrantType)"
         case (_, .cis2): "grant_type=authorization_code"
-        case (_, .apim): "grant_type=client_credentials (application-restricted) or grant_type=\(TokenRequestForm.tokenExchangeGrantType) (CIS2 id_token exchange)"
-        case (_, .rfc7523): "the grant_type your authorisation server expects (usually client_credentials or authorization_code)"
+        case (_, .apim):
+            "grant_type=client_credentials (application-restricted) or grant_type=\(TokenRequestForm.tokenExchangeGrantType) (CIS2 id_token exchange)"
+        case (_, .rfc7523):
+            "the grant_type your authorisation server expects (usually client_credentials or authorization_code)"
         }
     }
 
     private mutating func checkAssertionFields(_ form: ParsedForm) {
         let type = form["client_assertion_type"]
         if type?.value != TokenRequestForm.jwtBearerAssertionType {
-            let found = type.map { "client_assertion_type is \"\($0.value)\"" } ?? "the form has no client_assertion_type"
-            let hint = type?.value == "urn:ietf:params:oauth:grant-type:jwt-bearer"
+            let found =
+                type.map { "client_assertion_type is \"\($0.value)\"" } ?? "the form has no client_assertion_type"
+            let hint =
+                type?.value == "urn:ietf:params:oauth:grant-type:jwt-bearer"
                 ? " (that is the JWT-bearer grant type of RFC 7523 §2.1, not the client-assertion type)" : ""
-            add(.formClientAssertionType, .error, .form, type?.valueOffset,
+            add(
+                .formClientAssertionType, .error, .form, type?.valueOffset,
                 "\(found); it must be exactly \(TokenRequestForm.jwtBearerAssertionType)\(hint)",
                 endpoint: formEndpoint(NHSEndpointError.clientAssertionTypeInvalid))
         }
         guard let assertion = form["client_assertion"] else {
-            missing("client_assertion", "send a freshly minted client assertion (a compact JWT)",
-                    endpoint: formEndpoint(NHSEndpointError.clientAssertionMissing))
+            missing(
+                "client_assertion", "send a freshly minted client assertion (a compact JWT)",
+                endpoint: formEndpoint(NHSEndpointError.clientAssertionMissing))
             return
         }
         if role == .clientAssertion, assertion.value != input.token {
-            add(.formAssertionDiffers, .warning, .form, assertion.valueOffset,
-                "the form's client_assertion is not the token examined; the findings above are about the token given, not about the form's assertion")
+            add(
+                .formAssertionDiffers, .warning, .form, assertion.valueOffset,
+                "the form's client_assertion is not the token examined; the findings above are about the token given, not about the form's assertion"
+            )
         }
     }
 
@@ -116,11 +142,13 @@ extension DoctorRun {
         let why: String
         if reading.segments.count != 3 {
             let dots = reading.segments.count - 1
-            why = dots == 0
+            why =
+                dots == 0
                 ? "subject_token is not a JWT (\(reading.bytes.count) characters with no '.'): an access token or authorisation code was sent. Send the CIS2 id_token from the token response, not its access_token"
                 : "subject_token has \(dots) '.' where a compact JWS has two"
         } else if let bad = reading.segments.first(where: { !$0.isStrict }) {
-            why = "the subject_token's \(bad.segment.rawValue) is not strict base64url; send the id_token exactly as CIS2 issued it (examine it with `signet doctor` as the token)"
+            why =
+                "the subject_token's \(bad.segment.rawValue) is not strict base64url; send the id_token exactly as CIS2 issued it (examine it with `signet doctor` as the token)"
         } else if let header = reading.segments[0].decoded,
             (try? StrictJSON.parseKeepingLastDuplicate(header))?.value.objectValue == nil
         {
@@ -128,7 +156,8 @@ extension DoctorRun {
         } else {
             return
         }
-        add(.formSubjectTokenNotJWS, .error, .form, field.valueOffset, why,
+        add(
+            .formSubjectTokenNotJWS, .error, .form, field.valueOffset, why,
             endpoint: formEndpoint(NHSEndpointError.subjectTokenMalformed))
     }
 }

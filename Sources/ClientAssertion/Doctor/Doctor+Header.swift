@@ -1,6 +1,6 @@
+import JWS
 // SPDX-License-Identifier: Apache-2.0
 import SignetRSA
-import JWS
 
 extension DoctorRun {
     // MARK: - Header (NHS-RULES §B, §F rule 31, §G rule 34)
@@ -24,8 +24,10 @@ extension DoctorRun {
             return
         }
         guard case .string(let alg) = member.value else {
-            add(.algMissing, .error, .header, tokenOffset(member, in: .header),
-                "\"alg\" must be a string, found a JSON \(member.value.typeName); \(algorithmAdvice)", endpoint: missing)
+            add(
+                .algMissing, .error, .header, tokenOffset(member, in: .header),
+                "\"alg\" must be a string, found a JSON \(member.value.typeName); \(algorithmAdvice)", endpoint: missing
+            )
             return
         }
         let allowed = allowedAlgorithms
@@ -33,14 +35,16 @@ extension DoctorRun {
         var why: String
         switch alg {
         case _ where alg.lowercased() == "none": why = "alg \"none\" means an unsigned token, which is never accepted"
-        case _ where alg.hasPrefix("HS"): why = "\(alg) is an HMAC (shared-secret) algorithm; client assertions are signed with your RSA private key"
+        case _ where alg.hasPrefix("HS"):
+            why = "\(alg) is an HMAC (shared-secret) algorithm; client assertions are signed with your RSA private key"
         case _ where alg.hasPrefix("PS"): why = "\(alg) is RSA-PSS, which this endpoint does not accept"
         case _ where RSASignatureAlgorithm(jwsName: alg) != nil: why = "alg \"\(alg)\" is not accepted here"
         case _ where RSASignatureAlgorithm(jwsName: alg.uppercased()) != nil:
             why = "alg is case-sensitive: \"\(alg)\" is not \"\(alg.uppercased())\""
         default: why = "alg \"\(alg)\" is not a known signature algorithm"
         }
-        add(.algNotAllowed, .error, .header, tokenOffset(member, in: .header), "\(why); \(algorithmAdvice)",
+        add(
+            .algNotAllowed, .error, .header, tokenOffset(member, in: .header), "\(why); \(algorithmAdvice)",
             endpoint: endpoint(assertion: NHSEndpointError.assertionAlg, subject: nil))
     }
 
@@ -70,13 +74,16 @@ extension DoctorRun {
             // APIM: `typ.toLowerCase() === 'jwt'`, required (stricter than RFC 7519 §5.1).
             guard typ?.lowercased() != "jwt" else { return }
             let found = member.map { "typ is \($0.value)" } ?? "the header has no \"typ\""
-            add(.typInvalid, .error, .header, tokenOffset(member, in: .header),
+            add(
+                .typInvalid, .error, .header, tokenOffset(member, in: .header),
                 "\(found); APIM requires \"typ\":\"JWT\" (case-insensitive, and \"application/jwt\" is refused)",
                 endpoint: endpoint(assertion: NHSEndpointError.assertionTyp, subject: NHSEndpointError.subjectTyp))
         case (.clientAssertion, .cis2), (.clientAssertion, .rfc7523):
             guard let member else {
                 if profile == .cis2 {
-                    add(.typInvalid, .warning, .header, nil, "the header has no \"typ\"; CIS2's own example sends \"typ\":\"JWT\": send it")
+                    add(
+                        .typInvalid, .warning, .header, nil,
+                        "the header has no \"typ\"; CIS2's own example sends \"typ\":\"JWT\": send it")
                 }
                 return
             }
@@ -85,8 +92,10 @@ extension DoctorRun {
                 return l.hasPrefix("application/") ? String(l.dropFirst("application/".count)) : l
             }
             guard normal != "jwt" else { return }
-            add(.typInvalid, .warning, .header, tokenOffset(member, in: .header),
-                "typ is \(member.value), not \"JWT\" (RFC 7519 §5.1 recommends \"JWT\"); a verifier with explicit typing (RFC 8725 §3.11) rejects it")
+            add(
+                .typInvalid, .warning, .header, tokenOffset(member, in: .header),
+                "typ is \(member.value), not \"JWT\" (RFC 7519 §5.1 recommends \"JWT\"); a verifier with explicit typing (RFC 8725 §3.11) rejects it"
+            )
         }
     }
 
@@ -94,22 +103,30 @@ extension DoctorRun {
         guard let member = header.member("kid") else {
             let several = (keySet?.keys.count ?? 0) > 1
             let severity: Finding.Severity = role == .subjectToken || profile != .rfc7523 || several ? .error : .warning
-            let why = switch (role, profile) {
-            case (.subjectToken, _): "APIM requires a \"kid\" on the id_token to find CIS2's key"
-            case (.clientAssertion, .apim): "APIM requires \"kid\": the kid of your key in the JWKS registered for your application"
-            case (.clientAssertion, .cis2): "CIS2 selects your key from your registered JWKS by \"kid\""
-            case (.clientAssertion, .rfc7523): several
-                ? "the JWKS has several keys, so the header must say which one signed (OIDC Core §10.1)"
-                : "without \"kid\" a verifier can only try its keys; send the kid of your key"
-            }
-            add(.kidMissing, severity, .header, nil, "the header has no \"kid\": \(why)",
+            let why =
+                switch (role, profile) {
+                case (.subjectToken, _): "APIM requires a \"kid\" on the id_token to find CIS2's key"
+                case (.clientAssertion, .apim):
+                    "APIM requires \"kid\": the kid of your key in the JWKS registered for your application"
+                case (.clientAssertion, .cis2): "CIS2 selects your key from your registered JWKS by \"kid\""
+                case (.clientAssertion, .rfc7523):
+                    several
+                        ? "the JWKS has several keys, so the header must say which one signed (OIDC Core §10.1)"
+                        : "without \"kid\" a verifier can only try its keys; send the kid of your key"
+                }
+            add(
+                .kidMissing, severity, .header, nil, "the header has no \"kid\": \(why)",
                 endpoint: severity == .error
-                    ? endpoint(assertion: NHSEndpointError.assertionKidMissing, subject: NHSEndpointError.subjectKidMissing) : nil)
+                    ? endpoint(
+                        assertion: NHSEndpointError.assertionKidMissing, subject: NHSEndpointError.subjectKidMissing)
+                    : nil)
             return
         }
-        let unknown = endpoint(assertion: NHSEndpointError.assertionKidUnknown, subject: NHSEndpointError.subjectKidUnknown)
+        let unknown = endpoint(
+            assertion: NHSEndpointError.assertionKidUnknown, subject: NHSEndpointError.subjectKidUnknown)
         guard case .string(let kid) = member.value else {
-            add(.kidUnknown, .error, .header, tokenOffset(member, in: .header),
+            add(
+                .kidUnknown, .error, .header, tokenOffset(member, in: .header),
                 "\"kid\" must be a string, found a JSON \(member.value.typeName); JWKS kids are strings, so no key can match",
                 endpoint: unknown)
             return
@@ -118,13 +135,17 @@ extension DoctorRun {
         guard let keySet, !keySet.keys.isEmpty || !known.isEmpty, !known.contains(kid) else { return }
         let listed = known.prefix(5).map { "\"\($0)\"" }.joined(separator: ", ")
         var hint = ""
-        if let near = known.first(where: { $0.lowercased() == kid.lowercased() || $0.trimmingWhitespace == kid.trimmingWhitespace }) {
+        if let near = known.first(where: {
+            $0.lowercased() == kid.lowercased() || $0.trimmingWhitespace == kid.trimmingWhitespace
+        }) {
             hint = " \"\(near)\" differs only in case or whitespace: kids are compared exactly."
         }
-        let cache = role == .clientAssertion && profile == .apim
+        let cache =
+            role == .clientAssertion && profile == .apim
             ? " APIM caches your JWKS for an hour and does not re-fetch on a miss: publish a new key at least an hour before signing with it."
             : ""
-        add(.kidUnknown, .error, .header, tokenOffset(member, in: .header),
+        add(
+            .kidUnknown, .error, .header, tokenOffset(member, in: .header),
             "kid \"\(kid)\" matches none of the JWKS's \(known.count) kid(s) (\(listed.isEmpty ? "none" : listed)).\(hint)\(cache)",
             endpoint: unknown)
     }

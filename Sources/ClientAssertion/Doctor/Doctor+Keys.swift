@@ -1,7 +1,7 @@
-// SPDX-License-Identifier: Apache-2.0
-import SignetRSA
 import JWS
 import RSAGMP
+// SPDX-License-Identifier: Apache-2.0
+import SignetRSA
 
 extension DoctorRun {
     // MARK: - JWKS (NHS-RULES §H)
@@ -48,8 +48,10 @@ extension DoctorRun {
         default: selected = nil
         }
         if let selected, let declared = selected.algorithmName, declared != alg.jwsName {
-            add(.jwksAlgMismatch, .error, .jwks, selected.valueOffset("alg"),
-                "keys[\(selected.index)]\(Self.kidText(selected)) is published with \"alg\":\"\(declared)\", but the token's header says \"\(alg.jwsName)\": a verifier binds each key to one algorithm (RFC 8725 §3.1). Sign with \(declared), or publish the key with \"alg\":\"\(alg.jwsName)\"")
+            add(
+                .jwksAlgMismatch, .error, .jwks, selected.valueOffset("alg"),
+                "keys[\(selected.index)]\(Self.kidText(selected)) is published with \"alg\":\"\(declared)\", but the token's header says \"\(alg.jwsName)\": a verifier binds each key to one algorithm (RFC 8725 §3.1). Sign with \(declared), or publish the key with \"alg\":\"\(alg.jwsName)\""
+            )
         }
         let signature = token.segments[2]
         let signingInput = Array(token.bytes[0..<token.segments[1].range.upperBound])
@@ -58,22 +60,27 @@ extension DoctorRun {
                 let ok = selected.publicKey.isValidSignature(sig, for: signingInput, algorithm: alg)
                 // Second opinion from RSAGMP (own SHA-2 and PKCS#1 v1.5, GMP modexp): a disagreement means the
                 // verdict cannot be trusted either way, so it is reported and the signature counts as unchecked.
-                let gmpKey = try? RSAGMPPublicKey(modulus: selected.publicKey.modulus, exponent: selected.publicKey.exponent)
+                let gmpKey = try? RSAGMPPublicKey(
+                    modulus: selected.publicKey.modulus, exponent: selected.publicKey.exponent)
                 let gmpOK = RSAGMPAlgorithm(jwsName: alg.jwsName).flatMap {
                     gmpKey?.isValidSignature(sig, for: signingInput, algorithm: $0)
                 }
                 if let gmpOK, gmpOK != ok {
                     signatureVerified = nil
-                    add(.signatureCrossCheckDisagreement, .error, .signature, signature.range.lowerBound,
-                        "OpenSSL says the signature is \(ok ? "valid" : "invalid") but the independent RSAGMP verifier says \(gmpOK ? "valid" : "invalid"): please report this token and key to the Signet maintainers")
+                    add(
+                        .signatureCrossCheckDisagreement, .error, .signature, signature.range.lowerBound,
+                        "OpenSSL says the signature is \(ok ? "valid" : "invalid") but the independent RSAGMP verifier says \(gmpOK ? "valid" : "invalid"): please report this token and key to the Signet maintainers"
+                    )
                 } else {
                     signatureVerified = ok
                     if !ok { reportInvalid(selected, signatureBytes: sig.count, alg: alg) }
                 }
             }
-            if signatureVerified != true, let other = keys.first(where: {
-                $0.index != selected?.index && $0.publicKey.isValidSignature(sig, for: signingInput, algorithm: alg)
-            }) {
+            if signatureVerified != true,
+                let other = keys.first(where: {
+                    $0.index != selected?.index && $0.publicKey.isValidSignature(sig, for: signingInput, algorithm: alg)
+                })
+            {
                 reportOtherKey(other, selected: selected, header: header)
             }
         }
@@ -85,13 +92,17 @@ extension DoctorRun {
     private mutating func reportInvalid(_ key: JWKSet.Key, signatureBytes: Int, alg: RSASignatureAlgorithm) {
         let why: String
         if signatureBytes != key.publicKey.signatureByteCount {
-            why = "the signature is \(signatureBytes) bytes, but keys[\(key.index)]\(Self.kidText(key)) is RSA-\(key.publicKey.bits), whose signatures are \(key.publicKey.signatureByteCount) bytes: the token was signed with a different key, or the signature was cut short"
+            why =
+                "the signature is \(signatureBytes) bytes, but keys[\(key.index)]\(Self.kidText(key)) is RSA-\(key.publicKey.bits), whose signatures are \(key.publicKey.signatureByteCount) bytes: the token was signed with a different key, or the signature was cut short"
         } else if !token.repairs.isEmpty {
-            why = "the \(alg.jwsName) signature does not verify over the token as given with keys[\(key.index)]\(Self.kidText(key)): the token was altered after signing (see the base64url findings)"
+            why =
+                "the \(alg.jwsName) signature does not verify over the token as given with keys[\(key.index)]\(Self.kidText(key)): the token was altered after signing (see the base64url findings)"
         } else {
-            why = "the \(alg.jwsName) signature does not verify with keys[\(key.index)]\(Self.kidText(key)) (RSA-\(key.publicKey.bits)): the token was signed with a different private key from the public key published under this kid, or the header or payload changed after signing"
+            why =
+                "the \(alg.jwsName) signature does not verify with keys[\(key.index)]\(Self.kidText(key)) (RSA-\(key.publicKey.bits)): the token was signed with a different private key from the public key published under this kid, or the header or payload changed after signing"
         }
-        add(.signatureInvalid, .error, .signature, token.segments[2].range.lowerBound, why,
+        add(
+            .signatureInvalid, .error, .signature, token.segments[2].range.lowerBound, why,
             endpoint: endpoint(assertion: NHSEndpointError.signatureFailed, subject: NHSEndpointError.signatureFailed))
     }
 
@@ -99,25 +110,37 @@ extension DoctorRun {
         let fix: String
         switch (selected, header["kid"]) {
         case (let s?, _):
-            fix = "the header's kid names keys[\(s.index)]\(Self.kidText(s)), but the token was signed with the private key of keys[\(other.index)]\(Self.kidText(other)): the signer pairs the wrong kid with its key, or the JWKS lists keys under the wrong kids"
+            fix =
+                "the header's kid names keys[\(s.index)]\(Self.kidText(s)), but the token was signed with the private key of keys[\(other.index)]\(Self.kidText(other)): the signer pairs the wrong kid with its key, or the JWKS lists keys under the wrong kids"
         case (nil, nil):
-            fix = "the header has no kid and the JWKS has several keys; it was signed with keys[\(other.index)]\(Self.kidText(other))" + (other.keyID.map { ": add \"kid\":\"\($0)\" to the header" } ?? "")
+            fix =
+                "the header has no kid and the JWKS has several keys; it was signed with keys[\(other.index)]\(Self.kidText(other))"
+                + (other.keyID.map { ": add \"kid\":\"\($0)\" to the header" } ?? "")
         case (nil, _):
-            fix = "the header's kid matches no key, but the token was signed with keys[\(other.index)]\(Self.kidText(other))" + (other.keyID.map { ": set \"kid\":\"\($0)\" in the header" } ?? "")
+            fix =
+                "the header's kid matches no key, but the token was signed with keys[\(other.index)]\(Self.kidText(other))"
+                + (other.keyID.map { ": set \"kid\":\"\($0)\" in the header" } ?? "")
         }
-        add(.signatureOtherKey, .warning, .signature, token.segments[2].range.lowerBound, "the signature verifies with another key of the set: \(fix)")
+        add(
+            .signatureOtherKey, .warning, .signature, token.segments[2].range.lowerBound,
+            "the signature verifies with another key of the set: \(fix)")
     }
 
     /// Undoes the recorded damage in all three segments and tries the signature again.
     private mutating func tryRepair(keys: [JWKSet.Key], alg: RSASignatureAlgorithm) {
         let repairs = token.repairs
-        guard !repairs.isEmpty, token.segments.allSatisfy({ $0.decoded != nil }), let sig = token.segments[2].decoded else {
+        guard !repairs.isEmpty, token.segments.allSatisfy({ $0.decoded != nil }), let sig = token.segments[2].decoded
+        else {
             return
         }
         let input = token.segments[0].cleaned + [UInt8(ascii: ".")] + token.segments[1].cleaned
-        guard let key = keys.first(where: { $0.publicKey.isValidSignature(sig, for: input, algorithm: alg) }) else { return }
-        add(.signatureRepairedVerifies, .info, .signature, repairs[0].offset,
-            "after \(Self.describe(repairs)), the signature verifies with keys[\(key.index)]\(Self.kidText(key)): the token was right when it was signed and was damaged on the way (copied through an editor, chat, forum or terminal). Send the token exactly as the signer produced it")
+        guard let key = keys.first(where: { $0.publicKey.isValidSignature(sig, for: input, algorithm: alg) }) else {
+            return
+        }
+        add(
+            .signatureRepairedVerifies, .info, .signature, repairs[0].offset,
+            "after \(Self.describe(repairs)), the signature verifies with keys[\(key.index)]\(Self.kidText(key)): the token was right when it was signed and was damaged on the way (copied through an editor, chat, forum or terminal). Send the token exactly as the signer produced it"
+        )
     }
 
     /// "replacing U+2013 EN DASH with '-' at offsets 57, 301 and removing U+0020 SPACE at offset 800".
@@ -134,8 +157,10 @@ extension DoctorRun {
             let scalars = g.original.unicodeScalars
             let what = scalars.count == 1 ? scalars.first.map(\.diagnosticName) ?? g.original : "\"\(g.original)\""
             let at = offsetList(g.offsets)
-            return g.replacement.isEmpty ? "removing \(what) at \(at)" : "replacing \(what) with '\(g.replacement)' at \(at)"
+            return g.replacement.isEmpty
+                ? "removing \(what) at \(at)" : "replacing \(what) with '\(g.replacement)' at \(at)"
         }
-        return parts.count <= 1 ? parts.joined() : parts.dropLast().joined(separator: ", ") + " and " + parts[parts.count - 1]
+        return parts.count <= 1
+            ? parts.joined() : parts.dropLast().joined(separator: ", ") + " and " + parts[parts.count - 1]
     }
 }

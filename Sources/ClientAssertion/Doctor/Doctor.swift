@@ -108,7 +108,8 @@ struct DoctorRun {
     var profile: ClientAssertionProfile.Kind { input.profile }
 
     mutating func add(
-        _ code: Finding.Code, _ severity: Finding.Severity, _ segment: Finding.Segment, _ offset: Int?, _ message: String,
+        _ code: Finding.Code, _ severity: Finding.Severity, _ segment: Finding.Segment, _ offset: Int?,
+        _ message: String,
         endpoint: String? = nil
     ) {
         findings.append(Finding(code, severity, segment, offset: offset, message, endpointError: endpoint))
@@ -143,7 +144,9 @@ struct DoctorRun {
     mutating func readToken() {
         let t = token
         guard !t.bytes.isEmpty else {
-            add(.notJWS, .error, .token, 0, "the token is empty: a compact JWS is header.payload.signature", endpoint: malformed)
+            add(
+                .notJWS, .error, .token, 0, "the token is empty: a compact JWS is header.payload.signature",
+                endpoint: malformed)
             return
         }
         guard t.segments.count == 3 else {
@@ -151,7 +154,8 @@ struct DoctorRun {
             return
         }
         if t.bearerPrefixLength > 0 {
-            add(.base64InvalidCharacter, .error, .header, 0,
+            add(
+                .base64InvalidCharacter, .error, .header, 0,
                 "the token starts with \"Bearer \": that is the Authorization header's scheme, not part of the JWT. Send only the JWT (the repair removes the prefix)",
                 endpoint: malformed)
         }
@@ -162,7 +166,8 @@ struct DoctorRun {
             add(.notJWS, .error, .header, 0, "the header segment is empty", endpoint: malformed)
         }
         if t.segments[2].range.isEmpty {
-            add(.notJWS, .error, .signature, t.segments[2].range.lowerBound,
+            add(
+                .notJWS, .error, .signature, t.segments[2].range.lowerBound,
                 "the signature segment is empty: an unsigned JWT (alg \"none\") is never accepted; sign it with RS512 or RS256",
                 endpoint: malformed)
         }
@@ -180,11 +185,14 @@ struct DoctorRun {
         let what = role == .subjectToken ? "subject_token" : "token"
         switch dots {
         case 0:
-            return "this \(what) is not a JWT: a compact JWS is header.payload.signature with two '.', and this \(t.bytes.count)-byte value has none. An opaque access token or an authorisation code looks like this; token exchange needs the CIS2 id_token (a JWT), not the CIS2 access token"
+            return
+                "this \(what) is not a JWT: a compact JWS is header.payload.signature with two '.', and this \(t.bytes.count)-byte value has none. An opaque access token or an authorisation code looks like this; token exchange needs the CIS2 id_token (a JWT), not the CIS2 access token"
         case 4:
-            return "this \(what) has five segments: it is a JWE (an encrypted JWT), not a signed JWT; send the signed JWS"
+            return
+                "this \(what) has five segments: it is a JWE (an encrypted JWT), not a signed JWT; send the signed JWS"
         default:
-            return "a compact JWS has exactly two '.'; this \(what) has \(dots) (two tokens joined, or a truncated copy?)"
+            return
+                "a compact JWS has exactly two '.'; this \(what) has \(dots) (two tokens joined, or a truncated copy?)"
         }
     }
 
@@ -198,30 +206,38 @@ struct DoctorRun {
             switch bad.damage {
             case .padding:
                 code = .base64Padding
-                message = "'=' padding in the \(name) at \(at): JWS segments are unpadded base64url (RFC 7515 §2); the encoder used padded base64. Strip the trailing '='"
+                message =
+                    "'=' padding in the \(name) at \(at): JWS segments are unpadded base64url (RFC 7515 §2); the encoder used padded base64. Strip the trailing '='"
             case .standardBase64:
                 let url = bad.scalar == "+" ? "-" : "_"
-                message = "\(who) in the \(name) at \(at) is standard base64, not base64url: encode with the URL-safe alphabet ('\(url)' instead of '\(Character(bad.scalar))') and no padding"
+                message =
+                    "\(who) in the \(name) at \(at) is standard base64, not base64url: encode with the URL-safe alphabet ('\(url)' instead of '\(Character(bad.scalar))') and no padding"
             case .lookAlike:
-                message = "\(who) in the \(name) at \(at) is not a base64url character: a text editor, word processor, chat or forum replaced '-' with a typographic dash. Copy the token from its raw source (a file or the program's output), never through a document"
+                message =
+                    "\(who) in the \(name) at \(at) is not a base64url character: a text editor, word processor, chat or forum replaced '-' with a typographic dash. Copy the token from its raw source (a file or the program's output), never through a document"
             case .whitespace:
-                message = "\(who) in the \(name) at \(at): a JWT contains no whitespace or line breaks (it was wrapped, pasted with spaces, or a '+' in a form body was decoded as a space). Remove it"
+                message =
+                    "\(who) in the \(name) at \(at): a JWT contains no whitespace or line breaks (it was wrapped, pasted with spaces, or a '+' in a form body was decoded as a space). Remove it"
             case .invisible:
-                message = "\(who) in the \(name) at \(at) is an invisible character, usually picked up when copying from a web page or chat. Remove it"
+                message =
+                    "\(who) in the \(name) at \(at) is an invisible character, usually picked up when copying from a web page or chat. Remove it"
             case .quote:
                 message = "\(who) in the \(name) at \(at): quotation marks are not part of the token. Remove them"
             case .other:
-                message = "\(who) in the \(name) at \(at) is not a base64url character (A–Z a–z 0–9 - _) and has no known repair, so the \(name) cannot be decoded"
+                message =
+                    "\(who) in the \(name) at \(at) is not a base64url character (A–Z a–z 0–9 - _) and has no known repair, so the \(name) cannot be decoded"
             }
             add(code, .error, s.segment, bad.offsets[0], message, endpoint: malformed)
         }
         if let at = s.invalidLengthOffset {
-            add(.base64InvalidLength, .error, s.segment, at,
+            add(
+                .base64InvalidLength, .error, s.segment, at,
                 "the \(name) has \(s.cleaned.count) base64url characters, one more than a multiple of 4: no encoding has that length, so a character was lost or added (truncated copy?)",
                 endpoint: malformed)
         }
         if let at = s.nonCanonicalOffset, let fix = s.repairs.last {
-            add(.base64NonCanonical, .error, s.segment, at,
+            add(
+                .base64NonCanonical, .error, s.segment, at,
                 "the last character \(fix.original) of the \(name) has non-zero unused bits (the canonical form is \(fix.replacement)): strict decoders reject it (RFC 4648 §3.5). The encoder is broken or the token was edited",
                 endpoint: malformed)
         }
@@ -238,24 +254,32 @@ struct DoctorRun {
         let start = s.origin.first ?? s.range.lowerBound
         guard !bytes.isEmpty else {
             if s.segment == .payload {
-                add(.jsonInvalid, .error, .payload, start, "the payload is empty: a JWT carries a JSON object of claims", endpoint: malformed)
+                add(
+                    .jsonInvalid, .error, .payload, start,
+                    "the payload is empty: a JWT carries a JSON object of claims", endpoint: malformed)
             }
             return nil
         }
         do throws(JSONError) {
             let (value, duplicates) = try StrictJSON.parseKeepingLastDuplicate(bytes)
             for d in duplicates {
-                add(.jsonDuplicateMember, .error, s.segment, s.tokenOffset(ofDecodedByte: d.offset),
-                    "in the \(name), \(d.reason). APIM's JavaScript silently uses the last value, while Signet and many libraries reject the token (RFC 7515 §4, RFC 7519 §4); the value checked here is the last. Send each member once")
+                add(
+                    .jsonDuplicateMember, .error, s.segment, s.tokenOffset(ofDecodedByte: d.offset),
+                    "in the \(name), \(d.reason). APIM's JavaScript silently uses the last value, while Signet and many libraries reject the token (RFC 7515 §4, RFC 7519 §4); the value checked here is the last. Send each member once"
+                )
             }
             guard case .object(let object) = value else {
-                add(.jsonInvalid, .error, s.segment, start, "the \(name) must be a JSON object; it decodes to a JSON \(value.typeName)", endpoint: malformed)
+                add(
+                    .jsonInvalid, .error, s.segment, start,
+                    "the \(name) must be a JSON object; it decodes to a JSON \(value.typeName)", endpoint: malformed)
                 return nil
             }
             return object
         } catch {
-            add(.jsonInvalid, .error, s.segment, s.tokenOffset(ofDecodedByte: error.offset),
-                "the \(name) does not decode to valid JSON: \(error.reason) (decoded byte \(error.offset))", endpoint: malformed)
+            add(
+                .jsonInvalid, .error, s.segment, s.tokenOffset(ofDecodedByte: error.offset),
+                "the \(name) does not decode to valid JSON: \(error.reason) (decoded byte \(error.offset))",
+                endpoint: malformed)
             return nil
         }
     }

@@ -27,18 +27,21 @@ public struct DoctorReport: Sendable, Equatable {
     /// "signatureVerified":true|false|null}`, with no trailing newline.
     public var json: String {
         let items: [JSONValue] = findings.map { f in
-            .object(JSONObject(members: [
-                .init(name: "code", value: .string(f.code.rawValue)),
-                .init(name: "severity", value: .string(f.severity.rawValue)),
-                .init(name: "segment", value: .string(f.segment.rawValue)),
-                .init(name: "offset", value: f.offset.map { .number(JSONNumber(Int64($0))) } ?? .null),
-                .init(name: "message", value: .string(f.message)),
-                .init(name: "endpointError", value: f.endpointError.map { .string($0) } ?? .null),
-            ]))
+            .object(
+                JSONObject(members: [
+                    .init(name: "code", value: .string(f.code.rawValue)),
+                    .init(name: "severity", value: .string(f.severity.rawValue)),
+                    .init(name: "segment", value: .string(f.segment.rawValue)),
+                    .init(name: "offset", value: f.offset.map { .number(JSONNumber(Int64($0))) } ?? .null),
+                    .init(name: "message", value: .string(f.message)),
+                    .init(name: "endpointError", value: f.endpointError.map { .string($0) } ?? .null),
+                ]))
         }
-        return JSONValue.object(JSONObject(members: [
-            .init(name: "findings", value: .array(items)),
-            .init(name: "signatureVerified", value: signatureVerified.map { .bool($0) } ?? .null),
-        ])).description
+        return JSONValue.object(
+            JSONObject(members: [
+                .init(name: "findings", value: .array(items)),
+                .init(name: "signatureVerified", value: signatureVerified.map { .bool($0) } ?? .null),
+            ])
+        ).description
     }
 }

@@ -163,7 +163,10 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
     public let endpointError: String?
 
     /// Creates a finding.
-    public init(_ code: Code, _ severity: Severity, _ segment: Segment, offset: Int?, _ message: String, endpointError: String? = nil) {
+    public init(
+        _ code: Code, _ severity: Severity, _ segment: Segment, offset: Int?, _ message: String,
+        endpointError: String? = nil
+    ) {
         self.code = code
         self.severity = severity
         self.segment = segment

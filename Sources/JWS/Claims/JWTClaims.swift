@@ -55,19 +55,23 @@ public struct JWTClaims: Sendable, Equatable {
         }
         func str(_ m: JSONObject.Member) throws(JWSError) -> String {
             guard case .string(let s) = m.value else {
-                throw JWSError(.claimInvalid, segment: .payload, offset: offset(m),
-                               reason: "claim '\(m.name)' must be a string, found \(m.value.typeName)")
+                throw JWSError(
+                    .claimInvalid, segment: .payload, offset: offset(m),
+                    reason: "claim '\(m.name)' must be a string, found \(m.value.typeName)")
             }
             return s
         }
         func date(_ m: JSONObject.Member) throws(JWSError) -> NumericDate {
             guard case .number(let n) = m.value else {
-                throw JWSError(.claimInvalid, segment: .payload, offset: offset(m),
-                               reason: "claim '\(m.name)' must be a NumericDate (a JSON number of seconds), found \(m.value.typeName)")
+                throw JWSError(
+                    .claimInvalid, segment: .payload, offset: offset(m),
+                    reason:
+                        "claim '\(m.name)' must be a NumericDate (a JSON number of seconds), found \(m.value.typeName)")
             }
             guard let d = n.doubleValue else {
-                throw JWSError(.claimInvalid, segment: .payload, offset: offset(m),
-                               reason: "claim '\(m.name)' value \(n.text) is not a finite number")
+                throw JWSError(
+                    .claimInvalid, segment: .payload, offset: offset(m),
+                    reason: "claim '\(m.name)' value \(n.text) is not a finite number")
             }
             return NumericDate(d)
         }
@@ -88,16 +92,18 @@ public struct JWTClaims: Sendable, Equatable {
                     var list: [String] = []
                     for item in items {
                         guard case .string(let s) = item else {
-                            throw JWSError(.claimInvalid, segment: .payload, offset: offset(m),
-                                           reason: "claim 'aud' array must hold strings, found \(item.typeName)")
+                            throw JWSError(
+                                .claimInvalid, segment: .payload, offset: offset(m),
+                                reason: "claim 'aud' array must hold strings, found \(item.typeName)")
                         }
                         list.append(s)
                     }
                     audience = list
                     audienceIsArray = true
                 default:
-                    throw JWSError(.claimInvalid, segment: .payload, offset: offset(m),
-                                   reason: "claim 'aud' must be a string or an array of strings, found \(m.value.typeName)")
+                    throw JWSError(
+                        .claimInvalid, segment: .payload, offset: offset(m),
+                        reason: "claim 'aud' must be a string or an array of strings, found \(m.value.typeName)")
                 }
             default: additional.append(m)
             }
@@ -110,8 +116,14 @@ public struct JWTClaims: Sendable, Equatable {
     /// - Allocation: none.
     public func write(to writer: inout JSONByteWriter) {
         writer.beginObject()
-        if let issuer { writer.key("iss"); writer.string(issuer) }
-        if let subject { writer.key("sub"); writer.string(subject) }
+        if let issuer {
+            writer.key("iss")
+            writer.string(issuer)
+        }
+        if let subject {
+            writer.key("sub")
+            writer.string(subject)
+        }
         if let audience {
             writer.key("aud")
             if audience.count == 1 && !audienceIsArray {
@@ -125,12 +137,19 @@ public struct JWTClaims: Sendable, Equatable {
         func date(_ name: String, _ d: NumericDate?, _ w: inout JSONByteWriter) {
             guard let d else { return }
             w.key(name)
-            if d.isIntegral { w.integer(d.seconds) } else { w.number(JSONNumber(validatedText: String(d.secondsSinceEpoch))) }
+            if d.isIntegral {
+                w.integer(d.seconds)
+            } else {
+                w.number(JSONNumber(validatedText: String(d.secondsSinceEpoch)))
+            }
         }
         date("exp", expiresAt, &writer)
         date("nbf", notBefore, &writer)
         date("iat", issuedAt, &writer)
-        if let id { writer.key("jti"); writer.string(id) }
+        if let id {
+            writer.key("jti")
+            writer.string(id)
+        }
         for m in additional {
             writer.key(m.name)
             writer.value(m.value)

@@ -55,48 +55,64 @@ public struct JWTValidationPolicy: Sendable {
         let now = clock.now()
         if let exp = claims.expiresAt {
             if now.secondsSinceEpoch > exp.secondsSinceEpoch + leeway {
-                throw JWSError(.expired, segment: .payload,
-                               reason: "exp \(exp) is before now \(now) (leeway \(NumericDate(leeway.rounded(.towardZero))) s): the token has expired")
+                throw JWSError(
+                    .expired, segment: .payload,
+                    reason:
+                        "exp \(exp) is before now \(now) (leeway \(NumericDate(leeway.rounded(.towardZero))) s): the token has expired"
+                )
             }
             if let maximumLifetime, exp.secondsSinceEpoch - now.secondsSinceEpoch > maximumLifetime + leeway {
-                throw JWSError(.lifetimeTooLong, segment: .payload,
-                               reason: "exp \(exp) is \(NumericDate((exp.secondsSinceEpoch - now.secondsSinceEpoch).rounded(.towardZero))) s ahead; at most \(NumericDate(maximumLifetime.rounded(.towardZero))) s is allowed")
+                throw JWSError(
+                    .lifetimeTooLong, segment: .payload,
+                    reason:
+                        "exp \(exp) is \(NumericDate((exp.secondsSinceEpoch - now.secondsSinceEpoch).rounded(.towardZero))) s ahead; at most \(NumericDate(maximumLifetime.rounded(.towardZero))) s is allowed"
+                )
             }
         } else if requireExpiration {
             throw JWSError(.claimMissing, segment: .payload, reason: "claim 'exp' is required")
         }
         if let nbf = claims.notBefore, now.secondsSinceEpoch + leeway < nbf.secondsSinceEpoch {
-            throw JWSError(.notYetValid, segment: .payload, reason: "nbf \(nbf) is after now \(now): the token is not valid yet")
+            throw JWSError(
+                .notYetValid, segment: .payload, reason: "nbf \(nbf) is after now \(now): the token is not valid yet")
         }
         if let iat = claims.issuedAt, now.secondsSinceEpoch + leeway < iat.secondsSinceEpoch {
-            throw JWSError(.issuedInFuture, segment: .payload, reason: "iat \(iat) is after now \(now): check the issuer's clock")
+            throw JWSError(
+                .issuedInFuture, segment: .payload, reason: "iat \(iat) is after now \(now): check the issuer's clock")
         }
         if requireID, !claims.hasID {
             throw JWSError(.claimMissing, segment: .payload, reason: "claim 'jti' is required")
         }
         if let issuer {
             guard let matches = claims.issuerEquals(issuer) else {
-                throw JWSError(.claimMissing, segment: .payload, reason: "claim 'iss' is required (expected \"\(issuer)\")")
+                throw JWSError(
+                    .claimMissing, segment: .payload, reason: "claim 'iss' is required (expected \"\(issuer)\")")
             }
             guard matches else {
-                throw JWSError(.issuerMismatch, segment: .payload, reason: "iss \"\(claims.issuerText)\" is not \"\(issuer)\"")
+                throw JWSError(
+                    .issuerMismatch, segment: .payload, reason: "iss \"\(claims.issuerText)\" is not \"\(issuer)\"")
             }
         }
         if let subject {
             guard let matches = claims.subjectEquals(subject) else {
-                throw JWSError(.claimMissing, segment: .payload, reason: "claim 'sub' is required (expected \"\(subject)\")")
+                throw JWSError(
+                    .claimMissing, segment: .payload, reason: "claim 'sub' is required (expected \"\(subject)\")")
             }
             guard matches else {
-                throw JWSError(.subjectMismatch, segment: .payload, reason: "sub \"\(claims.subjectText)\" is not \"\(subject)\"")
+                throw JWSError(
+                    .subjectMismatch, segment: .payload, reason: "sub \"\(claims.subjectText)\" is not \"\(subject)\"")
             }
         }
         if let audience {
             guard let contains = claims.audienceContains(audience) else {
-                throw JWSError(.claimMissing, segment: .payload, reason: "claim 'aud' is required (expected \"\(audience)\")")
+                throw JWSError(
+                    .claimMissing, segment: .payload, reason: "claim 'aud' is required (expected \"\(audience)\")")
             }
             guard contains else {
-                throw JWSError(.audienceMismatch, segment: .payload,
-                               reason: "aud \(claims.audienceTexts.map { "\"\($0)\"" }.joined(separator: ", ")) does not contain \"\(audience)\" (compared byte for byte)")
+                throw JWSError(
+                    .audienceMismatch, segment: .payload,
+                    reason:
+                        "aud \(claims.audienceTexts.map { "\"\($0)\"" }.joined(separator: ", ")) does not contain \"\(audience)\" (compared byte for byte)"
+                )
             }
         }
     }

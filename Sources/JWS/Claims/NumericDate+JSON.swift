@@ -29,7 +29,10 @@ extension NumericDate {
             let d = unsafe text[i] &- UInt8(ascii: "0")
             guard d < 10 else { break }
             if mantissa != 0 || d != 0 {
-                if significant == 15 { fast = false; break }
+                if significant == 15 {
+                    fast = false
+                    break
+                }
                 mantissa = mantissa * 10 + UInt64(d)
                 significant += 1
             }
@@ -41,7 +44,10 @@ extension NumericDate {
                 let d = unsafe text[i] &- UInt8(ascii: "0")
                 guard d < 10 else { break }
                 if mantissa != 0 || d != 0 {
-                    if significant == 15 { fast = false; break }
+                    if significant == 15 {
+                        fast = false
+                        break
+                    }
                     mantissa = mantissa * 10 + UInt64(d)
                     significant += 1
                 }

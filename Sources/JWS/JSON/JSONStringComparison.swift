@@ -19,11 +19,21 @@ enum JSONStringComparison {
             }
             let e = unsafe base.load(fromByteOffset: i + 1, as: UInt8.self)
             switch e {
-            case UInt8(ascii: "b"): i += 2; return 0x08
-            case UInt8(ascii: "f"): i += 2; return 0x0C
-            case UInt8(ascii: "n"): i += 2; return 0x0A
-            case UInt8(ascii: "r"): i += 2; return 0x0D
-            case UInt8(ascii: "t"): i += 2; return 0x09
+            case UInt8(ascii: "b"):
+                i += 2
+                return 0x08
+            case UInt8(ascii: "f"):
+                i += 2
+                return 0x0C
+            case UInt8(ascii: "n"):
+                i += 2
+                return 0x0A
+            case UInt8(ascii: "r"):
+                i += 2
+                return 0x0D
+            case UInt8(ascii: "t"):
+                i += 2
+                return 0x09
             case UInt8(ascii: "u"):
                 let high = unsafe hex4(base, i + 2)
                 i += 6
@@ -31,14 +41,23 @@ enum JSONStringComparison {
                 let low = unsafe hex4(base, i + 2)
                 i += 6
                 return 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
-            default: i += 2; return UInt32(e)  // '"', '\\', '/'
+            default:
+                i += 2
+                return UInt32(e)  // '"', '\\', '/'
             }
         }
         var value: UInt32
         let length: Int
-        if b0 < 0xE0 { length = 2; value = UInt32(b0 & 0x1F) }
-        else if b0 < 0xF0 { length = 3; value = UInt32(b0 & 0x0F) }
-        else { length = 4; value = UInt32(b0 & 0x07) }
+        if b0 < 0xE0 {
+            length = 2
+            value = UInt32(b0 & 0x1F)
+        } else if b0 < 0xF0 {
+            length = 3
+            value = UInt32(b0 & 0x0F)
+        } else {
+            length = 4
+            value = UInt32(b0 & 0x07)
+        }
         for k in 1..<length {
             value = value << 6 | UInt32(unsafe base.load(fromByteOffset: i + k, as: UInt8.self) & 0x3F)
         }
@@ -92,7 +111,8 @@ enum JSONStringComparison {
     }
 
     /// Whether the token's decoded UTF-8 is exactly `utf8`.
-    static func equalScalars(_ a: JSONStringToken, in base: UnsafeRawPointer, toUTF8 o: UnsafeRawBufferPointer) -> Bool {
+    static func equalScalars(_ a: JSONStringToken, in base: UnsafeRawPointer, toUTF8 o: UnsafeRawBufferPointer) -> Bool
+    {
         guard a.decodedCount == o.count else { return false }
         if !a.isEscaped {
             guard let ob = o.baseAddress else { return a.rawCount == 0 }
@@ -120,6 +140,7 @@ enum JSONStringComparison {
     }
 
     static func isASCII(_ o: UnsafeRawBufferPointer) -> Bool {
+        // swift-format-ignore
         for unsafe b in unsafe o where b >= 0x80 { return false }
         return true
     }
@@ -128,12 +149,16 @@ enum JSONStringComparison {
     static func memcmpEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
         var k = 0
         while n - k >= 8 {
-            guard unsafe a.loadUnaligned(fromByteOffset: k, as: UInt64.self) == b.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            guard
+                unsafe a.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                    == b.loadUnaligned(fromByteOffset: k, as: UInt64.self)
             else { return false }
             k += 8
         }
         while k < n {
-            guard unsafe a.load(fromByteOffset: k, as: UInt8.self) == b.load(fromByteOffset: k, as: UInt8.self) else { return false }
+            guard unsafe a.load(fromByteOffset: k, as: UInt8.self) == b.load(fromByteOffset: k, as: UInt8.self) else {
+                return false
+            }
             k += 1
         }
         return true
@@ -142,20 +167,23 @@ enum JSONStringComparison {
     /// The decoded string (allocates for more than 15 UTF-8 bytes).
     static func string(_ a: JSONStringToken, in base: UnsafeRawPointer) -> String {
         if !a.isEscaped {
-            return unsafe String(decoding: UnsafeRawBufferPointer(start: base + a.start, count: a.rawCount), as: UTF8.self)
+            return unsafe String(
+                decoding: UnsafeRawBufferPointer(start: base + a.start, count: a.rawCount), as: UTF8.self)
         }
-        return unsafe String(unsafeUninitializedCapacity: a.decodedCount, initializingUTF8With: { (out) -> Int in
-            var i = a.start
-            var k = 0
-            while i < a.end {
-                let s = unsafe nextScalar(base, &i)
-                for u in Unicode.UTF8.encode(Unicode.Scalar(s) ?? "\u{FFFD}")! {
-                    unsafe out[k] = u
-                    k += 1
+        return unsafe String(
+            unsafeUninitializedCapacity: a.decodedCount,
+            initializingUTF8With: { (out) -> Int in
+                var i = a.start
+                var k = 0
+                while i < a.end {
+                    let s = unsafe nextScalar(base, &i)
+                    for u in Unicode.UTF8.encode(Unicode.Scalar(s) ?? "\u{FFFD}")! {
+                        unsafe out[k] = u
+                        k += 1
+                    }
                 }
-            }
-            return k
-        })
+                return k
+            })
     }
 
     /// The decoded name packed for a `switch` (bytes little-endian, length in the top byte) when it is ASCII and at

@@ -31,7 +31,8 @@ public enum StrictJSON {
     /// - Throws: ``JSONError`` `json.invalid`, `json.duplicate-member`, `json.too-deep`, `json.too-large`, with the
     ///   byte offset of the problem.
     /// - Allocation: allocates the value tree.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, limits: Limits = .default) throws(JSONError) -> JSONValue {
+    public static func parse(_ bytes: UnsafeRawBufferPointer, limits: Limits = .default) throws(JSONError) -> JSONValue
+    {
         try unsafe read(bytes, limits: limits, keepingLastDuplicate: false).value
     }
 
@@ -40,7 +41,9 @@ public enum StrictJSON {
     /// - Throws: as ``parse(_:limits:)-(UnsafeRawBufferPointer,_)``.
     /// - Allocation: allocates the value tree.
     public static func parse(_ bytes: [UInt8], limits: Limits = .default) throws(JSONError) -> JSONValue {
-        try unsafe bytes.span.withUnsafeBytes { (b) throws(JSONError) -> JSONValue in try unsafe parse(b, limits: limits) }
+        try unsafe bytes.span.withUnsafeBytes { (b) throws(JSONError) -> JSONValue in
+            try unsafe parse(b, limits: limits)
+        }
     }
 
     /// Parses one JSON text from a string.
@@ -62,7 +65,9 @@ public enum StrictJSON {
     ///   `json.duplicate-member` error per repeated name, at the byte offset of the repeat.
     /// - Throws: ``JSONError`` `json.invalid`, `json.too-deep`, `json.too-large`.
     /// - Allocation: allocates the value tree.
-    public static func parseKeepingLastDuplicate(_ bytes: [UInt8], limits: Limits = .default)
+    public static func parseKeepingLastDuplicate(
+        _ bytes: [UInt8], limits: Limits = .default
+    )
         throws(JSONError) -> (value: JSONValue, duplicates: [JSONError])
     {
         try unsafe bytes.span.withUnsafeBytes { (b) throws(JSONError) -> (value: JSONValue, duplicates: [JSONError]) in
@@ -71,7 +76,9 @@ public enum StrictJSON {
     }
 
     /// Scans `bytes` (the only grammar), then builds the value of the text the scan accepted.
-    static func read(_ bytes: UnsafeRawBufferPointer, limits: Limits, keepingLastDuplicate: Bool)
+    static func read(
+        _ bytes: UnsafeRawBufferPointer, limits: Limits, keepingLastDuplicate: Bool
+    )
         throws(JSONError) -> (value: JSONValue, duplicates: [JSONError])
     {
         var ignored = IgnoredJSONMembers()
@@ -95,7 +102,9 @@ public enum StrictJSON {
         _ bytes: UnsafeRawBufferPointer, limits: Limits, rootMembers: inout Recorder, duplicates: inout [JSONError]?
     ) throws(JSONError) -> JSONKind {
         guard bytes.count <= limits.maxBytes else {
-            throw JSONError(.tooLarge, offset: limits.maxBytes, reason: "JSON text is \(bytes.count) bytes; the limit is \(limits.maxBytes)")
+            throw JSONError(
+                .tooLarge, offset: limits.maxBytes,
+                reason: "JSON text is \(bytes.count) bytes; the limit is \(limits.maxBytes)")
         }
         return try unsafe StrictJSONScanner.withNameTable { (table) throws(JSONError) -> JSONKind in
             var scanner = unsafe StrictJSONScanner(bytes: bytes, maxDepth: limits.maxDepth, names: table)

@@ -94,14 +94,17 @@
     /// - Returns: the kind of the root value.
     /// - Throws: ``JSONError`` with the code and offset ``StrictJSON`` reports for the same text (except
     ///   `json.too-large`, which the caller checks first).
-    mutating func scanDocument<Recorder: JSONRootMemberRecorder>(recordingRootMembersIn rootMembers: inout Recorder)
+    mutating func scanDocument<Recorder: JSONRootMemberRecorder>(
+        recordingRootMembersIn rootMembers: inout Recorder
+    )
         throws(JSONError) -> JSONKind
     {
         skipWhitespace()
         let kind = try scanValue(depth: 0, members: &rootMembers)
         skipWhitespace()
         guard position == count else {
-            throw JSONError(.invalid, offset: position, reason: "unexpected \(describeByte(at: position)) after the JSON value")
+            throw JSONError(
+                .invalid, offset: position, reason: "unexpected \(describeByte(at: position)) after the JSON value")
         }
         return kind
     }
@@ -115,7 +118,9 @@
     }
 
     /// Validates the value at `position`; the members of an object value go to `members`.
-    mutating func scanValue<Recorder: JSONRootMemberRecorder>(depth: Int, members: inout Recorder)
+    mutating func scanValue<Recorder: JSONRootMemberRecorder>(
+        depth: Int, members: inout Recorder
+    )
         throws(JSONError) -> JSONKind
     {
         guard position < count else {
@@ -144,7 +149,8 @@
             try expect("null")
             return .null
         default:
-            throw JSONError(.invalid, offset: position, reason: "expected a JSON value, found \(describeByte(at: position))")
+            throw JSONError(
+                .invalid, offset: position, reason: "expected a JSON value, found \(describeByte(at: position))")
         }
     }
 
@@ -160,7 +166,9 @@
         position += n
     }
 
-    mutating func scanObject<Recorder: JSONRootMemberRecorder>(depth: Int, members: inout Recorder)
+    mutating func scanObject<Recorder: JSONRootMemberRecorder>(
+        depth: Int, members: inout Recorder
+    )
         throws(JSONError)
     {
         guard depth <= maxDepth else {
@@ -179,14 +187,19 @@
         while true {
             skipWhitespace()
             guard position < count, byte(position) == UInt8(ascii: "\"") else {
-                throw JSONError(.invalid, offset: position, reason: "expected a member name in double quotes, found \(describeByte(at: position))")
+                throw JSONError(
+                    .invalid, offset: position,
+                    reason: "expected a member name in double quotes, found \(describeByte(at: position))")
             }
             let nameOffset = position
             let name = try scanString()
-            if isDuplicate(name, tableBase: tableBase, stored: stored, overflowStart: overflowStart, before: nameOffset) {
+            if isDuplicate(name, tableBase: tableBase, stored: stored, overflowStart: overflowStart, before: nameOffset)
+            {
                 let error = JSONError(
                     .duplicateMember, offset: nameOffset,
-                    reason: "member name \"\(unsafe JSONStringComparison.string(name, in: base))\" appears more than once in the same object")
+                    reason:
+                        "member name \"\(unsafe JSONStringComparison.string(name, in: base))\" appears more than once in the same object"
+                )
                 guard duplicates != nil else { throw error }
                 duplicates?.append(error)
             }
@@ -201,14 +214,17 @@
             }
             skipWhitespace()
             guard position < count, byte(position) == UInt8(ascii: ":") else {
-                throw JSONError(.invalid, offset: position, reason: "expected ':' after member name, found \(describeByte(at: position))")
+                throw JSONError(
+                    .invalid, offset: position,
+                    reason: "expected ':' after member name, found \(describeByte(at: position))")
             }
             position += 1
             skipWhitespace()
             let valueOffset = position
             var nested = IgnoredJSONMembers()
             let kind = try scanValue(depth: depth, members: &nested)
-            let value = MemberSlot(kind: kind, valueOffset: valueOffset, end: position, string: kind == .string ? lastString : nil)
+            let value = MemberSlot(
+                kind: kind, valueOffset: valueOffset, end: position, string: kind == .string ? lastString : nil)
             unsafe members.record(name: name, value: value, in: base)
             skipWhitespace()
             guard position < count else {
@@ -220,7 +236,9 @@
                 position += 1
                 return
             default:
-                throw JSONError(.invalid, offset: position, reason: "expected ',' or '}' in object, found \(describeByte(at: position))")
+                throw JSONError(
+                    .invalid, offset: position,
+                    reason: "expected ',' or '}' in object, found \(describeByte(at: position))")
             }
         }
     }
@@ -249,7 +267,9 @@
                 position += 1
                 return
             default:
-                throw JSONError(.invalid, offset: position, reason: "expected ',' or ']' in array, found \(describeByte(at: position))")
+                throw JSONError(
+                    .invalid, offset: position,
+                    reason: "expected ',' or ']' in array, found \(describeByte(at: position))")
             }
         }
     }
@@ -262,7 +282,8 @@
         let start = position
         if byte(position) == UInt8(ascii: "-") { position += 1 }
         guard isDigit(position) else {
-            throw JSONError(.invalid, offset: position, reason: "expected a digit in number, found \(describeByte(at: position))")
+            throw JSONError(
+                .invalid, offset: position, reason: "expected a digit in number, found \(describeByte(at: position))")
         }
         let first = byte(position)
         position += 1
@@ -273,7 +294,9 @@
         if position < count && byte(position) == UInt8(ascii: ".") {
             position += 1
             guard isDigit(position) else {
-                throw JSONError(.invalid, offset: position, reason: "expected a digit after '.', found \(describeByte(at: position))")
+                throw JSONError(
+                    .invalid, offset: position,
+                    reason: "expected a digit after '.', found \(describeByte(at: position))")
             }
             while isDigit(position) { position += 1 }
         }
@@ -283,7 +306,9 @@
                 position += 1
             }
             guard isDigit(position) else {
-                throw JSONError(.invalid, offset: position, reason: "expected a digit in exponent, found \(describeByte(at: position))")
+                throw JSONError(
+                    .invalid, offset: position,
+                    reason: "expected a digit in exponent, found \(describeByte(at: position))")
             }
             while isDigit(position) { position += 1 }
         }
@@ -323,7 +348,8 @@
             } else if b < 0x20 {
                 throw JSONError(
                     .invalid, offset: i,
-                    reason: "control character 0x\(String(b, radix: 16, uppercase: true)) must be escaped inside a string")
+                    reason:
+                        "control character 0x\(String(b, radix: 16, uppercase: true)) must be escaped inside a string")
             } else if b < 0x80 {
                 i += 1
             } else {
@@ -366,16 +392,27 @@
         case UInt8(ascii: "u"):
             let high = try hex4(at: start + 2, escapeStart: start)
             if high >= 0xDC00 && high <= 0xDFFF {
-                throw JSONError(.invalid, offset: start, reason: "lone low surrogate \\u\(String(high, radix: 16, uppercase: true)) is not a character")
+                throw JSONError(
+                    .invalid, offset: start,
+                    reason: "lone low surrogate \\u\(String(high, radix: 16, uppercase: true)) is not a character")
             }
             guard high >= 0xD800 && high <= 0xDBFF else { return (high, 6) }
             let lowStart = start + 6
-            guard count - lowStart >= 6, byte(lowStart) == UInt8(ascii: "\\"), byte(lowStart + 1) == UInt8(ascii: "u") else {
-                throw JSONError(.invalid, offset: start, reason: "lone high surrogate \\u\(String(high, radix: 16, uppercase: true)) is not followed by a low surrogate")
+            guard count - lowStart >= 6, byte(lowStart) == UInt8(ascii: "\\"), byte(lowStart + 1) == UInt8(ascii: "u")
+            else {
+                throw JSONError(
+                    .invalid, offset: start,
+                    reason:
+                        "lone high surrogate \\u\(String(high, radix: 16, uppercase: true)) is not followed by a low surrogate"
+                )
             }
             let low = try hex4(at: lowStart + 2, escapeStart: lowStart)
             guard low >= 0xDC00 && low <= 0xDFFF else {
-                throw JSONError(.invalid, offset: lowStart, reason: "high surrogate is followed by \\u\(String(low, radix: 16, uppercase: true)), not a low surrogate")
+                throw JSONError(
+                    .invalid, offset: lowStart,
+                    reason:
+                        "high surrogate is followed by \\u\(String(low, radix: 16, uppercase: true)), not a low surrogate"
+                )
             }
             return (0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00), 12)
         default:
@@ -410,22 +447,35 @@
         let length: Int
         var value: UInt32
         switch b0 {
-        case 0xC2...0xDF: length = 2; value = UInt32(b0 & 0x1F)
-        case 0xE0...0xEF: length = 3; value = UInt32(b0 & 0x0F)
-        case 0xF0...0xF4: length = 4; value = UInt32(b0 & 0x07)
-        default: throw JSONError(.invalid, offset: start, reason: "invalid UTF-8 lead byte 0x\(String(b0, radix: 16, uppercase: true))")
+        case 0xC2...0xDF:
+            length = 2
+            value = UInt32(b0 & 0x1F)
+        case 0xE0...0xEF:
+            length = 3
+            value = UInt32(b0 & 0x0F)
+        case 0xF0...0xF4:
+            length = 4
+            value = UInt32(b0 & 0x07)
+        default:
+            throw JSONError(
+                .invalid, offset: start, reason: "invalid UTF-8 lead byte 0x\(String(b0, radix: 16, uppercase: true))")
         }
-        guard count - start >= length else { throw JSONError(.invalid, offset: start, reason: "truncated UTF-8 sequence") }
+        guard count - start >= length else {
+            throw JSONError(.invalid, offset: start, reason: "truncated UTF-8 sequence")
+        }
         for k in 1..<length {
             let b = byte(start + k)
             guard b & 0xC0 == 0x80 else {
-                throw JSONError(.invalid, offset: start + k, reason: "invalid UTF-8 continuation byte 0x\(String(b, radix: 16, uppercase: true))")
+                throw JSONError(
+                    .invalid, offset: start + k,
+                    reason: "invalid UTF-8 continuation byte 0x\(String(b, radix: 16, uppercase: true))")
             }
             value = value << 6 | UInt32(b & 0x3F)
         }
         let minimum: UInt32 = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000
         guard value >= minimum, value <= 0x10FFFF, !(0xD800...0xDFFF).contains(value) else {
-            throw JSONError(.invalid, offset: start, reason: "invalid UTF-8 sequence (overlong, surrogate or out of range)")
+            throw JSONError(
+                .invalid, offset: start, reason: "invalid UTF-8 sequence (overlong, surrogate or out of range)")
         }
         return length
     }

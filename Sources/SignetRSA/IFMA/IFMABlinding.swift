@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 internal import COpenSSL
 internal import CSignetIFMA
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

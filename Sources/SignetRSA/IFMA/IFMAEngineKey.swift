@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 internal import COpenSSL
 internal import CSignetIFMA
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -37,7 +38,8 @@ final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable
         for name in names {
             guard let bytes = evpKey.bigEndianParameter(name) else {
                 throw SignetRSAError(
-                    .engineUnavailable, reason: "the key has no CRT parameters (\(name)), so only OpenSSL can sign with it")
+                    .engineUnavailable,
+                    reason: "the key has no CRT parameters (\(name)), so only OpenSSL can sign with it")
             }
             parts.append(bytes)
         }
@@ -65,7 +67,8 @@ final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable
         guard let loaded = unsafe loaded else {
             throw RSAEngine.loadFailure(
                 engine, code: err,
-                shape: "takes RSA-2048 and RSA-4096 keys with equal-size primes and e < 2^64 only; this key is RSA-\(evpKey.bits)",
+                shape:
+                    "takes RSA-2048 and RSA-4096 keys with equal-size primes and e < 2^64 only; this key is RSA-\(evpKey.bits)",
                 specific: [
                     SIGNET_IFMA_ERR_KEY_INCONSISTENT:
                         "found the key's CRT parameters inconsistent, or its load-time sign/verify round trip failed"
@@ -79,7 +82,8 @@ final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable
     /// `out = em^d mod n` (blinded, CRT, verified against `em` before `out` is written).
     ///
     /// - Allocation: none once a blinding state is pooled for this thread's use.
-    func privateOperation(_ em: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) throws(SignetRSAError) {
+    func privateOperation(_ em: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) throws(SignetRSAError)
+    {
         let k = byteCount
         guard em.count == k else {
             throw SignetRSAError(.internalError, reason: "the encoded message has \(em.count) bytes, not \(k)")
@@ -89,7 +93,11 @@ final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable
         }
         // A blinding pooled before a fork() belongs to the parent: a child must not replay its (A, Ai) sequence.
         let state: IFMABlinding
-        if let b = pool.take(), b.process == getpid() { state = b } else { state = try IFMABlinding(key: key, byteCount: k) }
+        if let b = pool.take(), b.process == getpid() {
+            state = b
+        } else {
+            state = try IFMABlinding(key: key, byteCount: k)
+        }
         let input = unsafe em.bindMemory(to: UInt8.self).baseAddress
         let output = unsafe out.bindMemory(to: UInt8.self).baseAddress
         let rc: Int32

@@ -27,7 +27,8 @@ internal import CSignetIFMA
         guard let loaded = unsafe loaded else {
             throw RSAEngine.loadFailure(
                 engine, code: err,
-                shape: "verifies with RSA-2048 and RSA-4096 keys with e < 2^64 only; this key is RSA-\(Self.bits(modulus))",
+                shape:
+                    "verifies with RSA-2048 and RSA-4096 keys with e < 2^64 only; this key is RSA-\(Self.bits(modulus))",
                 specific: [SIGNET_IFMA_ERR_FAULT: "failed its load-time self-check against portable arithmetic"])
         }
         unsafe self.pointer = loaded

@@ -63,7 +63,9 @@ enum DERKeyStructure: Equatable {
         guard structure.pemLabel == block.label else {
             throw SignetRSAError(
                 .pemLabelMismatch, offset: block.offset,
-                reason: "the PEM label says '\(block.label)' but the body is \(structure.name), which belongs under '\(structure.pemLabel)'")
+                reason:
+                    "the PEM label says '\(block.label)' but the body is \(structure.name), which belongs under '\(structure.pemLabel)'"
+            )
         }
         return structure
     }
@@ -81,7 +83,8 @@ enum DERKeyStructure: Equatable {
         var outer = DERCursor(der)
         let seq = try outer.read(expecting: 0x30, what: "the outer SEQUENCE")
         guard outer.isAtEnd else {
-            throw SignetRSAError(.derMalformed, offset: outer.position, reason: "trailing bytes after the key's SEQUENCE")
+            throw SignetRSAError(
+                .derMalformed, offset: outer.position, reason: "trailing bytes after the key's SEQUENCE")
         }
         var body = DERCursor(der, range: seq)
         guard let firstTag = body.peekTag() else {
@@ -150,7 +153,9 @@ struct DERCursor {
         guard bytes[position] == tag else {
             throw SignetRSAError(
                 .derMalformed, offset: start,
-                reason: "expected \(what) (tag 0x\(String(tag, radix: 16))), found tag 0x\(String(bytes[position], radix: 16))")
+                reason:
+                    "expected \(what) (tag 0x\(String(tag, radix: 16))), found tag 0x\(String(bytes[position], radix: 16))"
+            )
         }
         position += 1
         guard position < end else {
@@ -176,7 +181,8 @@ struct DERCursor {
         }
         guard length <= end - position else {
             throw SignetRSAError(
-                .derMalformed, offset: start, reason: "\(what) claims \(length) bytes but only \(end - position) remain")
+                .derMalformed, offset: start, reason: "\(what) claims \(length) bytes but only \(end - position) remain"
+            )
         }
         let range = position..<(position + length)
         position += length

@@ -50,7 +50,8 @@ enum PEMReader {
             i = bodyEnd + endMarker.count
         }
         if blocks.isEmpty {
-            throw SignetRSAError(.pemMalformed, offset: 0, reason: "no '-----BEGIN …-----' line found; not a PEM document")
+            throw SignetRSAError(
+                .pemMalformed, offset: 0, reason: "no '-----BEGIN …-----' line found; not a PEM document")
         }
         return blocks
     }

@@ -20,8 +20,9 @@ extension EVPKey {
         func cString(_ s: StaticString) -> UnsafePointer<CChar> {
             unsafe UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)
         }
-        guard let dctx = unsafe OSSL_DECODER_CTX_new_for_pkey(
-            &pkey, cString("DER"), cString(structureName), cString("RSA"), selection, nil, nil)
+        guard
+            let dctx = unsafe OSSL_DECODER_CTX_new_for_pkey(
+                &pkey, cString("DER"), cString(structureName), cString("RSA"), selection, nil, nil)
         else {
             throw OpenSSLErrorQueue.error(.openSSL, "OSSL_DECODER_CTX_new_for_pkey failed")
         }
@@ -39,7 +40,9 @@ extension EVPKey {
     }
 
     /// Builds a key from big-endian components (`n`, `e`, and for a private key `d`, `p`, `q`, `dp`, `dq`, `qi`).
-    static func fromComponents(_ parts: [(name: StaticString, bytes: [UInt8])], isPrivate: Bool) throws(SignetRSAError)
+    static func fromComponents(
+        _ parts: [(name: StaticString, bytes: [UInt8])], isPrivate: Bool
+    ) throws(SignetRSAError)
         -> EVPKey
     {
         guard let builder = unsafe OSSL_PARAM_BLD_new() else {
@@ -47,9 +50,13 @@ extension EVPKey {
         }
         defer { unsafe OSSL_PARAM_BLD_free(builder) }
         var bignums: [OpaquePointer] = unsafe []
+        // swift-format-ignore
         defer { for unsafe bn in unsafe bignums { unsafe BN_clear_free(bn) } }
         for part in parts {
-            guard let bn = unsafe part.bytes.withUnsafeBytes({ unsafe COpenSSL_BN_bin2bn($0.baseAddress, Int32($0.count)) })
+            guard
+                let bn = unsafe part.bytes.withUnsafeBytes({
+                    unsafe COpenSSL_BN_bin2bn($0.baseAddress, Int32($0.count))
+                })
             else { throw OpenSSLErrorQueue.error(.openSSL, "BN_bin2bn failed") }
             unsafe bignums.append(bn)
             // The builder keeps the name pointer until OSSL_PARAM_BLD_to_param, so it must be a static string.
@@ -61,7 +68,10 @@ extension EVPKey {
         }
         defer { unsafe OSSL_PARAM_free(params) }
         let rsa: StaticString = "RSA"  // kept by pointer in the context (see decode(der:structure:))
-        guard let ctx = unsafe EVP_PKEY_CTX_new_from_name(nil, UnsafeRawPointer(rsa.utf8Start).assumingMemoryBound(to: CChar.self), nil) else {
+        guard
+            let ctx = unsafe EVP_PKEY_CTX_new_from_name(
+                nil, UnsafeRawPointer(rsa.utf8Start).assumingMemoryBound(to: CChar.self), nil)
+        else {
             throw OpenSSLErrorQueue.error(.openSSL, "EVP_PKEY_CTX_new_from_name(RSA) failed")
         }
         defer { unsafe EVP_PKEY_CTX_free(ctx) }
@@ -89,7 +99,8 @@ extension EVPKey {
         }
         defer { unsafe EVP_PKEY_CTX_free(ctx) }
         guard unsafe EVP_PKEY_pairwise_check(ctx) == 1 else {
-            throw OpenSSLErrorQueue.error(.keyInconsistent, "the private key's components are inconsistent (pairwise check failed)")
+            throw OpenSSLErrorQueue.error(
+                .keyInconsistent, "the private key's components are inconsistent (pairwise check failed)")
         }
     }
 
@@ -104,7 +115,9 @@ extension EVPKey {
     }
 
     /// Calls `body` with the PKCS#8 PEM of the private key in an OpenSSL memory buffer, then wipes that buffer.
-    func withPKCS8PEM<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(SignetRSAError) -> Result<R, E> {
+    func withPKCS8PEM<R, E: Error>(
+        _ body: (UnsafeRawBufferPointer) throws(E) -> R
+    ) throws(SignetRSAError) -> Result<R, E> {
         guard let bio = unsafe BIO_new(BIO_s_mem()) else { throw OpenSSLErrorQueue.error(.openSSL, "BIO_new failed") }
         defer { unsafe BIO_free(bio) }
         guard unsafe PEM_write_bio_PrivateKey(bio, pkey, nil, nil, 0, nil, nil) == 1 else {
@@ -112,7 +125,9 @@ extension EVPKey {
         }
         var data: UnsafeMutablePointer<CChar>? = nil
         let count = unsafe COpenSSL_BIO_get_mem_data(bio, &data)
-        guard count > 0, let data = unsafe data else { throw OpenSSLErrorQueue.error(.openSSL, "BIO_get_mem_data failed") }
+        guard count > 0, let data = unsafe data else {
+            throw OpenSSLErrorQueue.error(.openSSL, "BIO_get_mem_data failed")
+        }
         defer { unsafe OPENSSL_cleanse(data, Int(count)) }
         let buffer = unsafe UnsafeRawBufferPointer(start: data, count: Int(count))
         do throws(E) {
@@ -131,7 +146,9 @@ extension EVPKey {
         }
         var data: UnsafeMutablePointer<CChar>? = nil
         let count = unsafe COpenSSL_BIO_get_mem_data(bio, &data)
-        guard count > 0, let data = unsafe data else { throw OpenSSLErrorQueue.error(.openSSL, "BIO_get_mem_data failed") }
+        guard count > 0, let data = unsafe data else {
+            throw OpenSSLErrorQueue.error(.openSSL, "BIO_get_mem_data failed")
+        }
         return unsafe String(decoding: UnsafeRawBufferPointer(start: data, count: Int(count)), as: UTF8.self)
     }
 }

@@ -35,7 +35,8 @@ internal import COpenSSL
 /// Per-operation OpenSSL state for one private key and one algorithm: a signing `EVP_PKEY_CTX` initialised once
 /// (padding PKCS#1 v1.5, signature digest set). The digest is computed without a context
 /// (``Digests/hash(_:algorithm:into:)``); verification runs on ``RSAPublicOperation``. Never shared between threads.
-@safe final class RSAOperationContext: @unchecked Sendable {  // only ever used by one thread at a time (see ContextPool)
+// @unchecked: only ever used by one thread at a time (see ContextPool).
+@safe final class RSAOperationContext: @unchecked Sendable {
     let pkeyCtx: OpaquePointer
 
     init(key: EVPKey, algorithm: RSASignatureAlgorithm) throws(SignetRSAError) {
@@ -45,7 +46,8 @@ internal import COpenSSL
         }
         unsafe self.pkeyCtx = pkeyCtx
         try openSSLCheck(unsafe EVP_PKEY_sign_init(pkeyCtx), "EVP_PKEY_sign_init")
-        try openSSLCheck(unsafe EVP_PKEY_CTX_set_rsa_padding(pkeyCtx, RSA_PKCS1_PADDING), "EVP_PKEY_CTX_set_rsa_padding")
+        try openSSLCheck(
+            unsafe EVP_PKEY_CTX_set_rsa_padding(pkeyCtx, RSA_PKCS1_PADDING), "EVP_PKEY_CTX_set_rsa_padding")
         try openSSLCheck(unsafe EVP_PKEY_CTX_set_signature_md(pkeyCtx, md), "EVP_PKEY_CTX_set_signature_md")
     }
 

@@ -16,13 +16,17 @@ internal import COpenSSL
         guard output.count >= key.signatureByteCount else {
             throw SignetRSAError(.outputTooSmall, reason: "output too small")
         }
-        guard let ctx = unsafe EVP_MD_CTX_new() else { throw OpenSSLErrorQueue.error(.openSSL, "EVP_MD_CTX_new failed") }
+        guard let ctx = unsafe EVP_MD_CTX_new() else {
+            throw OpenSSLErrorQueue.error(.openSSL, "EVP_MD_CTX_new failed")
+        }
         defer { unsafe EVP_MD_CTX_free(ctx) }
         try openSSLCheck(
-            unsafe EVP_DigestSignInit_ex(ctx, nil, algorithm.digestName, nil, nil, key.key.pkey, nil), "EVP_DigestSignInit_ex")
+            unsafe EVP_DigestSignInit_ex(ctx, nil, algorithm.digestName, nil, nil, key.key.pkey, nil),
+            "EVP_DigestSignInit_ex")
         var length = output.count
         try openSSLCheck(
-            unsafe COpenSSL_EVP_DigestSign(ctx, output.baseAddress, &length, message.baseAddress, message.count), "EVP_DigestSign")
+            unsafe COpenSSL_EVP_DigestSign(ctx, output.baseAddress, &length, message.baseAddress, message.count),
+            "EVP_DigestSign")
         return length
     }
 
@@ -39,7 +43,8 @@ internal import COpenSSL
         }
         defer { unsafe EVP_MD_CTX_free(ctx) }
         guard unsafe EVP_DigestVerifyInit_ex(ctx, nil, algorithm.digestName, nil, nil, key.key.pkey, nil) == 1,
-            unsafe COpenSSL_EVP_DigestVerify(ctx, signature.baseAddress, signature.count, message.baseAddress, message.count) == 1
+            unsafe COpenSSL_EVP_DigestVerify(
+                ctx, signature.baseAddress, signature.count, message.baseAddress, message.count) == 1
         else {
             OpenSSLErrorQueue.clear()
             return false
