@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+// Deliberately independent: this concept also exists on the OpenSSL path (SignetRSA), and RSAGMP shares no code
+// with it, so that its verdicts are a real second opinion (see the RSAGMP module overview).
 
 /// A strict DER reader for the few ASN.1 shapes an RSA public key uses (X.690 §10 on top of §8).
 ///

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+// Deliberately independent: this concept also exists on the OpenSSL path (SignetRSA), and RSAGMP shares no code
+// with it, so that its verdicts are a real second opinion (see the RSAGMP module overview).
 
 /// EMSA-PKCS1-v1_5 (RFC 8017 §9.2), used the way RFC 8017 §8.2.2 step 3 recommends for verification: build the one
 /// expected encoded message and compare whole blocks. Nothing is parsed, so there is no BER leniency, no

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+// Deliberately independent: this concept also exists on the OpenSSL path (SignetRSA), and RSAGMP shares no code
+// with it, so that its verdicts are a real second opinion (see the RSAGMP module overview).
 
 /// One strictly parsed PEM public-key document (RFC 7468 §2 and §3, strict layout only).
 struct PEMDocument {

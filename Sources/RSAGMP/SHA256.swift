@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+// Deliberately independent: this concept also exists on the OpenSSL path (SignetRSA), and RSAGMP shares no code
+// with it, so that its verdicts are a real second opinion (see the RSAGMP module overview).
 
 /// SHA-256 (FIPS 180-4 §6.2), computed in Swift with no heap allocation.
 ///

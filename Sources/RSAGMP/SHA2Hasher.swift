@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+// Deliberately independent: this concept also exists on the OpenSSL path (SignetRSA), and RSAGMP shares no code
+// with it, so that its verdicts are a real second opinion (see the RSAGMP module overview).
 
 /// What ``SHA256``, ``SHA384`` and ``SHA512`` have in common: each type supplies its digest length, the initial state,
 /// the two core `update` overloads and ``finalize(into:)``; the span `update`, the array ``finalize()`` and the

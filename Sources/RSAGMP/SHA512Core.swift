@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+// Deliberately independent: this concept also exists on the OpenSSL path (SignetRSA), and RSAGMP shares no code
+// with it, so that its verdicts are a real second opinion (see the RSAGMP module overview).
 
 /// The SHA-512 engine shared by ``SHA512`` and ``SHA384`` (FIPS 180-4 §6.4 and §6.5): they differ only in the
 /// initial hash value and in how many output bytes are kept.

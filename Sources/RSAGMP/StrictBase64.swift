@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+// Deliberately independent: base64 also exists in Base64URL and in SignetRSA's PEM reader, and RSAGMP shares no
+// code with either, so that its verdicts are a real second opinion (see the RSAGMP module overview).
 
 /// Strict, canonical base64 decoding (RFC 4648) for key import: JWK members (base64url, §5, no padding) and PEM
 /// bodies (standard alphabet, §4, with padding). Not a hot path.
