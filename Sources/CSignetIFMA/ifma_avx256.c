@@ -11,8 +11,6 @@
  *   v_shr1      _mm256_alignr_epi64(hi,lo,1)  VALIGNQ: concatenate hi:lo (hi in the upper half), shift right by
  *               imm8 (mod 4) 64-bit elements, keep the low 256 bits -> {lo1, lo2, lo3, hi0}.
  *   v_shl1      _mm256_alignr_epi64(hi,lo,3)  -> {lo3, hi0, hi1, hi2}.
- *   v_zip_lo/hi _mm256_permutex2var_epi64(a, idx, b)  VPERMT2Q: dst[i] = (idx[i] bit 2 ? b : a)[idx[i] & 3];
- *               idx = {0,4,1,5} -> {a0,b0,a1,b1}; idx = {2,6,3,7} -> {a2,b2,a3,b3}.
  *   v_cmpgt_mask _mm256_cmpgt_epu64_mask(a,b) VPCMPUQ imm 6 (NLE): bit i = a[i] > b[i], unsigned.
  *   v_cmpeq_mask _mm256_cmpeq_epu64_mask(a,b) VPCMPUQ imm 0: bit i = a[i] == b[i].
  *   v_mask_add1 _mm256_mask_add_epi64(a, k, a, 1)  VPADDQ with merge mask: dst[i] = k[i] ? a[i] + 1 : a[i].
@@ -53,14 +51,6 @@ IFMA_TARGET static inline vec v_madd52lo(vec a, vec b, vec c) { return _mm256_ma
 IFMA_TARGET static inline vec v_madd52hi(vec a, vec b, vec c) { return _mm256_madd52hi_epu64(a, b, c); }
 IFMA_TARGET static inline vec v_shr1(vec hi, vec lo) { return _mm256_alignr_epi64(hi, lo, 1); }
 IFMA_TARGET static inline vec v_shl1(vec hi, vec lo) { return _mm256_alignr_epi64(hi, lo, 3); }
-IFMA_TARGET static inline vec v_zip_lo(vec a, vec b)
-{
-    return _mm256_permutex2var_epi64(a, _mm256_setr_epi64x(0, 4, 1, 5), b);
-}
-IFMA_TARGET static inline vec v_zip_hi(vec a, vec b)
-{
-    return _mm256_permutex2var_epi64(a, _mm256_setr_epi64x(2, 6, 3, 7), b);
-}
 IFMA_TARGET static inline unsigned v_cmpgt_mask(vec a, vec b) { return _mm256_cmpgt_epu64_mask(a, b); }
 IFMA_TARGET static inline unsigned v_cmpeq_mask(vec a, vec b) { return _mm256_cmpeq_epu64_mask(a, b); }
 IFMA_TARGET static inline vec v_mask_add1(vec a, unsigned k)

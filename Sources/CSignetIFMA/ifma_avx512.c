@@ -6,8 +6,6 @@
  *   v_madd52lo/hi _mm512_madd52lo_epu64 / _mm512_madd52hi_epu64 (VPMADD52LUQ / VPMADD52HUQ zmm, AVX512IFMA)
  *   v_shr1 _mm512_alignr_epi64(hi,lo,1) -> {lo1..lo7, hi0};  v_shl1 _mm512_alignr_epi64(hi,lo,7) -> {lo7, hi0..hi6}
  *     (VALIGNQ zmm: imm8 taken mod 8)
- *   v_zip_lo/hi _mm512_permutex2var_epi64(a, idx, b), dst[i] = (idx[i] bit 3 ? b : a)[idx[i] & 7];
- *     idx = {0,8,1,9,2,10,3,11} -> {a0,b0,..,a3,b3};  idx = {4,12,5,13,6,14,7,15} -> {a4,b4,..,a7,b7}
  *   v_cmpgt_mask/_eq_ _mm512_cmpgt_epu64_mask / _mm512_cmpeq_epu64_mask (VPCMPUQ -> k, bit i per lane)
  *   v_mask_add1 _mm512_mask_add_epi64(a, k, a, 1);  v_lane0 _mm_cvtsi128_si64(_mm512_castsi512_si128(a))
  *   others _mm512_setzero_si512, _mm512_set1_epi64, _mm512_loadu_si512, _mm512_storeu_si512, _mm512_add_epi64,
@@ -42,14 +40,6 @@ IFMA_TARGET static inline vec v_madd52lo(vec a, vec b, vec c) { return _mm512_ma
 IFMA_TARGET static inline vec v_madd52hi(vec a, vec b, vec c) { return _mm512_madd52hi_epu64(a, b, c); }
 IFMA_TARGET static inline vec v_shr1(vec hi, vec lo) { return _mm512_alignr_epi64(hi, lo, 1); }
 IFMA_TARGET static inline vec v_shl1(vec hi, vec lo) { return _mm512_alignr_epi64(hi, lo, 7); }
-IFMA_TARGET static inline vec v_zip_lo(vec a, vec b)
-{
-    return _mm512_permutex2var_epi64(a, _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11), b);
-}
-IFMA_TARGET static inline vec v_zip_hi(vec a, vec b)
-{
-    return _mm512_permutex2var_epi64(a, _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15), b);
-}
 IFMA_TARGET static inline unsigned v_cmpgt_mask(vec a, vec b) { return _mm512_cmpgt_epu64_mask(a, b); }
 IFMA_TARGET static inline unsigned v_cmpeq_mask(vec a, vec b) { return _mm512_cmpeq_epu64_mask(a, b); }
 IFMA_TARGET static inline vec v_mask_add1(vec a, unsigned k)

@@ -44,9 +44,6 @@ static inline vec v_madd52hi(vec a, vec b, vec c)
 static inline vec v_shr1(vec hi, vec lo) { EMU_LOOP(i + 1 < IFMA_L ? lo.l[i + 1] : hi.l[0]); }
 /* valignq imm L-1 on (hi:lo) */
 static inline vec v_shl1(vec hi, vec lo) { EMU_LOOP(i == 0 ? lo.l[IFMA_L - 1] : hi.l[i - 1]); }
-/* vpermt2q with indices {0, L, 1, L+1, ...} and {L/2, L + L/2, ...} */
-static inline vec v_zip_lo(vec a, vec b) { EMU_LOOP((i & 1) ? b.l[i / 2] : a.l[i / 2]); }
-static inline vec v_zip_hi(vec a, vec b) { EMU_LOOP((i & 1) ? b.l[IFMA_L / 2 + i / 2] : a.l[IFMA_L / 2 + i / 2]); }
 /* vpcmpuq -> k mask: lane i gives bit i; computed arithmetically (no data-dependent branch) */
 static inline unsigned v_cmpgt_mask(vec a, vec b)
 {

@@ -81,7 +81,7 @@ typedef void (*ifma_crt_exp_fn)(const ifma_mod *mp, const ifma_mod *mq, const ui
 /* Test access to the lane primitives (the driver checks them against a scalar reference on every backend). */
 enum {
     IFMA_OP_ADD, IFMA_OP_AND, IFMA_OP_OR, IFMA_OP_SRLI52, IFMA_OP_MADD52LO, IFMA_OP_MADD52HI, IFMA_OP_SHR1,
-    IFMA_OP_SHL1, IFMA_OP_ZIPLO, IFMA_OP_ZIPHI, IFMA_OP_CMPGT, IFMA_OP_CMPEQ, IFMA_OP_MASKADD1, IFMA_OP_LANE0,
+    IFMA_OP_SHL1, IFMA_OP_CMPGT, IFMA_OP_CMPEQ, IFMA_OP_MASKADD1, IFMA_OP_LANE0,
     IFMA_OP_SET1, IFMA_OP_ZERO, IFMA_OP_COUNT
 };
 /* out[0..L-1] = op(a, b, c) lane-wise; masks (cmpgt/cmpeq) and lane0 go to out[0]; maskadd1 uses mask = c[0]. */

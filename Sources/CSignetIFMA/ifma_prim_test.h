@@ -17,8 +17,6 @@ IFMA_TARGET static void PRIM_FN(int op, const uint64_t *a, const uint64_t *b, co
     case IFMA_OP_MADD52HI: r = v_madd52hi(va, vb, vc); break;
     case IFMA_OP_SHR1: r = v_shr1(va, vb); break;
     case IFMA_OP_SHL1: r = v_shl1(va, vb); break;
-    case IFMA_OP_ZIPLO: r = v_zip_lo(va, vb); break;
-    case IFMA_OP_ZIPHI: r = v_zip_hi(va, vb); break;
     case IFMA_OP_CMPGT: out[0] = v_cmpgt_mask(va, vb); return;
     case IFMA_OP_CMPEQ: out[0] = v_cmpeq_mask(va, vb); return;
     case IFMA_OP_MASKADD1: r = v_mask_add1(va, (unsigned)c[0]); break;

@@ -28,12 +28,6 @@ static inline __m256i _mm256_set1_epi64x(long long a)
     __m256i r = {{v, v, v, v}};
     return r;
 }
-/* setr: e0 goes to element 0 */
-static inline __m256i _mm256_setr_epi64x(long long e0, long long e1, long long e2, long long e3)
-{
-    __m256i r = {{(uint64_t)e0, (uint64_t)e1, (uint64_t)e2, (uint64_t)e3}};
-    return r;
-}
 static inline __m256i _mm256_loadu_si256(const __m256i *p)
 {
     __m256i r;
@@ -83,16 +77,6 @@ static inline __m256i _mm256_alignr_epi64(__m256i a, __m256i b, int imm8)
     for (int j = 0; j < 4; j++) r.q[j] = (j + s < 8) ? temp[j + s] : 0;
     return r;
 }
-/* off := idx[i+1:i] * 64; dst[i+63:i] := idx[i+2] ? b[off+63:off] : a[off+63:off] */
-static inline __m256i _mm256_permutex2var_epi64(__m256i a, __m256i idx, __m256i b)
-{
-    __m256i r;
-    for (int j = 0; j < 4; j++) {
-        unsigned off = (unsigned)(idx.q[j] & 3);
-        r.q[j] = ((idx.q[j] >> 2) & 1) ? b.q[off] : a.q[off];
-    }
-    return r;
-}
 /* k[j] := (a[i+63:i] > b[i+63:i]) ? 1 : 0, unsigned; k[MAX:4] := 0 */
 static inline __mmask8 _mm256_cmpgt_epu64_mask(__m256i a, __m256i b)
 {
@@ -122,13 +106,6 @@ static inline __m512i _mm512_set1_epi64(long long a)
 {
     __m512i r;
     for (int j = 0; j < 8; j++) r.q[j] = (uint64_t)a;
-    return r;
-}
-static inline __m512i _mm512_setr_epi64(long long e0, long long e1, long long e2, long long e3, long long e4,
-                                        long long e5, long long e6, long long e7)
-{
-    __m512i r = {{(uint64_t)e0, (uint64_t)e1, (uint64_t)e2, (uint64_t)e3, (uint64_t)e4, (uint64_t)e5, (uint64_t)e6,
-                  (uint64_t)e7}};
     return r;
 }
 static inline __m512i _mm512_loadu_si512(const void *p)
@@ -175,16 +152,6 @@ static inline __m512i _mm512_alignr_epi64(__m512i a, __m512i b, int imm8)
     int s = imm8 & 7;
     __m512i r;
     for (int j = 0; j < 8; j++) r.q[j] = (j + s < 16) ? temp[j + s] : 0;
-    return r;
-}
-/* off := idx[i+2:i] * 64; dst[i+63:i] := idx[i+3] ? b[off+63:off] : a[off+63:off] */
-static inline __m512i _mm512_permutex2var_epi64(__m512i a, __m512i idx, __m512i b)
-{
-    __m512i r;
-    for (int j = 0; j < 8; j++) {
-        unsigned off = (unsigned)(idx.q[j] & 7);
-        r.q[j] = ((idx.q[j] >> 3) & 1) ? b.q[off] : a.q[off];
-    }
     return r;
 }
 static inline __mmask8 _mm512_cmpgt_epu64_mask(__m512i a, __m512i b)

@@ -124,8 +124,6 @@ static void ref_prim(int op, int L, const uint64_t *a, const uint64_t *b, const 
         case IFMA_OP_MADD52HI: out[i] = a[i] + (uint64_t)(prod / ((ref_u128)1 << 52)); break;
         case IFMA_OP_SHR1: out[i] = i + 1 < L ? b[i + 1] : a[0]; break; /* (hi = a, lo = b) */
         case IFMA_OP_SHL1: out[i] = i == 0 ? b[L - 1] : a[i - 1]; break;
-        case IFMA_OP_ZIPLO: out[i] = (i % 2) ? b[i / 2] : a[i / 2]; break;
-        case IFMA_OP_ZIPHI: out[i] = (i % 2) ? b[L / 2 + i / 2] : a[L / 2 + i / 2]; break;
         case IFMA_OP_CMPGT: out[0] |= (uint64_t)(a[i] > b[i]) << i; break;
         case IFMA_OP_CMPEQ: out[0] |= (uint64_t)(a[i] == b[i]) << i; break;
         case IFMA_OP_MASKADD1: out[i] = a[i] + ((c[0] >> i) & 1); break;
