@@ -84,8 +84,8 @@ struct PEMDocument {
         do {
             der = try StrictBase64.decode(body, .standardPadded, what: "PEM body")
         } catch {
-            let offset = error.byteOffset.map { $0 < positions.count ? positions[$0] : end }
-            throw RSAGMPError(error.code, byteOffset: offset, reason: { error.reason })
+            let offset = error.offset.map { $0 < positions.count ? positions[$0] : end }
+            throw RSAGMPError(error.code, offset: offset, reason: { error.reason })
         }
         guard !der.isEmpty else { throw .invalidPEM("PEM body is empty") }
     }

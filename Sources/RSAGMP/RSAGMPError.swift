@@ -55,15 +55,15 @@ public struct RSAGMPError: Error, Hashable, CustomStringConvertible, Sendable {
     /// What went wrong, as a stable code.
     public let code: Code
     /// Where in the input the problem was found (a byte offset into the DER, PEM or base64 text), when that applies.
-    public let byteOffset: Int?
+    public let offset: Int?
     private let detail: @Sendable () -> String
 
     /// A one-line explanation, built when read.
     public var reason: String { detail() }
 
-    /// `<code>: <reason>`, with ` (at byte N)` when ``byteOffset`` is known.
+    /// `<code>: <reason>`, with ` (at byte N)` when ``offset`` is known.
     public var description: String {
-        if let byteOffset { return "\(code.rawValue): \(reason) (at byte \(byteOffset))" }
+        if let offset { return "\(code.rawValue): \(reason) (at byte \(offset))" }
         return "\(code.rawValue): \(reason)"
     }
 
@@ -71,11 +71,11 @@ public struct RSAGMPError: Error, Hashable, CustomStringConvertible, Sendable {
     /// ``description`` is read.
     /// - Parameters:
     ///   - code: The failure kind.
-    ///   - byteOffset: Where in the input, if known.
+    ///   - offset: Where in the input, if known.
     ///   - reason: Builds the one-line explanation.
-    public init(_ code: Code, byteOffset: Int? = nil, reason: @escaping @Sendable () -> String = { "" }) {
+    public init(_ code: Code, offset: Int? = nil, reason: @escaping @Sendable () -> String = { "" }) {
         self.code = code
-        self.byteOffset = byteOffset
+        self.offset = offset
         self.detail = reason
     }
 
@@ -139,17 +139,17 @@ extension RSAGMPError {
 
     @inline(never)
     static func invalidDER(_ why: String, at offset: Int) -> RSAGMPError {
-        RSAGMPError(.invalidDER, byteOffset: offset) { why }
+        RSAGMPError(.invalidDER, offset: offset) { why }
     }
 
     @inline(never)
     static func invalidPEM(_ why: String, at offset: Int? = nil) -> RSAGMPError {
-        RSAGMPError(.invalidPEM, byteOffset: offset) { why }
+        RSAGMPError(.invalidPEM, offset: offset) { why }
     }
 
     @inline(never)
     static func invalidBase64(_ why: String, at offset: Int? = nil) -> RSAGMPError {
-        RSAGMPError(.invalidBase64, byteOffset: offset) { why }
+        RSAGMPError(.invalidBase64, offset: offset) { why }
     }
 
     @inline(never)
@@ -160,5 +160,23 @@ extension RSAGMPError {
     @inline(never)
     static func outputTooSmall(needed: Int, available: Int) -> RSAGMPError {
         RSAGMPError(.outputTooSmall) { "output buffer has \(available) bytes; \(needed) are needed" }
+    }
+}
+
+// MARK: - Former spellings
+
+extension RSAGMPError {
+    /// The former name of ``offset``.
+    @available(*, deprecated, renamed: "offset")
+    public var byteOffset: Int? { offset }
+
+    /// The former spelling of ``init(_:offset:reason:)``.
+    /// - Parameters:
+    ///   - code: The failure kind.
+    ///   - byteOffset: Where in the input, if known.
+    ///   - reason: Builds the one-line explanation.
+    @available(*, deprecated, renamed: "init(_:offset:reason:)")
+    public init(_ code: Code, byteOffset: Int?, reason: @escaping @Sendable () -> String = { "" }) {
+        self.init(code, offset: byteOffset, reason: reason)
     }
 }

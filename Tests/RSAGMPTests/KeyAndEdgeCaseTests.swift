@@ -254,7 +254,7 @@ func expectCode(
         #expect(spki[19] == 0x03)
         for (name, der) in cases {
             let error = expectCode(.invalidDER, "SPKI: \(name)") { _ = try RSAGMPPublicKey(spkiDER: der) }
-            #expect(error?.byteOffset != nil, "\(name)")
+            #expect(error?.offset != nil, "\(name)")
         }
         // PKCS#1 form.
         for (name, der) in [
