@@ -96,6 +96,10 @@ public struct Base64URLError: Error, Hashable, Sendable, CustomStringConvertible
     /// Allocation: none.
     public let availableOutputCount: Int?
 
+    /// Always `nil`: Base64URL depends on nothing, so it never wraps another error. Present so that every Signet
+    /// error has the same shape.
+    public var underlying: (any Error)? { nil }
+
     /// Creates an error, typically the expected value in a test (equality compares only `code` and `offset`).
     ///
     /// - Parameters:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
-/// Why a client assertion could not be minted as configured.
+/// Why a client assertion could not be minted as configured: a stable code, one line a person understands, and the
+/// lower-level error it wraps (``underlying``), if any. No offset or segment applies: the input is configuration.
 ///
 /// Equality compares ``code`` only.
 public struct ClientAssertionError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -32,11 +33,20 @@ public struct ClientAssertionError: Error, Hashable, Sendable, CustomStringConve
     public let code: Code
     /// One line a person understands.
     public let reason: String
+    /// The error this one wraps, kept as a value: the `JWSError` of `mint.signing`, the `SignetRSAError` of
+    /// `mint.random`; `nil` when the failure was found here.
+    public let underlying: (any Error)?
 
     /// Creates an error.
-    public init(_ code: Code, reason: String) {
+    ///
+    /// - Parameters:
+    ///   - code: The stable code.
+    ///   - reason: One line a person understands.
+    ///   - underlying: The lower-level error this one wraps, if any.
+    public init(_ code: Code, reason: String, underlying: (any Error)? = nil) {
         self.code = code
         self.reason = reason
+        self.underlying = underlying
     }
 
     /// `ClientAssertionError.<code>: <reason>`.

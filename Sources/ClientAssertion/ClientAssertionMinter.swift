@@ -69,7 +69,7 @@ public final class ClientAssertionMinter: Sendable {
         do throws(JWSError) {
             self.signer = try JWSSigner(key: key, algorithm: alg, keyID: keyID, type: profile.type)
         } catch {
-            throw ClientAssertionError(.signing, reason: error.reason)
+            throw ClientAssertionError(.signing, reason: error.reason, underlying: error)
         }
         self.profile = profile
         self.clientID = clientID
@@ -101,7 +101,7 @@ public final class ClientAssertionMinter: Sendable {
             do throws(SignetRSAError) {
                 try unsafe SecureRandom.fill(random)
             } catch {
-                throw ClientAssertionError(.random, reason: error.description)
+                throw ClientAssertionError(.random, reason: error.description, underlying: error)
             }
             unsafe Self.formatUUIDv4(random, into: uuid)
             unsafe random.initializeMemory(as: UInt8.self, repeating: 0)
@@ -125,7 +125,7 @@ public final class ClientAssertionMinter: Sendable {
                         w.endObject()
                     }, into: output)
             } catch {
-                throw ClientAssertionError(.signing, reason: error.description)
+                throw ClientAssertionError(.signing, reason: error.description, underlying: error)
             }
         }
     }

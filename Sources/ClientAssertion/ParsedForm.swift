@@ -180,6 +180,9 @@ public struct FormParseError: Error, Hashable, Sendable, CustomStringConvertible
     /// One line a person understands.
     public let reason: String
 
+    /// Always `nil`: the form grammar wraps no other error. Present so that every Signet error has the same shape.
+    public var underlying: (any Error)? { nil }
+
     /// Creates an error.
     public init(_ code: Code, offset: Int, reason: String) {
         self.code = code

@@ -17,7 +17,8 @@ public enum JWK {
             value = try StrictJSON.parse(json)
         } catch {
             throw SignetRSAError(
-                .jwkInvalid, offset: error.offset, reason: "the JWK is not valid JSON: \(error.reason)")
+                .jwkInvalid, offset: error.offset, reason: "the JWK is not valid JSON: \(error.reason)",
+                underlying: error)
         }
         guard case .object(let object) = value else {
             throw SignetRSAError(.jwkInvalid, reason: "a JWK must be a JSON object, found \(value.typeName)")

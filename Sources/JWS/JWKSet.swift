@@ -85,6 +85,15 @@ public struct JWKSet: Sendable {
         public let keyID: String?
         /// One line a person understands, with the fix.
         public let reason: String
+        /// The error behind the issue, kept as a value: the ``JSONError`` of `json.duplicate-member`, the
+        /// `SignetRSAError` of `jwks.key-too-small` and `jwks.invalid-key`; otherwise `nil`.
+        public internal(set) var underlying: (any Error)? = nil
+
+        /// Compares every field except ``underlying`` (an error is not `Equatable`).
+        public static func == (a: Issue, b: Issue) -> Bool {
+            a.code == b.code && a.index == b.index && a.offset == b.offset && a.keyID == b.keyID
+                && a.reason == b.reason
+        }
 
         /// `<code> [keys[i] @offset]: <reason>`.
         public var description: String {
@@ -112,7 +121,7 @@ public struct JWKSet: Sendable {
         var issues = duplicates.map {
             Issue(
                 code: .duplicateMember, index: nil, offset: $0.offset, keyID: nil,
-                reason: $0.reason + "; the last value is used")
+                reason: $0.reason + "; the last value is used", underlying: $0)
         }
         guard case .object(let top) = value else {
             issues.append(
@@ -194,13 +203,13 @@ public struct JWKSet: Sendable {
                         code: .keyTooSmall, index: index, offset: object.member("n")?.valueOffset ?? offset,
                         keyID: kid,
                         reason:
-                            "\(error.reason), and NHS England uses 4096: generate a new key pair (`signet keygen --bits 4096`); skipped"
-                    ))
+                            "\(error.reason), and NHS England uses 4096: generate a new key pair (`signet keygen --bits 4096`); skipped",
+                        underlying: error))
             } else {
                 issues.append(
                     Issue(
                         code: .invalidKey, index: index, offset: offset, keyID: kid,
-                        reason: "the key cannot be loaded: \(error.reason); skipped"))
+                        reason: "the key cannot be loaded: \(error.reason); skipped", underlying: error))
             }
             return nil
         }

@@ -12,7 +12,9 @@ extension JWSSigner {
         do {
             data = try JSONEncoder().encode(payload)
         } catch {
-            throw JWSError(.codable, segment: .payload, reason: "could not encode the payload: \(error)")
+            throw JWSError(
+                .codable, segment: .payload, reason: "could not encode the payload: \(error)",
+                underlying: error)
         }
         return try token(payload: Array(data))
     }
@@ -35,7 +37,8 @@ extension JWSVerifier {
             return (verified, try JSONDecoder().decode(Claims.self, from: Data(verified.jws.payload)))
         } catch {
             throw JWSError(
-                .codable, segment: .payload, reason: "the verified payload does not decode as \(Claims.self): \(error)")
+                .codable, segment: .payload, reason: "the verified payload does not decode as \(Claims.self): \(error)",
+                underlying: error)
         }
     }
 }

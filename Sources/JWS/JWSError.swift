@@ -3,7 +3,8 @@ import Base64URL
 import SignetRSA
 
 /// Why a JWS or JWT was rejected, or could not be written: a stable code, the token segment and byte offset where
-/// it applies (offsets count from the first byte of the token), and one line a person understands.
+/// it applies (offsets count from the first byte of the token), one line a person understands, and the lower-level
+/// error it wraps, if any, as a value.
 ///
 /// Equality compares ``code`` only, so callers and tests can match on codes.
 public struct JWSError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -104,6 +105,9 @@ public struct JWSError: Error, Hashable, Sendable, CustomStringConvertible {
     public let offset: Int?
     /// One line a person understands.
     public let reason: String
+    /// The error this one wraps, kept as a value: a `Base64URLError`, a ``JSONError``, a `SignetRSAError`, or the
+    /// `Codable` error for `payload.codable`; `nil` when the failure was found here.
+    public let underlying: (any Error)?
 
     /// Creates an error.
     ///
@@ -112,11 +116,16 @@ public struct JWSError: Error, Hashable, Sendable, CustomStringConvertible {
     ///   - segment: The segment it applies to.
     ///   - offset: Byte offset from the start of the token.
     ///   - reason: One line a person understands.
-    public init(_ code: Code, segment: Segment? = nil, offset: Int? = nil, reason: String) {
+    ///   - underlying: The lower-level error this one wraps, if any.
+    public init(
+        _ code: Code, segment: Segment? = nil, offset: Int? = nil, reason: String,
+        underlying: (any Error)? = nil
+    ) {
         self.code = code
         self.segment = segment
         self.offset = offset
         self.reason = reason
+        self.underlying = underlying
     }
 
     /// `JWSError.<code> [<segment> @<offset>]: <reason>`.
@@ -146,7 +155,8 @@ public struct JWSError: Error, Hashable, Sendable, CustomStringConvertible {
         default: code = .base64InvalidCharacter
         }
         return JWSError(
-            code, segment: segment, offset: segmentStart + e.offset, reason: "\(segment.rawValue): \(e.reason)")
+            code, segment: segment, offset: segmentStart + e.offset, reason: "\(segment.rawValue): \(e.reason)",
+            underlying: e)
     }
 
     static func json(_ e: JSONError, segment: Segment, segmentStart: Int?) -> JWSError {
@@ -158,10 +168,12 @@ public struct JWSError: Error, Hashable, Sendable, CustomStringConvertible {
         }
         // JSON offsets are into the decoded segment.
         let tokenOffset = segmentStart.map { JWSCompactLayout.tokenOffset(ofDecodedByte: e.offset, segmentStart: $0) }
-        return JWSError(code, segment: segment, offset: tokenOffset, reason: "\(segment.rawValue) JSON: \(e.reason)")
+        return JWSError(
+            code, segment: segment, offset: tokenOffset, reason: "\(segment.rawValue) JSON: \(e.reason)",
+            underlying: e)
     }
 
     static func crypto(_ e: SignetRSAError) -> JWSError {
-        JWSError(.crypto, segment: .signature, reason: e.description)
+        JWSError(.crypto, segment: .signature, reason: e.description, underlying: e)
     }
 }

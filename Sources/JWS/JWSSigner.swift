@@ -87,7 +87,7 @@ public final class JWSSigner: Sendable {
             position += try unsafe Base64URL.encode(
                 payload, into: UnsafeMutableRawBufferPointer(rebasing: output[position...]))
         } catch {
-            throw JWSError(.outputTooSmall, reason: error.reason)
+            throw JWSError(.outputTooSmall, reason: error.reason, underlying: error)
         }
         let signingInputEnd = position
         unsafe output[position] = UInt8(ascii: ".")
@@ -106,7 +106,7 @@ public final class JWSSigner: Sendable {
                 position += try unsafe Base64URL.encode(
                     UnsafeRawBufferPointer(signature), into: UnsafeMutableRawBufferPointer(rebasing: output[start...]))
             } catch {
-                throw JWSError(.outputTooSmall, reason: error.reason)
+                throw JWSError(.outputTooSmall, reason: error.reason, underlying: error)
             }
         }
         return position

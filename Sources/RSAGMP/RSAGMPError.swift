@@ -61,6 +61,10 @@ public struct RSAGMPError: Error, Hashable, CustomStringConvertible, Sendable {
     /// A one-line explanation, built when read.
     public var reason: String { detail() }
 
+    /// Always `nil`: RSAGMP shares no code with the rest of Signet, so it never wraps another module's error.
+    /// Present so that every Signet error has the same shape.
+    public var underlying: (any Error)? { nil }
+
     /// `<code>: <reason>`, with ` (at byte N)` when ``offset`` is known.
     public var description: String {
         if let offset { return "\(code.rawValue): \(reason) (at byte \(offset))" }

@@ -330,7 +330,8 @@ func jwkMember(_ value: String, _ name: String) throws(SignetRSAError) -> [UInt8
     do throws(Base64URLError) {
         bytes = try Base64URL.decode(value)
     } catch {
-        throw SignetRSAError(.jwkInvalid, offset: error.offset, reason: "JWK member '\(name)': \(error.reason)")
+        throw SignetRSAError(
+            .jwkInvalid, offset: error.offset, reason: "JWK member '\(name)': \(error.reason)", underlying: error)
     }
     guard !bytes.isEmpty else { throw SignetRSAError(.jwkInvalid, reason: "JWK member '\(name)' is empty") }
     return bytes

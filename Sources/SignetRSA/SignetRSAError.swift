@@ -3,8 +3,9 @@
 /// Why a key could not be loaded or an RSA operation failed.
 ///
 /// Each error carries a stable ``Code`` (compare on it), a byte offset where one applies (into the PEM text or DER
-/// being parsed), a one-line ``reason`` a person understands, and the whole OpenSSL error queue at the time of the
-/// failure (``openSSLErrors``), drained so that nothing is left behind for the next call.
+/// being parsed), a one-line ``reason`` a person understands, the whole OpenSSL error queue at the time of the
+/// failure (``openSSLErrors``), drained so that nothing is left behind for the next call, and the lower-level Swift
+/// error it wraps (``underlying``), if any. The `key.*` and `rsa.*` code prefixes belong to this type.
 ///
 /// Equality compares ``code`` only, so tests and callers can build the expected error with any reason.
 public struct SignetRSAError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -68,6 +69,9 @@ public struct SignetRSAError: Error, Hashable, Sendable, CustomStringConvertible
     /// Every entry of OpenSSL's error queue at the time of the failure, oldest first (empty when OpenSSL was not
     /// involved). The queue itself has been cleared.
     public let openSSLErrors: [OpenSSLErrorEntry]
+    /// The Swift error this one wraps, kept as a value (e.g. the `Base64URLError` of a JWK member, or the `JSONError`
+    /// of a JWK document); `nil` when the failure was found here. OpenSSL's own errors are in ``openSSLErrors``.
+    public let underlying: (any Error)?
 
     /// Creates an error. Library code uses the static factories; this is public for tests and wrappers.
     ///
@@ -76,11 +80,16 @@ public struct SignetRSAError: Error, Hashable, Sendable, CustomStringConvertible
     ///   - offset: Byte offset where it applies, if any.
     ///   - reason: One line a person understands.
     ///   - openSSLErrors: The drained OpenSSL error queue, if any.
-    public init(_ code: Code, offset: Int? = nil, reason: String, openSSLErrors: [OpenSSLErrorEntry] = []) {
+    ///   - underlying: The lower-level Swift error this one wraps, if any.
+    public init(
+        _ code: Code, offset: Int? = nil, reason: String, openSSLErrors: [OpenSSLErrorEntry] = [],
+        underlying: (any Error)? = nil
+    ) {
         self.code = code
         self.offset = offset
         self.reason = reason
         self.openSSLErrors = openSSLErrors
+        self.underlying = underlying
     }
 
     /// `SignetRSAError.<code>[ @offset]: <reason>[ (OpenSSL: …)]`.
