@@ -49,8 +49,9 @@ public struct JWKSet: Sendable {
             public init(rawValue: String) { self.rawValue = rawValue }
             /// The stable spelling.
             public var description: String { rawValue }
-            /// A JSON member name repeats (the last value is used).
-            public static let duplicateMember = Code(rawValue: "json.duplicate-member")
+            /// A JSON member name repeats (the last value is used); forwarded from ``JSONError``, which owns the
+            /// `json.*` codes.
+            public static let duplicateMember = Code(rawValue: JSONError.Code.duplicateMember.rawValue)
             /// No `keys` array, or an empty one.
             public static let noKeys = Code(rawValue: "jwks.no-keys")
             /// The document is a single JWK, not `{"keys":[…]}`.

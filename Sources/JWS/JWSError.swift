@@ -6,6 +6,9 @@ import SignetRSA
 /// it applies (offsets count from the first byte of the token), one line a person understands, and the lower-level
 /// error it wraps, if any, as a value.
 ///
+/// The `base64url.*` and `json.*` codes are forwarded unchanged from `Base64URLError` and ``JSONError``, which own
+/// them; ``underlying`` then holds that error (with its offset into the decoded segment).
+///
 /// Equality compares ``code`` only, so callers and tests can match on codes.
 public struct JWSError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The part of a compact JWS an error points at.
@@ -33,20 +36,20 @@ public struct JWSError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let notJWS = Code(rawValue: "token.not-jws")
         /// Larger than the verifier's size limit (checked before any other work).
         public static let tooLarge = Code(rawValue: "token.too-large")
-        /// A byte outside the base64url alphabet.
-        public static let base64InvalidCharacter = Code(rawValue: "base64url.invalid-character")
-        /// `=` padding, which JWS forbids.
-        public static let base64Padding = Code(rawValue: "base64url.padding")
-        /// Non-zero unused bits in the last character.
-        public static let base64NonCanonical = Code(rawValue: "base64url.non-canonical")
-        /// A segment length of 1 mod 4.
-        public static let base64InvalidLength = Code(rawValue: "base64url.invalid-length")
-        /// A segment is not valid JSON.
-        public static let jsonInvalid = Code(rawValue: "json.invalid")
-        /// A JSON member name repeats.
-        public static let jsonDuplicateMember = Code(rawValue: "json.duplicate-member")
-        /// JSON nesting exceeds the limit.
-        public static let jsonTooDeep = Code(rawValue: "json.too-deep")
+        /// A byte outside the base64url alphabet (forwarded from `Base64URLError`).
+        public static let base64InvalidCharacter = Code(rawValue: Base64URLError.Code.invalidCharacter.rawValue)
+        /// `=` padding, which JWS forbids (forwarded from `Base64URLError`).
+        public static let base64Padding = Code(rawValue: Base64URLError.Code.padding.rawValue)
+        /// Non-zero unused bits in the last character (forwarded from `Base64URLError`).
+        public static let base64NonCanonical = Code(rawValue: Base64URLError.Code.nonCanonical.rawValue)
+        /// A segment length of 1 mod 4 (forwarded from `Base64URLError`).
+        public static let base64InvalidLength = Code(rawValue: Base64URLError.Code.invalidLength.rawValue)
+        /// A segment is not valid JSON (forwarded from ``JSONError``).
+        public static let jsonInvalid = Code(rawValue: JSONError.Code.invalid.rawValue)
+        /// A JSON member name repeats (forwarded from ``JSONError``).
+        public static let jsonDuplicateMember = Code(rawValue: JSONError.Code.duplicateMember.rawValue)
+        /// JSON nesting exceeds the limit (forwarded from ``JSONError``).
+        public static let jsonTooDeep = Code(rawValue: JSONError.Code.tooDeep.rawValue)
         /// The header is not a JSON object.
         public static let headerNotObject = Code(rawValue: "header.not-object")
         /// No `alg` header parameter (or not a string).
@@ -89,8 +92,11 @@ public struct JWSError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let subjectMismatch = Code(rawValue: "claim.sub-mismatch")
         /// The caller's output buffer is too small.
         public static let outputTooSmall = Code(rawValue: "output.too-small")
-        /// The key cannot be used as configured (e.g. an algorithm outside the allowed set).
-        public static let keyConfiguration = Code(rawValue: "key.configuration")
+        /// The signer or verifier cannot be set up as asked: an empty key set, a repeated `kid`, several keys without
+        /// `kid`s, a key bound to an algorithm outside the allowed set, or an extra header member that clashes.
+        ///
+        /// Formerly `key.configuration`; renamed because the `key.*` prefix belongs to `SignetRSAError`.
+        public static let keyConfiguration = Code(rawValue: "configuration.invalid")
         /// A claims value could not be encoded or decoded with `Codable`.
         public static let codable = Code(rawValue: "payload.codable")
         /// The RSA operation failed inside OpenSSL.

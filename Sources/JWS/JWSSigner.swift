@@ -25,7 +25,7 @@ public final class JWSSigner: Sendable {
     ///   - keyID: The `kid` header value, if any.
     ///   - type: The `typ` header value (default `JWT`; `nil` to omit).
     ///   - extraHeader: More header members, written after `alg`, `typ` and `kid`, in order.
-    /// - Throws: ``JWSError`` `key.configuration` when an extra member repeats a name or is `alg`, `typ`, `kid`
+    /// - Throws: ``JWSError`` `configuration.invalid` when an extra member repeats a name or is `alg`, `typ`, `kid`
     ///   or `crit` (Signet understands no critical extensions, so it never emits them).
     /// - Allocation: allocates once, here.
     public init(

@@ -36,7 +36,7 @@ public struct JWSVerifier: Sendable {
     ///   - policy: The claims policy.
     ///   - maximumTokenBytes: Size limit (default 16 KiB).
     ///   - jsonLimits: Depth and size limits for header and payload JSON.
-    /// - Throws: ``JWSError`` `key.configuration` for an empty key set, duplicate `kid`s, several keys without
+    /// - Throws: ``JWSError`` `configuration.invalid` for an empty key set, duplicate `kid`s, several keys without
     ///   `kid`, or a key bound to an algorithm outside `allowedAlgorithms`.
     public init(
         keys: [JWSVerificationKey], allowedAlgorithms: Set<RSASignatureAlgorithm>? = nil,

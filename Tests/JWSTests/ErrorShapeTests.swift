@@ -4,8 +4,8 @@ import JWS
 import SignetRSA
 import Testing
 
-/// The error shape of ARCHITECTURE.md's Conventions: a wrapped error is kept as a value in `underlying`, not only
-/// as text.
+/// The error shape of ARCHITECTURE.md's Conventions: forwarded codes keep the owner's spelling, and a wrapped error
+/// is kept as a value in `underlying`, not only as text.
 @Suite struct ErrorShapeTests {
     let verifier = JWSFixtures.verifier()
     let header = #"{"alg":"RS256","typ":"JWT","kid":"k1"}"#
@@ -17,6 +17,22 @@ import Testing
         } catch {
             return error
         }
+    }
+
+    @Test func forwardedCodesAreTheOwnersSpelling() {
+        #expect(JWSError.Code.base64InvalidCharacter.rawValue == Base64URLError.Code.invalidCharacter.rawValue)
+        #expect(JWSError.Code.base64Padding.rawValue == Base64URLError.Code.padding.rawValue)
+        #expect(JWSError.Code.base64NonCanonical.rawValue == Base64URLError.Code.nonCanonical.rawValue)
+        #expect(JWSError.Code.base64InvalidLength.rawValue == Base64URLError.Code.invalidLength.rawValue)
+        #expect(JWSError.Code.jsonInvalid.rawValue == JSONError.Code.invalid.rawValue)
+        #expect(JWSError.Code.jsonDuplicateMember.rawValue == JSONError.Code.duplicateMember.rawValue)
+        #expect(JWSError.Code.jsonTooDeep.rawValue == JSONError.Code.tooDeep.rawValue)
+        #expect(JWKSet.Issue.Code.duplicateMember.rawValue == JSONError.Code.duplicateMember.rawValue)
+    }
+
+    @Test func keyPrefixBelongsToSignetRSAError() {
+        #expect(JWSError.Code.keyConfiguration.rawValue == "configuration.invalid")
+        #expect(!JWSError.Code.keyConfiguration.rawValue.hasPrefix("key."))
     }
 
     @Test func base64RejectionKeepsTheBase64URLError() throws {
