@@ -45,25 +45,23 @@ let benchmarks: @Sendable () -> Void = {
 
         Benchmark("Base64URL.encode.\(label)", configuration: configuration(count, zeroMallocs: true)) { benchmark in
             var output = [UInt8](repeating: 0, count: Base64URL.encodedCount(byteCount: count))
+            var outputSpan = output.mutableSpan
+            var outputBytes = MutableRawSpan(_elements: &outputSpan)
+            let input = RawSpan(_elements: bytes.span)
             benchmark.startMeasurement()
-            unsafe bytes.withUnsafeBytes { input in
-                unsafe output.withUnsafeMutableBytes { output in
-                    for _ in benchmark.scaledIterations {
-                        blackHole(try? unsafe Base64URL.encode(input, into: output))
-                    }
-                }
+            for _ in benchmark.scaledIterations {
+                blackHole(try? Base64URL.encode(input, into: &outputBytes))
             }
         }
 
         Benchmark("Base64URL.decode.\(label)", configuration: configuration(count, zeroMallocs: true)) { benchmark in
             var output = [UInt8](repeating: 0, count: count)
+            var outputSpan = output.mutableSpan
+            var outputBytes = MutableRawSpan(_elements: &outputSpan)
+            let input = RawSpan(_elements: chars.span)
             benchmark.startMeasurement()
-            unsafe chars.withUnsafeBytes { input in
-                unsafe output.withUnsafeMutableBytes { output in
-                    for _ in benchmark.scaledIterations {
-                        blackHole(try? unsafe Base64URL.decode(input, into: output))
-                    }
-                }
+            for _ in benchmark.scaledIterations {
+                blackHole(try? Base64URL.decode(input, into: &outputBytes))
             }
         }
 

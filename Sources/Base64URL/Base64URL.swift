@@ -8,9 +8,11 @@
 /// non-zero unused bits in the last character (``Base64URLError/Code/nonCanonical``), so every byte string has
 /// exactly one accepted encoding. Errors give the offset of the first offending byte, not of its 4-character group.
 ///
-/// Three API shapes share one implementation:
-/// - raw buffers (``encode(_:into:)-(UnsafeRawBufferPointer,_)``, for C callers and hot paths), returning the count written;
-/// - spans (`RawSpan` → `OutputRawSpan`, `Span<UInt8>` → `OutputSpan<UInt8>`), appending to the output;
+/// The primary API is safe and span-first; the other shapes are thin wrappers over one implementation:
+/// - spans into caller buffers: `RawSpan` → `inout MutableRawSpan` (``encode(_:into:)-(RawSpan,MutableRawSpan)``,
+///   written at the start, returning the count), `RawSpan` → `inout OutputRawSpan` and `Span<UInt8>` →
+///   `inout OutputSpan<UInt8>` (appending to the output);
+/// - raw buffers (``encode(_:into:)-(UnsafeRawBufferPointer,_)``), `@unsafe`, for callers that hold memory from C;
 /// - allocating conveniences (``encode(_:)``, ``encodeToBytes(_:)``, ``decode(_:)-(String)``).
 ///
 /// An output that is too small throws ``Base64URLError/Code/outputTooSmall`` before anything is written; nothing
@@ -61,7 +63,8 @@ public enum Base64URL {
 
     // MARK: Raw buffers
 
-    /// Encodes `input` into the start of `output`.
+    /// Encodes `input` into the start of `output`; the `@unsafe` form of
+    /// ``encode(_:into:)-(RawSpan,MutableRawSpan)`` for memory that comes from C.
     ///
     /// - Parameters:
     ///   - input: the bytes to encode.
@@ -70,6 +73,7 @@ public enum Base64URL {
     /// - Throws: ``Base64URLError/Code/outputTooSmall`` (offset 0) if `output` is too small; nothing is written.
     ///
     /// Allocation: none.
+    @unsafe
     public static func encode(
         _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
     ) throws(Base64URLError) -> Int {
@@ -81,7 +85,8 @@ public enum Base64URL {
         return unsafe _encode(src, count: input.count, into: dst)
     }
 
-    /// Decodes the base64url characters in `input` into the start of `output`, strictly.
+    /// Decodes the base64url characters in `input` into the start of `output`, strictly; the `@unsafe` form of
+    /// ``decode(_:into:)-(RawSpan,MutableRawSpan)`` for memory that comes from C.
     ///
     /// - Parameters:
     ///   - input: the characters (ASCII bytes) to decode.
@@ -95,6 +100,7 @@ public enum Base64URL {
     ///   contents of `output` are unspecified.
     ///
     /// Allocation: none.
+    @unsafe
     public static func decode(
         _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
     ) throws(Base64URLError) -> Int {
@@ -114,6 +120,47 @@ public enum Base64URL {
     }
 
     // MARK: Spans
+
+    /// Encodes `input` into the start of `output`.
+    ///
+    /// - Parameters:
+    ///   - input: the bytes to encode.
+    ///   - output: where the characters go; needs at least ``encodedCount(byteCount:)`` bytes.
+    /// - Returns: the number of bytes written, always `encodedCount(byteCount: input.byteCount)`.
+    /// - Throws: ``Base64URLError/Code/outputTooSmall`` (offset 0) if `output` is too small; nothing is written.
+    ///
+    /// Allocation: none.
+    @_lifetime(output: copy output)
+    public static func encode(_ input: RawSpan, into output: inout MutableRawSpan) throws(Base64URLError) -> Int {
+        try unsafe input.withUnsafeBytes { (src) throws(Base64URLError) -> Int in
+            try unsafe output.withUnsafeMutableBytes { (dst) throws(Base64URLError) -> Int in
+                try unsafe encode(src, into: dst)
+            }
+        }
+    }
+
+    /// Decodes the base64url characters in `input` into the start of `output`, strictly.
+    ///
+    /// - Parameters:
+    ///   - input: the characters (ASCII bytes) to decode.
+    ///   - output: where the bytes go; needs `input.byteCount / 4 * 3` plus 1 or 2 for a final group of 2 or 3
+    ///     characters (see ``decodedCount(encodedCount:)``).
+    /// - Returns: the number of bytes written.
+    /// - Throws: ``Base64URLError/Code/outputTooSmall`` (offset 0, checked first, nothing written);
+    ///   then, for the first problem by offset: ``Base64URLError/Code/invalidCharacter`` or
+    ///   ``Base64URLError/Code/padding`` at the offending byte, ``Base64URLError/Code/invalidLength`` at
+    ///   `input.byteCount`, or ``Base64URLError/Code/nonCanonical`` at the last character. After a decoding error
+    ///   the contents of `output` are unspecified.
+    ///
+    /// Allocation: none.
+    @_lifetime(output: copy output)
+    public static func decode(_ input: RawSpan, into output: inout MutableRawSpan) throws(Base64URLError) -> Int {
+        try unsafe input.withUnsafeBytes { (src) throws(Base64URLError) -> Int in
+            try unsafe output.withUnsafeMutableBytes { (dst) throws(Base64URLError) -> Int in
+                try unsafe decode(src, into: dst)
+            }
+        }
+    }
 
     /// Appends the encoding of `input` to `output`.
     ///
@@ -159,7 +206,7 @@ public enum Base64URL {
     /// - Parameters:
     ///   - input: the characters to decode.
     ///   - output: receives the decoded bytes after its initialized prefix.
-    /// - Throws: as ``decode(_:into:)-(UnsafeRawBufferPointer,_)``: ``Base64URLError/Code/outputTooSmall`` first (nothing
+    /// - Throws: as ``decode(_:into:)-(RawSpan,MutableRawSpan)``: ``Base64URLError/Code/outputTooSmall`` first (nothing
     ///   appended), then ``Base64URLError/Code/invalidCharacter``, ``Base64URLError/Code/padding``,
     ///   ``Base64URLError/Code/invalidLength`` or ``Base64URLError/Code/nonCanonical``. On a decoding error nothing
     ///   is appended (the initialized count is unchanged).
@@ -180,7 +227,7 @@ public enum Base64URL {
     /// - Parameters:
     ///   - input: the characters to decode.
     ///   - output: receives the decoded bytes after its initialized prefix.
-    /// - Throws: as ``decode(_:into:)-(UnsafeRawBufferPointer,_)``: ``Base64URLError/Code/outputTooSmall`` first (nothing
+    /// - Throws: as ``decode(_:into:)-(RawSpan,MutableRawSpan)``: ``Base64URLError/Code/outputTooSmall`` first (nothing
     ///   appended), then ``Base64URLError/Code/invalidCharacter``, ``Base64URLError/Code/padding``,
     ///   ``Base64URLError/Code/invalidLength`` or ``Base64URLError/Code/nonCanonical``. On a decoding error nothing
     ///   is appended (the initialized count is unchanged).
@@ -205,7 +252,7 @@ public enum Base64URL {
     /// - Returns: the unpadded encoding.
     ///
     /// Allocation: one (the string's storage; none for results of up to 15 characters), plus a copy of `bytes`
-    /// if it is not contiguous. Use ``encode(_:into:)-(UnsafeRawBufferPointer,_)`` to avoid allocating.
+    /// if it is not contiguous. Use ``encode(_:into:)-(RawSpan,MutableRawSpan)`` to avoid allocating.
     @inlinable
     public static func encode(_ bytes: some Collection<UInt8>) -> String {
         if let string = bytes.withContiguousStorageIfAvailable({ unsafe _encodeToString(UnsafeRawBufferPointer($0)) }) {

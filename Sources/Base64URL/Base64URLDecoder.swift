@@ -59,6 +59,7 @@ public struct Base64URLDecoder: Sendable {
     ///   failure.
     ///
     /// Allocation: none.
+    @unsafe
     public mutating func decode(
         _ chunk: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
     ) throws(Base64URLError) -> Int {
@@ -131,6 +132,7 @@ public struct Base64URLDecoder: Sendable {
     ///   the decoder's earlier failure.
     ///
     /// Allocation: none.
+    @unsafe
     public mutating func finish(into output: UnsafeMutableRawBufferPointer) throws(Base64URLError) -> Int {
         if let failure { throw failure }
         let needed = finishOutputCount

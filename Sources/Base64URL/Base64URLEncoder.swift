@@ -47,6 +47,7 @@ public struct Base64URLEncoder: Sendable {
     ///   small; nothing is written or consumed, so the call can be repeated with a larger buffer.
     ///
     /// Allocation: none.
+    @unsafe
     public mutating func encode(
         _ chunk: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
     ) throws(Base64URLError) -> Int {
@@ -94,6 +95,7 @@ public struct Base64URLEncoder: Sendable {
     ///   encoder is unchanged.
     ///
     /// Allocation: none.
+    @unsafe
     public mutating func finish(into output: UnsafeMutableRawBufferPointer) throws(Base64URLError) -> Int {
         let needed = finishOutputCount
         guard output.count >= needed else {

@@ -54,33 +54,26 @@ enum FuzzTargets {
     /// Decodes `text` through ``Base64URLDecoder`` in chunks of the given sizes (cycled; 0 means an empty chunk).
     static func streamDecode(_ text: [UInt8], chunks: [Int]) -> Result<[UInt8], Base64URLError> {
         var decoder = Base64URLDecoder()
-        var out = [UInt8](repeating: 0, count: text.count + 3)
-        var written = 0
-        var start = 0
-        var i = 0
-        do {
-            while start < text.count {
-                var size = chunks.isEmpty ? text.count - start : min(chunks[i % chunks.count], text.count - start)
-                if chunks.allSatisfy({ $0 == 0 }) { size = text.count - start }  // only empty chunks: all at once
-                i += 1
-                let offset = written
-                written += try text[start..<(start + size)].withUnsafeBytes { c in
-                    try out.withUnsafeMutableBytes { o in
-                        try decoder.decode(c, into: UnsafeMutableRawBufferPointer(rebasing: o[offset...]))
-                    }
+        var failure: Base64URLError?
+        let out = [UInt8](capacity: text.count + 3) { output in
+            do throws(Base64URLError) {
+                let input = text.span
+                var start = 0
+                var i = 0
+                while start < text.count {
+                    var size = chunks.isEmpty ? text.count - start : min(chunks[i % chunks.count], text.count - start)
+                    if chunks.allSatisfy({ $0 == 0 }) { size = text.count - start }  // only empty chunks: all at once
+                    i += 1
+                    try decoder.decode(input.extracting(start..<(start + size)), into: &output)
+                    start += size
                 }
-                start += size
+                try decoder.finish(into: &output)
+            } catch {
+                failure = error
             }
-            let offset = written
-            written += try out.withUnsafeMutableBytes { o in
-                try decoder.finish(into: UnsafeMutableRawBufferPointer(rebasing: o[offset...]))
-            }
-            return .success(Array(out[..<written]))
-        } catch let error as Base64URLError {
-            return .failure(error)
-        } catch {
-            violated("untyped error \(error)")
         }
+        if let failure { return .failure(failure) }
+        return .success(out)
     }
 
     /// The verifier never crashes and always reports a coded error; the zero-allocation path, the allocating path

@@ -65,7 +65,7 @@ func caught<T>(_ body: () throws(Base64URLError) -> T) -> Base64URLError? {
 
 /// Every one-shot API shape, so each test can run against all of them.
 enum Shape: String, CaseIterable, CustomStringConvertible {
-    case rawBuffer, span, rawSpan, convenience
+    case rawBuffer, span, rawSpan, mutableRawSpan, convenience
     var description: String { rawValue }
 
     func encode(_ bytes: [UInt8]) throws(Base64URLError) -> [UInt8] {
@@ -90,6 +90,12 @@ enum Shape: String, CaseIterable, CustomStringConvertible {
                 try unsafe Base64URL.encode(bytes.span.bytes, into: &out)
                 count = unsafe out.finalize(for: raw)
             }
+        case .mutableRawSpan:
+            var out = [UInt8](repeating: 0, count: capacity)
+            var outSpan = out.mutableSpan
+            var outBytes = MutableRawSpan(_elements: &outSpan)
+            let count = try Base64URL.encode(RawSpan(_elements: bytes.span), into: &outBytes)
+            return Array(out[..<count])
         case .convenience:
             let string = Base64URL.encode(bytes)
             let array = Base64URL.encodeToBytes(bytes)
@@ -120,6 +126,12 @@ enum Shape: String, CaseIterable, CustomStringConvertible {
                 try unsafe Base64URL.decode(chars.span.bytes, into: &out)
                 count = unsafe out.finalize(for: raw)
             }
+        case .mutableRawSpan:
+            var out = [UInt8](repeating: 0, count: capacity)
+            var outSpan = out.mutableSpan
+            var outBytes = MutableRawSpan(_elements: &outSpan)
+            let count = try Base64URL.decode(RawSpan(_elements: chars.span), into: &outBytes)
+            return Array(out[..<count])
         case .convenience:
             let viaArray = try Base64URL.decode(chars)
             let viaString = try Base64URL.decode(String(decoding: chars, as: UTF8.self))
