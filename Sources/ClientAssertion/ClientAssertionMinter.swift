@@ -92,40 +92,44 @@ public final class ClientAssertionMinter: Sendable {
     /// - Returns: Bytes written.
     /// - Throws: ``ClientAssertionError`` `mint.signing` (output too small, or OpenSSL failed), `mint.random`.
     /// - Allocation: none on the Swift side (OpenSSL's RSA code allocates internally).
-    public func mint(into output: UnsafeMutableRawBufferPointer) throws(ClientAssertionError) -> Int {
-        let now = clock.now().seconds
-        return try unsafe withUnsafeTemporaryAllocation(byteCount: 52, alignment: 8) {
-            (scratch) throws(ClientAssertionError) -> Int in
-            let random = unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[0..<16])
-            let uuid = unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[16..<52])
-            do throws(SignetRSAError) {
-                try unsafe SecureRandom.fill(random)
-            } catch {
-                throw ClientAssertionError(.random, reason: error.description, underlying: error)
-            }
-            unsafe Self.formatUUIDv4(random, into: uuid)
-            unsafe random.initializeMemory(as: UInt8.self, repeating: 0)
-            let exp = now + Int64(lifetime)
-            do throws(JWSError) {
-                return try unsafe signer.sign(
-                    writingPayload: { w in
-                        w.beginObject()
-                        w.key("iss")
-                        w.string(clientID)
-                        w.key("sub")
-                        w.string(clientID)
-                        w.key("aud")
-                        w.string(profile.audience)
-                        w.key("jti")
-                        unsafe w.string(utf8: UnsafeRawBufferPointer(uuid))
-                        w.key("exp")
-                        w.integer(exp)
-                        w.key("iat")
-                        w.integer(now)
-                        w.endObject()
-                    }, into: output)
-            } catch {
-                throw ClientAssertionError(.signing, reason: error.description, underlying: error)
+    @_lifetime(output: copy output)
+    public func mint(into output: inout MutableRawSpan) throws(ClientAssertionError) -> Int {
+        try unsafe output.withUnsafeMutableBytes { (output) throws(ClientAssertionError) -> Int in
+            let now = clock.now().seconds
+            return try unsafe withUnsafeTemporaryAllocation(byteCount: 52, alignment: 8) {
+                (scratch) throws(ClientAssertionError) -> Int in
+                let random = unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[0..<16])
+                let uuid = unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[16..<52])
+                do throws(SignetRSAError) {
+                    try unsafe SecureRandom.fill(random)
+                } catch {
+                    throw ClientAssertionError(.random, reason: error.description, underlying: error)
+                }
+                unsafe Self.formatUUIDv4(random, into: uuid)
+                unsafe random.initializeMemory(as: UInt8.self, repeating: 0)
+                let exp = now + Int64(lifetime)
+                do throws(JWSError) {
+                    var output = unsafe MutableRawSpan(_unsafeBytes: output)
+                    return try signer.sign(
+                        writingPayload: { w in
+                            w.beginObject()
+                            w.key("iss")
+                            w.string(clientID)
+                            w.key("sub")
+                            w.string(clientID)
+                            w.key("aud")
+                            w.string(profile.audience)
+                            w.key("jti")
+                            unsafe w.string(utf8: UnsafeRawBufferPointer(uuid))
+                            w.key("exp")
+                            w.integer(exp)
+                            w.key("iat")
+                            w.integer(now)
+                            w.endObject()
+                        }, into: &output)
+                } catch {
+                    throw ClientAssertionError(.signing, reason: error.description, underlying: error)
+                }
             }
         }
     }
@@ -137,10 +141,8 @@ public final class ClientAssertionMinter: Sendable {
     public func mint() throws(ClientAssertionError) -> String {
         var out = [UInt8](repeating: 0, count: maximumAssertionLength)
         var span = out.mutableSpan
-        var raw = unsafe span.mutableBytes
-        let n = try unsafe raw.withUnsafeMutableBytes { (o) throws(ClientAssertionError) -> Int in
-            try unsafe mint(into: o)
-        }
+        var raw = MutableRawSpan(_elements: &span)
+        let n = try mint(into: &raw)
         return String(decoding: out[..<n], as: UTF8.self)
     }
 

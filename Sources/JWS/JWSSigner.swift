@@ -71,7 +71,26 @@ public final class JWSSigner: Sendable {
     /// - Returns: Bytes written.
     /// - Throws: ``JWSError`` `output.too-small`, `crypto.failure`.
     /// - Allocation: none on the Swift side (the signature goes through a stack buffer; OpenSSL allocates internally).
+    @_lifetime(output: copy output)
+    public func sign(payload: RawSpan, into output: inout MutableRawSpan) throws(JWSError) -> Int {
+        try unsafe payload.withUnsafeBytes { (p) throws(JWSError) -> Int in
+            try unsafe output.withUnsafeMutableBytes { (o) throws(JWSError) -> Int in
+                try unsafe sign(payload: p, into: o)
+            }
+        }
+    }
+
+    /// Signs `payload` and writes the compact token at the start of `output`; the `@unsafe` form of
+    /// ``sign(payload:into:)-(RawSpan,MutableRawSpan)`` for memory that comes from C.
+    ///
+    /// - Parameters:
+    ///   - payload: The payload bytes (for a JWT, the claims JSON).
+    ///   - output: Receives the token; needs ``tokenLength(payloadByteCount:)`` bytes.
+    /// - Returns: Bytes written.
+    /// - Throws: ``JWSError`` `output.too-small`, `crypto.failure`.
+    /// - Allocation: none on the Swift side (the signature goes through a stack buffer; OpenSSL allocates internally).
     /// - Warning: `output` must not overlap `payload`.
+    @unsafe
     public func sign(
         payload: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
     ) throws(JWSError) -> Int {
@@ -114,8 +133,9 @@ public final class JWSSigner: Sendable {
 
     /// Signs a payload given as a span and appends the token to `output`.
     ///
-    /// - Throws: as ``sign(payload:into:)-(UnsafeRawBufferPointer,_)``.
+    /// - Throws: as ``sign(payload:into:)-(RawSpan,MutableRawSpan)``.
     /// - Allocation: none on the Swift side.
+    @_lifetime(output: copy output)
     public func sign(payload: RawSpan, into output: inout OutputRawSpan) throws(JWSError) {
         try unsafe payload.withUnsafeBytes { (p) throws(JWSError) in
             try unsafe output.withUnsafeMutableBytes { (buffer, initialized) throws(JWSError) in
@@ -133,8 +153,9 @@ public final class JWSSigner: Sendable {
     /// - Returns: Bytes written.
     /// - Throws: ``JWSError`` `output.too-small`, `crypto.failure`.
     /// - Allocation: none on the Swift side for payloads up to 1 KiB (claims JSON is built in a stack buffer).
-    public func sign(claims: JWTClaims, into output: UnsafeMutableRawBufferPointer) throws(JWSError) -> Int {
-        try unsafe sign(writingPayload: { claims.write(to: &$0) }, into: output)
+    @_lifetime(output: copy output)
+    public func sign(claims: JWTClaims, into output: inout MutableRawSpan) throws(JWSError) -> Int {
+        try sign(writingPayload: { claims.write(to: &$0) }, into: &output)
     }
 
     /// Writes a JSON payload with `write`, signs, and writes the token at the start of `output`.
@@ -146,26 +167,29 @@ public final class JWSSigner: Sendable {
     /// - Returns: Bytes written.
     /// - Throws: ``JWSError`` `output.too-small` (also for a payload over 16 MiB), `crypto.failure`.
     /// - Allocation: none on the Swift side for payloads up to 1 KiB; one heap buffer per larger attempt.
+    @_lifetime(output: copy output)
     public func sign(
-        writingPayload write: (inout JSONByteWriter) -> Void, into output: UnsafeMutableRawBufferPointer
+        writingPayload write: (inout JSONByteWriter) -> Void, into output: inout MutableRawSpan
     )
         throws(JWSError) -> Int
     {
-        var capacity = Self.stackPayloadCapacity
-        while true {
-            let result: Int? = try unsafe withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 8) {
-                (scratch) throws(JWSError) -> Int? in
-                var writer = unsafe JSONByteWriter(buffer: scratch)
-                write(&writer)
-                guard !writer.overflowed else { return nil }
-                return try unsafe sign(
-                    payload: UnsafeRawBufferPointer(rebasing: scratch[..<writer.count]), into: output)
+        try unsafe output.withUnsafeMutableBytes { (output) throws(JWSError) -> Int in
+            var capacity = Self.stackPayloadCapacity
+            while true {
+                let result: Int? = try unsafe withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 8) {
+                    (scratch) throws(JWSError) -> Int? in
+                    var writer = unsafe JSONByteWriter(buffer: scratch)
+                    write(&writer)
+                    guard !writer.overflowed else { return nil }
+                    return try unsafe sign(
+                        payload: UnsafeRawBufferPointer(rebasing: scratch[..<writer.count]), into: output)
+                }
+                if let result { return result }
+                guard capacity < 1 << 24 else {
+                    throw JWSError(.outputTooSmall, segment: .payload, reason: "the payload is larger than 16 MiB")
+                }
+                capacity *= 4
             }
-            if let result { return result }
-            guard capacity < 1 << 24 else {
-                throw JWSError(.outputTooSmall, segment: .payload, reason: "the payload is larger than 16 MiB")
-            }
-            capacity *= 4
         }
     }
 
@@ -182,12 +206,8 @@ public final class JWSSigner: Sendable {
     public func token(payload: [UInt8]) throws(JWSError) -> String {
         var out = [UInt8](repeating: 0, count: tokenLength(payloadByteCount: payload.count))
         var outSpan = out.mutableSpan
-        var outBytes = unsafe outSpan.mutableBytes
-        let n = try unsafe payload.span.withUnsafeBytes { (p) throws(JWSError) -> Int in
-            try unsafe outBytes.withUnsafeMutableBytes { (o) throws(JWSError) -> Int in
-                try unsafe sign(payload: p, into: o)
-            }
-        }
+        var outBytes = MutableRawSpan(_elements: &outSpan)
+        let n = try sign(payload: RawSpan(_elements: payload.span), into: &outBytes)
         return String(decoding: out[..<n], as: UTF8.self)
     }
 
@@ -200,11 +220,9 @@ public final class JWSSigner: Sendable {
         while true {
             var out = [UInt8](repeating: 0, count: capacity)
             var outSpan = out.mutableSpan
-            var outBytes = unsafe outSpan.mutableBytes
+            var outBytes = MutableRawSpan(_elements: &outSpan)
             do throws(JWSError) {
-                let n = try unsafe outBytes.withUnsafeMutableBytes { (o) throws(JWSError) -> Int in
-                    try unsafe sign(claims: claims, into: o)
-                }
+                let n = try sign(claims: claims, into: &outBytes)
                 return String(decoding: out[..<n], as: UTF8.self)
             } catch  where error.code == .outputTooSmall && capacity < 1 << 26 {
                 capacity *= 4

@@ -288,7 +288,8 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
             progress.say("\(algorithm)-\(key.bits) ×\(threads): round \(round + 1)/\(rounds)")
             let m = try rate(threads: threads, duration: slice) {
                 try withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 8) { buffer in
-                    _ = try minter.mint(into: buffer)
+                    var output = MutableRawSpan(_unsafeBytes: buffer)
+                    _ = try minter.mint(into: &output)
                 }
             }
             let s = try rate(threads: threads, duration: slice) {
@@ -361,7 +362,10 @@ extension BenchSetup {
         var buffer = [UInt8](repeating: 0, count: max(minter.maximumAssertionLength, key.signatureByteCount))
         return buffer.withUnsafeMutableBytes { out in
             Allocations(
-                mint: perOp(n) { _ = try minter.mint(into: out) },
+                mint: perOp(n) {
+                    var output = MutableRawSpan(_unsafeBytes: out)
+                    _ = try minter.mint(into: &output)
+                },
                 evpSign: perOp(n) {
                     _ = try signingInput.withUnsafeBytes {
                         try RawEVPBaseline.sign($0, key: key, algorithm: algorithm, into: out)

@@ -43,10 +43,11 @@ func perfLoop(_ setup: BenchSetup, _ op: Int, _ count: Int) -> Int {
     var scratch = [UInt8](repeating: 0, count: setup.scratchByteCount)
     buffer.withUnsafeMutableBytes { out in
         scratch.withUnsafeMutableBytes { scratch in
+            var outSpan = MutableRawSpan(_unsafeBytes: out)
             for _ in 0..<count {
                 do {
                     switch op {
-                    case 0: _ = try setup.minter.mint(into: out)
+                    case 0: _ = try setup.minter.mint(into: &outSpan)
                     case 1: _ = try setup.token.withUnsafeBytes { try setup.verifier.verify($0, scratch: scratch) }
                     case 4: _ = try setup.token.withUnsafeBytes { try setup.verifier.verify($0) }
                     case 5:

@@ -68,7 +68,8 @@ struct SoakCommand: ParsableCommand {
                 let setup = i % rs512Every == rs512Every - 1 ? setups[1] : setups[0]
                 let ok: Bool = buffer.withUnsafeMutableBytes { out in
                     do {
-                        let n = try setup.minter.mint(into: out)
+                        var outSpan = MutableRawSpan(_unsafeBytes: out)
+                        let n = try setup.minter.mint(into: &outSpan)
                         let verified = try setup.verifier.verify(UnsafeRawBufferPointer(rebasing: out[..<n]))
                         // The jti in the token must be a v4 UUID and the one that was minted.
                         guard let jti = verified.claims.id, jti.utf8.count == 36,

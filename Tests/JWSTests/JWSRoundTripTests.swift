@@ -67,26 +67,32 @@ import Testing
         let payload: [UInt8] = Array(#"{"exp":1800000100}"#.utf8)
         let length = signer.tokenLength(payloadByteCount: payload.count)
         var buffer = [UInt8](repeating: 0, count: length)
-        let n = try unsafe buffer.withUnsafeMutableBytes { o in
+        var bufferSpan = buffer.mutableSpan
+        var bytes = MutableRawSpan(_elements: &bufferSpan)
+        let n = try signer.sign(payload: RawSpan(_elements: payload.span), into: &bytes)
+        #expect(n == length)
+        // The @unsafe pointer form writes the same token.
+        var viaPointer = [UInt8](repeating: 0, count: length)
+        let m = try unsafe viaPointer.withUnsafeMutableBytes { o in
             try unsafe payload.withUnsafeBytes { p in try unsafe signer.sign(payload: p, into: o) }
         }
-        #expect(n == length)
+        #expect(m == length && viaPointer == buffer)  // RSASSA-PKCS1-v1_5 is deterministic
         let verifier = JWSFixtures.verifier(algorithm: .rs512)
         #expect(
             try verifier.verify(String(decoding: buffer, as: UTF8.self)).claims.expiresAt
                 == NumericDate(Int64(1_800_000_100)))
         var small = [UInt8](repeating: 0, count: length - 1)
+        var smallSpan = small.mutableSpan
+        var smallBytes = MutableRawSpan(_elements: &smallSpan)
         let error = #expect(throws: JWSError.self) {
-            try unsafe small.withUnsafeMutableBytes { o in
-                try unsafe payload.withUnsafeBytes { p in try unsafe signer.sign(payload: p, into: o) }
-            }
+            try signer.sign(payload: RawSpan(_elements: payload.span), into: &smallBytes)
         }
         #expect(error?.code == .outputTooSmall)
         // OutputRawSpan form appends after existing bytes.
         let out = try unsafe [UInt8](unsafeUninitializedCapacity: length + 2) { buf, count in
             var span = unsafe OutputRawSpan(buffer: UnsafeMutableRawBufferPointer(buf), initializedCount: 0)
             span.append(UInt8(ascii: "["))
-            try unsafe signer.sign(payload: payload.span.bytes, into: &span)
+            try signer.sign(payload: RawSpan(_elements: payload.span), into: &span)
             count = unsafe span.finalize(for: UnsafeMutableRawBufferPointer(buf))
         }
         #expect(out.count == length + 1)
