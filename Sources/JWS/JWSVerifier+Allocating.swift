@@ -17,9 +17,9 @@ extension JWSVerifier {
         var algorithm = RSASignatureAlgorithm.rs256
         var keyID: String?
         var payloadStart = 0
-        let payload = try unsafe [UInt8](unsafeUninitializedCapacity: scratchByteCount(for: token)) {
+        let payload = try unsafe [UInt8](unsafeUninitializedCapacity: scratchByteCount(forBuffer: token)) {
             (buffer, initialized) throws(JWSError) in
-            let view = try unsafe verify(token, scratch: UnsafeMutableRawBufferPointer(buffer))
+            let view = try unsafe verifyInPlace(token, scratch: UnsafeMutableRawBufferPointer(buffer))
             algorithm = unsafe view.algorithm
             keyID = unsafe view.keyID
             initialized = unsafe view.payload.count
@@ -55,7 +55,7 @@ extension JWSVerifier {
     /// - Allocation: allocates the decoded header and payload.
     public func verifySignature(_ token: UnsafeRawBufferPointer) throws(JWSError) -> VerifiedJWS {
         var verdict: SignatureVerdict?
-        let payload = try unsafe [UInt8](unsafeUninitializedCapacity: scratchByteCount(for: token)) {
+        let payload = try unsafe [UInt8](unsafeUninitializedCapacity: scratchByteCount(forBuffer: token)) {
             (buffer, initialized) throws(JWSError) in
             let v = try unsafe verifySignature(token, scratch: UnsafeMutableRawBufferPointer(buffer))
             verdict = v

@@ -6,7 +6,7 @@ extension JWSVerifier {
     func checkClaims(
         _ payload: UnsafeRawBufferPointer, _ verdict: SignatureVerdict
     ) throws(JWSError)
-        -> VerifiedClaimsView
+        -> VerifiedClaimsRefs
     {
         let payloadStart = verdict.payloadStart
         let (kind, slots) = try unsafe scan(
@@ -57,17 +57,17 @@ extension JWSVerifier {
             throw unsafe claimTypeError(payload, slots[firstBad], index: firstBad, payloadStart: payloadStart)
         }
 
-        func text(_ index: Int) -> JSONStringView? {
-            unsafe slots[index].string.map { unsafe JSONStringView(base: base, token: $0) }
+        func text(_ index: Int) -> JSONStringRef? {
+            unsafe slots[index].string.map { unsafe JSONStringRef(base: base, token: $0) }
         }
         let aud = slots[JWSMemberSlots.audIndex]
-        let view = unsafe VerifiedClaimsView(
+        let view = unsafe VerifiedClaimsRefs(
             algorithm: verdict.algorithm, keyID: keys[verdict.keyIndex].keyID, payload: payload,
             expiresAt: dates.exp, notBefore: dates.nbf, issuedAt: dates.iat,
             issuer: text(JWSMemberSlots.issIndex), subject: text(JWSMemberSlots.subIndex),
             id: text(JWSMemberSlots.jtiIndex),
             audience: aud.isPresent
-                ? JWTAudienceView(base: base, valueOffset: aud.valueOffset, end: aud.end, single: aud.string) : nil)
+                ? JWTAudienceRef(base: base, valueOffset: aud.valueOffset, end: aud.end, single: aud.string) : nil)
         try unsafe policy.check(view)
         return unsafe view
     }

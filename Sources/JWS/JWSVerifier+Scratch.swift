@@ -10,7 +10,12 @@ extension JWSVerifier {
     /// - Returns: 0 when the token is over the size limit or not three segments (then verification fails before
     ///   it needs scratch space).
     /// - Allocation: none.
-    public func scratchByteCount(for token: UnsafeRawBufferPointer) -> Int {
+    public func scratchByteCount(for token: RawSpan) -> Int {
+        unsafe token.withUnsafeBytes { unsafe scratchByteCount(forBuffer: $0) }
+    }
+
+    /// The pointer form of ``scratchByteCount(for:)``, for the allocating entry points.
+    func scratchByteCount(forBuffer token: UnsafeRawBufferPointer) -> Int {
         guard token.count <= maximumTokenBytes,
             let layout = try? unsafe JWSCompactLayout(scanning: token)
         else { return 0 }
@@ -53,18 +58,30 @@ extension JWSVerifier {
     ///   - token: The compact token bytes.
     ///   - scratch: Where the payload is decoded; at least ``scratchByteCount(for:)`` bytes (or
     ///     ``maximumScratchByteCount`` for any token). Reuse one buffer per thread.
-    /// - Returns: A view of the verified claims that points into `scratch`; valid while `scratch` is alive and
-    ///   unmodified.
+    /// - Returns: A view of the verified claims in `scratch`, `~Escapable` and lifetime-bound to it: the compiler
+    ///   keeps `scratch` from being written or released while the view is in use.
     /// - Throws: ``JWSError`` with any of the codes in ``JWSError/Code``, the segment, and the token offset; also
     ///   `output.too-small` when `scratch` is smaller than ``scratchByteCount(for:)``. After a throw the contents
     ///   of `scratch` are unspecified.
     /// - Allocation: none on the Swift side for a token that verifies, as long as its strings that a rule compares
     ///   (`kid`, `typ`, `iss`, `sub`, `aud`) and its member names are ASCII or match exactly, and its NumericDates
     ///   have at most 15 significant digits (see ``JSONStringView/equals(_:)``); a thrown error allocates its text.
-    public func verify(
+    @_lifetime(&scratch)
+    public func verify(_ token: RawSpan, scratch: inout MutableRawSpan) throws(JWSError) -> VerifiedClaimsView {
+        let refs = try unsafe token.withUnsafeBytes { (token) throws(JWSError) -> VerifiedClaimsRefs in
+            try unsafe scratch.withUnsafeMutableBytes { (scratch) throws(JWSError) -> VerifiedClaimsRefs in
+                try unsafe verifyInPlace(token, scratch: scratch)
+            }
+        }
+        let payloadCount = unsafe refs.payload.count
+        return unsafe VerifiedClaimsView(refs, payload: scratch.bytes.extracting(0..<payloadCount))
+    }
+
+    /// The pointer form of ``verify(_:scratch:)``, for the allocating entry points.
+    func verifyInPlace(
         _ token: UnsafeRawBufferPointer, scratch: UnsafeMutableRawBufferPointer
     ) throws(JWSError)
-        -> VerifiedClaimsView
+        -> VerifiedClaimsRefs
     {
         let core = try unsafe verifySignature(token, scratch: scratch)
         let payload = unsafe UnsafeRawBufferPointer(rebasing: scratch[..<core.payloadCount])

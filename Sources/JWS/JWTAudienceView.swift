@@ -2,9 +2,11 @@
 
 /// The `aud` claim in a verified payload: one string, or an array of strings.
 ///
-/// Valid only while the buffer it points into is alive and unmodified.
-@unsafe public struct JWTAudienceView: @unsafe Sequence {
-    let base: UnsafeRawPointer
+/// `~Escapable`: it borrows the payload span it was read from, so the compiler keeps it from outliving the scratch
+/// buffer that ``JWSVerifier/verify(_:scratch:)`` decoded into. Iterate with ``forEach(_:)``.
+public struct JWTAudienceView: ~Escapable {
+    /// The whole payload the claim sits in.
+    let payload: RawSpan
     /// Offset of the value's first byte (`"` or `[`).
     let valueOffset: Int
     /// Offset just after the value.
@@ -12,71 +14,49 @@
     /// The token when `aud` is a single string (already scanned).
     let single: JSONStringToken?
 
-    init(base: UnsafeRawPointer, valueOffset: Int, end: Int, single: JSONStringToken?) {
-        unsafe self.base = base
-        unsafe self.valueOffset = valueOffset
-        unsafe self.end = end
-        unsafe self.single = single
+    @_lifetime(copy payload)
+    init(payload: RawSpan, valueOffset: Int, end: Int, single: JSONStringToken?) {
+        self.payload = payload
+        self.valueOffset = valueOffset
+        self.end = end
+        self.single = single
+    }
+
+    /// Runs `body` on the pointer form, over the same bytes.
+    func withRef<R>(_ body: (JWTAudienceRef) -> R) -> R {
+        unsafe payload.withUnsafeBytes { buffer in
+            // The claim lies inside a non-empty payload.
+            guard let base = buffer.baseAddress else { preconditionFailure("an aud claim in an empty payload") }
+            return unsafe body(JWTAudienceRef(base: base, valueOffset: valueOffset, end: end, single: single))
+        }
     }
 
     /// Whether `aud` is a JSON array (a single string is one audience).
-    public var isArray: Bool { unsafe single == nil }
+    public var isArray: Bool { single == nil }
 
     /// Whether one of the audiences equals `audience` (Swift `String` equality, as ``JSONStringView/equals(_:)``).
     ///
     /// - Allocation: as ``JSONStringView/equals(_:)``.
     public func contains(_ audience: String) -> Bool {
-        // swift-format-ignore
-        for unsafe item in unsafe self where unsafe item.equals(audience) { return true }
-        return false
+        unsafe withRef { unsafe $0.contains(audience) }
     }
 
     /// The number of audiences.
-    public var count: Int {
-        var n = 0
-        // swift-format-ignore
-        for unsafe _ in unsafe self { n += 1 }
-        return n
-    }
+    public var count: Int { unsafe withRef { unsafe $0.count } }
 
     /// The audiences as strings.
     ///
     /// - Allocation: allocates.
-    public var strings: [String] { unsafe map { unsafe $0.string } }
+    public var strings: [String] { unsafe withRef { unsafe $0.strings } }
 
-    /// Iterates the audiences in order.
-    public func makeIterator() -> Iterator {
-        unsafe Iterator(cursor: ValidatedJSONCursor(base: base, count: end, position: valueOffset), single: single)
-    }
-
-    /// Iterates the audiences in order.
-    @unsafe public struct Iterator: @unsafe IteratorProtocol {
-        var cursor: ValidatedJSONCursor
-        var single: JSONStringToken?
-        var done = false
-
-        init(cursor: ValidatedJSONCursor, single: JSONStringToken?) {
-            unsafe self.cursor = cursor
-            unsafe self.single = single
-            if single == nil { unsafe self.cursor.position += 1 }  // '['
-        }
-
-        /// The next audience.
-        public mutating func next() -> JSONStringView? {
-            guard unsafe !done else { return nil }
-            if let token = unsafe single {
-                unsafe done = true
-                return unsafe JSONStringView(base: cursor.base, token: token)
-            }
-            unsafe cursor.skipWhitespace()
-            guard unsafe cursor.byte(cursor.position) == UInt8(ascii: "\"") else {
-                unsafe done = true
-                return nil
-            }
-            let token = unsafe cursor.string()
-            unsafe cursor.skipWhitespace()
-            if unsafe cursor.byte(cursor.position) == UInt8(ascii: ",") { unsafe cursor.position += 1 }
-            return unsafe JSONStringView(base: cursor.base, token: token)
+    /// Calls `body` with each audience, in order.
+    ///
+    /// - Allocation: none.
+    public func forEach<E: Error>(_ body: (borrowing JSONStringView) throws(E) -> Void) throws(E) {
+        var iterator = unsafe withRef { unsafe $0.makeIterator() }
+        // The iterator's pointer stays valid: `payload` borrows the same memory for the whole call.
+        while let item = unsafe iterator.next() {
+            try body(JSONStringView(payload: payload, token: unsafe item.token))
         }
     }
 }

@@ -2,67 +2,76 @@
 import SignetRSA
 
 /// The claims of a JWT that ``JWSVerifier/verify(_:scratch:)`` accepted, read in place from the caller's scratch
-/// buffer: numeric dates as values, string claims as ``JSONStringView``s over the verified payload bytes.
+/// span: numeric dates as values, string claims as ``JSONStringView``s over the verified payload bytes.
 ///
 /// A view exists only for a token whose signature verified and whose claims passed the policy; nothing of an
-/// unverified payload is ever reachable through it. It borrows the scratch buffer: it is valid only while that memory
-/// is alive and unmodified, which the compiler cannot check (hence `@unsafe`).
-@unsafe public struct VerifiedClaimsView {
+/// unverified payload is ever reachable through it. It is `~Escapable` and lifetime-bound to the scratch span it was
+/// decoded into, so the compiler rejects any use after that memory is released or written again.
+@safe public struct VerifiedClaimsView: ~Escapable {
+    /// The pointer form, which the policy check read. `@safe`: its pointers lie inside ``payload``, whose lifetime
+    /// this view carries.
+    let refs: VerifiedClaimsRefs
+
+    /// The verified payload: strict JSON, a single object, at the start of the scratch span.
+    public let payload: RawSpan
+
+    @_lifetime(copy payload)
+    init(_ refs: VerifiedClaimsRefs, payload: RawSpan) {
+        unsafe self.refs = refs
+        self.payload = payload
+    }
+
     /// The algorithm that verified.
-    public let algorithm: RSASignatureAlgorithm
+    public var algorithm: RSASignatureAlgorithm { unsafe refs.algorithm }
     /// The `kid` of the key that verified, if it has one (the key's own string; no copy).
-    public let keyID: String?
-    /// The verified payload: strict JSON, a single object, at the start of the scratch buffer.
-    public let payload: UnsafeRawBufferPointer
+    public var keyID: String? { unsafe refs.keyID }
     /// `exp`.
-    public let expiresAt: NumericDate?
+    public var expiresAt: NumericDate? { unsafe refs.expiresAt }
     /// `nbf`.
-    public let notBefore: NumericDate?
+    public var notBefore: NumericDate? { unsafe refs.notBefore }
     /// `iat`.
-    public let issuedAt: NumericDate?
+    public var issuedAt: NumericDate? { unsafe refs.issuedAt }
+
     /// `iss`.
-    public let issuer: JSONStringView?
+    public var issuer: JSONStringView? {
+        @_lifetime(copy self) get {
+            guard let ref = unsafe refs.issuer else { return nil }
+            return JSONStringView(payload: payload, token: unsafe ref.token)
+        }
+    }
+
     /// `sub`.
-    public let subject: JSONStringView?
+    public var subject: JSONStringView? {
+        @_lifetime(copy self) get {
+            guard let ref = unsafe refs.subject else { return nil }
+            return JSONStringView(payload: payload, token: unsafe ref.token)
+        }
+    }
+
     /// `jti`.
-    public let id: JSONStringView?
+    public var id: JSONStringView? {
+        @_lifetime(copy self) get {
+            guard let ref = unsafe refs.id else { return nil }
+            return JSONStringView(payload: payload, token: unsafe ref.token)
+        }
+    }
+
     /// `aud`.
-    public let audience: JWTAudienceView?
+    public var audience: JWTAudienceView? {
+        @_lifetime(copy self) get {
+            guard let ref = unsafe refs.audience else { return nil }
+            return JWTAudienceView(
+                payload: payload, valueOffset: unsafe ref.valueOffset, end: unsafe ref.end, single: unsafe ref.single)
+        }
+    }
 
     /// The JSON text of the payload member `name` (compared like Swift `String`s, so escapes in the payload's
     /// member names are resolved), or `nil` when there is none.
     ///
     /// - Allocation: none for ASCII names.
-    public func rawValue(ofClaim name: String) -> UnsafeRawBufferPointer? {
-        guard let base = unsafe payload.baseAddress else { return nil }
-        var cursor = unsafe ValidatedJSONCursor(base: base, count: payload.count, position: 0)
-        cursor.skipWhitespace()
-        cursor.position += 1  // '{'
-        cursor.skipWhitespace()
-        while unsafe (cursor.position < payload.count && cursor.byte(cursor.position) == UInt8(ascii: "\"")) {
-            let member = cursor.string()
-            cursor.skipWhitespace()
-            cursor.position += 1  // ':'
-            cursor.skipWhitespace()
-            let start = cursor.position
-            cursor.skipValue()
-            if unsafe JSONStringComparison.equal(member, in: base, to: name) {
-                return unsafe UnsafeRawBufferPointer(rebasing: payload[start..<cursor.position])
-            }
-            cursor.skipWhitespace()
-            cursor.position += 1  // ',' or '}'
-            cursor.skipWhitespace()
-        }
-        return nil
+    @_lifetime(copy self)
+    public func rawValue(ofClaim name: String) -> RawSpan? {
+        guard let range = unsafe refs.rangeOfValue(ofClaim: name) else { return nil }
+        return payload.extracting(range)
     }
-}
-
-extension VerifiedClaimsView: @unsafe JWTPolicyClaims {
-    var hasID: Bool { unsafe id != nil }
-    func issuerEquals(_ issuer: String) -> Bool? { unsafe self.issuer.map { unsafe $0.equals(issuer) } }
-    func subjectEquals(_ subject: String) -> Bool? { unsafe self.subject.map { unsafe $0.equals(subject) } }
-    func audienceContains(_ audience: String) -> Bool? { unsafe self.audience.map { unsafe $0.contains(audience) } }
-    var issuerText: String { unsafe issuer?.string ?? "" }
-    var subjectText: String { unsafe subject?.string ?? "" }
-    var audienceTexts: [String] { unsafe audience?.strings ?? [] }
 }

@@ -96,9 +96,12 @@ enum FuzzTargets {
             violated("verifySignature: \(signature) but the DOM reference: \(reference)")
         }
         let scratch = UnsafeMutableRawBufferPointer.allocate(
-            byteCount: unsafe v.scratchByteCount(for: data), alignment: 1)
+            byteCount: v.scratchByteCount(for: RawSpan(_unsafeBytes: data)), alignment: 1)
         defer { unsafe scratch.deallocate() }
-        let zero = outcome { () throws(JWSError) in "\(unsafe try v.verify(data, scratch: scratch).payload.count)" }
+        let zero = outcome { () throws(JWSError) in
+            var s = MutableRawSpan(_unsafeBytes: scratch)
+            return "\(try v.verify(RawSpan(_unsafeBytes: data), scratch: &s).payload.byteCount)"
+        }
         let dom = outcome { () throws(JWSError) in "\(try unsafe v.referenceVerify(data).jws.payload.count)" }
         guard zero == dom else { violated("verify(_:scratch:): \(zero) but the DOM reference: \(dom)") }
     }
@@ -115,7 +118,7 @@ enum FuzzTargets {
         let v = Fixture.strictVerifier
         unsafe token.withUnsafeBytes { t in
             let scratch = UnsafeMutableRawBufferPointer.allocate(
-                byteCount: unsafe v.scratchByteCount(for: t), alignment: 1)
+                byteCount: v.scratchByteCount(for: RawSpan(_unsafeBytes: t)), alignment: 1)
             defer { unsafe scratch.deallocate() }
             func outcome(_ body: () throws(JWSError) -> String) -> String {
                 do throws(JWSError) { return try body() } catch {
@@ -124,9 +127,10 @@ enum FuzzTargets {
                 }
             }
             let zero = outcome { () throws(JWSError) in
-                let view = try unsafe v.verify(t, scratch: scratch)
+                var s = MutableRawSpan(_unsafeBytes: scratch)
+                let view = try v.verify(RawSpan(_unsafeBytes: t), scratch: &s)
                 return
-                    unsafe "\(String(describing: view.issuer?.string)) \(String(describing: view.subject?.string)) \(String(describing: view.id?.string)) \(String(describing: view.audience?.strings)) \(String(describing: view.expiresAt)) \(String(describing: view.notBefore)) \(String(describing: view.issuedAt))"
+                    "\(String(describing: view.issuer?.string)) \(String(describing: view.subject?.string)) \(String(describing: view.id?.string)) \(String(describing: view.audience?.strings)) \(String(describing: view.expiresAt)) \(String(describing: view.notBefore)) \(String(describing: view.issuedAt))"
             }
             let dom = outcome { () throws(JWSError) in
                 let c = try unsafe v.referenceVerify(t).claims

@@ -208,13 +208,12 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
         let token = self.token
         let verifier = self.verifier
         let verified = try token.withUnsafeBytes { try verifier.verify($0) }
-        let scratchByteCount = token.withUnsafeBytes { verifier.scratchByteCount(for: $0) }
+        let scratchByteCount = verifier.scratchByteCount(for: RawSpan(_elements: token.span))
         self.scratchByteCount = scratchByteCount
-        let inPlace = try token.withUnsafeBytes { t in
-            try withUnsafeTemporaryAllocation(byteCount: scratchByteCount, alignment: 8) { scratch in
-                let view = try verifier.verify(t, scratch: scratch)
-                return (view.issuer?.string, view.id?.string, view.expiresAt)
-            }
+        let inPlace = try withUnsafeTemporaryAllocation(byteCount: scratchByteCount, alignment: 8) { buffer in
+            var scratch = MutableRawSpan(_unsafeBytes: buffer)
+            let view = try verifier.verify(RawSpan(_elements: token.span), scratch: &scratch)
+            return (view.issuer?.string, view.id?.string, view.expiresAt)
         }
         guard inPlace.0 == verified.claims.issuer, inPlace.1 == verified.claims.id,
             inPlace.2 == verified.claims.expiresAt
@@ -301,8 +300,9 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
             }
             let v = try rate(threads: threads, duration: slice) {
                 // The zero-allocation path; the scratch buffer is a per-call stack allocation (no heap).
-                try withUnsafeTemporaryAllocation(byteCount: scratchByteCount, alignment: 8) { scratch in
-                    _ = try token.withUnsafeBytes { try verifier.verify($0, scratch: scratch) }
+                try withUnsafeTemporaryAllocation(byteCount: scratchByteCount, alignment: 8) { buffer in
+                    var scratch = MutableRawSpan(_unsafeBytes: buffer)
+                    _ = try verifier.verify(RawSpan(_elements: token.span), scratch: &scratch)
                 }
             }
             let ev = try rate(threads: threads, duration: slice) {
@@ -359,6 +359,7 @@ extension BenchSetup {
             return Double(signet_thread_allocation_count() - before) / Double(n)
         }
         let n = key.bits > 2048 ? 8 : 32
+        let token = self.token
         var buffer = [UInt8](repeating: 0, count: max(minter.maximumAssertionLength, key.signatureByteCount))
         return buffer.withUnsafeMutableBytes { out in
             Allocations(
@@ -373,8 +374,9 @@ extension BenchSetup {
                 },
                 // The path the verify/s column measures: the zero-allocation verify with a stack scratch buffer.
                 verify: perOp(n * 4) {
-                    try withUnsafeTemporaryAllocation(byteCount: scratchByteCount, alignment: 8) { scratch in
-                        _ = try token.withUnsafeBytes { try verifier.verify($0, scratch: scratch) }
+                    try withUnsafeTemporaryAllocation(byteCount: scratchByteCount, alignment: 8) { buffer in
+                        var scratch = MutableRawSpan(_unsafeBytes: buffer)
+                        _ = try verifier.verify(RawSpan(_elements: token.span), scratch: &scratch)
                     }
                 },
                 evpVerify: perOp(n * 4) {

@@ -41,14 +41,16 @@ func perfLoop(_ setup: BenchSetup, _ op: Int, _ count: Int) -> Int {
     var failures = 0
     var buffer = [UInt8](repeating: 0, count: max(setup.minter.maximumAssertionLength, setup.key.signatureByteCount))
     var scratch = [UInt8](repeating: 0, count: setup.scratchByteCount)
+    let token = setup.token
     buffer.withUnsafeMutableBytes { out in
         scratch.withUnsafeMutableBytes { scratch in
             var outSpan = MutableRawSpan(_unsafeBytes: out)
+            var scratchSpan = MutableRawSpan(_unsafeBytes: scratch)
             for _ in 0..<count {
                 do {
                     switch op {
                     case 0: _ = try setup.minter.mint(into: &outSpan)
-                    case 1: _ = try setup.token.withUnsafeBytes { try setup.verifier.verify($0, scratch: scratch) }
+                    case 1: _ = try setup.verifier.verify(RawSpan(_elements: token.span), scratch: &scratchSpan)
                     case 4: _ = try setup.token.withUnsafeBytes { try setup.verifier.verify($0) }
                     case 5:
                         let ok = setup.signature.withUnsafeBytes { s in

@@ -24,22 +24,34 @@ import Testing
     }
 
     static func zeroAllocation(_ v: JWSVerifier, _ token: [UInt8]) -> String {
-        unsafe token.withUnsafeBytes { t in
-            let size = unsafe v.scratchByteCount(for: t)
-            #expect(size <= v.maximumScratchByteCount || t.count > v.maximumTokenBytes)
-            return unsafe withUnsafeTemporaryAllocation(byteCount: size, alignment: 1) { scratch in
-                do throws(JWSError) {
-                    let view = try unsafe v.verify(t, scratch: scratch)
-                    let claims = unsafe JWTClaims(
-                        issuer: view.issuer?.string, subject: view.subject?.string, audience: view.audience?.strings,
-                        audienceIsArray: view.audience?.isArray ?? false, expiresAt: view.expiresAt,
-                        notBefore: view.notBefore, issuedAt: view.issuedAt, id: view.id?.string)
-                    return unsafe describe(claims, alg: view.algorithm, kid: view.keyID)
-                } catch {
-                    return describe(error)
-                }
-            }
+        let size = v.scratchByteCount(for: RawSpan(_elements: token.span))
+        #expect(size <= v.maximumScratchByteCount || token.count > v.maximumTokenBytes)
+        var scratch = [UInt8](repeating: 0, count: size)
+        var scratchSpan = scratch.mutableSpan
+        var scratchBytes = MutableRawSpan(_elements: &scratchSpan)
+        do throws(JWSError) {
+            let view = try v.verify(RawSpan(_elements: token.span), scratch: &scratchBytes)
+            let claims = JWTClaims(
+                issuer: view.issuer?.string, subject: view.subject?.string, audience: view.audience?.strings,
+                audienceIsArray: view.audience?.isArray ?? false, expiresAt: view.expiresAt,
+                notBefore: view.notBefore, issuedAt: view.issuedAt, id: view.id?.string)
+            return describe(claims, alg: view.algorithm, kid: view.keyID)
+        } catch {
+            return describe(error)
         }
+    }
+
+    /// Runs the zero-allocation verify of `token` with `scratch` as its scratch span, discarding the view.
+    static func verifyInPlace(_ v: JWSVerifier, _ token: [UInt8], _ scratch: inout [UInt8]) throws(JWSError) {
+        var span = scratch.mutableSpan
+        var bytes = MutableRawSpan(_elements: &span)
+        _ = try v.verify(RawSpan(_elements: token.span), scratch: &bytes)
+    }
+
+    /// The bytes of a span (`nil` for `nil`).
+    static func bytes(_ span: RawSpan?) -> [UInt8]? {
+        guard let span else { return nil }
+        return unsafe span.withUnsafeBytes { unsafe Array($0) }
     }
 
     static func allocating(_ v: JWSVerifier, _ token: [UInt8]) -> String {
@@ -388,79 +400,95 @@ import Testing
         let payload =
             #"{"iss":"m\u0065","sub":"me","aud":["x", "https:\/\/as:443\/token"],"exp":1800000100,"jti":"\u00e9t\u00e9","n\u0061me":{"a":[1,2]},"nbf":1.8e9}"#
         let token = Self.tok(#"{"alg":"RS256","kid":"k1","typ":"JWT"}"#, payload)
-        try unsafe token.withUnsafeBytes { t in
-            var scratch = [UInt8](repeating: 0xAA, count: unsafe Self.strict.scratchByteCount(for: t))
-            #expect(scratch.count == payload.utf8.count)
-            try unsafe scratch.withUnsafeMutableBytes { s in
-                let view = try unsafe Self.strict.verify(t, scratch: s)
-                unsafe #expect(view.algorithm == .rs256)
-                unsafe #expect(view.keyID == "k1")
-                unsafe #expect(Array(view.payload) == Array(payload.utf8))
-                unsafe #expect(view.issuer?.equals("me") == true)
-                unsafe #expect(view.issuer?.equals("m") == false)
-                unsafe #expect(view.issuer?.isEscaped == true)
-                unsafe #expect(view.issuer?.utf8Count == 2)
-                unsafe #expect(view.issuer.map { unsafe Array($0.escapedBytes) } == Array(#"m\u0065"#.utf8))
-                unsafe #expect(view.subject?.isEscaped == false)
-                unsafe #expect(view.id?.string == "\u{E9}t\u{E9}")
-                unsafe #expect(view.id?.equals("e\u{301}te\u{301}") == true)
-                unsafe #expect(view.id?.equalsUTF8(UnsafeRawBufferPointer(start: nil, count: 0)) == false)
-                let audience = try unsafe #require(view.audience)
-                unsafe #expect(audience.isArray)
-                unsafe #expect(audience.count == 2)
-                unsafe #expect(audience.strings == ["x", "https://as:443/token"])
-                unsafe #expect(audience.contains("https://as:443/token"))
-                unsafe #expect(!audience.contains("https://as/token"))
-                unsafe #expect(view.expiresAt == NumericDate(Int64(1_800_000_100)))
-                unsafe #expect(view.notBefore == NumericDate(Int64(1_800_000_000)))
-                unsafe #expect(view.issuedAt == nil)
-                unsafe #expect(view.rawValue(ofClaim: "name").map { unsafe Array($0) } == Array(#"{"a":[1,2]}"#.utf8))
-                unsafe #expect(view.rawValue(ofClaim: "nbf").map { unsafe Array($0) } == Array("1.8e9".utf8))
-                unsafe #expect(view.rawValue(ofClaim: "missing") == nil)
-            }
-        }
+        var scratch = [UInt8](repeating: 0xAA, count: Self.strict.scratchByteCount(for: RawSpan(_elements: token.span)))
+        #expect(scratch.count == payload.utf8.count)
+        var scratchSpan = scratch.mutableSpan
+        var scratchBytes = MutableRawSpan(_elements: &scratchSpan)
+        let view = try Self.strict.verify(RawSpan(_elements: token.span), scratch: &scratchBytes)
+        // The view is ~Escapable, so it is read into plain values before the expectations.
+        let algorithm = view.algorithm
+        let keyID = view.keyID
+        let payloadBytes = Self.bytes(view.payload)
+        let issuerIsMe = view.issuer?.equals("me")
+        let issuerIsM = view.issuer?.equals("m")
+        let issuerEscaped = view.issuer?.isEscaped
+        let issuerCount = view.issuer?.utf8Count
+        let issuerText = Self.bytes(view.issuer?.escapedBytes)
+        let subjectEscaped = view.subject?.isEscaped
+        let id = view.id?.string
+        let idEquivalent = view.id?.equals("e\u{301}te\u{301}")
+        let empty: [UInt8] = []
+        let idIsEmpty = view.id?.equalsUTF8(RawSpan(_elements: empty.span))
+        let audienceIsArray = view.audience?.isArray
+        let audienceCount = view.audience?.count
+        let audiences = view.audience?.strings
+        let audienceHas = view.audience?.contains("https://as:443/token")
+        let audienceHasNot = view.audience?.contains("https://as/token")
+        var iterated: [String] = []
+        // swift-format-ignore: ReplaceForEachWithForLoop
+        view.audience?.forEach { iterated.append($0.string) }  // a ~Escapable view is not a Sequence
+        let expiresAt = view.expiresAt
+        let notBefore = view.notBefore
+        let issuedAt = view.issuedAt
+        let name = Self.bytes(view.rawValue(ofClaim: "name"))
+        let nbf = Self.bytes(view.rawValue(ofClaim: "nbf"))
+        let missing = Self.bytes(view.rawValue(ofClaim: "missing"))
+        #expect(algorithm == .rs256)
+        #expect(keyID == "k1")
+        #expect(payloadBytes == Array(payload.utf8))
+        #expect(issuerIsMe == true)
+        #expect(issuerIsM == false)
+        #expect(issuerEscaped == true)
+        #expect(issuerCount == 2)
+        #expect(issuerText == Array(#"m\u0065"#.utf8))
+        #expect(subjectEscaped == false)
+        #expect(id == "\u{E9}t\u{E9}")
+        #expect(idEquivalent == true)
+        #expect(idIsEmpty == false)
+        #expect(audienceIsArray == true)
+        #expect(audienceCount == 2)
+        #expect(audiences == ["x", "https://as:443/token"])
+        #expect(iterated == ["x", "https://as:443/token"])
+        #expect(audienceHas == true)
+        #expect(audienceHasNot == false)
+        #expect(expiresAt == NumericDate(Int64(1_800_000_100)))
+        #expect(notBefore == NumericDate(Int64(1_800_000_000)))
+        #expect(issuedAt == nil)
+        #expect(name == Array(#"{"a":[1,2]}"#.utf8))
+        #expect(nbf == Array("1.8e9".utf8))
+        #expect(missing == nil)
     }
 
     @Test func scratchRulesAndWiping() throws {
         let token = Self.tok(JWSFixtures.goodPayload)
-        unsafe token.withUnsafeBytes { t in
-            let needed = unsafe Self.plain.scratchByteCount(for: t)
-            #expect(needed == JWSFixtures.goodPayload.utf8.count)
-            var small = [UInt8](repeating: 0, count: needed - 1)
-            unsafe small.withUnsafeMutableBytes { s in
-                expectCode("output.too-small", segment: .token) { () throws(JWSError) in
-                    _ = try unsafe Self.plain.verify(t, scratch: s)
-                }
-            }
-            // A signature that fails leaves no payload bytes behind.
-            var forged = token
-            forged[forged.count - 3] =
-                forged[forged.count - 3] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
-            var scratch = [UInt8](repeating: 0xAA, count: needed)
-            unsafe forged.withUnsafeBytes { f in
-                unsafe scratch.withUnsafeMutableBytes { s in
-                    expectCode("signature.invalid", segment: .signature) { () throws(JWSError) in
-                        _ = try unsafe Self.plain.verify(f, scratch: s)
-                    }
-                }
-            }
-            #expect(scratch.allSatisfy { $0 == 0 })
-            // So does a payload whose base64url breaks near its end.
-            var broken = token
-            let secondDot = broken.lastIndex(of: UInt8(ascii: "."))!
-            broken[secondDot - 1] = UInt8(ascii: "*")
-            scratch = [UInt8](repeating: 0xAA, count: needed)
-            unsafe broken.withUnsafeBytes { f in
-                unsafe scratch.withUnsafeMutableBytes { s in
-                    expectCode("base64url.invalid-character", segment: .payload) { () throws(JWSError) in
-                        _ = try unsafe Self.plain.verify(f, scratch: s)
-                    }
-                }
-            }
-            #expect(scratch.allSatisfy { $0 == 0 })
+        let needed = Self.plain.scratchByteCount(for: RawSpan(_elements: token.span))
+        #expect(needed == JWSFixtures.goodPayload.utf8.count)
+        var small = [UInt8](repeating: 0, count: needed - 1)
+        expectCode("output.too-small", segment: .token) { () throws(JWSError) in
+            try Self.verifyInPlace(Self.plain, token, &small)
         }
+        // A signature that fails leaves no payload bytes behind.
+        var forged = token
+        forged[forged.count - 3] =
+            forged[forged.count - 3] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        var scratch = [UInt8](repeating: 0xAA, count: needed)
+        expectCode("signature.invalid", segment: .signature) { () throws(JWSError) in
+            try Self.verifyInPlace(Self.plain, forged, &scratch)
+        }
+        #expect(scratch.allSatisfy { $0 == 0 })
+        // So does a payload whose base64url breaks near its end.
+        var broken = token
+        let secondDot = broken.lastIndex(of: UInt8(ascii: "."))!
+        broken[secondDot - 1] = UInt8(ascii: "*")
+        scratch = [UInt8](repeating: 0xAA, count: needed)
+        expectCode("base64url.invalid-character", segment: .payload) { () throws(JWSError) in
+            try Self.verifyInPlace(Self.plain, broken, &scratch)
+        }
+        #expect(scratch.allSatisfy { $0 == 0 })
         // A shape error needs no scratch; an oversized token neither.
-        #expect(unsafe Array("a.b".utf8).withUnsafeBytes { unsafe Self.plain.scratchByteCount(for: $0) } == 0)
+        let shape = Array("a.b".utf8)
+        let shapeScratch = Self.plain.scratchByteCount(for: RawSpan(_elements: shape.span))
+        #expect(shapeScratch == 0)
         #expect(Self.plain.maximumScratchByteCount >= 16 * 1024 * 3 / 4)
     }
 
@@ -470,9 +498,8 @@ import Testing
         let longHeader = #"{"alg":"RS256","kid":"k1","x5c":["\#(String(repeating: "MIIB", count: 600))"]}"#
         let token = Self.tok(longHeader, JWSFixtures.goodPayload)
         #expect(Self.expectAgreement(Self.plain, token).hasPrefix("iss="))
-        unsafe token.withUnsafeBytes { t in
-            #expect(unsafe Self.plain.scratchByteCount(for: t) > JWSFixtures.goodPayload.utf8.count + 1024)
-        }
+        let longHeaderScratch = Self.plain.scratchByteCount(for: RawSpan(_elements: token.span))
+        #expect(longHeaderScratch > JWSFixtures.goodPayload.utf8.count + 1024)
         var rng = SplitMix64(seed: 8200)
         var modulus = rng.bytes(1025)
         modulus[0] |= 0x80
@@ -488,9 +515,8 @@ import Testing
             let forged = Array((input + "." + Base64URL.encode(signature)).utf8)
             let outcome = Self.expectAgreement(verifier, forged)
             #expect(outcome.hasPrefix(signature.count == 1025 ? "signature.invalid" : "signature.length"), "\(outcome)")
-            unsafe forged.withUnsafeBytes { t in
-                #expect(unsafe verifier.scratchByteCount(for: t) >= JWSFixtures.goodPayload.utf8.count + 1025)
-            }
+            let forgedScratch = verifier.scratchByteCount(for: RawSpan(_elements: forged.span))
+            #expect(forgedScratch >= JWSFixtures.goodPayload.utf8.count + 1025)
         }
     }
 
