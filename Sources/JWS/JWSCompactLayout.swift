@@ -20,7 +20,12 @@ public struct JWSCompactLayout: Sendable, Equatable {
     /// - Throws: ``JWSError`` `token.not-jws` when there are not exactly two periods or the header or signature
     ///   segment is empty (an empty payload is allowed by RFC 7515).
     /// - Allocation: none.
-    public init(scanning token: UnsafeRawBufferPointer) throws(JWSError) {
+    public init(scanning token: RawSpan) throws(JWSError) {
+        self = try unsafe token.withUnsafeBytes { (token) throws(JWSError) in try unsafe Self(scanning: token) }
+    }
+
+    /// The pointer form of ``init(scanning:)``, which the verifier's pointer core calls.
+    init(scanning token: UnsafeRawBufferPointer) throws(JWSError) {
         // PERF: `signet bench` verify: libc's vectorised memchr finds each period (a byte loop cost ~6 instructions
         // per token byte, about 1 % of a whole RS256 verify).
         let n = token.count
