@@ -161,7 +161,7 @@ static IFMA_ALWAYS_INLINE uint64_t KN(redc_carry)(uint64_t s, uint64_t y, uint64
  *   s = (s + m_0 y) >> 52 + s1 + lo(m_1 y) + u_i,   u_i = hi(a_0 b_i) + lo(a_0 b_(i+1))
  * s1 is limb 1 (exact in the vector too), also kept in a scalar one step ahead: the next step's s1 is lane 2 of acc
  * + lo(m_2 y) + hi(m_1 y) + u1_i (u1_i as u_i with a_1), so the one read from the vector into the scalar chain has
- * two steps to arrive (it was the bound at N = 20: 414 -> 379 cycles per amm2 on Zen 5).
+ * two steps to arrive (at N = 20 that read was the bound; PERF: perf/ifma/amm.sh, perf/RESULTS.md issue 16).
  * The products with b_i and b_(i+1) do not depend on y, so they run ahead of the chain; hi(a b_i) and the next
  * step's lo(a b_(i+1)) land on the same (shifted) positions and share one temporary. u and u1 are formed for all
  * i at once by vector multiply-adds before the loop (the scalar multiplier is the busiest unit inside it), and
@@ -294,7 +294,7 @@ IFMA_TARGET static void KN(amm2)(uint64_t *r0, uint64_t *r1, const uint64_t *a0,
     const uint64_t k0[2] = {m0->k0, m1->k0};
 #if K_V > 8
     /* 256-bit lanes at N = 40: two interleaved halves would keep 40 accumulators and temporaries live in 32
-       registers; one half after the other spills nothing (Zen 5: 1940 -> 1830 cycles per amm2) */
+       registers; one half after the other spills nothing (PERF: perf/ifma/amm.sh) */
     for (int h = 0; h < 2; h++) {
         uint64_t *const rh[2] = {r[h], r[h]};
         const uint64_t *const ah[2] = {a[h], a[h]}, *const bh[2] = {b[h], b[h]}, *const mh[2] = {m[h], m[h]};

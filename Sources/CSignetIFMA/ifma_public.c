@@ -66,7 +66,7 @@ void ifma_setup_pub(ifma_pub *pub, uint64_t *t)
     sbn_to52(pub->pm.m + IFMA_OFF, pub->plimbs, pub->n, pub->nw);
     pub->pm.k0 = pub->n_inv64 & IFMA_M52;
     /* R^2 mod n for the kernel (R = 2^(52 N)) and 2^(128 nw) mod n for the portable arithmetic: ~10 Montgomery
-       squarings each instead of ~8,000 modular doublings (1.2 ms for RSA-4096 here): public keys load often */
+       squarings each instead of ~8,000 modular doublings: public keys load often (a JWKS holds many) */
     sbn_mod_pow2_mont(pub->rr, (size_t)2 * 52 * pub->plimbs, pub->n, pub->n_inv64, pub->nw, t);
     sbn_to52(pub->pm.rr + IFMA_OFF, pub->plimbs, pub->rr, pub->nw);
     sbn_mod_pow2_mont(pub->rr, 128 * pub->nw, pub->n, pub->n_inv64, pub->nw, t);

@@ -193,9 +193,8 @@ extension SHA256 {
     ///
     /// PERF: all 64 rounds are unrolled with the message schedule kept in 16 locals (no array, no bounds checks),
     /// generated from the FIPS 180-4 constant table; nested-rotation Σ/σ and the carried a ^ b for Maj cut the
-    /// round from ~55 to ~47 x86-64 instructions. Measured in release on the 2-core AMD EPYC dev VM (shared, so
-    /// ±20 %): ~270 MB/s, 2.6 µs for a 694-byte JWS signing input; OpenSSL's SHA-NI code does 0.6 µs. Scalar Swift
-    /// cannot use SHA-NI or BMI2 `rorx`, so ~1 µs is out of reach here; the RSA-2048 modexp (~30 µs) dominates.
+    /// round from ~55 to ~47 x86-64 instructions. Scalar Swift cannot use SHA-NI or BMI2 `rorx`, so it stays behind
+    /// OpenSSL's SHA-NI code; the RSA modexp dominates a verify anyway (figures: perf/RESULTS.md).
     static func compress(_ state: inout SHA256State, _ p: UnsafeRawPointer, blocks: Int) {
         var a = state.h0
         var b = state.h1

@@ -164,9 +164,7 @@ extension SHA512Core {
     ///
     /// PERF: all 80 rounds are unrolled with the message schedule kept in 16 locals (no array, no bounds checks),
     /// generated from the FIPS 180-4 constant table, with nested-rotation Σ/σ and the carried a ^ b for Maj
-    /// (~54 → ~47 x86-64 instructions per round).
-    /// Measured in release on the 2-core AMD EPYC dev VM: ~400 MB/s, 1.95 µs for 694 bytes (OpenSSL's AVX2 code:
-    /// ~650 MB/s, 1.4 µs).
+    /// (~54 → ~47 x86-64 instructions per round; figures: perf/RESULTS.md).
     static func compress(_ state: inout SHA512State, _ p: UnsafeRawPointer, blocks: Int) {
         var a = state.h0
         var b = state.h1
