@@ -13,6 +13,18 @@ extension JWSVerifier {
     /// - Returns: The verified header and claims.
     /// - Throws: ``JWSError`` with any of the codes in ``JWSError/Code``, the segment, and the token offset.
     /// - Allocation: allocates the decoded header, payload and claims.
+    public func verify(_ token: RawSpan) throws(JWSError) -> VerifiedJWT {
+        try unsafe token.withUnsafeBytes { (b) throws(JWSError) -> VerifiedJWT in try unsafe verify(b) }
+    }
+
+    /// Verifies a JWT given as a raw buffer; the `@unsafe` form of ``verify(_:)-(RawSpan)`` for memory that comes
+    /// from C.
+    ///
+    /// - Parameter token: The compact token bytes.
+    /// - Returns: The verified header and claims.
+    /// - Throws: as ``verify(_:)-(RawSpan)``.
+    /// - Allocation: allocates the decoded header, payload and claims.
+    @unsafe
     public func verify(_ token: UnsafeRawBufferPointer) throws(JWSError) -> VerifiedJWT {
         var algorithm = RSASignatureAlgorithm.rs256
         var keyID: String?
@@ -44,15 +56,27 @@ extension JWSVerifier {
 
     /// Verifies a JWT given as a string.
     ///
-    /// - Throws: as ``verify(_:)-(UnsafeRawBufferPointer)``.
+    /// - Throws: as ``verify(_:)-(RawSpan)``.
     public func verify(_ token: String) throws(JWSError) -> VerifiedJWT {
         try unsafe token.utf8Span.span.withUnsafeBytes { (b) throws(JWSError) -> VerifiedJWT in try unsafe verify(b) }
     }
 
     /// Verifies only the signature of a JWS (any payload), with no claims checks.
     ///
+    /// - Parameter token: The compact token bytes.
+    /// - Returns: The verified header and payload.
     /// - Throws: ``JWSError`` for the size, shape, header, key selection and signature.
     /// - Allocation: allocates the decoded header and payload.
+    public func verifySignature(_ token: RawSpan) throws(JWSError) -> VerifiedJWS {
+        try unsafe token.withUnsafeBytes { (b) throws(JWSError) -> VerifiedJWS in try unsafe verifySignature(b) }
+    }
+
+    /// Verifies only the signature of a JWS given as a raw buffer; the `@unsafe` form of
+    /// ``verifySignature(_:)-(RawSpan)`` for memory that comes from C.
+    ///
+    /// - Throws: as ``verifySignature(_:)-(RawSpan)``.
+    /// - Allocation: allocates the decoded header and payload.
+    @unsafe
     public func verifySignature(_ token: UnsafeRawBufferPointer) throws(JWSError) -> VerifiedJWS {
         var verdict: SignatureVerdict?
         let payload = try unsafe [UInt8](unsafeUninitializedCapacity: scratchByteCount(forBuffer: token)) {

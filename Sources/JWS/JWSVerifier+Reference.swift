@@ -3,7 +3,7 @@ import Base64URL
 import SignetRSA
 
 extension JWSVerifier {
-    /// The DOM reference for ``verify(_:)-(UnsafeRawBufferPointer)``: the original implementation, which decodes
+    /// The DOM reference for ``verify(_:)-(RawSpan)``: the original implementation, which decodes
     /// into arrays and builds a ``JSONValue`` tree before checking anything. The verify paths must reach the same
     /// verdict with the same code, segment and offset for every input; tests and the `jws` fuzz target compare them.
     package func referenceVerify(_ token: UnsafeRawBufferPointer) throws(JWSError) -> VerifiedJWT {
@@ -24,7 +24,7 @@ extension JWSVerifier {
         return VerifiedJWT(jws: jws, claims: claims, payloadObject: object)
     }
 
-    /// The DOM reference for ``verifySignature(_:)``.
+    /// The DOM reference for ``verifySignature(_:)-(RawSpan)``.
     package func referenceVerifySignature(_ token: UnsafeRawBufferPointer) throws(JWSError) -> VerifiedJWS {
         try unsafe verifySignatureReturningOffset(token).0
     }

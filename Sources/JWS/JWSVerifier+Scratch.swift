@@ -47,7 +47,7 @@ extension JWSVerifier {
 
     /// Verifies a JWT without allocating: signature, then claims, read in place from `scratch`.
     ///
-    /// The same checks, in the same order and with the same errors, as ``verify(_:)-(UnsafeRawBufferPointer)``:
+    /// The same checks, in the same order and with the same errors, as ``verify(_:)-(RawSpan)``:
     /// the size limit; the compact shape; the header (decoded on the stack and validated by a strict scanner that
     /// builds no values: `alg` allowed and bound to the selected key, `crit`, `typ`, `kid`); the payload's base64url;
     /// the signature over the original bytes; then the payload JSON (same scanner, into `scratch`), the registered
