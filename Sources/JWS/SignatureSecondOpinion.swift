@@ -13,6 +13,9 @@ import SignetRSA
     /// - Parameters:
     ///   - name: A name for messages.
     ///   - check: Returns whether `signature` (first argument) is valid for `message` (second) under the algorithm.
+    ///
+    /// `@unsafe`: `check` receives raw buffers that are valid only during the call.
+    @unsafe
     public init(
         name: String,
         check:

@@ -14,6 +14,9 @@
     /// A writer over `buffer`.
     ///
     /// - Parameter buffer: Where the JSON goes; must stay valid while the writer is used.
+    ///
+    /// `@unsafe`: the writer keeps `buffer` without a lifetime the compiler can check.
+    @unsafe
     public init(buffer: UnsafeMutableRawBufferPointer) { unsafe self.buffer = buffer }
 
     @inline(__always) mutating func byte(_ b: UInt8) {
@@ -142,6 +145,15 @@
     /// Writes a string value given as UTF-8 bytes (escaped as needed).
     ///
     /// - Parameter bytes: Valid UTF-8.
+    public mutating func string(utf8 bytes: RawSpan) {
+        unsafe bytes.withUnsafeBytes { unsafe string(utf8: $0) }
+    }
+
+    /// Writes a string value given as UTF-8 bytes in a raw buffer; the `@unsafe` form of
+    /// ``string(utf8:)-(RawSpan)`` for memory that comes from C.
+    ///
+    /// - Parameter bytes: Valid UTF-8.
+    @unsafe
     public mutating func string(utf8 bytes: UnsafeRawBufferPointer) {
         separate()
         unsafe writeQuoted(bytes)

@@ -31,6 +31,16 @@ public enum StrictJSON {
     /// - Throws: ``JSONError`` `json.invalid`, `json.duplicate-member`, `json.too-deep`, `json.too-large`, with the
     ///   byte offset of the problem.
     /// - Allocation: allocates the value tree.
+    public static func parse(_ bytes: RawSpan, limits: Limits = .default) throws(JSONError) -> JSONValue {
+        try unsafe bytes.withUnsafeBytes { (b) throws(JSONError) -> JSONValue in try unsafe parse(b, limits: limits) }
+    }
+
+    /// Parses one JSON text from a raw buffer; the `@unsafe` form of ``parse(_:limits:)-(RawSpan,_)`` for memory
+    /// that comes from C.
+    ///
+    /// - Throws: as ``parse(_:limits:)-(RawSpan,_)``.
+    /// - Allocation: allocates the value tree.
+    @unsafe
     public static func parse(_ bytes: UnsafeRawBufferPointer, limits: Limits = .default) throws(JSONError) -> JSONValue
     {
         try unsafe read(bytes, limits: limits, keepingLastDuplicate: false).value
@@ -38,7 +48,7 @@ public enum StrictJSON {
 
     /// Parses one JSON text from an array.
     ///
-    /// - Throws: as ``parse(_:limits:)-(UnsafeRawBufferPointer,_)``.
+    /// - Throws: as ``parse(_:limits:)-(RawSpan,_)``.
     /// - Allocation: allocates the value tree.
     public static func parse(_ bytes: [UInt8], limits: Limits = .default) throws(JSONError) -> JSONValue {
         try unsafe bytes.span.withUnsafeBytes { (b) throws(JSONError) -> JSONValue in
@@ -48,7 +58,7 @@ public enum StrictJSON {
 
     /// Parses one JSON text from a string.
     ///
-    /// - Throws: as ``parse(_:limits:)-(UnsafeRawBufferPointer,_)``.
+    /// - Throws: as ``parse(_:limits:)-(RawSpan,_)``.
     /// - Allocation: allocates the value tree.
     public static func parse(_ text: String, limits: Limits = .default) throws(JSONError) -> JSONValue {
         try parse(Array(text.utf8), limits: limits)

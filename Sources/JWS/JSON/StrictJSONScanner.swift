@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 /// A strict, non-allocating RFC 8259 scanner: Signet's only JSON grammar. ``StrictJSON/validate(_:limits:)`` and
-/// the verify hot path run it alone; ``StrictJSON/parse(_:limits:)-(UnsafeRawBufferPointer,_)`` runs it and then
+/// the verify hot path run it alone; ``StrictJSON/parse(_:limits:)-(RawSpan,_)`` runs it and then
 /// builds the value of the accepted text (``JSONTreeBuilder``). Tests hold it to the old recursive-descent reader
 /// (`StrictJSONOracle`) on acceptance, error codes and offsets.
 ///
