@@ -170,23 +170,25 @@ public final class RSAPrivateKey: Sendable {
     /// - Returns: What `body` returns.
     /// - Throws: ``SignetRSAError`` `rsa.openssl` if OpenSSL cannot encode the key, or what `body` throws.
     /// - Allocation: OpenSSL's encoding buffer only.
+    ///
+    /// `@unsafe`: `body` receives a raw buffer that is valid, and holds the secret, only during the call.
+    @unsafe
     public func withPKCS8PEM<R>(_ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         try unsafe key.withPKCS8PEM(body).get()
     }
 
-    /// Signs `message` with RSASSA-PKCS1-v1_5 and writes the signature at the start of `output`.
+    /// Signs `message` and writes the signature at the start of `output`; the `@unsafe` form of
+    /// ``sign(_:algorithm:into:)-(RawSpan,_,_)`` for memory that comes from C.
     ///
     /// - Parameters:
-    ///   - message: The bytes to sign (for a JWS, the ASCII signing input `header.payload`).
+    ///   - message: The bytes to sign.
     ///   - algorithm: RS256, RS384 or RS512.
     ///   - output: Where the signature goes; needs ``signatureByteCount`` bytes.
     /// - Returns: The number of bytes written (always ``signatureByteCount``).
-    /// - Throws: ``SignetRSAError`` `rsa.output-too-small`, `rsa.openssl` with the drained error queue, or
-    ///   `rsa.engine-fault` (the IFMA engine's verify-after-sign check failed; nothing was written), or
-    ///   `rsa.internal` (a bug).
-    /// - Allocation: none on the Swift side in steady state; on OpenSSL EVP, OpenSSL's RSA code allocates
-    ///   internally (22 allocations per signature on OpenSSL 3.0); the IFMA engine allocates nothing.
+    /// - Throws: as ``sign(_:algorithm:into:)-(RawSpan,_,_)``.
+    /// - Allocation: as ``sign(_:algorithm:into:)-(RawSpan,_,_)``.
     /// - Warning: `output` must not overlap `message`.
+    @unsafe
     public func sign(
         _ message: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm, into output: UnsafeMutableRawBufferPointer
     ) throws(SignetRSAError) -> Int {
@@ -231,14 +233,17 @@ public final class RSAPrivateKey: Sendable {
         return written
     }
 
-    /// Signs `message` and appends the signature to `output`.
+    /// Signs `message` with RSASSA-PKCS1-v1_5 and appends the signature to `output`.
     ///
     /// - Parameters:
-    ///   - message: The bytes to sign.
+    ///   - message: The bytes to sign (for a JWS, the ASCII signing input `header.payload`).
     ///   - algorithm: RS256, RS384 or RS512.
-    ///   - output: Receives exactly ``signatureByteCount`` bytes.
-    /// - Throws: as ``sign(_:algorithm:into:)-(UnsafeRawBufferPointer,_,_)``.
-    /// - Allocation: none on the Swift side in steady state.
+    ///   - output: Receives exactly ``signatureByteCount`` bytes; needs that much free capacity.
+    /// - Throws: ``SignetRSAError`` `rsa.output-too-small`, `rsa.openssl` with the drained error queue, or
+    ///   `rsa.engine-fault` (the IFMA engine's verify-after-sign check failed; nothing was written), or
+    ///   `rsa.internal` (a bug).
+    /// - Allocation: none on the Swift side in steady state; on OpenSSL EVP, OpenSSL's RSA code allocates
+    ///   internally (22 allocations per signature on OpenSSL 3.0); the IFMA engine allocates nothing.
     public func sign(
         _ message: RawSpan, algorithm: RSASignatureAlgorithm, into output: inout OutputRawSpan
     )

@@ -167,16 +167,12 @@ public final class RSAPublicKey: Sendable {
     /// - Throws: ``SignetRSAError`` `rsa.openssl` if OpenSSL cannot encode the key.
     public func pem() throws(SignetRSAError) -> String { try key.publicPEM() }
 
-    /// Checks an RSASSA-PKCS1-v1_5 signature over `message`.
+    /// Checks a signature over `message` given as raw buffers; the `@unsafe` form of
+    /// ``verify(_:for:algorithm:)-(RawSpan,_,_)`` for memory that comes from C.
     ///
-    /// - Parameters:
-    ///   - signature: The signature bytes; must be exactly ``signatureByteCount`` long.
-    ///   - message: The signed bytes (for a JWS, the ASCII signing input `header.payload`).
-    ///   - algorithm: The algorithm the caller allows for this key.
-    /// - Throws: ``SignetRSAError`` `rsa.signature-length`, `rsa.bad-signature`, `rsa.openssl`, or
-    ///   `rsa.engine-fault` (the IFMA engine failed). OpenSSL's error queue is drained in every case.
-    /// - Allocation: none in steady state (the digest runs on the stack; the modular exponentiation uses a pooled
-    ///   `BN_CTX` whose numbers keep their storage between calls).
+    /// - Throws: as ``verify(_:for:algorithm:)-(RawSpan,_,_)``.
+    /// - Allocation: as ``verify(_:for:algorithm:)-(RawSpan,_,_)``.
+    @unsafe
     public func verify(
         _ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm
     ) throws(SignetRSAError) {
@@ -232,10 +228,21 @@ public final class RSAPublicKey: Sendable {
         }
     }
 
-    /// `true` when the signature verifies (see ``verify(_:for:algorithm:)-(UnsafeRawBufferPointer,_,_)``); never throws, never leaves OpenSSL
-    /// errors behind.
+    /// `true` when the signature verifies (see ``verify(_:for:algorithm:)-(RawSpan,_,_)``); never throws, never
+    /// leaves OpenSSL errors behind.
     ///
     /// - Allocation: none in steady state on the Swift side.
+    public func isValidSignature(_ signature: RawSpan, for message: RawSpan, algorithm: RSASignatureAlgorithm) -> Bool {
+        unsafe signature.withUnsafeBytes { s in
+            unsafe message.withUnsafeBytes { m in unsafe isValidSignature(s, for: m, algorithm: algorithm) }
+        }
+    }
+
+    /// `true` when the signature, given as raw buffers, verifies; the `@unsafe` form of
+    /// ``isValidSignature(_:for:algorithm:)-(RawSpan,RawSpan,_)`` for memory that comes from C.
+    ///
+    /// - Allocation: none in steady state on the Swift side.
+    @unsafe
     public func isValidSignature(
         _ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm
     ) -> Bool {
@@ -256,10 +263,16 @@ public final class RSAPublicKey: Sendable {
         }
     }
 
-    /// Verifies a signature given as spans (see ``verify(_:for:algorithm:)-(UnsafeRawBufferPointer,_,_)``).
+    /// Checks an RSASSA-PKCS1-v1_5 signature over `message`.
     ///
-    /// - Throws: as ``verify(_:for:algorithm:)-(UnsafeRawBufferPointer,_,_)``.
-    /// - Allocation: none in steady state on the Swift side.
+    /// - Parameters:
+    ///   - signature: The signature bytes; must be exactly ``signatureByteCount`` long.
+    ///   - message: The signed bytes (for a JWS, the ASCII signing input `header.payload`).
+    ///   - algorithm: The algorithm the caller allows for this key.
+    /// - Throws: ``SignetRSAError`` `rsa.signature-length`, `rsa.bad-signature`, `rsa.openssl`, or
+    ///   `rsa.engine-fault` (the IFMA engine failed). OpenSSL's error queue is drained in every case.
+    /// - Allocation: none in steady state (the digest runs on the stack; the modular exponentiation uses a pooled
+    ///   `BN_CTX` whose numbers keep their storage between calls).
     public func verify(
         _ signature: RawSpan, for message: RawSpan, algorithm: RSASignatureAlgorithm
     )

@@ -4,11 +4,13 @@ internal import COpenSSL
 /// The plainest way a C program signs and verifies with OpenSSL 3 EVP: a fresh `EVP_MD_CTX` per call,
 /// `EVP_DigestSignInit_ex` / `EVP_DigestSign` (or `…Verify…`) by digest name. It is the floor Signet's own paths
 /// are measured against in the same process (`signet bench`, the benchmark suite); it is not for production use.
+/// Its entry points take raw buffers, as the C program does, so they are `@unsafe`.
 @_spi(Benchmarking) public enum RawEVPBaseline {
     /// Signs `message` with `key` the plain EVP way; returns the signature length.
     ///
     /// - Throws: ``SignetRSAError`` `rsa.openssl`, `rsa.output-too-small`.
     /// - Allocation: OpenSSL allocates a context per call (that is the point of the baseline).
+    @unsafe
     public static func sign(
         _ message: UnsafeRawBufferPointer, key: RSAPrivateKey, algorithm: RSASignatureAlgorithm,
         into output: UnsafeMutableRawBufferPointer
@@ -33,6 +35,7 @@ internal import COpenSSL
     /// Verifies the plain EVP way; `true` when valid. Clears OpenSSL's error queue on failure.
     ///
     /// - Allocation: OpenSSL allocates a context per call.
+    @unsafe
     public static func verify(
         _ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer, key: RSAPublicKey,
         algorithm: RSASignatureAlgorithm

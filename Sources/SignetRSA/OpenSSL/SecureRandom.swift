@@ -8,6 +8,17 @@ public enum SecureRandom {
     /// - Parameter buffer: The bytes to overwrite.
     /// - Throws: ``SignetRSAError`` `rsa.openssl` if the DRBG fails (not seeded); the buffer must not be used then.
     /// - Allocation: none on the Swift side.
+    public static func fill(_ buffer: inout MutableRawSpan) throws(SignetRSAError) {
+        try unsafe buffer.withUnsafeMutableBytes { (b) throws(SignetRSAError) in try unsafe fill(b) }
+    }
+
+    /// Fills a raw buffer with random bytes; the `@unsafe` form of ``fill(_:)-(MutableRawSpan)`` for memory that
+    /// comes from C.
+    ///
+    /// - Parameter buffer: The bytes to overwrite.
+    /// - Throws: as ``fill(_:)-(MutableRawSpan)``.
+    /// - Allocation: none on the Swift side.
+    @unsafe
     public static func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(SignetRSAError) {
         guard unsafe !buffer.isEmpty else { return }
         try openSSLCheck(unsafe COpenSSL_RAND_bytes(buffer.baseAddress, Int32(buffer.count)), "RAND_bytes")
