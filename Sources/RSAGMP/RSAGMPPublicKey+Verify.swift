@@ -82,8 +82,8 @@ extension RSAGMPPublicKey {
         } == .valid
     }
 
-    /// Checks an RSASSA-PKCS1-v1_5 signature over `message`; raw-buffer form of
-    /// ``isValidSignature(_:for:algorithm:)-(RawSpan,RawSpan,_)``.
+    /// Checks an RSASSA-PKCS1-v1_5 signature over `message`; the `@unsafe` raw-buffer form of
+    /// ``isValidSignature(_:for:algorithm:)-(RawSpan,RawSpan,_)``, for memory that comes from C.
     /// - Parameters:
     ///   - signature: Exactly ``signatureByteCount`` bytes.
     ///   - message: The signed bytes.
@@ -91,6 +91,7 @@ extension RSAGMPPublicKey {
     /// - Returns: `true` only for a valid signature.
     ///
     /// Allocation: none from Swift; GMP allocates and frees limbs for two temporaries.
+    @unsafe
     public func isValidSignature(
         _ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer, algorithm: RSAGMPAlgorithm
     ) -> Bool {
@@ -98,7 +99,7 @@ extension RSAGMPPublicKey {
     }
 
     /// Checks an RSASSA-PKCS1-v1_5 signature over `message`; array form of
-    /// ``isValidSignature(_:for:algorithm:)-(RawSpan,RawSpan,_)``.
+    /// ``isValidSignature(_:for:algorithm:)-(RawSpan,RawSpan,_)``, for memory that comes from C.
     /// - Parameters:
     ///   - signature: Exactly ``signatureByteCount`` bytes.
     ///   - message: The signed bytes.
@@ -124,8 +125,8 @@ extension RSAGMPPublicKey {
         } == .valid
     }
 
-    /// Checks a signature against a digest; raw-buffer form of
-    /// ``isValidSignature(_:forDigest:algorithm:)-(RawSpan,RawSpan,_)``.
+    /// Checks a signature against a digest; the `@unsafe` raw-buffer form of
+    /// ``isValidSignature(_:forDigest:algorithm:)-(RawSpan,RawSpan,_)``, for memory that comes from C.
     /// - Parameters:
     ///   - signature: Exactly ``signatureByteCount`` bytes.
     ///   - digest: ``RSAGMPAlgorithm/digestByteCount`` bytes.
@@ -133,6 +134,7 @@ extension RSAGMPPublicKey {
     /// - Returns: `true` only for a valid signature.
     ///
     /// Allocation: none from Swift; GMP allocates and frees limbs for two temporaries.
+    @unsafe
     public func isValidSignature(
         _ signature: UnsafeRawBufferPointer, forDigest digest: UnsafeRawBufferPointer, algorithm: RSAGMPAlgorithm
     ) -> Bool {
@@ -140,7 +142,7 @@ extension RSAGMPPublicKey {
     }
 
     /// Checks a signature against a digest; array form of
-    /// ``isValidSignature(_:forDigest:algorithm:)-(RawSpan,RawSpan,_)``.
+    /// ``isValidSignature(_:forDigest:algorithm:)-(RawSpan,RawSpan,_)``, for memory that comes from C.
     /// - Parameters:
     ///   - signature: Exactly ``signatureByteCount`` bytes.
     ///   - digest: ``RSAGMPAlgorithm/digestByteCount`` bytes.
@@ -176,8 +178,8 @@ extension RSAGMPPublicKey {
         if let error = result.error(self, algorithm) { throw error }
     }
 
-    /// Verifies a signature over `message` and says why it fails; raw-buffer form of
-    /// ``verifySignature(_:for:algorithm:)-(RawSpan,RawSpan,_)``.
+    /// Verifies a signature over `message` and says why it fails; the `@unsafe` raw-buffer form of
+    /// ``verifySignature(_:for:algorithm:)-(RawSpan,RawSpan,_)``, for memory that comes from C.
     /// - Parameters:
     ///   - signature: Exactly ``signatureByteCount`` bytes.
     ///   - message: The signed bytes.
@@ -186,6 +188,7 @@ extension RSAGMPPublicKey {
     ///   `rsagmp.encoding-mismatch`.
     ///
     /// Allocation: none from Swift on success; GMP allocates and frees limbs for two temporaries.
+    @unsafe
     public func verifySignature(
         _ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer, algorithm: RSAGMPAlgorithm
     ) throws(RSAGMPError) {
@@ -197,7 +200,7 @@ extension RSAGMPPublicKey {
     }
 
     /// Verifies a signature over `message` and says why it fails; array form of
-    /// ``verifySignature(_:for:algorithm:)-(RawSpan,RawSpan,_)``.
+    /// ``verifySignature(_:for:algorithm:)-(RawSpan,RawSpan,_)``, for memory that comes from C.
     /// - Parameters:
     ///   - signature: Exactly ``signatureByteCount`` bytes.
     ///   - message: The signed bytes.
@@ -234,8 +237,8 @@ extension RSAGMPPublicKey {
         if let error = result.error(self, algorithm) { throw error }
     }
 
-    /// Verifies a signature against a digest and says why it fails; raw-buffer form of
-    /// ``verifySignature(_:forDigest:algorithm:)-(RawSpan,RawSpan,_)``.
+    /// Verifies a signature against a digest and says why it fails; the `@unsafe` raw-buffer form of
+    /// ``verifySignature(_:forDigest:algorithm:)-(RawSpan,RawSpan,_)``, for memory that comes from C.
     /// - Parameters:
     ///   - signature: Exactly ``signatureByteCount`` bytes.
     ///   - digest: ``RSAGMPAlgorithm/digestByteCount`` bytes.
@@ -244,6 +247,7 @@ extension RSAGMPPublicKey {
     ///   `rsagmp.signature-out-of-range` or `rsagmp.encoding-mismatch`.
     ///
     /// Allocation: none from Swift on success; GMP allocates and frees limbs for two temporaries.
+    @unsafe
     public func verifySignature(
         _ signature: UnsafeRawBufferPointer, forDigest digest: UnsafeRawBufferPointer, algorithm: RSAGMPAlgorithm
     ) throws(RSAGMPError) {
@@ -254,7 +258,7 @@ extension RSAGMPPublicKey {
     }
 
     /// Verifies a signature against a digest and says why it fails; array form of
-    /// ``verifySignature(_:forDigest:algorithm:)-(RawSpan,RawSpan,_)``.
+    /// ``verifySignature(_:forDigest:algorithm:)-(RawSpan,RawSpan,_)``, for memory that comes from C.
     /// - Parameters:
     ///   - signature: Exactly ``signatureByteCount`` bytes.
     ///   - digest: ``RSAGMPAlgorithm/digestByteCount`` bytes.
