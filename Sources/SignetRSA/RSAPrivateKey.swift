@@ -243,7 +243,7 @@ public final class RSAPrivateKey: Sendable {
     ///   `rsa.engine-fault` (the IFMA engine's verify-after-sign check failed; nothing was written), or
     ///   `rsa.internal` (a bug).
     /// - Allocation: none on the Swift side in steady state; on OpenSSL EVP, OpenSSL's RSA code allocates
-    ///   internally (22 allocations per signature on OpenSSL 3.0); the IFMA engine allocates nothing.
+    ///   internally (counts: perf/RESULTS.md); the IFMA engine allocates nothing.
     public func sign(
         _ message: RawSpan, algorithm: RSASignatureAlgorithm, into output: inout OutputRawSpan
     )
