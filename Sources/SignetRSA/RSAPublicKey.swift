@@ -21,9 +21,8 @@ public final class RSAPublicKey: Sendable {
 
     /// The engine that performs this key's public-key operation (`s^e mod n`): ``RSAEngine/openSSL``
     /// (`BN_mod_exp_mont`), or ``RSAEngine/ifma256`` / ``RSAEngine/ifma512`` (the IFMA engine's
-    /// vectorised exponentiation, for RSA-2048 and RSA-4096 keys) where ``RSAEngine/automatic`` measured it
-    /// at least 5 % faster (timed on the first key of this size and exponent in the process), or where it was asked
-    /// for. Never ``RSAEngine/automatic``.
+    /// vectorised exponentiation, for RSA-2048 and RSA-4096 keys) where ``RSAEngine/automatic`` chose it (see
+    /// <doc:ChoosingAnEngine>) or where it was asked for. Never ``RSAEngine/automatic``.
     public var engine: RSAEngine { ifma?.engine ?? .openSSL }
 
     private init(sharing other: RSAPublicKey, ifma: IFMAPublicKey?) {
