@@ -142,6 +142,12 @@ IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(normalize)(uint64_t *r, vec *x)
 IFMA_TARGET static IFMA_ALWAYS_INLINE uint64_t KN(lane1)(vec a) { return v_lane0(v_shr1(a, a)); }
 IFMA_TARGET static IFMA_ALWAYS_INLINE uint64_t KN(lane2)(vec a) { return KN(lane1)(v_shr1(a, a)); }
 
+/* a with lane 0 replaced by s (the scalar limb 0 going back into the vector before normalisation). */
+IFMA_TARGET static IFMA_ALWAYS_INLINE vec KN(with_lane0)(vec a, uint64_t s)
+{
+    return v_add(v_and(a, v_loadu(ifma_ge_tab[1])), v_and(v_set1(s), v_loadu(ifma_lt_tab[1])));
+}
+
 /* (m_0 y + s) >> 52 for y = s k0 mod 2^52, without a 128-bit add and shift: s + m_0 y == 0 mod 2^52 by the choice
    of y, so the low 52 bits of s and of m_0 y sum to 0 or to 2^52, the latter exactly when s's are not all zero.
    m0s = m_0 << 12, so that the high word of m0s y is m_0 y >> 52 (m_0 y < 2^104). Branch-free. */
@@ -219,8 +225,7 @@ IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(amm_h)(const int H, uint64_t *cons
     }
     IFMA_UNROLL
     for (int h = 0; h < H; h++) {
-        /* limb 0 from the scalar copy (the lane is stale): lanes 1.. plus s in lane 0 */
-        acc[h][0] = v_add(v_and(acc[h][0], v_loadu(ifma_ge_tab[1])), v_and(v_set1(s[h]), v_loadu(ifma_lt_tab[1])));
+        acc[h][0] = KN(with_lane0)(acc[h][0], s[h]); /* the lane is stale; the scalar is limb 0 */
         KN(normalize)(r[h], acc[h]);
     }
 }
@@ -268,12 +273,22 @@ IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(redc_h)(const int H, uint64_t *con
     }
     IFMA_UNROLL
     for (int h = 0; h < H; h++) {
-        acc[h][0] = v_add(v_and(acc[h][0], v_loadu(ifma_ge_tab[1])), v_and(v_set1(s[h]), v_loadu(ifma_lt_tab[1])));
+        acc[h][0] = KN(with_lane0)(acc[h][0], s[h]);
         IFMA_UNROLL
         for (int v = 0; v < K_V; v++)
             acc[h][v] = v_add(acc[h][v], v_loadu(w[h] + IFMA_N + v * IFMA_L));
         KN(normalize)(r[h], acc[h]);
     }
+}
+
+/* r = a * b / R mod m (almost: < 2m) for one modulus m (data pointer) with -m^-1 mod 2^52 = k0; r may alias a, b. */
+IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(amm_one)(uint64_t *r, const uint64_t *a, const uint64_t *b,
+                                                       const uint64_t *m, uint64_t k0)
+{
+    uint64_t *const rr[2] = {r, r};
+    const uint64_t *const aa[2] = {a, a}, *const bb[2] = {b, b}, *const mm[2] = {m, m};
+    const uint64_t kk[2] = {k0, k0};
+    KN(amm_h)(1, rr, aa, bb, mm, kk);
 }
 
 IFMA_TARGET static void KN(copy)(uint64_t *r, const uint64_t *a)
@@ -295,12 +310,8 @@ IFMA_TARGET static void KN(amm2)(uint64_t *r0, uint64_t *r1, const uint64_t *a0,
 #if K_V > 8
     /* 256-bit lanes at N = 40: two interleaved halves would keep 40 accumulators and temporaries live in 32
        registers; one half after the other spills nothing (PERF: perf/ifma/amm.sh) */
-    for (int h = 0; h < 2; h++) {
-        uint64_t *const rh[2] = {r[h], r[h]};
-        const uint64_t *const ah[2] = {a[h], a[h]}, *const bh[2] = {b[h], b[h]}, *const mh[2] = {m[h], m[h]};
-        const uint64_t kh[2] = {k0[h], k0[h]};
-        KN(amm_h)(1, rh, ah, bh, mh, kh);
-    }
+    for (int h = 0; h < 2; h++)
+        KN(amm_one)(r[h], a[h], b[h], m[h], k0[h]);
 #else
     KN(amm_h)(2, r, a, b, m, k0);
 #endif
@@ -379,11 +390,7 @@ IFMA_TARGET static void KN(crt_exp)(const ifma_mod *mp, const ifma_mod *mq, cons
 /* r = a * b / R mod m (almost: < 2m), one modulus; r may alias a or b. */
 IFMA_TARGET static void KN(amm1)(uint64_t *r, const uint64_t *a, const uint64_t *b, const ifma_pmod *md)
 {
-    uint64_t *const rr[2] = {r, r};
-    const uint64_t *const aa[2] = {a, a}, *const bb[2] = {b, b};
-    const uint64_t *const m[2] = {md->m + IFMA_OFF, md->m + IFMA_OFF};
-    const uint64_t k0[2] = {md->k0, md->k0};
-    KN(amm_h)(1, rr, aa, bb, m, k0);
+    KN(amm_one)(r, a, b, md->m + IFMA_OFF, md->k0);
 }
 
 IFMA_TARGET static void KN(pub_exp)(const ifma_pmod *md, const uint64_t *x, uint64_t e, uint64_t *out, ifma_pws *ws)
