@@ -73,7 +73,8 @@ public final class RSAPrivateKey: Sendable {
     /// - Parameter pem: PEM text; the first block with a private-key label is used.
     /// - Throws: ``SignetRSAError`` `key.pem-malformed`, `key.pem-label-mismatch` (e.g. a PKCS#8 body under an
     ///   `RSA PRIVATE KEY` label, which happens when the header is edited by hand), `key.wrong-kind` (only a public
-    ///   key was given), `key.pem-unsupported-label` (e.g. encrypted keys), `key.der-malformed`, `key.not-rsa`,
+    ///   key was given), `key.password-required` (an encrypted key: use ``init(pem:password:)``),
+    ///   `key.pem-unsupported-label`, `key.der-malformed`, `key.not-rsa`,
     ///   `key.too-small`, `key.invalid-exponent`, `key.inconsistent`.
     /// - Allocation: allocates (not a hot path).
     public convenience init(pem: String) throws(SignetRSAError) {
@@ -87,12 +88,10 @@ public final class RSAPrivateKey: Sendable {
                     .wrongKeyKind, offset: blocks.first?.offset,
                     reason: "this PEM holds only a public key; signing needs the private key")
             }
-            if labels.contains("ENCRYPTED PRIVATE KEY") {
+            if let encrypted = blocks.first(where: { $0.label == "ENCRYPTED PRIVATE KEY" }) {
                 throw SignetRSAError(
-                    .pemUnsupportedLabel, offset: blocks.first?.offset,
-                    reason:
-                        "encrypted private keys are not supported; decrypt with `openssl pkey -in key.pem -out plain.pem`"
-                )
+                    .passwordRequired, offset: encrypted.offset,
+                    reason: "the private key is encrypted (PKCS#8 ENCRYPTED PRIVATE KEY); give its password")
             }
             throw SignetRSAError(
                 .pemUnsupportedLabel, offset: blocks.first?.offset,
@@ -111,7 +110,7 @@ public final class RSAPrivateKey: Sendable {
         try self.init(der: der, structure: DERKeyStructure.classify(der))
     }
 
-    private convenience init(der: [UInt8], structure: DERKeyStructure) throws(SignetRSAError) {
+    convenience init(der: [UInt8], structure: DERKeyStructure) throws(SignetRSAError) {
         guard structure.isPrivate else {
             throw SignetRSAError(
                 .wrongKeyKind, reason: "\(structure.name) is a public key; signing needs the private key")

@@ -65,17 +65,23 @@ public final class RSAPublicKey: Sendable {
             modulus: modulus, exponent: exponent, openSSL: publicOperation, requested: .automatic)
     }
 
-    /// Loads a public key from PEM text: `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1).
+    /// Loads a public key from PEM text: `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1), or else the RSA key of an
+    /// X.509 `CERTIFICATE` (its dates and signature are not checked; ``X509Certificate`` reads them).
     ///
     /// - Parameter pem: PEM text; the first block with a public-key label is used, text around blocks is ignored.
     /// - Throws: ``SignetRSAError`` `key.pem-malformed`, `key.pem-label-mismatch` (the label names one structure and
     ///   the body holds another), `key.wrong-kind` (a private key was given), `key.pem-unsupported-label`,
-    ///   `key.der-malformed`, `key.not-rsa`, `key.too-small`, `key.invalid-exponent`, `key.invalid-modulus`.
+    ///   `key.der-malformed`, `key.not-rsa`, `key.too-small`, `key.invalid-exponent`, `key.invalid-modulus`,
+    ///   `key.certificate-invalid`.
     /// - Allocation: allocates (key loading is not a hot path).
     public convenience init(pem: String) throws(SignetRSAError) {
         let blocks = try PEMReader.blocks(in: Array(pem.utf8))
         let publicLabels: Set<String> = ["PUBLIC KEY", "RSA PUBLIC KEY"]
         guard let block = blocks.first(where: { publicLabels.contains($0.label) }) else {
+            if let certificate = blocks.first(where: { $0.label == "CERTIFICATE" }) {
+                try self.init(der: OpenSSLKeyContainers.certificate(der: certificate.der).spki)
+                return
+            }
             let labels = blocks.map(\.label)
             if labels.contains(where: { $0.contains("PRIVATE KEY") }) {
                 throw SignetRSAError(

@@ -40,6 +40,12 @@ public struct SignetRSAError: Error, Hashable, Sendable, CustomStringConvertible
         public static let invalidExponent = Code(rawValue: "key.invalid-exponent")
         /// The modulus is not a valid RSA modulus (even, zero, or longer than 16,384 bits).
         public static let invalidModulus = Code(rawValue: "key.invalid-modulus")
+        /// The private key is encrypted (PKCS#8 `ENCRYPTED PRIVATE KEY`) and no password was given.
+        public static let passwordRequired = Code(rawValue: "key.password-required")
+        /// The password does not decrypt the encrypted private key (or its cipher is one OpenSSL cannot run).
+        public static let wrongPassword = Code(rawValue: "key.wrong-password")
+        /// The bytes are not an X.509 certificate (DER `Certificate`, or PEM `CERTIFICATE`).
+        public static let certificateInvalid = Code(rawValue: "key.certificate-invalid")
         /// Key generation failed or an unsupported size was asked for.
         public static let keyGeneration = Code(rawValue: "key.generation")
         /// The caller's output buffer is smaller than the signature.

@@ -18,6 +18,7 @@
 #include <openssl/param_build.h>
 #include <openssl/params.h>
 #include <openssl/x509.h>
+#include <openssl/pkcs12.h>
 #include <openssl/sha.h>
 
 /* BIO_get_mem_data (function-like macro) */
@@ -105,6 +106,37 @@ static inline int COpenSSL_sha2(int which, const void *data, size_t len, void *m
 /* BIGNUM <- big-endian bytes, reusing `into`'s storage (no allocation once it is large enough). */
 static inline BIGNUM *COpenSSL_BN_bin2bn_into(const void *s, int len, BIGNUM *into) {
     return BN_bin2bn((const unsigned char *)s, len, into);
+}
+
+/* X.509 certificates and encrypted PKCS#8 (Keys/X509Certificate.swift, Keys/EncryptedPKCS8.swift): the d2i/i2d
+ * functions advance a `const unsigned char **`, so they are wrapped to take void* and report what they consumed. */
+static inline X509 *COpenSSL_d2i_X509(const void *der, long len, long *consumed) {
+    const unsigned char *p = (const unsigned char *)der;
+    X509 *x = d2i_X509(NULL, &p, len);
+    *consumed = x ? (long)(p - (const unsigned char *)der) : 0;
+    return x;
+}
+/* Seconds since the epoch of an ASN1_TIME (UTCTime or GeneralizedTime); 1 on success. */
+static inline int COpenSSL_ASN1_TIME_to_unix(const ASN1_TIME *t, int64_t *out) {
+    ASN1_TIME *epoch = ASN1_TIME_set(NULL, 0);
+    int days = 0, secs = 0;
+    int ok = epoch != NULL && ASN1_TIME_diff(&days, &secs, epoch, t) == 1;
+    ASN1_TIME_free(epoch);
+    if (ok) *out = (int64_t)days * 86400 + secs;
+    return ok;
+}
+static inline X509_SIG *COpenSSL_d2i_X509_SIG(const void *der, long len, long *consumed) {
+    const unsigned char *p = (const unsigned char *)der;
+    X509_SIG *s = d2i_X509_SIG(NULL, &p, len);
+    *consumed = s ? (long)(p - (const unsigned char *)der) : 0;
+    return s;
+}
+static inline PKCS8_PRIV_KEY_INFO *COpenSSL_PKCS8_decrypt(const X509_SIG *p8, const void *pass, int passlen) {
+    return PKCS8_decrypt(p8, (const char *)pass, passlen);
+}
+static inline int COpenSSL_i2d_PKCS8_PRIV_KEY_INFO(const PKCS8_PRIV_KEY_INFO *p8, void *out) {
+    unsigned char *p = (unsigned char *)out;
+    return i2d_PKCS8_PRIV_KEY_INFO(p8, out ? &p : NULL);
 }
 
 #endif
