@@ -19,8 +19,11 @@ public struct JWKSet: Sendable {
         public let algorithmName: String?
         /// `use` as written, when it is a string.
         public let use: String?
-        /// The public key (`n`, `e`).
+        /// The public key: `n` and `e`, or the key of the first `x5c` certificate when `n` and `e` are absent.
         public let publicKey: RSAPublicKey
+        /// The first `x5c` certificate (RFC 7517 §4.7), when the entry has one that loads; when `n` and `e` are also
+        /// present, its key is the same (an entry whose `x5c` key differs is skipped with `jwks.x5c-mismatch`).
+        public let certificate: X509Certificate?
         /// Names of private members present (`d`, `p`, `q`, `dp`, `dq`, `qi`, `oth`), in document order.
         public let privateMembers: [String]
         /// The entry as JSON, with byte offsets into the JWKS text.
@@ -60,8 +63,12 @@ public struct JWKSet: Sendable {
             public static let entryNotObject = Code(rawValue: "jwks.entry-not-object")
             /// `kty` is missing or not `RSA` (entry skipped).
             public static let unsupportedKeyType = Code(rawValue: "jwks.unsupported-kty")
-            /// `n` or `e` is missing or unusable (entry skipped).
+            /// `n` or `e` is missing or unusable (entry skipped), and no `x5c` certificate stands in for them; or
+            /// `x5c` is present and unusable.
             public static let invalidKey = Code(rawValue: "jwks.invalid-key")
+            /// The first `x5c` certificate's key is not the key of `n` and `e` (entry skipped: which key is meant
+            /// cannot be told).
+            public static let x5cMismatch = Code(rawValue: "jwks.x5c-mismatch")
             /// The modulus is under 2048 bits (entry skipped).
             public static let keyTooSmall = Code(rawValue: "jwks.key-too-small")
             /// Private members are published (refused for verification).
@@ -187,31 +194,7 @@ public struct JWKSet: Sendable {
                     reason: "kty is \(found); only RSA keys are used, so this entry is skipped (RFC 7517 §5)"))
             return nil
         }
-        guard let n = object["n"]?.stringValue, let e = object["e"]?.stringValue else {
-            issues.append(
-                Issue(
-                    code: .invalidKey, index: index, offset: offset, keyID: kid,
-                    reason: "an RSA JWK needs string members \"n\" and \"e\"; skipped"))
-            return nil
-        }
-        let publicKey: RSAPublicKey
-        do throws(SignetRSAError) {
-            publicKey = try RSAPublicKey(jwk: RSAJWKComponents(n: n, e: e))
-        } catch {
-            if error.code == .keyTooSmall {
-                issues.append(
-                    Issue(
-                        code: .keyTooSmall, index: index, offset: object.member("n")?.valueOffset ?? offset,
-                        keyID: kid,
-                        reason:
-                            "\(error.reason), and NHS England uses 4096: generate a new key pair (`signet keygen --bits 4096`); skipped",
-                        underlying: error))
-            } else {
-                issues.append(
-                    Issue(
-                        code: .invalidKey, index: index, offset: offset, keyID: kid,
-                        reason: "the key cannot be loaded: \(error.reason); skipped", underlying: error))
-            }
+        guard let (publicKey, certificate) = readKey(object, index: index, offset: offset, issues: &issues) else {
             return nil
         }
         let privateNames = ["d", "p", "q", "dp", "dq", "qi", "oth"]
@@ -241,8 +224,67 @@ public struct JWKSet: Sendable {
                     reason: "use is \"\(use)\"; a key that verifies signatures has \"use\":\"sig\""))
         }
         return Key(
-            index: index, keyID: kid, algorithmName: alg, use: use, publicKey: publicKey,
+            index: index, keyID: kid, algorithmName: alg, use: use, publicKey: publicKey, certificate: certificate,
             privateMembers: privateMembers.map(\.name), object: object, offset: offset)
+    }
+
+    /// The entry's key from `n` and `e`, or from its first `x5c` certificate when they are absent; with both, the
+    /// two must be the same key. `nil` (with an issue) when the entry is unusable.
+    private static func readKey(
+        _ object: JSONObject, index: Int, offset: Int, issues: inout [Issue]
+    ) -> (RSAPublicKey, X509Certificate?)? {
+        let kid = object["kid"]?.stringValue
+        func issue(_ code: Issue.Code, _ at: Int?, _ reason: String, _ error: SignetRSAError? = nil) {
+            issues.append(
+                Issue(code: code, index: index, offset: at ?? offset, keyID: kid, reason: reason, underlying: error))
+        }
+        var certificate: X509Certificate? = nil
+        if let x5c = object.member("x5c") {
+            guard let first = x5c.value.arrayValue?.first?.stringValue else {
+                issue(.invalidKey, x5c.valueOffset, "x5c must be a non-empty array of base64 DER certificates; skipped")
+                return nil
+            }
+            do throws(SignetRSAError) {
+                certificate = try X509Certificate(x5c: first)
+            } catch {
+                issue(.invalidKey, x5c.valueOffset, "x5c[0] cannot be used: \(error.reason); skipped", error)
+                return nil
+            }
+        }
+        let n = object["n"]?.stringValue
+        let e = object["e"]?.stringValue
+        guard let n, let e else {
+            if let certificate, object.member("n") == nil, object.member("e") == nil {
+                return (certificate.publicKey, certificate)
+            }
+            issue(.invalidKey, nil, "an RSA JWK needs string members \"n\" and \"e\" (or an x5c certificate); skipped")
+            return nil
+        }
+        let publicKey: RSAPublicKey
+        do throws(SignetRSAError) {
+            publicKey = try RSAPublicKey(jwk: RSAJWKComponents(n: n, e: e))
+        } catch {
+            if error.code == .keyTooSmall {
+                issue(
+                    .keyTooSmall, object.member("n")?.valueOffset,
+                    "\(error.reason), and NHS England uses 4096: generate a new key pair (`signet keygen --bits 4096`); skipped",
+                    error)
+            } else {
+                issue(.invalidKey, nil, "the key cannot be loaded: \(error.reason); skipped", error)
+            }
+            return nil
+        }
+        if let certificate,
+            certificate.publicKey.modulus != publicKey.modulus
+                || certificate.publicKey.exponent != publicKey.exponent
+        {
+            issue(
+                .x5cMismatch, object.member("x5c")?.valueOffset,
+                "the x5c certificate (\(certificate.subject)) holds a different key from n and e: publish the certificate of the same key, or drop x5c; skipped"
+            )
+            return nil
+        }
+        return (publicKey, certificate)
     }
 
     private static func checkSet(_ keys: [Key], issues: inout [Issue]) {

@@ -27,10 +27,26 @@ extension DoctorRun {
             case .keyTooSmall: (code, severity) = (.jwksKeyTooSmall, .error)
             case .privateMembers: (code, severity) = (.jwksPrivateMembers, .error)
             case .duplicateKeyID: (code, severity) = (.jwksDuplicateKid, .error)
+            case .x5cMismatch: (code, severity) = (.jwksX5cMismatch, .error)
             default: (code, severity) = (.jwksUnusableKey, .warning)
             }
             let prefix = issue.index.map { "keys[\($0)]\(issue.keyID.map { " (kid \"\($0)\")" } ?? ""): " } ?? ""
             add(code, severity, .jwks, issue.offset, prefix + issue.reason)
+        }
+        // Certificates in x5c: their expiry is a note (verifiers use the key, not the certificate's dates).
+        for key in set.keys {
+            guard let certificate = key.certificate else { continue }
+            let now = Int64(input.now.secondsSinceEpoch.rounded(.down))
+            let when = "\(Self.utcDate(certificate.notAfter)) (\(certificate.notAfter))"
+            let days = abs(now - certificate.notAfter) / 86_400
+            let state =
+                certificate.hasExpired(at: now)
+                ? "expired on \(when), \(days) day(s) before now"
+                : "expires on \(when), in \(days) day(s)"
+            add(
+                .jwksCertificateExpiry, .info, .jwks, key.valueOffset("x5c"),
+                "keys[\(key.index)]\(Self.kidText(key)): the x5c certificate (\(certificate.subject)) \(state); JWS verification uses the key, not the certificate's dates, so this is a note: renew the certificate when your own policy asks for it"
+            )
         }
     }
 
@@ -85,6 +101,23 @@ extension DoctorRun {
             }
         }
         if signatureVerified != true { tryRepair(keys: selected.map { [$0] } ?? keys, alg: alg) }
+    }
+
+    /// `YYYY-MM-DD hh:mm:ss UTC` for seconds since the epoch (proleptic Gregorian; Howard Hinnant's civil_from_days).
+    static func utcDate(_ t: Int64) -> String {
+        let days = t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
+        let secs = t - days * 86_400
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(year)-\(two(month))-\(two(day)) \(two(secs / 3_600)):\(two(secs % 3_600 / 60)):\(two(secs % 60)) UTC"
     }
 
     private static func kidText(_ key: JWKSet.Key) -> String { key.keyID.map { " (kid \"\($0)\")" } ?? "" }

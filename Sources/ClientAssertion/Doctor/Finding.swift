@@ -107,6 +107,11 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
         public static let jwksSkipped: Code = "jwks.skipped"
         /// An RSA entry that cannot be used (bad `n`/`e`, odd `alg` or `use`, no `kid` among several).
         public static let jwksUnusableKey: Code = "jwks.unusable-key"
+        /// An entry's `x5c` certificate holds a different key from its `n` and `e` (`JWKSet.Issue` code, forwarded).
+        public static let jwksX5cMismatch: Code = "jwks.x5c-mismatch"
+        /// A note: an entry's `x5c` certificate expires (or has expired) at the date given. A JWS verifier uses the
+        /// key, not the certificate's dates, so this is information, never an error.
+        public static let jwksCertificateExpiry: Code = "jwks.certificate-expiry"
         // Signature.
         /// The signature does not verify with the key the header selects.
         public static let signatureInvalid: Code = "signature.invalid"
