@@ -18,7 +18,7 @@ struct Base64URLCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Encode all of stdin; the text and a newline go to stdout.",
             discussion: """
-                Example:
+                Examples:
                   printf 'hello' | signet base64url encode      # aGVsbG8
                 """)
 
@@ -31,9 +31,10 @@ struct Base64URLCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Decode stdin (one trailing newline allowed); the bytes go to stdout.",
             discussion: """
-                Padding, '+' '/', whitespace and non-canonical trailing bits are rejected: the error (code, offset,
+                Padding, '+' '/', whitespace and non-canonical trailing bits are rejected: the error (code, offset, \
                 byte) goes to stderr and the exit status is 2.
-                Example:
+
+                Examples:
                   echo aGVsbG8 | signet base64url decode        # hello
                 """)
 

@@ -14,25 +14,29 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure client-assertion mint/verify throughput next to the raw OpenSSL EVP floor, in one run.",
         discussion: """
-            For each algorithm (RS256 with RSA-2048, RS512 with RSA-4096, or the --key given) it measures, interleaved
-            in rounds: a full client-assertion mint (fresh jti, exp, header, payload, signature into a reused
-            buffer), raw EVP_DigestSign of the same signing input, a full zero-allocation verify (strict header and
-            payload JSON scan, alg/kid/typ check, signature, claims policy; JWSVerifier.verify(_:scratch:)), and raw
-            EVP_DigestVerify. The median of the rounds is shown with min and max.
-            The mint and verify columns run the RSA operations on the engine that --engine names (auto: Signet's
-            AVX-512 IFMA engine where the CPU enables IFMA and it measured faster on the key, at the faster width,
-            else OpenSSL; also set by SIGNET_RSA_ENGINE); the EVP columns always run OpenSSL.
+            For each algorithm (RS256 with RSA-2048, RS512 with RSA-4096, or the --key given) it measures, \
+            interleaved in rounds: a full client-assertion mint (fresh jti, exp, header, payload, signature into a \
+            reused buffer), raw EVP_DigestSign of the same signing input, a full zero-allocation verify (strict \
+            header and payload JSON scan, alg/kid/typ check, signature, claims policy; \
+            JWSVerifier.verify(_:scratch:)), and raw EVP_DigestVerify. The median of the rounds is shown with min \
+            and max.
+
+            The mint and verify columns run the RSA operations on the engine that --engine names (auto: Signet's \
+            AVX-512 IFMA engine where the CPU enables IFMA and it measured faster on the key, at the faster width, \
+            else OpenSSL; also set by SIGNET_RSA_ENGINE); the EVP columns always run OpenSSL. The defaults \
+            (4 seconds, 5 rounds, both algorithms) are what ./dev bench reports; the examples are short runs.
+
             Examples:
-              signet bench
-              signet bench --alg RS512 --seconds 10 --threads 2
-              signet bench --alg RS512 --engine evp
-              signet bench --json
+              signet bench --alg RS256 --seconds 0.5 --rounds 1
+              signet bench --alg RS256 --seconds 0.5 --rounds 1 --engine evp --json
+              signet bench --key key.pem --alg RS256 --seconds 0.5 --rounds 1 --threads 2
             """)
 
     @Option(help: "RS256, RS512 or all.") var alg: String = "all"
     @Option(help: "Total measuring time per algorithm, in seconds.") var seconds: Double = 4
     @Option(help: "Measure scaling from 1 to N threads (default: 1).") var threads: Int = 1
     @Option(help: "Benchmark this private key (PEM) instead of freshly generated ones.") var key: String?
+    @OptionGroup var passwords: KeyPasswordOptions
     @Option(help: "Rounds per measurement (median reported).") var rounds: Int = 5
     @Option(help: "RSA engine for mint and verify: auto, evp, ifma256 or ifma512.") var engine: String = "auto"
     @Flag(help: "Print JSON for machines.") var json = false
@@ -48,7 +52,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loadedKey = try key.map(loadPrivateKey)
+        let loadedKey = try key.map { try loadPrivateKey($0, passwords: passwords) }
         var configs: [(RSASignatureAlgorithm, Int)] = []
         if alg.uppercased() != "RS512" { configs.append((.rs256, 2048)) }
         if alg.uppercased() != "RS256" { configs.append((.rs512, 4096)) }

@@ -14,19 +14,20 @@ struct CrossCheckCommand: ParsableCommand {
         discussion: """
             Fresh keys per size (a new key every 10,000 cases, or --keys), random messages, RS256 and RS512; valid \
             signatures and mutations (bit flips in signature and message, truncation, extension, 0, 1, n-1, n, n+1, \
-            random values, another algorithm). Prints the counts; any disagreement is printed with a reproducer (n, e, \
-            message, signature in hex) and makes the exit status 2.
+            random values, another algorithm). Prints the counts; any disagreement is printed with a reproducer (n, \
+            e, message, signature in hex) and makes the exit status 2.
 
-            With --engine, every case is a fresh random message (no mutations) signed twice: by OpenSSL EVP and by the \
-            named engine. The two signatures must be byte-identical and RSAGMP must accept the engine's (and where the \
-            engine also does the public-key operation, its verdict on each case must be OpenSSL's); a mismatch is \
-            a disagreement (printed with both signatures) and makes the exit status 2. An engine that cannot run here \
-            or does not take a key is an error (exit status 1), never skipped.
+            With --engine, every case is a fresh random message (no mutations) signed twice: by OpenSSL EVP and by \
+            the named engine. The two signatures must be byte-identical and RSAGMP must accept the engine's (and \
+            where the engine also does the public-key operation, its verdict on each case must be OpenSSL's); a \
+            mismatch is a disagreement (printed with both signatures) and makes the exit status 2. An engine that \
+            cannot run here or does not take a key is an error (exit status 1), never skipped. A full campaign is \
+            --count 100000 (or --engine ifma512 --keys 100 --count 20000 on an IFMA CPU); the examples are short.
 
             Examples:
-              signet cross-check
-              signet cross-check --count 100000 --bits 2048,4096
-              signet cross-check --engine emulated --bits 2048,4096 --keys 100 --count 20000
+              signet cross-check --count 400 --bits 2048
+              signet cross-check --count 200 --bits 2048,4096 --threads 2
+              signet cross-check --engine emulated --bits 2048 --keys 2 --count 20
             """)
 
     @Option(help: "Total number of cases.") var count: Int = 10_000

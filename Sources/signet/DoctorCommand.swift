@@ -9,19 +9,27 @@ struct DoctorCommand: ParsableCommand {
         commandName: "doctor",
         abstract: "Explain everything wrong with a client assertion, its form body and JWKS, with NHS endpoint errors.",
         discussion: """
-            Reports every finding (not just the first): a stable code, severity, where (segment and byte offset),
-            the reason with the fix, and the exact error the NHS endpoint returns. Damage such as U+2013 EN DASH,
-            spaces or smart quotes is repaired on a copy, and if the repaired signature verifies against the JWKS
-            the doctor says so. Exit status 2 when any finding is an error, else 0.
-            The token is the argument, or stdin when it is '-'; when it is absent and --form is given, the form's
-            client_assertion is examined. A token equal to the form's subject_token is checked as an id_token under
-            APIM's token-exchange rules. --json prints
-            {"findings":[{"code","severity","segment","offset","message","endpointError"}],"signatureVerified":…}.
+            Reports every finding (not just the first): a stable code, severity, where (segment and byte offset), \
+            the reason with the fix, and the exact error the NHS endpoint returns. Damage such as U+2013 EN DASH, \
+            spaces or smart quotes is repaired on a copy, and if the repaired signature verifies against the JWKS \
+            the doctor says so. An x5c certificate in the JWKS is used when n and e are absent and checked against \
+            them when present; its expiry is a note, never an error.
+
+            The token is the argument itself, '-' for stdin, @FILE for a file, or the path of an existing file \
+            when the argument is not a compact JWS; trailing spaces, tabs and newlines of stdin or a file are \
+            removed, and --verbose says on stderr which was used. When the argument is absent and --form is given, \
+            the form's client_assertion is examined; otherwise stdin is read. A token equal to the form's \
+            subject_token is checked as an id_token under APIM's token-exchange rules.
+
+            Exit status 2 when any finding is an error, else 0; 1 when a file cannot be read. --json prints one \
+            object, {"findings": […], "signatureVerified": true|false|null}, each finding with code, severity, \
+            segment, offset, message and endpointError.
+
             Examples:
               signet doctor --jwks jwks.json --client-id "$API_KEY" --env int "$TOKEN"
-              signet doctor --form body.txt --jwks jwks.json --profile apim --env int --json
-              signet doctor --profile cis2 --client-id 1234.apps.supplier \\
-                --aud 'https://am.nhsint.auth-ptl.cis2.spineservices.nhs.uk:443/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare/access_token' - < assertion.jwt
+              signet doctor --jwks jwks.json --env int --verbose token.jwt
+              signet doctor --form body.txt --jwks jwks.json --profile apim --json
+              signet doctor --profile cis2 --aud "$CIS2_TOKEN_URL" - < cis2.jwt
             """)
 
     @Option(help: "The JWKS the server verifies with.") var jwks: String?
@@ -35,7 +43,8 @@ struct DoctorCommand: ParsableCommand {
     var env: APIMEnvironment?
     @Option(help: "\"Now\" as seconds since the epoch (default: the system clock).") var now: Int64?
     @Flag(help: "Print the report as JSON.") var json = false
-    @Argument(help: "The token, or '-' to read it from stdin.") var token: String?
+    @Flag(help: "Say on stderr where the token was read from.") var verbose = false
+    @Argument(help: tokenArgumentHelp) var token: String?
 
     func validate() throws {
         if env != nil && profile != .apim { throw ValidationError("--env applies to the apim profile only") }
@@ -47,7 +56,7 @@ struct DoctorCommand: ParsableCommand {
         if self.token == nil, let formText, let assertion = ParsedForm.parseLeniently(formText)["client_assertion"] {
             token = assertion.value
         } else {
-            token = readToken(self.token)
+            token = try readToken(self.token, verbose: verbose)
         }
         let input = Doctor.Input(
             token: token, form: formText, jwks: try jwks.map(readText), clientID: clientID,

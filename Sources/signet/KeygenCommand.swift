@@ -17,11 +17,16 @@ struct KeygenCommand: ParsableCommand {
         commandName: "keygen",
         abstract: "Generate an RSA key pair: PKCS#8 PEM private key (mode 0600) and, optionally, its public JWKS.",
         discussion: """
-            The private key file is created with mode 0600 from the start and is never printed. An existing file is
-            not overwritten unless --force is given (then the new key replaces it atomically). NHS England uses
+            The private key file is created with mode 0600 from the start and is never printed. An existing file \
+            is not overwritten unless --force is given (then the new key replaces it atomically). NHS England uses \
             RSA-4096 with RS512. Nothing is written to stdout; a summary goes to stderr.
+
+            To keep the key encrypted at rest, convert it with OpenSSL and give the password to the other commands \
+            with --key-password-file or SIGNET_KEY_PASSWORD: openssl pkcs8 -topk8 -v2 aes-256-cbc -in key.pem \
+            -out key-encrypted.pem.
+
             Examples:
-              signet keygen --bits 4096 --kid prod-2025-01 --out key.pem --jwks jwks.json
+              signet keygen --bits 4096 --kid prod-2 --out new-key.pem --jwks new-jwks.json
               signet keygen --bits 2048 --kid test --out test.pem
             """)
 

@@ -11,22 +11,30 @@ struct MintCommand: ParsableCommand {
         abstract: "Mint one RFC 7523 client assertion (compact JWT) on stdout, or the token-request body carrying it.",
         discussion: """
             Every run makes a fresh jti: mint once per HTTP attempt, retries included (APIM burns each jti).
-            With --form GRANT the whole application/x-www-form-urlencoded body is printed instead of the bare JWT:
-            client_credentials, authorization_code (needs --code and --redirect-uri; client_id is --client-id) or
-            token-exchange (needs --subject-token, the CIS2 id_token; '-' reads it from stdin).
+
+            With --form GRANT the whole application/x-www-form-urlencoded body is printed instead of the bare JWT: \
+            client_credentials, authorization_code (needs --code and --redirect-uri; client_id is --client-id) or \
+            token-exchange (needs --subject-token, the CIS2 id_token, read like a token argument: itself, '-' for \
+            stdin, @FILE, or the path of an existing file).
+
+            The key is a PEM private key: PKCS#8 (PRIVATE KEY, or ENCRYPTED PRIVATE KEY with \
+            --key-password-file or SIGNET_KEY_PASSWORD) or PKCS#1 (RSA PRIVATE KEY).
+
             Examples:
-              signet mint --key key.pem --kid prod-1 --client-id $API_KEY --profile apim --env int
-              signet mint --key key.pem --kid k1 --client-id 1234.apps.supplier --profile cis2 \\
-                --aud 'https://am.nhsint.auth-ptl.cis2.spineservices.nhs.uk:443/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare/access_token'
-              signet mint --key key.pem --client-id my-client --aud https://as.example/token --alg RS256
-              signet mint --key key.pem --kid prod-1 --client-id $API_KEY --profile apim --env int \\
-                --form client_credentials | curl -H 'Content-Type: application/x-www-form-urlencoded' \\
-                --data-binary @- https://int.api.service.nhs.uk/oauth2/token
-              signet mint --key key.pem --kid prod-1 --client-id $API_KEY --profile apim --env int \\
-                --form token-exchange --subject-token "$ID_TOKEN"
+              signet mint --key key.pem --kid prod-1 --client-id "$API_KEY" --profile apim
+              signet mint --key key.pem --kid k1 --client-id 1234.apps.supplier \\
+                --profile cis2 --aud "$CIS2_TOKEN_URL"
+              signet mint --key key.pem --client-id me --aud https://as.example/token
+              signet mint --key key-encrypted.pem --key-password-file password.txt \\
+                --kid prod-1 --client-id "$API_KEY" --profile apim --env int
+              signet mint --key key.pem --kid prod-1 --client-id "$API_KEY" \\
+                --profile apim --form client_credentials > body.txt
+              signet mint --key key.pem --kid prod-1 --client-id "$API_KEY" \\
+                --profile apim --form token-exchange --subject-token "$ID_TOKEN"
             """)
 
-    @Option(help: "Private key PEM (PKCS#8 or PKCS#1).") var key: String
+    @Option(help: "Private key PEM (PKCS#8, encrypted PKCS#8, or PKCS#1).") var key: String
+    @OptionGroup var passwords: KeyPasswordOptions
     @Option(help: "The kid registered in the server's JWKS.") var kid: String?
     @Option(name: .customLong("client-id"), help: "Client id: iss and sub (APIM: the application's API key).")
     var clientID: String
@@ -42,7 +50,9 @@ struct MintCommand: ParsableCommand {
     @Option(help: "The authorisation code (--form authorization_code).") var code: String?
     @Option(name: .customLong("redirect-uri"), help: "The redirect URI (--form authorization_code).") var redirectURI:
         String?
-    @Option(name: .customLong("subject-token"), help: "The CIS2 id_token, or '-' for stdin (--form token-exchange).")
+    @Option(
+        name: .customLong("subject-token"),
+        help: "The CIS2 id_token: itself, '-' for stdin, @FILE or a file's path (--form token-exchange).")
     var subjectToken: String?
 
     /// The token-request bodies `--form` can print.
@@ -87,7 +97,7 @@ struct MintCommand: ParsableCommand {
             guard let aud else { throw ValidationError("--aud is required") }
             profile = .rfc7523(audience: aud)
         }
-        let privateKey = try loadPrivateKey(key)
+        let privateKey = try loadPrivateKey(key, passwords: passwords)
         let assertion: String
         do throws(ClientAssertionError) {
             let minter = try ClientAssertionMinter(
@@ -105,7 +115,8 @@ struct MintCommand: ParsableCommand {
                     code: code ?? "", redirectURI: redirectURI ?? "", clientID: clientID, assertion: assertion
                 ).encoded)
         case .tokenExchange?:
-            print(TokenRequestForm.tokenExchange(subjectToken: readToken(subjectToken), assertion: assertion).encoded)
+            print(
+                TokenRequestForm.tokenExchange(subjectToken: try readToken(subjectToken), assertion: assertion).encoded)
         }
     }
 }

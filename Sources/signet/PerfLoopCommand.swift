@@ -18,6 +18,7 @@ struct PerfLoopCommand: ParsableCommand {
     var op: String = "mint"
     @Option(help: "RS256 or RS512.") var alg: RSASignatureAlgorithm = .rs256
     @Option(help: "Private key PEM (default: a fresh key).") var key: String?
+    @OptionGroup var passwords: KeyPasswordOptions
     @Option(help: "Operations.") var count: Int = 100
 
     func run() throws {
@@ -25,7 +26,9 @@ struct PerfLoopCommand: ParsableCommand {
         guard let code = ops[op] else {
             throw ValidationError("--op is one of \(ops.keys.sorted().joined(separator: ", "))")
         }
-        let privateKey = try key.map(loadPrivateKey) ?? RSAPrivateKey.generate(bits: alg == .rs512 ? 4096 : 2048)
+        let privateKey =
+            try key.map { try loadPrivateKey($0, passwords: passwords) }
+            ?? RSAPrivateKey.generate(bits: alg == .rs512 ? 4096 : 2048)
         let setup = try BenchSetup(key: privateKey, algorithm: alg)
         let failures = perfLoop(setup, code, count)
         guard failures == 0 else {

@@ -8,8 +8,17 @@ struct Signet: ParsableCommand {
         commandName: "signet",
         abstract: "Mint, verify and explain RS256/RS512 JWT client assertions (RFC 7523, NHS APIM, CIS2).",
         discussion: """
-            Exit status: 0 success; 2 token rejected or doctor found an error; 64 usage error; 1 anything else.
-            Stdout carries only the result.
+            Exit status: 0 success; 2 token rejected, doctor found an error, or a check disagreed; 64 usage error; \
+            1 anything else (a file that cannot be read, a key that cannot be loaded). Stdout carries only the \
+            result; errors go to stderr with their typed code (e.g. SignetRSAError.key.wrong-password) and, for a \
+            file, its path and the operating system's reason.
+
+            `signet help COMMAND` prints the same text as `signet COMMAND --help`. Shell completion: \
+            `signet --generate-completion-script bash|zsh|fish`.
+
+            Examples:
+              signet help verify
+              signet --generate-completion-script bash > signet.bash
             """,
         version: "0.1.0",
         subcommands: [

@@ -13,13 +13,14 @@ struct SoakCommand: ParsableCommand {
         commandName: "soak",
         abstract: "Mint and verify many client assertions on all cores, checking every result and watching memory.",
         discussion: """
-            Every thread mints an assertion into a reused buffer, verifies it (signature, alg/kid, claims) and checks
-            that the verified jti is the one it minted; a share of the tokens use RS512 with RSA-4096, the rest RS256
-            with RSA-2048. Reports errors (must be 0), throughput and resident memory at the start and the end.
-            Exit status 2 if any check failed or resident memory grew by more than 5 % after warm-up.
+            Every thread mints an assertion into a reused buffer, verifies it (signature, alg/kid, claims) and \
+            checks that the verified jti is the one it minted; a share of the tokens use RS512 with RSA-4096, the \
+            rest RS256 with RSA-2048. Reports errors (must be 0), throughput and resident memory at the start and \
+            the end. Exit status 2 if any check failed or resident memory grew by more than 5 % after warm-up. A \
+            real soak is --count 1000000 or more; the example is short.
+
             Examples:
-              signet soak --count 1000000
-              signet soak --count 200000 --rs512-share 0.05 --threads 2
+              signet soak --count 2000 --rs512-share 0.05 --threads 2
             """)
 
     @Option(help: "Tokens to mint and verify in total.") var count: Int = 1_000_000

@@ -11,25 +11,39 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Verify a JWT (signature, then exp/nbf/iat, aud, iss) and print its verified claims as JSON.",
         discussion: """
-            Keys come from a JWKS (each bound to its alg, or to --alg when it has none) or from one PEM key (bound
-            to --alg). A rejected token exits with status 2 and the reason (JWSError: code, segment, byte offset)
-            on stderr. The token is the argument, or stdin when it is '-' or absent (one trailing newline removed).
-            To learn everything that is wrong with a token, use `signet doctor`.
+            Keys come from a JWKS (each bound to its alg, or to --alg when it has none; an entry with only an x5c \
+            certificate uses the certificate's key) or from one key file bound to --alg: a public key (PEM or DER), \
+            an X.509 certificate (PEM or DER), or a private key PEM whose public half is used.
+
+            The token is the argument itself, '-' or nothing for stdin, @FILE for a file, or the path of an \
+            existing file when the argument is not a compact JWS; trailing spaces, tabs and newlines of stdin or a \
+            file are removed. --verbose says on stderr which was used.
+
+            A rejected token exits with status 2 and the reason (JWSError: code, segment, byte offset) on stderr; a \
+            file that cannot be read or a key that cannot be loaded exits with status 1 (the path, and the OS \
+            reason or the key error's code). To learn everything that is wrong with a token, use `signet doctor`.
+
             Examples:
-              signet verify --jwks jwks.json --aud https://int.api.service.nhs.uk/oauth2/token "$TOKEN"
-              signet mint … | signet verify --key public.pem --iss "$API_KEY" --leeway 10 -
-              signet verify --key public.pem --alg RS256 --now 1800000000 token.jwt
+              signet verify --jwks jwks.json --iss "$API_KEY" "$TOKEN"
+              signet verify --key public.pem --aud "$APIM_TOKEN_URL" token.jwt
+              signet verify --key cert.pem --verbose @token.jwt
+              signet verify --key key.pem --leeway 10 - < token.jwt
+              signet verify --key key-encrypted.pem --key-password-file password.txt \\
+                token.jwt
             """)
 
     @Option(help: "JWKS file with the public keys.") var jwks: String?
-    @Option(help: "Public key PEM (a private key PEM is accepted: its public half is used).") var key: String?
+    @Option(help: "Public key (PEM or DER), X.509 certificate (PEM or DER), or private key PEM (its public half).")
+    var key: String?
     @Option(help: "Required audience: aud must contain exactly this string.") var aud: String?
     @Option(help: "Required issuer: iss must be exactly this string.") var iss: String?
     @Option(help: "\"Now\" as seconds since the epoch (default: the system clock).") var now: Int64?
     @Option(help: "Clock-skew leeway in seconds for exp, nbf and iat.") var leeway: Double = 0
     @Option(help: "Algorithm for --key, and for JWKS keys without alg: RS256, RS384 or RS512.")
     var alg: RSASignatureAlgorithm = .rs512
-    @Argument(help: "The token, or '-' (or nothing) to read it from stdin.") var token: String?
+    @OptionGroup var passwords: KeyPasswordOptions
+    @Flag(help: "Say on stderr where the token was read from.") var verbose = false
+    @Argument(help: tokenArgumentHelp) var token: String?
 
     func validate() throws {
         guard (jwks == nil) != (key == nil) else {
@@ -39,7 +53,7 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let token = readToken(self.token)
+        let token = try readToken(self.token, verbose: verbose)
         let keys: [JWSVerificationKey]
         if let jwks {
             let set: JWKSet
@@ -58,7 +72,8 @@ struct VerifyCommand: ParsableCommand {
         } else if let key {
             // One key: bind it to the token's kid so that a kid in the header selects it. The kid is not trusted
             // for anything else; the algorithm is fixed by --alg before the token is read.
-            keys = [JWSVerificationKey(key: try loadPublicKey(key), algorithm: alg, keyID: Self.headerKeyID(token))]
+            let publicKey = try loadPublicKey(key, passwords: passwords)
+            keys = [JWSVerificationKey(key: publicKey, algorithm: alg, keyID: Self.headerKeyID(token))]
         } else {
             throw ValidationError("give --jwks or --key")
         }

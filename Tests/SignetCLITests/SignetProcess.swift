@@ -27,9 +27,25 @@ enum Signet {
         var description: String { "status \(status)\nstdout: \(stdout)\nstderr: \(stderr)" }
     }
 
-    /// Runs `signet arguments…` in `directory` with `stdin` as standard input.
-    static func run(_ arguments: [String], stdin: String = "", in directory: URL? = nil) throws -> Result {
+    /// Runs `line` with `/bin/sh -c` in `directory`, with the built `signet` first on `PATH`, help at 80 columns
+    /// and `environment` added: how a person runs a line copied from the help or the README.
+    static func shell(_ line: String, in directory: URL, environment: [String: String] = [:]) throws -> Result {
         let executable = try #require(executable, "the signet executable was not built")
+        var env = ProcessInfo.processInfo.environment
+        env["PATH"] = executable.deletingLastPathComponent().path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+        env["COLUMNS"] = "80"
+        env.removeValue(forKey: "SIGNET_KEY_PASSWORD")
+        return try run(
+            ["-c", line], in: directory, program: URL(fileURLWithPath: "/bin/sh"),
+            environment: env.merging(environment) { $1 })
+    }
+
+    /// Runs `signet arguments…` in `directory` with `stdin` as standard input.
+    static func run(
+        _ arguments: [String], stdin: String = "", in directory: URL? = nil, program: URL? = nil,
+        environment: [String: String]? = nil
+    ) throws -> Result {
+        let executable = try #require(program ?? executable, "the signet executable was not built")
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("signet-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -43,7 +59,9 @@ enum Signet {
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        process.environment = ProcessInfo.processInfo.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 }
+        process.environment = (environment ?? ProcessInfo.processInfo.environment).merging([
+            "SWIFT_BACKTRACE": "enable=no"
+        ]) { $1 }
         let (i, o, e) = (
             try FileHandle(forReadingFrom: input), try FileHandle(forWritingTo: output),
             try FileHandle(forWritingTo: errors)
