@@ -104,7 +104,7 @@ struct MintCommand: ParsableCommand {
                 key: privateKey, keyID: kid, clientID: clientID, profile: profile, algorithm: alg, lifetime: lifetime)
             assertion = try minter.mint()
         } catch {
-            throw ValidationError(error.reason)
+            throw ValidationError(error.description)  // a usage error (64) that keeps its typed code
         }
         switch form {
         case nil: print(assertion)

@@ -202,6 +202,13 @@ struct CLIUsabilityTests {
             ),
             (["verify", "--jwks", "body.txt", token], "JSONError.json.invalid"),
             (["verify", "--key", "cert.pem", "--alg", "RS256", token], "JWSError.header.alg-not-allowed"),
+            (
+                [
+                    "mint", "--key", "key.pem", "--kid", "k1", "--client-id", "a", "--profile", "apim", "--lifetime",
+                    "600",
+                ],
+                "ClientAssertionError.profile.lifetime-too-long"
+            ),
         ]
         for c in cases {
             let r = try Signet.run(c.args, in: f.url)
