@@ -1,33 +1,57 @@
 // SPDX-License-Identifier: Apache-2.0
 
-/// An RSASSA-PKCS1-v1_5 signature algorithm as named by JWA (RFC 7518 §3.3): the hash function and its DER
-/// `DigestInfo` prefix.
+/// An RSA signature algorithm as named by JWA: RSASSA-PKCS1-v1_5 (RFC 7518 §3.3) or RSASSA-PSS with MGF1 using the
+/// same hash and a salt as long as the hash (RFC 7518 §3.5).
 ///
-/// A closed set of named values: ``rs256``, ``rs384`` and ``rs512``. There is no SHA-1 and no "none".
+/// A closed set of named values: ``rs256``, ``rs384``, ``rs512``, ``ps256``, ``ps384`` and ``ps512``. There is no
+/// SHA-1 and no "none". For PSS with another salt length, see
+/// ``RSAGMPPublicKey/verifyPSS(_:for:hash:saltLength:)``.
 public struct RSAGMPAlgorithm: Hashable, Sendable, CustomStringConvertible {
-    enum Hash: Hashable, Sendable { case sha256, sha384, sha512 }
+    typealias Hash = GMPHash
 
-    /// The JWS `alg` value: `RS256`, `RS384` or `RS512`.
+    /// The signature scheme's encoding method.
+    public enum Padding: Hashable, Sendable {
+        /// EMSA-PKCS1-v1_5 (RFC 8017 §9.2).
+        case pkcs1v15
+        /// EMSA-PSS (RFC 8017 §9.1) with MGF1 on the same hash and sLen = hLen.
+        case pss
+    }
+
+    /// The JWS `alg` value: `RS256`, `RS384`, `RS512`, `PS256`, `PS384` or `PS512`.
     public let jwsName: String
-    let hash: Hash
+    /// The hash function (for PSS also the MGF1 hash).
+    public let hash: GMPHash
+    /// The encoding method.
+    public let padding: Padding
 
     /// RSASSA-PKCS1-v1_5 with SHA-256.
-    public static let rs256 = RSAGMPAlgorithm(jwsName: "RS256", hash: .sha256)
+    public static let rs256 = RSAGMPAlgorithm(jwsName: "RS256", hash: .sha256, padding: .pkcs1v15)
     /// RSASSA-PKCS1-v1_5 with SHA-384.
-    public static let rs384 = RSAGMPAlgorithm(jwsName: "RS384", hash: .sha384)
+    public static let rs384 = RSAGMPAlgorithm(jwsName: "RS384", hash: .sha384, padding: .pkcs1v15)
     /// RSASSA-PKCS1-v1_5 with SHA-512.
-    public static let rs512 = RSAGMPAlgorithm(jwsName: "RS512", hash: .sha512)
+    public static let rs512 = RSAGMPAlgorithm(jwsName: "RS512", hash: .sha512, padding: .pkcs1v15)
+    /// RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt.
+    public static let ps256 = RSAGMPAlgorithm(jwsName: "PS256", hash: .sha256, padding: .pss)
+    /// RSASSA-PSS with SHA-384, MGF1-SHA-384 and a 48-byte salt.
+    public static let ps384 = RSAGMPAlgorithm(jwsName: "PS384", hash: .sha384, padding: .pss)
+    /// RSASSA-PSS with SHA-512, MGF1-SHA-512 and a 64-byte salt.
+    public static let ps512 = RSAGMPAlgorithm(jwsName: "PS512", hash: .sha512, padding: .pss)
 
-    /// Every supported algorithm.
-    public static let all: [RSAGMPAlgorithm] = [.rs256, .rs384, .rs512]
+    /// The RSASSA-PKCS1-v1_5 algorithms: ``rs256``, ``rs384``, ``rs512``.
+    public static let pkcs1v15Algorithms: [RSAGMPAlgorithm] = [.rs256, .rs384, .rs512]
+    /// The RSASSA-PSS algorithms: ``ps256``, ``ps384``, ``ps512``.
+    public static let pssAlgorithms: [RSAGMPAlgorithm] = [.ps256, .ps384, .ps512]
+    /// Every supported algorithm, PKCS#1 v1.5 first.
+    public static let all: [RSAGMPAlgorithm] = pkcs1v15Algorithms + pssAlgorithms
 
-    private init(jwsName: String, hash: Hash) {
+    private init(jwsName: String, hash: GMPHash, padding: Padding) {
         self.jwsName = jwsName
         self.hash = hash
+        self.padding = padding
     }
 
     /// Looks an algorithm up by its exact JWS `alg` value (case-sensitive).
-    /// - Parameter jwsName: `RS256`, `RS384` or `RS512`.
+    /// - Parameter jwsName: `RS256`, `RS384`, `RS512`, `PS256`, `PS384` or `PS512`.
     /// - Returns: The algorithm, or `nil` for any other text.
     ///
     /// Allocation: none.
@@ -36,18 +60,15 @@ public struct RSAGMPAlgorithm: Hashable, Sendable, CustomStringConvertible {
         case "RS256": self = .rs256
         case "RS384": self = .rs384
         case "RS512": self = .rs512
+        case "PS256": self = .ps256
+        case "PS384": self = .ps384
+        case "PS512": self = .ps512
         default: return nil
         }
     }
 
     /// The digest length in bytes: 32, 48 or 64.
-    public var digestByteCount: Int {
-        switch hash {
-        case .sha256: SHA256.byteCount
-        case .sha384: SHA384.byteCount
-        case .sha512: SHA512.byteCount
-        }
-    }
+    public var digestByteCount: Int { hash.digestByteCount }
 
     /// The JWS name, for example `RS256`.
     public var description: String { jwsName }

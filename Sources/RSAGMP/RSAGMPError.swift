@@ -25,11 +25,29 @@ public struct RSAGMPError: Error, Hashable, CustomStringConvertible, Sendable {
 
         /// The signature's length differs from the modulus length in bytes (RFC 8017 §8.2.2 step 1).
         public static let signatureLength = Code(rawValue: "rsagmp.signature-length")
-        /// The signature, read as a big-endian integer, is not below the modulus (RFC 8017 §5.2.2 step 1).
+        /// A signature integer is out of its range: for RSA s ≥ n (RFC 8017 §5.2.2 step 1); for ECDSA r or s is not
+        /// in [1, n − 1] (SEC 1 §4.1.4 step 1); for Ed25519 S ≥ L (RFC 8032 §5.1.7 step 1), or the encoding of R
+        /// is not a curve point.
         public static let signatureOutOfRange = Code(rawValue: "rsagmp.signature-out-of-range")
         /// `s^e mod n` is not exactly the EMSA-PKCS1-v1_5 encoding of the message's digest: a wrong key, a wrong
         /// message, a wrong algorithm or a forged or corrupted signature.
         public static let encodingMismatch = Code(rawValue: "rsagmp.encoding-mismatch")
+        /// `s^e mod n` is not a consistent EMSA-PSS encoding of the message (RFC 8017 §9.1.2 "inconsistent"): a
+        /// wrong key, message, algorithm or salt length, or a forged or corrupted signature. The reason names the
+        /// failing step.
+        public static let pssInconsistent = Code(rawValue: "rsagmp.pss-inconsistent")
+        /// A PSS salt length is negative.
+        public static let invalidSaltLength = Code(rawValue: "rsagmp.invalid-salt-length")
+        /// An elliptic-curve public key is not a point of the curve: a coordinate is not below the field prime, the
+        /// point does not satisfy the curve equation, it is the point at infinity, its encoding is not the
+        /// uncompressed SEC 1 form or a canonical RFC 8032 encoding, or it has the wrong length.
+        public static let invalidPoint = Code(rawValue: "rsagmp.invalid-point")
+        /// A key names a curve or algorithm this module does not verify (for example a JWK `crv` other than the
+        /// key type's curve, or an SPKI algorithm identifier for another curve).
+        public static let unsupportedCurve = Code(rawValue: "rsagmp.unsupported-curve")
+        /// The ECDSA or Ed25519 verification equation does not hold: a wrong key, message or hash, or a forged or
+        /// corrupted signature.
+        public static let signatureMismatch = Code(rawValue: "rsagmp.signature-mismatch")
         /// A pre-computed digest has the wrong length for the algorithm.
         public static let digestLength = Code(rawValue: "rsagmp.digest-length")
         /// The modulus has fewer than 2048 bits.
@@ -108,6 +126,43 @@ extension RSAGMPError {
         RSAGMPError(.encodingMismatch) {
             "s^e mod n is not the EMSA-PKCS1-v1_5 encoding for \(algorithm.jwsName): first difference in the \(region.rawValue)"
         }
+    }
+
+    @inline(never)
+    static func pssInconsistent(_ step: EMSAPSS.Failure, algorithm: String) -> RSAGMPError {
+        RSAGMPError(.pssInconsistent) {
+            "s^e mod n is not a consistent EMSA-PSS encoding for \(algorithm): \(step.rawValue)"
+        }
+    }
+
+    @inline(never)
+    static func invalidSaltLength(_ length: Int) -> RSAGMPError {
+        RSAGMPError(.invalidSaltLength) { "salt length \(length) is negative" }
+    }
+
+    @inline(never)
+    static func invalidPoint(_ why: String, at offset: Int? = nil) -> RSAGMPError {
+        RSAGMPError(.invalidPoint, offset: offset) { why }
+    }
+
+    @inline(never)
+    static func unsupportedCurve(_ why: String, at offset: Int? = nil) -> RSAGMPError {
+        RSAGMPError(.unsupportedCurve, offset: offset) { why }
+    }
+
+    @inline(never)
+    static func signatureMismatch(_ why: String) -> RSAGMPError {
+        RSAGMPError(.signatureMismatch) { why }
+    }
+
+    @inline(never)
+    static func signatureOutOfRange(_ why: String) -> RSAGMPError {
+        RSAGMPError(.signatureOutOfRange) { why }
+    }
+
+    @inline(never)
+    static func signatureLength(actual: Int, expected: Int, what: String) -> RSAGMPError {
+        RSAGMPError(.signatureLength) { "signature is \(actual) bytes; \(what) signatures are \(expected) bytes" }
     }
 
     @inline(never)

@@ -8,6 +8,8 @@ extension RSAGMPPublicKey {
         case digestLength(Int)
         case outOfRange
         case mismatch(EMSAPKCS1v15.Region)
+        case pssInconsistent(EMSAPSS.Failure)
+        case invalidSaltLength(Int)
 
         func error(_ key: RSAGMPPublicKey, _ algorithm: RSAGMPAlgorithm) -> RSAGMPError? {
             switch self {
@@ -16,14 +18,17 @@ extension RSAGMPPublicKey {
             case .digestLength(let n): .digestLength(actual: n, algorithm: algorithm)
             case .outOfRange: .signatureOutOfRange()
             case .mismatch(let region): .encodingMismatch(region, algorithm: algorithm)
+            case .pssInconsistent(let step): .pssInconsistent(step, algorithm: algorithm.jwsName)
+            case .invalidSaltLength(let n): .invalidSaltLength(n)
             }
         }
     }
 
-    /// RSASSA-PKCS1-v1_5-VERIFY (RFC 8017 §8.2.2) for an already computed digest.
+    /// RSASSA-PKCS1-v1_5-VERIFY (RFC 8017 §8.2.2), or RSASSA-PSS-VERIFY (§8.1.2) for a PS algorithm, for an
+    /// already computed digest.
     ///
-    /// One stack scratch area holds EM (the decoded block) and EM′ (the expected block); GMP's limb allocations
-    /// for the two temporaries are its only heap use.
+    /// PKCS#1 v1.5: one stack scratch area holds EM (the decoded block) and EM′ (the expected block); GMP's limb
+    /// allocations for the two temporaries are its only heap use.
     func outcome(
         signature: UnsafeRawBufferPointer, digest: UnsafeRawBufferPointer, algorithm: RSAGMPAlgorithm
     )
@@ -33,6 +38,11 @@ extension RSAGMPPublicKey {
         guard signature.count == k else { return .signatureLength(signature.count) }
         guard digest.count == algorithm.digestByteCount, let digestBase = digest.baseAddress else {
             return .digestLength(digest.count)
+        }
+        if algorithm.padding == .pss {
+            let mHash = unsafe [UInt8](UnsafeRawBufferPointer(start: digestBase, count: digest.count))
+            return unsafe pssOutcome(
+                signature: signature, mHash: mHash, hash: algorithm.hash, saltLength: algorithm.digestByteCount)
         }
         return unsafe withUnsafeTemporaryAllocation(byteCount: 2 * k, alignment: 16) { scratch -> Outcome in
             let decoded = unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[0..<k])

@@ -8,12 +8,21 @@ import TestSupport
 enum Oracle {
     /// The digest OpenSSL's `EVP_Digest` computes for `bytes`.
     static func digest(_ algorithm: RSAGMPAlgorithm, _ bytes: [UInt8]) -> [UInt8] {
-        let md: OpaquePointer? =
-            switch algorithm {
-            case .rs256: unsafe EVP_sha256()
-            case .rs384: unsafe EVP_sha384()
-            default: unsafe EVP_sha512()
-            }
+        digest(algorithm.hash, bytes)
+    }
+
+    /// OpenSSL's message digest for a hash.
+    static func md(_ hash: GMPHash) -> OpaquePointer? {
+        switch hash {
+        case .sha256: unsafe EVP_sha256()
+        case .sha384: unsafe EVP_sha384()
+        case .sha512: unsafe EVP_sha512()
+        }
+    }
+
+    /// The digest OpenSSL's `EVP_Digest` computes for `bytes`.
+    static func digest(_ hash: GMPHash, _ bytes: [UInt8]) -> [UInt8] {
+        let md = unsafe md(hash)
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         let rc = unsafe bytes.withUnsafeBytes { input in

@@ -35,4 +35,38 @@ static inline int CGMP_mpz_odd_p(mpz_srcptr z) { return mpz_odd_p(z); }
 /* mpz_set_ui */
 static inline void CGMP_mpz_set_ui(mpz_ptr z, unsigned long v) { mpz_set_ui(z, v); }
 
+/* The rest serve the elliptic-curve verifiers (ECDSA on P-256/384/521, Ed25519) and EMSA-PSS. */
+/* mpz_init2: preallocates room for `bits` so that later results of that size never reallocate */
+static inline void CGMP_mpz_init2(mpz_ptr z, unsigned long bits) { mpz_init2(z, bits); }
+/* mpz_set */
+static inline void CGMP_mpz_set(mpz_ptr r, mpz_srcptr a) { mpz_set(r, a); }
+/* mpz_set_str with base 16; returns 0 on success, -1 on a malformed string */
+static inline int CGMP_mpz_set_hex(mpz_ptr r, const char *hex) { return mpz_set_str(r, hex, 16); }
+/* mpz_import / mpz_export, least significant byte first (RFC 8032 encodings) */
+static inline void CGMP_mpz_import_le(mpz_ptr z, const void *bytes, size_t count) {
+    mpz_import(z, count, -1, 1, -1, 0, bytes);
+}
+static inline size_t CGMP_mpz_export_le(void *out, mpz_srcptr z) {
+    size_t n = 0;
+    mpz_export(out, &n, -1, 1, -1, 0, z);
+    return n;
+}
+/* mpz_add, mpz_sub, mpz_mul */
+static inline void CGMP_mpz_add(mpz_ptr r, mpz_srcptr a, mpz_srcptr b) { mpz_add(r, a, b); }
+static inline void CGMP_mpz_sub(mpz_ptr r, mpz_srcptr a, mpz_srcptr b) { mpz_sub(r, a, b); }
+static inline void CGMP_mpz_mul(mpz_ptr r, mpz_srcptr a, mpz_srcptr b) { mpz_mul(r, a, b); }
+/* mpz_mul_2exp (left shift) and mpz_fdiv_q_2exp (right shift of a non-negative value) */
+static inline void CGMP_mpz_mul_2exp(mpz_ptr r, mpz_srcptr a, unsigned long bits) { mpz_mul_2exp(r, a, bits); }
+static inline void CGMP_mpz_fdiv_q_2exp(mpz_ptr r, mpz_srcptr a, unsigned long bits) { mpz_fdiv_q_2exp(r, a, bits); }
+/* mpz_mod: the non-negative remainder */
+static inline void CGMP_mpz_mod(mpz_ptr r, mpz_srcptr a, mpz_srcptr m) { mpz_mod(r, a, m); }
+/* mpz_invert: returns non-zero when the inverse exists */
+static inline int CGMP_mpz_invert(mpz_ptr r, mpz_srcptr a, mpz_srcptr m) { return mpz_invert(r, a, m); }
+/* mpz_tstbit */
+static inline int CGMP_mpz_tstbit(mpz_srcptr a, unsigned long bit) { return mpz_tstbit(a, bit); }
+/* mpz_add_ui, mpz_sub_ui, mpz_mul_ui */
+static inline void CGMP_mpz_add_ui(mpz_ptr r, mpz_srcptr a, unsigned long b) { mpz_add_ui(r, a, b); }
+static inline void CGMP_mpz_sub_ui(mpz_ptr r, mpz_srcptr a, unsigned long b) { mpz_sub_ui(r, a, b); }
+static inline void CGMP_mpz_mul_ui(mpz_ptr r, mpz_srcptr a, unsigned long b) { mpz_mul_ui(r, a, b); }
+
 #endif

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: Apache-2.0
+internal import CGMP
+
+/// A mutable GMP integer for the elliptic-curve and PSS code: the working registers of one computation.
+///
+/// A class so that the point formulas can name their inputs and outputs freely (`field.mul(t, x, x)` squares `x`
+/// into `t`; GMP allows an output to alias its inputs). Curve constants are `MPZ` values too, created once and never
+/// written again; that is why the type is `@unchecked Sendable` (GMP allows concurrent reads, manual §"Reentrancy").
+/// Temporaries are created per verification and are never shared between threads.
+@safe
+final class MPZ: @unchecked Sendable {
+    let z: UnsafeMutablePointer<__mpz_struct>
+
+    /// Zero, with room for `bits` bits preallocated (so results up to that size never reallocate).
+    init(bits: Int = 64) {
+        unsafe z = .allocate(capacity: 1)
+        unsafe CGMP_mpz_init2(z, UInt(max(bits, 64)))
+    }
+
+    /// A small non-negative value.
+    convenience init(_ value: UInt, bits: Int = 64) {
+        self.init(bits: bits)
+        unsafe CGMP_mpz_set_ui(z, value)
+    }
+
+    /// A constant written in hex (the curve parameters); an invalid string is a programming error caught by the
+    /// constant tests, and leaves the value 0.
+    convenience init(hex: String) {
+        self.init(bits: 4 * hex.utf8.count)
+        let ok = unsafe hex.withCString { unsafe CGMP_mpz_set_hex(z, $0) } == 0
+        if !ok { unsafe CGMP_mpz_set_ui(z, 0) }
+    }
+
+    /// An unsigned big-endian magnitude (empty means zero).
+    convenience init(bigEndian bytes: some Collection<UInt8>, bits: Int = 64) {
+        self.init(bits: max(bits, 8 * bytes.count))
+        set(bigEndian: bytes)
+    }
+
+    deinit {
+        unsafe CGMP_mpz_clear(z)
+        unsafe z.deallocate()
+    }
+
+    /// Overwrites the value with an unsigned big-endian magnitude.
+    func set(bigEndian bytes: some Collection<UInt8>) {
+        let array = Array(bytes)
+        unsafe array.withUnsafeBytes { b in
+            if let base = b.baseAddress, b.count > 0 {
+                unsafe CGMP_mpz_import_be(z, base, b.count)
+            } else {
+                unsafe CGMP_mpz_set_ui(z, 0)
+            }
+        }
+    }
+
+    /// Overwrites the value with an unsigned little-endian magnitude (RFC 8032 encodings).
+    func set(littleEndian bytes: some Collection<UInt8>) {
+        let array = Array(bytes)
+        unsafe array.withUnsafeBytes { b in
+            if let base = b.baseAddress, b.count > 0 {
+                unsafe CGMP_mpz_import_le(z, base, b.count)
+            } else {
+                unsafe CGMP_mpz_set_ui(z, 0)
+            }
+        }
+    }
+
+    /// Copies another value.
+    func set(_ other: MPZ) { unsafe CGMP_mpz_set(z, other.z) }
+
+    /// Sets a small value.
+    func set(_ value: UInt) { unsafe CGMP_mpz_set_ui(z, value) }
+
+    /// -1, 0 or 1.
+    var sign: Int { Int(unsafe CGMP_mpz_sgn(z)) }
+
+    /// Whether the value is zero.
+    var isZero: Bool { sign == 0 }
+
+    /// Whether the value is odd.
+    var isOdd: Bool { unsafe CGMP_mpz_odd_p(z) != 0 }
+
+    /// The number of significant bits (0 for zero).
+    var bitCount: Int { isZero ? 0 : Int(unsafe CGMP_mpz_sizeinbase(z, 2)) }
+
+    /// Bit `i` (0 is the least significant).
+    func bit(_ i: Int) -> Bool { unsafe CGMP_mpz_tstbit(z, UInt(i)) != 0 }
+
+    /// Negative, zero or positive as `self` is below, equal to or above `other`.
+    func compare(_ other: MPZ) -> Int { Int(unsafe CGMP_mpz_cmp(z, other.z)) }
+
+    /// Negative, zero or positive as `self` is below, equal to or above `value`.
+    func compare(_ value: UInt) -> Int { Int(unsafe CGMP_mpz_cmp_ui(z, value)) }
+
+    /// The value as exactly `count` big-endian bytes, or `nil` if it is negative or does not fit.
+    func bigEndianBytes(count: Int) -> [UInt8]? {
+        let size = (bitCount + 7) / 8
+        guard sign >= 0, size <= count else { return nil }
+        var out = [UInt8](repeating: 0, count: count)
+        if size > 0 {
+            unsafe out.withUnsafeMutableBytes { b in
+                if let base = b.baseAddress { _ = unsafe CGMP_mpz_export_be(base + (count - size), z) }
+            }
+        }
+        return out
+    }
+
+    /// The value as exactly `count` little-endian bytes, or `nil` if it is negative or does not fit.
+    func littleEndianBytes(count: Int) -> [UInt8]? {
+        let size = (bitCount + 7) / 8
+        guard sign >= 0, size <= count else { return nil }
+        var out = [UInt8](repeating: 0, count: count)
+        if size > 0 {
+            unsafe out.withUnsafeMutableBytes { b in
+                if let base = b.baseAddress { _ = unsafe CGMP_mpz_export_le(base, z) }
+            }
+        }
+        return out
+    }
+}
+
+/// Arithmetic modulo an odd prime p on ``MPZ`` registers whose values lie in [0, p).
+///
+/// Every operation writes its result into the first argument, which may be the same register as an input. Inputs
+/// must already be reduced; outputs are.
+@safe
+struct PrimeField: Sendable {
+    /// The modulus.
+    let p: MPZ
+    /// The modulus size in bits, used to size registers.
+    let bits: Int
+
+    init(_ p: MPZ) {
+        self.p = p
+        self.bits = p.bitCount
+    }
+
+    /// A zero register big enough for a product of two field elements.
+    func register() -> MPZ { MPZ(bits: 2 * bits + 64) }
+
+    /// r = a + b mod p
+    func add(_ r: MPZ, _ a: MPZ, _ b: MPZ) {
+        unsafe CGMP_mpz_add(r.z, a.z, b.z)
+        if r.compare(p) >= 0 { unsafe CGMP_mpz_sub(r.z, r.z, p.z) }
+    }
+
+    /// r = a − b mod p
+    func sub(_ r: MPZ, _ a: MPZ, _ b: MPZ) {
+        unsafe CGMP_mpz_sub(r.z, a.z, b.z)
+        if r.sign < 0 { unsafe CGMP_mpz_add(r.z, r.z, p.z) }
+    }
+
+    /// r = a · b mod p
+    func mul(_ r: MPZ, _ a: MPZ, _ b: MPZ) {
+        unsafe CGMP_mpz_mul(r.z, a.z, b.z)
+        unsafe CGMP_mpz_mod(r.z, r.z, p.z)
+    }
+
+    /// r = a² mod p
+    func square(_ r: MPZ, _ a: MPZ) { mul(r, a, a) }
+
+    /// r = a · k mod p for a small constant k
+    func mul(_ r: MPZ, _ a: MPZ, small k: UInt) {
+        unsafe CGMP_mpz_mul_ui(r.z, a.z, k)
+        unsafe CGMP_mpz_mod(r.z, r.z, p.z)
+    }
+
+    /// r = −a mod p
+    func negate(_ r: MPZ, _ a: MPZ) {
+        if a.isZero {
+            r.set(0)
+        } else {
+            unsafe CGMP_mpz_sub(r.z, p.z, a.z)
+        }
+    }
+
+    /// r = a⁻¹ mod p; returns `false` (leaving r unspecified) when a ≡ 0.
+    @discardableResult
+    func invert(_ r: MPZ, _ a: MPZ) -> Bool { unsafe CGMP_mpz_invert(r.z, a.z, p.z) != 0 }
+
+    /// r = a^e mod p
+    func power(_ r: MPZ, _ a: MPZ, _ e: MPZ) { unsafe CGMP_mpz_powm(r.z, a.z, e.z, p.z) }
+
+    /// r = a mod p for any non-negative a (for example a hash value).
+    func reduce(_ r: MPZ, _ a: MPZ) { unsafe CGMP_mpz_mod(r.z, a.z, p.z) }
+
+    /// Whether a and b are the same residue (both reduced).
+    func equal(_ a: MPZ, _ b: MPZ) -> Bool { a.compare(b) == 0 }
+}
+
+extension MPZ {
+    /// self = a >> bits (a non-negative).
+    func setShiftedRight(_ a: MPZ, by bits: Int) { unsafe CGMP_mpz_fdiv_q_2exp(z, a.z, UInt(bits)) }
+
+    /// self = a + b (plain integers).
+    func setSum(_ a: MPZ, _ b: MPZ) { unsafe CGMP_mpz_add(z, a.z, b.z) }
+
+    /// self = a − b (plain integers).
+    func setDifference(_ a: MPZ, _ b: MPZ) { unsafe CGMP_mpz_sub(z, a.z, b.z) }
+
+    /// self = a − k (plain integers).
+    func setDifference(_ a: MPZ, small k: UInt) { unsafe CGMP_mpz_sub_ui(z, a.z, k) }
+
+    /// self = a + k (plain integers).
+    func setSum(_ a: MPZ, small k: UInt) { unsafe CGMP_mpz_add_ui(z, a.z, k) }
+
+    /// self = a · 2^bits (plain integers).
+    func setShiftedLeft(_ a: MPZ, by bits: Int) { unsafe CGMP_mpz_mul_2exp(z, a.z, UInt(bits)) }
+}
