@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// A point of a NIST curve in Jacobian coordinates: (X, Y, Z) stands for the affine point (X/Z², Y/Z³), and Z = 0
+/// is the point at infinity. Three registers, updated in place by ``WeierstrassCurve``'s formulas.
+struct JacobianPoint {
+    let x: MPZ
+    let y: MPZ
+    let z: MPZ
+
+    /// The point at infinity, with registers sized for `field`.
+    init(infinityIn field: PrimeField) {
+        x = field.register()
+        y = field.register()
+        z = field.register()
+        x.set(1)
+        y.set(1)
+    }
+
+    var isInfinity: Bool { z.isZero }
+}
+
+extension WeierstrassCurve {
+    /// Scratch registers for the point formulas (one set per computation; never shared between threads).
+    final class Scratch {
+        let t1, t2, t3, t4, t5, t6: MPZ
+        init(_ f: PrimeField) {
+            t1 = f.register()
+            t2 = f.register()
+            t3 = f.register()
+            t4 = f.register()
+            t5 = f.register()
+            t6 = f.register()
+        }
+    }
+
+    /// P ← 2P, with the a = −3 doubling formula "dbl-2001-b" (Bernstein–Lange, Explicit-Formulas Database):
+    ///
+    ///     δ = Z², γ = Y², β = X·γ, α = 3·(X − δ)·(X + δ)
+    ///     X′ = α² − 8β,  Z′ = (Y + Z)² − γ − δ,  Y′ = α·(4β − X′) − 8γ²
+    ///
+    /// The point at infinity (Z = 0) stays at infinity (Z′ = Y² − γ = 0). No point of these prime-order curves
+    /// has Y = 0, so no other special case exists.
+    func double(_ p: JacobianPoint, _ s: Scratch) {
+        let f = field
+        let delta = s.t1
+        let gamma = s.t2
+        let beta = s.t3
+        let alpha = s.t4
+        let t = s.t5
+        f.square(delta, p.z)
+        f.square(gamma, p.y)
+        f.mul(beta, p.x, gamma)
+        f.sub(t, p.x, delta)
+        f.add(alpha, p.x, delta)
+        f.mul(alpha, alpha, t)
+        f.mul(alpha, alpha, small: 3)
+        // Z′ first: it needs the old Y and Z.
+        f.add(p.z, p.y, p.z)
+        f.square(p.z, p.z)
+        f.sub(p.z, p.z, gamma)
+        f.sub(p.z, p.z, delta)
+        // X′ = α² − 8β
+        f.square(p.x, alpha)
+        f.mul(t, beta, small: 8)
+        f.sub(p.x, p.x, t)
+        // Y′ = α·(4β − X′) − 8γ²
+        f.mul(t, beta, small: 4)
+        f.sub(t, t, p.x)
+        f.mul(p.y, alpha, t)
+        f.square(t, gamma)
+        f.mul(t, t, small: 8)
+        f.sub(p.y, p.y, t)
+    }
+
+    /// P ← P + Q for an affine point Q = (qx, qy) (never infinity), with the mixed-coordinates addition
+    /// "madd" (Cohen–Miyaji–Ono, Z₂ = 1):
+    ///
+    ///     U₂ = qx·Z², S₂ = qy·Z³, H = U₂ − X, r = S₂ − Y
+    ///     X′ = r² − H³ − 2·X·H²,  Y′ = r·(X·H² − X′) − Y·H³,  Z′ = Z·H
+    ///
+    /// Special cases, as the group law requires: P = ∞ gives Q; H = 0 means the same x, so P = Q (double) when
+    /// r = 0 and P = −Q (result ∞) otherwise.
+    func add(_ p: JacobianPoint, affineX qx: MPZ, affineY qy: MPZ, _ s: Scratch) {
+        if p.isInfinity {
+            p.x.set(qx)
+            p.y.set(qy)
+            p.z.set(1)
+            return
+        }
+        let f = field
+        let z2 = s.t1
+        let u2 = s.t2
+        let s2 = s.t3
+        let h = s.t4
+        let r = s.t5
+        let t = s.t6
+        f.square(z2, p.z)
+        f.mul(u2, qx, z2)
+        f.mul(s2, qy, z2)
+        f.mul(s2, s2, p.z)
+        f.sub(h, u2, p.x)
+        f.sub(r, s2, p.y)
+        if h.isZero {
+            if r.isZero {
+                double(p, s)
+            } else {
+                p.z.set(0)
+            }
+            return
+        }
+        // Z′ = Z·H (the old Z is no longer needed).
+        f.mul(p.z, p.z, h)
+        let hh = z2  // reuse: Z² is no longer needed
+        let hhh = u2  // reuse: U₂ is no longer needed
+        f.square(hh, h)
+        f.mul(hhh, hh, h)
+        let v = s2  // reuse: S₂ is no longer needed; V = X·H²
+        f.mul(v, p.x, hh)
+        // X′ = r² − H³ − 2V
+        f.square(p.x, r)
+        f.sub(p.x, p.x, hhh)
+        f.sub(p.x, p.x, v)
+        f.sub(p.x, p.x, v)
+        // Y′ = r·(V − X′) − Y·H³
+        f.sub(t, v, p.x)
+        f.mul(t, t, r)
+        f.mul(p.y, p.y, hhh)
+        f.sub(p.y, t, p.y)
+    }
+
+    /// The affine coordinates of P, or `nil` for the point at infinity (one modular inversion).
+    func affine(_ p: JacobianPoint) -> (x: MPZ, y: MPZ)? {
+        guard !p.isInfinity else { return nil }
+        let f = field
+        let zInverse = f.register()
+        let zInverse2 = f.register()
+        guard f.invert(zInverse, p.z) else { return nil }
+        f.square(zInverse2, zInverse)
+        let x = f.register()
+        let y = f.register()
+        f.mul(x, p.x, zInverse2)
+        f.mul(zInverse2, zInverse2, zInverse)
+        f.mul(y, p.y, zInverse2)
+        return (x, y)
+    }
+
+    /// u₁·G + u₂·Q for an affine point Q (on the curve), by Shamir's trick: one pass over the bits of both
+    /// scalars from the top, doubling once per bit and adding G, Q or G + Q as the pair of bits says.
+    /// - Returns: The affine result, or `nil` when it is the point at infinity.
+    func linearCombination(u1: MPZ, u2: MPZ, qx: MPZ, qy: MPZ) -> (x: MPZ, y: MPZ)? {
+        let s = Scratch(field)
+        // G + Q, made affine so that every addition below is a mixed one; it is ∞ when Q = −G.
+        let sum = JacobianPoint(infinityIn: field)
+        add(sum, affineX: gx, affineY: gy, s)
+        add(sum, affineX: qx, affineY: qy, s)
+        let gPlusQ = affine(sum)
+
+        let r = JacobianPoint(infinityIn: field)
+        let top = max(u1.bitCount, u2.bitCount)
+        var i = top - 1
+        while i >= 0 {
+            double(r, s)
+            switch (u1.bit(i), u2.bit(i)) {
+            case (true, false): add(r, affineX: gx, affineY: gy, s)
+            case (false, true): add(r, affineX: qx, affineY: qy, s)
+            case (true, true):
+                if let gPlusQ { add(r, affineX: gPlusQ.x, affineY: gPlusQ.y, s) }  // adding ∞ changes nothing
+            case (false, false): break
+            }
+            i -= 1
+        }
+        return affine(r)
+    }
+}
