@@ -29,8 +29,8 @@ final class Edwards25519: Sendable {
         let p = MPZ(bits: 320)
         p.setShiftedLeft(MPZ(1), by: 255)
         p.setDifference(p, small: 19)
-        let f = PrimeField(p)
-        field = f
+        field = PrimeField(p, reduction: .pseudoMersenne(k: 255, c: 19))
+        let f = FieldArithmetic(field)
         order = PrimeField(MPZ(hex: "1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3ed"))
         // d = −121665 · 121666⁻¹ mod p
         let d = f.register()
@@ -66,7 +66,9 @@ final class Edwards25519: Sendable {
 
     /// RFC 8032 §5.1.3 steps 2–3: a square root x of (y² − 1)/(d·y² + 1), written into `x` (either of the two).
     /// - Returns: `false` when there is none (y is not the y of a curve point).
-    static func recoverX(_ x: MPZ, y: MPZ, field f: PrimeField, d: MPZ, sqrtMinusOne: MPZ, exponent: MPZ) -> Bool {
+    static func recoverX(
+        _ x: MPZ, y: MPZ, field f: FieldArithmetic, d: MPZ, sqrtMinusOne: MPZ, exponent: MPZ
+    ) -> Bool {
         let u = f.register()
         let v = f.register()
         let t = f.register()
@@ -110,17 +112,18 @@ final class Edwards25519: Sendable {
         var yBytes = Array(bytes)
         yBytes[31] = last & 0x7F
         let sign = last & 0x80 != 0
-        let y = field.register()
+        let f = FieldArithmetic(field)
+        let y = f.register()
         y.set(littleEndian: yBytes)
-        guard y.compare(field.p) < 0 else { throw .invalidPoint("\(what): y is not below p (non-canonical encoding)") }
+        guard y.compare(f.p) < 0 else { throw .invalidPoint("\(what): y is not below p (non-canonical encoding)") }
         // Steps 2–3.
-        let x = field.register()
+        let x = f.register()
         guard
-            Edwards25519.recoverX(x, y: y, field: field, d: d, sqrtMinusOne: sqrtMinusOne, exponent: sqrtExponent)
+            Edwards25519.recoverX(x, y: y, field: f, d: d, sqrtMinusOne: sqrtMinusOne, exponent: sqrtExponent)
         else { throw .invalidPoint("\(what): (y² − 1)/(d·y² + 1) has no square root: not a curve point") }
         // Step 4: x = 0 has no negative, so a set sign bit is invalid; otherwise pick the root with that sign.
         if x.isZero && sign { throw .invalidPoint("\(what): x = 0 with the sign bit set") }
-        if x.isOdd != sign { field.negate(x, x) }
+        if x.isOdd != sign { f.negate(x, x) }
         return (x, y)
     }
 }
@@ -143,8 +146,8 @@ struct EdwardsPoint {
     }
 
     /// The affine point (x, y), as (x : y : 1 : x·y).
-    init(x ax: MPZ, y ay: MPZ, field f: PrimeField) {
-        self.init(neutralIn: f)
+    init(x ax: MPZ, y ay: MPZ, field f: FieldArithmetic) {
+        self.init(neutralIn: f.field)
         x.set(ax)
         y.set(ay)
         f.mul(t, ax, ay)
@@ -154,8 +157,10 @@ struct EdwardsPoint {
 extension Edwards25519 {
     /// Scratch registers for the formulas (one set per computation).
     final class Scratch {
+        let arithmetic: FieldArithmetic
         let a, b, c, d, e, f, g, h: MPZ
         init(_ field: PrimeField) {
+            arithmetic = FieldArithmetic(field)
             a = field.register()
             b = field.register()
             c = field.register()
@@ -173,7 +178,7 @@ extension Edwards25519 {
     ///     E = B − A, F = D − C, G = D + C, H = B + A,
     ///     X₃ = E·F, Y₃ = G·H, T₃ = E·H, Z₃ = F·G
     func add(_ p: EdwardsPoint, _ q: EdwardsPoint, _ s: Scratch) {
-        let f = field
+        let f = s.arithmetic
         f.sub(s.a, p.y, p.x)
         f.sub(s.e, q.y, q.x)
         f.mul(s.a, s.a, s.e)
@@ -199,7 +204,7 @@ extension Edwards25519 {
     ///     A = X₁², B = Y₁², C = 2·Z₁², H = A + B, E = H − (X₁ + Y₁)², G = A − B, F = C + G,
     ///     X₃ = E·F, Y₃ = G·H, T₃ = E·H, Z₃ = F·G
     func double(_ p: EdwardsPoint, _ s: Scratch) {
-        let f = field
+        let f = s.arithmetic
         f.square(s.a, p.x)
         f.square(s.b, p.y)
         f.square(s.c, p.z)
@@ -240,7 +245,7 @@ extension Edwards25519 {
 
     /// Whether the extended point P is the affine point (x, y): X = x·Z and Y = y·Z.
     func equals(_ p: EdwardsPoint, x: MPZ, y: MPZ) -> Bool {
-        let f = field
+        let f = FieldArithmetic(field)
         let t = f.register()
         f.mul(t, x, p.z)
         guard f.equal(t, p.x) else { return false }

@@ -97,8 +97,12 @@ final class WeierstrassCurve: Sendable {
     /// The coordinate length in bytes.
     let byteCount: Int
 
-    init(p: String, b: String, gx: String, gy: String, n: String, byteCount: Int) {
-        self.field = PrimeField(MPZ(hex: p))
+    init(
+        p: String, b: String, gx: String, gy: String, n: String, byteCount: Int,
+        reduction: PrimeField.Reduction? = nil
+    ) {
+        let prime = MPZ(hex: p)
+        self.field = reduction.map { PrimeField(prime, reduction: $0) } ?? PrimeField(prime)
         self.order = PrimeField(MPZ(hex: n))
         self.b = MPZ(hex: b)
         self.gx = MPZ(hex: gx)
@@ -136,11 +140,11 @@ final class WeierstrassCurve: Sendable {
             + "2c97ee72995ef42640c550b9013fad0761353c7086a272c24088be94769fd16650",
         n: "1fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa"
             + "51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409",
-        byteCount: 66)
+        byteCount: 66, reduction: .mersenne(k: 521))
 
     /// Whether the affine point (x, y) with 0 ≤ x, y < p satisfies y² = x³ − 3x + b (SEC 1 §3.2.2.1 step 3).
     func isOnCurve(x: MPZ, y: MPZ) -> Bool {
-        let f = field
+        let f = FieldArithmetic(field)
         let lhs = f.register()
         let rhs = f.register()
         let t = f.register()

@@ -19,9 +19,9 @@ extension GMPECDSAPublicKey {
             throw .signatureLength(
                 actual: signature.count, expected: curve.signatureByteCount, what: "\(curve) ECDSA (r || s)")
         }
-        let n = c.order
-        let r = MPZ(bigEndian: signature[0..<size], bits: n.bits)
-        let s = MPZ(bigEndian: signature[size...], bits: n.bits)
+        let n = FieldArithmetic(c.order)
+        let r = MPZ(bigEndian: signature[0..<size], bits: n.field.bits)
+        let s = MPZ(bigEndian: signature[size...], bits: n.field.bits)
         // Step 1: r and s in [1, n − 1].
         guard !r.isZero, r.compare(n.p) < 0 else { throw .signatureOutOfRange("r is not in [1, n − 1]") }
         guard !s.isZero, s.compare(n.p) < 0 else { throw .signatureOutOfRange("s is not in [1, n − 1]") }

@@ -103,9 +103,9 @@ public final class GMPEd25519PublicKey: Sendable {
         unsafe sha.update(message)
         let k = curve.field.register()
         k.set(littleEndian: sha.finalize())
-        curve.order.reduce(k, k)
+        FieldArithmetic(curve.order).reduce(k, k)
         // Step 3 (cofactorless): [S]B = R + [k]A, checked as [S]B + [k](−A) = R.
-        let f = curve.field
+        let f = FieldArithmetic(curve.field)
         let minusX = f.register()
         f.negate(minusX, x)
         let b = EdwardsPoint(x: curve.bx, y: curve.by, field: f)

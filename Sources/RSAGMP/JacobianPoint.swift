@@ -22,8 +22,10 @@ struct JacobianPoint {
 extension WeierstrassCurve {
     /// Scratch registers for the point formulas (one set per computation; never shared between threads).
     final class Scratch {
+        let f: FieldArithmetic
         let t1, t2, t3, t4, t5, t6: MPZ
-        init(_ f: PrimeField) {
+        init(_ field: PrimeField) {
+            f = FieldArithmetic(field)
             t1 = f.register()
             t2 = f.register()
             t3 = f.register()
@@ -41,7 +43,7 @@ extension WeierstrassCurve {
     /// The point at infinity (Z = 0) stays at infinity (Z′ = Y² − γ = 0). No point of these prime-order curves
     /// has Y = 0, so no other special case exists.
     func double(_ p: JacobianPoint, _ s: Scratch) {
-        let f = field
+        let f = s.f
         let delta = s.t1
         let gamma = s.t2
         let beta = s.t3
@@ -53,7 +55,8 @@ extension WeierstrassCurve {
         f.sub(t, p.x, delta)
         f.add(alpha, p.x, delta)
         f.mul(alpha, alpha, t)
-        f.mul(alpha, alpha, small: 3)
+        f.add(t, alpha, alpha)
+        f.add(alpha, alpha, t)  // 3·(X − δ)·(X + δ)
         // Z′ first: it needs the old Y and Z.
         f.add(p.z, p.y, p.z)
         f.square(p.z, p.z)
@@ -61,14 +64,17 @@ extension WeierstrassCurve {
         f.sub(p.z, p.z, delta)
         // X′ = α² − 8β
         f.square(p.x, alpha)
-        f.mul(t, beta, small: 8)
+        f.add(beta, beta, beta)
+        f.add(beta, beta, beta)  // β is 4β from here on
+        f.add(t, beta, beta)  // 8β
         f.sub(p.x, p.x, t)
         // Y′ = α·(4β − X′) − 8γ²
-        f.mul(t, beta, small: 4)
-        f.sub(t, t, p.x)
+        f.sub(t, beta, p.x)
         f.mul(p.y, alpha, t)
         f.square(t, gamma)
-        f.mul(t, t, small: 8)
+        f.add(t, t, t)
+        f.add(t, t, t)
+        f.add(t, t, t)  // 8γ²
         f.sub(p.y, p.y, t)
     }
 
@@ -87,7 +93,7 @@ extension WeierstrassCurve {
             p.z.set(1)
             return
         }
-        let f = field
+        let f = s.f
         let z2 = s.t1
         let u2 = s.t2
         let s2 = s.t3
@@ -129,9 +135,9 @@ extension WeierstrassCurve {
     }
 
     /// The affine coordinates of P, or `nil` for the point at infinity (one modular inversion).
-    func affine(_ p: JacobianPoint) -> (x: MPZ, y: MPZ)? {
+    func affine(_ p: JacobianPoint, _ s: Scratch) -> (x: MPZ, y: MPZ)? {
         guard !p.isInfinity else { return nil }
-        let f = field
+        let f = s.f
         let zInverse = f.register()
         let zInverse2 = f.register()
         guard f.invert(zInverse, p.z) else { return nil }
@@ -153,7 +159,7 @@ extension WeierstrassCurve {
         let sum = JacobianPoint(infinityIn: field)
         add(sum, affineX: gx, affineY: gy, s)
         add(sum, affineX: qx, affineY: qy, s)
-        let gPlusQ = affine(sum)
+        let gPlusQ = affine(sum, s)
 
         let r = JacobianPoint(infinityIn: field)
         let top = max(u1.bitCount, u2.bitCount)
@@ -169,6 +175,6 @@ extension WeierstrassCurve {
             }
             i -= 1
         }
-        return affine(r)
+        return affine(r, s)
     }
 }

@@ -120,24 +120,68 @@ final class MPZ: @unchecked Sendable {
     }
 }
 
-/// Arithmetic modulo an odd prime p on ``MPZ`` registers whose values lie in [0, p).
+/// An odd prime modulus and the way products are reduced by it.
 ///
-/// Every operation writes its result into the first argument, which may be the same register as an input. Inputs
-/// must already be reduced; outputs are.
-@safe
+/// Immutable and shared (the curve constants); the arithmetic itself runs in a ``FieldArithmetic``, which owns the
+/// temporaries of one computation.
 struct PrimeField: Sendable {
+    /// How a product x < p² is brought back below p without a general division.
+    enum Reduction: Sendable {
+        /// p = 2^k − 1 (P-521): x ≡ (x mod 2^k) + ⌊x / 2^k⌋.
+        case mersenne(k: Int)
+        /// p = 2^k − c with small c (edwards25519, c = 19): x ≡ (x mod 2^k) + c·⌊x / 2^k⌋, applied twice.
+        case pseudoMersenne(k: Int, c: UInt)
+        /// Any p with k bits: Barrett reduction with μ = ⌊2^2k / p⌋ (Handbook of Applied Cryptography, 14.42).
+        case barrett(k: Int, mu: MPZ)
+    }
+
     /// The modulus.
     let p: MPZ
     /// The modulus size in bits, used to size registers.
     let bits: Int
+    /// How products are reduced.
+    let reduction: Reduction
 
+    /// A field with Barrett reduction (any modulus).
     init(_ p: MPZ) {
         self.p = p
         self.bits = p.bitCount
+        let mu = MPZ(bits: bits + 64)
+        mu.setShiftedLeft(MPZ(1), by: 2 * bits)
+        unsafe CGMP_mpz_fdiv_q(mu.z, mu.z, p.z)
+        self.reduction = .barrett(k: bits, mu: mu)
+    }
+
+    /// A field with a special reduction (the caller vouches that p has that form; the tests check it).
+    init(_ p: MPZ, reduction: Reduction) {
+        self.p = p
+        self.bits = p.bitCount
+        self.reduction = reduction
     }
 
     /// A zero register big enough for a product of two field elements.
     func register() -> MPZ { MPZ(bits: 2 * bits + 64) }
+}
+
+/// Arithmetic modulo a ``PrimeField``'s p on ``MPZ`` registers whose values lie in [0, p).
+///
+/// Every operation writes its result into the first argument, which may be the same register as an input. Inputs
+/// must already be reduced; outputs are. One instance per computation: it owns the temporaries of the reduction.
+final class FieldArithmetic {
+    let field: PrimeField
+    let p: MPZ
+    private let q: MPZ
+    private let t: MPZ
+
+    init(_ field: PrimeField) {
+        self.field = field
+        self.p = field.p
+        self.q = MPZ(bits: 2 * field.bits + 128)
+        self.t = MPZ(bits: 2 * field.bits + 128)
+    }
+
+    /// A zero register big enough for a product of two field elements.
+    func register() -> MPZ { field.register() }
 
     /// r = a + b mod p
     func add(_ r: MPZ, _ a: MPZ, _ b: MPZ) {
@@ -154,7 +198,7 @@ struct PrimeField: Sendable {
     /// r = a · b mod p
     func mul(_ r: MPZ, _ a: MPZ, _ b: MPZ) {
         unsafe CGMP_mpz_mul(r.z, a.z, b.z)
-        unsafe CGMP_mpz_mod(r.z, r.z, p.z)
+        reduceProduct(r)
     }
 
     /// r = a² mod p
@@ -163,7 +207,33 @@ struct PrimeField: Sendable {
     /// r = a · k mod p for a small constant k
     func mul(_ r: MPZ, _ a: MPZ, small k: UInt) {
         unsafe CGMP_mpz_mul_ui(r.z, a.z, k)
-        unsafe CGMP_mpz_mod(r.z, r.z, p.z)
+        reduceProduct(r)
+    }
+
+    /// x ← x mod p for 0 ≤ x < p² (a product of two reduced values), without a general division.
+    private func reduceProduct(_ x: MPZ) {
+        switch field.reduction {
+        case .mersenne(let k):
+            unsafe CGMP_mpz_fdiv_q_2exp(q.z, x.z, UInt(k))
+            unsafe CGMP_mpz_tdiv_r_2exp(x.z, x.z, UInt(k))
+            unsafe CGMP_mpz_add(x.z, x.z, q.z)
+        case .pseudoMersenne(let k, let c):
+            // Two folds: x < 2^2k becomes < 2^k + c·2^k, then < 2^k + c², so at most a few subtractions remain.
+            for _ in 0..<2 {
+                unsafe CGMP_mpz_fdiv_q_2exp(q.z, x.z, UInt(k))
+                unsafe CGMP_mpz_tdiv_r_2exp(x.z, x.z, UInt(k))
+                unsafe CGMP_mpz_mul_ui(q.z, q.z, c)
+                unsafe CGMP_mpz_add(x.z, x.z, q.z)
+            }
+        case .barrett(let k, let mu):
+            // q = ⌊⌊x / 2^(k−1)⌋ · μ / 2^(k+1)⌋ is the quotient or at most 2 below it; r = x − q·p < 3p.
+            unsafe CGMP_mpz_fdiv_q_2exp(q.z, x.z, UInt(k - 1))
+            unsafe CGMP_mpz_mul(q.z, q.z, mu.z)
+            unsafe CGMP_mpz_fdiv_q_2exp(q.z, q.z, UInt(k + 1))
+            unsafe CGMP_mpz_mul(t.z, q.z, p.z)
+            unsafe CGMP_mpz_sub(x.z, x.z, t.z)
+        }
+        while x.compare(p) >= 0 { unsafe CGMP_mpz_sub(x.z, x.z, p.z) }
     }
 
     /// r = −a mod p
@@ -182,7 +252,7 @@ struct PrimeField: Sendable {
     /// r = a^e mod p
     func power(_ r: MPZ, _ a: MPZ, _ e: MPZ) { unsafe CGMP_mpz_powm(r.z, a.z, e.z, p.z) }
 
-    /// r = a mod p for any non-negative a (for example a hash value).
+    /// r = a mod p for any non-negative a (for example a hash value), by division.
     func reduce(_ r: MPZ, _ a: MPZ) { unsafe CGMP_mpz_mod(r.z, a.z, p.z) }
 
     /// Whether a and b are the same residue (both reduced).
