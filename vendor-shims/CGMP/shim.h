@@ -60,8 +60,6 @@ static inline void CGMP_mpz_mul_2exp(mpz_ptr r, mpz_srcptr a, unsigned long bits
 static inline void CGMP_mpz_fdiv_q_2exp(mpz_ptr r, mpz_srcptr a, unsigned long bits) { mpz_fdiv_q_2exp(r, a, bits); }
 /* mpz_tdiv_r_2exp: the low `bits` bits of a non-negative value */
 static inline void CGMP_mpz_tdiv_r_2exp(mpz_ptr r, mpz_srcptr a, unsigned long bits) { mpz_tdiv_r_2exp(r, a, bits); }
-/* mpz_fdiv_q: floor division */
-static inline void CGMP_mpz_fdiv_q(mpz_ptr q, mpz_srcptr a, mpz_srcptr b) { mpz_fdiv_q(q, a, b); }
 /* mpz_mod: the non-negative remainder */
 static inline void CGMP_mpz_mod(mpz_ptr r, mpz_srcptr a, mpz_srcptr m) { mpz_mod(r, a, m); }
 /* mpz_invert: returns non-zero when the inverse exists */
