@@ -252,6 +252,33 @@ import Testing
         expectCode(.signatureMismatch) { try key.verify(signature: signature, message: message + [0]) }
     }
 
+    /// One key of each kind shared by concurrent tasks: the curve constants and the keys are read-only, and every
+    /// verification has its own registers, so all verdicts stay right.
+    @Test func concurrentVerification() async throws {
+        let (eg, et) = try Self.firstValid("ecdsa_secp256r1_sha256_p1363_test")
+        let ecKey = try GMPECDSAPublicKey(spkiDER: try eg.hex("publicKeyDer"))
+        let (dg, dt) = try Self.firstValid("ed25519_test")
+        let edKey = try GMPEd25519PublicKey(spkiDER: try dg.hex("publicKeyDer"))
+        let ecMessage = try et.hex("msg")
+        let ecSignature = try et.hex("sig")
+        let edMessage = try dt.hex("msg")
+        let edSignature = try dt.hex("sig")
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for i in 0..<16 {
+                group.addTask {
+                    let wrong = i % 2 == 1
+                    let ec = ecKey.isValidSignature(ecSignature, for: ecMessage + (wrong ? [1] : []), hash: .sha256)
+                    let ed = edKey.isValidSignature(edSignature, for: edMessage + (wrong ? [1] : []))
+                    return ec == !wrong && ed == !wrong
+                }
+            }
+            var all: [Bool] = []
+            for await result in group { all.append(result) }
+            return all
+        }
+        #expect(results.count == 16 && results.allSatisfy { $0 })
+    }
+
     static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
         guard haystack.count >= needle.count else { return nil }
         return (0...(haystack.count - needle.count)).first { haystack[$0..<($0 + needle.count)].elementsEqual(needle) }
