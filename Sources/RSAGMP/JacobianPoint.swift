@@ -150,29 +150,47 @@ extension WeierstrassCurve {
         return (x, y)
     }
 
-    /// u₁·G + u₂·Q for an affine point Q (on the curve), by Shamir's trick: one pass over the bits of both
-    /// scalars from the top, doubling once per bit and adding G, Q or G + Q as the pair of bits says.
+    /// A + B for affine points (`nil` is the point at infinity), as an affine point (one inversion).
+    func affineSum(_ a: (x: MPZ, y: MPZ)?, _ b: (x: MPZ, y: MPZ)?, _ s: Scratch) -> (x: MPZ, y: MPZ)? {
+        let sum = JacobianPoint(infinityIn: field)
+        if let a { add(sum, affineX: a.x, affineY: a.y, s) }
+        if let b { add(sum, affineX: b.x, affineY: b.y, s) }
+        return affine(sum, s)
+    }
+
+    /// u₁·G + u₂·Q for an affine point Q (on the curve), by Shamir's trick with a 2-bit joint window: a table of
+    /// the affine points i·G + j·Q (0 ≤ i, j ≤ 3; an entry is `nil` when it is the point at infinity), then one
+    /// pass over the scalars two bits at a time from the top, doubling twice and adding the entry the two 2-bit
+    /// digits select (a mixed addition).
     /// - Returns: The affine result, or `nil` when it is the point at infinity.
     func linearCombination(u1: MPZ, u2: MPZ, qx: MPZ, qy: MPZ) -> (x: MPZ, y: MPZ)? {
         let s = Scratch(field)
-        // G + Q, made affine so that every addition below is a mixed one; it is ∞ when Q = −G.
-        let sum = JacobianPoint(infinityIn: field)
-        add(sum, affineX: gx, affineY: gy, s)
-        add(sum, affineX: qx, affineY: qy, s)
-        let gPlusQ = affine(sum, s)
-
+        let g1: (x: MPZ, y: MPZ)? = (gx, gy)
+        let q1: (x: MPZ, y: MPZ)? = (qx, qy)
+        let g2 = affineSum(g1, g1, s)
+        let q2 = affineSum(q1, q1, s)
+        let multiplesOfG = [nil, g1, g2, affineSum(g2, g1, s)]
+        let multiplesOfQ = [nil, q1, q2, affineSum(q2, q1, s)]
+        // table[4·i + j] = i·G + j·Q
+        var table: [(x: MPZ, y: MPZ)?] = []
+        for i in 0..<4 {
+            for j in 0..<4 {
+                switch (i, j) {
+                case (_, 0): table.append(multiplesOfG[i])
+                case (0, _): table.append(multiplesOfQ[j])
+                default: table.append(affineSum(multiplesOfG[i], multiplesOfQ[j], s))
+                }
+            }
+        }
         let r = JacobianPoint(infinityIn: field)
         let top = max(u1.bitCount, u2.bitCount)
-        var i = top - 1
+        var i = (top + 1) / 2 - 1
         while i >= 0 {
             double(r, s)
-            switch (u1.bit(i), u2.bit(i)) {
-            case (true, false): add(r, affineX: gx, affineY: gy, s)
-            case (false, true): add(r, affineX: qx, affineY: qy, s)
-            case (true, true):
-                if let gPlusQ { add(r, affineX: gPlusQ.x, affineY: gPlusQ.y, s) }  // adding ∞ changes nothing
-            case (false, false): break
-            }
+            double(r, s)
+            let d1 = (u1.bit(2 * i + 1) ? 2 : 0) + (u1.bit(2 * i) ? 1 : 0)
+            let d2 = (u2.bit(2 * i + 1) ? 2 : 0) + (u2.bit(2 * i) ? 1 : 0)
+            if let entry = table[4 * d1 + d2] { add(r, affineX: entry.x, affineY: entry.y, s) }  // ∞ adds nothing
             i -= 1
         }
         return affine(r, s)
