@@ -29,11 +29,16 @@ let package = Package(
         .library(name: "JWS", targets: ["JWS"]),
         .library(name: "ClientAssertion", targets: ["ClientAssertion"]),
         .library(name: "CrossCheck", targets: ["CrossCheck"]),
+        .library(name: "RemoteJWKS", targets: ["RemoteJWKS"]),
         .executable(name: "signet", targets: ["signet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -58,6 +63,15 @@ let package = Package(
         // The differential campaign and the cross-checked verification key: every signing path against OpenSSL
         // and RSAGMP.
         .target(name: "CrossCheck", dependencies: ["JWS", "RSAGMP", "SignetRSA"], swiftSettings: strictSettings),
+        // Networking lives above the core: the JWKS fetched by URL (AsyncHTTPClient), for servers and verifiers.
+        .target(
+            name: "RemoteJWKS",
+            dependencies: [
+                "JWS", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
         .executableTarget(
             name: "signet",
             dependencies: [
@@ -87,6 +101,14 @@ let package = Package(
         .testTarget(
             name: "ClientAssertionTests",
             dependencies: ["ClientAssertion", "JWS", "SignetRSA", "Base64URL", "TestSupport"],
+            swiftSettings: strictSettings),
+        // Against a real JWKS server on loopback (Hummingbird), started by each test.
+        .testTarget(
+            name: "RemoteJWKSTests",
+            dependencies: [
+                "RemoteJWKS", "JWS", "SignetRSA", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings),
         // Runs the built `signet` executable (which `swift build --build-tests` and `swift test` build too).
         .testTarget(name: "SignetCLITests", swiftSettings: strictSettings),
