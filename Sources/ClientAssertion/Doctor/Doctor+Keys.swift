@@ -159,21 +159,96 @@ extension DoctorRun {
             "the signature verifies with another key of the set: \(fix)")
     }
 
-    /// Undoes the recorded damage in all three segments and tries the signature again.
+    /// Undoes the recorded damage in all three segments and tries the signature again, under each reading of the
+    /// look-alike dashes (an en dash may stand for '-' or '--', an em dash for '-', '--' or '---'), most likely
+    /// first and at most ``DashReadings/limit`` signature checks.
     private mutating func tryRepair(keys: [JWKSet.Key], alg: RSASignatureAlgorithm) {
-        let repairs = token.repairs
-        guard !repairs.isEmpty, token.segments.allSatisfy({ $0.decoded != nil }), let sig = token.segments[2].decoded
-        else {
+        let segments = token.segments
+        guard !token.repairs.isEmpty, segments.count == 3, segments.allSatisfy(\.repairable), !keys.isEmpty else {
             return
         }
-        let input = token.segments[0].cleaned + [UInt8(ascii: ".")] + token.segments[1].cleaned
-        guard let key = keys.first(where: { $0.publicKey.isValidSignature(sig, for: input, algorithm: alg) }) else {
+        let (header, payload, signature) = (segments[0], segments[1], segments[2])
+        let limit = DashReadings.limit
+        // The signature's length is fixed by the key: only readings that reach one of the keys' lengths count.
+        let lengths = Set(keys.map { ($0.publicKey.signatureByteCount * 4 + 2) / 3 })
+        let signatureReadings = DashReadings.enumerate(
+            maxExtra: signature.dashSites.map(\.maxExtra),
+            totals: Set(lengths.map { $0 - signature.readingBase.count }.filter { $0 >= 0 }), limit: limit
+        ) { _ in true }
+        let headerReadings = Self.textReadings(header, limit: limit)
+        let payloadReadings = Self.textReadings(payload, limit: limit)
+        let combinations = [
+            signatureReadings.readings.count, headerReadings.readings.count,
+            payloadReadings.readings.count,
+        ].reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+        let ambiguous = segments.reduce(0) { $0 + $1.dashSites.count }
+        var tried = 0
+        var found: (signature: [Int], header: [Int], payload: [Int], key: JWKSet.Key)?
+        search: for s in signatureReadings.readings {
+            guard let sig = SegmentReading.decodeCanonical(signature.reading(s).characters) else { continue }
+            for h in headerReadings.readings {
+                for p in payloadReadings.readings {
+                    guard tried < limit else { break search }
+                    tried += 1
+                    let input = header.reading(h).characters + [UInt8(ascii: ".")] + payload.reading(p).characters
+                    if let key = keys.first(where: { $0.publicKey.isValidSignature(sig, for: input, algorithm: alg) }) {
+                        found = (s, h, p, key)
+                        break search
+                    }
+                }
+            }
+        }
+        let complete =
+            signatureReadings.complete && headerReadings.complete && payloadReadings.complete && tried == combinations
+        guard let found else {
+            if !complete {
+                add(
+                    .signatureRepairIncomplete, .info, .signature, segments[2].range.lowerBound,
+                    "the token has \(ambiguous) en or em dashes, each of which may stand for one hyphen or more (forum software turns '--' into an en dash and '---' into an em dash): there are more than \(limit) readings, and none of the \(tried) tried makes the signature verify. Copy the token from its raw source to be sure"
+                )
+            }
             return
         }
+        var repairs: [Repair] =
+            token.bearerPrefixLength > 0 ? [Repair(offset: 0, original: "Bearer ", replacement: "")] : []
+        repairs +=
+            header.repairs(for: found.header) + payload.repairs(for: found.payload)
+            + signature.repairs(for: found.signature)
+        let key = found.key
+        let forum =
+            found.signature.contains { $0 > 0 } || found.header.contains { $0 > 0 } || found.payload.contains { $0 > 0 }
+        let how =
+            forum
+            ? " (forum software turns '--' into an en dash and '---' into an em dash; this reading was found among the \(tried) tried)"
+            : ""
         add(
-            .signatureRepairedVerifies, .info, .signature, repairs[0].offset,
-            "after \(Self.describe(repairs)), the signature verifies with keys[\(key.index)]\(Self.kidText(key)): the token was right when it was signed and was damaged on the way (copied through an editor, chat, forum or terminal). Send the token exactly as the signer produced it"
+            .signatureRepairedVerifies, .info, .signature, repairs.first?.offset ?? 0,
+            "after \(Self.describe(repairs)), the signature verifies with keys[\(key.index)]\(Self.kidText(key)): the token was right when it was signed and was damaged on the way (copied through an editor, chat, forum or terminal)\(how). Send the token exactly as the signer produced it"
         )
+    }
+
+    /// A header's or payload's readings: those of a possible length, JSON objects first, the adopted reading first
+    /// of all.
+    private static func textReadings(_ s: SegmentReading, limit: Int) -> (readings: [[Int]], complete: Bool) {
+        var objects: [[Int]] = []
+        var others: [[Int]] = []
+        let all = DashReadings.enumerate(maxExtra: s.dashSites.map(\.maxExtra), totals: nil, limit: limit) { extra in
+            let characters = s.reading(extra).characters
+            guard characters.count % 4 != 1 else { return false }
+            let isObject =
+                SegmentReading.decodeCanonical(characters).flatMap {
+                    try? StrictJSON.parseKeepingLastDuplicate($0).0.objectValue
+                } != nil
+            if extra == s.adoptedReading {
+                objects.insert(extra, at: 0)
+            } else if isObject {
+                objects.append(extra)
+            } else {
+                others.append(extra)
+            }
+            return true
+        }
+        return (objects + others, all.complete)
     }
 
     /// "replacing U+2013 EN DASH with '-' at offsets 57, 301 and removing U+0020 SPACE at offset 800".

@@ -213,8 +213,14 @@ struct DoctorRun {
                 message =
                     "\(who) in the \(name) at \(at) is standard base64, not base64url: encode with the URL-safe alphabet ('\(url)' instead of '\(Character(bad.scalar))') and no padding"
             case .lookAlike:
+                let what =
+                    switch Damage.extraHyphens(for: bad.scalar) {
+                    case 1: "'--' (forum software's habit) or '-'"
+                    case 2: "'---' (forum software's habit), '--' or '-'"
+                    default: "'-'"
+                    }
                 message =
-                    "\(who) in the \(name) at \(at) is not a base64url character: a text editor, word processor, chat or forum replaced '-' with a typographic dash. Copy the token from its raw source (a file or the program's output), never through a document"
+                    "\(who) in the \(name) at \(at) is not a base64url character: a text editor, word processor, chat or forum replaced \(what) with a typographic dash. Copy the token from its raw source (a file or the program's output), never through a document"
             case .whitespace:
                 message =
                     "\(who) in the \(name) at \(at): a JWT contains no whitespace or line breaks (it was wrapped, pasted with spaces, or a '+' in a form body was decoded as a space). Remove it"

@@ -121,6 +121,8 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
         public static let signatureOtherKey: Code = "signature.other-key"
         /// After undoing look-alike-character damage, the signature verifies.
         public static let signatureRepairedVerifies: Code = "signature.repaired-verifies"
+        /// The token has more readings of its look-alike dashes than the doctor tries, and none tried verifies.
+        public static let signatureRepairIncomplete: Code = "signature.repair-incomplete"
     }
 
     /// How serious a finding is.
