@@ -34,7 +34,8 @@ import Synchronization
 /// a call within the refresh-ahead window, or an unknown `kid`. Each fetch runs as one detached task that the
 /// instance keeps while it is in flight (so later callers join it rather than start another) and that always ends
 /// within ``Configuration-swift.struct/requestTimeout``; it does not depend on the caller that started it, so a
-/// cancelled caller does not fail the callers that joined. Nothing outlives the last fetch.
+/// cancelled caller does not fail the callers that joined (a cancelled caller still waits for the fetch it joined,
+/// at most that long). Nothing outlives the last fetch.
 ///
 /// Cache ages are read from the clock given at creation (inject one in tests); network timeouts are real time.
 public final class RemoteJWKSet: Sendable {
