@@ -41,6 +41,9 @@ public enum NHSEndpointError {
     public static let assertionExpTooFar = "Invalid 'exp' claim in client_assertion JWT - more than 5 minutes in future"
     /// E21, 401 invalid_request.
     public static let assertionIssSubInvalid = "Invalid 'iss'/'sub' claims in client_assertion JWT"
+    /// E24, 403 public_key error: APIM could not fetch the application's JWKS (unreachable, not https://host/path,
+    /// or the fetch failed).
+    public static let jwksUnreachable = "The JWKS endpoint, for your client_assertion can't be reached"
     /// E25, 401 invalid_request.
     public static let assertionAud = "Missing or invalid 'aud' claim in client_assertion JWT"
     /// E26, 401 invalid_request.

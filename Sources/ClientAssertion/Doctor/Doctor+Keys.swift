@@ -7,16 +7,42 @@ extension DoctorRun {
     // MARK: - JWKS (NHS-RULES §H)
 
     mutating func readKeySet() {
-        guard let text = input.jwks else { return }
         let set: JWKSet
-        do throws(JSONError) {
-            set = try JWKSet.parse(text)
-        } catch {
-            add(.jsonInvalid, .error, .jwks, error.offset, "the JWKS is not valid JSON: \(error.reason)")
+        if let text = input.jwks {
+            do throws(JSONError) {
+                set = try JWKSet.parse(text)
+            } catch {
+                add(.jsonInvalid, .error, .jwks, error.offset, "the JWKS is not valid JSON: \(error.reason)")
+                return
+            }
+        } else if let given = input.keySet {
+            set = given
+        } else {
+            if let failure = input.jwksFetchFailure { reportFetchFailure(failure) }
             return
         }
         keySet = set
-        for issue in set.issues {
+        reportIssues(set.issues)
+        // Certificates in x5c: their expiry is a note (verifiers use the key, not the certificate's dates).
+        for key in set.keys {
+            guard let certificate = key.certificate else { continue }
+            let now = Int64(input.now.secondsSinceEpoch.rounded(.down))
+            let when = "\(Self.utcDate(certificate.notAfter)) (\(certificate.notAfter))"
+            let days = abs(now - certificate.notAfter) / 86_400
+            let state =
+                certificate.hasExpired(at: now)
+                ? "expired on \(when), \(days) day(s) before now"
+                : "expires on \(when), in \(days) day(s)"
+            add(
+                .jwksCertificateExpiry, .info, .jwks, key.valueOffset("x5c"),
+                "keys[\(key.index)]\(Self.kidText(key)): the x5c certificate (\(certificate.subject)) \(state); JWS verification uses the key, not the certificate's dates, so this is a note: renew the certificate when your own policy asks for it"
+            )
+        }
+    }
+
+    /// Each issue of the set as a finding (the set's problems, or those of a body that was not a usable JWKS).
+    mutating func reportIssues(_ issues: [JWKSet.Issue]) {
+        for issue in issues {
             let code: Finding.Code
             let severity: Finding.Severity
             switch issue.code {
@@ -33,21 +59,23 @@ extension DoctorRun {
             let prefix = issue.index.map { "keys[\($0)]\(issue.keyID.map { " (kid \"\($0)\")" } ?? ""): " } ?? ""
             add(code, severity, .jwks, issue.offset, prefix + issue.reason)
         }
-        // Certificates in x5c: their expiry is a note (verifiers use the key, not the certificate's dates).
-        for key in set.keys {
-            guard let certificate = key.certificate else { continue }
-            let now = Int64(input.now.secondsSinceEpoch.rounded(.down))
-            let when = "\(Self.utcDate(certificate.notAfter)) (\(certificate.notAfter))"
-            let days = abs(now - certificate.notAfter) / 86_400
-            let state =
-                certificate.hasExpired(at: now)
-                ? "expired on \(when), \(days) day(s) before now"
-                : "expires on \(when), in \(days) day(s)"
-            add(
-                .jwksCertificateExpiry, .info, .jwks, key.valueOffset("x5c"),
-                "keys[\(key.index)]\(Self.kidText(key)): the x5c certificate (\(certificate.subject)) \(state); JWS verification uses the key, not the certificate's dates, so this is a note: renew the certificate when your own policy asks for it"
-            )
-        }
+    }
+
+    /// The JWKS URL could not be used: the finding APIM's E24 stands for, then what the body's issues were.
+    mutating func reportFetchFailure(_ failure: JWKSFetchFailure) {
+        let advice: String =
+            switch failure.kind {
+            case .notHTTPS, .invalidURL:
+                "the JWKS must be published at an https://host/path URL (APIM fetches no other)"
+            case .unreachable, .timeout:
+                "the server must reach it from the internet (APIM: a GET with a 55 s timeout): check the host name, DNS, TLS and firewall"
+            case .httpStatus, .tooLarge, .notJWKS:
+                "the URL must answer 200 with a JSON JWK set ({\"keys\": [...]}) holding the RSA public key"
+            }
+        add(
+            failure.kind.findingCode, .error, .jwks, nil, "the JWKS at \(failure.url): \(failure.reason); \(advice)",
+            endpoint: endpoint(assertion: NHSEndpointError.jwksUnreachable, subject: nil))
+        reportIssues(failure.issues)
     }
 
     // MARK: - Signature

@@ -28,6 +28,12 @@ public enum Doctor {
         public var form: String?
         /// The JWK set text the server verifies with, if known.
         public var jwks: String?
+        /// A JWK set already read (fetched by URL, say), used when ``jwks`` is `nil`; its issues' offsets are into
+        /// the text it was read from.
+        public var keySet: JWKSet?
+        /// Why the JWK set could not be had from its URL, when the caller tried and failed (the doctor does no
+        /// networking itself); reported as a `jwks.*` error with APIM's E24 string.
+        public var jwksFetchFailure: JWKSFetchFailure?
         /// The expected client id (APIM: the application's API key; CIS2: the client_id).
         public var clientID: String?
         /// The expected audience: the token endpoint, byte for byte. For APIM, `nil` accepts any environment's
@@ -44,11 +50,14 @@ public enum Doctor {
         /// Creates an input.
         public init(
             token: String, form: String? = nil, jwks: String? = nil, clientID: String? = nil, audience: String? = nil,
-            profile: ClientAssertionProfile.Kind = .apim, role: TokenRole? = nil, now: NumericDate
+            profile: ClientAssertionProfile.Kind = .apim, role: TokenRole? = nil, now: NumericDate,
+            keySet: JWKSet? = nil, jwksFetchFailure: JWKSFetchFailure? = nil
         ) {
             self.token = token
             self.form = form
             self.jwks = jwks
+            self.keySet = keySet
+            self.jwksFetchFailure = jwksFetchFailure
             self.clientID = clientID
             self.audience = audience
             self.profile = profile

@@ -112,6 +112,20 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
         /// A note: an entry's `x5c` certificate expires (or has expired) at the date given. A JWS verifier uses the
         /// key, not the certificate's dates, so this is information, never an error.
         public static let jwksCertificateExpiry: Code = "jwks.certificate-expiry"
+        /// The JWKS URL is plain `http`: APIM fetches `https://host/path` only (E24).
+        public static let jwksNotHTTPS: Code = "jwks.not-https"
+        /// The JWKS URL is not an absolute `https` URL (E24).
+        public static let jwksInvalidURL: Code = "jwks.invalid-url"
+        /// The JWKS URL cannot be reached (E24).
+        public static let jwksUnreachable: Code = "jwks.unreachable"
+        /// The JWKS URL did not answer in time (E24; APIM waits 55 s).
+        public static let jwksTimeout: Code = "jwks.timeout"
+        /// The JWKS URL answered with a status other than 200 (E24).
+        public static let jwksHTTPStatus: Code = "jwks.http-status"
+        /// The JWKS URL answered with a body too large to read (E24).
+        public static let jwksTooLarge: Code = "jwks.too-large"
+        /// The JWKS URL answered with something that is not a JWK set with a usable RSA key (E24).
+        public static let jwksNotJWKS: Code = "jwks.not-jwks"
         // Signature.
         /// The signature does not verify with the key the header selects.
         public static let signatureInvalid: Code = "signature.invalid"
