@@ -76,7 +76,8 @@ let package = Package(
             name: "signet",
             dependencies: [
                 "ClientAssertion", "CrossCheck", "JWS", "SignetRSA", "RSAGMP", "Base64URL", "CMallocCounter",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RemoteJWKS", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: toolSettings),
         .systemLibrary(name: "CFuzzerDriver", path: "vendor-shims/CFuzzerDriver"),
@@ -110,7 +111,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
-        // Runs the built `signet` executable (which `swift build --build-tests` and `swift test` build too).
-        .testTarget(name: "SignetCLITests", swiftSettings: strictSettings),
+        // Runs the built `signet` executable (which `swift build --build-tests` and `swift test` build too); JWKS
+        // by URL against a real Hummingbird server on loopback.
+        .testTarget(
+            name: "SignetCLITests",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
     ]
 )

@@ -2,9 +2,10 @@
 import ArgumentParser
 import ClientAssertion
 import JWS
+import RemoteJWKS
 
 /// `signet doctor`: everything wrong with a client assertion (or an id_token sent as subject_token).
-struct DoctorCommand: ParsableCommand {
+struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Explain everything wrong with a client assertion, its form body and JWKS, with NHS endpoint errors.",
@@ -21,6 +22,12 @@ struct DoctorCommand: ParsableCommand {
             the form's client_assertion is examined; otherwise stdin is read. A token equal to the form's \
             subject_token is checked as an id_token under APIM's token-exchange rules.
 
+            --jwks takes a file or an https:// URL, fetched within --jwks-timeout seconds (plain http:// is refused \
+            unless the host is loopback). A URL that is not https, cannot be reached, does not answer in time or \
+            answers something that is not a JWKS is an error finding (jwks.not-https, jwks.unreachable, \
+            jwks.timeout, jwks.http-status, jwks.not-jwks, …) with APIM's own message for it: "The JWKS endpoint, \
+            for your client_assertion can't be reached".
+
             Exit status 2 when any finding is an error, else 0; 1 when a file cannot be read. --json prints one \
             object, {"findings": […], "signatureVerified": true|false|null}, each finding with code, severity, \
             segment, offset, message and endpointError.
@@ -32,7 +39,7 @@ struct DoctorCommand: ParsableCommand {
               signet doctor --profile cis2 --aud "$CIS2_TOKEN_URL" - < cis2.jwt
             """)
 
-    @Option(help: "The JWKS the server verifies with.") var jwks: String?
+    @OptionGroup var jwksOptions: JWKSOptions
     @Option(help: "The application/x-www-form-urlencoded body that carried the token.") var form: String?
     @Option(name: .customLong("client-id"), help: "Expected client id (APIM: the API key; CIS2: the client_id).")
     var clientID: String?
@@ -50,7 +57,7 @@ struct DoctorCommand: ParsableCommand {
         if env != nil && profile != .apim { throw ValidationError("--env applies to the apim profile only") }
     }
 
-    func run() throws {
+    func run() async throws {
         let formText = try form.map { droppingOneNewline(try readText($0)) }
         let token: String
         if self.token == nil, let formText, let assertion = ParsedForm.parseLeniently(formText)["client_assertion"] {
@@ -58,10 +65,23 @@ struct DoctorCommand: ParsableCommand {
         } else {
             token = try readToken(self.token, verbose: verbose)
         }
-        let input = Doctor.Input(
-            token: token, form: formText, jwks: try jwks.map(readText), clientID: clientID,
+        var input = Doctor.Input(
+            token: token, form: formText, clientID: clientID,
             audience: aud ?? (profile == .apim ? env?.tokenURL : nil), profile: profile,
             now: now.map { NumericDate($0) } ?? JWTClock.system.now())
+        if let jwks = jwksOptions.jwks {
+            if jwksOptions.isURL {
+                // Fetched here: the doctor itself does no networking; a failure becomes a jwks.* finding.
+                do throws(RemoteJWKSError) {
+                    input.keySet = try await jwksOptions.fetch(jwks)
+                } catch {
+                    input.jwksFetchFailure = JWKSFetchFailure(
+                        .init(error.code), url: jwks, reason: error.reason, issues: error.issues)
+                }
+            } else {
+                input.jwks = try readText(jwks)
+            }
+        }
         let report = Doctor.examine(input)
         print(json ? report.json : Self.text(report, input: input))
         if report.hasErrors { throw ExitCode(2) }
@@ -74,7 +94,9 @@ struct DoctorCommand: ParsableCommand {
             switch report.signatureVerified {
             case true?: "verified"
             case false?: "does NOT verify"
-            case nil: input.jwks == nil ? "not checked (no --jwks)" : "could not be checked"
+            case nil:
+                input.jwks == nil && input.keySet == nil && input.jwksFetchFailure == nil
+                    ? "not checked (no --jwks)" : "could not be checked"
             }
         var lines = [
             "signet doctor (\(input.profile.rawValue)): \(count(.error)) error(s), \(count(.warning)) warning(s), \(count(.info)) note(s); signature \(signature)"

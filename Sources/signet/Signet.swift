@@ -2,8 +2,9 @@
 import ArgumentParser
 
 /// The `signet` command-line tool: keys, JWKS, client assertions, verification, the doctor and benchmarks.
+/// Async so that `verify` and `doctor` can fetch a JWKS by URL.
 @main
-struct Signet: ParsableCommand {
+struct Signet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "signet",
         abstract: "Mint, verify and explain RS256/RS512 JWT client assertions (RFC 7523, NHS APIM, CIS2).",

@@ -3,10 +3,11 @@ import ArgumentParser
 import Base64URL
 import ClientAssertion
 import JWS
+import RemoteJWKS
 import SignetRSA
 
 /// `signet verify`: verify a JWT and print its claims.
-struct VerifyCommand: ParsableCommand {
+struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Verify a JWT (signature, then exp/nbf/iat, aud, iss) and print its verified claims as JSON.",
@@ -14,6 +15,10 @@ struct VerifyCommand: ParsableCommand {
             Keys come from a JWKS (each bound to its alg, or to --alg when it has none; an entry with only an x5c \
             certificate uses the certificate's key) or from one key file bound to --alg: a public key (PEM or DER), \
             an X.509 certificate (PEM or DER), or a private key PEM whose public half is used.
+
+            --jwks takes a file or an https:// URL, fetched once within --jwks-timeout seconds (plain http:// is \
+            refused unless the host is loopback). A JWKS that cannot be fetched exits with status 1 and its typed \
+            code on stderr (RemoteJWKSError.remote-jwks.unreachable, .timeout, .not-https, .not-jwks, …).
 
             The token is the argument itself, '-' or nothing for stdin, @FILE for a file, or the path of an \
             existing file when the argument is not a compact JWS; trailing spaces, tabs and newlines of stdin or a \
@@ -32,7 +37,7 @@ struct VerifyCommand: ParsableCommand {
                 token.jwt
             """)
 
-    @Option(help: "JWKS file with the public keys.") var jwks: String?
+    @OptionGroup var jwksOptions: JWKSOptions
     @Option(help: "Public key (PEM or DER), X.509 certificate (PEM or DER), or private key PEM (its public half).")
     var key: String?
     @Option(help: "Required audience: aud must contain exactly this string.") var aud: String?
@@ -46,22 +51,31 @@ struct VerifyCommand: ParsableCommand {
     @Argument(help: tokenArgumentHelp) var token: String?
 
     func validate() throws {
-        guard (jwks == nil) != (key == nil) else {
-            throw ValidationError("give exactly one of --jwks FILE or --key PUBLIC.pem")
+        guard (jwksOptions.jwks == nil) != (key == nil) else {
+            throw ValidationError("give exactly one of --jwks FILE|URL or --key PUBLIC.pem")
         }
         guard leeway >= 0 else { throw ValidationError("--leeway must not be negative") }
     }
 
-    func run() throws {
+    func run() async throws {
         let token = try readToken(self.token, verbose: verbose)
         let keys: [JWSVerificationKey]
-        if let jwks {
+        if let jwks = jwksOptions.jwks {
             let set: JWKSet
-            do {
-                set = try JWKSet.parse(try readText(jwks))
-            } catch let error as JSONError {
-                printError("signet: \(jwks): \(error)")
-                throw ExitCode.failure
+            if jwksOptions.isURL {
+                do throws(RemoteJWKSError) {
+                    set = try await jwksOptions.fetch(jwks)
+                } catch {
+                    printError("signet: \(error)")
+                    throw ExitCode.failure
+                }
+            } else {
+                do {
+                    set = try JWKSet.parse(try readText(jwks))
+                } catch let error as JSONError {
+                    printError("signet: \(jwks): \(error)")
+                    throw ExitCode.failure
+                }
             }
             keys = set.verificationKeys(defaultAlgorithm: alg)
             guard !keys.isEmpty else {
