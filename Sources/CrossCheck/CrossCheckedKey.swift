@@ -4,14 +4,9 @@ import RSAGMP
 import SignetRSA
 
 extension RSASignatureAlgorithm {
-    /// The same algorithm in RSAGMP's terms.
-    var gmp: RSAGMPAlgorithm {
-        switch jwsName {
-        case "RS256": .rs256
-        case "RS384": .rs384
-        default: .rs512
-        }
-    }
+    /// The same algorithm in RSAGMP's terms, or `nil` while RSAGMP has no verifier for it (PSS until its own
+    /// EMSA-PSS lands).
+    var gmp: RSAGMPAlgorithm? { RSAGMPAlgorithm(jwsName: jwsName) }
 }
 
 extension JWSVerificationKey {
@@ -23,12 +18,16 @@ extension JWSVerificationKey {
     ///   - key: The public key (RSAGMP gets the same modulus and exponent).
     ///   - algorithm: The only algorithm it verifies.
     ///   - keyID: Its `kid`.
-    /// - Throws: `RSAGMPError` if RSAGMP refuses the key (it applies the same 2048-bit floor).
+    /// - Throws: `RSAGMPError` if RSAGMP refuses the key (it applies the same 2048-bit floor), or
+    ///   `rsagmp.encoding-mismatch` for an algorithm RSAGMP cannot verify.
     public static func crossChecked(
         key: RSAPublicKey, algorithm: RSASignatureAlgorithm, keyID: String? = nil
     ) throws(RSAGMPError) -> JWSVerificationKey {
         let gmpKey = try RSAGMPPublicKey(modulus: key.modulus, exponent: key.exponent)
-        let gmpAlgorithm = algorithm.gmp
+        guard let gmpAlgorithm = algorithm.gmp else {
+            let name = algorithm.jwsName
+            throw RSAGMPError(.encodingMismatch) { "RSAGMP has no independent verifier for \(name) yet" }
+        }
         return unsafe JWSVerificationKey(
             key: key, algorithm: algorithm, keyID: keyID,
             secondOpinion: SignatureSecondOpinion(name: "RSAGMP") { signature, message, alg in

@@ -31,7 +31,7 @@ public struct JWKSet: Sendable {
         /// Byte offset of the entry in the JWKS text (its first member name).
         public let offset: Int
 
-        /// The algorithm this key verifies: its `alg` when that names RS256, RS384 or RS512, `defaultAlgorithm`
+        /// The algorithm this key verifies: its `alg` when that names an RSA signature algorithm, `defaultAlgorithm`
         /// when it has no `alg`, and `nil` when its `alg` is anything else (e.g. `PS256`, `RSA-OAEP`).
         public func boundAlgorithm(default defaultAlgorithm: RSASignatureAlgorithm) -> RSASignatureAlgorithm? {
             guard let algorithmName else { return defaultAlgorithm }
@@ -75,7 +75,7 @@ public struct JWKSet: Sendable {
             public static let privateMembers = Code(rawValue: "jwks.private-members")
             /// Another key already has this `kid` (refused for verification).
             public static let duplicateKeyID = Code(rawValue: "jwks.duplicate-kid")
-            /// `alg` is not RS256, RS384 or RS512 (refused for verification).
+            /// `alg` is not an RSA signature algorithm (RS256…RS512, PS256…PS512; refused for verification).
             public static let unsupportedAlgorithm = Code(rawValue: "jwks.alg-unsupported")
             /// `use` is present and not `sig` (refused for verification).
             public static let useNotSignature = Code(rawValue: "jwks.use-not-sig")
@@ -213,7 +213,7 @@ public struct JWKSet: Sendable {
                 Issue(
                     code: .unsupportedAlgorithm, index: index, offset: object.member("alg")?.valueOffset, keyID: kid,
                     reason:
-                        "alg \"\(alg)\" is not RS256, RS384 or RS512, so this key cannot verify an RSASSA-PKCS1-v1_5 signature"
+                        "alg \"\(alg)\" is not RS256, RS384, RS512, PS256, PS384 or PS512, so this RSA key cannot verify with it"
                 ))
         }
         let use = object["use"]?.stringValue
@@ -317,7 +317,7 @@ public struct JWKSet: Sendable {
     /// The keys a verifier may use, each bound to one algorithm (RFC 8725 §3.1): its `alg`, or `defaultAlgorithm`
     /// when it has none.
     ///
-    /// Refused (each has an ``Issue``): keys with private members, an `alg` other than RS256/RS384/RS512, a `use`
+    /// Refused (each has an ``Issue``): keys with private members, an `alg` other than RS256…RS512 or PS256…PS512, a `use`
     /// other than `sig`, a `kid` an earlier key already has, and — in a set of several — a key without a `kid`.
     ///
     /// - Parameter defaultAlgorithm: The algorithm for keys without `alg`.

@@ -21,7 +21,7 @@ public final class JWSSigner: Sendable {
     ///
     /// - Parameters:
     ///   - key: The private key.
-    ///   - algorithm: RS256, RS384 or RS512.
+    ///   - algorithm: RS256, RS384, RS512, PS256, PS384 or PS512.
     ///   - keyID: The `kid` header value, if any.
     ///   - type: The `typ` header value (default `JWT`; `nil` to omit).
     ///   - extraHeader: More header members, written after `alg`, `typ` and `kid`, in order.

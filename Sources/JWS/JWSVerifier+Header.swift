@@ -81,7 +81,7 @@ extension JWSVerifier {
     }
 
     static func bit(_ algorithm: RSASignatureAlgorithm) -> Int {
-        algorithm == .rs256 ? 1 : algorithm == .rs384 ? 2 : 4
+        1 << (RSASignatureAlgorithm.all.firstIndex(of: algorithm) ?? 0)
     }
 
     /// The algorithm whose JOSE name the token spells (escapes resolved), if any.
@@ -90,6 +90,9 @@ extension JWSVerifier {
         case rs256Key: .rs256
         case rs384Key: .rs384
         case rs512Key: .rs512
+        case ps256Key: .ps256
+        case ps384Key: .ps384
+        case ps512Key: .ps512
         default: nil
         }
     }
@@ -97,6 +100,9 @@ extension JWSVerifier {
     static var rs256Key: UInt64 { 0x0500_0036_3532_5352 }  // "RS256"
     static var rs384Key: UInt64 { 0x0500_0034_3833_5352 }  // "RS384"
     static var rs512Key: UInt64 { 0x0500_0032_3135_5352 }  // "RS512"
+    static var ps256Key: UInt64 { 0x0500_0036_3532_5350 }  // "PS256"
+    static var ps384Key: UInt64 { 0x0500_0034_3833_5350 }  // "PS384"
+    static var ps512Key: UInt64 { 0x0500_0032_3135_5350 }  // "PS512"
 
     /// The JSON text of a recorded value, re-serialised compactly (for messages).
     static func jsonText(_ json: UnsafeRawBufferPointer, _ slot: MemberSlot) -> String {

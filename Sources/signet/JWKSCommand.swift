@@ -27,7 +27,8 @@ struct JWKSCommand: ParsableCommand {
     var key: String
     @OptionGroup var passwords: KeyPasswordOptions
     @Option(help: "The kid to publish the key under.") var kid: String
-    @Option(help: "The alg written in the JWKS: RS256, RS384 or RS512.") var alg: RSASignatureAlgorithm = .rs512
+    @Option(help: "The alg written in the JWKS: RS256, RS384, RS512, PS256, PS384 or PS512.") var alg:
+        RSASignatureAlgorithm = .rs512
 
     func validate() throws {
         guard !kid.isEmpty else { throw ValidationError("--kid must not be empty") }

@@ -34,7 +34,8 @@ struct KeygenCommand: ParsableCommand {
     @Option(help: "The kid to publish the key under (written in the JWKS).") var kid: String
     @Option(help: "Where to write the private key (PKCS#8 PEM, mode 0600).") var out: String
     @Option(help: "Also write the public JWKS here.") var jwks: String?
-    @Option(help: "The alg written in the JWKS: RS256, RS384 or RS512.") var alg: RSASignatureAlgorithm = .rs512
+    @Option(help: "The alg written in the JWKS: RS256, RS384, RS512, PS256, PS384 or PS512.") var alg:
+        RSASignatureAlgorithm = .rs512
     @Flag(help: "Replace existing files.") var force = false
 
     func validate() throws {

@@ -39,7 +39,7 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Required issuer: iss must be exactly this string.") var iss: String?
     @Option(help: "\"Now\" as seconds since the epoch (default: the system clock).") var now: Int64?
     @Option(help: "Clock-skew leeway in seconds for exp, nbf and iat.") var leeway: Double = 0
-    @Option(help: "Algorithm for --key, and for JWKS keys without alg: RS256, RS384 or RS512.")
+    @Option(help: "Algorithm for --key, and for JWKS keys without alg: RS256, RS384, RS512, PS256, PS384 or PS512.")
     var alg: RSASignatureAlgorithm = .rs512
     @OptionGroup var passwords: KeyPasswordOptions
     @Flag(help: "Say on stderr where the token was read from.") var verbose = false

@@ -50,7 +50,7 @@ struct JWKSetTests {
               {"kty":"RSA","n":"\(Self.smallModulus)","e":"AQAB","kid":"small"},
               \(Self.entry(o, #","kid":"nokid-alg","alg":"RS256""#)),
               \(Self.entry(o, #","kid":"enc","use":"enc""#)),
-              \(Self.entry(o, #","kid":"pss","alg":"PS256""#)),
+              \(Self.entry(o, #","kid":"pss","alg":"RSA-OAEP""#)),
               "not an object",
               {"kty":"oct","k":"AAAA"}
             ],"keys2":1}
@@ -66,7 +66,7 @@ struct JWKSetTests {
         #expect(privateIssue.index == 2)
         #expect(privateIssue.offset == byteOffset(of: #""d":"AQAB""#, in: text))
         #expect(set.issues.first { $0.code == .keyTooSmall }?.keyID == "small")
-        // Refused for verification: private members, use enc, PS256, and the second "nokid-alg".
+        // Refused for verification: private members, use enc, RSA-OAEP (an encryption alg), and the second "nokid-alg".
         let keys = set.verificationKeys(defaultAlgorithm: .rs512)
         #expect(keys.map(\.keyID) == ["nokid-alg"])
         #expect(keys.map(\.algorithm) == [.rs512])

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 
-/// Wycheproof RSA PKCS#1 v1.5 vectors (`Tests/Vectors/wycheproof`), decoded for tests.
+/// Wycheproof vectors (`Tests/Vectors/wycheproof`), decoded for tests.
 public enum Wycheproof {
     /// One signature-verification case.
     public struct VerifyCase: Sendable, CustomStringConvertible {
@@ -42,6 +42,13 @@ public enum Wycheproof {
     public static let verifyFiles: [String] = [2048, 3072, 4096].flatMap { bits in
         [256, 384, 512].map { "rsa_signature_\(bits)_sha\($0)_test.json" }
     }
+
+    /// The `rsa_pss_*` files whose parameters are JWA's PSnnn: MGF1 over the message hash, salt as long as the hash.
+    public static let pssVerifyFiles = [
+        "rsa_pss_2048_sha256_mgf1_32_test.json", "rsa_pss_2048_sha384_mgf1_48_test.json",
+        "rsa_pss_3072_sha256_mgf1_32_test.json", "rsa_pss_4096_sha256_mgf1_32_test.json",
+        "rsa_pss_4096_sha384_mgf1_48_test.json", "rsa_pss_4096_sha512_mgf1_64_test.json",
+    ]
 
     /// The `rsa_pkcs1_*_sig_gen` files.
     public static let signFiles = [

@@ -62,7 +62,8 @@ extension DoctorRun {
         case (.subjectToken, _): "APIM verifies id_tokens signed with RS256 or RS512"
         case (.clientAssertion, .apim): "APIM accepts \"RS512\" only (`signet mint --alg RS512`)"
         case (.clientAssertion, .cis2): "use the algorithm registered with CIS2 (RS256 or RS512)"
-        case (.clientAssertion, .rfc7523): "use RS256, RS384 or RS512"
+        case (.clientAssertion, .rfc7523):
+            "use one of \(RSASignatureAlgorithm.all.map(\.jwsName).joined(separator: ", "))"
         }
     }
 

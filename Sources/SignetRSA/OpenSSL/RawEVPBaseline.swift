@@ -22,9 +22,13 @@ internal import COpenSSL
             throw OpenSSLErrorQueue.error(.openSSL, "EVP_MD_CTX_new failed")
         }
         defer { unsafe EVP_MD_CTX_free(ctx) }
+        var pctx: OpaquePointer? = nil
         try openSSLCheck(
-            unsafe EVP_DigestSignInit_ex(ctx, nil, algorithm.digestName, nil, nil, key.key.pkey, nil),
+            unsafe EVP_DigestSignInit_ex(ctx, &pctx, algorithm.digestName, nil, nil, key.key.pkey, nil),
             "EVP_DigestSignInit_ex")
+        if algorithm.usesPSS, let pctx = unsafe pctx {
+            try unsafe RSAOperationContext.configure(pctx, algorithm: algorithm, md: Digests.md(for: algorithm))
+        }
         var length = output.count
         try openSSLCheck(
             unsafe COpenSSL_EVP_DigestSign(ctx, output.baseAddress, &length, message.baseAddress, message.count),
@@ -45,7 +49,9 @@ internal import COpenSSL
             return false
         }
         defer { unsafe EVP_MD_CTX_free(ctx) }
-        guard unsafe EVP_DigestVerifyInit_ex(ctx, nil, algorithm.digestName, nil, nil, key.key.pkey, nil) == 1,
+        var pctx: OpaquePointer? = nil
+        guard unsafe EVP_DigestVerifyInit_ex(ctx, &pctx, algorithm.digestName, nil, nil, key.key.pkey, nil) == 1,
+            unsafe configurePSS(pctx, algorithm),
             unsafe COpenSSL_EVP_DigestVerify(
                 ctx, signature.baseAddress, signature.count, message.baseAddress, message.count) == 1
         else {
@@ -53,5 +59,12 @@ internal import COpenSSL
             return false
         }
         return true
+    }
+
+    /// Sets PSS padding on a verification context when `algorithm` is PSS; `false` if OpenSSL refused.
+    private static func configurePSS(_ pctx: OpaquePointer?, _ algorithm: RSASignatureAlgorithm) -> Bool {
+        guard algorithm.usesPSS else { return true }
+        guard let pctx = unsafe pctx, let md = try? unsafe Digests.md(for: algorithm) else { return false }
+        return (try? unsafe RSAOperationContext.configure(pctx, algorithm: algorithm, md: md)) != nil
     }
 }
