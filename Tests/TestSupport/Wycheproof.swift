@@ -106,4 +106,45 @@ public enum Wycheproof {
         }
         return out
     }
+    /// One ECDSA (P1363, `r ‖ s`) or Ed25519 verification case.
+    public struct CurveVerifyCase: Sendable, CustomStringConvertible {
+        public let file: String
+        public let tcId: Int
+        public let comment: String
+        public let message: [UInt8]
+        public let signature: [UInt8]
+        /// `valid` or `invalid`.
+        public let result: String
+        public let publicKeyDER: [UInt8]
+        /// The group's `publicKeyJwk` members (`kty`, `crv`, `x`, `y`).
+        public let jwk: [String: String]
+        public var description: String { "\(file)#\(tcId) \(comment)" }
+    }
+
+    /// The `ecdsa_*_p1363` files JWA's ES256/ES384/ES512 use.
+    public static let ecdsaFiles = [
+        "ecdsa_secp256r1_sha256_p1363_test.json", "ecdsa_secp384r1_sha384_p1363_test.json",
+        "ecdsa_secp521r1_sha512_p1363_test.json",
+    ]
+
+    /// Every case of an `ecdsa_*_p1363` or `ed25519` file.
+    public static func curveVerifyCases(_ file: String) throws -> [CurveVerifyCase] {
+        guard let root = try Vectors.json("wycheproof/\(file)") as? [String: Any],
+            let groups = root["testGroups"] as? [[String: Any]]
+        else { return [] }
+        var out: [CurveVerifyCase] = []
+        for g in groups {
+            let jwk = (g["publicKeyJwk"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
+            for t in g["tests"] as? [[String: Any]] ?? [] {
+                out.append(
+                    CurveVerifyCase(
+                        file: file, tcId: t["tcId"] as? Int ?? -1, comment: t["comment"] as? String ?? "",
+                        message: Hex.decode(t["msg"] as? String ?? "") ?? [],
+                        signature: Hex.decode(t["sig"] as? String ?? "") ?? [],
+                        result: t["result"] as? String ?? "",
+                        publicKeyDER: Hex.decode(g["publicKeyDer"] as? String ?? "") ?? [], jwk: jwk))
+            }
+        }
+        return out
+    }
 }
