@@ -31,7 +31,8 @@ extension JWSVerificationKey {
         return unsafe JWSVerificationKey(
             key: key, algorithm: algorithm, keyID: keyID,
             secondOpinion: SignatureSecondOpinion(name: "RSAGMP") { signature, message, alg in
-                unsafe (alg == algorithm && gmpKey.isValidSignature(signature, for: message, algorithm: gmpAlgorithm))
+                unsafe (alg.rsa == algorithm
+                    && gmpKey.isValidSignature(signature, for: message, algorithm: gmpAlgorithm))
             })
     }
 }

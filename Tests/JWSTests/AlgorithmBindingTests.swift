@@ -23,7 +23,8 @@ import Testing
             // Allowing both algorithms does not help: the key is bound to one.
             let both = try JWSVerifier(
                 keys: [JWSVerificationKey(key: JWSFixtures.key.publicKey, algorithm: bound, keyID: "k1")],
-                allowedAlgorithms: [rs, ps], policy: JWTValidationPolicy(clock: .fixed(JWSFixtures.now)))
+                allowedAlgorithms: [JWSAlgorithm(rs), JWSAlgorithm(ps)],
+                policy: JWTValidationPolicy(clock: .fixed(JWSFixtures.now)))
             expectCode("header.alg-not-allowed", segment: .header) { () throws(JWSError) in
                 _ = try both.verify(token)
             }

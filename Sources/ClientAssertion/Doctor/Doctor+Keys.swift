@@ -76,8 +76,9 @@ extension DoctorRun {
                 let ok = selected.publicKey.isValidSignature(sig, for: signingInput, algorithm: alg)
                 // Second opinion from RSAGMP (own SHA-2 and PKCS#1 v1.5, GMP modexp): a disagreement means the
                 // verdict cannot be trusted either way, so it is reported and the signature counts as unchecked.
-                let gmpKey = try? RSAGMPPublicKey(
-                    modulus: selected.publicKey.modulus, exponent: selected.publicKey.exponent)
+                let gmpKey = selected.publicKey.rsa.flatMap {
+                    try? RSAGMPPublicKey(modulus: $0.modulus, exponent: $0.exponent)
+                }
                 let gmpOK = RSAGMPAlgorithm(jwsName: alg.jwsName).flatMap {
                     gmpKey?.isValidSignature(sig, for: signingInput, algorithm: $0)
                 }
@@ -122,17 +123,17 @@ extension DoctorRun {
 
     private static func kidText(_ key: JWKSet.Key) -> String { key.keyID.map { " (kid \"\($0)\")" } ?? "" }
 
-    private mutating func reportInvalid(_ key: JWKSet.Key, signatureBytes: Int, alg: RSASignatureAlgorithm) {
+    private mutating func reportInvalid(_ key: JWKSet.Key, signatureBytes: Int, alg: JWSAlgorithm) {
         let why: String
         if signatureBytes != key.publicKey.signatureByteCount {
             why =
-                "the signature is \(signatureBytes) bytes, but keys[\(key.index)]\(Self.kidText(key)) is RSA-\(key.publicKey.bits), whose signatures are \(key.publicKey.signatureByteCount) bytes: the token was signed with a different key, or the signature was cut short"
+                "the signature is \(signatureBytes) bytes, but keys[\(key.index)]\(Self.kidText(key)) is \(key.publicKey.keyDescription), whose signatures are \(key.publicKey.signatureByteCount) bytes: the token was signed with a different key, or the signature was cut short"
         } else if !token.repairs.isEmpty {
             why =
                 "the \(alg.jwsName) signature does not verify over the token as given with keys[\(key.index)]\(Self.kidText(key)): the token was altered after signing (see the base64url findings)"
         } else {
             why =
-                "the \(alg.jwsName) signature does not verify with keys[\(key.index)]\(Self.kidText(key)) (RSA-\(key.publicKey.bits)): the token was signed with a different private key from the public key published under this kid, or the header or payload changed after signing"
+                "the \(alg.jwsName) signature does not verify with keys[\(key.index)]\(Self.kidText(key)) (\(key.publicKey.keyDescription)): the token was signed with a different private key from the public key published under this kid, or the header or payload changed after signing"
         }
         add(
             .signatureInvalid, .error, .signature, token.segments[2].range.lowerBound, why,
@@ -162,7 +163,7 @@ extension DoctorRun {
     /// Undoes the recorded damage in all three segments and tries the signature again, under each reading of the
     /// look-alike dashes (an en dash may stand for '-' or '--', an em dash for '-', '--' or '---'), most likely
     /// first and at most ``DashReadings/limit`` signature checks.
-    private mutating func tryRepair(keys: [JWKSet.Key], alg: RSASignatureAlgorithm) {
+    private mutating func tryRepair(keys: [JWKSet.Key], alg: JWSAlgorithm) {
         let segments = token.segments
         guard !token.repairs.isEmpty, segments.count == 3, segments.allSatisfy(\.repairable), !keys.isEmpty else {
             return
