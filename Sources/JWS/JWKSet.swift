@@ -50,7 +50,7 @@ public struct JWKSet: Sendable {
             return algorithm.flatMap { publicKey.canVerify($0) ? $0 : nil }
         }
 
-        /// As ``boundAlgorithm(default:)-(JWSAlgorithm)`` with an RSA default.
+        /// As `boundAlgorithm(default:)` with a `JWSAlgorithm`, given an RSA default.
         @available(*, deprecated, message: "pass a JWSAlgorithm")
         @_disfavoredOverload
         public func boundAlgorithm(default defaultAlgorithm: RSASignatureAlgorithm) -> JWSAlgorithm? {
@@ -393,7 +393,7 @@ public struct JWKSet: Sendable {
         return out
     }
 
-    /// As ``verificationKeys(defaultAlgorithm:)-(JWSAlgorithm)`` with an RSA default.
+    /// As `verificationKeys(defaultAlgorithm:)` with a `JWSAlgorithm`, given an RSA default.
     ///
     /// - Allocation: allocates the result.
     @available(*, deprecated, message: "pass a JWSAlgorithm")

@@ -75,7 +75,7 @@ public struct JWSVerifier: Sendable {
 
     /// Creates a verifier whose allowed algorithms are given as RSA algorithms (the form before EC and Ed25519).
     ///
-    /// - Throws: as ``init(keys:allowedAlgorithms:policy:maximumTokenBytes:jsonLimits:)``.
+    /// - Throws: as the initialiser that takes a `Set<JWSAlgorithm>`.
     @available(*, deprecated, message: "pass allowedAlgorithms as a Set<JWSAlgorithm>")
     @_disfavoredOverload
     public init(

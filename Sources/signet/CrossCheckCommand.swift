@@ -3,6 +3,8 @@ import ArgumentParser
 import CrossCheck
 import Dispatch
 import Foundation
+import JWS
+import RSAGMP
 @_spi(Testing) import SignetRSA
 
 /// `signet cross-check`: a randomized differential campaign between OpenSSL (SignetRSA) and RSAGMP, and optionally
@@ -28,6 +30,10 @@ struct CrossCheckCommand: ParsableCommand {
               signet cross-check --count 400 --bits 2048
               signet cross-check --count 200 --bits 2048,4096 --threads 2
               signet cross-check --engine emulated --bits 2048 --keys 2 --count 20
+              signet cross-check --alg RS256,RS384,RS512 --count 300 --bits 2048
+
+            --alg takes the algorithms that have an independent verifier in RSAGMP (today RS256, RS384, RS512); an \
+            algorithm without one (PS, ES, EdDSA until RSAGMP verifies them) is a usage error, never skipped.
             """)
 
     @Option(help: "Total number of cases.") var count: Int = 10_000
@@ -47,6 +53,25 @@ struct CrossCheckCommand: ParsableCommand {
             valueName: "name"))
     var engine: String?
     @Option(help: "Threads; each works on whole keys (generation and cases).") var threads: Int = 1
+    @Option(help: "Algorithms, comma-separated, alternating over the rounds (default RS256,RS512).") var alg: String =
+        "RS256,RS512"
+
+    /// The RSA algorithms `--alg` names that RSAGMP can second-guess; throws for any other name.
+    func algorithms() throws -> [RSASignatureAlgorithm] {
+        var out: [RSASignatureAlgorithm] = []
+        for name in alg.split(separator: ",") {
+            guard let jws = JWSAlgorithm(argument: String(name)) else {
+                throw ValidationError("--alg: unknown algorithm \(name)")
+            }
+            guard let rsa = jws.rsa, RSAGMPAlgorithm(jwsName: jws.jwsName) != nil else {
+                throw ValidationError(
+                    "--alg: \(jws) has no independent verifier in RSAGMP yet, so it cannot be cross-checked")
+            }
+            out.append(rsa)
+        }
+        guard !out.isEmpty else { throw ValidationError("--alg names no algorithm") }
+        return out
+    }
 
     /// The key sizes `--bits` names (empty when malformed).
     var sizes: [Int] { bits.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
@@ -84,6 +109,7 @@ struct CrossCheckCommand: ParsableCommand {
             throw ValidationError("--engine is auto, evp, ifma256, ifma512, emulated or emulated512 (got '\(engine)')")
         }
         guard threads > 0 else { throw ValidationError("--threads must be positive") }
+        _ = try algorithms()
     }
 
     /// One key's share of the campaign: which size, which key of that size, how many cases.
@@ -108,6 +134,7 @@ struct CrossCheckCommand: ParsableCommand {
         let perSizeTarget = casesPerSize
         let keysPerSize = self.keysPerSize
         let requested = engine.flatMap(Self.engine(named:))
+        let algorithms = try self.algorithms()
         // Cases spread evenly over the keys of a size: the first (target mod keys) keys take one more.
         let jobs = sizes.flatMap { size in
             (0..<keysPerSize).map { k in
@@ -131,7 +158,8 @@ struct CrossCheckCommand: ParsableCommand {
                 guard let index else { return }
                 let job = jobs[index]
                 do {
-                    let totals = try Self.runJob(job, engine: requested, rng: &rng) { cases, disagreements in
+                    let totals = try Self.runJob(job, engine: requested, algorithms: algorithms, rng: &rng) {
+                        cases, disagreements in
                         shared.withLock { s in
                             s.casesDone += cases
                             s.disagreements += disagreements
@@ -182,10 +210,11 @@ struct CrossCheckCommand: ParsableCommand {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let sizesText = sizes.map { "RSA-\($0): \(perSize[$0]?.cases ?? 0)" }.joined(separator: ", ")
+        let names = algorithms.map(\.jwsName).joined(separator: ", ")
         let mix =
             requested == nil
-            ? "RS256 and RS512, plus other-algorithm probes"
-            : "RS256 and RS512, each a fresh message signed by OpenSSL and by the engine"
+            ? "\(names), plus other-algorithm probes"
+            : "\(names), each a fresh message signed by OpenSSL and by the engine"
         print("cross-check: \(totals.cases) cases (\(sizesText); \(mix))")
         print("  keys generated: " + sizes.map { "RSA-\($0): \(keysPerSize)" }.joined(separator: ", "))
         print(
@@ -236,9 +265,9 @@ struct CrossCheckCommand: ParsableCommand {
     }
 
     /// Generates one key and runs its cases: 1 valid case and up to 49 mutations per round, or (engine campaign)
-    /// one fresh message per case, RS256 and RS512 alternating.
+    /// one fresh message per case, the algorithms taking turns.
     static func runJob<R: RandomNumberGenerator>(
-        _ job: Job, engine: RSAEngine?, rng: inout R,
+        _ job: Job, engine: RSAEngine?, algorithms: [RSASignatureAlgorithm], rng: inout R,
         progress: (_ cases: Int, _ disagreements: Int) -> Void, generating: () -> Void
     ) throws -> (totals: DifferentialCampaign.Totals, engine: RSAEngine?) {
         generating()
@@ -250,7 +279,8 @@ struct CrossCheckCommand: ParsableCommand {
             let mutations = engine == nil ? min(49, job.cases - totals.cases - 1) : 0
             let before = (totals.cases, totals.disagreements.count)
             try campaign.run(
-                algorithm: round % 2 == 0 ? .rs256 : .rs512, mutations: max(0, mutations), using: &rng, into: &totals)
+                algorithm: algorithms[round % algorithms.count], mutations: max(0, mutations), using: &rng,
+                into: &totals)
             round += 1
             progress(totals.cases - before.0, totals.disagreements.count - before.1)
         }
