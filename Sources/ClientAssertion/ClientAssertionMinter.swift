@@ -47,7 +47,7 @@ public final class ClientAssertionMinter: Sendable {
     /// Creates a minter.
     ///
     /// - Parameters:
-    ///   - signingKey: The private key, of any family (load it once).
+    ///   - key: The private key, of any family (load it once).
     ///   - keyID: The `kid` registered in the server's JWKS for this key.
     ///   - clientID: The client id (APIM: the application's API key; CIS2: the client_id).
     ///   - profile: ``ClientAssertionProfile/apim(_:)``, ``ClientAssertionProfile/cis2(tokenEndpoint:)``,

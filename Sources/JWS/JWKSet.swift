@@ -7,7 +7,7 @@ import SignetRSA
 /// Reading follows RFC 7517 and what published APIM key sets contain (NHS-RULES rule 42): an entry with a `kty`
 /// other than `RSA`, `EC` or `OKP` (Ed25519), or one that cannot be used, is skipped and reported rather than failing the whole set; unknown
 /// members are ignored; a bare JWK at the top level is read as a set of one. Keys that carry private members are
-/// loaded (their public part) so that a diagnosis can name them, but ``verificationKeys(defaultAlgorithm:)`` refuses
+/// loaded (their public part) so that a diagnosis can name them, but ``verificationKeys(defaultAlgorithm:)-(JWSAlgorithm)`` refuses
 /// them.
 public struct JWKSet: Sendable {
     /// One key read from the set.
