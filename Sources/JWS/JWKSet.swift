@@ -217,7 +217,9 @@ public struct JWKSet: Sendable {
                 ))
             return nil
         }
-        guard let (publicKey, certificate) = readKey(object, kty: kty ?? "", index: index, offset: offset, issues: &issues)
+        guard
+            let (publicKey, certificate) = readKey(
+                object, kty: kty ?? "", index: index, offset: offset, issues: &issues)
         else {
             return nil
         }

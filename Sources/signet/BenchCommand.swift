@@ -31,7 +31,8 @@ struct BenchCommand: ParsableCommand {
               signet bench --alg RS256 --seconds 0.5 --rounds 1
               signet bench --alg ES256,EdDSA --seconds 0.5 --rounds 1
               signet bench --alg PS256 --seconds 0.5 --rounds 1 --engine evp --json
-              signet bench --key key.pem --alg RS256,PS256 --seconds 0.5 --rounds 1 --threads 2
+              signet bench --key key.pem --alg RS256,PS256 --seconds 0.5 --rounds 1 \\
+                --threads 2
             """)
 
     @Option(help: "all, or JWS algorithm names separated by commas (RS256, PS256, ES256, EdDSA, …).") var alg: String =

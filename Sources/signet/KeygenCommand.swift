@@ -33,7 +33,7 @@ struct KeygenCommand: ParsableCommand {
             Examples:
               signet keygen --bits 4096 --kid prod-2 --out new-key.pem --jwks new-jwks.json
               signet keygen --bits 2048 --kid test --out test.pem
-              signet keygen --alg ES256 --kid fapi-2 --out new-ec.pem --jwks new-ec-jwks.json
+              signet keygen --alg ES256 --kid fapi-2 --out ec2.pem --jwks ec2-jwks.json
             """)
 
     @Option(help: "RSA key size in bits: 2048, 3072 or 4096 (RS*/PS* only).") var bits: Int = 4096

@@ -35,7 +35,8 @@ struct MintCommand: ParsableCommand {
                 --aud https://as.example/token --alg ES256
             """)
 
-    @Option(help: "Private key PEM: RSA (PKCS#8, encrypted PKCS#8, or PKCS#1), EC (PKCS#8 or SEC 1) or Ed25519 (PKCS#8).")
+    @Option(
+        help: "Private key PEM: RSA (PKCS#8, encrypted PKCS#8, or PKCS#1), EC (PKCS#8 or SEC 1) or Ed25519 (PKCS#8).")
     var key: String
     @OptionGroup var passwords: KeyPasswordOptions
     @Option(help: "The kid registered in the server's JWKS.") var kid: String?
