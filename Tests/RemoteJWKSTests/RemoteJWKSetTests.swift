@@ -286,7 +286,7 @@ struct RemoteJWKSetTests {
             server.serve(#"{"issuer":"https://example.org"}"#)
             let noKeys = await expectRemoteError(.notJWKS) { _ = try await remote.keySet() }
             #expect(noKeys?.issues.map(\.code) == [.noKeys])
-            server.serve(#"{"keys":[{"kty":"EC","crv":"P-256","x":"AA","y":"AA","kid":"ec"}]}"#)
+            server.serve(#"{"keys":[{"kty":"oct","k":"AA","kid":"hmac"}]}"#)
             let noRSA = await expectRemoteError(.notJWKS) { _ = try await remote.keySet() }
             #expect(noRSA?.issues.map(\.code) == [.unsupportedKeyType])
             server.update { $0.body = [0x7B, 0xFF, 0xFE, 0x7D] }
@@ -302,7 +302,7 @@ struct RemoteJWKSetTests {
             {"keys":[
               {"kty":"RSA","n":"\(a.n)","e":"\(a.e)","kid":"a","alg":"RS512"},
               {"kty":"RSA","n":"!!not base64url!!","e":"AQAB","kid":"broken"},
-              {"kty":"EC","crv":"P-256","x":"AA","y":"AA","kid":"ec"},
+              {"kty":"oct","k":"AA","kid":"hmac"},
               {"kty":"RSA","n":"\(b.n)","e":"\(b.e)","kid":"b","alg":"RS512"}
             ]}
             """
@@ -313,7 +313,7 @@ struct RemoteJWKSetTests {
             let set = try await remote.keySet()
             #expect(set.keyIDs == ["a", "b"])
             #expect(set.issues.map(\.code) == [.invalidKey, .unsupportedKeyType])
-            #expect(set.issues.map(\.keyID) == ["broken", "ec"])
+            #expect(set.issues.map(\.keyID) == ["broken", "hmac"])
             #expect(try await remote.key(forKeyID: "b")?.publicKey.rsa?.modulus == RemoteFixtures.keyB.modulus)
             #expect(try await remote.key(forKeyID: "broken") == nil)
             #expect(set.verificationKeys(defaultAlgorithm: .rs512).map(\.keyID) == ["a", "b"])
