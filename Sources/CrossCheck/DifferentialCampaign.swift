@@ -106,7 +106,8 @@ public struct DifferentialCampaign {
         /// Engine signatures compared with OpenSSL EVP's signature of the same message (one per valid case of a
         /// campaign made by ``DifferentialCampaign/comparingEngine(_:)``).
         public var engineSignatures = 0
-        /// Engine signatures byte-identical to OpenSSL EVP's.
+        /// Engine signatures byte-identical to OpenSSL EVP's (PS256/384/512, whose random salt makes every
+        /// signature different: engine signatures that OpenSSL EVP verifies).
         public var engineIdentical = 0
         /// Engine signatures that RSAGMP verified as valid.
         public var engineVerifiedByRSAGMP = 0
@@ -282,7 +283,12 @@ public struct DifferentialCampaign {
         _ engineSignature: [UInt8], openSSLSignature: [UInt8], message: [UInt8], algorithm: RSASignatureAlgorithm,
         into totals: inout Totals
     ) {
-        let identical = engineSignature == openSSLSignature
+        // PSS signatures carry a random salt, so two signers never match byte for byte: there the engine's
+        // signature must verify on OpenSSL instead.
+        let identical =
+            algorithm.usesPSS
+            ? key.publicKey.isValidSignature(engineSignature, for: message, algorithm: algorithm)
+            : engineSignature == openSSLSignature
         let gmp = algorithm.gmp.map { gmpKey.isValidSignature(engineSignature, for: message, algorithm: $0) } ?? false
         totals.engineSignatures += 1
         if identical { totals.engineIdentical += 1 }

@@ -31,9 +31,13 @@ struct CrossCheckCommand: ParsableCommand {
               signet cross-check --count 200 --bits 2048,4096 --threads 2
               signet cross-check --engine emulated --bits 2048 --keys 2 --count 20
               signet cross-check --alg RS256,RS384,RS512 --count 300 --bits 2048
+              signet cross-check --alg PS256,PS512 --count 200 --bits 2048
+              signet cross-check --alg ES256,ES384,ES512,EdDSA --count 500
 
-            --alg takes the algorithms that have an independent verifier in RSAGMP (today RS256, RS384, RS512); an \
-            algorithm without one (PS, ES, EdDSA until RSAGMP verifies them) is a usage error, never skipped.
+            --alg takes any of RS256…RS512, PS256…PS512 (RSAGMP's own EMSA-PSS, salt = hash length), ES256…ES512 \
+            (RSAGMP's own ECDSA) and EdDSA (RSAGMP's own Ed25519). ES and EdDSA run --count cases each on fresh \
+            keys (--bits does not apply); ECDSA's malleated (r, n-s) signatures are valid in JWS, so both verifiers \
+            must accept them, and they are counted, not failed. --engine takes RS and PS algorithms only.
             """)
 
     @Option(help: "Total number of cases.") var count: Int = 10_000
@@ -56,18 +60,18 @@ struct CrossCheckCommand: ParsableCommand {
     @Option(help: "Algorithms, comma-separated, alternating over the rounds (default RS256,RS512).") var alg: String =
         "RS256,RS512"
 
-    /// The RSA algorithms `--alg` names that RSAGMP can second-guess; throws for any other name.
-    func algorithms() throws -> [RSASignatureAlgorithm] {
-        var out: [RSASignatureAlgorithm] = []
+    /// The algorithms `--alg` names (each has an independent verifier in RSAGMP); throws for any other name.
+    func algorithms() throws -> [JWSAlgorithm] {
+        var out: [JWSAlgorithm] = []
         for name in alg.split(separator: ",") {
             guard let jws = JWSAlgorithm(argument: String(name)) else {
                 throw ValidationError("--alg: unknown algorithm \(name)")
             }
-            guard let rsa = jws.rsa, RSAGMPAlgorithm(jwsName: jws.jwsName) != nil else {
+            if let rsa = jws.rsa, RSAGMPAlgorithm(jwsName: rsa.jwsName) == nil {
                 throw ValidationError(
-                    "--alg: \(jws) has no independent verifier in RSAGMP yet, so it cannot be cross-checked")
+                    "--alg: \(jws) has no independent verifier in RSAGMP, so it cannot be cross-checked")
             }
-            out.append(rsa)
+            out.append(jws)
         }
         guard !out.isEmpty else { throw ValidationError("--alg names no algorithm") }
         return out
@@ -109,7 +113,10 @@ struct CrossCheckCommand: ParsableCommand {
             throw ValidationError("--engine is auto, evp, ifma256, ifma512, emulated or emulated512 (got '\(engine)')")
         }
         guard threads > 0 else { throw ValidationError("--threads must be positive") }
-        _ = try algorithms()
+        let algorithms = try algorithms()
+        if engine != nil, algorithms.contains(where: { $0.rsa == nil }) {
+            throw ValidationError("--engine compares RSA signing engines: name only RS and PS algorithms in --alg")
+        }
     }
 
     /// One key's share of the campaign: which size, which key of that size, how many cases.
@@ -130,11 +137,21 @@ struct CrossCheckCommand: ParsableCommand {
     }
 
     func run() throws {
+        let all = try algorithms()
+        let rsa = all.compactMap(\.rsa)
+        let curves = all.filter { $0.rsa == nil }
+        var disagreements = 0
+        if !rsa.isEmpty { disagreements += try runRSA(rsa) }
+        if !curves.isEmpty { disagreements += try runCurves(curves) }
+        if disagreements > 0 { throw ExitCode(2) }
+    }
+
+    /// The RSA campaign (RS and PS algorithms) over `--bits`; returns the number of disagreements (printed).
+    func runRSA(_ algorithms: [RSASignatureAlgorithm]) throws -> Int {
         let sizes = self.sizes
         let perSizeTarget = casesPerSize
         let keysPerSize = self.keysPerSize
         let requested = engine.flatMap(Self.engine(named:))
-        let algorithms = try self.algorithms()
         // Cases spread evenly over the keys of a size: the first (target mod keys) keys take one more.
         let jobs = sizes.flatMap { size in
             (0..<keysPerSize).map { k in
@@ -231,7 +248,83 @@ struct CrossCheckCommand: ParsableCommand {
                 format: "  time: %.1f s (%.0f cases/s, each verified by OpenSSL and by RSAGMP)", seconds,
                 Double(totals.cases) / seconds))
         for d in totals.disagreements.prefix(10) { print(d.description) }
-        if !totals.disagreements.isEmpty { throw ExitCode(2) }
+        return totals.disagreements.count
+    }
+
+    /// The ES/EdDSA campaign: `--count` cases per algorithm over fresh keys (`--keys` per algorithm, or one per
+    /// 10,000 cases), 1 valid case and up to 49 mutations per round; returns the number of disagreements (printed).
+    func runCurves(_ algorithms: [JWSAlgorithm]) throws -> Int {
+        let keysPerAlgorithm = min(count, keys ?? (count + 9_999) / 10_000)
+        let jobs = algorithms.flatMap { alg in
+            (0..<keysPerAlgorithm).map { k in
+                (alg, k, count / keysPerAlgorithm + (k < count % keysPerAlgorithm ? 1 : 0))
+            }
+        }
+        let progress = Progress(enabled: isatty(STDERR_FILENO) == 1)
+        let shared = LockedBox(
+            (
+                next: 0, results: [CurveDifferentialCampaign.Totals?](repeating: nil, count: jobs.count),
+                failure: (any Error)?.none, done: 0
+            ))
+        let total = jobs.reduce(0) { $0 + $1.2 }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let work = { @Sendable () in
+            var rng = SystemRandomNumberGenerator()
+            while true {
+                let index: Int? = shared.withLock { s in
+                    guard s.failure == nil, s.next < jobs.count else { return nil }
+                    s.next += 1
+                    return s.next - 1
+                }
+                guard let index else { return }
+                let (alg, _, cases) = jobs[index]
+                do {
+                    let campaign = try CurveDifferentialCampaign(key: JWSSigningKey.generate(for: alg))
+                    var totals = CurveDifferentialCampaign.Totals()
+                    while totals.cases < cases {
+                        let before = totals.cases
+                        try campaign.run(mutations: min(49, cases - totals.cases - 1), using: &rng, into: &totals)
+                        shared.withLock { s in
+                            s.done += totals.cases - before
+                            progress.say("cross-check \(alg) \(s.done)/\(total)")
+                        }
+                    }
+                    shared.withLock { $0.results[index] = totals }
+                } catch {
+                    shared.withLock { s in if s.failure == nil { s.failure = error } }
+                    return
+                }
+            }
+        }
+        let workers = min(threads, jobs.count)
+        if workers <= 1 {
+            work()
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in work() }
+        }
+        progress.clear()
+        let outcome = shared.withLock { $0 }
+        if let failure = outcome.failure { throw failure }
+        var perAlgorithm: [JWSAlgorithm: CurveDifferentialCampaign.Totals] = [:]
+        var totals = CurveDifferentialCampaign.Totals()
+        for (job, result) in zip(jobs, outcome.results) {
+            guard let result else { continue }
+            perAlgorithm[job.0, default: CurveDifferentialCampaign.Totals()].merge(result)
+            totals.merge(result)
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let counts = algorithms.map { "\($0): \(perAlgorithm[$0]?.cases ?? 0)" }.joined(separator: ", ")
+        print("cross-check: \(totals.cases) cases (\(counts); valid signatures and mutations)")
+        print("  keys generated: " + algorithms.map { "\($0): \(keysPerAlgorithm)" }.joined(separator: ", "))
+        print(
+            "  both valid: \(totals.bothValid) (malleated ECDSA (r, n-s) accepted by both: \(totals.malleatedAccepted))"
+                + "   both invalid: \(totals.bothInvalid)   disagreements: \(totals.disagreements.count)")
+        print(
+            String(
+                format: "  time: %.1f s (%.0f cases/s, each verified by OpenSSL and by RSAGMP)", seconds,
+                Double(totals.cases) / seconds))
+        for d in totals.disagreements.prefix(10) { print(d.description) }
+        return totals.disagreements.count
     }
 
     /// The engine line, e.g. `  engine emulated: 200 signatures byte-identical to OpenSSL (RSA-2048: 100 over 2 keys,
@@ -256,8 +349,12 @@ struct CrossCheckCommand: ParsableCommand {
             : "; all \(totals.engineVerifications) cases also verified on the engine's public-key operation, "
                 + (verdictMismatches == 0
                     ? "same verdicts as OpenSSL" : "\(verdictMismatches) verdicts differ from OpenSSL's")
+        // PSS signatures carry a random salt: they match OpenSSL's when OpenSSL verifies them, not byte for byte.
+        let pss = (try? algorithms())?.contains { $0.rsa?.usesPSS == true } ?? false
+        let identical =
+            pss ? "matching OpenSSL (RS: byte-identical; PS: verified by OpenSSL EVP)" : "byte-identical to OpenSSL"
         if totals.engineIdentical == totals.engineSignatures {
-            return "  engine \(label): \(totals.engineSignatures) signatures byte-identical to OpenSSL (\(bySize)), "
+            return "  engine \(label): \(totals.engineSignatures) signatures \(identical) (\(bySize)), "
                 + "\(mismatches); \(gmp)\(verified)"
         }
         return "  engine \(label): \(totals.engineSignatures) signatures compared with OpenSSL (\(bySize)): "

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import JWS
 import RSAGMP
-import SignetRSA
+@_spi(Testing) import SignetRSA
 import TestSupport
 import Testing
 
@@ -106,5 +106,29 @@ import Testing
         #expect(totals.cases == 18 * 25)
         #expect(totals.bothValid == 18)
         #expect(totals.disagreements.isEmpty, "\(totals.disagreements.first.map { $0.description } ?? "")")
+    }
+}
+
+/// PSS in an engine campaign: the random salt makes the engine's signatures differ from OpenSSL's, so each must
+/// verify on OpenSSL (and on RSAGMP) instead of matching byte for byte.
+@Suite struct PSSEngineCampaignTests {
+    @Test func emulatedEnginePSSSignaturesVerifyEverywhere() throws {
+        let key = try CrossCheckTests.wycheproofKey("rsa_pkcs1_2048_sig_gen_test.json")
+        let campaign = try DifferentialCampaign(key: key).comparingEngine(.emulated)
+        var rng = SplitMix64(seed: 0x9551)
+        var totals = DifferentialCampaign.Totals()
+        for i in 0..<3 {
+            try campaign.run(
+                algorithm: [RSASignatureAlgorithm.ps256, .ps384, .ps512][i], mutations: 2, using: &rng, into: &totals)
+        }
+        #expect(totals.engineSignatures == 3 && totals.engineIdentical == 3 && totals.engineVerifiedByRSAGMP == 3)
+        #expect(totals.engineMismatches == 0)
+        #expect(totals.disagreements.isEmpty, "\(totals.disagreements.first.map { $0.description } ?? "")")
+        // A PSS signature of another message is a mismatch.
+        let message = Array("m".utf8)
+        let signature = try key.signature(for: message, algorithm: .ps256)
+        campaign.compareEngineSignature(
+            signature, openSSLSignature: signature, message: message + [1], algorithm: .ps256, into: &totals)
+        #expect(totals.engineMismatches == 1)
     }
 }

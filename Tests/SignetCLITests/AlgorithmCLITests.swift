@@ -77,11 +77,33 @@ struct AlgorithmCLITests {
 
     @Test func benchAndCrossCheckValidateTheirAlgorithms() throws {
         #expect(try Signet.run(["bench", "--alg", "HS256"]).status == 64)
-        #expect(try Signet.run(["cross-check", "--alg", "ES256", "--count", "10"]).status == 64)
+        #expect(try Signet.run(["cross-check", "--alg", "HS256", "--count", "10"]).status == 64)
+        // ES and EdDSA have no signing engine to compare.
+        #expect(try Signet.run(["cross-check", "--alg", "ES256", "--engine", "emulated", "--count", "4"]).status == 64)
         let cross = try Signet.run(["cross-check", "--alg", "RS384", "--count", "60", "--bits", "2048"])
         #expect(cross.status == 0, "\(cross)")
         #expect(cross.stdout.contains("RS384"))
         #expect(cross.stdout.contains("disagreements: 0"))
+    }
+
+    /// `cross-check --alg` runs the randomized differential for every algorithm: PS on RSAGMP's own EMSA-PSS, ES and
+    /// EdDSA on its own ECDSA and Ed25519, with ECDSA's malleated signatures counted as accepted by both.
+    @Test func crossCheckRunsEveryAlgorithm() throws {
+        let curves = try Signet.run(["cross-check", "--alg", "ES256,ES384,ES512,EdDSA", "--count", "200"])
+        #expect(curves.status == 0, "\(curves)")
+        #expect(
+            curves.stdout.hasPrefix("cross-check: 800 cases (ES256: 200, ES384: 200, ES512: 200, EdDSA: 200;"),
+            "\(curves)")
+        #expect(curves.stdout.contains("disagreements: 0"))
+        #expect(!curves.stdout.contains("accepted by both: 0)"), "malleated (r, n-s) cases are run and accepted")
+        let pss = try Signet.run(["cross-check", "--alg", "PS256,PS384,PS512", "--count", "150", "--bits", "2048"])
+        #expect(pss.status == 0, "\(pss)")
+        #expect(pss.stdout.contains("PS256, PS384, PS512") && pss.stdout.contains("disagreements: 0"))
+        let engine = try Signet.run([
+            "cross-check", "--alg", "PS256", "--engine", "emulated", "--bits", "2048", "--keys", "1", "--count", "3",
+        ])
+        #expect(engine.status == 0, "\(engine)")
+        #expect(engine.stdout.contains("0 mismatches; RSAGMP verified all"), "\(engine)")
     }
 }
 
