@@ -33,6 +33,7 @@ let package = Package(
         // builds no networking package.
         .library(name: "RemoteJWKS", targets: ["RemoteJWKS"]),
         .library(name: "ReplayGuard", targets: ["ReplayGuard"]),
+        .library(name: "ReplayGuardPostgres", targets: ["ReplayGuardPostgres"]),
         .library(name: "NHSEmulator", targets: ["NHSEmulator"]),
         .executable(name: "signet", targets: ["signet"]),
     ],
@@ -47,6 +48,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -70,7 +72,6 @@ let package = Package(
             swiftSettings: strictSettings),
         // The differential campaign and the cross-checked verification key: every signing path against OpenSSL
         // and RSAGMP.
-        .target(name: "ReplayGuard", swiftSettings: strictSettings),
         .target(name: "CrossCheck", dependencies: ["JWS", "RSAGMP", "SignetRSA"], swiftSettings: strictSettings),
         // Networking lives above the core: the JWKS fetched by URL (AsyncHTTPClient), for servers and verifiers.
         .target(
@@ -85,14 +86,25 @@ let package = Package(
         .target(
             name: "NHSEmulator",
             dependencies: [
-                "ClientAssertion", "JWS", "SignetRSA", "Base64URL", "ReplayGuard", "RemoteJWKS",
+                "ClientAssertion", "JWS", "SignetRSA", "Base64URL", "ReplayGuard", "ReplayGuardPostgres", "RemoteJWKS",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings),
+        // The replay guard: the protocol and the in-memory store (standard library only), and the PostgreSQL store
+        // that several servers share.
+        .target(name: "ReplayGuard", swiftSettings: strictSettings),
+        .target(
+            name: "ReplayGuardPostgres",
+            dependencies: [
+                "ReplayGuard", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
         .executableTarget(
@@ -142,6 +154,17 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "ReplayGuardPostgres",
+            ],
+            swiftSettings: strictSettings),
+        // The PostgreSQL cases need SIGNET_TEST_POSTGRES_URL (`./dev test` starts a server and sets it).
+        .testTarget(
+            name: "ReplayGuardTests",
+            dependencies: [
+                "ReplayGuard", "ReplayGuardPostgres", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
         // Runs the built `signet` executable (which `swift build --build-tests` and `swift test` build too).
