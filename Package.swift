@@ -158,15 +158,6 @@ let package = Package(
                 "ReplayGuardPostgres",
             ],
             swiftSettings: strictSettings),
-        // The PostgreSQL cases need SIGNET_TEST_POSTGRES_URL (`./dev test` starts a server and sets it).
-        .testTarget(
-            name: "ReplayGuardTests",
-            dependencies: [
-                "ReplayGuard", "ReplayGuardPostgres", "TestSupport",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: strictSettings),
         // Runs the built `signet` executable (which `swift build --build-tests` and `swift test` build too).
         .testTarget(name: "SignetCLITests", swiftSettings: strictSettings),
     ]

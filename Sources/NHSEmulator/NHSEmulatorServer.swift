@@ -6,8 +6,10 @@ import JWS
 import Logging
 import Metrics
 import NIOCore
+import PostgresNIO
 import RemoteJWKS
 import ReplayGuard
+import ReplayGuardPostgres
 import ServiceLifecycle
 import SignetRSA
 
@@ -35,6 +37,8 @@ public final class NHSEmulatorServer: Sendable {
     public let cis2: CIS2Realm
     let base: BaseURL
     let logger: Logger
+    /// The PostgreSQL client and guard when `replay.store` is `postgres`: run beside the server.
+    let postgres: (client: PostgresClient, guard: PostgresReplayGuard)?
     let clock: @Sendable () -> Int64
 
     /// Creates the server: reads every JWKS file, prepares JWKS URLs, and loads or generates the CIS2 signing key.
@@ -55,8 +59,20 @@ public final class NHSEmulatorServer: Sendable {
         let base = BaseURL("http://\(configuration.host):\(configuration.port)")
         self.base = base
         let guardian: any ReplayGuard
+        var postgres: (client: PostgresClient, guard: PostgresReplayGuard)? = nil
         if let replayGuard {
             guardian = replayGuard
+        } else if configuration.replay.store == "postgres" {
+            let client = PostgresClient(
+                configuration: try Self.postgresConfiguration(configuration.replay.postgresURL),
+                backgroundLogger: logger)
+            do throws(ReplayGuardError) {
+                let store = try PostgresReplayGuard(client: client, logger: logger)
+                postgres = (client, store)
+                guardian = store
+            } catch {
+                throw ConfigurationError("replay: \(error.reason)")
+            }
         } else {
             do throws(ReplayGuardError) {
                 guardian = try InMemoryReplayGuard(capacity: configuration.replay.capacity)
@@ -101,6 +117,7 @@ public final class NHSEmulatorServer: Sendable {
             base: base, configuration: configuration, clients: clients, signingKey: signingKey,
             replayGuard: guardian)
         self.cis2 = realm
+        self.postgres = postgres
         var cis2Remote = RemoteJWKSet.Configuration.cis2IDToken
         cis2Remote.timeToLive = .seconds(configuration.apim.cis2JWKSCacheSeconds)
         let cis2Keys = try configuration.apim.cis2JWKS.map { (path) throws(ConfigurationError) in
@@ -129,7 +146,7 @@ public final class NHSEmulatorServer: Sendable {
     /// - Parameter onListening: Called once with the base URL (`http://host:port`) when the socket listens.
     /// - Throws: What the HTTP server throws (e.g. the port is taken).
     public func run(onListening: @escaping @Sendable (String) async -> Void = { _ in }) async throws {
-        try await application(onListening: onListening).run()
+        try await withReplayStore { try await application(onListening: onListening).run() }
     }
 
     /// Runs until SIGINT or SIGTERM, then shuts down gracefully (in-flight requests finish).
@@ -137,7 +154,35 @@ public final class NHSEmulatorServer: Sendable {
     /// - Parameter onListening: Called once with the base URL when the socket listens.
     /// - Throws: What the HTTP server throws.
     public func runService(onListening: @escaping @Sendable (String) async -> Void = { _ in }) async throws {
-        try await application(onListening: onListening).runService()
+        try await withReplayStore { try await application(onListening: onListening).runService() }
+    }
+
+    /// Runs `body` with the PostgreSQL replay store running (its client, the table created, expired rows purged
+    /// every minute), or just `body` for the in-memory store.
+    private func withReplayStore(_ body: @Sendable () async throws -> Void) async throws {
+        guard let postgres else { return try await body() }
+        let clock = self.clock
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await postgres.client.run() }
+            defer { group.cancelAll() }
+            do {
+                try await postgres.guard.migrate()
+            } catch {
+                throw ConfigurationError("replay: the PostgreSQL table cannot be created: \(error)")
+            }
+            group.addTask { await postgres.guard.runPurging(every: .seconds(60), now: clock) }
+            try await body()
+        }
+    }
+
+    /// A client configuration from `postgres://user[:password]@host[:port]/database` (no TLS: a local server).
+    static func postgresConfiguration(_ url: String?) throws(ConfigurationError) -> PostgresClient.Configuration {
+        guard let url, let parsed = PostgresURL(url) else {
+            throw ConfigurationError("replay.postgresURL must be postgres://user[:password]@host[:port]/database")
+        }
+        return PostgresClient.Configuration(
+            host: parsed.host, port: parsed.port, username: parsed.user, password: parsed.password,
+            database: parsed.database, tls: .disable)
     }
 
     private func application(onListening: @escaping @Sendable (String) async -> Void) -> some ApplicationProtocol {
@@ -338,4 +383,39 @@ enum TextFile {
 
     /// The C library's text for `errno` ("No such file or directory", "Permission denied", "Is a directory").
     static func osReason() -> String { unsafe String(cString: strerror(errno)) }
+}
+
+/// The parts of a `postgres://user[:password]@host[:port]/database` URL.
+struct PostgresURL {
+    let user: String
+    let password: String?
+    let host: String
+    let port: Int
+    let database: String?
+
+    init?(_ text: String) {
+        var rest = Substring(text)
+        guard let scheme = ["postgres://", "postgresql://"].first(where: { rest.hasPrefix($0) }) else { return nil }
+        rest = rest.dropFirst(scheme.count)
+        guard let at = rest.lastIndex(of: "@") else { return nil }
+        let credentials = rest[..<at]
+        rest = rest[rest.index(after: at)...]
+        let userPart = credentials.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let name = userPart.first, !name.isEmpty else { return nil }
+        user = String(name)
+        password = userPart.count > 1 ? String(userPart[1]) : nil
+        let hostPort = rest.prefix { $0 != "/" }
+        let path = rest.dropFirst(hostPort.count)
+        let hostParts = hostPort.split(separator: ":", omittingEmptySubsequences: false)
+        guard let h = hostParts.first, !h.isEmpty, hostParts.count <= 2 else { return nil }
+        host = String(h)
+        if hostParts.count == 2 {
+            guard let p = Int(hostParts[1]), (1...65_535).contains(p) else { return nil }
+            port = p
+        } else {
+            port = 5432
+        }
+        let name2 = path.dropFirst().prefix { $0 != "?" }
+        database = name2.isEmpty ? nil : String(name2)
+    }
 }
