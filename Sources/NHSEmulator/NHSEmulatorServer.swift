@@ -67,7 +67,8 @@ public final class NHSEmulatorServer: Sendable {
                 configuration: try Self.postgresConfiguration(configuration.replay.postgresURL),
                 backgroundLogger: logger)
             do throws(ReplayGuardError) {
-                let store = try PostgresReplayGuard(client: client, logger: logger)
+                let store = try PostgresReplayGuard(
+                    client: client, configuration: .init(timeout: .seconds(10)), logger: logger)
                 postgres = (client, store)
                 guardian = store
             } catch {

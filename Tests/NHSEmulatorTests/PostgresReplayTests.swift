@@ -41,7 +41,8 @@ struct PostgresReplayTests {
             for client in clients { group.addTask { await client.run() } }
             defer { group.cancelAll() }
             let guards = try clients.map { client in
-                try PostgresReplayGuard(client: client, configuration: .init(tableName: table))
+                // A generous timeout: the suite runs beside CPU-heavy tests on two cores.
+                try PostgresReplayGuard(client: client, configuration: .init(tableName: table, timeout: .seconds(30)))
             }
             try await guards[0].migrate()
             var configuration = try RunningEmulator.configuration()
