@@ -3,7 +3,7 @@ import ArgumentParser
 
 /// The `signet` command-line tool: keys, JWKS, client assertions, verification, the doctor and benchmarks.
 @main
-struct Signet: ParsableCommand {
+struct Signet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "signet",
         abstract: "Mint, verify and explain RS256/RS512 JWT client assertions (RFC 7523, NHS APIM, CIS2).",
@@ -23,6 +23,7 @@ struct Signet: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             KeygenCommand.self, JWKSCommand.self, MintCommand.self, VerifyCommand.self, DoctorCommand.self,
-            BenchCommand.self, CrossCheckCommand.self, SoakCommand.self, Base64URLCommand.self, PerfLoopCommand.self,
+            ServeCommand.self, BenchCommand.self, CrossCheckCommand.self, SoakCommand.self, Base64URLCommand.self,
+            PerfLoopCommand.self,
         ])
 }

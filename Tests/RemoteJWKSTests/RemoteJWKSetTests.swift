@@ -155,7 +155,9 @@ struct RemoteJWKSetTests {
         let clock = ManualClock()
         let remote = try await LoopbackJWKSServer.with(serving: RemoteFixtures.setA) { server, url async throws in
             var configuration = RemoteFixtures.configuration(stale: .seconds(50), retry: .seconds(10))
-            configuration.connectTimeout = .seconds(1)  // the refused connections below are retried until then
+            // The refused connections below are retried until this limit: long enough for a loaded CI machine to
+            // answer the first fetch, short enough to keep the test to seconds.
+            configuration.connectTimeout = .seconds(4)
             let remote = RemoteJWKSet(
                 url: url, configuration: configuration, logger: RemoteFixtures.quiet, clock: clock)
             _ = try await remote.keySet()
