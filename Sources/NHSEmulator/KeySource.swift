@@ -70,11 +70,12 @@ extension JWKSet.Key {
     /// Whether this key verifies `signature` over `message` with `algorithm`: the key's own `alg`, when it has one,
     /// must be that algorithm (RFC 8725 §3.1).
     func verifies(_ signature: [UInt8], over message: ArraySlice<UInt8>, algorithm: RSASignatureAlgorithm) -> Bool {
+        let algorithm = JWSAlgorithm(algorithm)
         guard boundAlgorithm(default: algorithm) == algorithm else { return false }
-        return unsafe message.withContiguousStorageIfAvailable { m in
+        return unsafe message.withUnsafeBytes { m in
             unsafe signature.withUnsafeBytes { s in
-                unsafe publicKey.isValidSignature(s, for: UnsafeRawBufferPointer(m), algorithm: algorithm)
+                unsafe publicKey.isValidSignature(s, for: m, algorithm: algorithm)
             }
-        } ?? publicKey.isValidSignature(signature, for: Array(message), algorithm: algorithm)
+        }
     }
 }
