@@ -29,16 +29,26 @@ let package = Package(
         .library(name: "JWS", targets: ["JWS"]),
         .library(name: "ClientAssertion", targets: ["ClientAssertion"]),
         .library(name: "CrossCheck", targets: ["CrossCheck"]),
+        // Networking products, above the core: an app that only mints or verifies depends on the products above and
+        // builds no networking package.
         .library(name: "RemoteJWKS", targets: ["RemoteJWKS"]),
+        .library(name: "ReplayGuard", targets: ["ReplayGuard"]),
+        .library(name: "ReplayGuardPostgres", targets: ["ReplayGuardPostgres"]),
+        .library(name: "NHSEmulator", targets: ["NHSEmulator"]),
         .executable(name: "signet", targets: ["signet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -72,11 +82,36 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
+        // The offline NHS token endpoint (`signet serve`): APIM's /oauth2/token and a CIS2 realm on Hummingbird.
+        .target(
+            name: "NHSEmulator",
+            dependencies: [
+                "ClientAssertion", "JWS", "SignetRSA", "Base64URL", "ReplayGuard", "ReplayGuardPostgres", "RemoteJWKS",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings),
+        // The replay guard: the protocol and the in-memory store (standard library only), and the PostgreSQL store
+        // that several servers share.
+        .target(name: "ReplayGuard", swiftSettings: strictSettings),
+        .target(
+            name: "ReplayGuardPostgres",
+            dependencies: [
+                "ReplayGuard", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
         .executableTarget(
             name: "signet",
             dependencies: [
                 "ClientAssertion", "CrossCheck", "JWS", "SignetRSA", "RSAGMP", "Base64URL", "CMallocCounter",
-                "RemoteJWKS", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RemoteJWKS", "NHSEmulator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: toolSettings),
@@ -109,6 +144,18 @@ let package = Package(
             dependencies: [
                 "RemoteJWKS", "JWS", "SignetRSA", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "NHSEmulatorTests",
+            dependencies: [
+                "NHSEmulator", "ClientAssertion", "JWS", "SignetRSA", "Base64URL", "ReplayGuard", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "ReplayGuardPostgres",
             ],
             swiftSettings: strictSettings),
         // Runs the built `signet` executable (which `swift build --build-tests` and `swift test` build too); JWKS

@@ -23,25 +23,55 @@ public final class ClientAssertionMinter: Sendable {
     /// Source of "now".
     public let clock: JWTClock
 
-    /// Creates a minter.
+    /// Creates a minter with an RSA key.
     ///
     /// - Parameters:
     ///   - key: The private key (load it once).
     ///   - keyID: The `kid` registered in the server's JWKS for this key.
     ///   - clientID: The client id (APIM: the application's API key; CIS2: the client_id).
-    ///   - profile: ``ClientAssertionProfile/apim(_:)``, ``ClientAssertionProfile/cis2(tokenEndpoint:)`` or
-    ///     ``ClientAssertionProfile/rfc7523(audience:maximumLifetime:)``.
+    ///   - profile: The profile.
     ///   - algorithm: The algorithm; defaults to the profile's.
-    ///   - lifetime: Seconds until `exp` (default 300; NHS's own tooling uses 290 to allow for clock skew).
+    ///   - lifetime: Seconds until `exp` (default 300, or the profile's maximum when that is shorter).
+    ///   - clock: Source of "now" (default: the system clock).
+    /// - Throws: as ``init(signingKey:keyID:clientID:profile:algorithm:lifetime:clock:)``.
+    /// - Allocation: allocates once, here.
+    public convenience init(
+        key: RSAPrivateKey, keyID: String?, clientID: String, profile: ClientAssertionProfile,
+        algorithm: RSASignatureAlgorithm? = nil, lifetime: Int? = nil, clock: JWTClock = .system
+    ) throws(ClientAssertionError) {
+        try self.init(
+            signingKey: .rsa(key), keyID: keyID, clientID: clientID, profile: profile,
+            algorithm: algorithm.map(JWSAlgorithm.init), lifetime: lifetime, clock: clock)
+    }
+
+    /// Creates a minter.
+    ///
+    /// - Parameters:
+    ///   - key: The private key, of any family (load it once).
+    ///   - keyID: The `kid` registered in the server's JWKS for this key.
+    ///   - clientID: The client id (APIM: the application's API key; CIS2: the client_id).
+    ///   - profile: ``ClientAssertionProfile/apim(_:)``, ``ClientAssertionProfile/cis2(tokenEndpoint:)``,
+    ///     ``ClientAssertionProfile/rfc7523(audience:maximumLifetime:)`` or
+    ///     ``ClientAssertionProfile/fapi(tokenEndpoint:maximumLifetime:)``.
+    ///   - algorithm: The algorithm; defaults to the profile's (``ClientAssertionProfile/algorithm(for:)``).
+    ///   - lifetime: Seconds until `exp` (default 300, or the profile's maximum when that is shorter; NHS's own
+    ///     tooling uses 290 to allow for clock skew).
     ///   - clock: Source of "now" (default: the system clock).
     /// - Throws: ``ClientAssertionError`` `profile.lifetime-too-long`, `profile.lifetime-invalid`,
     ///   `profile.kid-required`, `profile.alg-not-allowed`, `profile.missing-value`.
     /// - Allocation: allocates once, here.
     public init(
-        key: RSAPrivateKey, keyID: String?, clientID: String, profile: ClientAssertionProfile,
-        algorithm: RSASignatureAlgorithm? = nil, lifetime: Int = 300, clock: JWTClock = .system
+        signingKey key: JWSSigningKey, keyID: String?, clientID: String, profile: ClientAssertionProfile,
+        algorithm: JWSAlgorithm? = nil, lifetime: Int? = nil, clock: JWTClock = .system
     ) throws(ClientAssertionError) {
-        let alg = algorithm ?? profile.defaultAlgorithm
+        let lifetime = lifetime ?? min(300, profile.maximumLifetime)
+        guard let alg = algorithm ?? profile.algorithm(for: key) else {
+            throw ClientAssertionError(
+                .algorithmNotAllowed,
+                reason:
+                    "\(profile.name) accepts \(profile.allowedAlgorithms.map(\.jwsName).joined(separator: ", ")), none of which a \(key.publicKey.keyDescription) key signs"
+            )
+        }
         guard profile.allowedAlgorithms.contains(alg) else {
             throw ClientAssertionError(
                 .algorithmNotAllowed,

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import JWS
 import SignetRSA
 
 /// An NHS England API Management environment (its OAuth2 token URL is `https://<host>/oauth2/token`).
@@ -42,19 +43,21 @@ public struct ClientAssertionProfile: Sendable, Equatable {
         case cis2
         /// Generic RFC 7523 (``ClientAssertionProfile/rfc7523(audience:maximumLifetime:)``).
         case rfc7523
+        /// FAPI `private_key_jwt` (``ClientAssertionProfile/fapi(tokenEndpoint:maximumLifetime:)``).
+        case fapi
     }
 
     /// The family of rules, from ``name``.
     public var kind: Kind { Kind(rawValue: name) ?? .rfc7523 }
 
-    /// A short name: `apim`, `cis2` or `rfc7523`.
+    /// A short name: `apim`, `cis2`, `rfc7523` or `fapi`.
     public let name: String
     /// The exact `aud` value.
     public let audience: String
     /// Algorithms the server accepts.
-    public let allowedAlgorithms: [RSASignatureAlgorithm]
-    /// The algorithm used when none is asked for.
-    public let defaultAlgorithm: RSASignatureAlgorithm
+    public let allowedAlgorithms: [JWSAlgorithm]
+    /// The algorithm used when none is asked for (with a key of its family).
+    public let defaultAlgorithm: JWSAlgorithm
     /// The longest `exp - now` the server accepts, in seconds.
     public let maximumLifetime: Int
     /// Whether the header must carry a `kid`.
@@ -87,7 +90,29 @@ public struct ClientAssertionProfile: Sendable, Equatable {
     ///   - maximumLifetime: The longest lifetime to allow (default 300 s).
     public static func rfc7523(audience: String, maximumLifetime: Int = 300) -> ClientAssertionProfile {
         ClientAssertionProfile(
-            name: "rfc7523", audience: audience, allowedAlgorithms: RSASignatureAlgorithm.all, defaultAlgorithm: .rs256,
+            name: "rfc7523", audience: audience, allowedAlgorithms: JWSAlgorithm.all, defaultAlgorithm: .rs256,
             maximumLifetime: maximumLifetime, requiresKeyID: false, type: "JWT")
+    }
+
+    /// FAPI client authentication with `private_key_jwt` (FAPI 1.0 Advanced §5.2.2, FAPI 2.0 Security Profile
+    /// §5.4; UK Open Banking): PS256 or ES256 only (never RS256: FAPI forbids PKCS#1 v1.5), `aud` = the token
+    /// endpoint, a short `exp` (at most 60 s ahead by default), `kid` required, `typ: JWT`.
+    ///
+    /// - Parameters:
+    ///   - tokenEndpoint: The authorisation server's token endpoint, byte for byte.
+    ///   - maximumLifetime: The longest lifetime to allow (default 60 s).
+    public static func fapi(tokenEndpoint: String, maximumLifetime: Int = 60) -> ClientAssertionProfile {
+        ClientAssertionProfile(
+            name: "fapi", audience: tokenEndpoint, allowedAlgorithms: [.ps256, .es256], defaultAlgorithm: .ps256,
+            maximumLifetime: maximumLifetime, requiresKeyID: true, type: "JWT")
+    }
+
+    /// The algorithm a minter uses with `key` when none is asked for: ``defaultAlgorithm`` when the key can sign
+    /// it, else the first allowed algorithm it can sign, else `nil`.
+    ///
+    /// - Parameter key: The signing key.
+    public func algorithm(for key: JWSSigningKey) -> JWSAlgorithm? {
+        let canSign = key.publicKey.canVerify
+        return canSign(defaultAlgorithm) ? defaultAlgorithm : allowedAlgorithms.first(where: canSign)
     }
 }

@@ -37,10 +37,15 @@ public enum NHSEndpointError {
     /// E18, 400 invalid_request.
     public static let assertionJtiNotString =
         "Invalid 'jti' claim in client_assertion JWT - must be a unique string value such as a GUID"
+    /// E19, 400 invalid_request: the `(sub, jti)` pair was seen before, failed attempts included.
+    public static let assertionJtiReused = "Non-unique 'jti' claim in client_assertion JWT"
     /// E20, 400 invalid_request.
     public static let assertionExpTooFar = "Invalid 'exp' claim in client_assertion JWT - more than 5 minutes in future"
     /// E21, 401 invalid_request.
     public static let assertionIssSubInvalid = "Invalid 'iss'/'sub' claims in client_assertion JWT"
+    /// E23, 403 public_key error: the application has no JWKS registered.
+    public static let publicKeyNotRegistered =
+        "You need to register a public key to use this authentication method - please contact support to configure"
     /// E24, 403 public_key error: APIM could not fetch the application's JWKS (unreachable, not https://host/path,
     /// or the fetch failed).
     public static let jwksUnreachable = "The JWKS endpoint, for your client_assertion can't be reached"
@@ -50,6 +55,13 @@ public enum NHSEndpointError {
     public static let assertionKidUnknown = "Invalid 'kid' header in client_assertion JWT - no matching public key"
     /// E27, 401 public_key error (client assertion and subject token).
     public static let signatureFailed = "JWT signature verification failed"
+    /// E1, 415 invalid_request.
+    public static let contentTypeInvalid = "Content-Type header must be application/x-www-form-urlencoded"
+    /// E39, 400 invalid_request: the id_token's issuer is not the CIS2 issuer configured for the environment.
+    public static let subjectIssuerMismatch = "Missing or non-matching 'iss' claim in subject_token JWT"
+    /// E41, 500 unknown_error: APIM's catch-all (also a CIS2 JWKS that cannot be reached).
+    public static let unknownError =
+        "An unknown error occurred processing this request. Contact us for assistance diagnosing this issue: https://digital.nhs.uk/developer/help-and-support quoting Message ID"
     /// E29, 400 invalid_request.
     public static let subjectTokenMissing = "Missing subject_token"
     /// E30, 400 invalid_request.

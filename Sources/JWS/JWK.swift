@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import SignetRSA
 
-/// Reading one RSA JSON Web Key (RFC 7517, RFC 7518 §6.3) strictly, into SignetRSA keys.
+/// Reading one JSON Web Key (RFC 7517; RSA and EC, RFC 7518 §6; OKP Ed25519, RFC 8037 §2) strictly, into SignetRSA
+/// keys.
 ///
 /// For JWK *sets* with lenient entry-by-entry handling, see `JWKSet` in the ClientAssertion module.
 public enum JWK {
@@ -82,6 +83,102 @@ public enum JWK {
             .init(name: "kty", value: .string("RSA")), .init(name: "n", value: .string(c.n)),
             .init(name: "e", value: .string(c.e)),
         ]
+        if let algorithm { members.append(.init(name: "alg", value: .string(algorithm.jwsName))) }
+        members.append(.init(name: "kid", value: .string(keyID ?? key.thumbprint)))
+        members.append(.init(name: "use", value: .string("sig")))
+        return JSONValue.object(JSONObject(members: members)).description
+    }
+    /// The JWK JSON object, parsed strictly.
+    private static func object(json: String) throws(SignetRSAError) -> JSONObject {
+        let value: JSONValue
+        do throws(JSONError) {
+            value = try StrictJSON.parse(json)
+        } catch {
+            throw SignetRSAError(
+                .jwkInvalid, offset: error.offset, reason: "the JWK is not valid JSON: \(error.reason)",
+                underlying: error)
+        }
+        guard case .object(let object) = value else {
+            throw SignetRSAError(.jwkInvalid, reason: "a JWK must be a JSON object, found \(value.typeName)")
+        }
+        return object
+    }
+
+    private static func string(_ object: JSONObject, _ name: String) throws(SignetRSAError) -> String {
+        guard let m = object.member(name) else { throw SignetRSAError(.jwkInvalid, reason: "the JWK has no '\(name)'") }
+        guard case .string(let s) = m.value else {
+            throw SignetRSAError(
+                .jwkInvalid, offset: m.valueOffset,
+                reason: "JWK member '\(name)' must be a string, found \(m.value.typeName)")
+        }
+        return s
+    }
+
+    /// A private key of any family from a private JWK's JSON text (`kty` `RSA`, `EC`, or `OKP` with `crv`
+    /// `Ed25519`).
+    ///
+    /// - Throws: `SignetRSAError` `key.jwk-invalid`, `key.unsupported-curve`, and the codes of the key loaders.
+    /// - Allocation: allocates.
+    public static func signingKey(json: String) throws(SignetRSAError) -> JWSSigningKey {
+        let object = try object(json: json)
+        switch object["kty"]?.stringValue {
+        case "RSA": return .rsa(try privateKey(json: json))
+        case "EC":
+            return .ec(
+                try ECPrivateKey(
+                    jwk: ECJWKComponents(
+                        crv: try string(object, "crv"), x: try string(object, "x"), y: try string(object, "y"),
+                        d: try string(object, "d"))))
+        case "OKP":
+            guard object["crv"]?.stringValue == "Ed25519" else {
+                throw SignetRSAError(.unsupportedCurve, reason: "the OKP JWK's crv is not \"Ed25519\"")
+            }
+            return .ed25519(try Ed25519PrivateKey(jwkD: try string(object, "d"), x: object["x"]?.stringValue))
+        default:
+            throw SignetRSAError(
+                .jwkInvalid, reason: "the JWK's kty is \(object["kty"]?.description ?? "missing"), not RSA, EC or OKP")
+        }
+    }
+
+    /// A public key of any family from a public JWK's JSON text.
+    ///
+    /// - Throws: `SignetRSAError` `key.jwk-invalid` (also when private members are present),
+    ///   `key.unsupported-curve`, and the codes of the key loaders.
+    /// - Allocation: allocates.
+    public static func verificationKey(json: String) throws(SignetRSAError) -> JWSPublicKey {
+        let object = try object(json: json)
+        switch object["kty"]?.stringValue {
+        case "RSA": return .rsa(try publicKey(json: json))
+        case "EC", "OKP":
+            guard object.member("d") == nil else {
+                throw SignetRSAError(.jwkInvalid, reason: "this JWK has the private member 'd'; a public key must not")
+            }
+            if object["kty"]?.stringValue == "EC" {
+                return .ec(
+                    try ECPublicKey(
+                        jwk: ECJWKComponents(
+                            crv: try string(object, "crv"), x: try string(object, "x"), y: try string(object, "y"))))
+            }
+            guard object["crv"]?.stringValue == "Ed25519" else {
+                throw SignetRSAError(.unsupportedCurve, reason: "the OKP JWK's crv is not \"Ed25519\"")
+            }
+            return .ed25519(try Ed25519PublicKey(jwkX: try string(object, "x")))
+        default:
+            throw SignetRSAError(
+                .jwkInvalid, reason: "the JWK's kty is \(object["kty"]?.description ?? "missing"), not RSA, EC or OKP")
+        }
+    }
+
+    /// The public JWK JSON of a key of any family: `{"kty":…, <members>, "alg":…, "kid":…, "use":"sig"}`.
+    ///
+    /// - Parameters:
+    ///   - key: The public key.
+    ///   - algorithm: The `alg` to publish (binds the key to it), or `nil` to omit.
+    ///   - keyID: The `kid`, or `nil` for the RFC 7638 thumbprint.
+    /// - Allocation: allocates the result.
+    public static func json(for key: JWSPublicKey, algorithm: JWSAlgorithm?, keyID: String?) -> String {
+        var members: [JSONObject.Member] = [.init(name: "kty", value: .string(key.keyType))]
+        members += key.jwkMembers.map { .init(name: $0.name, value: .string($0.value)) }
         if let algorithm { members.append(.init(name: "alg", value: .string(algorithm.jwsName))) }
         members.append(.init(name: "kid", value: .string(keyID ?? key.thumbprint)))
         members.append(.init(name: "use", value: .string("sig")))

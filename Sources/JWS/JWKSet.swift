@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 import SignetRSA
 
-/// A JSON Web Key Set (RFC 7517 §5) of RSA signing keys: written for publishing, read leniently entry by entry.
+/// A JSON Web Key Set (RFC 7517 §5) of signing keys (RSA, EC P-256/384/521, OKP Ed25519): written for publishing,
+/// read leniently entry by entry.
 ///
 /// Reading follows RFC 7517 and what published APIM key sets contain (NHS-RULES rule 42): an entry with a `kty`
-/// other than `RSA`, or one that cannot be used, is skipped and reported rather than failing the whole set; unknown
+/// other than `RSA`, `EC` or `OKP` (Ed25519), or one that cannot be used, is skipped and reported rather than failing the whole set; unknown
 /// members are ignored; a bare JWK at the top level is read as a set of one. Keys that carry private members are
-/// loaded (their public part) so that a diagnosis can name them, but ``verificationKeys(defaultAlgorithm:)`` refuses
+/// loaded (their public part) so that a diagnosis can name them, but ``verificationKeys(defaultAlgorithm:)-(JWSAlgorithm)`` refuses
 /// them.
 public struct JWKSet: Sendable {
-    /// One RSA key read from the set.
+    /// One key read from the set.
     public struct Key: Sendable {
         /// Position in the `keys` array (0 for a bare JWK).
         public let index: Int
@@ -19,10 +20,11 @@ public struct JWKSet: Sendable {
         public let algorithmName: String?
         /// `use` as written, when it is a string.
         public let use: String?
-        /// The public key: `n` and `e`, or the key of the first `x5c` certificate when `n` and `e` are absent.
-        public let publicKey: RSAPublicKey
-        /// The first `x5c` certificate (RFC 7517 §4.7), when the entry has one that loads; when `n` and `e` are also
-        /// present, its key is the same (an entry whose `x5c` key differs is skipped with `jwks.x5c-mismatch`).
+        /// The public key (`n`, `e`; `crv`, `x`, `y`; or `crv`, `x`), or for an RSA entry without `n` and `e`, the key
+        /// of its first `x5c` certificate.
+        public let publicKey: JWSPublicKey
+        /// The first `x5c` certificate (RFC 7517 §4.7) of an RSA entry, when it has one that loads; when `n` and `e`
+        /// are also present, its key is the same (an entry whose `x5c` key differs is skipped with `jwks.x5c-mismatch`).
         public let certificate: X509Certificate?
         /// Names of private members present (`d`, `p`, `q`, `dp`, `dq`, `qi`, `oth`), in document order.
         public let privateMembers: [String]
@@ -31,11 +33,28 @@ public struct JWKSet: Sendable {
         /// Byte offset of the entry in the JWKS text (its first member name).
         public let offset: Int
 
-        /// The algorithm this key verifies: its `alg` when that names RS256, RS384 or RS512, `defaultAlgorithm`
-        /// when it has no `alg`, and `nil` when its `alg` is anything else (e.g. `PS256`, `RSA-OAEP`).
-        public func boundAlgorithm(default defaultAlgorithm: RSASignatureAlgorithm) -> RSASignatureAlgorithm? {
-            guard let algorithmName else { return defaultAlgorithm }
-            return RSASignatureAlgorithm(jwsName: algorithmName)
+        /// The algorithm this key verifies: its `alg` when that names an algorithm of the key's family; without
+        /// `alg`, `defaultAlgorithm` for an RSA key (when it is an RSA algorithm), the curve's ES algorithm for an
+        /// EC key, EdDSA for an Ed25519 key; `nil` otherwise (e.g. `RSA-OAEP`, or `ES256` on an RSA key).
+        public func boundAlgorithm(default defaultAlgorithm: JWSAlgorithm) -> JWSAlgorithm? {
+            let algorithm: JWSAlgorithm?
+            if let algorithmName {
+                algorithm = JWSAlgorithm(jwsName: algorithmName)
+            } else {
+                switch publicKey {
+                case .rsa: algorithm = defaultAlgorithm
+                case .ec(let k): algorithm = JWSAlgorithm(ecdsa: k.curve)
+                case .ed25519: algorithm = .edDSA
+                }
+            }
+            return algorithm.flatMap { publicKey.canVerify($0) ? $0 : nil }
+        }
+
+        /// As `boundAlgorithm(default:)` with a `JWSAlgorithm`, given an RSA default.
+        @available(*, deprecated, message: "pass a JWSAlgorithm")
+        @_disfavoredOverload
+        public func boundAlgorithm(default defaultAlgorithm: RSASignatureAlgorithm) -> JWSAlgorithm? {
+            boundAlgorithm(default: JWSAlgorithm(defaultAlgorithm))
         }
 
         /// Byte offset in the JWKS text of member `name`'s value.
@@ -61,10 +80,10 @@ public struct JWKSet: Sendable {
             public static let bareJWK = Code(rawValue: "jwks.bare-jwk")
             /// An entry is not a JSON object.
             public static let entryNotObject = Code(rawValue: "jwks.entry-not-object")
-            /// `kty` is missing or not `RSA` (entry skipped).
+            /// `kty` is missing or not `RSA`, `EC` or `OKP` with `crv` `Ed25519` (entry skipped).
             public static let unsupportedKeyType = Code(rawValue: "jwks.unsupported-kty")
-            /// `n` or `e` is missing or unusable (entry skipped), and no `x5c` certificate stands in for them; or
-            /// `x5c` is present and unusable.
+            /// The key members (`n`, `e`; `crv`, `x`, `y`; `crv`, `x`) are missing or unusable (entry skipped), and
+            /// for an RSA entry no `x5c` certificate stands in for `n` and `e`; or `x5c` is present and unusable.
             public static let invalidKey = Code(rawValue: "jwks.invalid-key")
             /// The first `x5c` certificate's key is not the key of `n` and `e` (entry skipped: which key is meant
             /// cannot be told).
@@ -75,7 +94,7 @@ public struct JWKSet: Sendable {
             public static let privateMembers = Code(rawValue: "jwks.private-members")
             /// Another key already has this `kid` (refused for verification).
             public static let duplicateKeyID = Code(rawValue: "jwks.duplicate-kid")
-            /// `alg` is not RS256, RS384 or RS512 (refused for verification).
+            /// `alg` is not a signature algorithm of the key's family (refused for verification).
             public static let unsupportedAlgorithm = Code(rawValue: "jwks.alg-unsupported")
             /// `use` is present and not `sig` (refused for verification).
             public static let useNotSignature = Code(rawValue: "jwks.use-not-sig")
@@ -111,7 +130,7 @@ public struct JWKSet: Sendable {
         }
     }
 
-    /// Every RSA key whose `n` and `e` loaded, in document order (including ones refused for verification).
+    /// Every key whose public members loaded, in document order (including ones refused for verification).
     public let keys: [Key]
     /// Everything worth reporting, in document order.
     public let issues: [Issue]
@@ -185,19 +204,26 @@ public struct JWKSet: Sendable {
         }
         let offset = object.members.first?.nameOffset ?? arrayOffset
         let kid = object["kid"]?.stringValue
-        guard let kty = object["kty"]?.stringValue, kty == "RSA" else {
+        let kty = object["kty"]?.stringValue
+        guard kty == "RSA" || kty == "EC" || (kty == "OKP" && object["crv"]?.stringValue == "Ed25519") else {
             let found = object["kty"].map { $0.stringValue.map { "\"\($0)\"" } ?? $0.typeName } ?? "missing"
+            let what = kty == "OKP" ? "an OKP key on \(object["crv"]?.description ?? "no curve")" : "kty \(found)"
             issues.append(
                 Issue(
                     code: .unsupportedKeyType, index: index, offset: object.member("kty")?.valueOffset ?? offset,
                     keyID: kid,
-                    reason: "kty is \(found); only RSA keys are used, so this entry is skipped (RFC 7517 §5)"))
+                    reason:
+                        "\(what) is not used (only RSA, EC P-256/384/521 and OKP Ed25519 keys are), so this entry is skipped (RFC 7517 §5)"
+                ))
             return nil
         }
-        guard let (publicKey, certificate) = readKey(object, index: index, offset: offset, issues: &issues) else {
+        guard
+            let (publicKey, certificate) = readKey(
+                object, kty: kty ?? "", index: index, offset: offset, issues: &issues)
+        else {
             return nil
         }
-        let privateNames = ["d", "p", "q", "dp", "dq", "qi", "oth"]
+        let privateNames = publicKey.rsa == nil ? ["d"] : ["d", "p", "q", "dp", "dq", "qi", "oth"]
         let privateMembers = object.members.filter { privateNames.contains($0.name) }
         if let first = privateMembers.first {
             issues.append(
@@ -208,12 +234,13 @@ public struct JWKSet: Sendable {
                 ))
         }
         let alg = object["alg"]?.stringValue
-        if let alg, RSASignatureAlgorithm(jwsName: alg) == nil {
+        if let alg, !(JWSAlgorithm(jwsName: alg).map(publicKey.canVerify) ?? false) {
+            let usable = JWSAlgorithm.all.filter(publicKey.canVerify).map(\.jwsName).joined(separator: ", ")
             issues.append(
                 Issue(
                     code: .unsupportedAlgorithm, index: index, offset: object.member("alg")?.valueOffset, keyID: kid,
                     reason:
-                        "alg \"\(alg)\" is not RS256, RS384 or RS512, so this key cannot verify an RSASSA-PKCS1-v1_5 signature"
+                        "alg \"\(alg)\" is not one a \(publicKey.keyDescription) key verifies (\(usable)), so this key cannot verify with it"
                 ))
         }
         let use = object["use"]?.stringValue
@@ -231,12 +258,21 @@ public struct JWKSet: Sendable {
     /// The entry's key from `n` and `e`, or from its first `x5c` certificate when they are absent; with both, the
     /// two must be the same key. `nil` (with an issue) when the entry is unusable.
     private static func readKey(
-        _ object: JSONObject, index: Int, offset: Int, issues: inout [Issue]
-    ) -> (RSAPublicKey, X509Certificate?)? {
+        _ object: JSONObject, kty: String, index: Int, offset: Int, issues: inout [Issue]
+    ) -> (JWSPublicKey, X509Certificate?)? {
         let kid = object["kid"]?.stringValue
         func issue(_ code: Issue.Code, _ at: Int?, _ reason: String, _ error: SignetRSAError? = nil) {
             issues.append(
                 Issue(code: code, index: index, offset: at ?? offset, keyID: kid, reason: reason, underlying: error))
+        }
+        // EC and OKP entries: their members only (`X509Certificate` reads RSA keys, so `x5c` is not consulted).
+        guard kty == "RSA" else {
+            do throws(SignetRSAError) {
+                return (try Self.publicKey(object, kty: kty), nil)
+            } catch {
+                issue(.invalidKey, nil, "the key cannot be loaded: \(error.reason); skipped", error)
+                return nil
+            }
         }
         var certificate: X509Certificate? = nil
         if let x5c = object.member("x5c") {
@@ -255,7 +291,7 @@ public struct JWKSet: Sendable {
         let e = object["e"]?.stringValue
         guard let n, let e else {
             if let certificate, object.member("n") == nil, object.member("e") == nil {
-                return (certificate.publicKey, certificate)
+                return (.rsa(certificate.publicKey), certificate)
             }
             issue(.invalidKey, nil, "an RSA JWK needs string members \"n\" and \"e\" (or an x5c certificate); skipped")
             return nil
@@ -284,7 +320,24 @@ public struct JWKSet: Sendable {
             )
             return nil
         }
-        return (publicKey, certificate)
+        return (.rsa(publicKey), certificate)
+    }
+
+    /// The public key of an entry of type `kty` (`RSA`, `EC`, or `OKP` with `crv` `Ed25519`).
+    private static func publicKey(_ object: JSONObject, kty: String) throws(SignetRSAError) -> JWSPublicKey {
+        func member(_ name: String) throws(SignetRSAError) -> String {
+            guard let value = object[name]?.stringValue else {
+                throw SignetRSAError(.jwkInvalid, reason: "a \(kty) JWK needs a string member \"\(name)\"")
+            }
+            return value
+        }
+        switch kty {
+        case "RSA": return .rsa(try RSAPublicKey(jwk: RSAJWKComponents(n: try member("n"), e: try member("e"))))
+        case "EC":
+            return .ec(
+                try ECPublicKey(jwk: ECJWKComponents(crv: try member("crv"), x: try member("x"), y: try member("y"))))
+        default: return .ed25519(try Ed25519PublicKey(jwkX: try member("x")))
+        }
     }
 
     private static func checkSet(_ keys: [Key], issues: inout [Issue]) {
@@ -317,12 +370,12 @@ public struct JWKSet: Sendable {
     /// The keys a verifier may use, each bound to one algorithm (RFC 8725 §3.1): its `alg`, or `defaultAlgorithm`
     /// when it has none.
     ///
-    /// Refused (each has an ``Issue``): keys with private members, an `alg` other than RS256/RS384/RS512, a `use`
+    /// Refused (each has an ``Issue``): keys with private members, an `alg` that is not one of the key's family, a `use`
     /// other than `sig`, a `kid` an earlier key already has, and — in a set of several — a key without a `kid`.
     ///
     /// - Parameter defaultAlgorithm: The algorithm for keys without `alg`.
     /// - Allocation: allocates the result.
-    public func verificationKeys(defaultAlgorithm: RSASignatureAlgorithm) -> [JWSVerificationKey] {
+    public func verificationKeys(defaultAlgorithm: JWSAlgorithm) -> [JWSVerificationKey] {
         var out: [JWSVerificationKey] = []
         var seen = Set<String>()
         for key in keys {
@@ -334,9 +387,21 @@ public struct JWKSet: Sendable {
             } else if keys.count > 1 {
                 continue
             }
-            out.append(JWSVerificationKey(key: key.publicKey, algorithm: algorithm, keyID: key.keyID))
+            // boundAlgorithm only returns algorithms the key can verify, so the binding cannot fail.
+            if let bound = try? JWSVerificationKey(key: key.publicKey, algorithm: algorithm, keyID: key.keyID) {
+                out.append(bound)
+            }
         }
         return out
+    }
+
+    /// As `verificationKeys(defaultAlgorithm:)` with a `JWSAlgorithm`, given an RSA default.
+    ///
+    /// - Allocation: allocates the result.
+    @available(*, deprecated, message: "pass a JWSAlgorithm")
+    @_disfavoredOverload
+    public func verificationKeys(defaultAlgorithm: RSASignatureAlgorithm) -> [JWSVerificationKey] {
+        verificationKeys(defaultAlgorithm: JWSAlgorithm(defaultAlgorithm))
     }
 
     /// A JWK set to publish: `{"keys":[{"kty":"RSA","n":…,"e":…,"alg":…,"kid":…,"use":"sig"}, …]}`, public members
@@ -348,17 +413,25 @@ public struct JWKSet: Sendable {
     public static func document(
         _ keys: [(key: RSAPublicKey, keyID: String, algorithm: RSASignatureAlgorithm)]
     ) -> String {
+        document(keys.map { (key: JWSPublicKey.rsa($0.key), keyID: $0.keyID, algorithm: JWSAlgorithm($0.algorithm)) })
+    }
+
+    /// A JWK set to publish with keys of any family: `{"keys":[{"kty":…, <key members>, "alg":…, "kid":…,
+    /// "use":"sig"}, …]}`, public members only (RFC 7518 §6.2.1, §6.3.1; RFC 8037 §2).
+    ///
+    /// - Parameter keys: The public keys with their `kid` and algorithm.
+    /// - Returns: Compact JSON, with no trailing newline.
+    /// - Allocation: allocates the result.
+    public static func document(_ keys: [(key: JWSPublicKey, keyID: String, algorithm: JWSAlgorithm)]) -> String {
         let entries: [JSONValue] = keys.map { entry in
-            let jwk = entry.key.jwk
-            return .object(
-                JSONObject(members: [
-                    .init(name: "kty", value: .string("RSA")),
-                    .init(name: "n", value: .string(jwk.n)),
-                    .init(name: "e", value: .string(jwk.e)),
+            let members: [JSONObject.Member] =
+                [.init(name: "kty", value: .string(entry.key.keyType))]
+                + entry.key.jwkMembers.map { .init(name: $0.name, value: .string($0.value)) } + [
                     .init(name: "alg", value: .string(entry.algorithm.jwsName)),
                     .init(name: "kid", value: .string(entry.keyID)),
                     .init(name: "use", value: .string("sig")),
-                ]))
+                ]
+            return .object(JSONObject(members: members))
         }
         return JSONValue.object(JSONObject(members: [.init(name: "keys", value: .array(entries))])).description
     }

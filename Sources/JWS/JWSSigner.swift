@@ -2,36 +2,61 @@
 import Base64URL
 import SignetRSA
 
-/// Signs compact JWS / JWT tokens with one RSA key, one algorithm and one fixed protected header.
+/// Signs compact JWS / JWT tokens with one key (RSA, EC or Ed25519), one algorithm and one fixed protected header.
 ///
 /// The header (`alg`, optional `typ` and `kid`, any extra members) is encoded once when the signer is created; each
 /// token then costs one payload encoding and one RSA signature, written straight into a caller-owned buffer.
 /// Immutable and `Sendable`: share one signer across threads.
 public final class JWSSigner: Sendable {
     /// The key that signs.
-    public let key: RSAPrivateKey
+    public let key: JWSSigningKey
     /// The algorithm written in `alg` and used to sign.
-    public let algorithm: RSASignatureAlgorithm
+    public let algorithm: JWSAlgorithm
     /// The protected header as JSON.
     public let header: JSONObject
     /// `base64url(header JSON)`, computed once.
     let encodedHeader: [UInt8]
 
-    /// Creates a signer.
+    /// Creates a signer with an RSA key.
     ///
     /// - Parameters:
     ///   - key: The private key.
-    ///   - algorithm: RS256, RS384 or RS512.
+    ///   - algorithm: RS256, RS384, RS512, PS256, PS384 or PS512.
     ///   - keyID: The `kid` header value, if any.
     ///   - type: The `typ` header value (default `JWT`; `nil` to omit).
     ///   - extraHeader: More header members, written after `alg`, `typ` and `kid`, in order.
     /// - Throws: ``JWSError`` `configuration.invalid` when an extra member repeats a name or is `alg`, `typ`, `kid`
     ///   or `crit` (Signet understands no critical extensions, so it never emits them).
     /// - Allocation: allocates once, here.
-    public init(
+    public convenience init(
         key: RSAPrivateKey, algorithm: RSASignatureAlgorithm, keyID: String? = nil, type: String? = "JWT",
         extraHeader: [(name: String, value: JSONValue)] = []
     ) throws(JWSError) {
+        try self.init(
+            key: .rsa(key), algorithm: JWSAlgorithm(algorithm), keyID: keyID, type: type, extraHeader: extraHeader)
+    }
+
+    /// Creates a signer.
+    ///
+    /// - Parameters:
+    ///   - key: The private key, of any family.
+    ///   - algorithm: An algorithm of the key's family (for EC keys, the curve's: ES256 on P-256, ES384 on P-384,
+    ///     ES512 on P-521).
+    ///   - keyID: The `kid` header value, if any.
+    ///   - type: The `typ` header value (default `JWT`; `nil` to omit).
+    ///   - extraHeader: More header members, written after `alg`, `typ` and `kid`, in order.
+    /// - Throws: ``JWSError`` `configuration.invalid` when the key cannot sign `algorithm`, or an extra member
+    ///   repeats a name or is `alg`, `typ`, `kid` or `crit` (Signet understands no critical extensions, so it never
+    ///   emits them).
+    /// - Allocation: allocates once, here.
+    public init(
+        key: JWSSigningKey, algorithm: JWSAlgorithm, keyID: String? = nil, type: String? = "JWT",
+        extraHeader: [(name: String, value: JSONValue)] = []
+    ) throws(JWSError) {
+        guard key.publicKey.canVerify(algorithm) else {
+            throw JWSError(
+                .keyConfiguration, reason: "a \(key.publicKey.keyDescription) key cannot sign \(algorithm.jwsName)")
+        }
         var members: [JSONObject.Member] = [
             .init(name: "alg", value: .string(algorithm.jwsName), nameOffset: 0, valueOffset: 0)
         ]
@@ -117,7 +142,8 @@ public final class JWSSigner: Sendable {
             (signature) throws(JWSError) in
             do throws(SignetRSAError) {
                 _ = try unsafe key.sign(
-                    UnsafeRawBufferPointer(rebasing: output[..<signingInputEnd]), algorithm: algorithm, into: signature)
+                    UnsafeRawBufferPointer(rebasing: output[..<signingInputEnd]), algorithm: algorithm,
+                    into: signature)
             } catch {
                 throw JWSError.crypto(error)
             }

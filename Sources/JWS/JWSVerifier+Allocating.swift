@@ -26,7 +26,7 @@ extension JWSVerifier {
     /// - Allocation: allocates the decoded header, payload and claims.
     @unsafe
     public func verify(_ token: UnsafeRawBufferPointer) throws(JWSError) -> VerifiedJWT {
-        var algorithm = RSASignatureAlgorithm.rs256
+        var algorithm = JWSAlgorithm.rs256
         var keyID: String?
         var payloadStart = 0
         let payload = try unsafe [UInt8](unsafeUninitializedCapacity: scratchByteCount(forBuffer: token)) {

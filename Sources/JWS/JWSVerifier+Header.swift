@@ -4,7 +4,7 @@ import SignetRSA
 // The JOSE header rules on the zero-allocation path, read from the members the scan recorded.
 extension JWSVerifier {
     /// Header rules in the DOM path's order: `alg`, `crit`, `typ`, `kid`, then the key's bound algorithm.
-    func checkHeader(_ header: UnsafeRawBufferPointer) throws(JWSError) -> (RSASignatureAlgorithm, Int) {
+    func checkHeader(_ header: UnsafeRawBufferPointer) throws(JWSError) -> (JWSAlgorithm, Int) {
         let (kind, slots) = try unsafe scan(header, recognize: .joseHeader, segment: .header, segmentStart: 0)
         guard kind == .object, let base = header.baseAddress else {
             throw JWSError(
@@ -80,16 +80,21 @@ extension JWSVerifier {
         JWSCompactLayout.tokenOffset(ofDecodedByte: slot.valueOffset, segmentStart: 0)
     }
 
-    static func bit(_ algorithm: RSASignatureAlgorithm) -> Int {
-        algorithm == .rs256 ? 1 : algorithm == .rs384 ? 2 : 4
-    }
+    static func bit(_ algorithm: JWSAlgorithm) -> Int { 1 << algorithm.index }
 
     /// The algorithm whose JOSE name the token spells (escapes resolved), if any.
-    static func algorithm(named token: JSONStringToken, in base: UnsafeRawPointer) -> RSASignatureAlgorithm? {
+    static func algorithm(named token: JSONStringToken, in base: UnsafeRawPointer) -> JWSAlgorithm? {
         switch unsafe JSONStringComparison.shortASCIIKey(token, in: base) {
         case rs256Key: .rs256
         case rs384Key: .rs384
         case rs512Key: .rs512
+        case ps256Key: .ps256
+        case ps384Key: .ps384
+        case ps512Key: .ps512
+        case es256Key: .es256
+        case es384Key: .es384
+        case es512Key: .es512
+        case edDSAKey: .edDSA
         default: nil
         }
     }
@@ -97,6 +102,13 @@ extension JWSVerifier {
     static var rs256Key: UInt64 { 0x0500_0036_3532_5352 }  // "RS256"
     static var rs384Key: UInt64 { 0x0500_0034_3833_5352 }  // "RS384"
     static var rs512Key: UInt64 { 0x0500_0032_3135_5352 }  // "RS512"
+    static var ps256Key: UInt64 { 0x0500_0036_3532_5350 }  // "PS256"
+    static var ps384Key: UInt64 { 0x0500_0034_3833_5350 }  // "PS384"
+    static var ps512Key: UInt64 { 0x0500_0032_3135_5350 }  // "PS512"
+    static var es256Key: UInt64 { 0x0500_0036_3532_5345 }  // "ES256"
+    static var es384Key: UInt64 { 0x0500_0034_3833_5345 }  // "ES384"
+    static var es512Key: UInt64 { 0x0500_0032_3135_5345 }  // "ES512"
+    static var edDSAKey: UInt64 { 0x0500_0041_5344_6445 }  // "EdDSA"
 
     /// The JSON text of a recorded value, re-serialised compactly (for messages).
     static func jsonText(_ json: UnsafeRawBufferPointer, _ slot: MemberSlot) -> String {

@@ -75,7 +75,7 @@ extension JWSVerifier {
                 throw JWSError(
                     .signatureLength, segment: .signature, offset: signatureRange.lowerBound,
                     reason:
-                        "the signature is \(n) bytes (\(signatureRange.count) characters); an RSA-\(vk.key.bits) signature is \(vk.key.signatureByteCount) bytes (\(expectedEncoded) characters)"
+                        "the signature is \(n) bytes (\(signatureRange.count) characters); a \(vk.key.keyDescription) signature is \(vk.key.signatureByteCount) bytes (\(expectedEncoded) characters)"
                 )
             }
             let signature = unsafe UnsafeRawBufferPointer(rebasing: sig[..<n])
@@ -121,7 +121,7 @@ extension JWSVerifier {
         header.member(name).map { JWSCompactLayout.tokenOffset(ofDecodedByte: $0.valueOffset, segmentStart: 0) }
     }
 
-    private func checkAlgorithm(_ header: JSONObject) throws(JWSError) -> RSASignatureAlgorithm {
+    private func checkAlgorithm(_ header: JSONObject) throws(JWSError) -> JWSAlgorithm {
         guard let member = header.member("alg") else {
             throw JWSError(.algMissing, segment: .header, offset: 0, reason: "the header has no 'alg'")
         }
@@ -130,7 +130,7 @@ extension JWSVerifier {
                 .algMissing, segment: .header, offset: headerOffset(header, "alg"),
                 reason: "'alg' must be a string, found \(member.value.typeName)")
         }
-        guard let alg = RSASignatureAlgorithm(jwsName: name), allowedAlgorithms.contains(alg) else {
+        guard let alg = JWSAlgorithm(jwsName: name), allowedAlgorithms.contains(alg) else {
             throw JWSError(
                 .algNotAllowed, segment: .header, offset: headerOffset(header, "alg"),
                 reason: algorithmNotAllowedReason(name))
@@ -152,7 +152,7 @@ extension JWSVerifier {
     }
 
     private func selectKey(
-        _ header: JSONObject, algorithm: RSASignatureAlgorithm
+        _ header: JSONObject, algorithm: JWSAlgorithm
     ) throws(JWSError) -> JWSVerificationKey {
         if let member = header.member("kid") {
             guard case .string(let kid) = member.value else {

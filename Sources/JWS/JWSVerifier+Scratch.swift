@@ -90,7 +90,7 @@ extension JWSVerifier {
 
     /// What the signature phase established.
     struct SignatureVerdict {
-        let algorithm: RSASignatureAlgorithm
+        let algorithm: JWSAlgorithm
         let keyIndex: Int
         /// Bytes of decoded payload at the start of the scratch buffer.
         let payloadCount: Int
@@ -122,10 +122,10 @@ extension JWSVerifier {
         // Header.
         let headerCapacity = Self.decodedCapacity(layout.header.count)
         let headerSource = unsafe UnsafeRawBufferPointer(rebasing: token[layout.header])
-        let (algorithm, keyIndex): (RSASignatureAlgorithm, Int)
+        let (algorithm, keyIndex): (JWSAlgorithm, Int)
         if headerCapacity <= Self.stackLimit {
             (algorithm, keyIndex) = try unsafe withUnsafeTemporaryAllocation(byteCount: headerCapacity, alignment: 8) {
-                (buffer) throws(JWSError) -> (RSASignatureAlgorithm, Int) in
+                (buffer) throws(JWSError) -> (JWSAlgorithm, Int) in
                 try unsafe checkHeader(decodeHeader(headerSource, into: buffer))
             }
         } else {
@@ -192,7 +192,7 @@ extension JWSVerifier {
 
     /// The error for a signature segment of the wrong length: its first base64url problem, else its length.
     @inline(never)
-    private func signatureLengthError(_ source: UnsafeRawBufferPointer, at start: Int, key: RSAPublicKey) -> JWSError {
+    private func signatureLengthError(_ source: UnsafeRawBufferPointer, at start: Int, key: JWSPublicKey) -> JWSError {
         let n: Int
         do throws(Base64URLError) {
             n = try unsafe Base64URL.decode(Array(source)).count
@@ -203,13 +203,13 @@ extension JWSVerifier {
         return JWSError(
             .signatureLength, segment: .signature, offset: start,
             reason:
-                "the signature is \(n) bytes (\(source.count) characters); an RSA-\(key.bits) signature is \(key.signatureByteCount) bytes (\(expected) characters)"
+                "the signature is \(n) bytes (\(source.count) characters); a \(key.keyDescription) signature is \(key.signatureByteCount) bytes (\(expected) characters)"
         )
     }
 
     private func checkSignature(
         _ source: UnsafeRawBufferPointer, at start: Int, into buffer: UnsafeMutableRawBufferPointer,
-        message: UnsafeRawBufferPointer, key vk: JWSVerificationKey, algorithm: RSASignatureAlgorithm
+        message: UnsafeRawBufferPointer, key vk: JWSVerificationKey, algorithm: JWSAlgorithm
     ) throws(JWSError) {
         let n: Int
         do throws(Base64URLError) {

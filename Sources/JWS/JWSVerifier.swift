@@ -7,12 +7,13 @@ import SignetRSA
 /// Everything that decides acceptance is fixed before the first token is seen. For each token it checks, in
 /// order: the size limit; the compact shape; the header (strict JSON, `alg` allowed and equal to the selected key's
 /// bound algorithm, `crit`, `typ`, `kid`); the signature over the original bytes; and only then the claims.
-/// `none`, HMAC and any algorithm outside `RSASignatureAlgorithm` cannot be expressed, so they can never verify.
+/// `none`, HMAC and any algorithm outside ``JWSAlgorithm`` cannot be expressed, so they can never verify, and a
+/// key of one family never verifies a token that names another.
 public struct JWSVerifier: Sendable {
     /// The keys, by position.
     public let keys: [JWSVerificationKey]
     /// The algorithms accepted at all.
-    public let allowedAlgorithms: Set<RSASignatureAlgorithm>
+    public let allowedAlgorithms: Set<JWSAlgorithm>
     /// The claims policy.
     public let policy: JWTValidationPolicy
     /// Tokens longer than this are rejected before any other work.
@@ -39,7 +40,7 @@ public struct JWSVerifier: Sendable {
     /// - Throws: ``JWSError`` `configuration.invalid` for an empty key set, duplicate `kid`s, several keys without
     ///   `kid`, or a key bound to an algorithm outside `allowedAlgorithms`.
     public init(
-        keys: [JWSVerificationKey], allowedAlgorithms: Set<RSASignatureAlgorithm>? = nil,
+        keys: [JWSVerificationKey], allowedAlgorithms: Set<JWSAlgorithm>? = nil,
         policy: JWTValidationPolicy = JWTValidationPolicy(), maximumTokenBytes: Int = 16 * 1024,
         jsonLimits: StrictJSON.Limits = .default
     ) throws(JWSError) {
@@ -72,6 +73,21 @@ public struct JWSVerifier: Sendable {
         self.largestSignatureByteCount = keys.map(\.key.signatureByteCount).max() ?? 0
     }
 
+    /// Creates a verifier whose allowed algorithms are given as RSA algorithms (the form before EC and Ed25519).
+    ///
+    /// - Throws: as the initialiser that takes a `Set<JWSAlgorithm>`.
+    @available(*, deprecated, message: "pass allowedAlgorithms as a Set<JWSAlgorithm>")
+    @_disfavoredOverload
+    public init(
+        keys: [JWSVerificationKey], allowedAlgorithms: Set<RSASignatureAlgorithm>,
+        policy: JWTValidationPolicy = JWTValidationPolicy(), maximumTokenBytes: Int = 16 * 1024,
+        jsonLimits: StrictJSON.Limits = .default
+    ) throws(JWSError) {
+        try self.init(
+            keys: keys, allowedAlgorithms: Set(allowedAlgorithms.map(JWSAlgorithm.init)), policy: policy,
+            maximumTokenBytes: maximumTokenBytes, jsonLimits: jsonLimits)
+    }
+
     // MARK: Shared rules and messages
 
     /// `typ` as compared: lower-cased, without an `application/` prefix (RFC 7515 §4.1.9).
@@ -89,8 +105,8 @@ public struct JWSVerifier: Sendable {
         return "alg \"\(name)\" is not allowed\(why); allowed: \(allowedList)"
     }
 
-    func algorithmBindingReason(_ algorithm: RSASignatureAlgorithm, _ vk: JWSVerificationKey) -> String {
-        "alg \(algorithm) does not match the selected key, which is bound to \(vk.algorithm)"
+    func algorithmBindingReason(_ algorithm: JWSAlgorithm, _ vk: JWSVerificationKey) -> String {
+        "alg \(algorithm) does not match the selected key (\(vk.key.keyDescription)), which is bound to \(vk.algorithm)"
     }
 
     func kidUnknownReason(_ kid: String) -> String {

@@ -6,7 +6,7 @@ import SignetRSA
 @safe public struct SignatureSecondOpinion: Sendable {
     /// A name for messages, e.g. `RSAGMP`.
     public let name: String
-    let check: @Sendable (UnsafeRawBufferPointer, UnsafeRawBufferPointer, RSASignatureAlgorithm) -> Bool
+    let check: @Sendable (UnsafeRawBufferPointer, UnsafeRawBufferPointer, JWSAlgorithm) -> Bool
 
     /// Creates a second opinion.
     ///
@@ -20,7 +20,7 @@ import SignetRSA
         name: String,
         check:
             @escaping @Sendable (
-                _ signature: UnsafeRawBufferPointer, _ message: UnsafeRawBufferPointer, RSASignatureAlgorithm
+                _ signature: UnsafeRawBufferPointer, _ message: UnsafeRawBufferPointer, JWSAlgorithm
             ) -> Bool
     ) {
         self.name = name

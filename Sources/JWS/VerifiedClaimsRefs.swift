@@ -6,7 +6,7 @@ import SignetRSA
 /// `@unsafe`); ``VerifiedClaimsView`` wraps it with a lifetime bound to the scratch span.
 @unsafe struct VerifiedClaimsRefs {
     /// The algorithm that verified.
-    let algorithm: RSASignatureAlgorithm
+    let algorithm: JWSAlgorithm
     /// The `kid` of the key that verified, if it has one (the key's own string; no copy).
     let keyID: String?
     /// The verified payload: strict JSON, a single object, at the start of the scratch buffer.

@@ -22,7 +22,7 @@ import SignetRSA
     }
 
     /// The algorithm that verified.
-    public var algorithm: RSASignatureAlgorithm { unsafe refs.algorithm }
+    public var algorithm: JWSAlgorithm { unsafe refs.algorithm }
     /// The `kid` of the key that verified, if it has one (the key's own string; no copy).
     public var keyID: String? { unsafe refs.keyID }
     /// `exp`.

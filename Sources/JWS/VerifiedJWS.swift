@@ -8,7 +8,7 @@ public struct VerifiedJWS: Sendable {
     /// The decoded payload bytes.
     public let payload: [UInt8]
     /// The algorithm that verified.
-    public let algorithm: RSASignatureAlgorithm
+    public let algorithm: JWSAlgorithm
     /// The `kid` of the key that verified, if it has one.
     public let keyID: String?
 }

@@ -4,7 +4,7 @@
 /// (RFC 8017 §9.2), checked by comparison with the one expected encoding: the DER DigestInfo with its explicit
 /// NULL parameters, so the "MissingNull" and every other alternative encoding are rejected.
 enum PKCS1v15 {
-    /// DER `DigestInfo` headers (everything before the hash), indexed by ``RSASignatureAlgorithm/index``.
+    /// DER `DigestInfo` headers (everything before the hash), indexed by ``RSASignatureAlgorithm/digestIndex``.
     static let digestInfoPrefixes: [[UInt8]] = [
         [
             0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04,
@@ -27,7 +27,7 @@ enum PKCS1v15 {
     private static func forEachByte(
         k: Int, digest: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm, _ body: (Int, UInt8) -> Void
     ) -> Bool {
-        let prefix = digestInfoPrefixes[algorithm.index]
+        let prefix = digestInfoPrefixes[algorithm.digestIndex]
         let tLen = prefix.count + digest.count
         guard digest.count == algorithm.digestByteCount, k >= tLen + 11 else { return false }
         let separator = k - tLen - 1

@@ -2,7 +2,8 @@
 import Base64URL
 internal import COpenSSL
 
-/// An RSA private key (at least 2048 bits) that signs RSASSA-PKCS1-v1_5 (RS256/RS384/RS512).
+/// An RSA private key (at least 2048 bits) that signs RSASSA-PKCS1-v1_5 (RS256/RS384/RS512) and RSASSA-PSS
+/// (PS256/PS384/PS512).
 ///
 /// Load it once (parsing and the consistency check take milliseconds) and share it: the key is immutable and
 /// `Sendable`, and signing from many threads at once is safe. Each signature takes a signing context from a small
@@ -181,7 +182,7 @@ public final class RSAPrivateKey: Sendable {
     ///
     /// - Parameters:
     ///   - message: The bytes to sign.
-    ///   - algorithm: RS256, RS384 or RS512.
+    ///   - algorithm: RS256, RS384, RS512, PS256, PS384 or PS512.
     ///   - output: Where the signature goes; needs ``signatureByteCount`` bytes.
     /// - Returns: The number of bytes written (always ``signatureByteCount``).
     /// - Throws: as ``sign(_:algorithm:into:)-(RawSpan,_,_)``.
@@ -203,7 +204,7 @@ public final class RSAPrivateKey: Sendable {
                 let em = unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[64...])
                 let n = try unsafe Digests.hash(message, algorithm: algorithm, into: digest)
                 guard
-                    unsafe PKCS1v15.encode(
+                    try unsafe encode(
                         UnsafeRawBufferPointer(rebasing: digest[..<n]), algorithm: algorithm, into: em)
                 else {
                     throw SignetRSAError(.internalError, reason: "RSA-\(bits) is too small for \(algorithm.jwsName)")
@@ -232,11 +233,28 @@ public final class RSAPrivateKey: Sendable {
         return written
     }
 
-    /// Signs `message` with RSASSA-PKCS1-v1_5 and appends the signature to `output`.
+    /// The block the IFMA engine's private operation takes: the PKCS#1 v1.5 encoding, or the PSS encoding with a
+    /// fresh salt from OpenSSL's DRBG; `false` when the modulus is too small for the algorithm.
+    @unsafe
+    private func encode(
+        _ digest: UnsafeRawBufferPointer, algorithm: RSASignatureAlgorithm, into em: UnsafeMutableRawBufferPointer
+    ) throws(SignetRSAError) -> Bool {
+        guard algorithm.usesPSS else { return unsafe PKCS1v15.encode(digest, algorithm: algorithm, into: em) }
+        return try unsafe withUnsafeTemporaryAllocation(byteCount: 64, alignment: 8) {
+            (scratch) throws(SignetRSAError) -> Bool in
+            let salt = unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[..<algorithm.digestByteCount])
+            try unsafe SecureRandom.fill(salt)
+            return unsafe PSS.encode(
+                digest, salt: UnsafeRawBufferPointer(salt), algorithm: algorithm, modulusBits: bits, into: em)
+        }
+    }
+
+    /// Signs `message` (RSASSA-PKCS1-v1_5 or RSASSA-PSS, as `algorithm` says) and appends the signature to
+    /// `output`.
     ///
     /// - Parameters:
     ///   - message: The bytes to sign (for a JWS, the ASCII signing input `header.payload`).
-    ///   - algorithm: RS256, RS384 or RS512.
+    ///   - algorithm: RS256, RS384, RS512, PS256, PS384 or PS512.
     ///   - output: Receives exactly ``signatureByteCount`` bytes; needs that much free capacity.
     /// - Throws: ``SignetRSAError`` `rsa.output-too-small`, `rsa.openssl` with the drained error queue, or
     ///   `rsa.engine-fault` (the IFMA engine's verify-after-sign check failed; nothing was written), or

@@ -2,13 +2,13 @@
 import Base64URL
 internal import COpenSSL
 
-/// An RSA public key (at least 2048 bits) that verifies RSASSA-PKCS1-v1_5 signatures on OpenSSL 3's libcrypto, or
-/// on Signet's AVX-512 IFMA engine where that measured faster (see ``engine``).
+/// An RSA public key (at least 2048 bits) that verifies RSASSA-PKCS1-v1_5 and RSASSA-PSS signatures on OpenSSL 3's
+/// libcrypto, or on Signet's AVX-512 IFMA engine where that measured faster (see ``engine``).
 ///
 /// Immutable and `Sendable`: one instance may verify from any number of threads at once. The Montgomery context of
 /// the modulus is built once at load; each verification takes a `BN_CTX` scratch from a small per-key pool (or runs
-/// the IFMA engine's stateless operation on the stack) and checks the signature by re-encoding (RFC 8017 §8.2.2),
-/// so steady-state verification allocates nothing.
+/// the IFMA engine's stateless operation on the stack) and checks the signature by re-encoding (PKCS#1 v1.5,
+/// RFC 8017 §8.2.2) or by decoding in place (PSS, §9.1.2), so steady-state verification allocates nothing.
 public final class RSAPublicKey: Sendable {
     let key: EVPKey
     /// The modulus `n`, big-endian, without leading zero bytes.
@@ -268,7 +268,8 @@ public final class RSAPublicKey: Sendable {
         }
     }
 
-    /// Checks an RSASSA-PKCS1-v1_5 signature over `message`.
+    /// Checks an RSASSA-PKCS1-v1_5 or RSASSA-PSS signature over `message` (PSS: MGF1 over the same hash, salt as long
+    /// as the hash, decoded without data-dependent branches).
     ///
     /// - Parameters:
     ///   - signature: The signature bytes; must be exactly ``signatureByteCount`` long.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-/// Why a key could not be loaded or an RSA operation failed.
+/// Why a key could not be loaded or a signature operation failed (RSA, and the EC and Ed25519 keys beside them).
 ///
 /// Each error carries a stable ``Code`` (compare on it), a byte offset where one applies (into the PEM text or DER
 /// being parsed), a one-line ``reason`` a person understands, the whole OpenSSL error queue at the time of the
@@ -22,6 +22,12 @@ public struct SignetRSAError: Error, Hashable, Sendable, CustomStringConvertible
         public static let keyTooSmall = Code(rawValue: "key.too-small")
         /// The key is not an RSA key (e.g. EC or Ed25519).
         public static let notRSA = Code(rawValue: "key.not-rsa")
+        /// The key is of another type than the one asked for (e.g. an RSA key where an EC key is expected).
+        public static let wrongKeyType = Code(rawValue: "key.wrong-type")
+        /// The EC key's curve is not P-256, P-384 or P-521 (the curves JWA pairs with ES256, ES384, ES512).
+        public static let unsupportedCurve = Code(rawValue: "key.unsupported-curve")
+        /// The EC public key is not a valid point on its curve.
+        public static let invalidPoint = Code(rawValue: "key.invalid-point")
         /// The PEM armour is malformed (no BEGIN/END line, mismatched labels, bad base64 body).
         public static let pemMalformed = Code(rawValue: "key.pem-malformed")
         /// The PEM label names one structure but the body holds another (e.g. PKCS#8 under `RSA PRIVATE KEY`).

@@ -14,25 +14,29 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure client-assertion mint/verify throughput next to the raw OpenSSL EVP floor, in one run.",
         discussion: """
-            For each algorithm (RS256 with RSA-2048, RS512 with RSA-4096, or the --key given) it measures, \
-            interleaved in rounds: a full client-assertion mint (fresh jti, exp, header, payload, signature into a \
-            reused buffer), raw EVP_DigestSign of the same signing input, a full zero-allocation verify (strict \
-            header and payload JSON scan, alg/kid/typ check, signature, claims policy; \
+            For each algorithm (all: RS256/PS256 with RSA-2048, RS384/PS384 with RSA-3072, RS512/PS512 with \
+            RSA-4096, ES256/ES384/ES512 on P-256/P-384/P-521, EdDSA with Ed25519; or those the --key given signs) \
+            it measures, interleaved in rounds: a full client-assertion mint (fresh jti, exp, header, payload, \
+            signature into a reused buffer), raw EVP_DigestSign of the same signing input, a full zero-allocation \
+            verify (strict header and payload JSON scan, alg/kid/typ check, signature, claims policy; \
             JWSVerifier.verify(_:scratch:)), and raw EVP_DigestVerify. The median of the rounds is shown with min \
-            and max.
+            and max. The RSAGMP column is the independent verifier, for the algorithms it covers.
 
             The mint and verify columns run the RSA operations on the engine that --engine names (auto: Signet's \
             AVX-512 IFMA engine where the CPU enables IFMA and it measured faster on the key, at the faster width, \
             else OpenSSL; also set by SIGNET_RSA_ENGINE); the EVP columns always run OpenSSL. The defaults \
-            (4 seconds, 5 rounds, both algorithms) are what ./dev bench reports; the examples are short runs.
+            (4 seconds, 5 rounds, every algorithm) are what ./dev bench reports; the examples are short runs.
 
             Examples:
               signet bench --alg RS256 --seconds 0.5 --rounds 1
-              signet bench --alg RS256 --seconds 0.5 --rounds 1 --engine evp --json
-              signet bench --key key.pem --alg RS256 --seconds 0.5 --rounds 1 --threads 2
+              signet bench --alg ES256,EdDSA --seconds 0.5 --rounds 1
+              signet bench --alg PS256 --seconds 0.5 --rounds 1 --engine evp --json
+              signet bench --key key.pem --alg RS256,PS256 --seconds 0.5 --rounds 1 \\
+                --threads 2
             """)
 
-    @Option(help: "RS256, RS512 or all.") var alg: String = "all"
+    @Option(help: "all, or JWS algorithm names separated by commas (RS256, PS256, ES256, EdDSA, …).") var alg: String =
+        "all"
     @Option(help: "Total measuring time per algorithm, in seconds.") var seconds: Double = 4
     @Option(help: "Measure scaling from 1 to N threads (default: 1).") var threads: Int = 1
     @Option(help: "Benchmark this private key (PEM) instead of freshly generated ones.") var key: String?
@@ -42,8 +46,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print JSON for machines.") var json = false
 
     func validate() throws {
-        guard ["RS256", "RS512", "ALL"].contains(alg.uppercased()) else {
-            throw ValidationError("--alg is RS256, RS512 or all")
+        guard (try? selectedAlgorithms()) != nil else {
+            throw ValidationError(
+                "--alg is all or a comma-separated list of \(JWSAlgorithm.allValueStrings.joined(separator: ", "))")
         }
         guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be 1…256") }
@@ -51,20 +56,50 @@ struct BenchCommand: ParsableCommand {
         guard RSAEngine(name: engine) != nil else { throw ValidationError("--engine is auto, evp, ifma256 or ifma512") }
     }
 
+    /// The algorithms `--alg` names, in `JWSAlgorithm.all` order.
+    func selectedAlgorithms() throws -> [JWSAlgorithm] {
+        if alg.lowercased() == "all" { return JWSAlgorithm.all }
+        var chosen: [JWSAlgorithm] = []
+        for name in alg.split(separator: ",") {
+            guard let a = JWSAlgorithm(argument: String(name)) else { throw ValidationError("unknown --alg \(name)") }
+            chosen.append(a)
+        }
+        return JWSAlgorithm.all.filter(chosen.contains)
+    }
+
+    /// The RSA size each RSA algorithm is measured with when no --key is given (matched to the hash's strength).
+    static func rsaBits(_ algorithm: JWSAlgorithm) -> Int {
+        switch algorithm.rsa?.digestByteCount {
+        case 48: 3072
+        case 64: 4096
+        default: 2048
+        }
+    }
+
     func run() throws {
-        let loadedKey = try key.map { try loadPrivateKey($0, passwords: passwords) }
-        var configs: [(RSASignatureAlgorithm, Int)] = []
-        if alg.uppercased() != "RS512" { configs.append((.rs256, 2048)) }
-        if alg.uppercased() != "RS256" { configs.append((.rs512, 4096)) }
+        let loadedKey = try key.map { try loadSigningKey($0, passwords: passwords) }
+        let engine = RSAEngine(name: self.engine) ?? .automatic
+        var configs = try selectedAlgorithms()
+        if let loadedKey { configs = configs.filter(loadedKey.publicKey.canVerify) }
+        guard !configs.isEmpty else { throw ValidationError("the --key given signs none of the --alg algorithms") }
         let progress = Progress(enabled: !json && isatty(STDERR_FILENO) == 1)
         var results: [BenchResult] = []
-        for (algorithm, bits) in configs {
-            progress.say("generating RSA-\(loadedKey?.bits ?? bits) key…")
-            let privateKey = try (loadedKey ?? RSAPrivateKey.generate(bits: bits))
-                .using(engine: RSAEngine(name: engine) ?? .automatic)
+        var generated: [Int: JWSSigningKey] = [:]
+        for algorithm in configs {
+            var privateKey: JWSSigningKey
+            if let loadedKey {
+                privateKey = loadedKey
+            } else if algorithm.rsa != nil, let k = generated[Self.rsaBits(algorithm)] {
+                privateKey = k
+            } else {
+                progress.say("generating a key for \(algorithm)…")
+                privateKey = try JWSSigningKey.generate(for: algorithm, rsaBits: Self.rsaBits(algorithm))
+                if algorithm.rsa != nil { generated[Self.rsaBits(algorithm)] = privateKey }
+            }
+            if let rsa = privateKey.rsa { privateKey = .rsa(try rsa.using(engine: engine)) }
             let setup = try BenchSetup(key: privateKey, algorithm: algorithm)
             for t in threadCounts() {
-                progress.say("\(algorithm)-\(privateKey.bits) on \(t) thread(s)…")
+                progress.say("\(algorithm) \(privateKey.publicKey.keyDescription) on \(t) thread(s)…")
                 results.append(try setup.measure(threads: t, seconds: seconds, rounds: rounds, progress: progress))
             }
         }
@@ -85,17 +120,18 @@ struct BenchCommand: ParsableCommand {
         print("CPU: \(cpuDescription())   median of \(rounds) rounds, interleaved; [min–max]")
         print("")
         let header = [
-            "alg", "bits", "thr", "engine", "mint/s", "EVP sign/s", "mint÷EVP", "verify/s", "EVP verify/s",
+            "alg", "key", "thr", "engine", "mint/s", "EVP sign/s", "mint÷EVP", "verify/s", "EVP verify/s",
             "verify÷EVP",
             "RSAGMP verify/s", "mallocs mint/EVP", "mallocs verify/EVP",
         ]
         var rows = [header]
         for r in results {
             rows.append([
-                r.algorithm.jwsName, String(r.bits), String(r.threads),
+                r.algorithm.jwsName, r.keyDescription, String(r.threads),
                 r.engine == r.verifyEngine ? r.engine : "\(r.engine)/\(r.verifyEngine)",
                 r.mint.formatted, r.evpSign.formatted, String(format: "%.3f", r.mintRatio),
-                r.verify.formatted, r.evpVerify.formatted, String(format: "%.3f", r.verifyRatio), r.gmpVerify.formatted,
+                r.verify.formatted, r.evpVerify.formatted, String(format: "%.3f", r.verifyRatio),
+                r.gmpVerify.samples.isEmpty ? "n/a" : r.gmpVerify.formatted,
                 r.allocations.text(r.allocations.mint, r.allocations.evpSign),
                 r.allocations.text(r.allocations.verify, r.allocations.evpVerify),
             ])
@@ -137,8 +173,10 @@ struct Rate {
 }
 
 struct BenchResult {
-    let algorithm: RSASignatureAlgorithm
+    let algorithm: JWSAlgorithm
     let bits: Int
+    /// `RSA-2048`, `EC P-256`, `Ed25519`.
+    let keyDescription: String
     let threads: Int
     /// The engine of the private-key operation (mint) and of the public-key operation (verify).
     let engine: String
@@ -157,10 +195,10 @@ struct BenchResult {
     var json: String {
         func n(_ d: Double) -> String { String(format: "%.1f", d) }
         return """
-            {"alg":"\(algorithm.jwsName)","bits":\(bits),"threads":\(threads),"engine":"\(engine)","verifyEngine":"\(verifyEngine)","mintPerSecond":\(n(mint.median)),\
+            {"alg":"\(algorithm.jwsName)","bits":\(bits),"key":"\(keyDescription)","threads":\(threads),"engine":"\(engine)","verifyEngine":"\(verifyEngine)","mintPerSecond":\(n(mint.median)),\
             "verifyPerSecond":\(n(verify.median)),"evpSignPerSecond":\(n(evpSign.median)),\
             "evpVerifyPerSecond":\(n(evpVerify.median)),"mintToEVPSign":\(String(format: "%.4f", mintRatio)),\
-            "verifyToEVPVerify":\(String(format: "%.4f", verifyRatio)),"gmpVerifyPerSecond":\(n(gmpVerify.median)),\
+            "verifyToEVPVerify":\(String(format: "%.4f", verifyRatio)),"gmpVerifyPerSecond":\(gmpVerify.samples.isEmpty ? "null" : n(gmpVerify.median)),\
             "allocationsPerMint":\(allocations.json(allocations.mint)),"allocationsPerVerify":\(allocations.json(allocations.verify)),\
             "allocationsPerEVPSign":\(allocations.json(allocations.evpSign)),"allocationsPerEVPVerify":\(allocations.json(allocations.evpVerify)),\
             "mintMin":\(n(mint.samples.min() ?? 0)),"mintMax":\(n(mint.samples.max() ?? 0)),\
@@ -171,26 +209,32 @@ struct BenchResult {
 
 /// Keys, minter, verifier and inputs for one algorithm, prepared before any timing.
 final class BenchSetup: @unchecked Sendable {  // immutable after init; its members are Sendable
-    let key: RSAPrivateKey
-    let algorithm: RSASignatureAlgorithm
+    let key: JWSSigningKey
+    let algorithm: JWSAlgorithm
     let minter: ClientAssertionMinter
     let verifier: JWSVerifier
     let token: [UInt8]
     let signingInput: [UInt8]
-    let signature: [UInt8]
-    let gmpKey: RSAGMPPublicKey
-    let gmpAlgorithm: RSAGMPAlgorithm
+    /// The raw EVP floor's signature of `signingInput` (ECDSA: OpenSSL's DER, as a C program gets it).
+    let floorSignature: [UInt8]
+    /// The raw EVP floor: sign (message, output) → length, and verify (signature, message).
+    let floorSign: @Sendable (UnsafeRawBufferPointer, UnsafeMutableRawBufferPointer) throws -> Int
+    let floorVerify: @Sendable (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool
+    /// RSAGMP's verdict on the floor signature, for the algorithms it verifies.
+    let gmpVerify: (@Sendable () -> Bool)?
     /// Scratch bytes the zero-allocation verify needs for `token` (its decoded payload).
     let scratchByteCount: Int
+    /// Bytes the floor writes at most.
+    let floorCapacity: Int
 
-    init(key: RSAPrivateKey, algorithm: RSASignatureAlgorithm) throws {
+    init(key: JWSSigningKey, algorithm: JWSAlgorithm) throws {
         self.key = key
         self.algorithm = algorithm
         let audience = "https://int.api.service.nhs.uk/oauth2/token"
         let profile: ClientAssertionProfile = algorithm == .rs512 ? .apim(.integration) : .rfc7523(audience: audience)
         minter = try ClientAssertionMinter(
-            key: key, keyID: "bench-\(key.publicKey.thumbprint.prefix(8))", clientID: "bench-client-0123456789abcdef",
-            profile: profile, algorithm: algorithm)
+            signingKey: key, keyID: "bench-\(key.publicKey.thumbprint.prefix(8))",
+            clientID: "bench-client-0123456789abcdef", profile: profile, algorithm: algorithm)
         verifier = try JWSVerifier(
             keys: [
                 JWSVerificationKey(
@@ -200,12 +244,37 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
                 issuer: minter.clientID, subject: minter.clientID, audience: audience,
                 requireID: true, leeway: 30, maximumLifetime: 300, expectedType: "JWT"))
         token = Array(try minter.mint().utf8)
-        let secondDot = token.lastIndex(of: UInt8(ascii: "."))!
+        guard let secondDot = token.lastIndex(of: UInt8(ascii: ".")) else {
+            throw ValidationError("self-check failed: the minted token has no signature segment")
+        }
         signingInput = Array(token[..<secondDot])
-        signature = try key.signature(for: signingInput, algorithm: algorithm)
-        gmpKey = try RSAGMPPublicKey(modulus: key.publicKey.modulus, exponent: key.publicKey.exponent)
-        gmpAlgorithm = RSAGMPAlgorithm(jwsName: algorithm.jwsName) ?? .rs256
-        guard gmpKey.isValidSignature(signature, for: signingInput, algorithm: gmpAlgorithm) else {
+        floorCapacity = max(key.signatureByteCount, 160)
+        switch key {
+        case .rsa(let k):
+            guard let rsa = algorithm.rsa else { throw ValidationError("\(algorithm) is not an RSA algorithm") }
+            floorSign = { m, o in try RawEVPBaseline.sign(m, key: k, algorithm: rsa, into: o) }
+            floorVerify = { s, m in RawEVPBaseline.verify(s, for: m, key: k.publicKey, algorithm: rsa) }
+        case .ec(let k):
+            floorSign = { m, o in try RawEVPBaseline.sign(m, key: k, into: o) }
+            floorVerify = { s, m in RawEVPBaseline.verify(derSignature: s, for: m, key: k.publicKey) }
+        case .ed25519(let k):
+            floorSign = { m, o in try RawEVPBaseline.sign(m, key: k, into: o) }
+            floorVerify = { s, m in RawEVPBaseline.verify(s, for: m, key: k.publicKey) }
+        }
+        var floor = [UInt8](repeating: 0, count: floorCapacity)
+        let floorSign = self.floorSign
+        let n = try signingInput.withUnsafeBytes { m in try floor.withUnsafeMutableBytes { try floorSign(m, $0) } }
+        let floorSignature = Array(floor[..<n])
+        self.floorSignature = floorSignature
+        let signature = try key.signature(for: signingInput, algorithm: algorithm)
+        if let rsa = key.rsa, let gmpAlgorithm = RSAGMPAlgorithm(jwsName: algorithm.jwsName) {
+            let gmpKey = try RSAGMPPublicKey(modulus: rsa.publicKey.modulus, exponent: rsa.publicKey.exponent)
+            let message = signingInput
+            gmpVerify = { gmpKey.isValidSignature(floorSignature, for: message, algorithm: gmpAlgorithm) }
+        } else {
+            gmpVerify = nil
+        }
+        if let gmpVerify, !gmpVerify() {
             throw ValidationError("self-check failed: RSAGMP does not verify the EVP signature")
         }
         // Sanity: everything measured actually works, and both verify paths agree on the claims.
@@ -227,15 +296,20 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
         guard key.publicKey.isValidSignature(signature, for: signingInput, algorithm: algorithm) else {
             throw ValidationError("self-check failed: the signature does not verify")
         }
-        // The engine signs exactly what OpenSSL signs (PKCS#1 v1.5 is deterministic).
-        var floor = [UInt8](repeating: 0, count: key.signatureByteCount)
-        _ = try signingInput.withUnsafeBytes { m in
-            try floor.withUnsafeMutableBytes { try RawEVPBaseline.sign(m, key: key, algorithm: algorithm, into: $0) }
-        }
-        guard floor == signature else {
-            throw ValidationError("self-check failed: the \(key.engine) engine's signature differs from OpenSSL's")
+        let floorVerify = self.floorVerify
+        let message = signingInput
+        let floorOK = floorSignature.withUnsafeBytes { s in message.withUnsafeBytes { floorVerify(s, $0) } }
+        guard floorOK else { throw ValidationError("self-check failed: the EVP floor does not verify its signature") }
+        // Deterministic algorithms (PKCS#1 v1.5, Ed25519): Signet signs exactly what OpenSSL signs.
+        if algorithm.rsa?.usesPSS == false || algorithm == .edDSA, floorSignature != signature {
+            throw ValidationError("self-check failed: Signet's \(algorithm) signature differs from OpenSSL's")
         }
     }
+
+    /// The engine of the private-key operation (RSA keys: as chosen at load; EC and Ed25519: OpenSSL EVP).
+    var engineName: String { key.rsa?.engine.name ?? "evp" }
+    /// The engine of the public-key operation.
+    var verifyEngineName: String { key.rsa?.publicKey.engine.name ?? "evp" }
 
     /// Runs `body` on `threads` threads for `duration` seconds; returns operations per second.
     func rate(threads: Int, duration: Double, _ body: @escaping @Sendable () throws -> Void) throws -> Double {
@@ -276,19 +350,20 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
         var mintRatios = Rate(samples: [])
         var verifyRatios = Rate(samples: [])
         var gmp = Rate(samples: [])
-        let gmpKey = self.gmpKey
-        let gmpAlgorithm = self.gmpAlgorithm
+        let gmpVerify = self.gmpVerify
         let minter = self.minter
-        let key = self.key
         let algorithm = self.algorithm
         let verifier = self.verifier
         let token = self.token
         let signingInput = self.signingInput
-        let signature = self.signature
+        let floorSignature = self.floorSignature
+        let floorSign = self.floorSign
+        let floorVerify = self.floorVerify
+        let floorCapacity = self.floorCapacity
         let capacity = minter.maximumAssertionLength
         let scratchByteCount = self.scratchByteCount
         for round in 0..<rounds {
-            progress.say("\(algorithm)-\(key.bits) ×\(threads): round \(round + 1)/\(rounds)")
+            progress.say("\(algorithm) ×\(threads): round \(round + 1)/\(rounds)")
             let m = try rate(threads: threads, duration: slice) {
                 try withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 8) { buffer in
                     var output = MutableRawSpan(_unsafeBytes: buffer)
@@ -296,10 +371,8 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
                 }
             }
             let s = try rate(threads: threads, duration: slice) {
-                try withUnsafeTemporaryAllocation(byteCount: key.signatureByteCount, alignment: 8) { buffer in
-                    _ = try signingInput.withUnsafeBytes {
-                        try RawEVPBaseline.sign($0, key: key, algorithm: algorithm, into: buffer)
-                    }
+                try withUnsafeTemporaryAllocation(byteCount: floorCapacity, alignment: 8) { buffer in
+                    _ = try signingInput.withUnsafeBytes { try floorSign($0, buffer) }
                 }
             }
             let v = try rate(threads: threads, duration: slice) {
@@ -310,19 +383,15 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
                 }
             }
             let ev = try rate(threads: threads, duration: slice) {
-                let ok = signature.withUnsafeBytes { sig in
-                    signingInput.withUnsafeBytes {
-                        RawEVPBaseline.verify(sig, for: $0, key: key.publicKey, algorithm: algorithm)
-                    }
-                }
+                let ok = floorSignature.withUnsafeBytes { sig in signingInput.withUnsafeBytes { floorVerify(sig, $0) } }
                 if !ok { throw ValidationError("EVP verify failed") }
             }
-            let g = try rate(threads: threads, duration: slice / 2) {
-                if !gmpKey.isValidSignature(signature, for: signingInput, algorithm: gmpAlgorithm) {
-                    throw ValidationError("RSAGMP verify failed")
+            if let gmpVerify {
+                let g = try rate(threads: threads, duration: slice / 2) {
+                    if !gmpVerify() { throw ValidationError("RSAGMP verify failed") }
                 }
+                gmp.samples.append(g)
             }
-            gmp.samples.append(g)
             mint.samples.append(m)
             sign.samples.append(s)
             verify.samples.append(v)
@@ -331,8 +400,9 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
             verifyRatios.samples.append(v / ev)
         }
         return BenchResult(
-            algorithm: algorithm, bits: key.bits, threads: threads, engine: key.engine.name,
-            verifyEngine: key.publicKey.engine.name, mint: mint, evpSign: sign, verify: verify,
+            algorithm: algorithm, bits: key.publicKey.bits, keyDescription: key.publicKey.keyDescription,
+            threads: threads, engine: engineName, verifyEngine: verifyEngineName, mint: mint, evpSign: sign,
+            verify: verify,
             evpVerify: evpVerify, gmpVerify: gmp, allocations: countAllocations(), mintRatios: mintRatios,
             verifyRatios: verifyRatios)
     }
@@ -362,9 +432,9 @@ extension BenchSetup {
             for _ in 0..<n { guard (try? body()) != nil else { return nil } }
             return Double(signet_thread_allocation_count() - before) / Double(n)
         }
-        let n = key.bits > 2048 ? 8 : 32
+        let n = key.publicKey.bits > 2048 ? 8 : 32
         let token = self.token
-        var buffer = [UInt8](repeating: 0, count: max(minter.maximumAssertionLength, key.signatureByteCount))
+        var buffer = [UInt8](repeating: 0, count: max(minter.maximumAssertionLength, floorCapacity))
         return buffer.withUnsafeMutableBytes { out in
             Allocations(
                 mint: perOp(n) {
@@ -372,9 +442,7 @@ extension BenchSetup {
                     _ = try minter.mint(into: &output)
                 },
                 evpSign: perOp(n) {
-                    _ = try signingInput.withUnsafeBytes {
-                        try RawEVPBaseline.sign($0, key: key, algorithm: algorithm, into: out)
-                    }
+                    _ = try signingInput.withUnsafeBytes { try floorSign($0, out) }
                 },
                 // The path the verify/s column measures: the zero-allocation verify with a stack scratch buffer.
                 verify: perOp(n * 4) {
@@ -384,11 +452,7 @@ extension BenchSetup {
                     }
                 },
                 evpVerify: perOp(n * 4) {
-                    let ok = signature.withUnsafeBytes { s in
-                        signingInput.withUnsafeBytes {
-                            RawEVPBaseline.verify(s, for: $0, key: key.publicKey, algorithm: algorithm)
-                        }
-                    }
+                    let ok = floorSignature.withUnsafeBytes { s in signingInput.withUnsafeBytes { floorVerify(s, $0) } }
                     if !ok { throw ValidationError("EVP verify failed") }
                 })
         }

@@ -3,6 +3,8 @@ import ArgumentParser
 import CrossCheck
 import Dispatch
 import Foundation
+import JWS
+import RSAGMP
 @_spi(Testing) import SignetRSA
 
 /// `signet cross-check`: a randomized differential campaign between OpenSSL (SignetRSA) and RSAGMP, and optionally
@@ -28,6 +30,14 @@ struct CrossCheckCommand: ParsableCommand {
               signet cross-check --count 400 --bits 2048
               signet cross-check --count 200 --bits 2048,4096 --threads 2
               signet cross-check --engine emulated --bits 2048 --keys 2 --count 20
+              signet cross-check --alg RS256,RS384,RS512 --count 300 --bits 2048
+              signet cross-check --alg PS256,PS512 --count 200 --bits 2048
+              signet cross-check --alg ES256,ES384,ES512,EdDSA --count 500
+
+            --alg takes any of RS256…RS512, PS256…PS512 (RSAGMP's own EMSA-PSS, salt = hash length), ES256…ES512 \
+            (RSAGMP's own ECDSA) and EdDSA (RSAGMP's own Ed25519). ES and EdDSA run --count cases each on fresh \
+            keys (--bits does not apply); ECDSA's malleated (r, n-s) signatures are valid in JWS, so both verifiers \
+            must accept them, and they are counted, not failed. --engine takes RS and PS algorithms only.
             """)
 
     @Option(help: "Total number of cases.") var count: Int = 10_000
@@ -47,6 +57,25 @@ struct CrossCheckCommand: ParsableCommand {
             valueName: "name"))
     var engine: String?
     @Option(help: "Threads; each works on whole keys (generation and cases).") var threads: Int = 1
+    @Option(help: "Algorithms, comma-separated, alternating over the rounds (default RS256,RS512).") var alg: String =
+        "RS256,RS512"
+
+    /// The algorithms `--alg` names (each has an independent verifier in RSAGMP); throws for any other name.
+    func algorithms() throws -> [JWSAlgorithm] {
+        var out: [JWSAlgorithm] = []
+        for name in alg.split(separator: ",") {
+            guard let jws = JWSAlgorithm(argument: String(name)) else {
+                throw ValidationError("--alg: unknown algorithm \(name)")
+            }
+            if let rsa = jws.rsa, RSAGMPAlgorithm(jwsName: rsa.jwsName) == nil {
+                throw ValidationError(
+                    "--alg: \(jws) has no independent verifier in RSAGMP, so it cannot be cross-checked")
+            }
+            out.append(jws)
+        }
+        guard !out.isEmpty else { throw ValidationError("--alg names no algorithm") }
+        return out
+    }
 
     /// The key sizes `--bits` names (empty when malformed).
     var sizes: [Int] { bits.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
@@ -84,6 +113,10 @@ struct CrossCheckCommand: ParsableCommand {
             throw ValidationError("--engine is auto, evp, ifma256, ifma512, emulated or emulated512 (got '\(engine)')")
         }
         guard threads > 0 else { throw ValidationError("--threads must be positive") }
+        let algorithms = try algorithms()
+        if engine != nil, algorithms.contains(where: { $0.rsa == nil }) {
+            throw ValidationError("--engine compares RSA signing engines: name only RS and PS algorithms in --alg")
+        }
     }
 
     /// One key's share of the campaign: which size, which key of that size, how many cases.
@@ -104,6 +137,17 @@ struct CrossCheckCommand: ParsableCommand {
     }
 
     func run() throws {
+        let all = try algorithms()
+        let rsa = all.compactMap(\.rsa)
+        let curves = all.filter { $0.rsa == nil }
+        var disagreements = 0
+        if !rsa.isEmpty { disagreements += try runRSA(rsa) }
+        if !curves.isEmpty { disagreements += try runCurves(curves) }
+        if disagreements > 0 { throw ExitCode(2) }
+    }
+
+    /// The RSA campaign (RS and PS algorithms) over `--bits`; returns the number of disagreements (printed).
+    func runRSA(_ algorithms: [RSASignatureAlgorithm]) throws -> Int {
         let sizes = self.sizes
         let perSizeTarget = casesPerSize
         let keysPerSize = self.keysPerSize
@@ -131,7 +175,8 @@ struct CrossCheckCommand: ParsableCommand {
                 guard let index else { return }
                 let job = jobs[index]
                 do {
-                    let totals = try Self.runJob(job, engine: requested, rng: &rng) { cases, disagreements in
+                    let totals = try Self.runJob(job, engine: requested, algorithms: algorithms, rng: &rng) {
+                        cases, disagreements in
                         shared.withLock { s in
                             s.casesDone += cases
                             s.disagreements += disagreements
@@ -182,10 +227,11 @@ struct CrossCheckCommand: ParsableCommand {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let sizesText = sizes.map { "RSA-\($0): \(perSize[$0]?.cases ?? 0)" }.joined(separator: ", ")
+        let names = algorithms.map(\.jwsName).joined(separator: ", ")
         let mix =
             requested == nil
-            ? "RS256 and RS512, plus other-algorithm probes"
-            : "RS256 and RS512, each a fresh message signed by OpenSSL and by the engine"
+            ? "\(names), plus other-algorithm probes"
+            : "\(names), each a fresh message signed by OpenSSL and by the engine"
         print("cross-check: \(totals.cases) cases (\(sizesText); \(mix))")
         print("  keys generated: " + sizes.map { "RSA-\($0): \(keysPerSize)" }.joined(separator: ", "))
         print(
@@ -202,7 +248,83 @@ struct CrossCheckCommand: ParsableCommand {
                 format: "  time: %.1f s (%.0f cases/s, each verified by OpenSSL and by RSAGMP)", seconds,
                 Double(totals.cases) / seconds))
         for d in totals.disagreements.prefix(10) { print(d.description) }
-        if !totals.disagreements.isEmpty { throw ExitCode(2) }
+        return totals.disagreements.count
+    }
+
+    /// The ES/EdDSA campaign: `--count` cases per algorithm over fresh keys (`--keys` per algorithm, or one per
+    /// 10,000 cases), 1 valid case and up to 49 mutations per round; returns the number of disagreements (printed).
+    func runCurves(_ algorithms: [JWSAlgorithm]) throws -> Int {
+        let keysPerAlgorithm = min(count, keys ?? (count + 9_999) / 10_000)
+        let jobs = algorithms.flatMap { alg in
+            (0..<keysPerAlgorithm).map { k in
+                (alg, k, count / keysPerAlgorithm + (k < count % keysPerAlgorithm ? 1 : 0))
+            }
+        }
+        let progress = Progress(enabled: isatty(STDERR_FILENO) == 1)
+        let shared = LockedBox(
+            (
+                next: 0, results: [CurveDifferentialCampaign.Totals?](repeating: nil, count: jobs.count),
+                failure: (any Error)?.none, done: 0
+            ))
+        let total = jobs.reduce(0) { $0 + $1.2 }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let work = { @Sendable () in
+            var rng = SystemRandomNumberGenerator()
+            while true {
+                let index: Int? = shared.withLock { s in
+                    guard s.failure == nil, s.next < jobs.count else { return nil }
+                    s.next += 1
+                    return s.next - 1
+                }
+                guard let index else { return }
+                let (alg, _, cases) = jobs[index]
+                do {
+                    let campaign = try CurveDifferentialCampaign(key: JWSSigningKey.generate(for: alg))
+                    var totals = CurveDifferentialCampaign.Totals()
+                    while totals.cases < cases {
+                        let before = totals.cases
+                        try campaign.run(mutations: min(49, cases - totals.cases - 1), using: &rng, into: &totals)
+                        shared.withLock { s in
+                            s.done += totals.cases - before
+                            progress.say("cross-check \(alg) \(s.done)/\(total)")
+                        }
+                    }
+                    shared.withLock { $0.results[index] = totals }
+                } catch {
+                    shared.withLock { s in if s.failure == nil { s.failure = error } }
+                    return
+                }
+            }
+        }
+        let workers = min(threads, jobs.count)
+        if workers <= 1 {
+            work()
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in work() }
+        }
+        progress.clear()
+        let outcome = shared.withLock { $0 }
+        if let failure = outcome.failure { throw failure }
+        var perAlgorithm: [JWSAlgorithm: CurveDifferentialCampaign.Totals] = [:]
+        var totals = CurveDifferentialCampaign.Totals()
+        for (job, result) in zip(jobs, outcome.results) {
+            guard let result else { continue }
+            perAlgorithm[job.0, default: CurveDifferentialCampaign.Totals()].merge(result)
+            totals.merge(result)
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let counts = algorithms.map { "\($0): \(perAlgorithm[$0]?.cases ?? 0)" }.joined(separator: ", ")
+        print("cross-check: \(totals.cases) cases (\(counts); valid signatures and mutations)")
+        print("  keys generated: " + algorithms.map { "\($0): \(keysPerAlgorithm)" }.joined(separator: ", "))
+        print(
+            "  both valid: \(totals.bothValid) (malleated ECDSA (r, n-s) accepted by both: \(totals.malleatedAccepted))"
+                + "   both invalid: \(totals.bothInvalid)   disagreements: \(totals.disagreements.count)")
+        print(
+            String(
+                format: "  time: %.1f s (%.0f cases/s, each verified by OpenSSL and by RSAGMP)", seconds,
+                Double(totals.cases) / seconds))
+        for d in totals.disagreements.prefix(10) { print(d.description) }
+        return totals.disagreements.count
     }
 
     /// The engine line, e.g. `  engine emulated: 200 signatures byte-identical to OpenSSL (RSA-2048: 100 over 2 keys,
@@ -227,8 +349,12 @@ struct CrossCheckCommand: ParsableCommand {
             : "; all \(totals.engineVerifications) cases also verified on the engine's public-key operation, "
                 + (verdictMismatches == 0
                     ? "same verdicts as OpenSSL" : "\(verdictMismatches) verdicts differ from OpenSSL's")
+        // PSS signatures carry a random salt: they match OpenSSL's when OpenSSL verifies them, not byte for byte.
+        let pss = (try? algorithms())?.contains { $0.rsa?.usesPSS == true } ?? false
+        let identical =
+            pss ? "matching OpenSSL (RS: byte-identical; PS: verified by OpenSSL EVP)" : "byte-identical to OpenSSL"
         if totals.engineIdentical == totals.engineSignatures {
-            return "  engine \(label): \(totals.engineSignatures) signatures byte-identical to OpenSSL (\(bySize)), "
+            return "  engine \(label): \(totals.engineSignatures) signatures \(identical) (\(bySize)), "
                 + "\(mismatches); \(gmp)\(verified)"
         }
         return "  engine \(label): \(totals.engineSignatures) signatures compared with OpenSSL (\(bySize)): "
@@ -236,9 +362,9 @@ struct CrossCheckCommand: ParsableCommand {
     }
 
     /// Generates one key and runs its cases: 1 valid case and up to 49 mutations per round, or (engine campaign)
-    /// one fresh message per case, RS256 and RS512 alternating.
+    /// one fresh message per case, the algorithms taking turns.
     static func runJob<R: RandomNumberGenerator>(
-        _ job: Job, engine: RSAEngine?, rng: inout R,
+        _ job: Job, engine: RSAEngine?, algorithms: [RSASignatureAlgorithm], rng: inout R,
         progress: (_ cases: Int, _ disagreements: Int) -> Void, generating: () -> Void
     ) throws -> (totals: DifferentialCampaign.Totals, engine: RSAEngine?) {
         generating()
@@ -250,7 +376,8 @@ struct CrossCheckCommand: ParsableCommand {
             let mutations = engine == nil ? min(49, job.cases - totals.cases - 1) : 0
             let before = (totals.cases, totals.disagreements.count)
             try campaign.run(
-                algorithm: round % 2 == 0 ? .rs256 : .rs512, mutations: max(0, mutations), using: &rng, into: &totals)
+                algorithm: algorithms[round % algorithms.count], mutations: max(0, mutations), using: &rng,
+                into: &totals)
             round += 1
             progress(totals.cases - before.0, totals.disagreements.count - before.1)
         }

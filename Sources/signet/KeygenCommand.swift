@@ -11,15 +11,20 @@ import Glibc
 import Darwin
 #endif
 
-/// `signet keygen`: a new RSA key pair, the private key as PKCS#8 PEM in a file created with mode 0600.
+/// `signet keygen`: a new key pair (RSA, EC or Ed25519, as `--alg` says), the private key as PKCS#8 PEM in a file
+/// created with mode 0600.
 struct KeygenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keygen",
-        abstract: "Generate an RSA key pair: PKCS#8 PEM private key (mode 0600) and, optionally, its public JWKS.",
+        abstract:
+            "Generate a key pair for --alg (RSA, EC P-256/384/521 or Ed25519): PKCS#8 PEM private key (mode 0600) and, optionally, its public JWKS.",
         discussion: """
             The private key file is created with mode 0600 from the start and is never printed. An existing file \
             is not overwritten unless --force is given (then the new key replaces it atomically). NHS England uses \
             RSA-4096 with RS512. Nothing is written to stdout; a summary goes to stderr.
+
+            --alg picks the key type: RS*/PS* an RSA key of --bits, ES256/ES384/ES512 an EC key on \
+            P-256/P-384/P-521, EdDSA an Ed25519 key.
 
             To keep the key encrypted at rest, convert it with OpenSSL and give the password to the other commands \
             with --key-password-file or SIGNET_KEY_PASSWORD: openssl pkcs8 -topk8 -v2 aes-256-cbc -in key.pem \
@@ -28,13 +33,15 @@ struct KeygenCommand: ParsableCommand {
             Examples:
               signet keygen --bits 4096 --kid prod-2 --out new-key.pem --jwks new-jwks.json
               signet keygen --bits 2048 --kid test --out test.pem
+              signet keygen --alg ES256 --kid fapi-2 --out ec2.pem --jwks ec2-jwks.json
             """)
 
-    @Option(help: "Key size in bits: 2048, 3072 or 4096.") var bits: Int = 4096
+    @Option(help: "RSA key size in bits: 2048, 3072 or 4096 (RS*/PS* only).") var bits: Int = 4096
     @Option(help: "The kid to publish the key under (written in the JWKS).") var kid: String
     @Option(help: "Where to write the private key (PKCS#8 PEM, mode 0600).") var out: String
     @Option(help: "Also write the public JWKS here.") var jwks: String?
-    @Option(help: "The alg written in the JWKS: RS256, RS384 or RS512.") var alg: RSASignatureAlgorithm = .rs512
+    @Option(help: "The alg the key is for, written in the JWKS: RS256…RS512, PS256…PS512, ES256…ES512 or EdDSA.")
+    var alg: JWSAlgorithm = .rs512
     @Flag(help: "Replace existing files.") var force = false
 
     func validate() throws {
@@ -44,9 +51,10 @@ struct KeygenCommand: ParsableCommand {
     }
 
     func run() throws {
-        let key = try RSAPrivateKey.generate(bits: bits)
+        let key = try JWSSigningKey.generate(for: alg, rsaBits: bits)
         try unsafe key.withPKCS8PEM { pem in try unsafe writeFile(out, pem, mode: 0o600, force: force) }
-        printError("signet: wrote \(out): RSA-\(bits) private key, PKCS#8 PEM, mode 0600 (keep it secret)")
+        printError(
+            "signet: wrote \(out): \(key.publicKey.keyDescription) private key, PKCS#8 PEM, mode 0600 (keep it secret)")
         if let jwks {
             let document = Array((JWKSet.document([(key.publicKey, kid, alg)]) + "\n").utf8)
             try unsafe document.withUnsafeBytes { try unsafe writeFile(jwks, $0, mode: 0o644, force: force) }

@@ -31,18 +31,25 @@ struct MintCommand: ParsableCommand {
                 --profile apim --form client_credentials > body.txt
               signet mint --key key.pem --kid prod-1 --client-id "$API_KEY" \\
                 --profile apim --form token-exchange --subject-token "$ID_TOKEN"
+              signet mint --key ec.pem --kid fapi-1 --client-id my-client --profile fapi \\
+                --aud https://as.example/token --alg ES256
             """)
 
-    @Option(help: "Private key PEM (PKCS#8, encrypted PKCS#8, or PKCS#1).") var key: String
+    @Option(
+        help: "Private key PEM: RSA (PKCS#8, encrypted PKCS#8, or PKCS#1), EC (PKCS#8 or SEC 1) or Ed25519 (PKCS#8).")
+    var key: String
     @OptionGroup var passwords: KeyPasswordOptions
     @Option(help: "The kid registered in the server's JWKS.") var kid: String?
     @Option(name: .customLong("client-id"), help: "Client id: iss and sub (APIM: the application's API key).")
     var clientID: String
     @Option(help: "Audience: the token endpoint, byte for byte (apim: defaults to the --env token URL).") var aud:
         String?
-    @Option(help: "RS256 or RS512 (default: the profile's).") var alg: RSASignatureAlgorithm?
-    @Option(help: "Seconds until exp (at most 300 for apim and cis2).") var lifetime: Int = 300
-    @Option(help: "apim, cis2 or rfc7523.") var profile: ClientAssertionProfile.Kind = .rfc7523
+    @Option(
+        help: "RS256…RS512, PS256…PS512, ES256…ES512 or EdDSA, as the key and profile allow (default: the profile's).")
+    var alg: JWSAlgorithm?
+    @Option(help: "Seconds until exp (default 300, at most 300 for apim and cis2; fapi: default and at most 60).")
+    var lifetime: Int?
+    @Option(help: "apim, cis2, rfc7523 or fapi.") var profile: ClientAssertionProfile.Kind = .rfc7523
     @Option(help: "APIM environment: sandbox, int, prod, internal-dev, dev, dep.") var env: APIMEnvironment =
         .integration
     @Option(help: "Print the token-request body instead: client_credentials, authorization_code or token-exchange.")
@@ -96,12 +103,16 @@ struct MintCommand: ParsableCommand {
         case .rfc7523:
             guard let aud else { throw ValidationError("--aud is required") }
             profile = .rfc7523(audience: aud)
+        case .fapi:
+            guard let aud else { throw ValidationError("--aud is required for fapi: the token endpoint") }
+            profile = .fapi(tokenEndpoint: aud)
         }
-        let privateKey = try loadPrivateKey(key, passwords: passwords)
+        let privateKey = try loadSigningKey(key, passwords: passwords)
         let assertion: String
         do throws(ClientAssertionError) {
             let minter = try ClientAssertionMinter(
-                key: privateKey, keyID: kid, clientID: clientID, profile: profile, algorithm: alg, lifetime: lifetime)
+                signingKey: privateKey, keyID: kid, clientID: clientID, profile: profile, algorithm: alg,
+                lifetime: lifetime)
             assertion = try minter.mint()
         } catch {
             throw ValidationError(error.description)  // a usage error (64) that keeps its typed code

@@ -16,7 +16,7 @@ struct PerfLoopCommand: ParsableCommand {
             "mint, verify (zero-allocation), verify-dom (allocating), key-verify (the pooled RSAPublicKey verify alone), evp-sign or evp-verify."
     )
     var op: String = "mint"
-    @Option(help: "RS256 or RS512.") var alg: RSASignatureAlgorithm = .rs256
+    @Option(help: "Any JWS algorithm (RS256, PS256, ES256, EdDSA, …).") var alg: JWSAlgorithm = .rs256
     @Option(help: "Private key PEM (default: a fresh key).") var key: String?
     @OptionGroup var passwords: KeyPasswordOptions
     @Option(help: "Operations.") var count: Int = 100
@@ -27,8 +27,8 @@ struct PerfLoopCommand: ParsableCommand {
             throw ValidationError("--op is one of \(ops.keys.sorted().joined(separator: ", "))")
         }
         let privateKey =
-            try key.map { try loadPrivateKey($0, passwords: passwords) }
-            ?? RSAPrivateKey.generate(bits: alg == .rs512 ? 4096 : 2048)
+            try key.map { try loadSigningKey($0, passwords: passwords) }
+            ?? JWSSigningKey.generate(for: alg, rsaBits: BenchCommand.rsaBits(alg))
         let setup = try BenchSetup(key: privateKey, algorithm: alg)
         let failures = perfLoop(setup, code, count)
         guard failures == 0 else {
@@ -42,7 +42,8 @@ struct PerfLoopCommand: ParsableCommand {
 @inline(never) @_silgen_name("signet_perf_loop")
 func perfLoop(_ setup: BenchSetup, _ op: Int, _ count: Int) -> Int {
     var failures = 0
-    var buffer = [UInt8](repeating: 0, count: max(setup.minter.maximumAssertionLength, setup.key.signatureByteCount))
+    var buffer = [UInt8](repeating: 0, count: max(setup.minter.maximumAssertionLength, setup.floorCapacity))
+    let signature = (try? setup.key.signature(for: setup.signingInput, algorithm: setup.algorithm)) ?? []
     var scratch = [UInt8](repeating: 0, count: setup.scratchByteCount)
     let token = setup.token
     buffer.withUnsafeMutableBytes { out in
@@ -56,21 +57,17 @@ func perfLoop(_ setup: BenchSetup, _ op: Int, _ count: Int) -> Int {
                     case 1: _ = try setup.verifier.verify(RawSpan(_elements: token.span), scratch: &scratchSpan)
                     case 4: _ = try setup.token.withUnsafeBytes { try setup.verifier.verify($0) }
                     case 5:
-                        let ok = setup.signature.withUnsafeBytes { s in
+                        let ok = signature.withUnsafeBytes { s in
                             setup.signingInput.withUnsafeBytes {
                                 setup.key.publicKey.isValidSignature(s, for: $0, algorithm: setup.algorithm)
                             }
                         }
                         if !ok { failures += 1 }
                     case 2:
-                        _ = try setup.signingInput.withUnsafeBytes {
-                            try RawEVPBaseline.sign($0, key: setup.key, algorithm: setup.algorithm, into: out)
-                        }
+                        _ = try setup.signingInput.withUnsafeBytes { try setup.floorSign($0, out) }
                     default:
-                        let ok = setup.signature.withUnsafeBytes { s in
-                            setup.signingInput.withUnsafeBytes {
-                                RawEVPBaseline.verify(s, for: $0, key: setup.key.publicKey, algorithm: setup.algorithm)
-                            }
+                        let ok = setup.floorSignature.withUnsafeBytes { s in
+                            setup.signingInput.withUnsafeBytes { setup.floorVerify(s, $0) }
                         }
                         if !ok { failures += 1 }
                     }

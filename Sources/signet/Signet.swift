@@ -24,6 +24,7 @@ struct Signet: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             KeygenCommand.self, JWKSCommand.self, MintCommand.self, VerifyCommand.self, DoctorCommand.self,
-            BenchCommand.self, CrossCheckCommand.self, SoakCommand.self, Base64URLCommand.self, PerfLoopCommand.self,
+            ServeCommand.self, BenchCommand.self, CrossCheckCommand.self, SoakCommand.self, Base64URLCommand.self,
+            PerfLoopCommand.self,
         ])
 }

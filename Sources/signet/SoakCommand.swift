@@ -35,8 +35,8 @@ struct SoakCommand: ParsableCommand {
         let progress = Progress(enabled: isatty(STDERR_FILENO) == 1)
         progress.say("soak: generating keys…")
         let setups = [
-            try BenchSetup(key: RSAPrivateKey.generate(bits: 2048), algorithm: .rs256),
-            try BenchSetup(key: RSAPrivateKey.generate(bits: 4096), algorithm: .rs512),
+            try BenchSetup(key: .rsa(RSAPrivateKey.generate(bits: 2048)), algorithm: .rs256),
+            try BenchSetup(key: .rsa(RSAPrivateKey.generate(bits: 4096)), algorithm: .rs512),
         ]
         let rs512Every = rs512Share > 0 ? max(1, Int((1 / rs512Share).rounded())) : Int.max
         let next = Atomic<Int>(0)

@@ -44,8 +44,11 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "Required issuer: iss must be exactly this string.") var iss: String?
     @Option(help: "\"Now\" as seconds since the epoch (default: the system clock).") var now: Int64?
     @Option(help: "Clock-skew leeway in seconds for exp, nbf and iat.") var leeway: Double = 0
-    @Option(help: "Algorithm for --key, and for JWKS keys without alg: RS256, RS384 or RS512.")
-    var alg: RSASignatureAlgorithm = .rs512
+    @Option(
+        help:
+            "Algorithm for --key (default: RS512 for an RSA key, the curve's ES algorithm for EC, EdDSA for Ed25519), and for RSA JWKS keys without alg (default RS512)."
+    )
+    var alg: JWSAlgorithm?
     @OptionGroup var passwords: KeyPasswordOptions
     @Flag(help: "Say on stderr where the token was read from.") var verbose = false
     @Argument(help: tokenArgumentHelp) var token: String?
@@ -77,7 +80,7 @@ struct VerifyCommand: AsyncParsableCommand {
                     throw ExitCode.failure
                 }
             }
-            keys = set.verificationKeys(defaultAlgorithm: alg)
+            keys = set.verificationKeys(defaultAlgorithm: alg ?? .rs512)
             guard !keys.isEmpty else {
                 printError("signet: \(jwks): no usable verification key")
                 for issue in set.issues { printError("  \(issue)") }
@@ -86,8 +89,15 @@ struct VerifyCommand: AsyncParsableCommand {
         } else if let key {
             // One key: bind it to the token's kid so that a kid in the header selects it. The kid is not trusted
             // for anything else; the algorithm is fixed by --alg before the token is read.
-            let publicKey = try loadPublicKey(key, passwords: passwords)
-            keys = [JWSVerificationKey(key: publicKey, algorithm: alg, keyID: Self.headerKeyID(token))]
+            let publicKey = try loadVerificationKey(key, passwords: passwords)
+            let algorithm = alg ?? JWSSigningKeyDefaults.algorithm(for: publicKey)
+            do {
+                keys = [
+                    try JWSVerificationKey(key: publicKey, algorithm: algorithm, keyID: Self.headerKeyID(token))
+                ]
+            } catch {
+                throw ValidationError(error.reason)
+            }
         } else {
             throw ValidationError("give --jwks or --key")
         }

@@ -15,7 +15,7 @@ import Testing
         "\(e.code.rawValue) [\(e.segment?.rawValue ?? "-") @\(e.offset.map(String.init) ?? "-")]: \(e.reason)"
     }
 
-    static func describe(_ c: JWTClaims, alg: RSASignatureAlgorithm, kid: String?) -> String {
+    static func describe(_ c: JWTClaims, alg: JWSAlgorithm, kid: String?) -> String {
         "iss=\(c.issuer.debugDescription) sub=\(c.subject.debugDescription) jti=\(c.id.debugDescription) "
             + "aud=\(c.audience.debugDescription)/\(c.audience == nil ? false : c.audienceIsArray) "
             + "exp=\(c.expiresAt.map { $0.secondsSinceEpoch.bitPattern }.debugDescription) "

@@ -5,7 +5,7 @@ import Testing
 /// The files and environment the help examples and the README's CLI lines run against, made at test time with
 /// `signet` itself and the `openssl` command-line tool (nothing is committed): an RSA-2048 key (kid `prod-1`) with
 /// its JWKS, public key, self-signed certificate (PEM and DER), an encrypted PKCS#8 copy with its password file,
-/// and tokens minted with the key.
+/// tokens minted with the key, and a P-256 key (`ec.pem`, kid `fapi-1`) with its JWKS.
 final class ExampleFixtures {
     let url: URL
     /// `API_KEY`, `TOKEN`, `ID_TOKEN`, `APIM_TOKEN_URL`, `CIS2_TOKEN_URL`, as the examples use them.
@@ -18,6 +18,7 @@ final class ExampleFixtures {
     /// The shell lines that make the fixtures (each must succeed).
     static let script = [
         "signet keygen --bits 2048 --kid prod-1 --out key.pem --jwks jwks.json",
+        "signet keygen --alg ES256 --kid fapi-1 --out ec.pem --jwks ec-jwks.json",
         "openssl pkey -in key.pem -pubout -out public.pem",
         "openssl req -x509 -new -key key.pem -subj /CN=signet-example -days 30 -out cert.pem",
         "openssl x509 -in cert.pem -outform DER -out cert.der",

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 
-/// Wycheproof RSA PKCS#1 v1.5 vectors (`Tests/Vectors/wycheproof`), decoded for tests.
+/// Wycheproof vectors (`Tests/Vectors/wycheproof`), decoded for tests.
 public enum Wycheproof {
     /// One signature-verification case.
     public struct VerifyCase: Sendable, CustomStringConvertible {
@@ -42,6 +42,13 @@ public enum Wycheproof {
     public static let verifyFiles: [String] = [2048, 3072, 4096].flatMap { bits in
         [256, 384, 512].map { "rsa_signature_\(bits)_sha\($0)_test.json" }
     }
+
+    /// The `rsa_pss_*` files whose parameters are JWA's PSnnn: MGF1 over the message hash, salt as long as the hash.
+    public static let pssVerifyFiles = [
+        "rsa_pss_2048_sha256_mgf1_32_test.json", "rsa_pss_2048_sha384_mgf1_48_test.json",
+        "rsa_pss_3072_sha256_mgf1_32_test.json", "rsa_pss_4096_sha256_mgf1_32_test.json",
+        "rsa_pss_4096_sha384_mgf1_48_test.json", "rsa_pss_4096_sha512_mgf1_64_test.json",
+    ]
 
     /// The `rsa_pkcs1_*_sig_gen` files.
     public static let signFiles = [
@@ -95,6 +102,47 @@ public enum Wycheproof {
                         message: Hex.decode(t["msg"] as? String ?? "") ?? [],
                         signature: Hex.decode(t["sig"] as? String ?? "") ?? [],
                         result: t["result"] as? String ?? ""))
+            }
+        }
+        return out
+    }
+    /// One ECDSA (P1363, `r ‖ s`) or Ed25519 verification case.
+    public struct CurveVerifyCase: Sendable, CustomStringConvertible {
+        public let file: String
+        public let tcId: Int
+        public let comment: String
+        public let message: [UInt8]
+        public let signature: [UInt8]
+        /// `valid` or `invalid`.
+        public let result: String
+        public let publicKeyDER: [UInt8]
+        /// The group's `publicKeyJwk` members (`kty`, `crv`, `x`, `y`).
+        public let jwk: [String: String]
+        public var description: String { "\(file)#\(tcId) \(comment)" }
+    }
+
+    /// The `ecdsa_*_p1363` files JWA's ES256/ES384/ES512 use.
+    public static let ecdsaFiles = [
+        "ecdsa_secp256r1_sha256_p1363_test.json", "ecdsa_secp384r1_sha384_p1363_test.json",
+        "ecdsa_secp521r1_sha512_p1363_test.json",
+    ]
+
+    /// Every case of an `ecdsa_*_p1363` or `ed25519` file.
+    public static func curveVerifyCases(_ file: String) throws -> [CurveVerifyCase] {
+        guard let root = try Vectors.json("wycheproof/\(file)") as? [String: Any],
+            let groups = root["testGroups"] as? [[String: Any]]
+        else { return [] }
+        var out: [CurveVerifyCase] = []
+        for g in groups {
+            let jwk = (g["publicKeyJwk"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
+            for t in g["tests"] as? [[String: Any]] ?? [] {
+                out.append(
+                    CurveVerifyCase(
+                        file: file, tcId: t["tcId"] as? Int ?? -1, comment: t["comment"] as? String ?? "",
+                        message: Hex.decode(t["msg"] as? String ?? "") ?? [],
+                        signature: Hex.decode(t["sig"] as? String ?? "") ?? [],
+                        result: t["result"] as? String ?? "",
+                        publicKeyDER: Hex.decode(g["publicKeyDer"] as? String ?? "") ?? [], jwk: jwk))
             }
         }
         return out

@@ -138,5 +138,32 @@ static inline int COpenSSL_i2d_PKCS8_PRIV_KEY_INFO(const PKCS8_PRIV_KEY_INFO *p8
     unsigned char *p = (unsigned char *)out;
     return i2d_PKCS8_PRIV_KEY_INFO(p8, out ? &p : NULL);
 }
+/* DER -> EVP_PKEY with void* input; *consumed receives the bytes read (0 on failure), so that trailing bytes can be
+ * refused. d2i_AutoPrivateKey recognises PKCS#8 and the type-specific forms (SEC 1 ECPrivateKey, PKCS#1). */
+static inline EVP_PKEY *COpenSSL_d2i_PUBKEY(const void *der, long len, long *consumed) {
+    const unsigned char *p = (const unsigned char *)der;
+    EVP_PKEY *k = d2i_PUBKEY(NULL, &p, len);
+    *consumed = k ? (long)(p - (const unsigned char *)der) : 0;
+    return k;
+}
+static inline EVP_PKEY *COpenSSL_d2i_AutoPrivateKey(const void *der, long len, long *consumed) {
+    const unsigned char *p = (const unsigned char *)der;
+    EVP_PKEY *k = d2i_AutoPrivateKey(NULL, &p, len);
+    *consumed = k ? (long)(p - (const unsigned char *)der) : 0;
+    return k;
+}
+/* EVP_EC_gen (macro over the variadic EVP_PKEY_Q_keygen); the Ed25519 form of the same call. */
+static inline EVP_PKEY *COpenSSL_EVP_EC_gen(const char *curve) { return EVP_EC_gen(curve); }
+static inline EVP_PKEY *COpenSSL_EVP_ED25519_gen(void) { return EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"); }
+static inline EVP_PKEY *COpenSSL_new_raw_public_key(int type, const void *key, size_t len) {
+    return EVP_PKEY_new_raw_public_key(type, NULL, (const unsigned char *)key, len);
+}
+static inline EVP_PKEY *COpenSSL_new_raw_private_key(int type, const void *key, size_t len) {
+    return EVP_PKEY_new_raw_private_key(type, NULL, (const unsigned char *)key, len);
+}
+static inline int COpenSSL_get_raw_public_key(const EVP_PKEY *k, void *out, size_t *len) {
+    return EVP_PKEY_get_raw_public_key(k, (unsigned char *)out, len);
+}
+static const int COpenSSL_EVP_PKEY_ED25519 = EVP_PKEY_ED25519;
 
 #endif

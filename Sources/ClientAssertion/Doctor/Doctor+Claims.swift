@@ -137,7 +137,7 @@ extension DoctorRun {
                 case .apim:
                     " The sub must be the API key of your application in this environment (a production key does not work on INT, nor the reverse)."
                 case .cis2: " CIS2 needs its client_id (e.g. NNNN.apps.supplier), not the APIM API key."
-                case .rfc7523: ""
+                case .rfc7523, .fapi: ""
                 }
             add(
                 .clientIDMismatch, .error, .payload, tokenOffset(member, in: .payload),

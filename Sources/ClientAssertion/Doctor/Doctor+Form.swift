@@ -104,7 +104,7 @@ extension DoctorRun {
         case (_, .cis2): "grant_type=authorization_code"
         case (_, .apim):
             "grant_type=client_credentials (application-restricted) or grant_type=\(TokenRequestForm.tokenExchangeGrantType) (CIS2 id_token exchange)"
-        case (_, .rfc7523):
+        case (_, .rfc7523), (_, .fapi):
             "the grant_type your authorisation server expects (usually client_credentials or authorization_code)"
         }
     }

@@ -5,9 +5,9 @@ import SignetRSA
 extension DoctorRun {
     // MARK: - Header (NHS-RULES §B, §F rule 31, §G rule 34)
 
-    /// The header's `alg` when it names an RSASSA-PKCS1-v1_5 algorithm.
-    var headerAlgorithm: RSASignatureAlgorithm? {
-        header?["alg"]?.stringValue.flatMap { RSASignatureAlgorithm(jwsName: $0) }
+    /// The header's `alg` when it names a JWS signature algorithm Signet knows.
+    var headerAlgorithm: JWSAlgorithm? {
+        header?["alg"]?.stringValue.flatMap { JWSAlgorithm(jwsName: $0) }
     }
 
     mutating func checkHeader() {
@@ -31,15 +31,17 @@ extension DoctorRun {
             return
         }
         let allowed = allowedAlgorithms
-        if let a = RSASignatureAlgorithm(jwsName: alg), allowed.contains(a) { return }
+        if let a = JWSAlgorithm(jwsName: alg), allowed.contains(a) { return }
         var why: String
         switch alg {
         case _ where alg.lowercased() == "none": why = "alg \"none\" means an unsigned token, which is never accepted"
         case _ where alg.hasPrefix("HS"):
             why = "\(alg) is an HMAC (shared-secret) algorithm; client assertions are signed with your RSA private key"
         case _ where alg.hasPrefix("PS"): why = "\(alg) is RSA-PSS, which this endpoint does not accept"
-        case _ where RSASignatureAlgorithm(jwsName: alg) != nil: why = "alg \"\(alg)\" is not accepted here"
-        case _ where RSASignatureAlgorithm(jwsName: alg.uppercased()) != nil:
+        case _ where alg == "RS256" && profile == .fapi:
+            why = "FAPI forbids RSASSA-PKCS1-v1_5 (RS256): client assertions are signed with PS256 or ES256"
+        case _ where JWSAlgorithm(jwsName: alg) != nil: why = "alg \"\(alg)\" is not accepted here"
+        case _ where JWSAlgorithm(jwsName: alg.uppercased()) != nil:
             why = "alg is case-sensitive: \"\(alg)\" is not \"\(alg.uppercased())\""
         default: why = "alg \"\(alg)\" is not a known signature algorithm"
         }
@@ -48,12 +50,15 @@ extension DoctorRun {
             endpoint: endpoint(assertion: NHSEndpointError.assertionAlg, subject: nil))
     }
 
-    private var allowedAlgorithms: [RSASignatureAlgorithm] {
+    /// The algorithms each profile allows: the doctor's and the minter's lists are the same
+    /// (``ClientAssertionProfile``).
+    private var allowedAlgorithms: [JWSAlgorithm] {
         switch (role, profile) {
         case (.subjectToken, _): [.rs256, .rs512]
         case (.clientAssertion, .apim): [.rs512]
         case (.clientAssertion, .cis2): [.rs256, .rs512]
-        case (.clientAssertion, .rfc7523): RSASignatureAlgorithm.all
+        case (.clientAssertion, .rfc7523): JWSAlgorithm.all
+        case (.clientAssertion, .fapi): [.ps256, .es256]
         }
     }
 
@@ -62,7 +67,9 @@ extension DoctorRun {
         case (.subjectToken, _): "APIM verifies id_tokens signed with RS256 or RS512"
         case (.clientAssertion, .apim): "APIM accepts \"RS512\" only (`signet mint --alg RS512`)"
         case (.clientAssertion, .cis2): "use the algorithm registered with CIS2 (RS256 or RS512)"
-        case (.clientAssertion, .rfc7523): "use RS256, RS384 or RS512"
+        case (.clientAssertion, .rfc7523):
+            "use one of \(JWSAlgorithm.all.map(\.jwsName).joined(separator: ", "))"
+        case (.clientAssertion, .fapi): "FAPI accepts PS256 or ES256 (`signet mint --profile fapi --alg PS256`)"
         }
     }
 
@@ -78,7 +85,7 @@ extension DoctorRun {
                 .typInvalid, .error, .header, tokenOffset(member, in: .header),
                 "\(found); APIM requires \"typ\":\"JWT\" (case-insensitive, and \"application/jwt\" is refused)",
                 endpoint: endpoint(assertion: NHSEndpointError.assertionTyp, subject: NHSEndpointError.subjectTyp))
-        case (.clientAssertion, .cis2), (.clientAssertion, .rfc7523):
+        case (.clientAssertion, .cis2), (.clientAssertion, .rfc7523), (.clientAssertion, .fapi):
             guard let member else {
                 if profile == .cis2 {
                     add(
@@ -109,6 +116,7 @@ extension DoctorRun {
                 case (.clientAssertion, .apim):
                     "APIM requires \"kid\": the kid of your key in the JWKS registered for your application"
                 case (.clientAssertion, .cis2): "CIS2 selects your key from your registered JWKS by \"kid\""
+                case (.clientAssertion, .fapi): "FAPI servers select your key from your registered JWKS by \"kid\""
                 case (.clientAssertion, .rfc7523):
                     several
                         ? "the JWKS has several keys, so the header must say which one signed (OIDC Core §10.1)"

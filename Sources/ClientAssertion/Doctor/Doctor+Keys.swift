@@ -102,13 +102,10 @@ extension DoctorRun {
         if signature.isStrict, let sig = signature.decoded {
             if let selected {
                 let ok = selected.publicKey.isValidSignature(sig, for: signingInput, algorithm: alg)
-                // Second opinion from RSAGMP (own SHA-2 and PKCS#1 v1.5, GMP modexp): a disagreement means the
-                // verdict cannot be trusted either way, so it is reported and the signature counts as unchecked.
-                let gmpKey = try? RSAGMPPublicKey(
-                    modulus: selected.publicKey.modulus, exponent: selected.publicKey.exponent)
-                let gmpOK = RSAGMPAlgorithm(jwsName: alg.jwsName).flatMap {
-                    gmpKey?.isValidSignature(sig, for: signingInput, algorithm: $0)
-                }
+                // Second opinion from RSAGMP (own SHA-2, PKCS#1 v1.5 / PSS, ECDSA and Ed25519 on GMP integers): a
+                // disagreement means the verdict cannot be trusted either way, so it is reported and the signature
+                // counts as unchecked.
+                let gmpOK = Self.gmpVerdict(selected.publicKey, alg, sig, signingInput)
                 if let gmpOK, gmpOK != ok {
                     signatureVerified = nil
                     add(
@@ -148,19 +145,41 @@ extension DoctorRun {
         return "\(year)-\(two(month))-\(two(day)) \(two(secs / 3_600)):\(two(secs % 3_600 / 60)):\(two(secs % 60)) UTC"
     }
 
+    /// RSAGMP's verdict on `signature` over `message` with `key` under `alg`, or `nil` when RSAGMP cannot load the
+    /// key or `alg` is not of the key's family (then OpenSSL's verdict stands alone).
+    static func gmpVerdict(_ key: JWSPublicKey, _ alg: JWSAlgorithm, _ signature: [UInt8], _ message: [UInt8]) -> Bool?
+    {
+        guard key.canVerify(alg) else { return nil }
+        switch key {
+        case .rsa(let k):
+            guard let algorithm = RSAGMPAlgorithm(jwsName: alg.jwsName),
+                let gmpKey = try? RSAGMPPublicKey(modulus: k.modulus, exponent: k.exponent)
+            else { return nil }
+            return gmpKey.isValidSignature(signature, for: message, algorithm: algorithm)
+        case .ec(let k):
+            guard let curve = GMPCurve(jwkName: k.curve.jwkName),
+                let gmpKey = try? GMPECDSAPublicKey(curve: curve, x: k.x, y: k.y)
+            else { return nil }
+            return gmpKey.isValidSignature(signature, for: message, hash: curve.jwsHash)
+        case .ed25519(let k):
+            guard let gmpKey = try? GMPEd25519PublicKey(raw: k.rawRepresentation) else { return nil }
+            return gmpKey.isValidSignature(signature, for: message)
+        }
+    }
+
     private static func kidText(_ key: JWKSet.Key) -> String { key.keyID.map { " (kid \"\($0)\")" } ?? "" }
 
-    private mutating func reportInvalid(_ key: JWKSet.Key, signatureBytes: Int, alg: RSASignatureAlgorithm) {
+    private mutating func reportInvalid(_ key: JWKSet.Key, signatureBytes: Int, alg: JWSAlgorithm) {
         let why: String
         if signatureBytes != key.publicKey.signatureByteCount {
             why =
-                "the signature is \(signatureBytes) bytes, but keys[\(key.index)]\(Self.kidText(key)) is RSA-\(key.publicKey.bits), whose signatures are \(key.publicKey.signatureByteCount) bytes: the token was signed with a different key, or the signature was cut short"
+                "the signature is \(signatureBytes) bytes, but keys[\(key.index)]\(Self.kidText(key)) is \(key.publicKey.keyDescription), whose signatures are \(key.publicKey.signatureByteCount) bytes: the token was signed with a different key, or the signature was cut short"
         } else if !token.repairs.isEmpty {
             why =
                 "the \(alg.jwsName) signature does not verify over the token as given with keys[\(key.index)]\(Self.kidText(key)): the token was altered after signing (see the base64url findings)"
         } else {
             why =
-                "the \(alg.jwsName) signature does not verify with keys[\(key.index)]\(Self.kidText(key)) (RSA-\(key.publicKey.bits)): the token was signed with a different private key from the public key published under this kid, or the header or payload changed after signing"
+                "the \(alg.jwsName) signature does not verify with keys[\(key.index)]\(Self.kidText(key)) (\(key.publicKey.keyDescription)): the token was signed with a different private key from the public key published under this kid, or the header or payload changed after signing"
         }
         add(
             .signatureInvalid, .error, .signature, token.segments[2].range.lowerBound, why,
@@ -190,7 +209,7 @@ extension DoctorRun {
     /// Undoes the recorded damage in all three segments and tries the signature again, under each reading of the
     /// look-alike dashes (an en dash may stand for '-' or '--', an em dash for '-', '--' or '---'), most likely
     /// first and at most ``DashReadings/limit`` signature checks.
-    private mutating func tryRepair(keys: [JWKSet.Key], alg: RSASignatureAlgorithm) {
+    private mutating func tryRepair(keys: [JWKSet.Key], alg: JWSAlgorithm) {
         let segments = token.segments
         guard !token.repairs.isEmpty, segments.count == 3, segments.allSatisfy(\.repairable), !keys.isEmpty else {
             return

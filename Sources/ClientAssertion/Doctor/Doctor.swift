@@ -133,7 +133,7 @@ struct DoctorRun {
             switch profile {
             case .apim: assertion
             case .cis2: NHSEndpointError.cis2JWTNotValid
-            case .rfc7523: nil
+            case .rfc7523, .fapi: nil
             }
         }
     }

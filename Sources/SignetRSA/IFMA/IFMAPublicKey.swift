@@ -9,6 +9,8 @@ internal import CSignetIFMA
     let engine: RSAEngine
     /// Modulus length in bytes.
     let byteCount: Int
+    /// Modulus length in bits.
+    let bits: Int
 
     /// Loads `n` and `e` (big-endian) for `engine`'s backend.
     ///
@@ -34,6 +36,7 @@ internal import CSignetIFMA
         unsafe self.pointer = loaded
         self.engine = engine
         self.byteCount = unsafe signet_rsa_public_engine_size(loaded)
+        self.bits = Self.bits(modulus)
     }
 
     deinit { unsafe signet_rsa_public_engine_free(pointer) }
@@ -44,8 +47,8 @@ internal import CSignetIFMA
         return (bigEndian.count - first) * 8 - bigEndian[first].leadingZeroBitCount
     }
 
-    /// Checks that `signature` (exactly ``byteCount`` bytes) is an RSASSA-PKCS1-v1_5 signature of `digest` under
-    /// `algorithm`, as ``RSAPublicOperation/verify(signature:digest:algorithm:scratch:)`` does on OpenSSL.
+    /// Checks that `signature` (exactly ``byteCount`` bytes) is a signature of `digest` under `algorithm`
+    /// (RSASSA-PKCS1-v1_5 or RSASSA-PSS), as ``RSAPublicOperation/verify(signature:digest:algorithm:scratch:)`` does on OpenSSL.
     ///
     /// - Allocation: none (the encoded message is a stack buffer).
     func verify(
@@ -62,7 +65,7 @@ internal import CSignetIFMA
             }
             switch rc {
             case SIGNET_IFMA_OK:
-                return unsafe PKCS1v15.isEncoding(UnsafeRawBufferPointer(em), of: digest, algorithm: algorithm)
+                return unsafe RSASignaturePadding.matches(em, digest: digest, algorithm: algorithm, modulusBits: bits)
                     ? nil : .mismatch
             case SIGNET_IFMA_ERR_INPUT_RANGE: return .outOfRange
             default: return .engine

@@ -8,14 +8,14 @@ enum Digests {
         let md: OpaquePointer?
     }
 
-    /// SHA-256, SHA-384, SHA-512, indexed by ``RSASignatureAlgorithm/index``.
-    static let table: [Fetched] = RSASignatureAlgorithm.all.map { alg in
+    /// SHA-256, SHA-384, SHA-512, indexed by ``RSASignatureAlgorithm/digestIndex``.
+    static let table: [Fetched] = RSASignatureAlgorithm.pkcs1v15.map { alg in
         unsafe Fetched(md: EVP_MD_fetch(nil, alg.digestName, nil))
     }
 
     /// The fetched digest for `algorithm`.
     static func md(for algorithm: RSASignatureAlgorithm) throws(SignetRSAError) -> OpaquePointer {
-        guard let md = unsafe table[algorithm.index].md else {
+        guard let md = unsafe table[algorithm.digestIndex].md else {
             throw OpenSSLErrorQueue.error(.openSSL, "EVP_MD_fetch(\(algorithm.digestName)) failed")
         }
         return unsafe md
@@ -31,7 +31,8 @@ enum Digests {
         guard digest.count >= algorithm.digestByteCount else {
             throw SignetRSAError(.internalError, reason: "digest buffer too small")
         }
-        let n = unsafe COpenSSL_sha2(Int32(algorithm.index), message.baseAddress, message.count, digest.baseAddress)
+        let n = unsafe COpenSSL_sha2(
+            Int32(algorithm.digestIndex), message.baseAddress, message.count, digest.baseAddress)
         guard n == algorithm.digestByteCount else {
             throw OpenSSLErrorQueue.error(.openSSL, "\(algorithm.digestName) failed")
         }

@@ -33,7 +33,7 @@ internal import COpenSSL
 }
 
 /// Per-operation OpenSSL state for one private key and one algorithm: a signing `EVP_PKEY_CTX` initialised once
-/// (padding PKCS#1 v1.5, signature digest set). The digest is computed without a context
+/// (padding PKCS#1 v1.5 or PSS, signature digest set). The digest is computed without a context
 /// (``Digests/hash(_:algorithm:into:)``); verification runs on ``RSAPublicOperation``. Never shared between threads.
 // @unchecked: only ever used by one thread at a time (see ContextPool).
 @safe final class RSAOperationContext: @unchecked Sendable {
@@ -46,9 +46,24 @@ internal import COpenSSL
         }
         unsafe self.pkeyCtx = pkeyCtx
         try openSSLCheck(unsafe EVP_PKEY_sign_init(pkeyCtx), "EVP_PKEY_sign_init")
-        try openSSLCheck(
-            unsafe EVP_PKEY_CTX_set_rsa_padding(pkeyCtx, RSA_PKCS1_PADDING), "EVP_PKEY_CTX_set_rsa_padding")
+        try unsafe Self.configure(pkeyCtx, algorithm: algorithm, md: md)
+    }
+
+    /// Sets the padding, the signature digest and, for PSS, MGF1 over the same digest and a salt as long as the
+    /// digest (RFC 7518 §3.5).
+    static func configure(
+        _ pkeyCtx: OpaquePointer, algorithm: RSASignatureAlgorithm, md: OpaquePointer
+    )
+        throws(SignetRSAError)
+    {
+        let padding = algorithm.usesPSS ? RSA_PKCS1_PSS_PADDING : RSA_PKCS1_PADDING
+        try openSSLCheck(unsafe EVP_PKEY_CTX_set_rsa_padding(pkeyCtx, padding), "EVP_PKEY_CTX_set_rsa_padding")
         try openSSLCheck(unsafe EVP_PKEY_CTX_set_signature_md(pkeyCtx, md), "EVP_PKEY_CTX_set_signature_md")
+        guard algorithm.usesPSS else { return }
+        try openSSLCheck(unsafe EVP_PKEY_CTX_set_rsa_mgf1_md(pkeyCtx, md), "EVP_PKEY_CTX_set_rsa_mgf1_md")
+        try openSSLCheck(
+            unsafe EVP_PKEY_CTX_set_rsa_pss_saltlen(pkeyCtx, Int32(algorithm.digestByteCount)),
+            "EVP_PKEY_CTX_set_rsa_pss_saltlen")
     }
 
     deinit {

@@ -24,6 +24,8 @@ internal import COpenSSL
     private let mont: OpaquePointer
     /// Modulus length in bytes (`k` in RFC 8017).
     let byteCount: Int
+    /// Modulus length in bits (PSS's `emBits` is one less).
+    let bits: Int
 
     init(modulus: [UInt8], exponent: [UInt8]) throws(SignetRSAError) {
         guard let n = unsafe modulus.withUnsafeBytes({ unsafe COpenSSL_BN_bin2bn($0.baseAddress, Int32($0.count)) })
@@ -47,6 +49,7 @@ internal import COpenSSL
         unsafe self.e = e
         unsafe self.mont = mont
         self.byteCount = Int(unsafe COpenSSL_BN_num_bytes(n))
+        self.bits = Int(unsafe BN_num_bits(n))
     }
 
     deinit {
@@ -67,8 +70,8 @@ internal import COpenSSL
         case engine
     }
 
-    /// Checks that `signature` (exactly ``byteCount`` bytes) is an RSASSA-PKCS1-v1_5 signature of `digest` under
-    /// `algorithm`.
+    /// Checks that `signature` (exactly ``byteCount`` bytes) is a signature of `digest` under `algorithm`
+    /// (RSASSA-PKCS1-v1_5 or RSASSA-PSS).
     ///
     /// - Allocation: none once `scratch` has been used for a key of this size.
     func verify(
@@ -82,7 +85,7 @@ internal import COpenSSL
         guard unsafe BN_mod_exp_mont(scratch.m, scratch.s, e, n, scratch.ctx, mont) == 1 else { throw .openSSL }
         let matches = unsafe withUnsafeTemporaryAllocation(byteCount: k, alignment: 16) { em -> Bool in
             guard unsafe COpenSSL_BN_bn2binpad(scratch.m, em.baseAddress, Int32(k)) == Int32(k) else { return false }
-            return unsafe PKCS1v15.isEncoding(UnsafeRawBufferPointer(em), of: digest, algorithm: algorithm)
+            return unsafe RSASignaturePadding.matches(em, digest: digest, algorithm: algorithm, modulusBits: bits)
         }
         guard matches else { throw .mismatch }
     }

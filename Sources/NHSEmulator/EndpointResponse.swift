@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+import ClientAssertion
+import JWS
+
+/// One HTTP answer of the emulator, independent of the HTTP server that sends it (so the checks can be tested and
+/// measured without a socket).
+public struct EndpointResponse: Sendable, Equatable {
+    /// The HTTP status code.
+    public var status: Int
+    /// Response headers, in order (`Content-Type` included when there is a body).
+    public var headers: [(name: String, value: String)]
+    /// The body bytes (UTF-8 JSON for every answer with a body).
+    public var body: [UInt8]
+    /// The NHS `error_description` this answer carries, or `nil` for a success or an answer without one.
+    public var errorDescription: String?
+
+    /// Creates a response.
+    public init(
+        status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = [], errorDescription: String? = nil
+    ) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.errorDescription = errorDescription
+    }
+
+    /// Two responses are equal when status, headers and body are.
+    public static func == (a: Self, b: Self) -> Bool {
+        a.status == b.status && a.body == b.body && a.errorDescription == b.errorDescription
+            && a.headers.map(\.name) == b.headers.map(\.name) && a.headers.map(\.value) == b.headers.map(\.value)
+    }
+
+    /// The body as text.
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+
+    /// A JSON answer: `Content-Type: application/json` and the compact text of `object`, members in order.
+    static func json(_ status: Int, _ members: [(String, JSONValue)], errorDescription: String? = nil) -> Self {
+        let object = JSONValue.object(JSONObject(members: members.map { .init(name: $0.0, value: $0.1) }))
+        return EndpointResponse(
+            status: status, headers: [("Content-Type", "application/json")], body: Array(object.description.utf8),
+            errorDescription: errorDescription)
+    }
+
+    /// An APIM error: `{"error":…,"error_description":…,"message_id":…}` (NHS-RULES rule 28); `message_id` is random,
+    /// as APIM's is.
+    static func apimError(_ status: Int, _ error: String, _ description: String) -> Self {
+        json(
+            status,
+            [
+                ("error", .string(error)), ("error_description", .string(description)),
+                ("message_id", .string(messageID())),
+            ],
+            errorDescription: description)
+    }
+
+    /// A CIS2 (ForgeRock AM) error: `{"error_description":…,"error":…}`, with no `message_id` (NHS-RULES E44).
+    static func cis2Error(_ status: Int, _ error: String, _ description: String) -> Self {
+        json(
+            status, [("error_description", .string(description)), ("error", .string(error))],
+            errorDescription: description)
+    }
+
+    /// A random message id in APIM's `rrt-…` form.
+    static func messageID() -> String {
+        "rrt-" + RandomToken.make(count: 19, alphabet: RandomToken.digits) + "-"
+            + RandomToken.make(count: 6, alphabet: RandomToken.lowercase)
+    }
+}
+
+/// Random opaque strings (access tokens, codes, message ids) from the system CSPRNG.
+enum RandomToken {
+    static let alphanumeric = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
+    static let digits = Array("0123456789".utf8)
+    static let lowercase = Array("abcdefghijklmnopqrstuvwxyz".utf8)
+
+    /// `count` characters drawn uniformly from `alphabet`.
+    static func make(count: Int, alphabet: [UInt8] = alphanumeric) -> String {
+        var rng = SystemRandomNumberGenerator()
+        var out: [UInt8] = []
+        out.reserveCapacity(count)
+        for _ in 0..<count { out.append(alphabet[Int.random(in: 0..<alphabet.count, using: &rng)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: Apache-2.0
+import ClientAssertion
+import HTTPTypes
+import Hummingbird
+import JWS
+import Logging
+import Metrics
+import NIOCore
+import PostgresNIO
+import RemoteJWKS
+import ReplayGuard
+import ReplayGuardPostgres
+import ServiceLifecycle
+import SignetRSA
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The offline NHS token endpoint: APIM's `/oauth2/token` and a CIS2 realm, on Hummingbird 2.
+///
+/// Build it from an ``EmulatorConfiguration`` and run it with ``run(onListening:)`` (stopped by task cancellation)
+/// or ``runService(onListening:)`` (stopped gracefully on SIGINT and SIGTERM). It listens on loopback unless the
+/// configuration says otherwise, reads at most `limits.maxBodyBytes` of a body (413 beyond) within
+/// `limits.bodyTimeoutSeconds` (408 beyond), logs one structured line per request through swift-log and counts
+/// requests by endpoint, status and NHS error, with their latency, through swift-metrics.
+///
+/// Endpoints: `POST /oauth2/token` (``APIMTokenEndpoint``; other methods 405 with `Allow: POST`), and under the CIS2
+/// realm path `GET …/authorize`, `POST …/access_token`, `GET …/.well-known/openid-configuration` and
+/// `GET …/connect/jwk_uri` (``CIS2Realm``).
+public final class NHSEmulatorServer: Sendable {
+    /// The configuration it runs with.
+    public let configuration: EmulatorConfiguration
+    /// The APIM token endpoint.
+    public let apim: APIMTokenEndpoint
+    /// The CIS2 realm.
+    public let cis2: CIS2Realm
+    let base: BaseURL
+    let logger: Logger
+    /// The PostgreSQL client and guard when `replay.store` is `postgres`: run beside the server.
+    let postgres: (client: PostgresClient, guard: PostgresReplayGuard)?
+    let clock: @Sendable () -> Int64
+
+    /// Creates the server: reads every JWKS file, prepares JWKS URLs, and loads or generates the CIS2 signing key.
+    ///
+    /// - Parameters:
+    ///   - configuration: What to serve.
+    ///   - replayGuard: Where used `jti`s are recorded (default: in memory, `replay.capacity` entries).
+    ///   - logger: Where request lines and start-up messages go.
+    ///   - clock: "Now" in seconds since the epoch (tests inject one).
+    /// - Throws: ``ConfigurationError`` when a file cannot be read or a key or JWKS is unusable.
+    public init(
+        configuration: EmulatorConfiguration, replayGuard: (any ReplayGuard)? = nil,
+        logger: Logger = Logger(label: "signet.serve"), clock: @escaping @Sendable () -> Int64 = systemNow
+    ) throws(ConfigurationError) {
+        self.configuration = configuration
+        self.logger = logger
+        self.clock = clock
+        let base = BaseURL("http://\(configuration.host):\(configuration.port)")
+        self.base = base
+        let guardian: any ReplayGuard
+        var postgres: (client: PostgresClient, guard: PostgresReplayGuard)? = nil
+        if let replayGuard {
+            guardian = replayGuard
+        } else if configuration.replay.store == "postgres" {
+            let client = PostgresClient(
+                configuration: try Self.postgresConfiguration(configuration.replay.postgresURL),
+                backgroundLogger: logger)
+            do throws(ReplayGuardError) {
+                let store = try PostgresReplayGuard(
+                    client: client, configuration: .init(timeout: .seconds(10)), logger: logger)
+                postgres = (client, store)
+                guardian = store
+            } catch {
+                throw ConfigurationError("replay: \(error.reason)")
+            }
+        } else {
+            do throws(ReplayGuardError) {
+                guardian = try InMemoryReplayGuard(capacity: configuration.replay.capacity)
+            } catch {
+                throw ConfigurationError("replay.capacity: \(error.reason)")
+            }
+        }
+
+        var apps: [String: KeySource] = [:]
+        var remote = RemoteJWKSet.Configuration.apimClientAssertion
+        remote.timeToLive = .seconds(configuration.apim.jwksCacheSeconds)
+        remote.refetchOnUnknownKeyID = configuration.apim.jwksRefetchOnUnknownKeyID
+        for app in configuration.apim.applications {
+            apps[app.apiKey] = try Self.keySource(app.jwks, remote: remote, logger: logger)
+        }
+        var clients: [String: CIS2Realm.Client] = [:]
+        for client in configuration.cis2.clients {
+            var algorithms: [RSASignatureAlgorithm] = []
+            for name in client.algorithms {
+                guard let a = RSASignatureAlgorithm(jwsName: name) else {
+                    throw ConfigurationError("CIS2 client \(client.clientID): unknown algorithm '\(name)'")
+                }
+                algorithms.append(a)
+            }
+            clients[client.clientID] = CIS2Realm.Client(
+                keys: try Self.keySource(client.jwks, remote: remote, logger: logger),
+                redirectURIs: client.redirectURIs, algorithms: algorithms)
+        }
+        let signingKey: RSAPrivateKey
+        do {
+            if let path = configuration.cis2.signingKey {
+                signingKey = try RSAPrivateKey(pem: try TextFile.read(path))
+            } else {
+                signingKey = try RSAPrivateKey.generate(bits: 2048)
+            }
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError("the CIS2 signing key cannot be loaded: \(error)")
+        }
+        let realm = try CIS2Realm(
+            base: base, configuration: configuration, clients: clients, signingKey: signingKey,
+            replayGuard: guardian)
+        self.cis2 = realm
+        self.postgres = postgres
+        var cis2Remote = RemoteJWKSet.Configuration.cis2IDToken
+        cis2Remote.timeToLive = .seconds(configuration.apim.cis2JWKSCacheSeconds)
+        let cis2Keys = try configuration.apim.cis2JWKS.map { (path) throws(ConfigurationError) in
+            try Self.keySource(path, remote: cis2Remote, logger: logger)
+        }
+        let audience = configuration.apim.audience ?? configuration.apim.environment?.tokenURL
+        self.apim = APIMTokenEndpoint(
+            applications: apps,
+            audience: { audience ?? base.value + "/oauth2/token" },
+            cis2Issuer: { configuration.apim.cis2Issuer ?? realm.issuer },
+            cis2Keys: cis2Keys ?? realm.keySource,
+            replayGuard: guardian, configuration: configuration)
+    }
+
+    /// The token URL clients post to (`…/oauth2/token` at the address the server listens on).
+    public var tokenURL: String { base.value + "/oauth2/token" }
+
+    /// The `aud` the APIM endpoint demands.
+    public var audience: String { apim.audience() }
+
+    /// The seconds-since-epoch system clock.
+    @Sendable public static func systemNow() -> Int64 { JWTClock.system.now().seconds }
+
+    /// Runs until the task is cancelled.
+    ///
+    /// - Parameter onListening: Called once with the base URL (`http://host:port`) when the socket listens.
+    /// - Throws: What the HTTP server throws (e.g. the port is taken).
+    public func run(onListening: @escaping @Sendable (String) async -> Void = { _ in }) async throws {
+        try await withReplayStore { try await application(onListening: onListening).run() }
+    }
+
+    /// Runs until SIGINT or SIGTERM, then shuts down gracefully (in-flight requests finish).
+    ///
+    /// - Parameter onListening: Called once with the base URL when the socket listens.
+    /// - Throws: What the HTTP server throws.
+    public func runService(onListening: @escaping @Sendable (String) async -> Void = { _ in }) async throws {
+        try await withReplayStore { try await application(onListening: onListening).runService() }
+    }
+
+    /// Runs `body` with the PostgreSQL replay store running (its client, the table created, expired rows purged
+    /// every minute), or just `body` for the in-memory store.
+    private func withReplayStore(_ body: @Sendable () async throws -> Void) async throws {
+        guard let postgres else { return try await body() }
+        let clock = self.clock
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await postgres.client.run() }
+            defer { group.cancelAll() }
+            do {
+                try await postgres.guard.migrate()
+            } catch {
+                throw ConfigurationError("replay: the PostgreSQL table cannot be created: \(error)")
+            }
+            group.addTask { await postgres.guard.runPurging(every: .seconds(60), now: clock) }
+            try await body()
+        }
+    }
+
+    /// A client configuration from `postgres://user[:password]@host[:port]/database` (no TLS: a local server).
+    static func postgresConfiguration(_ url: String?) throws(ConfigurationError) -> PostgresClient.Configuration {
+        guard let url, let parsed = PostgresURL(url) else {
+            throw ConfigurationError("replay.postgresURL must be postgres://user[:password]@host[:port]/database")
+        }
+        return PostgresClient.Configuration(
+            host: parsed.host, port: parsed.port, username: parsed.user, password: parsed.password,
+            database: parsed.database, tls: .disable)
+    }
+
+    private func application(onListening: @escaping @Sendable (String) async -> Void) -> some ApplicationProtocol {
+        let base = self.base
+        let host = configuration.host
+        return Application(
+            responder: EmulatorResponder(server: self),
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.limits.idleTimeoutSeconds)))),
+            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "signet-emulator"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                let url = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+                base.set(url)
+                await onListening(url)
+            },
+            logger: logger)
+    }
+
+    /// The key source for a JWKS given as a file path (read now) or a URL (fetched on first use, then cached as
+    /// `remote` says). Plain `http://` is allowed for loopback hosts only, where a team's test JWKS server runs.
+    static func keySource(
+        _ location: String?, remote: RemoteJWKSet.Configuration, logger: Logger
+    ) throws(ConfigurationError) -> KeySource {
+        guard let location else { return .none }
+        if location.hasPrefix("https://") || location.hasPrefix("http://") {
+            var configuration = remote
+            configuration.allowInsecureHTTP = Self.isLoopback(location)
+            return .remote(RemoteJWKSet(url: location, configuration: configuration, logger: logger))
+        }
+        let text = try TextFile.read(location)
+        do {
+            return .fixed(FixedKeys(try JWKSet.parse(text)))
+        } catch {
+            throw ConfigurationError("\(location) is not a JWKS: \(error)")
+        }
+    }
+}
+
+/// The one responder: routes on path and method, bounds the body, logs and counts.
+struct EmulatorResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+    let server: NHSEmulatorServer
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let started = ContinuousClock.now
+        let path = request.uri.path
+        let realm = server.configuration.cis2.realmPath
+        let endpoint: String
+        let answer: EndpointResponse
+        switch path {
+        case "/oauth2/token":
+            endpoint = "apim.token"
+            if request.method != .post {
+                answer = EndpointResponse(status: 405, headers: [("Allow", "POST")])
+            } else {
+                answer = await withBody(request, apim: true) { body in
+                    await server.apim.respond(
+                        contentType: request.headers[.contentType], body: body, now: server.clock())
+                }
+            }
+        case realm + "/access_token":
+            endpoint = "cis2.access_token"
+            if request.method != .post {
+                answer = EndpointResponse(status: 405, headers: [("Allow", "POST")])
+            } else {
+                answer = await withBody(request, apim: false) { body in
+                    await server.cis2.accessToken(
+                        contentType: request.headers[.contentType], body: body, now: server.clock())
+                }
+            }
+        case realm + "/authorize":
+            endpoint = "cis2.authorize"
+            var query: [String: String] = [:]
+            for (k, v) in request.uri.queryParameters where query[String(k)] == nil { query[String(k)] = String(v) }
+            answer = server.cis2.authorize(query: query, now: server.clock())
+        case realm + "/.well-known/openid-configuration":
+            endpoint = "cis2.discovery"
+            answer = server.cis2.discovery()
+        case realm + "/connect/jwk_uri":
+            endpoint = "cis2.jwks"
+            answer = server.cis2.jwks()
+        default:
+            endpoint = "unknown"
+            answer = .json(404, [("error", .string("not_found")), ("error_description", .string("No such endpoint"))])
+        }
+        let elapsed = ContinuousClock.now - started
+        let outcome = answer.errorDescription ?? (answer.status < 400 ? "ok" : "error")
+        Counter(
+            label: "signet_emulator_requests_total",
+            dimensions: [("endpoint", endpoint), ("status", String(answer.status))]
+        ).increment()
+        Timer(label: "signet_emulator_request_duration_seconds", dimensions: [("endpoint", endpoint)])
+            .recordNanoseconds(elapsed.nanoseconds)
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": "\(request.method)", "path": "\(path)", "endpoint": "\(endpoint)",
+                "status": "\(answer.status)", "outcome": "\(outcome)",
+                "duration_us": "\(elapsed.nanoseconds / 1000)",
+            ])
+        var headers = HTTPFields()
+        for (name, value) in answer.headers {
+            if let n = HTTPField.Name(name) { headers.append(HTTPField(name: n, value: value)) }
+        }
+        return Response(
+            status: HTTPResponse.Status(code: answer.status), headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+
+    /// Reads the body within the cap and the time limit, then answers with `handler`; 413 or 408 otherwise.
+    private func withBody(
+        _ request: Request, apim: Bool, _ handler: @Sendable ([UInt8]) async -> EndpointResponse
+    ) async -> EndpointResponse {
+        let limits = server.configuration.limits
+        let body = request.body
+        let outcome: BodyOutcome = await withTaskGroup(of: BodyOutcome.self) { group in
+            group.addTask {
+                do {
+                    var buffer = try await body.collect(upTo: limits.maxBodyBytes)
+                    return .body(buffer.readBytes(length: buffer.readableBytes) ?? [])
+                } catch is NIOTooManyBytesError {
+                    return .tooLarge
+                } catch {
+                    return .failed
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(limits.bodyTimeoutSeconds))
+                return .timedOut
+            }
+            let first = await group.next() ?? .failed
+            group.cancelAll()
+            return first
+        }
+        switch outcome {
+        case .body(let bytes):
+            return await handler(bytes)
+        case .tooLarge:
+            let why = "Request body exceeds \(limits.maxBodyBytes) bytes"
+            var r: EndpointResponse =
+                apim ? .apimError(413, "invalid_request", why) : .cis2Error(413, "invalid_request", why)
+            r.headers.append(("Connection", "close"))
+            return r
+        case .timedOut, .failed:
+            let why = "The request body was not received in time"
+            var r: EndpointResponse =
+                apim ? .apimError(408, "invalid_request", why) : .cis2Error(408, "invalid_request", why)
+            r.headers.append(("Connection", "close"))
+            return r
+        }
+    }
+
+    enum BodyOutcome: Sendable {
+        case body([UInt8])
+        case tooLarge
+        case timedOut
+        case failed
+    }
+}
+
+extension NHSEmulatorServer {
+    /// Whether an `http://` URL names a loopback host.
+    static func isLoopback(_ url: String) -> Bool {
+        ["http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:", "http://localhost/", "http://[::1]"].contains {
+            url.hasPrefix($0)
+        }
+    }
+}
+
+extension Duration {
+    fileprivate var nanoseconds: Int64 {
+        let (s, atto) = components
+        return s * 1_000_000_000 + atto / 1_000_000_000
+    }
+}
+
+/// Reads small text files (configuration, JWKS, keys), naming the path and the reason on failure.
+enum TextFile {
+    static func read(_ path: String) throws(ConfigurationError) -> String {
+        guard let file = unsafe fopen(path, "rb") else {
+            throw ConfigurationError("cannot read '\(path)': \(osReason())")
+        }
+        defer { unsafe fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = unsafe chunk.withUnsafeMutableBytes { unsafe fread($0.baseAddress, 1, $0.count, file) }
+            if n > 0 { bytes += chunk[..<n] }
+            if n < chunk.count { break }
+            if bytes.count > 16 << 20 { throw ConfigurationError("'\(path)' is larger than 16 MiB") }
+        }
+        if unsafe ferror(file) != 0 { throw ConfigurationError("cannot read '\(path)': \(osReason())") }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw ConfigurationError("'\(path)' is not UTF-8 text")
+        }
+        return text
+    }
+
+    /// The C library's text for `errno` ("No such file or directory", "Permission denied", "Is a directory").
+    static func osReason() -> String { unsafe String(cString: strerror(errno)) }
+}
+
+/// The parts of a `postgres://user[:password]@host[:port]/database` URL.
+struct PostgresURL {
+    let user: String
+    let password: String?
+    let host: String
+    let port: Int
+    let database: String?
+
+    init?(_ text: String) {
+        var rest = Substring(text)
+        guard let scheme = ["postgres://", "postgresql://"].first(where: { rest.hasPrefix($0) }) else { return nil }
+        rest = rest.dropFirst(scheme.count)
+        guard let at = rest.lastIndex(of: "@") else { return nil }
+        let credentials = rest[..<at]
+        rest = rest[rest.index(after: at)...]
+        let userPart = credentials.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let name = userPart.first, !name.isEmpty else { return nil }
+        user = String(name)
+        password = userPart.count > 1 ? String(userPart[1]) : nil
+        let hostPort = rest.prefix { $0 != "/" }
+        let path = rest.dropFirst(hostPort.count)
+        let hostParts = hostPort.split(separator: ":", omittingEmptySubsequences: false)
+        guard let h = hostParts.first, !h.isEmpty, hostParts.count <= 2 else { return nil }
+        host = String(h)
+        if hostParts.count == 2 {
+            guard let p = Int(hostParts[1]), (1...65_535).contains(p) else { return nil }
+            port = p
+        } else {
+            port = 5432
+        }
+        let name2 = path.dropFirst().prefix { $0 != "?" }
+        database = name2.isEmpty ? nil : String(name2)
+    }
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Synchronization
+
+/// The operation did not finish before its deadline.
+struct DeadlineExceeded: Error {}
+
+/// Runs an operation against a deadline without waiting for it past the deadline.
+///
+/// A task group would wait for a child that ignores cancellation (a query already on the wire), so the operation runs
+/// in its own task and the first of operation, timer and caller cancellation resumes the caller; the others are
+/// cancelled and their results dropped.
+enum Deadline {
+    static func run<T: Sendable>(
+        timeout: Duration, _ operation: @escaping @Sendable () async throws -> T
+    ) async
+        -> Result<T, any Error>
+    {
+        let race = Race<T>()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                race.start(continuation: continuation, timeout: timeout, operation)
+            }
+        } onCancel: {
+            race.finish(.failure(CancellationError()))
+        }
+    }
+}
+
+/// The shared state of one ``Deadline/run(timeout:_:)``: whoever finishes first resumes the caller.
+final class Race<T: Sendable>: Sendable {
+    struct State {
+        var continuation: CheckedContinuation<Result<T, any Error>, Never>?
+        var outcome: Result<T, any Error>?
+        var tasks: [Task<Void, Never>] = []
+    }
+    let state = Mutex(State())
+
+    func start(
+        continuation: CheckedContinuation<Result<T, any Error>, Never>, timeout: Duration,
+        _ operation: @escaping @Sendable () async throws -> T
+    ) {
+        let finishedEarly = state.withLock { state -> Result<T, any Error>? in
+            if let outcome = state.outcome { return outcome }
+            state.continuation = continuation
+            return nil
+        }
+        if let finishedEarly {
+            continuation.resume(returning: finishedEarly)
+            return
+        }
+        let work = Task {
+            do {
+                self.finish(.success(try await operation()))
+            } catch {
+                self.finish(.failure(error))
+            }
+        }
+        let timer = Task {
+            do {
+                try await Task.sleep(for: timeout)
+                self.finish(.failure(DeadlineExceeded()))
+            } catch {}
+        }
+        let cancelNow = state.withLock { state -> Bool in
+            if state.outcome != nil { return true }
+            state.tasks = [work, timer]
+            return false
+        }
+        if cancelNow {
+            work.cancel()
+            timer.cancel()
+        }
+    }
+
+    func finish(_ outcome: Result<T, any Error>) {
+        let (continuation, tasks) = state.withLock {
+            state -> (CheckedContinuation<Result<T, any Error>, Never>?, [Task<Void, Never>]) in
+            guard state.outcome == nil else { return (nil, []) }
+            state.outcome = outcome
+            let taken = (state.continuation, state.tasks)
+            state.continuation = nil
+            state.tasks = []
+            return taken
+        }
+        for task in tasks { task.cancel() }
+        continuation?.resume(returning: outcome)
+    }
+}

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: Apache-2.0
+import Base64URL
+
+/// An EC public key on P-256, P-384 or P-521 that verifies ECDSA signatures in JWS form (`r ‖ s`, RFC 7518 §3.4)
+/// on OpenSSL 3.
+///
+/// Immutable and `Sendable`. The point is checked at load (on its curve, not infinity). Each verification hashes on
+/// the stack, converts `r ‖ s` to DER on the stack and runs OpenSSL's ECDSA on a pooled, once-initialised context.
+public final class ECPublicKey: Sendable {
+    let key: EVPKey
+    /// The curve.
+    public let curve: ECCurve
+    /// The affine x coordinate, big-endian, padded to the curve's width.
+    public let x: [UInt8]
+    /// The affine y coordinate, big-endian, padded to the curve's width.
+    public let y: [UInt8]
+    private let pool = ContextPool<ECDSAContext>()
+
+    init(validated key: EVPKey) throws(SignetRSAError) {
+        guard key.isEC else { throw SignetRSAError(.wrongKeyType, reason: "the key is not an EC key") }
+        guard let curve = key.curve else {
+            throw SignetRSAError(.unsupportedCurve, reason: "the EC key's curve is not P-256, P-384 or P-521")
+        }
+        try key.checkPublic()
+        self.key = key
+        self.curve = curve
+        (self.x, self.y) = try key.coordinates(curve)
+    }
+
+    /// Loads a public key from PEM text (`PUBLIC KEY`, SPKI).
+    ///
+    /// - Throws: ``SignetRSAError`` `key.pem-malformed`, `key.wrong-kind`, `key.pem-unsupported-label`,
+    ///   `key.der-malformed`, `key.wrong-type`, `key.unsupported-curve`, `key.invalid-point`.
+    /// - Allocation: allocates (not a hot path).
+    public convenience init(pem: String) throws(SignetRSAError) {
+        try self.init(der: PEMReader.keyDER(in: pem, labels: ["PUBLIC KEY"], isPrivate: false, kind: "EC"))
+    }
+
+    /// Loads a public key from DER `SubjectPublicKeyInfo`.
+    ///
+    /// - Throws: as ``init(pem:)``.
+    /// - Allocation: allocates.
+    public convenience init(der: [UInt8]) throws(SignetRSAError) {
+        try self.init(validated: EVPKey.decodePublic(der: der))
+    }
+
+    /// Builds a public key from its coordinates (JWK `x` and `y`, each exactly the curve's width).
+    ///
+    /// - Throws: ``SignetRSAError`` `key.jwk-invalid` (wrong length), `key.invalid-point`.
+    /// - Allocation: allocates.
+    public convenience init(curve: ECCurve, x: [UInt8], y: [UInt8]) throws(SignetRSAError) {
+        guard x.count == curve.coordinateByteCount, y.count == curve.coordinateByteCount else {
+            throw SignetRSAError(
+                .jwkInvalid,
+                reason: "a \(curve) coordinate is \(curve.coordinateByteCount) bytes; got \(x.count) and \(y.count)")
+        }
+        do throws(SignetRSAError) {
+            try self.init(der: curve.spkiPrefix + [0x04] + x + y)
+        } catch  where error.code == .derMalformed {
+            throw SignetRSAError(
+                .invalidPoint, reason: "(x, y) is not a point on \(curve)", openSSLErrors: error.openSSLErrors)
+        }
+    }
+
+    /// Builds a public key from JWK members `crv`, `x`, `y` (RFC 7518 §6.2.1).
+    ///
+    /// - Throws: ``SignetRSAError`` `key.unsupported-curve`, `key.jwk-invalid`, `key.invalid-point`.
+    /// - Allocation: allocates.
+    public convenience init(jwk: ECJWKComponents) throws(SignetRSAError) {
+        guard let curve = ECCurve(jwkName: jwk.crv) else {
+            throw SignetRSAError(.unsupportedCurve, reason: "crv \"\(jwk.crv)\" is not P-256, P-384 or P-521")
+        }
+        try self.init(curve: curve, x: jwkMember(jwk.x, "x"), y: jwkMember(jwk.y, "y"))
+    }
+
+    /// Bytes of a JWS signature (`r ‖ s`).
+    public var signatureByteCount: Int { curve.signatureByteCount }
+
+    /// The public JWK members (`crv`, `x`, `y`).
+    public var jwk: ECJWKComponents {
+        ECJWKComponents(crv: curve.jwkName, x: Base64URL.encode(x), y: Base64URL.encode(y))
+    }
+
+    /// The RFC 7638 thumbprint (SHA-256 over `{"crv":…,"kty":"EC","x":…,"y":…}`), base64url.
+    ///
+    /// - Allocation: allocates the result.
+    public var thumbprint: String {
+        let c = jwk
+        return jwkThumbprint("{\"crv\":\"\(c.crv)\",\"kty\":\"EC\",\"x\":\"\(c.x)\",\"y\":\"\(c.y)\"}")
+    }
+
+    /// DER `SubjectPublicKeyInfo`.
+    ///
+    /// - Throws: ``SignetRSAError`` `rsa.openssl` if OpenSSL cannot encode the key.
+    public func spkiDER() throws(SignetRSAError) -> [UInt8] { try key.spkiDER() }
+
+    /// PEM `PUBLIC KEY` text.
+    ///
+    /// - Throws: ``SignetRSAError`` `rsa.openssl` if OpenSSL cannot encode the key.
+    public func pem() throws(SignetRSAError) -> String { try key.publicPEM() }
+
+    /// `true` when `signature` (`r ‖ s`, exactly ``signatureByteCount`` bytes) is an ECDSA signature of `message`
+    /// with the curve's hash; never throws, never leaves OpenSSL errors behind.
+    ///
+    /// - Allocation: none on the Swift side in steady state (OpenSSL's ECDSA allocates internally).
+    @unsafe
+    public func isValidSignature(_ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer) -> Bool {
+        guard signature.count == signatureByteCount else { return false }
+        let context: ECDSAContext
+        if let c = pool.take() {
+            context = c
+        } else if let c = try? ECDSAContext(key: key, signing: false) {
+            context = c
+        } else {
+            OpenSSLErrorQueue.clear()
+            return false
+        }
+        defer { pool.put(context) }
+        return unsafe withUnsafeTemporaryAllocation(
+            byteCount: 64 + ECDSASignatureEncoding.maximumDERByteCount, alignment: 16
+        ) {
+            scratch in
+            let digest = unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[..<64])
+            let der = unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[64...])
+            guard let n = try? unsafe Digests.hash(message, algorithm: curve.digest, into: digest),
+                let length = unsafe ECDSASignatureEncoding.der(fromRaw: signature, into: der)
+            else { return false }
+            return unsafe context.verify(
+                der: UnsafeRawBufferPointer(rebasing: der[..<length]),
+                digest: UnsafeRawBufferPointer(rebasing: digest[..<n]))
+        }
+    }
+
+    /// `true` when the signature verifies (see ``isValidSignature(_:for:)-(UnsafeRawBufferPointer,_)``).
+    ///
+    /// - Allocation: none on the Swift side beyond the caller's arrays.
+    public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
+        unsafe signature.withUnsafeBytes { s in
+            unsafe message.withUnsafeBytes { m in unsafe isValidSignature(s, for: m) }
+        }
+    }
+}
+
+/// The members of an EC JWK (RFC 7518 §6.2), base64url text as in the JSON.
+public struct ECJWKComponents: Sendable, Equatable {
+    /// `crv`: `P-256`, `P-384` or `P-521`.
+    public var crv: String
+    /// `x`.
+    public var x: String
+    /// `y`.
+    public var y: String
+    /// `d` (private keys only).
+    public var d: String?
+
+    /// Creates the members.
+    ///
+    /// - Parameters:
+    ///   - crv: The curve name.
+    ///   - x: The x coordinate, base64url.
+    ///   - y: The y coordinate, base64url.
+    ///   - d: The private scalar, base64url (private keys only).
+    public init(crv: String, x: String, y: String, d: String? = nil) {
+        self.crv = crv
+        self.x = x
+        self.y = y
+        self.d = d
+    }
+}

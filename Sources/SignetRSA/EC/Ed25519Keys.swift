@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: Apache-2.0
+import Base64URL
+
+/// An Ed25519 public key (RFC 8032) that verifies JWS `EdDSA` signatures (RFC 8037) on OpenSSL 3.
+///
+/// Immutable and `Sendable`; each verification runs on a pooled `EVP_MD_CTX`.
+public final class Ed25519PublicKey: Sendable {
+    let key: EVPKey
+    /// The 32-byte public key (JWK `x`).
+    public let rawRepresentation: [UInt8]
+    private let pool = ContextPool<EdDSAContext>()
+
+    init(validated key: EVPKey) throws(SignetRSAError) {
+        guard key.isEd25519 else { throw SignetRSAError(.wrongKeyType, reason: "the key is not an Ed25519 key") }
+        self.key = key
+        self.rawRepresentation = try key.rawPublicKey()
+    }
+
+    /// Loads a public key from PEM text (`PUBLIC KEY`, SPKI).
+    ///
+    /// - Throws: ``SignetRSAError`` `key.pem-malformed`, `key.wrong-kind`, `key.pem-unsupported-label`,
+    ///   `key.der-malformed`, `key.wrong-type`.
+    /// - Allocation: allocates.
+    public convenience init(pem: String) throws(SignetRSAError) {
+        try self.init(der: PEMReader.keyDER(in: pem, labels: ["PUBLIC KEY"], isPrivate: false, kind: "Ed25519"))
+    }
+
+    /// Loads a public key from DER `SubjectPublicKeyInfo`.
+    ///
+    /// - Throws: as ``init(pem:)``.
+    /// - Allocation: allocates.
+    public convenience init(der: [UInt8]) throws(SignetRSAError) {
+        try self.init(validated: EVPKey.decodePublic(der: der))
+    }
+
+    /// Builds a public key from its 32 bytes (JWK `x`, RFC 8037 §2).
+    ///
+    /// - Throws: ``SignetRSAError`` `key.jwk-invalid`.
+    /// - Allocation: allocates.
+    public convenience init(rawRepresentation: [UInt8]) throws(SignetRSAError) {
+        try self.init(validated: EVPKey.ed25519(raw: rawRepresentation, isPrivate: false))
+    }
+
+    /// Builds a public key from an OKP JWK's `x` (the caller checks `kty` `OKP` and `crv` `Ed25519`).
+    ///
+    /// - Throws: ``SignetRSAError`` `key.jwk-invalid`.
+    /// - Allocation: allocates.
+    public convenience init(jwkX x: String) throws(SignetRSAError) {
+        try self.init(rawRepresentation: jwkMember(x, "x"))
+    }
+
+    /// Bytes of a signature (64).
+    public var signatureByteCount: Int { 64 }
+
+    /// JWK `x`, base64url.
+    public var jwkX: String { Base64URL.encode(rawRepresentation) }
+
+    /// The RFC 7638 thumbprint (SHA-256 over `{"crv":"Ed25519","kty":"OKP","x":…}`), base64url.
+    ///
+    /// - Allocation: allocates the result.
+    public var thumbprint: String { jwkThumbprint("{\"crv\":\"Ed25519\",\"kty\":\"OKP\",\"x\":\"\(jwkX)\"}") }
+
+    /// DER `SubjectPublicKeyInfo`.
+    ///
+    /// - Throws: ``SignetRSAError`` `rsa.openssl` if OpenSSL cannot encode the key.
+    public func spkiDER() throws(SignetRSAError) -> [UInt8] { try key.spkiDER() }
+
+    /// PEM `PUBLIC KEY` text.
+    ///
+    /// - Throws: ``SignetRSAError`` `rsa.openssl` if OpenSSL cannot encode the key.
+    public func pem() throws(SignetRSAError) -> String { try key.publicPEM() }
+
+    /// `true` when `signature` (64 bytes) is an Ed25519 signature of `message`; never throws, never leaves
+    /// OpenSSL errors behind.
+    ///
+    /// - Allocation: none on the Swift side in steady state (OpenSSL's EVP initialisation allocates internally).
+    @unsafe
+    public func isValidSignature(_ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer) -> Bool {
+        guard signature.count == 64 else { return false }
+        let context: EdDSAContext
+        if let c = pool.take() {
+            context = c
+        } else if let c = try? EdDSAContext() {
+            context = c
+        } else {
+            OpenSSLErrorQueue.clear()
+            return false
+        }
+        defer { pool.put(context) }
+        return unsafe context.verify(signature, for: message, key: key)
+    }
+
+    /// `true` when the signature verifies (see ``isValidSignature(_:for:)-(UnsafeRawBufferPointer,_)``).
+    ///
+    /// - Allocation: none on the Swift side beyond the caller's arrays.
+    public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
+        unsafe signature.withUnsafeBytes { s in
+            unsafe message.withUnsafeBytes { m in unsafe isValidSignature(s, for: m) }
+        }
+    }
+}
+
+/// An Ed25519 private key (RFC 8032) that signs JWS `EdDSA` (RFC 8037). Signatures are deterministic.
+///
+/// Load once and share: immutable and `Sendable`. Nothing here prints the key.
+public final class Ed25519PrivateKey: Sendable {
+    let key: EVPKey
+    /// The matching public key.
+    public let publicKey: Ed25519PublicKey
+    private let pool = ContextPool<EdDSAContext>()
+
+    private init(checked key: EVPKey) throws(SignetRSAError) {
+        guard key.isEd25519 else { throw SignetRSAError(.wrongKeyType, reason: "the key is not an Ed25519 key") }
+        self.key = key
+        self.publicKey = try Ed25519PublicKey(rawRepresentation: key.rawPublicKey())
+    }
+
+    /// Loads a private key from PEM text (`PRIVATE KEY`, PKCS#8).
+    ///
+    /// - Throws: ``SignetRSAError`` `key.pem-malformed`, `key.wrong-kind`, `key.pem-unsupported-label`,
+    ///   `key.der-malformed`, `key.wrong-type`.
+    /// - Allocation: allocates.
+    public convenience init(pem: String) throws(SignetRSAError) {
+        var der = try PEMReader.keyDER(in: pem, labels: ["PRIVATE KEY"], isPrivate: true, kind: "Ed25519")
+        defer { secureZero(&der) }
+        try self.init(der: der)
+    }
+
+    /// Loads a private key from DER PKCS#8 `PrivateKeyInfo`.
+    ///
+    /// - Throws: as ``init(pem:)``.
+    /// - Allocation: allocates.
+    public convenience init(der: [UInt8]) throws(SignetRSAError) {
+        try self.init(checked: EVPKey.decodePrivate(der: der))
+    }
+
+    /// Loads a private key from an OKP JWK's `d` (the 32-byte seed) and checks it against `x` when given.
+    ///
+    /// - Throws: ``SignetRSAError`` `key.jwk-invalid`, `key.inconsistent` (`x` is not the seed's public key).
+    /// - Allocation: allocates.
+    public convenience init(jwkD d: String, x: String?) throws(SignetRSAError) {
+        var seed = try jwkMember(d, "d")
+        defer { secureZero(&seed) }
+        try self.init(checked: EVPKey.ed25519(raw: seed, isPrivate: true))
+        if let x, try jwkMember(x, "x") != publicKey.rawRepresentation {
+            throw SignetRSAError(.keyInconsistent, reason: "JWK member 'x' is not the public key of 'd'")
+        }
+    }
+
+    /// Generates a fresh key.
+    ///
+    /// - Throws: ``SignetRSAError`` `key.generation`.
+    /// - Allocation: allocates.
+    public static func generate() throws(SignetRSAError) -> Ed25519PrivateKey {
+        try Ed25519PrivateKey(checked: EVPKey.generateEd25519())
+    }
+
+    /// Bytes of a signature (64).
+    public var signatureByteCount: Int { 64 }
+
+    /// Calls `body` with the PKCS#8 PEM text of this key in a temporary buffer that is wiped afterwards.
+    ///
+    /// - Parameter body: Receives the PEM bytes; must not keep the pointer.
+    /// - Returns: What `body` returns.
+    /// - Throws: ``SignetRSAError`` `rsa.openssl` if OpenSSL cannot encode the key, or what `body` throws.
+    ///
+    /// `@unsafe`: `body` receives a raw buffer that is valid, and holds the secret, only during the call.
+    @unsafe
+    public func withPKCS8PEM<R>(_ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        try unsafe key.withPKCS8PEM(body).get()
+    }
+
+    /// Signs `message` and writes the 64-byte signature at the start of `output`.
+    ///
+    /// - Returns: 64.
+    /// - Throws: ``SignetRSAError`` `rsa.output-too-small`, `rsa.openssl`.
+    /// - Allocation: none on the Swift side in steady state (OpenSSL's EVP initialisation allocates internally).
+    /// - Warning: `output` must not overlap `message`.
+    @unsafe
+    public func sign(
+        _ message: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
+    ) throws(SignetRSAError) -> Int {
+        guard output.count >= 64 else {
+            throw SignetRSAError(.outputTooSmall, reason: "the output has \(output.count) bytes; Ed25519 needs 64")
+        }
+        let context: EdDSAContext
+        if let c = pool.take() {
+            context = c
+        } else {
+            context = try EdDSAContext()
+        }
+        guard unsafe context.sign(message, key: key, into: UnsafeMutableRawBufferPointer(rebasing: output[..<64]))
+        else { throw OpenSSLErrorQueue.error(.openSSL, "EVP_DigestSign failed (Ed25519)") }
+        pool.put(context)
+        return 64
+    }
+
+    /// Signs `message` and returns the signature.
+    ///
+    /// - Throws: ``SignetRSAError`` `rsa.openssl`.
+    /// - Allocation: the returned array.
+    public func signature(for message: [UInt8]) throws(SignetRSAError) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 64)
+        try unsafe message.span.withUnsafeBytes { (m) throws(SignetRSAError) in
+            var span = out.mutableSpan
+            var bytes = unsafe span.mutableBytes
+            try unsafe bytes.withUnsafeMutableBytes { (o) throws(SignetRSAError) in _ = try unsafe sign(m, into: o) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+@Suite("signet serve as a process")
+struct ServeCommandTests {
+    @Test("--port 0 prints the URL; a token request is answered; SIGTERM stops it gracefully with status 0")
+    func quickStart() async throws {
+        let executable = try #require(Signet.executable)
+        let dir = try Signet.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let keygen = try Signet.run(
+            [
+                "keygen", "--bits", "2048", "--kid", "k1", "--out", dir.appendingPathComponent("key.pem").path,
+                "--jwks", dir.appendingPathComponent("jwks.json").path,
+            ])
+        try #require(keygen.status == 0, "\(keygen)")
+
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = [
+            "serve", "--api-key", "KEY-1", "--jwks", dir.appendingPathComponent("jwks.json").path, "--port", "0",
+            "--log-level", "warning",
+        ]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        // The first line names the URL.
+        var text = ""
+        while !text.contains("\n") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        let first = String(text.prefix { $0 != "\n" })
+        #expect(first.hasPrefix("signet serve: listening on http://127.0.0.1:"))
+        let url = try #require(first.split(separator: " ").last.map(String.init))
+
+        let mint = try Signet.run(
+            [
+                "mint", "--key", dir.appendingPathComponent("key.pem").path, "--kid", "k1", "--client-id", "KEY-1",
+                "--profile", "rfc7523", "--aud", url + "/oauth2/token", "--alg", "RS512",
+            ])
+        try #require(mint.status == 0, "\(mint)")
+        let assertion = mint.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        var request = URLRequest(url: try #require(URL(string: url + "/oauth2/token")))
+        request.httpMethod = "POST"
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(
+            ("grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion="
+                + assertion).utf8)
+        let (body, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200, "\(String(decoding: body, as: UTF8.self))")
+        #expect(String(decoding: body, as: UTF8.self).contains(#""expires_in":"599""#))
+
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test("--config with an unknown key fails with the key named, status 1")
+    func badConfiguration() throws {
+        let dir = try Signet.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("serve.yaml")
+        try Data("apim:\n  applicatons: []\n".utf8).write(to: file)
+        let r = try Signet.run(["serve", "--config", file.path, "--check"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("applicatons"), "\(r)")
+    }
+}
