@@ -35,6 +35,7 @@ let package = Package(
         .library(name: "ReplayGuard", targets: ["ReplayGuard"]),
         .library(name: "ReplayGuardPostgres", targets: ["ReplayGuardPostgres"]),
         .library(name: "NHSEmulator", targets: ["NHSEmulator"]),
+        .library(name: "TokenClient", targets: ["TokenClient"]),
         .executable(name: "signet", targets: ["signet"]),
     ],
     dependencies: [
@@ -44,6 +45,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
@@ -97,6 +99,20 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings),
+        // The token client: assertion, token request, cached access token (AsyncHTTPClient underneath).
+        .target(
+            name: "TokenClient",
+            dependencies: [
+                "ClientAssertion", "JWS", "SignetRSA", "Base64URL",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings),
         // The replay guard: the protocol and the in-memory store (standard library only), and the PostgreSQL store
         // that several servers share.
         .target(name: "ReplayGuard", swiftSettings: strictSettings),
@@ -111,8 +127,9 @@ let package = Package(
             name: "signet",
             dependencies: [
                 "ClientAssertion", "CrossCheck", "JWS", "SignetRSA", "RSAGMP", "Base64URL", "CMallocCounter",
-                "RemoteJWKS", "NHSEmulator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
+                "RemoteJWKS", "NHSEmulator", "TokenClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: toolSettings),
         .systemLibrary(name: "CFuzzerDriver", path: "vendor-shims/CFuzzerDriver"),
@@ -156,6 +173,19 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 "ReplayGuardPostgres",
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "TokenClientTests",
+            dependencies: [
+                "TokenClient", "NHSEmulator", "ClientAssertion", "JWS", "SignetRSA", "Base64URL", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings),
         // Runs the built `signet` executable (which `swift build --build-tests` and `swift test` build too); JWKS

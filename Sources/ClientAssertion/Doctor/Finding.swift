@@ -57,6 +57,8 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
         public static let issSubMismatch: Code = "claim.iss-sub-mismatch"
         /// `iss`/`sub` is not the expected client id.
         public static let clientIDMismatch: Code = "claim.client-id-mismatch"
+        /// The subject token's `iss` is not the CIS2 issuer the endpoint trusts (NHS-RULES E39).
+        public static let issuerMismatch: Code = "claim.iss-not-trusted"
         /// No `iss` (subject token).
         public static let issMissing: Code = "claim.iss-missing"
         /// No `aud` (subject token).
