@@ -24,7 +24,8 @@ struct Signet: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             KeygenCommand.self, JWKSCommand.self, MintCommand.self, VerifyCommand.self, DoctorCommand.self,
-            ServeCommand.self, BenchCommand.self, CrossCheckCommand.self, SoakCommand.self, Base64URLCommand.self,
+            ServeCommand.self, TokenCommand.self, BenchCommand.self, CrossCheckCommand.self, SoakCommand.self,
+            Base64URLCommand.self,
             PerfLoopCommand.self,
         ])
 }

@@ -8,8 +8,10 @@ import Testing
 /// tokens minted with the key, and a P-256 key (`ec.pem`, kid `fapi-1`) with its JWKS.
 final class ExampleFixtures {
     let url: URL
-    /// `API_KEY`, `TOKEN`, `ID_TOKEN`, `APIM_TOKEN_URL`, `CIS2_TOKEN_URL`, as the examples use them.
+    /// `API_KEY`, `TOKEN`, `ID_TOKEN`, `APIM_TOKEN_URL`, `CIS2_TOKEN_URL`, `TOKEN_URL`, as the examples use them.
     let environment: [String: String]
+    /// `signet serve` for the API key `abc` with the fixture JWKS, demanding INT's aud: `TOKEN_URL` is its token URL.
+    let server: Process
 
     static let apimTokenURL = "https://int.api.service.nhs.uk/oauth2/token"
     static let cis2TokenURL =
@@ -28,6 +30,7 @@ final class ExampleFixtures {
         "cp token.jwt assertion.jwt",
         "signet mint --key key.pem --kid prod-1 --client-id \"$API_KEY\" --profile apim --form client_credentials > body.txt",
         "signet mint --key key.pem --kid k1 --client-id 1234.apps.supplier --profile cis2 --aud \"$CIS2_TOKEN_URL\" > cis2.jwt",
+        "printf 'key: key.pem\\nkid: prod-1\\nclient-id: abc\\nprofile: apim\\nenv: int\\n' > token.yaml",
     ]
 
     init() throws {
@@ -41,10 +44,44 @@ final class ExampleFixtures {
         }
         environment["TOKEN"] = try Self.firstLine(of: url.appendingPathComponent("token.jwt"))
         environment["ID_TOKEN"] = try Self.firstLine(of: url.appendingPathComponent("cis2.jwt"))
+        let (server, serverURL) = try Self.startServer(jwks: url.appendingPathComponent("jwks.json").path)
+        self.server = server
+        environment["TOKEN_URL"] = serverURL + "/oauth2/token"
         self.environment = environment
     }
 
-    deinit { try? FileManager.default.removeItem(at: url) }
+    deinit {
+        server.terminate()
+        server.waitUntilExit()
+        try? FileManager.default.removeItem(at: url)
+    }
+
+    /// Starts `signet serve --port 0` and reads the URL from its first line.
+    static func startServer(jwks: String) throws -> (Process, String) {
+        let process = Process()
+        process.executableURL = try #require(Signet.executable)
+        process.arguments = [
+            "serve", "--api-key", "abc", "--jwks", jwks, "--env", "int", "--port", "0", "--log-level", "error",
+        ]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        while !text.contains("\n") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        let first = String(text.prefix { $0 != "\n" })
+        guard first.hasPrefix("signet serve: listening on "), let url = first.split(separator: " ").last else {
+            process.terminate()
+            throw ServerDidNotStart(firstLine: first)
+        }
+        return (process, String(url))
+    }
+
+    struct ServerDidNotStart: Error { let firstLine: String }
 
     func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 
