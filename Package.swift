@@ -176,6 +176,14 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "ReplayGuardTests",
+            dependencies: [
+                "ReplayGuard", "ReplayGuardPostgres", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "TokenClientTests",
             dependencies: [
                 "TokenClient", "NHSEmulator", "ClientAssertion", "JWS", "SignetRSA", "Base64URL", "TestSupport",
