@@ -16,15 +16,19 @@ import Synchronization
 /// ```
 ///
 /// Each HTTP attempt carries a fresh assertion with a fresh `jti` (see ``TokenEndpoint``). Token age is measured on
-/// a monotonic clock from the moment the request was sent, so a wall clock that jumps never makes an expired token
-/// look valid. A caller that is cancelled while it waits stops waiting at once; the request it joined goes on for
+/// a monotonic clock from the start of the refresh that fetched it (retries included, so it errs on the safe side),
+/// so a wall clock that jumps never makes an expired token look valid. Lifetimes over 24 h are treated as 24 h; an
+/// `expires_in` of 0 is refused. After a refusal that retrying cannot fix (a `4xx`), callers get that error for
+/// ``Configuration-swift.struct/retryInterval`` without a new request, so a misconfigured key does not hammer the
+/// endpoint. A caller that is cancelled while it waits stops waiting at once; the request it joined goes on for
 /// the others.
 ///
 /// Run it in a `ServiceGroup` (or call ``run()``) to refresh in the background; without that, a call made once
 /// ``Configuration-swift.struct/refreshAfter`` of the lifetime has passed starts the refresh and is answered with
 /// the still-valid token.
 ///
-/// The hot path (a cached, valid token) takes one uncontended lock and reads the clock once; it does not allocate.
+/// The hot path (a cached, valid token) reads the clock once and takes one short lock (no I/O, logging or task
+/// creation under it); it does not allocate.
 public final class AccessTokenClient: Service, Sendable {
     /// When a cached token is served, and when it is refreshed.
     public struct Configuration: Sendable, Equatable {
@@ -88,7 +92,6 @@ public final class AccessTokenClient: Service, Sendable {
         self.endpoint = endpoint
         self.configuration = configuration
         var logger = logger
-        logger[metadataKey: "client.id"] = .string(endpoint.minter.clientID)
         self.logger = logger
         let start = clock.now
         self.now = { start.duration(to: clock.now) }
@@ -112,11 +115,13 @@ public final class AccessTokenClient: Service, Sendable {
     /// - Throws: As ``accessToken()``.
     public func token() async throws(TokenClientError) -> TokenResponse {
         let t = now()
-        let ready = state.withLock { s -> TokenResponse? in
-            guard let c = s.current, t < c.usableUntil else { return nil }
-            if t >= c.refreshAt, !s.inFlight, !failedRecently(s, at: t) { startRefresh(&s, reason: "ahead") }
-            return c.response
+        let (ready, refresh) = state.withLock { s -> (TokenResponse?, Bool) in
+            guard let c = s.current, t < c.usableUntil else { return (nil, false) }
+            guard t >= c.refreshAt, !s.inFlight, !failedRecently(s, at: t) else { return (c.response, false) }
+            claimRefresh(&s)
+            return (c.response, true)
         }
+        if refresh { launchRefresh(reason: "ahead", started: t) }
         if let ready { return ready }
         return try await waitForToken().response
     }
@@ -180,17 +185,24 @@ public final class AccessTokenClient: Service, Sendable {
         }
         let outcome = await withTaskCancellationHandler {
             await withCheckedContinuation { (c: CheckedContinuation<Outcome, Never>) in
-                let immediate = state.withLock { s -> Outcome? in
-                    if Task.isCancelled { return .failure(Self.cancelled) }
-                    let t = now()
-                    if acceptCurrent, let current = s.current, t < current.usableUntil { return .success(current) }
-                    if !s.inFlight {
-                        startRefresh(&s, reason: !acceptCurrent ? "requested" : s.current == nil ? "first" : "expired")
+                let t = now()
+                let (immediate, refresh) = state.withLock { s -> (Outcome?, String?) in
+                    if Task.isCancelled { return (.failure(Self.cancelled), nil) }
+                    if acceptCurrent, let current = s.current, t < current.usableUntil {
+                        return (.success(current), nil)
+                    }
+                    if acceptCurrent, !s.inFlight, let f = s.lastFailure, t - f.at < configuration.retryInterval,
+                        !Self.isTransient(f.error)
+                    {
+                        return (.failure(f.error), nil)
                     }
                     s.waiters[id] = c
-                    return nil
+                    guard !s.inFlight else { return (nil, nil) }
+                    claimRefresh(&s)
+                    return (nil, !acceptCurrent ? "requested" : s.current == nil ? "first" : "expired")
                 }
                 if let immediate { c.resume(returning: immediate) }
+                if let refresh { launchRefresh(reason: refresh, started: t) }
             }
         } onCancel: {
             let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
@@ -201,20 +213,38 @@ public final class AccessTokenClient: Service, Sendable {
 
     private static let cancelled = TokenClientError(.cancelled, reason: "cancelled while waiting for a token")
 
-    /// Starts the one token request; the caller holds the lock, and the task takes it only to publish its outcome.
-    private func startRefresh(_ s: inout State, reason: String) {
+    /// Marks the one token request as in flight; the caller holds the lock and calls ``launchRefresh(reason:started:)``
+    /// after releasing it (the task takes the lock only to publish its outcome, so it cannot clear the mark early).
+    private func claimRefresh(_ s: inout State) {
         s.inFlight = true
         s.requestCount += 1
+    }
+
+    /// Whether retrying might help after `error`: transport failures, timeouts, `408`, `429` and `5xx`.
+    static func isTransient(_ error: TokenClientError) -> Bool {
+        switch error.code {
+        case .unreachable, .timeout, .cancelled: return true
+        case .refused: return error.refusal.map { RetryPolicy.isTransient(status: $0.status) } ?? true
+        default: return false
+        }
+    }
+
+    /// Runs the request claimed by ``claimRefresh(_:)`` and hands its outcome to every waiter.
+    private func launchRefresh(reason: String, started: Duration) {
         Counter(label: "signet_token_refreshes_total", dimensions: [("reason", reason)]).increment()
         logger.debug("requesting a token", metadata: ["reason": .string(reason)])
-        let started = now()
         Task.detached { [self] in
-            let outcome: Outcome
+            var outcome: Outcome
             do throws(TokenClientError) {
                 let response = try await endpoint.clientCredentials()
                 outcome = .success(cached(response, requestedAt: started))
             } catch {
                 outcome = .failure(error)
+            }
+            if case .success(let c) = outcome, c.response.expiresIn < 1 {
+                outcome = .failure(
+                    TokenClientError(
+                        .responseInvalid, reason: "the token endpoint answered expires_in 0: a token already expired"))
             }
             let ended = now()
             let waiters = state.withLock { s in
@@ -236,7 +266,7 @@ public final class AccessTokenClient: Service, Sendable {
     /// The serving window of a token requested at `t`: usable until `expires_in` less the margin (at most half
     /// the lifetime), refreshed after ``Configuration-swift.struct/refreshAfter`` of it.
     func cached(_ response: TokenResponse, requestedAt t: Duration) -> Cached {
-        let lifetime = Duration.seconds(response.expiresIn)
+        let lifetime = Duration.seconds(min(response.expiresIn, 86_400))
         let margin = min(configuration.expiryMargin, lifetime / 2)
         let usable = lifetime - margin
         let refresh = min(usable, lifetime * configuration.refreshAfter)

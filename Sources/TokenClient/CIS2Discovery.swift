@@ -38,11 +38,11 @@ public final class CIS2Discovery: Sendable {
     ///   - issuer: The CIS2 realm URL (e.g. `https://am.nhsint.auth-ptl.cis2.spineservices.nhs.uk:443/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare`).
     ///   - timeToLive: How long a document is reused (24 h by default).
     ///   - requestTimeout: The longest the fetch may take.
-    ///   - httpClient: The HTTP client.
+    ///   - httpClient: The HTTP client (by default one that never follows redirects).
     ///   - clock: The clock the cache age is measured on.
     public init(
         issuer: String, timeToLive: Duration = .seconds(86_400), requestTimeout: Duration = .seconds(10),
-        httpClient: HTTPClient = .shared, clock: some Clock<Duration> = ContinuousClock()
+        httpClient: HTTPClient = TokenEndpoint.sharedHTTPClient, clock: some Clock<Duration> = ContinuousClock()
     ) {
         self.issuer = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
         self.timeToLive = timeToLive
@@ -54,8 +54,9 @@ public final class CIS2Discovery: Sendable {
 
     /// The discovery document, cached for ``timeToLive``.
     ///
-    /// - Throws: `token-client.discovery` when it cannot be fetched, is not JSON, has no string `token_endpoint`,
-    ///   or names another issuer.
+    /// - Throws: `token-client.discovery` when the issuer is not https (or http to loopback), or the document
+    ///   cannot be fetched within the request timeout (body included), is not JSON, has no string
+    ///   `token_endpoint`, or names another issuer.
     public func document() async throws(TokenClientError) -> Document {
         let t = now()
         if let cached = cache.withLock({ $0 }), t - cached.fetchedAt < timeToLive { return cached.document }
@@ -72,11 +73,12 @@ public final class CIS2Discovery: Sendable {
     ///   - keyID: The `kid` registered in the client's JWKS.
     ///   - clientID: The CIS2 client id (not an APIM API key).
     ///   - configuration: Timeouts, bounds and retries.
+    ///   - registeredJWKS: The JWK set registered with CIS2 for the key, to diagnose refusals with.
     ///   - logger: Where the endpoint logs its requests.
     /// - Throws: `token-client.discovery`, or `token-client.mint` when the key does not suit the CIS2 profile.
     public func tokenEndpoint(
         key: JWSSigningKey, keyID: String, clientID: String,
-        configuration: TokenEndpoint.Configuration = TokenEndpoint.Configuration(),
+        configuration: TokenEndpoint.Configuration = TokenEndpoint.Configuration(), registeredJWKS: String? = nil,
         logger: Logger = Logger(label: "signet.token-client")
     ) async throws(TokenClientError) -> TokenEndpoint {
         let document = try await document()
@@ -89,27 +91,17 @@ public final class CIS2Discovery: Sendable {
             throw TokenClientError(.mint, reason: error.reason, underlying: error)
         }
         return try TokenEndpoint(
-            tokenURL: document.tokenEndpoint, minter: minter, configuration: configuration, httpClient: httpClient,
-            logger: logger)
+            tokenURL: document.tokenEndpoint, minter: minter, configuration: configuration,
+            registeredJWKS: registeredJWKS, httpClient: httpClient, logger: logger)
     }
 
     private func fetch() async throws(TokenClientError) -> Document {
         let url = issuer + "/.well-known/openid-configuration"
-        let body: String
-        do {
-            var request = HTTPClientRequest(url: url)
-            request.headers.add(name: "Accept", value: "application/json")
-            let response = try await httpClient.execute(request, timeout: .init(requestTimeout))
-            let bytes = try await response.body.collect(upTo: 256 * 1024)
-            guard response.status.code == 200 else {
-                throw TokenClientError(.discovery, reason: "\(url) answered \(response.status.code)")
-            }
-            body = String(buffer: bytes)
-        } catch let error as TokenClientError {
-            throw error
-        } catch {
-            throw TokenClientError(.discovery, reason: "\(url) could not be fetched: \(error)", underlying: error)
+        guard url.lowercased().hasPrefix("https://") || TokenEndpoint.isLoopback(url) else {
+            throw TokenClientError(
+                .discovery, reason: "\(issuer) is not https: the discovery document decides where codes are sent")
         }
+        let body = try await download(url)
         guard let object = (try? StrictJSON.parse(body))?.objectValue else {
             throw TokenClientError(.discovery, reason: "\(url) did not answer a JSON object")
         }
@@ -124,9 +116,55 @@ public final class CIS2Discovery: Sendable {
                     "\(url) names the issuer \(published.map { "\"\($0)\"" } ?? "nothing"), not \"\(issuer)\": configure the issuer exactly as CIS2 publishes it"
             )
         }
+        guard tokenEndpoint.lowercased().hasPrefix("https://") || TokenEndpoint.isLoopback(tokenEndpoint) else {
+            throw TokenClientError(
+                .discovery, reason: "\(url) names a token_endpoint that is not https: \(tokenEndpoint)")
+        }
         return Document(
             issuer: issuer, tokenEndpoint: tokenEndpoint,
             authorizationEndpoint: object["authorization_endpoint"]?.stringValue,
             jwksURI: object["jwks_uri"]?.stringValue)
+    }
+
+    /// The document's text, the whole exchange bounded by the request timeout (a body trickled in byte by byte
+    /// cannot hold it up).
+    private func download(_ url: String) async throws(TokenClientError) -> String {
+        let client = httpClient
+        let limit = requestTimeout
+        let outcome = await withTaskGroup(of: Result<String, TokenClientError>?.self) { group in
+            group.addTask {
+                do {
+                    var request = HTTPClientRequest(url: url)
+                    request.headers.add(name: "Accept", value: "application/json")
+                    let response = try await client.execute(request, timeout: .init(limit))
+                    let bytes = try await response.body.collect(upTo: 256 * 1024)
+                    guard response.history.count <= 1 else {
+                        return .failure(TokenClientError(.discovery, reason: "\(url) redirected; not followed"))
+                    }
+                    guard response.status.code == 200 else {
+                        return .failure(TokenClientError(.discovery, reason: "\(url) answered \(response.status.code)"))
+                    }
+                    return .success(String(buffer: bytes))
+                } catch {
+                    return .failure(
+                        TokenClientError(.discovery, reason: "\(url) could not be fetched: \(error)", underlying: error)
+                    )
+                }
+            }
+            group.addTask {
+                do { try await Task.sleep(for: limit) } catch { return nil }
+                return .failure(TokenClientError(.discovery, reason: "\(url) did not answer within \(limit)"))
+            }
+            var outcome: Result<String, TokenClientError> = .failure(
+                TokenClientError(.cancelled, reason: "cancelled while fetching \(url)"))
+            for await result in group {
+                guard let result else { continue }
+                outcome = result
+                break
+            }
+            group.cancelAll()
+            return outcome
+        }
+        return try outcome.get()
     }
 }

@@ -4,8 +4,8 @@
 /// other `4xx` is not (a fresh assertion cannot fix a wrong key, `aud` or API key), so it is never retried.
 ///
 /// Waits between attempts grow exponentially up to ``maxDelay`` with jitter (half fixed, half random, so that a
-/// fleet of gateways does not retry in step); a `Retry-After` header on `429`/`503` is honoured up to
-/// ``maxRetryAfter``, and a longer one ends the retries at once.
+/// fleet of gateways does not retry in step); a `Retry-After` header on a transient answer (`408`, `429`, `5xx`) is
+/// honoured up to ``maxRetryAfter``, and a longer one ends the retries at once.
 public struct RetryPolicy: Sendable, Equatable {
     /// Attempts in all, the first included (1 = no retries).
     public var maxAttempts: Int
@@ -43,8 +43,7 @@ public struct RetryPolicy: Sendable, Equatable {
         for _ in 1..<max(1, attempt) where d < maxDelay { d *= 2 }
         d = min(d, maxDelay)
         let half = d / 2
-        let nanos = max(0, half.components.seconds * 1_000_000_000 + half.components.attoseconds / 1_000_000_000)
-        return half + .nanoseconds(Int64.random(in: 0...nanos, using: &random))
+        return half + half * Double.random(in: 0...1, using: &random)
     }
 
     /// Reads `Retry-After` as delta-seconds or an IMF-fixdate (`Wed, 21 Oct 2015 07:28:00 GMT`, RFC 9110
@@ -52,7 +51,8 @@ public struct RetryPolicy: Sendable, Equatable {
     public static func retryAfter(_ value: String?, now: Int64) -> Duration? {
         guard let value = value?.trimmingASCIISpaces, !value.isEmpty else { return nil }
         if value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-            return Int64(value).map { .seconds($0) }
+            // More than nine digits is over 31 years: longer than any cap, and it must not overflow.
+            return value.utf8.count > 9 ? .seconds(1_000_000_000) : Int64(value).map { .seconds($0) }
         }
         guard let date = HTTPDate.parse(value) else { return nil }
         return .seconds(max(0, date - now))
@@ -66,8 +66,8 @@ enum HTTPDate {
     /// Seconds since 1970 of `Sun, 06 Nov 1994 08:49:37 GMT`; `nil` for anything else.
     static func parse(_ s: String) -> Int64? {
         let parts = s.split(separator: " ")
-        guard parts.count == 6, parts[0].hasSuffix(","), parts[5] == "GMT",
-            let day = Int64(parts[1]), (1...31).contains(day),
+        guard parts.count == 6, parts[0].hasSuffix(","), parts[5] == "GMT", parts[1].utf8.count == 2,
+            parts[3].utf8.count == 4, let day = Int64(parts[1]), (1...31).contains(day),
             let monthIndex = months.firstIndex(where: { $0 == parts[2] }),
             let year = Int64(parts[3]), year >= 1970
         else { return nil }

@@ -59,13 +59,15 @@ public final class TokenEndpoint: Sendable {
     ///   - minter: The assertion minter (key, `kid`, client id, profile).
     ///   - configuration: Timeouts, bounds and retries.
     ///   - registeredJWKS: The JWK set text registered for the key, to diagnose refusals with.
-    ///   - httpClient: The HTTP client (the process-wide shared one by default).
+    ///   - httpClient: The HTTP client: ``sharedHTTPClient`` by default, which never follows a redirect (a token
+    ///     request's body must not be re-sent to another origin). An injected client should not follow redirects
+    ///     either; an answer that arrived through one is refused all the same.
     ///   - logger: Where requests and their outcomes are logged (request id, grant, status, NHS string; never a
     ///     token or a key).
     /// - Throws: `token-client.configuration` when the URL is not an absolute https URL (or http to loopback).
     public init(
         tokenURL: String? = nil, minter: ClientAssertionMinter, configuration: Configuration = Configuration(),
-        registeredJWKS: String? = nil, httpClient: HTTPClient = .shared,
+        registeredJWKS: String? = nil, httpClient: HTTPClient = TokenEndpoint.sharedHTTPClient,
         logger: Logger = Logger(label: "signet.token-client")
     ) throws(TokenClientError) {
         let url = tokenURL ?? minter.profile.audience
@@ -86,9 +88,12 @@ public final class TokenEndpoint: Sendable {
         self.httpClient = httpClient
         var logger = logger
         logger[metadataKey: "token.url"] = .string(url)
-        logger[metadataKey: "client.id"] = .string(minter.clientID)
         self.logger = logger
     }
+
+    /// The process-wide client token requests use by default: AsyncHTTPClient's shared event loops, redirects off.
+    public static let sharedHTTPClient = HTTPClient(
+        eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(redirectConfiguration: .disallow))
 
     // MARK: - The NHS flows
 
@@ -298,6 +303,14 @@ public final class TokenEndpoint: Sendable {
         let exchange: @Sendable () async -> Attempt = {
             do {
                 let response = try await client.execute(prepared, timeout: .init(limit), logger: logger)
+                if response.history.count > 1 {
+                    return .failed(
+                        TokenClientError(
+                            .configuration,
+                            reason:
+                                "the token endpoint redirected the request: token requests are not re-sent to another URL"
+                        ))
+                }
                 let bytes = try await response.body.collect(upTo: cap)
                 return .answer(
                     status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"),
@@ -339,19 +352,31 @@ public final class TokenEndpoint: Sendable {
         }
     }
 
-    /// Whether an `http://` URL's host is `localhost`, `127.x.y.z` or `[::1]`.
+    /// Whether an `http://` URL's host is `localhost`, a dotted-quad `127.a.b.c` or `[::1]`, with an optional
+    /// numeric port and no userinfo (`http://127.0.0.1.example.com/` and `http://localhost@example.com/` are not).
     static func isLoopback(_ url: String) -> Bool {
-        let rest = url.dropFirst("http://".count)
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let hostPort = authority.split(separator: "@").last ?? authority
+        guard url.lowercased().hasPrefix("http://") else { return false }
+        let authority = url.dropFirst("http://".count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard !authority.contains("@") else { return false }
         let host: Substring
-        if hostPort.hasPrefix("[") {
-            host = hostPort.prefix { $0 != "]" }.dropFirst()
+        let port: Substring
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { return false }
+            host = authority[authority.index(after: authority.startIndex)..<close]
+            let after = authority[authority.index(after: close)...]
+            guard after.isEmpty || after.hasPrefix(":") else { return false }
+            port = after.dropFirst()
+            guard host == "::1" else { return false }
         } else {
-            host = hostPort.prefix { $0 != ":" }
+            let parts = authority.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            host = parts.first ?? ""
+            port = parts.count > 1 ? parts[1] : ""
+            let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+            let dottedQuad =
+                octets.count == 4 && octets[0] == "127" && octets.allSatisfy { !$0.isEmpty && UInt8($0) != nil }
+            guard host.lowercased() == "localhost" || dottedQuad else { return false }
         }
-        let lower = host.lowercased()
-        return lower == "localhost" || lower == "::1" || lower.hasPrefix("127.")
+        return port.isEmpty || (port.count <= 5 && port.allSatisfy { $0.isASCII && $0.isNumber })
     }
 
     /// 16 hex digits, random: ties the log lines and the span of one request together.

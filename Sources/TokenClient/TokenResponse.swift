@@ -4,7 +4,9 @@ import JWS
 /// A token endpoint's success answer, read as NHS sends it: APIM writes `expires_in`, `issued_at`,
 /// `refresh_token_expires_in` and `refresh_count` as JSON strings, CIS2 writes `expires_in` as a number; both are
 /// accepted.
-public struct TokenResponse: Sendable, Equatable {
+///
+/// Its `description` leaves the tokens out, so an answer that reaches a log by accident leaks nothing.
+public struct TokenResponse: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     /// `access_token`: the bearer token.
     public let accessToken: String
     /// `token_type` (`Bearer`).
@@ -60,6 +62,21 @@ public struct TokenResponse: Sendable, Equatable {
         self.scope = try Self.string(object, "scope")
         self.json = body
     }
+
+    /// `TokenResponse(token_type: Bearer, expires_in: 599, refresh_token: yes, …)`, tokens redacted.
+    public var description: String {
+        var parts = ["expires_in: \(expiresIn)"]
+        if let tokenType { parts.insert("token_type: \(tokenType)", at: 0) }
+        if let issuedAtMilliseconds { parts.append("issued_at: \(issuedAtMilliseconds)") }
+        if refreshToken != nil { parts.append("refresh_token: (redacted)") }
+        if let refreshTokenExpiresIn { parts.append("refresh_token_expires_in: \(refreshTokenExpiresIn)") }
+        if let refreshCount { parts.append("refresh_count: \(refreshCount)") }
+        if idToken != nil { parts.append("id_token: (redacted)") }
+        return "TokenResponse(access_token: (redacted), " + parts.joined(separator: ", ") + ")"
+    }
+
+    /// The same as ``description``: the tokens stay out of debug output too.
+    public var debugDescription: String { description }
 
     /// A member that is a non-negative integer, written as a JSON number or as a string of ASCII digits.
     static func integer(_ object: JSONObject, _ name: String) throws(TokenClientError) -> Int64? {

@@ -160,13 +160,20 @@ struct TokenCommand: AsyncParsableCommand {
                 throw ValidationError("--profile cis2 needs --cis2-issuer, --code and --redirect-uri")
             }
             guard let kid = s.kid else { throw ValidationError("--kid is required for cis2") }
+            guard exchange == nil, s.tokenURL == nil else {
+                throw ValidationError("--exchange and --token-url go with --profile apim (cis2's URL is discovered)")
+            }
             let discovery = CIS2Discovery(issuer: issuer, requestTimeout: configuration.requestTimeout)
             send = { () async throws(TokenClientError) -> TokenResponse in
                 let endpoint = try await discovery.tokenEndpoint(
-                    key: signingKey, keyID: kid, clientID: s.clientID, configuration: configuration, logger: logger)
+                    key: signingKey, keyID: kid, clientID: s.clientID, configuration: configuration,
+                    registeredJWKS: registered, logger: logger)
                 return try await endpoint.authorizationCode(code: code, redirectURI: redirectURI)
             }
         default:
+            guard code == nil, redirectURI == nil else {
+                throw ValidationError("--code and --redirect-uri go with --profile cis2")
+            }
             let minter: ClientAssertionMinter
             do throws(ClientAssertionError) {
                 minter = try ClientAssertionMinter(

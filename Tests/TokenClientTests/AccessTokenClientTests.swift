@@ -106,7 +106,7 @@ final class ManualClock: Clock, Sendable {
         }
     }
 
-    @Test("a refusal reaches every waiter, and the next call tries again")
+    @Test("a refusal reaches every waiter and is remembered for the retry interval; refreshNow() asks again")
     func failureReachesEveryWaiter() async throws {
         let apim =
             #"{"error":"invalid_request","error_description":"Invalid 'iss'/'sub' claims in client_assertion JWT","message_id":"m"}"#
@@ -131,7 +131,14 @@ final class ManualClock: Clock, Sendable {
             }
             #expect(errors.allSatisfy { $0?.nhsError == NHSEndpointError.assertionIssSubInvalid })
             #expect(server.jtis.count == 1)
+            // A 4xx is remembered for the retry interval: no second request for a key that is wrong.
+            let again = await refusal { try await client.accessToken() }
+            #expect(again.nhsError == NHSEndpointError.assertionIssSubInvalid)
+            #expect(server.jtis.count == 1)
+            // refreshNow() asks again at once.
+            #expect(try await client.refreshNow().accessToken == "t")
             #expect(try await client.accessToken() == "t")
+            #expect(server.jtis.count == 2)
         }
     }
 
@@ -157,6 +164,17 @@ final class ManualClock: Clock, Sendable {
             #expect(server.jtis.count == 2)
             running.cancel()
             _ = await running.result
+        }
+    }
+
+    @Test("expires_in 0 is refused, not served or refetched in a loop")
+    func zeroLifetime() async throws {
+        let script = ScriptedTokenServer.Script { n in .init(body: ScriptedTokenServer.token("t\(n)", expiresIn: 0)) }
+        try await ScriptedTokenServer.with(script) { server, url in
+            let client = AccessTokenClient(endpoint: try RetryTests.endpoint(url))
+            let error = await refusal { try await client.accessToken() }
+            #expect(error.code == .responseInvalid)
+            #expect(server.jtis.count == 1)
         }
     }
 

@@ -112,6 +112,39 @@ import Testing
         #expect(error.attempts == 3)
     }
 
+    @Test("a connection dropped mid-request is retried with a fresh assertion, then reported as unreachable")
+    func droppedConnections() async throws {
+        try await DroppingServer.with { server, url in
+            let error = await refusal { try await Self.endpoint(url).clientCredentials() }
+            #expect(error.code == .unreachable)
+            #expect(error.attempts == 3)
+            #expect(server.dropped >= 3)
+        }
+    }
+
+    @Test("a redirect is never followed: the default client stops at it, and an answer via one is refused")
+    func redirectsAreNotFollowed() async throws {
+        let script = ScriptedTokenServer.Script { n in
+            n <= 1 ? .init(status: 307, headers: [("Location", "/oauth2/token")], body: "") : .init()
+        }
+        try await ScriptedTokenServer.with(script) { server, url in
+            let minter = try ClientAssertionMinter(
+                key: Keys.client, keyID: "k1", clientID: "APIKEY-1", profile: .apim(.integration))
+            let stopped = await refusal {
+                try await TokenEndpoint(tokenURL: url, minter: minter, configuration: .init(retry: Self.fast))
+                    .clientCredentials()
+            }
+            #expect(stopped.refusal?.status == 307)
+            #expect(server.jtis.count == 1)
+            let following = HTTPClient(configuration: .init(redirectConfiguration: .follow(max: 3, allowCycles: true)))
+            defer { _ = Task { try? await following.shutdown() } }
+            let viaRedirect = await refusal {
+                try await Self.endpoint(url, http: following).clientCredentials()
+            }
+            #expect(viaRedirect.code == .configuration)
+        }
+    }
+
     @Test("an answer over the size cap is refused, not retried")
     func oversizedAnswer() async throws {
         let big = ScriptedTokenServer.token(String(repeating: "x", count: 10_000))

@@ -80,6 +80,12 @@ import Testing
         #expect(RetryPolicy.retryAfter(nil, now: 0) == nil)
     }
 
+    @Test func hugeRetryAfterValuesNeitherTrapNorShorten() {
+        #expect(RetryPolicy.retryAfter("99999999999999999999999", now: 0) == .seconds(1_000_000_000))
+        #expect(RetryPolicy.retryAfter("Sun, 06 Nov 999999999999 08:49:37 GMT", now: 0) == nil)
+        #expect(RetryPolicy.retryAfter("Sun, 6 Nov 1994 08:49:37 GMT", now: 0) == nil)
+    }
+
     @Test func transientStatuses() {
         let transient = [408, 429, 500, 502, 503, 504].map(RetryPolicy.isTransient(status:))
         let permanent = [400, 401, 403, 404, 405, 415].map(RetryPolicy.isTransient(status:))
@@ -98,4 +104,33 @@ import Testing
             }
         }
     }
+}
+
+/// Printing an answer never prints a token.
+@Suite struct RedactionTests {
+    @Test func descriptionLeavesTokensOut() throws {
+        let r = try TokenResponse(
+            parsing: #"{"access_token":"SECRET-A","expires_in":"599","refresh_token":"SECRET-R","id_token":"SECRET-I"}"#
+        )
+        let printed = [r.description, r.debugDescription, "\(r)", String(reflecting: r)]
+        #expect(printed.allSatisfy { !$0.contains("SECRET") })
+        #expect(r.description.contains("expires_in: 599"))
+    }
+}
+
+/// Plain http goes to this machine only.
+@Suite struct LoopbackTests {
+    @Test(arguments: [
+        "http://127.0.0.1/oauth2/token", "http://127.0.0.1:7523/oauth2/token", "http://localhost:80/x",
+        "HTTP://LOCALHOST/x", "http://[::1]:8080/token", "http://127.1.2.3", "http://localhost?x",
+    ])
+    func loopback(_ url: String) { #expect(TokenEndpoint.isLoopback(url)) }
+
+    @Test(arguments: [
+        "http://127.0.0.1.nip.io/token", "http://127.evil.example/", "http://localhost@evil.example/",
+        "http://evil.example@127.0.0.1/", "http://[::1].evil/", "http://[::2]/", "http://127.0.0.1:80x/",
+        "http://127.0.0.256/", "http://localhost.evil.example/", "https://127.0.0.1/", "http://0.0.0.0/",
+        "http://127.0.0/", "http://127.0.0.1:123456/",
+    ])
+    func notLoopback(_ url: String) { #expect(!TokenEndpoint.isLoopback(url)) }
 }
