@@ -27,10 +27,15 @@ struct BenchCommand: ParsableCommand {
             else OpenSSL; also set by SIGNET_RSA_ENGINE); the EVP columns always run OpenSSL. The defaults \
             (4 seconds, 5 rounds, every algorithm) are what ./dev bench reports; the examples are short runs.
 
+            --report FILE also writes one self-contained HTML page: the table, bar charts of mint/s and verify/s per \
+            algorithm and key beside the EVP floor (and RSAGMP), thread scaling with --threads, and the --json \
+            document embedded, so that the page and the JSON show the same figures.
+
             Examples:
               signet bench --alg RS256 --seconds 0.5 --rounds 1
               signet bench --alg ES256,EdDSA --seconds 0.5 --rounds 1
               signet bench --alg PS256 --seconds 0.5 --rounds 1 --engine evp --json
+              signet bench --alg RS256,ES256,EdDSA --seconds 0.3 --rounds 1 --report report.html
               signet bench --key key.pem --alg RS256,PS256 --seconds 0.5 --rounds 1 \\
                 --threads 2
             """)
@@ -44,6 +49,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Rounds per measurement (median reported).") var rounds: Int = 5
     @Option(help: "RSA engine for mint and verify: auto, evp, ifma256 or ifma512.") var engine: String = "auto"
     @Flag(help: "Print JSON for machines.") var json = false
+    @Option(
+        help: "Also write a self-contained HTML page (charts and table; no script, no external URL) to this file.")
+    var report: String?
 
     func validate() throws {
         guard (try? selectedAlgorithms()) != nil else {
@@ -104,11 +112,19 @@ struct BenchCommand: ParsableCommand {
             }
         }
         progress.clear()
+        let body = results.map(\.json).joined(separator: ",")
+        let document =
+            "{\"results\":[\(body)],\"cpu\":\(jsonString(cpuDescription())),\"rounds\":\(rounds),\"seconds\":\(seconds)}"
+        if let report {
+            let page = BenchReport.html(
+                results: results, cpu: cpuDescription(), rounds: rounds, seconds: seconds, json: document)
+            do { try Data(page.utf8).write(to: URL(fileURLWithPath: report)) } catch {
+                printError("signet bench: cannot write '\(report)': \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
+        }
         if json {
-            let body = results.map(\.json).joined(separator: ",")
-            print(
-                "{\"results\":[\(body)],\"cpu\":\(jsonString(cpuDescription())),\"rounds\":\(rounds),\"seconds\":\(seconds)}"
-            )
+            print(document)
         } else {
             printTable(results)
         }
