@@ -91,7 +91,6 @@ public final class AccessTokenClient: Service, Sendable {
     ) {
         self.endpoint = endpoint
         self.configuration = configuration
-        var logger = logger
         self.logger = logger
         let start = clock.now
         self.now = { start.duration(to: clock.now) }
