@@ -8,6 +8,8 @@
 //   swift package benchmark thresholds check --filter 'Base64URL.*' --no-progress
 // Mint and verify next to the raw EVP floor and RSAGMP, in one run:
 //   swift package benchmark --target JWSBenchmarks --no-progress
+// The token client's warm hot path and a cold request against the in-process emulator, split into its parts:
+//   swift package benchmark --target TokenClientBenchmarks --no-progress
 import PackageDescription
 
 let package = Package(
@@ -41,6 +43,20 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "JWSBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "TokenClientBenchmarks",
+            dependencies: [
+                .product(name: "TokenClient", package: "Signet"),
+                .product(name: "NHSEmulator", package: "Signet"),
+                .product(name: "ClientAssertion", package: "Signet"),
+                .product(name: "SignetRSA", package: "Signet"),
+                .product(name: "JWS", package: "Signet"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "TokenClientBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
