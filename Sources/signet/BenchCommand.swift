@@ -35,7 +35,7 @@ struct BenchCommand: ParsableCommand {
               signet bench --alg RS256 --seconds 0.5 --rounds 1
               signet bench --alg ES256,EdDSA --seconds 0.5 --rounds 1
               signet bench --alg PS256 --seconds 0.5 --rounds 1 --engine evp --json
-              signet bench --alg RS256,ES256,EdDSA --seconds 0.3 --rounds 1 --report report.html
+              signet bench --alg ES256 --seconds 0.3 --rounds 1 --report report.html
               signet bench --key key.pem --alg RS256,PS256 --seconds 0.5 --rounds 1 \\
                 --threads 2
             """)
