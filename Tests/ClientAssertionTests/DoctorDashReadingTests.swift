@@ -68,10 +68,14 @@ struct DoctorDashReadingTests {
         #expect(f.offset == Fixtures.offset(of: "\u{2014}", in: damaged))
         // The payload was read under the same reading, so its claims were checked, not reported as broken JSON.
         #expect(!report.codes.contains("json.invalid"))
-        // The signature segment is intact, so it is also checked over the damaged text, and fails there.
-        #expect(
-            report.codes == ["base64url.invalid-character", "signature.invalid", "signature.repaired-verifies"],
-            "\(report.findings)")
+        // The signature segment is intact (unless its own random bytes hold "--", which the forum damages too), so it
+        // is also checked over the damaged text, and fails there.
+        let signatureSegment = token.split(separator: ".").last ?? ""
+        if !signatureSegment.contains("--") {
+            #expect(
+                report.codes == ["base64url.invalid-character", "signature.invalid", "signature.repaired-verifies"],
+                "\(report.findings)")
+        }
     }
 
     @Test func enAndEmDashesTogether() throws {

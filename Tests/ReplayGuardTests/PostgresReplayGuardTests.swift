@@ -185,7 +185,8 @@ struct PostgresReplayGuardTests {
     @Test func missingTableIsAConfigurationError() async throws {
         let table = TestDatabase.uniqueTable()
         try await TestDatabase.withClients(1, table: table) { clients in
-            let replayGuard = try PostgresReplayGuard(client: clients[0], configuration: .init(tableName: table))
+            let replayGuard = try PostgresReplayGuard(
+                client: clients[0], configuration: .init(tableName: table, timeout: .seconds(20)))
             let t0 = GuardBehaviour.t0
             await #expect(throws: ReplayGuardError(.invalidConfiguration, reason: "")) {
                 try await replayGuard.claim(subject: "s", jti: "j", until: t0 + 1, now: t0)
