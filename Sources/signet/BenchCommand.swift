@@ -236,7 +236,7 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
     /// The raw EVP floor: sign (message, output) → length, and verify (signature, message).
     let floorSign: @Sendable (UnsafeRawBufferPointer, UnsafeMutableRawBufferPointer) throws -> Int
     let floorVerify: @Sendable (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool
-    /// RSAGMP's verdict on the floor signature, for the algorithms it verifies.
+    /// The independent verifier's verdict (RSAGMP: RSA on the floor signature, ECDSA and Ed25519 on the JWS one).
     let gmpVerify: (@Sendable () -> Bool)?
     /// Scratch bytes the zero-allocation verify needs for `token` (its decoded payload).
     let scratchByteCount: Int
@@ -283,15 +283,28 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
         let floorSignature = Array(floor[..<n])
         self.floorSignature = floorSignature
         let signature = try key.signature(for: signingInput, algorithm: algorithm)
-        if let rsa = key.rsa, let gmpAlgorithm = RSAGMPAlgorithm(jwsName: algorithm.jwsName) {
-            let gmpKey = try RSAGMPPublicKey(modulus: rsa.publicKey.modulus, exponent: rsa.publicKey.exponent)
-            let message = signingInput
-            gmpVerify = { gmpKey.isValidSignature(floorSignature, for: message, algorithm: gmpAlgorithm) }
-        } else {
-            gmpVerify = nil
+        // The independent verifier on the same input: RSA checks the floor's signature; ECDSA and Ed25519 check the
+        // JWS form (raw r‖s for ECDSA, never DER), which is what a verifier of tokens receives.
+        let gmpMessage = signingInput
+        switch key.publicKey {
+        case .rsa(let k):
+            guard let gmpAlgorithm = RSAGMPAlgorithm(jwsName: algorithm.jwsName) else {
+                throw ValidationError("RSAGMP has no verifier for \(algorithm.jwsName)")
+            }
+            let gmpKey = try RSAGMPPublicKey(modulus: k.modulus, exponent: k.exponent)
+            gmpVerify = { gmpKey.isValidSignature(floorSignature, for: gmpMessage, algorithm: gmpAlgorithm) }
+        case .ec(let k):
+            guard let curve = GMPCurve(jwkName: k.curve.jwkName) else {
+                throw ValidationError("RSAGMP has no curve \(k.curve.jwkName)")
+            }
+            let gmpKey = try GMPECDSAPublicKey(curve: curve, x: k.x, y: k.y)
+            gmpVerify = { gmpKey.isValidSignature(signature, for: gmpMessage, hash: curve.jwsHash) }
+        case .ed25519(let k):
+            let gmpKey = try GMPEd25519PublicKey(raw: k.rawRepresentation)
+            gmpVerify = { gmpKey.isValidSignature(signature, for: gmpMessage) }
         }
         if let gmpVerify, !gmpVerify() {
-            throw ValidationError("self-check failed: RSAGMP does not verify the EVP signature")
+            throw ValidationError("self-check failed: RSAGMP does not verify the signature")
         }
         // Sanity: everything measured actually works, and both verify paths agree on the claims.
         let token = self.token
