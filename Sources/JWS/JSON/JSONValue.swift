@@ -112,55 +112,71 @@ public struct JSONObject: Sendable, Equatable {
     public func member(_ name: String) -> Member? { members.first { $0.name == name } }
 }
 
-/// Writes compact JSON text.
+/// Writes compact JSON text as UTF-8 bytes: runs of bytes that need no escape are copied whole (a string's UTF-8 is
+/// valid, so multi-byte characters pass through unchanged).
 struct JSONTextWriter {
-    var text = ""
+    var bytes: [UInt8] = []
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
 
     mutating func write(_ value: JSONValue) {
         switch value {
-        case .null: text += "null"
-        case .bool(let b): text += b ? "true" : "false"
-        case .number(let n): text += n.text
+        case .null: append("null")
+        case .bool(let b): append(b ? "true" : "false")
+        case .number(let n): append(n.text)
         case .string(let s): writeString(s)
         case .array(let a):
-            text += "["
+            bytes.append(UInt8(ascii: "["))
             for (i, v) in a.enumerated() {
-                if i > 0 { text += "," }
+                if i > 0 { bytes.append(UInt8(ascii: ",")) }
                 write(v)
             }
-            text += "]"
+            bytes.append(UInt8(ascii: "]"))
         case .object(let o):
-            text += "{"
+            bytes.append(UInt8(ascii: "{"))
             for (i, m) in o.members.enumerated() {
-                if i > 0 { text += "," }
+                if i > 0 { bytes.append(UInt8(ascii: ",")) }
                 writeString(m.name)
-                text += ":"
+                bytes.append(UInt8(ascii: ":"))
                 write(m.value)
             }
-            text += "}"
+            bytes.append(UInt8(ascii: "}"))
         }
     }
 
+    private mutating func append(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     mutating func writeString(_ s: String) {
-        text += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case "\u{08}": text += "\\b"
-            case "\u{0C}": text += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    text.unicodeScalars.append(scalar)
-                }
+        bytes.append(UInt8(ascii: "\""))
+        let utf8 = s.utf8
+        var run = utf8.startIndex
+        var i = run
+        while i != utf8.endIndex {
+            let byte = utf8[i]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else {
+                i = utf8.index(after: i)
+                continue
             }
+            bytes.append(contentsOf: utf8[run..<i])
+            bytes.append(UInt8(ascii: "\\"))
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
+            case 0x0A: bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(UInt8(ascii: "t"))
+            case 0x08: bytes.append(UInt8(ascii: "b"))
+            case 0x0C: bytes.append(UInt8(ascii: "f"))
+            default:
+                bytes.append(contentsOf: "u00".utf8)
+                bytes.append(Self.hexDigits[Int(byte >> 4)])
+                bytes.append(Self.hexDigits[Int(byte & 0xF)])
+            }
+            i = utf8.index(after: i)
+            run = i
         }
-        text += "\""
+        bytes.append(contentsOf: utf8[run..<i])
+        bytes.append(UInt8(ascii: "\""))
     }
 }
