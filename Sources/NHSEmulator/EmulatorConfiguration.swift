@@ -125,7 +125,7 @@ public struct EmulatorConfiguration: Sendable, Equatable {
     public struct Limits: Sendable, Equatable {
         /// Largest request body accepted, bytes (larger: 413).
         public var maxBodyBytes: Int = 64 * 1024
-        /// Seconds allowed to read a request body (slower: 408 and the connection closed).
+        /// Seconds allowed from a request's head to its last body byte (slower: the connection is closed).
         public var bodyTimeoutSeconds: Int = 10
         /// Seconds an idle connection stays open.
         public var idleTimeoutSeconds: Int = 30

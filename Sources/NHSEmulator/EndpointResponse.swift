@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import ClientAssertion
 import JWS
+import SignetRSA
 
 /// One HTTP answer of the emulator, independent of the HTTP server that sends it (so the checks can be tested and
 /// measured without a socket).
@@ -67,18 +68,40 @@ public struct EndpointResponse: Sendable, Equatable {
     }
 }
 
-/// Random opaque strings (access tokens, codes, message ids) from the system CSPRNG.
+/// Random opaque strings (access tokens, codes, message ids) from OpenSSL's DRBG (seeded by the operating system; no
+/// system call per token), or the system generator should the DRBG ever fail.
 enum RandomToken {
     static let alphanumeric = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
     static let digits = Array("0123456789".utf8)
     static let lowercase = Array("abcdefghijklmnopqrstuvwxyz".utf8)
 
-    /// `count` characters drawn uniformly from `alphabet`.
+    /// `count` characters drawn uniformly from `alphabet` (1 to 256 symbols). Bytes at or above the largest multiple
+    /// of the alphabet's size are dropped, which keeps every character uniform.
     static func make(count: Int, alphabet: [UInt8] = alphanumeric) -> String {
-        var rng = SystemRandomNumberGenerator()
+        let size = alphabet.count
+        let limit = 256 - 256 % size
         var out: [UInt8] = []
         out.reserveCapacity(count)
-        for _ in 0..<count { out.append(alphabet[Int.random(in: 0..<alphabet.count, using: &rng)]) }
+        var pool = [UInt8](repeating: 0, count: 64)
+        while out.count < count {
+            if !fillFromDRBG(&pool) {
+                var rng = SystemRandomNumberGenerator()
+                for i in pool.indices { pool[i] = UInt8(truncatingIfNeeded: rng.next()) }
+            }
+            for byte in pool where out.count < count && Int(byte) < limit { out.append(alphabet[Int(byte) % size]) }
+        }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Fills `pool` from OpenSSL's DRBG; `false` if it failed.
+    private static func fillFromDRBG(_ pool: inout [UInt8]) -> Bool {
+        unsafe pool.withUnsafeMutableBytes { bytes in
+            do {
+                try unsafe SecureRandom.fill(bytes)
+                return true
+            } catch {
+                return false
+            }
+        }
     }
 }

@@ -189,9 +189,13 @@ public final class NHSEmulatorServer: Sendable {
     private func application(onListening: @escaping @Sendable (String) async -> Void) -> some ApplicationProtocol {
         let base = self.base
         let host = configuration.host
+        let deadline = TimeAmount.seconds(Int64(configuration.limits.bodyTimeoutSeconds))
         return Application(
             responder: EmulatorResponder(server: self),
-            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.limits.idleTimeoutSeconds)))),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [RequestDeadlineHandler(deadline: deadline)],
+                    idleTimeout: .seconds(Int64(configuration.limits.idleTimeoutSeconds)))),
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "signet-emulator"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
@@ -299,24 +303,16 @@ struct EmulatorResponder: HTTPResponder {
     ) async -> EndpointResponse {
         let limits = server.configuration.limits
         let body = request.body
-        let outcome: BodyOutcome = await withTaskGroup(of: BodyOutcome.self) { group in
-            group.addTask {
-                do {
-                    var buffer = try await body.collect(upTo: limits.maxBodyBytes)
-                    return .body(buffer.readBytes(length: buffer.readableBytes) ?? [])
-                } catch is NIOTooManyBytesError {
-                    return .tooLarge
-                } catch {
-                    return .failed
-                }
-            }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(limits.bodyTimeoutSeconds))
-                return .timedOut
-            }
-            let first = await group.next() ?? .failed
-            group.cancelAll()
-            return first
+        // The time limit is the connection's RequestDeadlineHandler: it closes a connection whose request is not
+        // whole in time, which ends this read with an error.
+        let outcome: BodyOutcome
+        do {
+            var buffer = try await body.collect(upTo: limits.maxBodyBytes)
+            outcome = .body(buffer.readBytes(length: buffer.readableBytes) ?? [])
+        } catch is NIOTooManyBytesError {
+            outcome = .tooLarge
+        } catch {
+            outcome = .failed
         }
         switch outcome {
         case .body(let bytes):
@@ -327,7 +323,7 @@ struct EmulatorResponder: HTTPResponder {
                 apim ? .apimError(413, "invalid_request", why) : .cis2Error(413, "invalid_request", why)
             r.headers.append(("Connection", "close"))
             return r
-        case .timedOut, .failed:
+        case .failed:
             let why = "The request body was not received in time"
             var r: EndpointResponse =
                 apim ? .apimError(408, "invalid_request", why) : .cis2Error(408, "invalid_request", why)
@@ -339,7 +335,6 @@ struct EmulatorResponder: HTTPResponder {
     enum BodyOutcome: Sendable {
         case body([UInt8])
         case tooLarge
-        case timedOut
         case failed
     }
 }
