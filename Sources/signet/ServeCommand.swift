@@ -65,11 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let port { configuration.port = port }
         if let host { configuration.host = host }
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { label in LineLogHandler(label: label, level: level) }
         let server: NHSEmulatorServer
         do {
             server = try NHSEmulatorServer(configuration: configuration)
