@@ -280,6 +280,11 @@ public final class TokenEndpoint: Sendable {
         }
         if let first = report.findings.first(where: { $0.severity == .error }) {
             reason += "; the doctor: \(first.message)"
+        } else if subject != nil, refusal.errorDescription == NHSEndpointError.signatureFailed, registeredJWKS != nil {
+            // APIM words both signature failures alike; the assertion verifies, so it is the subject_token's.
+            reason +=
+                "; the assertion verifies against the registered JWKS, so the failed signature is the subject_token's:"
+                + " the id_token is not signed by a key in the CIS2 JWKS this APIM environment trusts"
         } else if refusal.status < 500 {
             reason += "; the doctor finds nothing wrong in the \(aboutSubject ? "subject_token" : "assertion") itself"
             if registeredJWKS == nil { reason += " (give the registered JWKS to check kid and signature)" }

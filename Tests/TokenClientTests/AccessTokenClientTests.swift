@@ -37,7 +37,8 @@ final class ManualClock: Clock, Sendable {
     @Test("1,000 concurrent calls on an empty cache make exactly one token request")
     func singleFlight() async throws {
         try await ScriptedTokenServer.with(Self.numbered(delay: .milliseconds(300))) { server, url in
-            let client = AccessTokenClient(endpoint: try RetryTests.endpoint(url))
+            // A generous timeout: on a loaded machine a retried attempt would add a second jti.
+            let client = AccessTokenClient(endpoint: try RetryTests.endpoint(url, timeout: .seconds(60)))
             let tokens = try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<1000 { group.addTask { try await client.accessToken() } }
                 var all: [String] = []
