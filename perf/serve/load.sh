@@ -7,15 +7,24 @@
 #   full      every APIM check on except the jti replay check (a pool of assertions is reused), signature included
 #   nosig     the same with the signature check off: the request's cost without RSA verification
 # Prints requests/s, p50/p99 latency, non-2xx answers, the server's RSS before and after, and the ratio to the bare
-# verify rate. Logs go to perf/out/serve-*/.
+# verify rate. Logs go to perf/out/serve-*/. SIGNET=path/to/signet measures that binary instead of building one (to
+# compare two builds); SIGNET_RSA_ENGINE=evp keeps both the server and the bare rate on OpenSSL.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_PER_RUN="${1:-80}"
 CONNECTIONS="${2:-32}"
-command -v wrk >/dev/null || { sudo="" ; [ "$(id -u)" -eq 0 ] || sudo=sudo; $sudo apt-get install -y -qq wrk >&2; }
+command -v wrk >/dev/null || {
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >&2
+}
 ./dev deps
-swift build -c release --product signet >&2
-BIN="$(swift build -c release --show-bin-path)/signet"
+if [ -n "${SIGNET:-}" ]; then
+    BIN="$SIGNET"
+else
+    swift build -c release --product signet >&2
+    BIN="$(swift build -c release --show-bin-path)/signet"
+fi
 OUT="perf/out/serve-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) (family $(grep -m1 'cpu family' /proc/cpuinfo | awk '{print $NF}') model $(grep -m1 '^model\s' /proc/cpuinfo | awk '{print $NF}')), $(nproc) cores" | tee "$OUT/summary.txt"
