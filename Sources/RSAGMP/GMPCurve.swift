@@ -117,7 +117,7 @@ final class WeierstrassCurve: Sendable {
         gx: "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296",
         gy: "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5",
         n: "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551",
-        byteCount: 32)
+        byteCount: 32, reduction: .p256)
 
     /// NIST SP 800-186 §3.2.1.4 (P-384).
     static let p384 = WeierstrassCurve(

@@ -131,6 +131,9 @@ struct PrimeField: Sendable {
         case mersenne(k: Int)
         /// p = 2^k − c with small c (edwards25519, c = 19): x ≡ (x mod 2^k) + c·⌊x / 2^k⌋, applied twice.
         case pseudoMersenne(k: Int, c: UInt)
+        /// p = 2^256 − 2^224 + 2^192 + 2^96 − 1 (P-256): the word-wise fast reduction of FIPS 186-4 D.2.3, where
+        /// 2^256 ≡ 2^224 − 2^192 − 2^96 + 1 turns the 32-bit words c₀…c₁₅ of x into nine 256-bit terms.
+        case p256
         /// Any p: GMP's division (`mpz_mod`). Measured faster than Barrett reduction on mpz for P-256 and P-384
         /// (Barrett needs three multiplications of its own).
         case division
@@ -222,11 +225,69 @@ final class FieldArithmetic {
                 unsafe CGMP_mpz_mul_ui(q.z, q.z, c)
                 unsafe CGMP_mpz_add(x.z, x.z, q.z)
             }
+        case .p256:
+            reduceP256(x)
         case .division:
             unsafe CGMP_mpz_mod(x.z, x.z, p.z)
         }
         while x.compare(p) >= 0 { unsafe CGMP_mpz_sub(x.z, x.z, p.z) }
     }
+
+    /// x ← x mod p for P-256 and 0 ≤ x < 2^512 (FIPS 186-4 D.2.3). With c₀…c₁₅ the 32-bit words of x, least
+    /// significant first, x ≡ s₁ + 2s₂ + 2s₃ + s₄ + s₅ − s₆ − s₇ − s₈ − s₉, which gathered per output word is
+    /// the sums below; carries are then propagated (signed), and the small multiple k of 2^256 left over is
+    /// folded back with 2^256 ≡ 2^224 − 2^192 − 2^96 + 1 and a few additions or subtractions of p.
+    private func reduceP256(_ x: MPZ) {
+        let size = unsafe CGMP_mpz_size(x.z)
+        guard size <= 8, unsafe CGMP_mpz_sgn(x.z) >= 0, let limbs = unsafe CGMP_mpz_limbs_read(x.z) else {
+            unsafe CGMP_mpz_mod(x.z, x.z, p.z)  // outside the reduction's domain (never for a product)
+            return
+        }
+        func word(_ i: Int) -> Int64 {
+            guard i / 2 < size else { return 0 }
+            let limb = unsafe limbs[i / 2]
+            return Int64(i % 2 == 0 ? limb & 0xFFFF_FFFF : limb >> 32)
+        }
+        let (c0, c1, c2, c3, c4, c5, c6, c7) = (word(0), word(1), word(2), word(3), word(4), word(5), word(6), word(7))
+        let (c8, c9, c10, c11) = (word(8), word(9), word(10), word(11))
+        let (c12, c13, c14, c15) = (word(12), word(13), word(14), word(15))
+        var carry: Int64 = 0
+        func next(_ sum: Int64) -> UInt {
+            let total = sum + carry
+            carry = total >> 32  // arithmetic shift: the signed carry
+            return UInt(UInt32(truncatingIfNeeded: total))
+        }
+        let r0 = next(c0 + c8 + c9 - c11 - c12 - c13 - c14)
+        let r1 = next(c1 + c9 + c10 - c12 - c13 - c14 - c15)
+        let r2 = next(c2 + c10 + c11 - c13 - c14 - c15)
+        let r3 = next(c3 + 2 * c11 + 2 * c12 + c13 - c15 - c8 - c9)
+        let r4 = next(c4 + 2 * c12 + 2 * c13 + c14 - c9 - c10)
+        let r5 = next(c5 + 2 * c13 + 2 * c14 + c15 - c10 - c11)
+        let r6 = next(c6 + 3 * c14 + 2 * c15 + c13 - c8 - c9)
+        let r7 = next(c7 + 3 * c15 + c8 - c10 - c11 - c12 - c13)
+        guard let destination = unsafe CGMP_mpz_limbs_write(x.z, 4) else {
+            unsafe CGMP_mpz_mod(x.z, x.z, p.z)
+            return
+        }
+        unsafe destination[0] = r0 | r1 << 32
+        unsafe destination[1] = r2 | r3 << 32
+        unsafe destination[2] = r4 | r5 << 32
+        unsafe destination[3] = r6 | r7 << 32
+        unsafe CGMP_mpz_limbs_finish(x.z, 4)
+        // x = (those 256 bits) + carry·2^256 with a small carry: fold it in as carry·(2^224 − 2^192 − 2^96 + 1).
+        if carry != 0 {
+            unsafe CGMP_mpz_mul_ui(q.z, Self.p256Fold.z, UInt(carry.magnitude))
+            if carry > 0 {
+                unsafe CGMP_mpz_add(x.z, x.z, q.z)
+            } else {
+                unsafe CGMP_mpz_sub(x.z, x.z, q.z)
+            }
+        }
+        while unsafe CGMP_mpz_sgn(x.z) < 0 { unsafe CGMP_mpz_add(x.z, x.z, p.z) }
+    }
+
+    /// 2^256 mod p for P-256: 2^224 − 2^192 − 2^96 + 1.
+    private static let p256Fold = MPZ(hex: "fffffffeffffffffffffffffffffffff000000000000000000000001")
 
     /// r = −a mod p
     func negate(_ r: MPZ, _ a: MPZ) {

@@ -70,5 +70,10 @@ static inline int CGMP_mpz_tstbit(mpz_srcptr a, unsigned long bit) { return mpz_
 static inline void CGMP_mpz_add_ui(mpz_ptr r, mpz_srcptr a, unsigned long b) { mpz_add_ui(r, a, b); }
 static inline void CGMP_mpz_sub_ui(mpz_ptr r, mpz_srcptr a, unsigned long b) { mpz_sub_ui(r, a, b); }
 static inline void CGMP_mpz_mul_ui(mpz_ptr r, mpz_srcptr a, unsigned long b) { mpz_mul_ui(r, a, b); }
+/* Limb access (GMP >= 6.0), for reductions written over the limbs. */
+static inline size_t CGMP_mpz_size(mpz_srcptr z) { return mpz_size(z); }
+static inline const mp_limb_t *CGMP_mpz_limbs_read(mpz_srcptr z) { return mpz_limbs_read(z); }
+static inline mp_limb_t *CGMP_mpz_limbs_write(mpz_ptr z, mp_size_t n) { return mpz_limbs_write(z, n); }
+static inline void CGMP_mpz_limbs_finish(mpz_ptr z, mp_size_t n) { mpz_limbs_finish(z, n); }
 
 #endif
