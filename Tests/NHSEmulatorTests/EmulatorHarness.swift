@@ -27,12 +27,13 @@ enum Keys {
     static var cis2JWKS: String { JWKSet.document([(cis2Client.publicKey, "c1", .rs256)]) }
 }
 
-/// A file under a per-process temporary directory.
+/// A file under a per-process temporary directory. Tests running in parallel write the same files, so each write
+/// is atomic (a temporary file renamed into place): a reader never sees one half written.
 func temporaryFile(_ name: String, _ contents: String) throws -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("signet-emulator-\(getpid())")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let url = dir.appendingPathComponent(name)
-    try Data(contents.utf8).write(to: url)
+    try Data(contents.utf8).write(to: url, options: .atomic)
     return url.path
 }
 
