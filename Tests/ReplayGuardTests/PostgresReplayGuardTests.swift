@@ -222,10 +222,10 @@ struct PostgresReplayGuardTests {
     }
 
     /// Nothing listens on port 1: the claim fails closed with `replay.timeout` instead of waiting for the pool, which
-    /// keeps trying to connect and would hold the lease for ever. The time bound is loose on purpose: under the full
-    /// suite on 2 cores, CPU-bound tests can hold both cooperative threads, and the guard's timer then resumes the
-    /// caller late (70 s was seen in CI); the time limit catches a claim that never returns.
-    @Test(.timeLimit(.minutes(4)))
+    /// keeps trying to connect and would hold the lease for ever. Alone it returns after its 300 ms; under the full
+    /// suite on 2 cores, CPU-bound tests hold both cooperative threads and every timer resumes late (128 s in one CI
+    /// run, the loopback suites alike), so the bound is the time limit, which still fails a claim that never returns.
+    @Test(.timeLimit(.minutes(10)))
     func unreachableStoreTimesOut() async throws {
         let client = PostgresClient(configuration: Self.unreachable)
         let replayGuard = try PostgresReplayGuard(
@@ -233,12 +233,9 @@ struct PostgresReplayGuardTests {
         let t0 = GuardBehaviour.t0
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
-            let start = ContinuousClock.now
             await #expect(throws: ReplayGuardError(.timeout, reason: "")) {
                 try await replayGuard.claim(subject: "s", jti: "j", until: t0 + 1, now: t0)
             }
-            let elapsed: Duration = ContinuousClock.now - start
-            #expect(elapsed < Duration.seconds(180))
             group.cancelAll()
         }
     }
