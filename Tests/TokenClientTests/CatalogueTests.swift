@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import Base64URL
 import ClientAssertion
-import Foundation
 import JWS
 import NHSEmulator
 import SignetRSA
@@ -93,9 +93,7 @@ struct CatalogueTests {
 private func resigned(_ token: String, keyID: String) throws -> String {
     let parts = token.split(separator: ".", omittingEmptySubsequences: false)
     try #require(parts.count == 3)
-    var base64 = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-    base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-    let payload = try #require(Data(base64Encoded: base64))
+    let payload = try Base64URL.decode(String(parts[1]))
     let signer = try JWSSigner(key: .rsa(Keys.stranger), algorithm: .rs256, keyID: keyID)
-    return try signer.token(payload: Array(payload))
+    return try signer.token(payload: payload)
 }
