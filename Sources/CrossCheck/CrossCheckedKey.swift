@@ -17,16 +17,18 @@ extension ECCurve {
 /// RSAGMP's verifier for a key of any family, as a function of (signature, message, algorithm): RSA (PKCS#1 v1.5 and
 /// PSS), ECDSA on P-256/384/521 (its own field arithmetic and SHA-2) or Ed25519 (its own Edwards arithmetic and
 /// SHA-512). It answers `false` for an algorithm the key is not bound to.
-@safe struct GMPSecondOpinion: Sendable {
-    let name: String
+@safe public struct GMPSecondOpinion: Sendable {
+    /// Which of RSAGMP's verifiers this is (`RSAGMP`, `RSAGMP ECDSA` or `RSAGMP Ed25519`).
+    public let name: String
     private let check: @Sendable (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool
-    let algorithm: JWSAlgorithm
+    /// The only algorithm it verifies.
+    public let algorithm: JWSAlgorithm
 
     /// RSAGMP's copy of `key`, bound to `algorithm`.
     ///
     /// - Throws: `RSAGMPError` if RSAGMP refuses the key, or `rsagmp.encoding-mismatch` when `algorithm` is not one
     ///   the key verifies.
-    init(key: JWSPublicKey, algorithm: JWSAlgorithm) throws(RSAGMPError) {
+    public init(key: JWSPublicKey, algorithm: JWSAlgorithm) throws(RSAGMPError) {
         self.algorithm = algorithm
         let name = algorithm.jwsName
         let description = key.keyDescription
@@ -58,12 +60,15 @@ extension ECCurve {
 
     /// RSAGMP's verdict on `signature` over `message` under `alg` (`false` for any algorithm but the bound one).
     @unsafe
-    func isValid(_ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer, alg: JWSAlgorithm) -> Bool {
+    public func isValid(
+        _ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer, alg: JWSAlgorithm
+    ) -> Bool {
         unsafe (alg == algorithm && check(signature, message))
     }
 
-    /// The array form of ``isValid(_:for:alg:)``.
-    func isValid(_ signature: [UInt8], for message: [UInt8], alg: JWSAlgorithm) -> Bool {
+    /// The array form of ``isValid(_:for:alg:)-(UnsafeRawBufferPointer,_,_)``: the signature in its JWS form (raw
+    /// r‖s for ECDSA).
+    public func isValid(_ signature: [UInt8], for message: [UInt8], alg: JWSAlgorithm) -> Bool {
         unsafe signature.withUnsafeBytes { s in
             unsafe message.withUnsafeBytes { m in unsafe isValid(s, for: m, alg: alg) }
         }

@@ -2,10 +2,10 @@
 import ArgumentParser
 import CMallocCounter
 import ClientAssertion
+import CrossCheck
 import Dispatch
 import Foundation
 import JWS
-import RSAGMP
 @_spi(Benchmarking) import SignetRSA
 
 /// `signet bench`: client-assertion mint and verify throughput, side by side with raw OpenSSL EVP in one process.
@@ -20,7 +20,7 @@ struct BenchCommand: ParsableCommand {
             signature into a reused buffer), raw EVP_DigestSign of the same signing input, a full zero-allocation \
             verify (strict header and payload JSON scan, alg/kid/typ check, signature, claims policy; \
             JWSVerifier.verify(_:scratch:)), and raw EVP_DigestVerify. The median of the rounds is shown with min \
-            and max. The RSAGMP column is the independent verifier, for the algorithms it covers.
+            and max. The RSAGMP column is the independent verifier.
 
             The mint and verify columns run the RSA operations on the engine that --engine names (auto: Signet's \
             AVX-512 IFMA engine where the CPU enables IFMA and it measured faster on the key, at the faster width, \
@@ -236,8 +236,8 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
     /// The raw EVP floor: sign (message, output) → length, and verify (signature, message).
     let floorSign: @Sendable (UnsafeRawBufferPointer, UnsafeMutableRawBufferPointer) throws -> Int
     let floorVerify: @Sendable (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool
-    /// The independent verifier's verdict (RSAGMP: RSA on the floor signature, ECDSA and Ed25519 on the JWS one).
-    let gmpVerify: (@Sendable () -> Bool)?
+    /// The independent verifier's verdict (RSAGMP, for every family) on the JWS signature.
+    let gmpVerify: @Sendable () -> Bool
     /// Scratch bytes the zero-allocation verify needs for `token` (its decoded payload).
     let scratchByteCount: Int
     /// Bytes the floor writes at most.
@@ -283,27 +283,11 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
         let floorSignature = Array(floor[..<n])
         self.floorSignature = floorSignature
         let signature = try key.signature(for: signingInput, algorithm: algorithm)
-        // The independent verifier on the same input: RSA checks the floor's signature; ECDSA and Ed25519 check the
-        // JWS form (raw r‖s for ECDSA, never DER), which is what a verifier of tokens receives.
+        // The independent verifier on the JWS signature (raw r‖s for ECDSA, never DER), as a token verifier gets it.
+        let secondOpinion = try GMPSecondOpinion(key: key.publicKey, algorithm: algorithm)
         let gmpMessage = signingInput
-        switch key.publicKey {
-        case .rsa(let k):
-            guard let gmpAlgorithm = RSAGMPAlgorithm(jwsName: algorithm.jwsName) else {
-                throw ValidationError("RSAGMP has no verifier for \(algorithm.jwsName)")
-            }
-            let gmpKey = try RSAGMPPublicKey(modulus: k.modulus, exponent: k.exponent)
-            gmpVerify = { gmpKey.isValidSignature(floorSignature, for: gmpMessage, algorithm: gmpAlgorithm) }
-        case .ec(let k):
-            guard let curve = GMPCurve(jwkName: k.curve.jwkName) else {
-                throw ValidationError("RSAGMP has no curve \(k.curve.jwkName)")
-            }
-            let gmpKey = try GMPECDSAPublicKey(curve: curve, x: k.x, y: k.y)
-            gmpVerify = { gmpKey.isValidSignature(signature, for: gmpMessage, hash: curve.jwsHash) }
-        case .ed25519(let k):
-            let gmpKey = try GMPEd25519PublicKey(raw: k.rawRepresentation)
-            gmpVerify = { gmpKey.isValidSignature(signature, for: gmpMessage) }
-        }
-        if let gmpVerify, !gmpVerify() {
+        gmpVerify = { secondOpinion.isValid(signature, for: gmpMessage, alg: algorithm) }
+        if !gmpVerify() {
             throw ValidationError("self-check failed: RSAGMP does not verify the signature")
         }
         // Sanity: everything measured actually works, and both verify paths agree on the claims.
@@ -415,12 +399,10 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
                 let ok = floorSignature.withUnsafeBytes { sig in signingInput.withUnsafeBytes { floorVerify(sig, $0) } }
                 if !ok { throw ValidationError("EVP verify failed") }
             }
-            if let gmpVerify {
-                let g = try rate(threads: threads, duration: slice / 2) {
-                    if !gmpVerify() { throw ValidationError("RSAGMP verify failed") }
-                }
-                gmp.samples.append(g)
+            let g = try rate(threads: threads, duration: slice / 2) {
+                if !gmpVerify() { throw ValidationError("RSAGMP verify failed") }
             }
+            gmp.samples.append(g)
             mint.samples.append(m)
             sign.samples.append(s)
             verify.samples.append(v)
