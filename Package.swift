@@ -66,8 +66,12 @@ let package = Package(
         // run only where CPUID and XCR0 say IFMA is enabled; the test-only entry points are not compiled here.
         .target(
             name: "CSignetIFMA", exclude: ["README.md"]),
+        // ECDSA (P-256/384/521) and Ed25519 verification (C, own code): public inputs only, no allocation, keys
+        // decoded once into per-key tables.
+        .target(name: "CSignetEC", exclude: ["ec_weierstrass.inc"]),
         .target(
-            name: "SignetRSA", dependencies: ["COpenSSL", "Base64URL", "CSignetIFMA"], swiftSettings: strictSettings),
+            name: "SignetRSA", dependencies: ["COpenSSL", "Base64URL", "CSignetIFMA", "CSignetEC"],
+            swiftSettings: strictSettings),
         .target(name: "RSAGMP", dependencies: ["CGMP"], swiftSettings: strictSettings),
         .target(name: "JWS", dependencies: ["Base64URL", "SignetRSA"], swiftSettings: strictSettings),
         .target(

@@ -3,15 +3,16 @@ import JWS
 import RSAGMP
 import SignetRSA
 
-/// A randomized differential campaign for ES256/ES384/ES512 and EdDSA between OpenSSL EVP (SignetRSA) and RSAGMP's
-/// own ECDSA and Ed25519: valid signatures and their mutations (bit flips in signature or signed bytes,
-/// truncations, extensions, boundary scalars, DER instead of `r || s`, random bytes), each verified by both.
+/// A randomized differential campaign for ES256/ES384/ES512 and EdDSA between three implementations: Signet's own
+/// verification (SignetRSA on `CSignetEC`, the path a verifier uses), OpenSSL EVP and RSAGMP's ECDSA and Ed25519 on
+/// GMP: valid signatures and their mutations (bit flips in signature or signed bytes, truncations, extensions,
+/// boundary scalars, DER instead of `r || s`, random bytes), each verified by all three.
 ///
 /// ECDSA signatures are malleable: if (r, s) is valid so is (r, n − s), and JWS has no low-S rule (RFC 7518 §3.4),
 /// so both verifiers must accept the malleated form; such cases are counted in ``Totals/malleatedAccepted``, not
 /// as failures. For Ed25519 the malleated form (S + L) must be rejected by both (RFC 8032 §5.1.7 requires S < L).
 public struct CurveDifferentialCampaign {
-    /// One case where the two implementations disagree, with everything needed to reproduce it.
+    /// One case where the implementations disagree, with everything needed to reproduce it.
     public struct Disagreement: Sendable, CustomStringConvertible {
         /// The mutation that produced the case.
         public let kind: String
@@ -23,6 +24,8 @@ public struct CurveDifferentialCampaign {
         public let message: [UInt8]
         /// The signature.
         public let signature: [UInt8]
+        /// Signet's own verdict (`CSignetEC`).
+        public let signetVerdict: Bool
         /// OpenSSL's verdict.
         public let openSSLVerdict: Bool
         /// RSAGMP's verdict.
@@ -31,7 +34,8 @@ public struct CurveDifferentialCampaign {
         /// A multi-line reproducer (hex).
         public var description: String {
             """
-            disagreement (\(kind), \(algorithm)): OpenSSL=\(openSSLVerdict) RSAGMP=\(gmpVerdict)
+            disagreement (\(kind), \(algorithm)): Signet=\(signetVerdict) OpenSSL=\(openSSLVerdict) \
+            RSAGMP=\(gmpVerdict)
               key=\(publicKeyJWK)
               message=\(CurveDifferentialCampaign.hex(message))
               signature=\(CurveDifferentialCampaign.hex(signature))
@@ -43,11 +47,11 @@ public struct CurveDifferentialCampaign {
     public struct Totals: Sendable {
         /// Cases run.
         public var cases = 0
-        /// Cases both said valid.
+        /// Cases all three said valid.
         public var bothValid = 0
-        /// Cases both said invalid.
+        /// Cases all three said invalid.
         public var bothInvalid = 0
-        /// ECDSA malleated signatures (r, n − s) of valid ones that both verifiers accepted (also in
+        /// ECDSA malleated signatures (r, n − s) of valid ones that every verifier accepted (also in
         /// ``bothValid``): expected, since JWS has no low-S rule.
         public var malleatedAccepted = 0
         /// Disagreements found.
@@ -173,16 +177,22 @@ public struct CurveDifferentialCampaign {
     }
 
     func check(_ kind: String, _ m: [UInt8], _ s: [UInt8], _ totals: inout Totals) {
-        let evp = key.publicKey.isValidSignature(s, for: m, algorithm: algorithm)
+        let signet = key.publicKey.isValidSignature(s, for: m, algorithm: algorithm)
+        let evp: Bool
+        switch key.publicKey {
+        case .ec(let k): evp = k.isValidSignatureOnOpenSSL(s, for: m)
+        case .ed25519(let k): evp = k.isValidSignatureOnOpenSSL(s, for: m)
+        case .rsa: evp = signet
+        }
         let gmp = second(s, m, algorithm)
         totals.cases += 1
-        if evp != gmp {
+        if signet != gmp || evp != gmp {
             let members = key.publicKey.jwkMembers.map { "\"\($0.name)\":\"\($0.value)\"" }.joined(separator: ",")
             totals.disagreements.append(
                 Disagreement(
                     kind: kind, algorithm: algorithm, publicKeyJWK: "{\"kty\":\"\(key.publicKey.keyType)\",\(members)}",
-                    message: m, signature: s, openSSLVerdict: evp, gmpVerdict: gmp))
-        } else if evp {
+                    message: m, signature: s, signetVerdict: signet, openSSLVerdict: evp, gmpVerdict: gmp))
+        } else if gmp {
             totals.bothValid += 1
             if kind.hasPrefix("malleated") { totals.malleatedAccepted += 1 }
         } else {

@@ -317,11 +317,13 @@ struct CrossCheckCommand: ParsableCommand {
         print("cross-check: \(totals.cases) cases (\(counts); valid signatures and mutations)")
         print("  keys generated: " + algorithms.map { "\($0): \(keysPerAlgorithm)" }.joined(separator: ", "))
         print(
-            "  both valid: \(totals.bothValid) (malleated ECDSA (r, n-s) accepted by both: \(totals.malleatedAccepted))"
-                + "   both invalid: \(totals.bothInvalid)   disagreements: \(totals.disagreements.count)")
+            "  all valid: \(totals.bothValid) (malleated ECDSA (r, n-s) accepted by all: \(totals.malleatedAccepted))"
+                + "   all invalid: \(totals.bothInvalid)   disagreements: \(totals.disagreements.count)")
         print(
             String(
-                format: "  time: %.1f s (%.0f cases/s, each verified by OpenSSL and by RSAGMP)", seconds,
+                format:
+                    "  time: %.1f s (%.0f cases/s, each verified by Signet's own verifier, by OpenSSL and by RSAGMP)",
+                seconds,
                 Double(totals.cases) / seconds))
         for d in totals.disagreements.prefix(10) { print(d.description) }
         return totals.disagreements.count

@@ -18,7 +18,7 @@ import Testing
     }
 
     /// A seeded campaign per curve algorithm: ≥ 1,000 cases, no disagreement; ECDSA's malleated (r, n − s) cases
-    /// are accepted by both and counted, Ed25519's (R, S + L) rejected by both.
+    /// are accepted by all three verifiers and counted, Ed25519's (R, S + L) rejected by all three.
     @Test(arguments: curveAlgorithms)
     func seededCurveDifferentialRun(alg: JWSAlgorithm) throws {
         let key = try JWSSigningKey.generate(for: alg)
@@ -50,8 +50,9 @@ import Testing
         for _ in 0..<3 { try campaign.run(mutations: 12, using: &rng, into: &totals) }
         #expect(totals.disagreements.count == (alg == .edDSA ? 3 : 6))
         let first = try #require(totals.disagreements.first)
-        #expect(first.kind == "valid" && first.openSSLVerdict && !first.gmpVerdict)
-        #expect(first.description.hasPrefix("disagreement (valid, \(alg.jwsName)): OpenSSL=true RSAGMP=false"))
+        #expect(first.kind == "valid" && first.signetVerdict && first.openSSLVerdict && !first.gmpVerdict)
+        #expect(
+            first.description.hasPrefix("disagreement (valid, \(alg.jwsName)): Signet=true OpenSSL=true RSAGMP=false"))
         #expect(first.description.contains("key={\"kty\":\"\(key.publicKey.keyType)\""))
     }
 

@@ -4,8 +4,9 @@ import SignetRSA
 import TestSupport
 import Testing
 
-/// ECDSA (P-256/384/521, `r ‖ s`) and Ed25519 on OpenSSL EVP: Wycheproof verdicts, keys in and out through PEM,
-/// DER and JWK, generation, and signatures that verify only where they should.
+/// ECDSA (P-256/384/521, `r ‖ s`) and Ed25519: Wycheproof verdicts on both verification paths (Signet's own and
+/// OpenSSL EVP), keys in and out through PEM, DER and JWK, generation, and signatures that verify only where they
+/// should.
 @Suite struct ECAndEd25519Tests {
     /// Every Wycheproof P1363 vector gets its verdict; the key loads the same from DER and from its JWK.
     @Test(arguments: Wycheproof.ecdsaFiles)
@@ -29,7 +30,9 @@ import Testing
                 }
                 keys[c.publicKeyDER] = key
             }
-            #expect(key.isValidSignature(c.signature, for: c.message) == (c.result == "valid"), "\(c)")
+            #expect(key.isValidSignature(c.signature, for: c.message) == (c.result == "valid"), "Signet: \(c)")
+            #expect(
+                key.isValidSignatureOnOpenSSL(c.signature, for: c.message) == (c.result == "valid"), "OpenSSL: \(c)")
         }
         #expect(jwkChecked > 50)
     }
@@ -40,7 +43,9 @@ import Testing
         for c in cases {
             let key = try Ed25519PublicKey(der: c.publicKeyDER)
             #expect(try Ed25519PublicKey(jwkX: c.jwk["x"] ?? "").rawRepresentation == key.rawRepresentation)
-            #expect(key.isValidSignature(c.signature, for: c.message) == (c.result == "valid"), "\(c)")
+            #expect(key.isValidSignature(c.signature, for: c.message) == (c.result == "valid"), "Signet: \(c)")
+            #expect(
+                key.isValidSignatureOnOpenSSL(c.signature, for: c.message) == (c.result == "valid"), "OpenSSL: \(c)")
         }
     }
 

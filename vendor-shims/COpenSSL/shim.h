@@ -97,6 +97,16 @@ static inline int COpenSSL_sha2(int which, const void *data, size_t len, void *m
     }
     return n;
 }
+
+/* SHA-512 over three consecutive parts (Ed25519's SHA-512(R || A || M)) on a stack context; 64 on success. */
+static inline int COpenSSL_sha512_parts(const void *a, size_t alen, const void *b, size_t blen, const void *c,
+                                        size_t clen, void *md) {
+    SHA512_CTX ctx;
+    int ok = SHA512_Init(&ctx) == 1 && SHA512_Update(&ctx, a, alen) == 1 && SHA512_Update(&ctx, b, blen) == 1 &&
+             SHA512_Update(&ctx, c, clen) == 1 && SHA512_Final((unsigned char *)md, &ctx) == 1;
+    OPENSSL_cleanse(&ctx, sizeof ctx);
+    return ok ? 64 : 0;
+}
 #if defined(__clang__)
 #pragma clang diagnostic pop
 #elif defined(__GNUC__)

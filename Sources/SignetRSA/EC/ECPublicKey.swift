@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
+internal import CSignetEC
 
-/// An EC public key on P-256, P-384 or P-521 that verifies ECDSA signatures in JWS form (`r ‖ s`, RFC 7518 §3.4)
-/// on OpenSSL 3.
+/// An EC public key on P-256, P-384 or P-521 that verifies ECDSA signatures in JWS form (`r ‖ s`, RFC 7518 §3.4).
 ///
-/// Immutable and `Sendable`. The point is checked at load (on its curve, not infinity). Each verification hashes on
-/// the stack, converts `r ‖ s` to DER on the stack and runs OpenSSL's ECDSA on a pooled, once-initialised context.
+/// Immutable and `Sendable`. The point is checked at load, by OpenSSL (on its curve, not infinity) and again as it
+/// is decoded into Signet's own verification tables. ``isValidSignature(_:for:)-(UnsafeRawBufferPointer,_)`` hashes
+/// on the stack and runs Signet's ECDSA verification (`CSignetEC`: no allocation, precomputed multiples of the key);
+/// ``isValidSignatureOnOpenSSL(_:for:)-(UnsafeRawBufferPointer,_)`` runs OpenSSL's, the reference the tests and `signet bench` hold it to.
 public final class ECPublicKey: Sendable {
     let key: EVPKey
     /// The curve.
@@ -15,6 +17,7 @@ public final class ECPublicKey: Sendable {
     /// The affine y coordinate, big-endian, padded to the curve's width.
     public let y: [UInt8]
     private let pool = ContextPool<ECDSAContext>()
+    private let tables: CurveTables<signet_ec_key>
 
     init(validated key: EVPKey) throws(SignetRSAError) {
         guard key.isEC else { throw SignetRSAError(.wrongKeyType, reason: "the key is not an EC key") }
@@ -25,6 +28,10 @@ public final class ECPublicKey: Sendable {
         self.key = key
         self.curve = curve
         (self.x, self.y) = try key.coordinates(curve)
+        guard let tables = CurveTables(curve: curve, x: x, y: y) else {
+            throw SignetRSAError(.invalidPoint, reason: "(x, y) is not a point on \(curve)")
+        }
+        self.tables = tables
     }
 
     /// Loads a public key from PEM text (`PUBLIC KEY`, SPKI).
@@ -100,11 +107,30 @@ public final class ECPublicKey: Sendable {
     public func pem() throws(SignetRSAError) -> String { try key.publicPEM() }
 
     /// `true` when `signature` (`r ‖ s`, exactly ``signatureByteCount`` bytes) is an ECDSA signature of `message`
-    /// with the curve's hash; never throws, never leaves OpenSSL errors behind.
+    /// with the curve's hash (SEC 1 v2 §4.1.4); never throws.
+    ///
+    /// Signet's own verification: variable-time arithmetic (every input is public) on tables built at key load.
+    ///
+    /// - Allocation: none.
+    @unsafe
+    public func isValidSignature(_ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer) -> Bool {
+        guard signature.count == signatureByteCount else { return false }
+        return unsafe withUnsafeTemporaryAllocation(byteCount: 64, alignment: 16) { digest in
+            guard let n = try? unsafe Digests.hash(message, algorithm: curve.digest, into: digest) else { return false }
+            return unsafe tables.verify(digest: UnsafeRawBufferPointer(rebasing: digest[..<n]), signature: signature)
+        }
+    }
+
+    /// The verdict of OpenSSL's ECDSA for the same signature: the reference that Signet's own verification is
+    /// compared with (tests, `signet cross-check`, `signet bench`). Never leaves OpenSSL errors behind.
     ///
     /// - Allocation: none on the Swift side in steady state (OpenSSL's ECDSA allocates internally).
     @unsafe
-    public func isValidSignature(_ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer) -> Bool {
+    public func isValidSignatureOnOpenSSL(
+        _ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer
+    )
+        -> Bool
+    {
         guard signature.count == signatureByteCount else { return false }
         let context: ECDSAContext
         if let c = pool.take() {
@@ -128,6 +154,13 @@ public final class ECPublicKey: Sendable {
             return unsafe context.verify(
                 der: UnsafeRawBufferPointer(rebasing: der[..<length]),
                 digest: UnsafeRawBufferPointer(rebasing: digest[..<n]))
+        }
+    }
+
+    /// OpenSSL's verdict (see ``isValidSignatureOnOpenSSL(_:for:)-(UnsafeRawBufferPointer,_)``).
+    public func isValidSignatureOnOpenSSL(_ signature: [UInt8], for message: [UInt8]) -> Bool {
+        unsafe signature.withUnsafeBytes { s in
+            unsafe message.withUnsafeBytes { m in unsafe isValidSignatureOnOpenSSL(s, for: m) }
         }
     }
 

@@ -1,19 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
+internal import COpenSSL
+internal import CSignetEC
 
-/// An Ed25519 public key (RFC 8032) that verifies JWS `EdDSA` signatures (RFC 8037) on OpenSSL 3.
+/// An Ed25519 public key (RFC 8032) that verifies JWS `EdDSA` signatures (RFC 8037).
 ///
-/// Immutable and `Sendable`; each verification runs on a pooled `EVP_MD_CTX`.
+/// Immutable and `Sendable`. ``isValidSignature(_:for:)-(UnsafeRawBufferPointer,_)`` runs Signet's own verification
+/// (`CSignetEC`, cofactorless as RFC 8032 §5.1.7, no allocation) on tables built at load;
+/// ``isValidSignatureOnOpenSSL(_:for:)-(UnsafeRawBufferPointer,_)`` runs OpenSSL's on a pooled `EVP_MD_CTX`, the reference it is held to.
+/// A key whose 32 bytes are not a canonical point encoding loads (OpenSSL takes any 32 bytes) but verifies nothing:
+/// RFC 8032 §5.1.7 rejects it.
 public final class Ed25519PublicKey: Sendable {
     let key: EVPKey
     /// The 32-byte public key (JWK `x`).
     public let rawRepresentation: [UInt8]
     private let pool = ContextPool<EdDSAContext>()
+    private let tables: CurveTables<signet_ed25519_key>?
 
     init(validated key: EVPKey) throws(SignetRSAError) {
         guard key.isEd25519 else { throw SignetRSAError(.wrongKeyType, reason: "the key is not an Ed25519 key") }
         self.key = key
         self.rawRepresentation = try key.rawPublicKey()
+        self.tables = CurveTables(ed25519: rawRepresentation)
     }
 
     /// Loads a public key from PEM text (`PUBLIC KEY`, SPKI).
@@ -70,12 +78,32 @@ public final class Ed25519PublicKey: Sendable {
     /// - Throws: ``SignetRSAError`` `rsa.openssl` if OpenSSL cannot encode the key.
     public func pem() throws(SignetRSAError) -> String { try key.publicPEM() }
 
-    /// `true` when `signature` (64 bytes) is an Ed25519 signature of `message`; never throws, never leaves
-    /// OpenSSL errors behind.
+    /// `true` when `signature` (64 bytes) is an Ed25519 signature of `message`; never throws.
+    ///
+    /// - Allocation: none.
+    @unsafe
+    public func isValidSignature(_ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer) -> Bool {
+        guard signature.count == 64, let tables, let s = signature.baseAddress else { return false }
+        return unsafe withUnsafeTemporaryAllocation(byteCount: 64, alignment: 16) { hram in
+            let n = unsafe rawRepresentation.withUnsafeBytes { a in
+                unsafe COpenSSL_sha512_parts(
+                    s, 32, a.baseAddress, 32, message.baseAddress, message.count, hram.baseAddress)
+            }
+            guard n == 64 else { return false }
+            return unsafe tables.verify(signature: signature, hram: UnsafeRawBufferPointer(hram))
+        }
+    }
+
+    /// The verdict of OpenSSL's Ed25519 for the same signature: the reference that Signet's own verification is
+    /// compared with. Never throws, never leaves OpenSSL errors behind.
     ///
     /// - Allocation: none on the Swift side in steady state (OpenSSL's EVP initialisation allocates internally).
     @unsafe
-    public func isValidSignature(_ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer) -> Bool {
+    public func isValidSignatureOnOpenSSL(
+        _ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer
+    )
+        -> Bool
+    {
         guard signature.count == 64 else { return false }
         let context: EdDSAContext
         if let c = pool.take() {
@@ -88,6 +116,13 @@ public final class Ed25519PublicKey: Sendable {
         }
         defer { pool.put(context) }
         return unsafe context.verify(signature, for: message, key: key)
+    }
+
+    /// OpenSSL's verdict (see ``isValidSignatureOnOpenSSL(_:for:)-(UnsafeRawBufferPointer,_)``).
+    public func isValidSignatureOnOpenSSL(_ signature: [UInt8], for message: [UInt8]) -> Bool {
+        unsafe signature.withUnsafeBytes { s in
+            unsafe message.withUnsafeBytes { m in unsafe isValidSignatureOnOpenSSL(s, for: m) }
+        }
     }
 
     /// `true` when the signature verifies (see ``isValidSignature(_:for:)-(UnsafeRawBufferPointer,_)``).
