@@ -36,6 +36,7 @@ let package = Package(
         .executableTarget(
             name: "JWSBenchmarks",
             dependencies: [
+                .product(name: "Base64URL", package: "Signet"),
                 .product(name: "ClientAssertion", package: "Signet"),
                 .product(name: "SignetRSA", package: "Signet"),
                 .product(name: "JWS", package: "Signet"),

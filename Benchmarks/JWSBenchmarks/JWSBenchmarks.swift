@@ -11,8 +11,13 @@
 // nothing: held at 0. They sign on the native 256-bit engine where the CPU has AVX-512 IFMA, else on the emulated
 // lanes (the same Swift path and the same C code around the kernel, about a hundred times slower), so the allocation
 // threshold holds on any machine.
+// `ES256.verify.P-256` … `EdDSA.verify.Ed25519`: the same zero-allocation verify for the curve algorithms, on Signet's
+// own ECDSA and Ed25519 (CSignetEC), held at 0 allocations; `EVP.verify.ES256.P-256` … beside them is OpenSSL's
+// verification of the same signature (which allocates inside OpenSSL).
+import Base64URL
 import Benchmark
 import ClientAssertion
+import Foundation
 import JWS
 import RSAGMP
 @_spi(Testing) @_spi(Benchmarking) import SignetRSA
@@ -56,6 +61,47 @@ struct Fixture: @unchecked Sendable {  // immutable after creation; every member
     }
 }
 
+/// A token of a curve algorithm (ES256/384/512, EdDSA) and its verifier.
+struct CurveFixture: @unchecked Sendable {  // immutable after creation; every member is Sendable or only read
+    let algorithm: JWSAlgorithm
+    let key: JWSSigningKey
+    let verifier: JWSVerifier
+    let token: [UInt8]
+    let signingInput: [UInt8]
+    let signature: [UInt8]
+
+    init(algorithm: JWSAlgorithm) throws {
+        self.algorithm = algorithm
+        key = try JWSSigningKey.generate(for: algorithm)
+        let audience = "https://as.example/token"
+        let signer = try JWSSigner(key: key, algorithm: algorithm, keyID: "bench")
+        let now = NumericDate(Int64(Date().timeIntervalSince1970))
+        token = Array(
+            try signer.token(
+                claims: JWTClaims(
+                    issuer: "bench-client", subject: "bench-client", audience: [audience],
+                    expiresAt: NumericDate(now.seconds + 300), issuedAt: now, id: "bench-jti-0123456789")
+            ).utf8)
+        verifier = try JWSVerifier(
+            keys: [JWSVerificationKey(key: key.publicKey, algorithm: algorithm, keyID: "bench")],
+            policy: JWTValidationPolicy(
+                issuer: "bench-client", audience: audience, requireID: true, leeway: 3600, maximumLifetime: 300,
+                expectedType: "JWT"))
+        let dot = token.lastIndex(of: UInt8(ascii: ".")) ?? 0
+        signingInput = Array(token[..<dot])
+        signature = (try? Base64URL.decode(Array(token[(dot + 1)...]))) ?? []
+    }
+
+    /// OpenSSL's verdict on the signature (the floor beside Signet's own verification).
+    func openSSLVerify() -> Bool {
+        switch key.publicKey {
+        case .ec(let k): k.isValidSignatureOnOpenSSL(signature, for: signingInput)
+        case .ed25519(let k): k.isValidSignatureOnOpenSSL(signature, for: signingInput)
+        case .rsa: false
+        }
+    }
+}
+
 func configuration(slow: Bool) -> Benchmark.Configuration {
     .init(
         metrics: [.throughput, .wallClock, .mallocCountTotal],
@@ -67,6 +113,31 @@ func configuration(slow: Bool) -> Benchmark.Configuration {
 }
 
 let benchmarks: @Sendable () -> Void = {
+    for (algorithm, curve) in [
+        (JWSAlgorithm.es256, "P-256"), (.es384, "P-384"), (.es512, "P-521"), (.edDSA, "Ed25519"),
+    ] {
+        guard let f = try? CurveFixture(algorithm: algorithm) else { continue }
+        var verifyConfig = configuration(slow: false)
+        verifyConfig.thresholds = [.mallocCountTotal: .init(absolute: [.p90: 0])]
+        Benchmark("\(algorithm.jwsName).verify.\(curve)", configuration: verifyConfig) { benchmark in
+            var scratch = [UInt8](repeating: 0, count: 4096)
+            var scratchSpan = scratch.mutableSpan
+            var scratchBytes = MutableRawSpan(_elements: &scratchSpan)
+            let token = RawSpan(_elements: f.token.span)
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                do {
+                    blackHole(try f.verifier.verify(token, scratch: &scratchBytes).payload.byteCount)
+                } catch {
+                    blackHole(error)
+                }
+            }
+        }
+        Benchmark("EVP.verify.\(algorithm.jwsName).\(curve)", configuration: configuration(slow: false)) { benchmark in
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations { blackHole(f.openSSLVerify()) }
+        }
+    }
     // PS256: the PSS decoding on the verify path allocates nothing either (threshold 0).
     for (bits, algorithm) in [(2048, RSASignatureAlgorithm.rs256), (4096, .rs512), (2048, .ps256)] {
         guard let f = try? Fixture(bits: bits, algorithm: algorithm) else { continue }

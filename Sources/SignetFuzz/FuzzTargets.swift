@@ -12,7 +12,7 @@ func violated(_ what: String) -> Never {
 
 /// The fuzz targets; each checks properties, not only "does not crash".
 enum FuzzTargets {
-    static let names = ["base64url", "jws", "json", "pem", "jwks", "rsagmp", "doctor", "claims"]
+    static let names = ["base64url", "jws", "json", "pem", "jwks", "rsagmp", "curves", "doctor", "claims"]
 
     static func run(_ name: String, _ data: UnsafeRawBufferPointer) {
         switch name {
@@ -22,6 +22,7 @@ enum FuzzTargets {
         case "pem": pem(data)
         case "jwks": jwks(data)
         case "rsagmp": rsagmp(data)
+        case "curves": curves(data)
         case "doctor": doctor(data)
         case "claims": claims(data)
         default: violated("unknown target \(name)")
@@ -247,6 +248,27 @@ extension FuzzTargets {
         }
     }
 
+    /// Signet's own ECDSA and Ed25519 verification (CSignetEC) and OpenSSL's give the same verdict, per curve, on
+    /// the valid fixture signature with input bytes XORed in, on the valid signature over the input as message, and on
+    /// the input as both signature and message.
+    static func curves(_ data: UnsafeRawBufferPointer) {
+        let bytes = Array(data)
+        for f in Fixture.curves {
+            var near = f.signature
+            for (i, b) in bytes.prefix(near.count).enumerated() { near[i] ^= b }
+            for (sig, msg) in [(near, f.message), (f.signature, bytes), (Array(bytes.prefix(near.count)), bytes)] {
+                let own = f.key.isValidSignature(sig, for: msg, algorithm: f.algorithm)
+                let openSSL: Bool
+                switch f.key {
+                case .ec(let k): openSSL = k.isValidSignatureOnOpenSSL(sig, for: msg)
+                case .ed25519(let k): openSSL = k.isValidSignatureOnOpenSSL(sig, for: msg)
+                case .rsa: openSSL = own
+                }
+                if own != openSSL { violated("Signet \(own) vs OpenSSL \(openSSL) for \(f.algorithm.jwsName)") }
+            }
+        }
+    }
+
     /// The doctor never crashes, every finding has a code, a message and an offset inside the token (or none).
     static func doctor(_ data: UnsafeRawBufferPointer) {
         let text = String(decoding: data, as: UTF8.self)
@@ -285,6 +307,22 @@ enum Fixture {
     }()
 
     static let jwks: String = JWKSet.document([(rsa.evp, "k1", .rs512)])
+
+    struct Curve: @unchecked Sendable {  // immutable fixture
+        let algorithm: JWSAlgorithm
+        let key: JWSPublicKey
+        let message: [UInt8]
+        let signature: [UInt8]
+    }
+
+    /// A key and a valid signature of "fixture" for ES256, ES384, ES512 and EdDSA.
+    static let curves: [Curve] = [JWSAlgorithm.es256, .es384, .es512, .edDSA].map { alg in
+        let message = Array("fixture".utf8)
+        guard let key = try? JWSSigningKey.generate(for: alg),
+            let sig = try? key.signature(for: message, algorithm: alg)
+        else { violated("fixture") }
+        return Curve(algorithm: alg, key: key.publicKey, message: message, signature: sig)
+    }
 
     static let signingKey: RSAPrivateKey = {
         guard let key = try? RSAPrivateKey.generate(bits: 2048) else { violated("fixture") }
