@@ -81,10 +81,28 @@ IFMA_TARGET static inline uint64_t v_lane0(vec a) { return (uint64_t)_mm_cvtsi12
 #undef KN
 #undef IFMA_KERNEL_PUBLIC
 
+/* RSA-3072: 1536-bit CRT halves (N = 30) and the whole 3072-bit modulus (N = 60). */
+#define IFMA_KERNEL_PRIVATE
+#define IFMA_N 30
+#define KN(x) ifma_avx256_n30_##x
+#include "ifma_kernel.h"
+#undef IFMA_N
+#undef KN
+#undef IFMA_KERNEL_PRIVATE
+
+#define IFMA_KERNEL_PUBLIC
+#define IFMA_N 60
+#define KN(x) ifma_avx256_n60_##x
+#include "ifma_kernel.h"
+#undef IFMA_N
+#undef KN
+#undef IFMA_KERNEL_PUBLIC
+
 #define PRIM_FN ifma_avx256_prim
 #include "ifma_prim_test.h"
 
 const ifma_backend ifma_backend_avx256 = {
-    4, {ifma_avx256_n20_crt_exp, ifma_avx256_n40_crt_exp}, {ifma_avx256_n40_pub_exp, ifma_avx256_n80_pub_exp}, ifma_avx256_prim};
+    4, {ifma_avx256_n20_crt_exp, ifma_avx256_n40_crt_exp, ifma_avx256_n30_crt_exp},
+    {ifma_avx256_n40_pub_exp, ifma_avx256_n80_pub_exp, ifma_avx256_n60_pub_exp}, ifma_avx256_prim};
 
 #endif

@@ -27,8 +27,26 @@
 #undef KN
 #undef IFMA_KERNEL_PUBLIC
 
+/* RSA-3072: 1536-bit CRT halves (N = 30) and the whole 3072-bit modulus (N = 60). */
+#define IFMA_KERNEL_PRIVATE
+#define IFMA_N 30
+#define KN(x) ifma_emu8_n30_##x
+#include "ifma_kernel.h"
+#undef IFMA_N
+#undef KN
+#undef IFMA_KERNEL_PRIVATE
+
+#define IFMA_KERNEL_PUBLIC
+#define IFMA_N 60
+#define KN(x) ifma_emu8_n60_##x
+#include "ifma_kernel.h"
+#undef IFMA_N
+#undef KN
+#undef IFMA_KERNEL_PUBLIC
+
 #define PRIM_FN ifma_emu8_prim
 #include "ifma_prim_test.h"
 
 const ifma_backend ifma_backend_emu8 = {
-    8, {ifma_emu8_n20_crt_exp, ifma_emu8_n40_crt_exp}, {ifma_emu8_n40_pub_exp, ifma_emu8_n80_pub_exp}, ifma_emu8_prim};
+    8, {ifma_emu8_n20_crt_exp, ifma_emu8_n40_crt_exp, ifma_emu8_n30_crt_exp},
+    {ifma_emu8_n40_pub_exp, ifma_emu8_n80_pub_exp, ifma_emu8_n60_pub_exp}, ifma_emu8_prim};

@@ -89,8 +89,8 @@ typedef void (*ifma_prim_fn)(int op, const uint64_t *a, const uint64_t *b, const
 
 typedef struct {
     int lanes;
-    ifma_crt_exp_fn crt_exp[2]; /* [0]: N = 20 (1024-bit halves), [1]: N = 40 (2048-bit halves) */
-    ifma_pub_exp_fn pub_exp[2]; /* [0]: N = 40 (2048-bit n), [1]: N = 80 (4096-bit n) */
+    ifma_crt_exp_fn crt_exp[3]; /* [0]: N = 20 (1024-bit halves), [1]: N = 40 (2048-bit), [2]: N = 30 (1536-bit) */
+    ifma_pub_exp_fn pub_exp[3]; /* [0]: N = 40 (2048-bit n), [1]: N = 80 (4096-bit n), [2]: N = 60 (3072-bit n) */
     ifma_prim_fn prim;
 } ifma_backend;
 

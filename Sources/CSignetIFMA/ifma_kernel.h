@@ -6,8 +6,8 @@
  * the macros IFMA_L (lanes per vector), IFMA_N (limbs per number), KN(name) (name mangling) and IFMA_TARGET
  * (function attributes), then includes this file once per N. The same source therefore runs on the portable
  * emulated lanes (tested everywhere) and on the native AVX-512 IFMA lanes. Each inclusion also says which entry
- * points it wants: IFMA_KERNEL_PRIVATE (crt_exp, N = 20 and 40: the CRT halves of RSA-2048 and RSA-4096) and/or
- * IFMA_KERNEL_PUBLIC (pub_exp, N = 40 and 80: the whole modulus of RSA-2048 and RSA-4096).
+ * points it wants: IFMA_KERNEL_PRIVATE (crt_exp, N = 20, 30 and 40: the CRT halves of RSA-2048, -3072 and -4096)
+ * and/or IFMA_KERNEL_PUBLIC (pub_exp, N = 40, 60 and 80: the whole modulus of RSA-2048, -3072 and -4096).
  *
  * Primitives (all lane-wise on L unsigned 64-bit lanes unless noted):
  *   v_zero() v_set1(x) v_loadu(p) v_storeu(p, a) v_add(a, b) v_and(a, b) v_or(a, b) v_srli52(a)

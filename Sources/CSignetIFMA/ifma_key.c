@@ -58,13 +58,13 @@ static void strip_zeros(const uint8_t **p, size_t *len)
     }
 }
 
-/* The public shape both engines take: n of exactly 2048 or 4096 bits (leading zero bytes are skipped: *n, *n_len
+/* The public shape both engines take: n of exactly 2048, 3072 or 4096 bits (leading zero bytes are skipped: *n, *n_len
    are advanced past them), e odd with 3 <= e < 2^64, returned in *ev. 0 if the shape is refused. */
 int ifma_public_shape(const uint8_t **n, size_t *n_len, const uint8_t *e, size_t e_len, uint64_t *ev)
 {
     strip_zeros(n, n_len);
     strip_zeros(&e, &e_len);
-    if ((*n_len != 256 && *n_len != 512) || ((*n)[0] & 0x80) == 0 || e_len == 0 || e_len > 8)
+    if ((*n_len != 256 && *n_len != 384 && *n_len != 512) || ((*n)[0] & 0x80) == 0 || e_len == 0 || e_len > 8)
         return 0;
     uint64_t v = 0;
     for (size_t i = 0; i < e_len; i++)
@@ -130,8 +130,8 @@ signet_rsa_engine_key *signet_rsa_engine_key_new(const signet_rsa_key_params *pa
     ifma_init_pub(&key->pub, be, backend, n, n_len, ev);
     key->hw = key->pub.nw / 2;
     key->hbits = (unsigned)(n_len * 4);
-    key->nlimbs = key->hbits == 1024 ? 20 : 40;
-    key->nsel = key->hbits == 1024 ? 0 : 1;
+    key->nlimbs = key->hbits == 1024 ? 20 : key->hbits == 1536 ? 30 : 40;
+    key->nsel = key->hbits == 1024 ? 0 : key->hbits == 1536 ? 2 : 1;
     const size_t nw = key->pub.nw, hw = key->hw;
 
     /* secret components: every check is a mask; only the combined outcome is made public */

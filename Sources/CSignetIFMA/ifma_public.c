@@ -59,8 +59,8 @@ void ifma_pub_exp(const ifma_pub *pub, const uint64_t *s, uint64_t *r, ifma_pws 
    words. */
 void ifma_setup_pub(ifma_pub *pub, uint64_t *t)
 {
-    pub->plimbs = pub->nw == 32 ? 40 : 80;
-    pub->psel = pub->nw == 32 ? 0 : 1;
+    pub->plimbs = pub->nw == 32 ? 40 : pub->nw == 48 ? 60 : 80;
+    pub->psel = pub->nw == 32 ? 0 : pub->nw == 48 ? 2 : 1;
     pub->n_inv64 = sbn_neg_inv64(pub->n[0]);
     memset(&pub->pm, 0, sizeof pub->pm);
     sbn_to52(pub->pm.m + IFMA_OFF, pub->plimbs, pub->n, pub->nw);

@@ -43,7 +43,7 @@ struct ifma_test_ctx {
 ifma_test_ctx *signet_ifma_test_ctx_new(int backend, unsigned hbits, const uint64_t *m0, const uint64_t *m1)
 {
     const ifma_backend *be = ifma_backend_get(backend);
-    if (be == NULL || (hbits != 1024 && hbits != 2048))
+    if (be == NULL || (hbits != 1024 && hbits != 1536 && hbits != 2048))
         return NULL;
     ifma_test_ctx *ctx = ifma_alloc64(sizeof *ctx);
     if (ctx == NULL)
@@ -51,7 +51,7 @@ ifma_test_ctx *signet_ifma_test_ctx_new(int backend, unsigned hbits, const uint6
     ctx->be = be;
     ctx->hbits = hbits;
     ctx->hw = hbits / 64;
-    ctx->nlimbs = hbits == 1024 ? 20 : 40;
+    ctx->nlimbs = hbits == 1024 ? 20 : hbits == 1536 ? 30 : 40;
     memcpy(ctx->mw[0], m0, ctx->hw * 8);
     memcpy(ctx->mw[1], m1, ctx->hw * 8);
     ifma_setup_half(&ctx->m[0], m0, ctx->hw, ctx->nlimbs, ctx->t, ctx->u);
@@ -67,8 +67,9 @@ void signet_ifma_test_ctx_exp(ifma_test_ctx *ctx, const uint64_t *x0, const uint
     sbn_to52(ctx->x[1], IFMA_WIDE, x1, 2 * hw);
     memcpy(ctx->e[0], e0, hw * 8);
     memcpy(ctx->e[1], e1, hw * 8);
-    ctx->be->crt_exp[ctx->nlimbs == 20 ? 0 : 1](&ctx->m[0], &ctx->m[1], ctx->x[0], ctx->x[1], ctx->e[0], ctx->e[1],
-                                                ctx->hbits, ctx->o[0], ctx->o[1], &ctx->ws);
+    ctx->be->crt_exp[ctx->nlimbs == 20 ? 0 : ctx->nlimbs == 30 ? 2 : 1](&ctx->m[0], &ctx->m[1], ctx->x[0], ctx->x[1],
+                                                                       ctx->e[0], ctx->e[1], ctx->hbits, ctx->o[0],
+                                                                       ctx->o[1], &ctx->ws);
     ifma_finish_half(r0, ctx->o[0], ctx->mw[0], hw, ctx->nlimbs, ctx->t);
     ifma_finish_half(r1, ctx->o[1], ctx->mw[1], hw, ctx->nlimbs, ctx->t);
 }

@@ -12,7 +12,7 @@ import Darwin
 /// of verification.
 ///
 /// ``openSSL`` (every CPU, every key), ``ifma256`` / ``ifma512`` (Signet's AVX-512 IFMA engine, `Sources/CSignetIFMA`,
-/// for RSA-2048 and RSA-4096 keys on CPUs that enable IFMA), or ``automatic`` (the default: the environment's
+/// for RSA-2048, RSA-3072 and RSA-4096 keys on CPUs that enable IFMA), or ``automatic`` (the default: the environment's
 /// `SIGNET_RSA_ENGINE`, else the IFMA engine where it measured faster on the key at load, else OpenSSL). The policy
 /// in full: <doc:ChoosingAnEngine>. Whatever the engine, PKCS#1 v1.5 signatures are byte-identical (the padding is
 /// deterministic); PSS signatures differ by their random salt and verify alike.

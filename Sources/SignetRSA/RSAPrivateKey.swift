@@ -36,8 +36,8 @@ public final class RSAPrivateKey: Sendable {
     ///   private-key and the public-key operation.
     /// - Returns: A key object sharing this one's OpenSSL key.
     /// - Throws: ``SignetRSAError`` `rsa.engine-unavailable` when an IFMA engine was asked for and this CPU or OS
-    ///   does not enable AVX-512 IFMA, or the engine does not take this key (it takes RSA-2048 and RSA-4096 with
-    ///   equal-size primes).
+    ///   does not enable AVX-512 IFMA, or the engine does not take this key (it takes RSA-2048, RSA-3072 and
+    ///   RSA-4096 with equal-size primes).
     /// - Allocation: allocates (key loading).
     public func using(engine: RSAEngine) throws(SignetRSAError) -> RSAPrivateKey {
         RSAPrivateKey(

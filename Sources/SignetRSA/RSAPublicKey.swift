@@ -21,7 +21,7 @@ public final class RSAPublicKey: Sendable {
 
     /// The engine that performs this key's public-key operation (`s^e mod n`): ``RSAEngine/openSSL``
     /// (`BN_mod_exp_mont`), or ``RSAEngine/ifma256`` / ``RSAEngine/ifma512`` (the IFMA engine's
-    /// vectorised exponentiation, for RSA-2048 and RSA-4096 keys) where ``RSAEngine/automatic`` chose it (see
+    /// vectorised exponentiation, for RSA-2048, RSA-3072 and RSA-4096 keys) where ``RSAEngine/automatic`` chose it (see
     /// <doc:ChoosingAnEngine>) or where it was asked for. Never ``RSAEngine/automatic``.
     public var engine: RSAEngine { ifma?.engine ?? .openSSL }
 
@@ -38,8 +38,8 @@ public final class RSAPublicKey: Sendable {
     /// - Parameter engine: The engine; ``RSAEngine/automatic`` resolves as at load.
     /// - Returns: A key object sharing this one's OpenSSL key.
     /// - Throws: ``SignetRSAError`` `rsa.engine-unavailable` when an IFMA engine was asked for and this CPU or OS
-    ///   does not enable AVX-512 IFMA, or the engine does not take this key (it takes RSA-2048 and RSA-4096 with
-    ///   e < 2^64).
+    ///   does not enable AVX-512 IFMA, or the engine does not take this key (it takes RSA-2048, RSA-3072 and
+    ///   RSA-4096 with e < 2^64).
     /// - Allocation: allocates (key loading).
     public func using(engine: RSAEngine) throws(SignetRSAError) -> RSAPublicKey {
         RSAPublicKey(

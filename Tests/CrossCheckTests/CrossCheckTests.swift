@@ -134,7 +134,7 @@ import Testing
 
     /// An engine that does not take the key is an error, not a silent fallback to OpenSSL.
     @Test func engineThatRefusesTheKeyThrows() throws {
-        let key = try RSAPrivateKey.generate(bits: 3072)
+        let key = try RSAPrivateKey.generate(bits: 2560)
         let error = #expect(throws: SignetRSAError.self) {
             try DifferentialCampaign(key: key).comparingEngine(.emulated)
         }

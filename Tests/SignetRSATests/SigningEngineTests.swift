@@ -49,7 +49,10 @@ import Testing
 
     /// Wycheproof's deterministic signatures, byte for byte, through the emulated engine. Keys whose primes differ
     /// in size are outside the engine's scope: asking for it explicitly is refused.
-    @Test(arguments: ["rsa_pkcs1_2048_sig_gen_test.json", "rsa_pkcs1_4096_sig_gen_test.json"])
+    @Test(
+        arguments: [
+            "rsa_pkcs1_2048_sig_gen_test.json", "rsa_pkcs1_3072_sig_gen_test.json", "rsa_pkcs1_4096_sig_gen_test.json",
+        ])
     func wycheproofSignThroughTheEngine(file: String) throws {
         var engines: [String: RSAPrivateKey?] = [:]
         var signed = 0
@@ -122,8 +125,9 @@ import Testing
     }
 
     @Test func keyShapesTheEngineDoesNotTakeAreRefused() throws {
-        // RSA-3072: the engine covers 2048 and 4096 only; asking for it explicitly is an error, automatic falls back.
-        let key = try RSAPrivateKey.generate(bits: 3072)
+        // RSA-2560: the engine covers 2048, 3072 and 4096 only; asking for it explicitly is an error, automatic falls
+        // back.
+        let key = try RSAPrivateKey.generate(bits: 2560)
         let error = #expect(throws: SignetRSAError.self) { try key.using(engine: .emulated) }
         #expect(error?.code == .engineUnavailable)
         #expect(try key.using(engine: .automatic).engine == .openSSL)

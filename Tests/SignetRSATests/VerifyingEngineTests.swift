@@ -9,9 +9,9 @@ import Testing
 @Suite struct VerifyingEngineTests {
     static var engines: [RSAEngine] { SigningEngineTests.engines }
 
-    /// Every Wycheproof PKCS#1 v1.5 verification vector for RSA-2048 and RSA-4096 gets the same verdict from the
-    /// engine as its expected result (and so as OpenSSL's, which `RSASignatureTests` checks on the same files).
-    @Test(arguments: engines, Wycheproof.verifyFiles.filter { !$0.contains("3072") })
+    /// Every Wycheproof PKCS#1 v1.5 verification vector for RSA-2048, RSA-3072 and RSA-4096 gets the same verdict from
+    /// the engine as its expected result (and so as OpenSSL's, which `RSASignatureTests` checks on the same files).
+    @Test(arguments: engines, Wycheproof.verifyFiles)
     func wycheproofVerifyThroughTheEngine(engine: RSAEngine, file: String) throws {
         var keys: [[UInt8]: RSAPublicKey] = [:]
         var checked = 0
@@ -117,13 +117,16 @@ import Testing
     }
 
     @Test func keysTheEngineDoesNotTakeAreRefused() throws {
-        // RSA-3072: the engine's public-key operation covers 2048 and 4096 bits only.
+        // RSA-2560: the engine's public-key operation covers 2048, 3072 and 4096 bits only.
+        let key2560 = try RSAPrivateKey.generate(bits: 2560).publicKey
+        let error = #expect(throws: SignetRSAError.self) { try key2560.using(engine: .emulated) }
+        #expect(error?.code == .engineUnavailable)
+        #expect(error?.reason.contains("RSA-2560") == true, "\(error?.reason ?? "")")
+        #expect(try key2560.using(engine: .automatic).engine == .openSSL)
+        // RSA-3072 is taken.
         let key3072 = try RSAPublicKey(
             der: try #require(Wycheproof.verifyCases("rsa_signature_3072_sha256_test.json").first).publicKeyDER)
-        let error = #expect(throws: SignetRSAError.self) { try key3072.using(engine: .emulated) }
-        #expect(error?.code == .engineUnavailable)
-        #expect(error?.reason.contains("RSA-3072") == true, "\(error?.reason ?? "")")
-        #expect(try key3072.using(engine: .automatic).engine == .openSSL)
+        #expect(try key3072.using(engine: .emulated).engine == .emulated)
         for engine in [RSAEngine.ifma256, .ifma512] where !RSAEngine.supportedIFMA.contains(engine) {
             let refused = #expect(throws: SignetRSAError.self) { try Fixtures.key2048.publicKey.using(engine: engine) }
             #expect(refused?.code == .engineUnavailable)

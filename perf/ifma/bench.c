@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bench.c - private operations per second, side by side in one run: every engine backend available here and
- * OpenSSL's own raw RSA private operation (EVP_PKEY_sign, RSA_NO_PADDING, with its blinding), RSA-2048 and -4096.
+ * OpenSSL's own raw RSA private operation (EVP_PKEY_sign, RSA_NO_PADDING, with its blinding), RSA-2048, -3072 and -4096.
  * Also the time of the work around the kernel (everything but the exponentiation), with both row kernels of the
  * mod-n arithmetic: a private operation costs that plus the kernel's time. And the kernel alone per backend, with
  * its IFMA instruction count (from the loop structure) per cycle at the estimated core clock: the figure that says
@@ -41,7 +41,7 @@ static double median(double *samples, int n)
  */
 static double ifma_instructions(int hbits, int L)
 {
-    const int N = hbits == 1024 ? 20 : 40, NP = (N + L - 1) / L * L, KV = NP / L;
+    const int N = hbits == 1024 ? 20 : hbits == 1536 ? 30 : 40, NP = (N + L - 1) / L * L, KV = NP / L;
     const double amm2 = 2.0 * (3 * KV + N * 4 * KV), redc2 = 2.0 * N * 2 * KV;
     const int nwin = (hbits + 4) / 5;
     return redc2 + (1 + 30 + 6.0 * (nwin - 1) + 1) * amm2;
@@ -81,7 +81,7 @@ static double time_kernel(int backend, int hbits, const raw_key *rk, double secs
    (amm1 each) + conversion out (amm1). */
 static double ifma_instructions_public(int nbits, int L)
 {
-    const int N = nbits == 2048 ? 40 : 80, NP = (N + L - 1) / L * L, KV = NP / L;
+    const int N = nbits == 2048 ? 40 : nbits == 3072 ? 60 : 80, NP = (N + L - 1) / L * L, KV = NP / L;
     return 19.0 * (3 * KV + (double)N * 4 * KV);
 }
 
@@ -186,7 +186,7 @@ int main(int argc, char **argv)
            OpenSSL_version(OPENSSL_VERSION));
     const double ghz = ghz_estimate();
     printf("core clock estimate (dependent ADD chain): %.2f GHz\n", ghz);
-    for (int bits = 2048; bits <= 4096; bits *= 2) {
+    for (int bits = 2048; bits <= 4096; bits += 1024) {
         const size_t k = (size_t)bits / 8;
         EVP_PKEY *pk = get_key(cache, bits, 0);
         raw_key rk;

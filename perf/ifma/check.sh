@@ -56,7 +56,7 @@ fi
 
 echo "== Wycheproof vectors"
 python3 perf/ifma/wycheproof_to_txt.py Tests/Vectors/wycheproof/rsa_pkcs1_2048_sig_gen_test.json \
-    Tests/Vectors/wycheproof/rsa_pkcs1_4096_sig_gen_test.json > "$OUT/wycheproof.txt"
+    Tests/Vectors/wycheproof/rsa_pkcs1_3072_sig_gen_test.json Tests/Vectors/wycheproof/rsa_pkcs1_4096_sig_gen_test.json > "$OUT/wycheproof.txt"
 echo "$(grep -c '^K' "$OUT/wycheproof.txt") key groups, $(grep -c '^T' "$OUT/wycheproof.txt") signatures"
 
 echo "== tests (optimised build)"

@@ -554,7 +554,7 @@ static void test_wycheproof(int backend, const char *path)
         return;
     static char line[1 << 16];
     raw_key rk;
-    int di = -1, groups = 0, tests = 0, by_size[2] = {0, 0}, refused = 0, skipped = 0;
+    int di = -1, groups = 0, tests = 0, by_size[3] = {0, 0, 0}, refused = 0, skipped = 0;
     signet_rsa_engine_key *key = NULL;
     signet_rsa_blinding *bl = NULL;
     uint8_t msg[8192], sig[512], em[512], got[512], fresh[512];
@@ -623,15 +623,15 @@ static void test_wycheproof(int backend, const char *path)
             int rc = signet_rsa_engine_private(key, bl, em, got, fresh, k);
             CHECK(rc == 0 && memcmp(got, sig, k) == 0, "wycheproof tcId %s backend %d rc %d", tok[1], backend, rc);
             tests++;
-            by_size[k == 512]++;
+            by_size[k == 256 ? 0 : k == 384 ? 1 : 2]++;
         }
     }
     fclose(f);
     signet_rsa_blinding_free(bl);
     signet_rsa_engine_key_free(key);
-    printf("  Wycheproof sig_gen: %d key groups, %d signatures byte-identical (2048: %d, 4096: %d); %d groups with "
-           "unbalanced primes refused as unsupported (%d vectors left to EVP), %.1f s\n", groups, tests, by_size[0],
-           by_size[1], refused, skipped, now() - t0);
+    printf("  Wycheproof sig_gen: %d key groups, %d signatures byte-identical (2048: %d, 3072: %d, 4096: %d); %d "
+           "groups with unbalanced primes refused as unsupported (%d vectors left to EVP), %.1f s\n", groups, tests,
+           by_size[0], by_size[1], by_size[2], refused, skipped, now() - t0);
 }
 
 /* ---------------------------------------------------------------------------------------------------------- */
@@ -832,10 +832,13 @@ int main(int argc, char **argv)
         double t0 = now();
         test_prims(id);
         test_modexp(id, 1024, nmod);
+        test_modexp(id, 1536, nmod);
         test_modexp(id, 2048, nmod);
         test_pubexp(id, 2048, nmod);
+        test_pubexp(id, 3072, nmod);
         test_pubexp(id, 4096, nmod);
         test_rsa_random(id, 2048, nkeys, nmsgs, nlong, cache);
+        test_rsa_random(id, 3072, nkeys, nmsgs, nlong4k >= 0 ? nlong4k : nlong, cache);
         test_rsa_random(id, 4096, nkeys, nmsgs, nlong4k >= 0 ? nlong4k : nlong, cache);
         if (wyche != NULL)
             test_wycheproof(id, wyche);

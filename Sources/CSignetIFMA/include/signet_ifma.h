@@ -2,9 +2,9 @@
 /*
  * signet_ifma.h - RSA CRT private-key engine on AVX-512 IFMA (radix 2^52 Montgomery arithmetic).
  *
- * Scope: RSA moduli of exactly 2048 or 4096 bits whose primes p and q each have exactly half as many bits,
+ * Scope: RSA moduli of exactly 2048, 3072 or 4096 bits whose primes p and q each have exactly half as many bits,
  * public exponent odd, 3 <= e < 2^64. Everything else is refused at key load (the caller then signs with OpenSSL).
- * The public-key operation (signet_rsa_public_engine_*, at the end) takes any odd n of 2048 or 4096 bits.
+ * The public-key operation (signet_rsa_public_engine_*, at the end) takes any odd n of 2048, 3072 or 4096 bits.
  *
  * Thread safety: a signet_rsa_engine_key is immutable after signet_rsa_engine_key_new and may be shared by any
  * number of threads. A signet_rsa_blinding is mutable per-operation state (blinding pair, counters and the whole
@@ -37,7 +37,7 @@ extern "C" {
 /* Result / reason codes. 0 is success; every other value is a failure and no signature was produced. */
 #define SIGNET_IFMA_OK 0
 #define SIGNET_IFMA_ERR_ARGUMENT 1          /* NULL pointer or wrong length */
-#define SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE 2 /* modulus not 2048/4096 bits, p/q not half size, e even/<3/>=2^64 */
+#define SIGNET_IFMA_ERR_UNSUPPORTED_SHAPE 2 /* modulus not 2048/3072/4096 bits, p/q not half size, e even/<3/>=2^64 */
 #define SIGNET_IFMA_ERR_BACKEND 3           /* backend unknown, or not supported by this CPU/OS/build */
 #define SIGNET_IFMA_ERR_KEY_INCONSISTENT 4  /* n != p*q, e*dp != 1 mod p-1, q*qinv != 1 mod p, round trip, ... */
 #define SIGNET_IFMA_ERR_NO_MEMORY 5
@@ -59,7 +59,7 @@ typedef struct signet_rsa_blinding signet_rsa_blinding;     /* opaque, per threa
  * parameter that holds the component (OSSL_PKEY_PARAM_RSA_...).
  */
 typedef struct {
-    const uint8_t *n;    /* the modulus n = p*q, 2048 or 4096 bits [N]; public */
+    const uint8_t *n;    /* the modulus n = p*q, 2048, 3072 or 4096 bits [N]; public */
     size_t n_len;        /* bytes at n */
     const uint8_t *e;    /* the public exponent, odd, 3 <= e < 2^64 [E]; public */
     size_t e_len;        /* bytes at e */
@@ -127,7 +127,7 @@ int signet_rsa_engine_private(const signet_rsa_engine_key *key, signet_rsa_blind
 /*
  * The public-key operation out = in^e mod n on the same kernel (radix 2^52, left-to-right square-and-multiply on
  * the bits of e), for RSA verification where it beats the caller's alternative (the caller measures).
- * Scope: n of exactly 2048 or 4096 bits, odd; e odd, 3 <= e < 2^64. No secret is involved.
+ * Scope: n of exactly 2048, 3072 or 4096 bits, odd; e odd, 3 <= e < 2^64. No secret is involved.
  *
  * Thread safety: immutable after signet_rsa_public_engine_new; any number of threads may call
  * signet_rsa_public_engine_op at once. The operation neither allocates nor keeps state (up to about 11 KiB of stack).

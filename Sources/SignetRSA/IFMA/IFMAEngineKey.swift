@@ -26,7 +26,7 @@ final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable
 
     /// Loads the CRT components of `evpKey` into the engine.
     ///
-    /// - Throws: `rsa.engine-unavailable` when the engine refuses the key's shape (not 2048/4096 bits, unbalanced
+    /// - Throws: `rsa.engine-unavailable` when the engine refuses the key's shape (not 2048/3072/4096 bits, unbalanced
     ///   primes, e ≥ 2^64), the backend cannot run here, or the load-time round trip through the engine failed.
     init(evpKey: EVPKey, engine: RSAEngine) throws(SignetRSAError) {
         guard let backend = engine.backend else {
@@ -68,7 +68,7 @@ final class IFMAEngineKey: @unchecked Sendable {  // the engine key is immutable
             throw RSAEngine.loadFailure(
                 engine, code: err,
                 shape:
-                    "takes RSA-2048 and RSA-4096 keys with equal-size primes and e < 2^64 only; this key is RSA-\(evpKey.bits)",
+                    "takes RSA-2048, RSA-3072 and RSA-4096 keys with equal-size primes and e < 2^64 only; this key is RSA-\(evpKey.bits)",
                 specific: [
                     SIGNET_IFMA_ERR_KEY_INCONSISTENT:
                         "found the key's CRT parameters inconsistent, or its load-time sign/verify round trip failed"

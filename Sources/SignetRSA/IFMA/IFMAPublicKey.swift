@@ -14,7 +14,7 @@ internal import CSignetIFMA
 
     /// Loads `n` and `e` (big-endian) for `engine`'s backend.
     ///
-    /// - Throws: `rsa.engine-unavailable` when the engine does not take the key (n not exactly 2048 or 4096 bits,
+    /// - Throws: `rsa.engine-unavailable` when the engine does not take the key (n not exactly 2048, 3072 or 4096 bits,
     ///   e ≥ 2^64), the backend cannot run here, or its load-time self-check failed.
     init(modulus: [UInt8], exponent: [UInt8], engine: RSAEngine) throws(SignetRSAError) {
         guard let backend = engine.backend else {
@@ -30,7 +30,7 @@ internal import CSignetIFMA
             throw RSAEngine.loadFailure(
                 engine, code: err,
                 shape:
-                    "verifies with RSA-2048 and RSA-4096 keys with e < 2^64 only; this key is RSA-\(Self.bits(modulus))",
+                    "verifies with RSA-2048, RSA-3072 and RSA-4096 keys with e < 2^64 only; this key is RSA-\(Self.bits(modulus))",
                 specific: [SIGNET_IFMA_ERR_FAULT: "failed its load-time self-check against portable arithmetic"])
         }
         unsafe self.pointer = loaded
