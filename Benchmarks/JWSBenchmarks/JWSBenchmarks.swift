@@ -112,6 +112,26 @@ func configuration(slow: Bool) -> Benchmark.Configuration {
         maxIterations: slow ? 400 : 20_000)
 }
 
+/// The zero-allocation verify path (strict JSON scan, alg/kid/typ, signature, claims) with a reused scratch.
+func verifyBenchmark(
+    _ name: String, _ configuration: Benchmark.Configuration, verifier: JWSVerifier, token: [UInt8]
+) {
+    Benchmark(name, configuration: configuration) { benchmark in
+        var scratch = [UInt8](repeating: 0, count: 4096)
+        var scratchSpan = scratch.mutableSpan
+        var scratchBytes = MutableRawSpan(_elements: &scratchSpan)
+        let span = RawSpan(_elements: token.span)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            do {
+                blackHole(try verifier.verify(span, scratch: &scratchBytes).payload.byteCount)
+            } catch {
+                blackHole(error)
+            }
+        }
+    }
+}
+
 let benchmarks: @Sendable () -> Void = {
     for (algorithm, curve) in [
         (JWSAlgorithm.es256, "P-256"), (.es384, "P-384"), (.es512, "P-521"), (.edDSA, "Ed25519"),
@@ -119,20 +139,7 @@ let benchmarks: @Sendable () -> Void = {
         guard let f = try? CurveFixture(algorithm: algorithm) else { continue }
         var verifyConfig = configuration(slow: false)
         verifyConfig.thresholds = [.mallocCountTotal: .init(absolute: [.p90: 0])]
-        Benchmark("\(algorithm.jwsName).verify.\(curve)", configuration: verifyConfig) { benchmark in
-            var scratch = [UInt8](repeating: 0, count: 4096)
-            var scratchSpan = scratch.mutableSpan
-            var scratchBytes = MutableRawSpan(_elements: &scratchSpan)
-            let token = RawSpan(_elements: f.token.span)
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                do {
-                    blackHole(try f.verifier.verify(token, scratch: &scratchBytes).payload.byteCount)
-                } catch {
-                    blackHole(error)
-                }
-            }
-        }
+        verifyBenchmark("\(algorithm.jwsName).verify.\(curve)", verifyConfig, verifier: f.verifier, token: f.token)
         Benchmark("EVP.verify.\(algorithm.jwsName).\(curve)", configuration: configuration(slow: false)) { benchmark in
             benchmark.startMeasurement()
             for _ in benchmark.scaledIterations { blackHole(f.openSSLVerify()) }
@@ -175,21 +182,7 @@ let benchmarks: @Sendable () -> Void = {
                 }
             }
         }
-        // The zero-allocation verify path (strict JSON scan, alg/kid/typ, signature, claims) with a reused scratch.
-        Benchmark("\(algorithm.jwsName).verify.\(bits)", configuration: verifyConfig) { benchmark in
-            var scratch = [UInt8](repeating: 0, count: 4096)
-            var scratchSpan = scratch.mutableSpan
-            var scratchBytes = MutableRawSpan(_elements: &scratchSpan)
-            let token = RawSpan(_elements: f.token.span)
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                do {
-                    blackHole(try f.verifier.verify(token, scratch: &scratchBytes).payload.byteCount)
-                } catch {
-                    blackHole(error)
-                }
-            }
-        }
+        verifyBenchmark("\(algorithm.jwsName).verify.\(bits)", verifyConfig, verifier: f.verifier, token: f.token)
         // The allocating convenience (returns the claims as Swift values).
         Benchmark("\(algorithm.jwsName).verifyAllocating.\(bits)", configuration: verifyConfig) { benchmark in
             benchmark.startMeasurement()

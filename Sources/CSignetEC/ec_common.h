@@ -14,7 +14,11 @@ typedef unsigned __int128 u128;
 
 #define EC_INLINE static inline __attribute__((always_inline))
 /* Limb loops have constant trip counts once inlined: unrolled, the limbs live in registers. */
+#if defined(__clang__)
 #define EC_UNROLL _Pragma("clang loop unroll(full)")
+#else
+#define EC_UNROLL
+#endif
 
 EC_INLINE int ec_is_zero(const uint64_t *a, int nl) {
     uint64_t t = 0;
@@ -39,11 +43,30 @@ EC_INLINE int ec_geq(const uint64_t *a, const uint64_t *b, int nl) {
     return 1;
 }
 
+/* a + b + carry_in with the carry out (adc), and a − b − borrow_in with the borrow out (sbb). */
+#if defined(__clang__)
+#define ec_addc(a, b, cin, cout) __builtin_addcll((a), (b), (cin), (cout))
+#define ec_subb(a, b, bin, bout) __builtin_subcll((a), (b), (bin), (bout))
+#else
+EC_INLINE unsigned long long ec_addc(unsigned long long a, unsigned long long b, unsigned long long cin,
+                                     unsigned long long *cout) {
+    u128 s = (u128)a + b + cin;
+    *cout = (unsigned long long)(s >> 64);
+    return (unsigned long long)s;
+}
+EC_INLINE unsigned long long ec_subb(unsigned long long a, unsigned long long b, unsigned long long bin,
+                                     unsigned long long *bout) {
+    u128 d = (u128)a - b - bin;
+    *bout = (unsigned long long)(d >> 64) & 1;
+    return (unsigned long long)d;
+}
+#endif
+
 /* r = a - b; returns the borrow. */
 EC_INLINE uint64_t ec_sub(uint64_t *r, const uint64_t *a, const uint64_t *b, int nl) {
     unsigned long long borrow = 0;
     EC_UNROLL
-    for (int i = 0; i < nl; i++) r[i] = __builtin_subcll(a[i], b[i], borrow, &borrow);
+    for (int i = 0; i < nl; i++) r[i] = ec_subb(a[i], b[i], borrow, &borrow);
     return borrow;
 }
 
@@ -51,7 +74,7 @@ EC_INLINE uint64_t ec_sub(uint64_t *r, const uint64_t *a, const uint64_t *b, int
 EC_INLINE uint64_t ec_add(uint64_t *r, const uint64_t *a, const uint64_t *b, int nl) {
     unsigned long long carry = 0;
     EC_UNROLL
-    for (int i = 0; i < nl; i++) r[i] = __builtin_addcll(a[i], b[i], carry, &carry);
+    for (int i = 0; i < nl; i++) r[i] = ec_addc(a[i], b[i], carry, &carry);
     return carry;
 }
 
@@ -76,7 +99,7 @@ EC_INLINE void ec_mod_sub(uint64_t *r, const uint64_t *a, const uint64_t *b, con
     uint64_t mask = (uint64_t)0 - ec_sub(r, a, b, nl);
     unsigned long long carry = 0;
     EC_UNROLL
-    for (int i = 0; i < nl; i++) r[i] = __builtin_addcll(r[i], m[i] & mask, carry, &carry);
+    for (int i = 0; i < nl; i++) r[i] = ec_addc(r[i], m[i] & mask, carry, &carry);
 }
 
 /* Montgomery product r = a·b·2^(−64·nl) mod m (CIOS), fully reduced; m0 = −m⁻¹ mod 2^64. One of a, b must be below m
@@ -115,6 +138,50 @@ EC_INLINE void ec_mont_mul(uint64_t *r, const uint64_t *a, const uint64_t *b, co
     uint64_t u[SIGNET_EC_MAX_LIMBS];
     uint64_t borrow = ec_sub(u, t, m, nl);
     ec_select(r, (uint64_t)0 - (t[nl] | (borrow ^ 1)), u, t, nl);
+}
+
+/* t (2·nl limbs) = a·b, schoolbook. */
+EC_INLINE void ec_mul_wide(uint64_t *t, const uint64_t *a, const uint64_t *b, int nl) {
+    EC_UNROLL
+    for (int i = 0; i < 2 * nl; i++) t[i] = 0;
+    EC_UNROLL
+    for (int i = 0; i < nl; i++) {
+        u128 c = 0;
+        EC_UNROLL
+        for (int j = 0; j < nl; j++) {
+            c += (u128)a[i] * b[j] + t[i + j];
+            t[i + j] = (uint64_t)c;
+            c >>= 64;
+        }
+        t[i + nl] = (uint64_t)c;
+    }
+}
+
+/* t (2·nl limbs) = a², each cross product once, doubled, plus the squares. */
+EC_INLINE void ec_sqr_wide(uint64_t *t, const uint64_t *a, int nl) {
+    EC_UNROLL
+    for (int i = 0; i < 2 * nl; i++) t[i] = 0;
+    EC_UNROLL
+    for (int i = 0; i < nl - 1; i++) {
+        u128 c = 0;
+        EC_UNROLL
+        for (int j = i + 1; j < nl; j++) {
+            c += (u128)a[i] * a[j] + t[i + j];
+            t[i + j] = (uint64_t)c;
+            c >>= 64;
+        }
+        t[i + nl] = (uint64_t)c;
+    }
+    EC_UNROLL
+    for (int i = 2 * nl - 1; i > 0; i--) t[i] = (t[i] << 1) | (t[i - 1] >> 63);
+    t[0] <<= 1;
+    unsigned long long carry = 0;
+    EC_UNROLL
+    for (int i = 0; i < nl; i++) {
+        u128 sq = (u128)a[i] * a[i];
+        t[2 * i] = ec_addc(t[2 * i], (uint64_t)sq, carry, &carry);
+        t[2 * i + 1] = ec_addc(t[2 * i + 1], (uint64_t)(sq >> 64), carry, &carry);
+    }
 }
 
 /* Big-endian bytes into nl limbs; 0 when the value does not fit. */

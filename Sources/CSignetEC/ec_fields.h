@@ -8,52 +8,6 @@
 #include "ec_common.h"
 #include "ec_constants.h"
 
-/* t (9 limbs, the high one 0) = a·b, schoolbook. */
-EC_INLINE void p256_product(uint64_t t[9], const uint64_t *a, const uint64_t *b) {
-    EC_UNROLL
-    for (int i = 0; i < 9; i++) t[i] = 0;
-    EC_UNROLL
-    for (int i = 0; i < 4; i++) {
-        u128 c = 0;
-        EC_UNROLL
-        for (int j = 0; j < 4; j++) {
-            c += (u128)a[i] * b[j] + t[i + j];
-            t[i + j] = (uint64_t)c;
-            c >>= 64;
-        }
-        t[i + 4] = (uint64_t)c;
-    }
-}
-
-/* t = a², with each cross product once. */
-EC_INLINE void p256_square_product(uint64_t t[9], const uint64_t *a) {
-    EC_UNROLL
-    for (int i = 0; i < 9; i++) t[i] = 0;
-    EC_UNROLL
-    for (int i = 0; i < 3; i++) {
-        u128 c = 0;
-        EC_UNROLL
-        for (int j = i + 1; j < 4; j++) {
-            c += (u128)a[i] * a[j] + t[i + j];
-            t[i + j] = (uint64_t)c;
-            c >>= 64;
-        }
-        t[i + 4] = (uint64_t)c;
-    }
-    t[8] = t[7] >> 63;
-    EC_UNROLL
-    for (int i = 7; i > 0; i--) t[i] = (t[i] << 1) | (t[i - 1] >> 63);
-    t[0] <<= 1;
-    unsigned long long carry = 0;
-    EC_UNROLL
-    for (int i = 0; i < 4; i++) {
-        u128 sq = (u128)a[i] * a[i];
-        t[2 * i] = __builtin_addcll(t[2 * i], (uint64_t)sq, carry, &carry);
-        t[2 * i + 1] = __builtin_addcll(t[2 * i + 1], (uint64_t)(sq >> 64), carry, &carry);
-    }
-    t[8] += carry;
-}
-
 /* r = t·2^−256 mod p: four rounds of q = t[i], t += q·p (q·p's low limb cancels t[i] with carry q). */
 EC_INLINE void p256_reduce(uint64_t *r, uint64_t t[9]) {
     EC_UNROLL
@@ -68,7 +22,7 @@ EC_INLINE void p256_reduce(uint64_t *r, uint64_t t[9]) {
         unsigned long long carry = (uint64_t)(z >> 64), c2 = 0;
         EC_UNROLL
         for (int k = i + 4; k < 9; k++) {
-            t[k] = __builtin_addcll(t[k], carry, 0, &c2);
+            t[k] = ec_addc(t[k], carry, 0, &c2);
             carry = c2;
         }
     }
@@ -79,13 +33,15 @@ EC_INLINE void p256_reduce(uint64_t *r, uint64_t t[9]) {
 
 EC_INLINE void p256_field_mul(uint64_t *r, const uint64_t *a, const uint64_t *b) {
     uint64_t t[9];
-    p256_product(t, a, b);
+    ec_mul_wide(t, a, b, 4);
+    t[8] = 0;
     p256_reduce(r, t);
 }
 
 EC_INLINE void p256_field_sqr(uint64_t *r, const uint64_t *a) {
     uint64_t t[9];
-    p256_square_product(t, a);
+    ec_sqr_wide(t, a, 4);
+    t[8] = 0;
     p256_reduce(r, t);
 }
 
@@ -102,7 +58,7 @@ EC_INLINE void p521_fold(uint64_t *r, const uint64_t z[18]) {
     r[8] &= 0x1ff;
     unsigned long long carry = c;
     EC_UNROLL
-    for (int k = 0; k < 9; k++) r[k] = __builtin_addcll(r[k], 0, carry, &carry);
+    for (int k = 0; k < 9; k++) r[k] = ec_addc(r[k], 0, carry, &carry);
     /* r ≤ 2^521 − 1 now; p itself is 0 */
     if (ec_equal(r, p521_P, 9)) {
         EC_UNROLL
@@ -112,47 +68,13 @@ EC_INLINE void p521_fold(uint64_t *r, const uint64_t z[18]) {
 
 EC_INLINE void p521_field_mul(uint64_t *r, const uint64_t *a, const uint64_t *b) {
     uint64_t z[18];
-    EC_UNROLL
-    for (int i = 0; i < 18; i++) z[i] = 0;
-    EC_UNROLL
-    for (int i = 0; i < 9; i++) {
-        u128 c = 0;
-        EC_UNROLL
-        for (int j = 0; j < 9; j++) {
-            c += (u128)a[i] * b[j] + z[i + j];
-            z[i + j] = (uint64_t)c;
-            c >>= 64;
-        }
-        z[i + 9] = (uint64_t)c;
-    }
+    ec_mul_wide(z, a, b, 9);
     p521_fold(r, z);
 }
 
 EC_INLINE void p521_field_sqr(uint64_t *r, const uint64_t *a) {
     uint64_t z[18];
-    EC_UNROLL
-    for (int i = 0; i < 18; i++) z[i] = 0;
-    EC_UNROLL
-    for (int i = 0; i < 8; i++) {
-        u128 c = 0;
-        EC_UNROLL
-        for (int j = i + 1; j < 9; j++) {
-            c += (u128)a[i] * a[j] + z[i + j];
-            z[i + j] = (uint64_t)c;
-            c >>= 64;
-        }
-        z[i + 9] = (uint64_t)c;
-    }
-    EC_UNROLL
-    for (int i = 17; i > 0; i--) z[i] = (z[i] << 1) | (z[i - 1] >> 63);
-    z[0] <<= 1;
-    unsigned long long carry = 0;
-    EC_UNROLL
-    for (int i = 0; i < 9; i++) {
-        u128 sq = (u128)a[i] * a[i];
-        z[2 * i] = __builtin_addcll(z[2 * i], (uint64_t)sq, carry, &carry);
-        z[2 * i + 1] = __builtin_addcll(z[2 * i + 1], (uint64_t)(sq >> 64), carry, &carry);
-    }
+    ec_sqr_wide(z, a, 9);
     p521_fold(r, z);
 }
 

@@ -20,14 +20,6 @@
 #define TO_FIELD p256_RR_P
 #define M0N P256_M0_N
 #include "ec_weierstrass.inc"
-#undef CURVE
-#undef NL
-#undef NBITS
-#undef WIDTH
-#undef FIELD_MUL
-#undef FIELD_SQR
-#undef TO_FIELD
-#undef M0N
 
 #define CURVE p384
 #define NL 6
@@ -38,14 +30,6 @@
 #define TO_FIELD p384_RR_P
 #define M0N P384_M0_N
 #include "ec_weierstrass.inc"
-#undef CURVE
-#undef NL
-#undef NBITS
-#undef WIDTH
-#undef FIELD_MUL
-#undef FIELD_SQR
-#undef TO_FIELD
-#undef M0N
 
 #define CURVE p521
 #define NL 9
