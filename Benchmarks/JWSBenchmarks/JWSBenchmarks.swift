@@ -94,11 +94,7 @@ struct CurveFixture: @unchecked Sendable {  // immutable after creation; every m
 
     /// OpenSSL's verdict on the signature (the floor beside Signet's own verification).
     func openSSLVerify() -> Bool {
-        switch key.publicKey {
-        case .ec(let k): k.isValidSignatureOnOpenSSL(signature, for: signingInput)
-        case .ed25519(let k): k.isValidSignatureOnOpenSSL(signature, for: signingInput)
-        case .rsa: false
-        }
+        key.publicKey.isValidSignatureOnOpenSSL(signature, for: signingInput, algorithm: algorithm)
     }
 }
 

@@ -22,6 +22,9 @@ typedef struct {
     fe ypx, ymx, z2, t2d;
 } ge_cached;
 
+/* signet_ed25519_key's table holds ge_cached entries (four field elements each), read and written as such. */
+_Static_assert(sizeof(ge_cached) == sizeof(((signet_ed25519_key *)0)->table[0]), "key table entry is a ge_cached");
+
 EC_INLINE void fe_copy(fe h, const fe f) { memcpy(h, f, sizeof(fe)); }
 
 /* Limbs back below 2^51 (limb 0 slightly above at most); the value is unchanged mod p. */
@@ -295,14 +298,7 @@ int signet_ed25519_key_init(signet_ed25519_key *key, const uint8_t public_key[32
     /* −A */
     fe_neg(a.x, a.x);
     fe_neg(a.t, a.t);
-    ge_cached table[8];
-    ge_odd_multiples(table, 8, &a);
-    for (int k = 0; k < 8; k++) {
-        memcpy(key->table[k][0], table[k].ypx, sizeof(fe));
-        memcpy(key->table[k][1], table[k].ymx, sizeof(fe));
-        memcpy(key->table[k][2], table[k].z2, sizeof(fe));
-        memcpy(key->table[k][3], table[k].t2d, sizeof(fe));
-    }
+    ge_odd_multiples((ge_cached *)key->table, 8, &a);
     memcpy(key->encoded, public_key, 32);
     return 1;
 }
@@ -341,13 +337,8 @@ int signet_ed25519_verify(const signet_ed25519_key *key, const uint8_t signature
             started = 1;
         }
         if (d2) {
-            const int j = (d2 > 0 ? d2 : -d2) >> 1;
-            ge_cached q;
-            memcpy(q.ypx, key->table[j][0], sizeof(fe));
-            memcpy(q.ymx, key->table[j][1], sizeof(fe));
-            memcpy(q.z2, key->table[j][2], sizeof(fe));
-            memcpy(q.t2d, key->table[j][3], sizeof(fe));
-            ge_add(&acc, &acc, &q, d2 < 0);
+            const ge_cached *minus_a = (const ge_cached *)key->table;
+            ge_add(&acc, &acc, &minus_a[(d2 > 0 ? d2 : -d2) >> 1], d2 < 0);
             started = 1;
         }
     }

@@ -178,12 +178,7 @@ public struct CurveDifferentialCampaign {
 
     func check(_ kind: String, _ m: [UInt8], _ s: [UInt8], _ totals: inout Totals) {
         let signet = key.publicKey.isValidSignature(s, for: m, algorithm: algorithm)
-        let evp: Bool
-        switch key.publicKey {
-        case .ec(let k): evp = k.isValidSignatureOnOpenSSL(s, for: m)
-        case .ed25519(let k): evp = k.isValidSignatureOnOpenSSL(s, for: m)
-        case .rsa: evp = signet
-        }
+        let evp = key.publicKey.isValidSignatureOnOpenSSL(s, for: m, algorithm: algorithm)
         let gmp = second(s, m, algorithm)
         totals.cases += 1
         if signet != gmp || evp != gmp {

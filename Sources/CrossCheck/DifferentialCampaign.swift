@@ -173,7 +173,8 @@ public struct DifferentialCampaign {
     ///   engine.
     /// - Returns: A campaign over the same key whose ``engine`` is set.
     /// - Throws: `SignetRSAError` `rsa.engine-unavailable` when `engine` cannot run on this CPU or does not take
-    ///   this key (the IFMA engines take RSA-2048, RSA-3072 and RSA-4096 with equal-size primes); never silently skipped.
+    ///   this key (the IFMA engines take RSA-2048, RSA-3072 and RSA-4096 with equal-size primes); never silently
+    ///   skipped.
     /// - Allocation: allocates (the engine loads the key).
     public func comparingEngine(_ engine: RSAEngine) throws(SignetRSAError) -> DifferentialCampaign {
         DifferentialCampaign(

@@ -90,6 +90,25 @@ public enum JWSPublicKey: Sendable {
         }
     }
 
+    /// OpenSSL EVP's verdict on the same signature, the reference Signet's own ECDSA and Ed25519 verification is
+    /// compared with (`signet cross-check`, the fuzz target, the benchmarks). An RSA key has no separate OpenSSL
+    /// path (its verification already runs on libcrypto or the IFMA engine), so for it this is
+    /// ``isValidSignature(_:for:algorithm:)-([UInt8],_,_)``.
+    ///
+    /// - Allocation: none beyond the caller's arrays on the Swift side (OpenSSL's EVP allocates internally).
+    public func isValidSignatureOnOpenSSL(
+        _ signature: [UInt8], for message: [UInt8], algorithm: JWSAlgorithm
+    )
+        -> Bool
+    {
+        switch (self, algorithm.family) {
+        case (.ec(let k), .ecdsa(let curve)) where k.curve == curve:
+            k.isValidSignatureOnOpenSSL(signature, for: message)
+        case (.ed25519(let k), .ed25519): k.isValidSignatureOnOpenSSL(signature, for: message)
+        default: isValidSignature(signature, for: message, algorithm: algorithm)
+        }
+    }
+
     /// The public JWK members after `kty` in RFC 7638 order of the required ones (`n`, `e` / `crv`, `x`, `y` /
     /// `crv`, `x`).
     public var jwkMembers: [(name: String, value: String)] {

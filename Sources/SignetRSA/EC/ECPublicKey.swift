@@ -7,7 +7,8 @@ internal import CSignetEC
 /// Immutable and `Sendable`. The point is checked at load, by OpenSSL (on its curve, not infinity) and again as it
 /// is decoded into Signet's own verification tables. ``isValidSignature(_:for:)-(UnsafeRawBufferPointer,_)`` hashes
 /// on the stack and runs Signet's ECDSA verification (`CSignetEC`: no allocation, precomputed multiples of the key);
-/// ``isValidSignatureOnOpenSSL(_:for:)-(UnsafeRawBufferPointer,_)`` runs OpenSSL's, the reference the tests and `signet bench` hold it to.
+/// ``isValidSignatureOnOpenSSL(_:for:)-(UnsafeRawBufferPointer,_)`` runs OpenSSL's, the reference the tests and
+/// `signet bench` hold it to.
 public final class ECPublicKey: Sendable {
     let key: EVPKey
     /// The curve.

@@ -7,7 +7,8 @@ internal import CSignetEC
 ///
 /// Immutable and `Sendable`. ``isValidSignature(_:for:)-(UnsafeRawBufferPointer,_)`` runs Signet's own verification
 /// (`CSignetEC`, cofactorless as RFC 8032 §5.1.7, no allocation) on tables built at load;
-/// ``isValidSignatureOnOpenSSL(_:for:)-(UnsafeRawBufferPointer,_)`` runs OpenSSL's on a pooled `EVP_MD_CTX`, the reference it is held to.
+/// ``isValidSignatureOnOpenSSL(_:for:)-(UnsafeRawBufferPointer,_)`` runs OpenSSL's on a pooled `EVP_MD_CTX`, the
+/// reference it is held to.
 /// A key whose 32 bytes are not a canonical point encoding loads (OpenSSL takes any 32 bytes) but verifies nothing:
 /// RFC 8032 §5.1.7 rejects it.
 public final class Ed25519PublicKey: Sendable {
