@@ -165,7 +165,7 @@ let package = Package(
         .testTarget(
             name: "RemoteJWKSTests",
             dependencies: [
-                "RemoteJWKS", "JWS", "SignetRSA", .product(name: "Hummingbird", package: "hummingbird"),
+                "RemoteJWKS", "JWS", "SignetRSA", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
@@ -208,7 +208,8 @@ let package = Package(
         .testTarget(
             name: "SignetCLITests",
             dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),

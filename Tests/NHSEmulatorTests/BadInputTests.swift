@@ -30,7 +30,7 @@ struct BadInputTests {
                 request:
                     "POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 10485760\r\n\r\n"
                     + "client_assertion=" + String(repeating: "A", count: 80 << 10),
-                readTimeoutSeconds: 10)
+                readTimeoutSeconds: 60)
             // The server answers and closes; when the close overtakes the unread upload, the kernel resets the
             // connection and the answer is lost in transit. Either way it is never anything but a 413.
             if !reply.isEmpty {
@@ -78,13 +78,13 @@ struct BadInputTests {
         configuration.limits.idleTimeoutSeconds = 2
         try await RunningEmulator.with(configuration) { run in
             let port = try #require(URLComponents(string: run.url)?.port)
-            let started = ContinuousClock.now
+            // The client waits far longer than the server's deadlines (a read that times out throws): the server
+            // must answer 408 or close on its own.
             let reply = try rawExchange(
                 port: port,
                 request:
                     "POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\ngrant_type=",
-                readTimeoutSeconds: 10)
-            #expect(ContinuousClock.now - started < .seconds(8))
+                readTimeoutSeconds: 60)
             #expect(reply.isEmpty || reply.hasPrefix("HTTP/1.1 408"), "\(reply)")
         }
     }
@@ -125,6 +125,9 @@ private func rawExchangeUnsafe(port: Int, request: String, readTimeoutSeconds: I
     var buffer = [UInt8](repeating: 0, count: 4096)
     while true {
         let n = unsafe buffer.withUnsafeMutableBytes { unsafe recv(fd, $0.baseAddress, $0.count, 0) }
+        // A read that times out means the server neither answered nor closed within the hang guard: a failure, not
+        // an empty reply (which is what a closed or reset connection gives).
+        if n < 0, errno == EAGAIN || errno == EWOULDBLOCK { throw POSIXError(.ETIMEDOUT) }
         if n <= 0 { break }
         received += buffer[..<n]
         if isComplete(received) { break }

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Synchronization
+import TestSupport
 
 /// A real HTTP server on 127.0.0.1 (port 0: the kernel picks one) serving `GET /jwks` as the test says, counting
 /// the requests it receives. It can be stopped mid-test (the port then refuses connections).
@@ -13,6 +14,9 @@ final class LoopbackJWKSServer: Sendable {
         var status = 200
         /// Wait this long before the response head.
         var headDelay: Duration = .zero
+        /// Hold the response head until this gate opens (or the server stops): an answer that stays pending for as
+        /// long as the test says, with no race against a delay.
+        var hold: Gate?
         /// Send the body in chunks of this size, with no Content-Length (chunked transfer encoding).
         var chunkSize: Int?
         /// After the first chunk, stall this long before the rest.
@@ -21,6 +25,8 @@ final class LoopbackJWKSServer: Sendable {
 
     let behaviour: Mutex<Behaviour>
     private let hitCount = Atomic<Int>(0)
+    /// Opened by ``stop()``: held and delayed answers are released, so that stopping never waits for them.
+    private let stopping = Gate()
     private let stopSignal: AsyncStream<Void>.Continuation
     private let stopStream: AsyncStream<Void>
 
@@ -39,7 +45,10 @@ final class LoopbackJWKSServer: Sendable {
     func serve(_ body: String) { update { $0.body = Array(body.utf8) } }
 
     /// Stops the server; later connections are refused.
-    func stop() { stopSignal.finish() }
+    func stop() {
+        stopping.open()
+        stopSignal.finish()
+    }
 
     /// Runs `body` with a server started on loopback, and stops it afterwards.
     static func with<T: Sendable>(
@@ -70,12 +79,21 @@ final class LoopbackJWKSServer: Sendable {
 
     struct ServerDidNotStart: Error {}
 
+    /// Waits `delay`, or less if the server stops first.
+    private func pause(_ delay: Duration) async throws {
+        let end = ContinuousClock.now + delay
+        while ContinuousClock.now < end, !stopping.opened { try await Task.sleep(for: .milliseconds(2)) }
+    }
+
     private func run(reportingPortTo portSink: AsyncStream<Int>.Continuation) async throws {
         let router = Router()
         router.get("jwks") { _, _ -> Response in
             self.hitCount.add(1, ordering: .relaxed)
             let b = self.behaviour.withLock { $0 }
-            if b.headDelay > .zero { try await Task.sleep(for: b.headDelay) }
+            if let hold = b.hold {
+                while !hold.opened, !self.stopping.opened { try await Task.sleep(for: .milliseconds(2)) }
+            }
+            try await self.pause(b.headDelay)
             let status = HTTPResponse.Status(code: b.status)
             guard let chunkSize = b.chunkSize else {
                 return Response(
@@ -89,7 +107,7 @@ final class LoopbackJWKSServer: Sendable {
                     for start in stride(from: 0, to: b.body.count, by: chunkSize) {
                         let end = min(start + chunkSize, b.body.count)
                         try await writer.write(ByteBuffer(bytes: b.body[start..<end]))
-                        if first, b.stallAfterFirstChunk > .zero { try await Task.sleep(for: b.stallAfterFirstChunk) }
+                        if first { try await self.pause(b.stallAfterFirstChunk) }
                         first = false
                     }
                     try await writer.finish(nil)

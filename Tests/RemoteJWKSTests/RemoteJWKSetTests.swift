@@ -3,6 +3,7 @@ import JWS
 import Logging
 import RemoteJWKS
 import SignetRSA
+import TestSupport
 import Testing
 
 enum RemoteFixtures {
@@ -110,20 +111,17 @@ struct RemoteJWKSetTests {
             #expect(try await remote.keySet().keyIDs == ["a"])
             #expect(server.hits == 1)
             // Inside the window: the caller gets the current set at once, and a refresh starts behind it. The
-            // server holds the refresh back, so the old set returned proves the caller did not wait.
-            server.update { $0.headDelay = .milliseconds(300) }
+            // server holds the refresh at a gate until the test opens it, so the old set returned proves the caller
+            // did not wait.
+            let gate = Gate()
+            server.update { $0.hold = gate }
             clock.set(.seconds(85))
             #expect(try await remote.keySet().keyIDs == ["a"])
             // Callers during the refresh neither wait nor start another.
             for _ in 0..<10 { #expect(try await remote.keySet().keyIDs == ["a"]) }
             #expect(remote.fetchCount == 2)
-            var seen: [String?] = []
-            for _ in 0..<500 {
-                seen = try await remote.keySet().keyIDs
-                if seen == ["c"] { break }
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            #expect(seen == ["c"])
+            gate.open()
+            #expect(try await eventually { try await remote.keySet().keyIDs == ["c"] })
             #expect(server.hits == 2)
             // The refreshed set counts from the refresh (t = 85 s), not from the first fetch.
             clock.set(.seconds(150))
@@ -134,12 +132,16 @@ struct RemoteJWKSetTests {
 
     @Test func singleFlightForConcurrentFirstCalls() async throws {
         try await LoopbackJWKSServer.with(serving: RemoteFixtures.setAB) { server, url async throws in
-            server.update { $0.headDelay = .milliseconds(200) }
+            // The one fetch is held until every caller has asked (its single flight is then certain, not timed).
+            let gate = Gate()
+            server.update { $0.hold = gate }
             let remote = RemoteJWKSet(
                 url: url, configuration: RemoteFixtures.configuration(), logger: RemoteFixtures.quiet,
                 clock: ManualClock())
             let sets = try await withThrowingTaskGroup(of: [String?].self) { group in
                 for _ in 0..<100 { group.addTask { try await remote.keySet().keyIDs } }
+                #expect(await eventually { server.hits == 1 })
+                gate.open()
                 var all: [[String?]] = []
                 for try await ids in group { all.append(ids) }
                 return all
@@ -164,7 +166,10 @@ struct RemoteJWKSetTests {
             #expect(server.hits == 1)
             return remote
         }
-        // The server is gone: its port refuses connections.
+        // The server is gone: its port refuses connections, and is held so that no other test's server takes it.
+        let port = try #require(remote.url.split(separator: ":").last?.split(separator: "/").first.flatMap { Int($0) })
+        let outage = try #require(PortReservation(port: port), "port \(port) was taken as the server stopped")
+        defer { withExtendedLifetime(outage) {} }
         clock.set(.seconds(120))
         #expect(try await remote.keySet().keyIDs == ["a"])  // expired 20 s ago: a fetch fails, stale keys served
         #expect(remote.fetchCount == 2)
@@ -212,9 +217,9 @@ struct RemoteJWKSetTests {
             _ = try await remote.keySet()
             func storm() async -> Int {
                 await withTaskGroup(of: Bool.self) { group in
-                    for _ in 0..<200 {
+                    for i in 0..<200 {
                         group.addTask {
-                            let kid = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+                            let kid = "unknown-\(i)"  // never a kid of the set
                             return (try? await remote.key(forKeyID: kid)) == nil
                         }
                     }
@@ -324,14 +329,13 @@ struct RemoteJWKSetTests {
 
     @Test func slowResponseHeadTimesOut() async throws {
         try await LoopbackJWKSServer.with(serving: RemoteFixtures.setA) { server, url async throws in
-            server.update { $0.headDelay = .seconds(10) }
+            // The server answers only after the hang guard: a timeout is the only way the fetch can end sooner.
+            server.update { $0.headDelay = hangGuard }
             var configuration = RemoteFixtures.configuration()
             configuration.connectTimeout = .milliseconds(300)
             let remote = RemoteJWKSet(
                 url: url, configuration: configuration, logger: RemoteFixtures.quiet, clock: ManualClock())
-            let started = ContinuousClock.now
             await expectRemoteError(.timeout) { _ = try await remote.keySet() }
-            #expect(ContinuousClock.now - started < .seconds(8))  // well before the server would answer
         }
     }
 
@@ -339,15 +343,13 @@ struct RemoteJWKSetTests {
         try await LoopbackJWKSServer.with(serving: RemoteFixtures.setAB) { server, url async throws in
             server.update {
                 $0.chunkSize = 64
-                $0.stallAfterFirstChunk = .seconds(10)
+                $0.stallAfterFirstChunk = hangGuard  // the rest comes only after the hang guard
             }
             var configuration = RemoteFixtures.configuration()
             configuration.requestTimeout = .milliseconds(500)
             let remote = RemoteJWKSet(
                 url: url, configuration: configuration, logger: RemoteFixtures.quiet, clock: ManualClock())
-            let started = ContinuousClock.now
             await expectRemoteError(.timeout) { _ = try await remote.keySet() }
-            #expect(ContinuousClock.now - started < .seconds(8))  // well before the server would answer
         }
     }
 
@@ -368,15 +370,14 @@ struct RemoteJWKSetTests {
     }
 
     @Test func unreachableServer() async throws {
-        // A port that was just bound and released: nothing listens there.
-        let freed = try await LoopbackJWKSServer.with(serving: RemoteFixtures.setA) { _, url in url }
+        // A port held by a socket that does not listen: connections are refused, and no other test can take it.
+        let closed = try #require(PortReservation.any())
         var configuration = RemoteFixtures.configuration()
         configuration.connectTimeout = .seconds(1)  // refused connections are retried until then
         let remote = RemoteJWKSet(
-            url: freed, configuration: configuration, logger: RemoteFixtures.quiet, clock: ManualClock())
-        let started = ContinuousClock.now
+            url: "http://127.0.0.1:\(closed.port)/jwks", configuration: configuration, logger: RemoteFixtures.quiet,
+            clock: ManualClock())
         let error = await expectRemoteError(.unreachable) { _ = try await remote.keySet() }
-        #expect(ContinuousClock.now - started < .seconds(10))
         #expect(error?.description.hasPrefix("RemoteJWKSError.remote-jwks.unreachable: ") == true)
     }
 }

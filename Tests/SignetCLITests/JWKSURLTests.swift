@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import TestSupport
 import Testing
 
 /// `signet verify --jwks URL` and `signet doctor --jwks URL` against a real JWKS server on loopback.
@@ -51,8 +52,10 @@ import Testing
     @Test func anUnreachableURLIsTypedAndNamesAPIMsString() async throws {
         let keys = try KeyDirectory()
         let token = try keys.mint()
-        // A port that was just listening and is now closed refuses connections.
-        let url = try await LoopbackJWKSServer.with(Self.serving("{}")) { _, url in url }
+        // A port held by a socket that does not listen refuses connections (and no other test's server can take it).
+        let closed = try #require(PortReservation.any())
+        defer { withExtendedLifetime(closed) {} }
+        let url = "http://127.0.0.1:\(closed.port)/jwks"
         // Refused connections are retried until the timeout; then they are reported as unreachable.
         let verify = try await Self.signet(["verify", "--jwks", url, "--jwks-timeout", "2", token])
         #expect(verify.status == 1, "\(verify)")
@@ -123,24 +126,26 @@ import Testing
     @Test func theTimeoutIsHonoured() async throws {
         let keys = try KeyDirectory()
         let token = try keys.mint()
+        // The server never answers while the test runs (it releases the answer when it stops), so a timeout is the
+        // only way either command can end: its error, not a stopwatch, proves the option was honoured.
         var silent = Self.serving(try String(contentsOfFile: keys.path("jwks.json"), encoding: .utf8))
-        silent.headDelay = .seconds(60)
+        silent.hold = Gate()
         try await LoopbackJWKSServer.with(silent) { server, url in
-            let clock = ContinuousClock()
-            let start = clock.now
+            let start = ContinuousClock.now
             let verify = try await Self.signet(["verify", "--jwks", url, "--jwks-timeout", "1", token])
-            let elapsed = clock.now - start
             #expect(verify.status == 1, "\(verify)")
             #expect(verify.stderr.hasPrefix("signet: RemoteJWKSError.remote-jwks.timeout: "), "\(verify)")
-            // One second of waiting, plus process start-up on a loaded machine; far less than the server's delay.
-            #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(20), "\(elapsed)")
+            // It waited at least the second it was given (a lower bound: a busy machine only adds to it).
+            #expect(ContinuousClock.now - start >= .milliseconds(900))
             let doctor = try await Self.signet([
                 "doctor", "--jwks", url, "--jwks-timeout", "0.5", "--env", "int", token,
             ])
             #expect(doctor.status == 2)
             #expect(doctor.stdout.contains("ERROR jwks.timeout  [jwks]"), "\(doctor)")
             #expect(doctor.stdout.contains("endpoint says: \"\(Self.unreachable)\""), "\(doctor)")
-            #expect(server.hits == 2)
+            // Each command asked at most once (whether a request got through before its deadline on a busy
+            // machine is timing, so it is not counted exactly).
+            #expect(server.hits <= 2)
         }
         let bad = try await Self.signet(["verify", "--jwks", "jwks.json", "--jwks-timeout", "0", token])
         #expect(bad.status == 64, "\(bad)")

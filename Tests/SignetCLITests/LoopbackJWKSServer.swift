@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Synchronization
+import TestSupport
 
 /// A real HTTP server on 127.0.0.1 (port 0: the kernel picks one) answering `GET /jwks` with a body, a status and an
 /// optional delay before the response head, for `signet --jwks URL`. (A trimmed copy of the RemoteJWKSTests server:
@@ -14,10 +15,15 @@ final class LoopbackJWKSServer: Sendable {
         var status = 200
         /// Wait this long before the response head (a server that never answers in time).
         var headDelay: Duration = .zero
+        /// Hold the response head until this gate opens (or the server stops): an answer that stays pending for as
+        /// long as the test says, with no race against a delay.
+        var hold: Gate?
     }
 
     private let behaviour: Mutex<Behaviour>
     private let hitCount = Atomic<Int>(0)
+    /// Opened by ``stop()``: held and delayed answers are released, so that stopping never waits for them.
+    private let stopping = Gate()
     private let stopSignal: AsyncStream<Void>.Continuation
     private let stopStream: AsyncStream<Void>
 
@@ -30,7 +36,10 @@ final class LoopbackJWKSServer: Sendable {
     }
 
     /// Stops the server; later connections are refused.
-    func stop() { stopSignal.finish() }
+    func stop() {
+        stopping.open()
+        stopSignal.finish()
+    }
 
     /// Runs `body` with a server started on loopback, and stops it afterwards.
     static func with<T: Sendable>(
@@ -61,12 +70,21 @@ final class LoopbackJWKSServer: Sendable {
 
     struct ServerDidNotStart: Error {}
 
+    /// Waits `delay`, or less if the server stops first.
+    private func pause(_ delay: Duration) async throws {
+        let end = ContinuousClock.now + delay
+        while ContinuousClock.now < end, !stopping.opened { try await Task.sleep(for: .milliseconds(2)) }
+    }
+
     private func run(reportingPortTo portSink: AsyncStream<Int>.Continuation) async throws {
         let router = Router()
         router.get("jwks") { _, _ -> Response in
             self.hitCount.add(1, ordering: .relaxed)
             let b = self.behaviour.withLock { $0 }
-            if b.headDelay > .zero { try await Task.sleep(for: b.headDelay) }
+            if let hold = b.hold {
+                while !hold.opened, !self.stopping.opened { try await Task.sleep(for: .milliseconds(2)) }
+            }
+            try await self.pause(b.headDelay)
             return Response(
                 status: HTTPResponse.Status(code: b.status), headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(bytes: b.body)))

@@ -3,6 +3,7 @@ import ClientAssertion
 import JWS
 import ServiceLifecycle
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import TokenClient
@@ -80,28 +81,26 @@ final class ManualClock: Clock, Sendable {
             #expect(try await client.accessToken() == "t0")
             clock.advance(by: .seconds(450))  // 0.75 × 599 = 449.25
             #expect(try await client.accessToken() == "t0")
-            var waited = Duration.zero
-            while try await client.accessToken() == "t0", waited < .seconds(10) {
-                try await Task.sleep(for: .milliseconds(10))
-                waited += .milliseconds(10)
-            }
-            #expect(try await client.accessToken() == "t1")
+            #expect(try await eventually { try await client.accessToken() == "t1" })
             #expect(server.jtis.count == 2)
         }
     }
 
     @Test("a cancelled waiter leaves at once; the others get the token from the one request")
     func cancelledWaiter() async throws {
-        try await ScriptedTokenServer.with(Self.numbered(delay: .seconds(1))) { server, url in
-            let client = AccessTokenClient(endpoint: try RetryTests.endpoint(url))
+        // The one request is held at a gate: the impatient waiter must come back while it is still pending.
+        let gate = Gate()
+        let script = ScriptedTokenServer.Script { n in .init(body: ScriptedTokenServer.token("t\(n)"), hold: gate) }
+        try await ScriptedTokenServer.with(script) { server, url in
+            let client = AccessTokenClient(endpoint: try RetryTests.endpoint(url, timeout: hangGuard * 2))
             let patient = Task { try await client.accessToken() }
             let impatient = Task { try await client.accessToken() }
-            try await Task.sleep(for: .milliseconds(100))
-            let started = ContinuousClock.now
+            #expect(await eventually { server.jtis.count == 1 })
             impatient.cancel()
             let error = await refusal { try await impatient.value }
             #expect(error.code == .cancelled)
-            #expect(ContinuousClock.now - started < .milliseconds(500))
+            #expect(!gate.opened)  // it left while the request was pending
+            gate.open()
             #expect(try await patient.value == "t0")
             #expect(server.jtis.count == 1)
         }
@@ -116,7 +115,8 @@ final class ManualClock: Clock, Sendable {
                 n == 0 ? .init(status: 401, body: apim, delay: .milliseconds(200)) : .init()
             }
         ) { server, url in
-            let client = AccessTokenClient(endpoint: try RetryTests.endpoint(url))
+            // A clock that stands still: however slowly the 50 callers run, the refusal stays within its interval.
+            let client = AccessTokenClient(endpoint: try RetryTests.endpoint(url), clock: ManualClock())
             let errors = await withTaskGroup(of: TokenClientError?.self) { group in
                 for _ in 0..<50 {
                     group.addTask {
@@ -150,18 +150,10 @@ final class ManualClock: Clock, Sendable {
             let client = AccessTokenClient(endpoint: try RetryTests.endpoint(url), clock: clock)
             let running = Task { try await client.run() }
             defer { running.cancel() }
-            var waited = Duration.zero
-            while server.jtis.count < 1, waited < .seconds(10) {
-                try await Task.sleep(for: .milliseconds(10))
-                waited += .milliseconds(10)
-            }
+            #expect(await eventually { server.jtis.count >= 1 })
             #expect(try await client.accessToken() == "t0")
             clock.advance(by: .seconds(450))
-            waited = .zero
-            while server.jtis.count < 2, waited < .seconds(10) {
-                try await Task.sleep(for: .milliseconds(10))
-                waited += .milliseconds(10)
-            }
+            #expect(await eventually { server.jtis.count >= 2 })
             #expect(server.jtis.count == 2)
             running.cancel()
             _ = await running.result

@@ -7,6 +7,7 @@ import JWS
 import Logging
 import NIOCore
 import Synchronization
+import TestSupport
 
 /// A real token endpoint on 127.0.0.1 whose answers a test scripts: the n-th request (0-based) gets `script(n)`:
 /// a status, headers, a body and a delay before the answer. It records the `jti` of every client assertion it
@@ -17,6 +18,8 @@ final class ScriptedTokenServer: Sendable {
         var headers: [(String, String)] = []
         var body = ScriptedTokenServer.token("t")
         var delay: Duration = .zero
+        /// Hold the answer until this gate opens (or the server stops): pending exactly as long as the test says.
+        var hold: Gate?
     }
 
     /// A 200 body as APIM writes it.
@@ -32,6 +35,8 @@ final class ScriptedTokenServer: Sendable {
 
     private let script: Script
     private let received = Mutex<[String]>([])
+    /// Opened when the test's body returns: held and delayed answers are released, so stopping never waits.
+    private let stopping = Gate()
     private let stopSignal: AsyncStream<Void>.Continuation
     private let stopStream: AsyncStream<Void>
 
@@ -57,8 +62,12 @@ final class ScriptedTokenServer: Sendable {
                 break
             }
             guard let port else { throw CancellationError() }
-            defer { server.stopSignal.finish() }
+            defer {
+                server.stopping.open()
+                server.stopSignal.finish()
+            }
             let result = try await body(server, "http://127.0.0.1:\(port)/oauth2/token")
+            server.stopping.open()
             server.stopSignal.finish()
             try await group.waitForAll()
             return result
@@ -75,7 +84,11 @@ final class ScriptedTokenServer: Sendable {
                 return r.count - 1
             }
             let answer = self.script.answer(n)
-            if answer.delay > .zero { try await Task.sleep(for: answer.delay) }
+            if let hold = answer.hold {
+                while !hold.opened, !self.stopping.opened { try await Task.sleep(for: .milliseconds(2)) }
+            }
+            let end = ContinuousClock.now + answer.delay
+            while ContinuousClock.now < end, !self.stopping.opened { try await Task.sleep(for: .milliseconds(2)) }
             var headers: HTTPFields = [.contentType: "application/json"]
             for (name, value) in answer.headers {
                 if let field = HTTPField.Name(name) { headers[field] = value }
