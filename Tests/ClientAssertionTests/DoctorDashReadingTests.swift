@@ -16,11 +16,16 @@ struct DoctorDashReadingTests {
         s.replacing("---", with: "\u{2014}").replacing("--", with: "\u{2013}")
     }
 
-    /// A real token whose signature contains `--` (about 8 % of RSA-2048 signatures do: the jti is varied).
+    /// A real token whose signature holds `--` but no `---` (which the forum would turn into an em dash instead),
+    /// and whose header and payload hold no `-` at all. The fixture key is fixed, so this is the same token in every
+    /// run; the conditions are checked rather than assumed, so a new fixture key cannot make the tests vacuous.
     static func tokenWithDoubleHyphenInSignature() throws -> String {
         for n in 0..<2000 {
             let token = Fixtures.token(payload: Fixtures.payload(tail: #","jti":"\#(n)","exp":1800000300"#))
-            if token.split(separator: ".")[2].contains("--") { return token }
+            let parts = token.split(separator: ".")
+            if parts[2].contains("--"), !parts[2].contains("---"), !parts[0].contains("-"), !parts[1].contains("-") {
+                return token
+            }
         }
         throw TokenNotFound()
     }
@@ -58,8 +63,13 @@ struct DoctorDashReadingTests {
     }
 
     @Test func emDashForThreeHyphensInThePayload() throws {
-        let payload = try Self.payloadWithTripleHyphen()
-        let token = Fixtures.token(payload: payload)
+        // The first jti whose token has no "--" in its signature (fixed key: the same one every run).
+        var found: String?
+        for n in 0..<200 where found == nil {
+            let candidate = Fixtures.token(payload: try Self.payloadWithTripleHyphen(jti: "j\(n)"))
+            if !(candidate.split(separator: ".").last ?? "").contains("--") { found = candidate }
+        }
+        let token = try #require(found)
         let damaged = Self.forum(token)
         #expect(damaged.contains("\u{2014}"))
         let report = Fixtures.examine(damaged)
@@ -68,14 +78,12 @@ struct DoctorDashReadingTests {
         #expect(f.offset == Fixtures.offset(of: "\u{2014}", in: damaged))
         // The payload was read under the same reading, so its claims were checked, not reported as broken JSON.
         #expect(!report.codes.contains("json.invalid"))
-        // The signature segment is intact (unless its own random bytes hold "--", which the forum damages too), so it
-        // is also checked over the damaged text, and fails there.
-        let signatureSegment = token.split(separator: ".").last ?? ""
-        if !signatureSegment.contains("--") {
-            #expect(
-                report.codes == ["base64url.invalid-character", "signature.invalid", "signature.repaired-verifies"],
-                "\(report.findings)")
-        }
+        // The signature segment holds no "--" (the payload was chosen so), so the forum left it intact: it is also
+        // checked over the damaged text, and fails there.
+        try #require(!(token.split(separator: ".").last ?? "").contains("--"))
+        #expect(
+            report.codes == ["base64url.invalid-character", "signature.invalid", "signature.repaired-verifies"],
+            "\(report.findings)")
     }
 
     @Test func enAndEmDashesTogether() throws {
@@ -115,9 +123,8 @@ struct DoctorDashReadingTests {
         for i in stride(from: 3, to: 3 + 13 * 5, by: 5) { payload[i] = "\u{2013}" }
         parts[1] = String(payload)
         let damaged = parts.joined(separator: ".")
-        let started = ContinuousClock.now
+        // (That the doctor stops at 4096 readings is counted, not timed: see DashReadingsEnumerationTests.)
         let report = Fixtures.examine(damaged)
-        #expect(ContinuousClock.now - started < .seconds(20))
         #expect(report.findings(.signatureRepairedVerifies).isEmpty)
         let f = try #require(report.only(.signatureRepairIncomplete), "\(report.findings)")
         #expect(f.message.contains("13 en or em dashes"))

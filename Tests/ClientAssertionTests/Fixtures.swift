@@ -6,13 +6,17 @@ import SignetRSA
 import TestSupport
 import Testing
 
-/// Keys and tokens shared by the ClientAssertion tests (RSA-2048: generated once per test process).
+/// Keys and tokens shared by the ClientAssertion tests. The keys are fixed (`Tests/Vectors/keys`), so every token
+/// and signature is the same in every run: tests that look at a signature's characters (the dash readings) never
+/// depend on what a fresh key happens to sign.
 enum Fixtures {
-    static let key: RSAPrivateKey = generate()
-    static let otherKey: RSAPrivateKey = generate()
+    static let key: RSAPrivateKey = load("keys/rsa2048-a.pem")
+    static let otherKey: RSAPrivateKey = load("keys/rsa2048-b.pem")
 
-    private static func generate() -> RSAPrivateKey {
-        do { return try RSAPrivateKey.generate(bits: 2048) } catch { fatalError("fixture: \(error)") }
+    private static func load(_ path: String) -> RSAPrivateKey {
+        do {
+            return try RSAPrivateKey(pem: String(decoding: Vectors.data(path), as: UTF8.self))
+        } catch { fatalError("fixture \(path): \(error)") }
     }
 
     static let now = NumericDate(Int64(1_800_000_000))
