@@ -78,30 +78,37 @@ enum RandomToken {
     /// `count` characters drawn uniformly from `alphabet` (1 to 256 symbols). Bytes at or above the largest multiple
     /// of the alphabet's size are dropped, which keeps every character uniform.
     static func make(count: Int, alphabet: [UInt8] = alphanumeric) -> String {
+        make(count: count, alphabet: alphabet, fill: fillFromDRBG)
+    }
+
+    /// As ``make(count:alphabet:)``, drawing bytes from `fill`, which refills a 64-byte pool (the DRBG in service; a
+    /// seeded or scripted source in tests, so that the mapping from bytes to symbols is checked exactly).
+    static func make(count: Int, alphabet: [UInt8], fill: (inout [UInt8]) -> Void) -> String {
         let size = alphabet.count
         let limit = 256 - 256 % size
         var out: [UInt8] = []
         out.reserveCapacity(count)
         var pool = [UInt8](repeating: 0, count: 64)
         while out.count < count {
-            if !fillFromDRBG(&pool) {
-                var rng = SystemRandomNumberGenerator()
-                for i in pool.indices { pool[i] = UInt8(truncatingIfNeeded: rng.next()) }
-            }
+            fill(&pool)
             for byte in pool where out.count < count && Int(byte) < limit { out.append(alphabet[Int(byte) % size]) }
         }
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Fills `pool` from OpenSSL's DRBG; `false` if it failed.
-    private static func fillFromDRBG(_ pool: inout [UInt8]) -> Bool {
-        unsafe pool.withUnsafeMutableBytes { bytes in
+    /// Fills `pool` from OpenSSL's DRBG, or from the system generator if that failed.
+    private static func fillFromDRBG(_ pool: inout [UInt8]) {
+        let filled = unsafe pool.withUnsafeMutableBytes { bytes in
             do {
                 try unsafe SecureRandom.fill(bytes)
                 return true
             } catch {
                 return false
             }
+        }
+        if !filled {
+            var rng = SystemRandomNumberGenerator()
+            for i in pool.indices { pool[i] = UInt8(truncatingIfNeeded: rng.next()) }
         }
     }
 }
