@@ -27,6 +27,8 @@ public struct ClientAssertionError: Error, Hashable, Sendable, CustomStringConve
         public static let signing = Code(rawValue: "mint.signing")
         /// The random generator failed.
         public static let random = Code(rawValue: "mint.random")
+        /// The clock's time plus the lifetime does not fit a NumericDate in `Int64` seconds.
+        public static let clockOutOfRange = Code(rawValue: "mint.clock-out-of-range")
     }
 
     /// The stable code.

@@ -120,12 +120,19 @@ public final class ClientAssertionMinter: Sendable {
     ///
     /// - Parameter output: Receives the compact JWS; ``maximumAssertionLength`` bytes always suffice.
     /// - Returns: Bytes written.
-    /// - Throws: ``ClientAssertionError`` `mint.signing` (output too small, or OpenSSL failed), `mint.random`.
+    /// - Throws: ``ClientAssertionError`` `mint.signing` (output too small, or OpenSSL failed), `mint.random`,
+    ///   `mint.clock-out-of-range` (the clock reads a time that `exp` cannot follow in `Int64` seconds).
     /// - Allocation: none on the Swift side (OpenSSL's RSA code allocates internally).
     @_lifetime(output: copy output)
     public func mint(into output: inout MutableRawSpan) throws(ClientAssertionError) -> Int {
         try unsafe output.withUnsafeMutableBytes { (output) throws(ClientAssertionError) -> Int in
             let now = clock.now().seconds
+            // A clock far outside any real date (an injected one, saturated at Int64.max) must not trap below.
+            let (exp, overflow) = now.addingReportingOverflow(Int64(lifetime))
+            guard !overflow else {
+                throw ClientAssertionError(
+                    .clockOutOfRange, reason: "now \(now) + lifetime \(lifetime) s is beyond Int64 seconds")
+            }
             return try unsafe withUnsafeTemporaryAllocation(byteCount: 52, alignment: 8) {
                 (scratch) throws(ClientAssertionError) -> Int in
                 let random = unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[0..<16])
@@ -137,7 +144,6 @@ public final class ClientAssertionMinter: Sendable {
                 }
                 unsafe Self.formatUUIDv4(random, into: uuid)
                 unsafe random.initializeMemory(as: UInt8.self, repeating: 0)
-                let exp = now + Int64(lifetime)
                 do throws(JWSError) {
                     var output = unsafe MutableRawSpan(_unsafeBytes: output)
                     return try signer.sign(

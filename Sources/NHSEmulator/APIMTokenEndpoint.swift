@@ -160,7 +160,7 @@ public final class APIMTokenEndpoint: Sendable {
         }
         if checks.isOn(.jtiReplay), let jtiText = jti?.stringValue {
             // Remembered until exp + skew: an older token fails the expiry check before it reaches this one.
-            let until = max(Int64(expValue ?? Double(now)), now) + max(replaySkew, 1)
+            let until = ReplayWindow.expiry(exp: expValue, now: now, skew: replaySkew)
             do {
                 let claim = try await replayGuard.claim(subject: sub ?? "", jti: jtiText, until: until, now: now)
                 if case .replay = claim {

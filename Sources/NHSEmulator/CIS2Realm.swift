@@ -213,7 +213,7 @@ public final class CIS2Realm: Sendable {
         }
         if checks.isOn(cis2: .jti) {
             guard let jti = claims["jti"]?.stringValue, !jti.isEmpty else { return false }
-            let until = max(Int64(exp ?? Double(now)), now) + max(replaySkew, 1)
+            let until = ReplayWindow.expiry(exp: exp, now: now, skew: replaySkew)
             guard let claim = try? await replayGuard.claim(subject: clientID, jti: jti, until: until, now: now),
                 case .firstUse = claim
             else { return false }

@@ -58,4 +58,18 @@ struct DoctorRobustnessTests {
             #expect(throws: Never.self) { try StrictJSON.parse(report.json) }
         }
     }
+
+    @Test(
+        "claims and a now beyond Int64 seconds are findings, never a trap (issue 28 item 1)",
+        arguments: ["1e19", "1e300", "9223372036854775808", "-1e19"])
+    func outOfRangeNumericClaims(_ value: String) throws {
+        let payload = Fixtures.payload(
+            tail: #","jti":"j","exp":\#(value),"iat":\#(value),"nbf":\#(value)"#)
+        let report = Doctor.examine(
+            Doctor.Input(token: Fixtures.token(payload: payload), clientID: Fixtures.clientID, now: Fixtures.now))
+        let codes = Set(report.findings.map(\.code))
+        #expect(codes.contains(value.hasPrefix("-") ? .expExpired : .expTooFar), "\(report.findings)")
+        // A `now` of 1e300 (an injected clock) must not trap either.
+        _ = Doctor.examine(Doctor.Input(token: Fixtures.token(), now: NumericDate(1e300)))
+    }
 }

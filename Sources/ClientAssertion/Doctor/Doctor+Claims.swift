@@ -86,9 +86,12 @@ extension DoctorRun {
         }
     }
 
+    /// `s` as text: a whole number within `Int64` as an integer, anything else (a fraction, or a distance such as
+    /// `1e19` that comes from a hostile `exp`) as the `Double`'s own text. Never traps.
     private static func seconds(_ s: Double) -> String {
         let whole = s.rounded(.towardZero)
-        return whole == s ? "\(Int64(whole)) s" : "\(s) s"
+        guard whole == s, let exact = Int64(exactly: whole) else { return "\(s) s" }
+        return "\(exact) s"
     }
 
     private mutating func checkTimes(_ payload: JSONObject) {

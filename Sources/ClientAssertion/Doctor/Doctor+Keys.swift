@@ -26,9 +26,10 @@ extension DoctorRun {
         // Certificates in x5c: their expiry is a note (verifiers use the key, not the certificate's dates).
         for key in set.keys {
             guard let certificate = key.certificate else { continue }
-            let now = Int64(input.now.secondsSinceEpoch.rounded(.down))
+            let now = input.now.seconds  // saturates: a `now` beyond Int64 must not trap
             let when = "\(Self.utcDate(certificate.notAfter)) (\(certificate.notAfter))"
-            let days = abs(now - certificate.notAfter) / 86_400
+            let (apart, overflow) = now.subtractingReportingOverflow(certificate.notAfter)
+            let days = overflow ? "over 10^14" : String(apart.magnitude / 86_400)
             let state =
                 certificate.hasExpired(at: now)
                 ? "expired on \(when), \(days) day(s) before now"
