@@ -7,7 +7,14 @@
 /// bytes that must be percent-encoded (controls, space, non-ASCII), and a repeated name (RFC 6749 §3.2: "Request and
 /// response parameters MUST NOT be included more than once"). `+` decodes to a space, as HTML forms define; raw
 /// printable ASCII such as `:` in `urn:ietf:…` is accepted because every server does.
+///
+/// Reading is linear in the body's length, and stops after ``defaultMaximumFieldCount`` fields (or the count the
+/// caller gives): a token request has a handful, and a body of thousands of tiny fields is an attack, not a request.
 public struct ParsedForm: Sendable, Equatable {
+    /// The most fields read by default: far more than any token request sends (RFC 6749 and RFC 8693 define fewer
+    /// than twenty parameters).
+    public static let defaultMaximumFieldCount = 64
+
     /// One field.
     public struct Field: Sendable, Equatable {
         /// The decoded name.
@@ -29,11 +36,15 @@ public struct ParsedForm: Sendable, Equatable {
 
     /// Reads `body` strictly.
     ///
-    /// - Parameter body: The request body.
+    /// - Parameters:
+    ///   - body: The request body.
+    ///   - maximumFieldCount: The most fields read; one more is `form.too-many-fields`.
     /// - Throws: ``FormParseError`` for the first problem, with its byte offset.
     /// - Allocation: allocates the fields.
-    public init(parsing body: String) throws(FormParseError) {
-        let lenient = ParsedForm.parseLeniently(body)
+    public init(
+        parsing body: String, maximumFieldCount: Int = ParsedForm.defaultMaximumFieldCount
+    ) throws(FormParseError) {
+        let lenient = ParsedForm.parseLeniently(body, maximumFieldCount: maximumFieldCount)
         if let first = lenient.problems.first { throw first }
         self = lenient
     }
@@ -45,17 +56,41 @@ public struct ParsedForm: Sendable, Equatable {
 
     /// Reads `body`, collecting every problem and keeping a best-effort reading: a bad escape stays literal,
     /// invalid UTF-8 becomes U+FFFD, a field with no `=` has an empty value, empty fields are skipped, and of a
-    /// repeated name the first is kept.
+    /// repeated name the first is kept. At most ``defaultMaximumFieldCount`` fields are read.
     ///
     /// - Allocation: allocates the fields.
     public static func parseLeniently(_ body: String) -> ParsedForm {
+        parseLeniently(body, maximumFieldCount: defaultMaximumFieldCount)
+    }
+
+    /// ``parseLeniently(_:)`` with a limit: reading stops at the field after the `maximumFieldCount`-th, which is
+    /// reported as `form.too-many-fields`.
+    ///
+    /// Linear in the body's length: each byte is looked at a bounded number of times, and a repeated name is found
+    /// by a hash lookup.
+    ///
+    /// - Allocation: allocates the fields.
+    public static func parseLeniently(_ body: String, maximumFieldCount: Int) -> ParsedForm {
         let bytes = Array(body.utf8)
         var fields: [Field] = []
+        var firstOffsets: [String: Int] = [:]
         var problems: [FormParseError] = []
         var start = 0
+        var count = 0
         while start <= bytes.count {
             let end = bytes[start...].firstIndex(of: UInt8(ascii: "&")) ?? bytes.count
             defer { start = end + 1 }
+            if start != end {
+                count += 1
+                if count > maximumFieldCount {
+                    problems.append(
+                        FormParseError(
+                            .tooManyFields, offset: start,
+                            reason:
+                                "the form has more than \(maximumFieldCount) fields; a token request sends a handful"))
+                    break
+                }
+            }
             if start == end {
                 if !(bytes.isEmpty && start == 0) {
                     problems.append(
@@ -76,15 +111,16 @@ public struct ParsedForm: Sendable, Equatable {
             }
             let valueStart = eq.map { $0 + 1 } ?? end
             let value = decode(bytes, valueStart..<end, &problems)
-            if let first = fields.first(where: { $0.name == name }) {
+            if let first = firstOffsets[name] {
                 problems.append(
                     FormParseError(
                         .duplicateField, offset: start,
                         reason:
-                            "field '\(name)' appears again (first at offset \(first.nameOffset)); a token request must send each parameter once (RFC 6749 §3.2)"
+                            "field '\(name)' appears again (first at offset \(first)); a token request must send each parameter once (RFC 6749 §3.2)"
                     ))
                 continue
             }
+            firstOffsets[name] = start
             fields.append(
                 Field(
                     name: name, value: value, nameOffset: start, valueOffset: valueStart,
@@ -171,6 +207,8 @@ public struct FormParseError: Error, Hashable, Sendable, CustomStringConvertible
         public static let emptyName = Code(rawValue: "form.empty-name")
         /// A name sent twice.
         public static let duplicateField = Code(rawValue: "form.duplicate-field")
+        /// More fields than the reader accepts (``ParsedForm/defaultMaximumFieldCount`` by default).
+        public static let tooManyFields = Code(rawValue: "form.too-many-fields")
     }
 
     /// The stable code.

@@ -61,3 +61,23 @@ struct HostileClientTests {
         }
     }
 }
+
+// MARK: Item 3: form floods
+
+extension HostileClientTests {
+    @Test("a 64 KiB form of ~14,000 distinct field names is refused as too many fields")
+    func formFlood() async throws {
+        try await RunningEmulator.with { run in
+            var body = ""
+            var i = 0
+            while body.utf8.count < 60_000 {
+                body += (i == 0 ? "" : "&") + "f\(i)="
+                i += 1
+            }
+            let answer = try await run.token(body)
+            #expect(answer.status == 400, "\(answer.body)")
+            #expect(answer.description?.hasPrefix("Malformed request body: the form has more than") == true)
+            #expect(try await run.token(cc()(run)).status == 200)
+        }
+    }
+}
