@@ -159,21 +159,43 @@ public final class APIMTokenEndpoint: Sendable {
             return .apimError(400, "invalid_request", E.assertionJtiNotString)
         }
         if checks.isOn(.jtiReplay), let jtiText = jti?.stringValue {
-            // Remembered until exp + skew: an older token fails the expiry check before it reaches this one.
-            let until = ReplayWindow.expiry(exp: expValue, now: now, skew: replaySkew)
-            do {
+            // The store holds fields up to a limit: a longer one is the client's fault (400), never the store's (500).
+            let limit = ReplayGuardLimits.defaultMaximumFieldLength
+            if jtiText.utf8.count > limit { return .apimError(400, "invalid_request", E.assertionJtiNotString) }
+            if (sub ?? "").utf8.count > limit { return .apimError(400, "invalid_request", E.assertionIssSubInvalid) }
+            // Remembered until exp + skew, and no longer than an accepted token can live: an older token fails the
+            // expiry check before it reaches this one, a later exp fails the next check.
+            let longest = checks.isOn(.expTooFar) ? Self.longestLifetime : ReplayWindow.apimCacheSeconds
+            let until = ReplayWindow.expiry(exp: expValue, now: now, longestLifetime: longest, skew: replaySkew)
+            do throws(ReplayGuardError) {
                 let claim = try await replayGuard.claim(subject: sub ?? "", jti: jtiText, until: until, now: now)
                 if case .replay = claim {
                     return .apimError(400, "invalid_request", E.assertionJtiReused)
                 }
             } catch {
-                return .unknownError()
+                return Self.refusal(for: error)
             }
         }
-        if checks.isOn(.expTooFar), let expValue, expValue - Double(now) > 310 {
+        if checks.isOn(.expTooFar), let expValue, expValue - Double(now) > Double(Self.longestLifetime) {
             return .apimError(400, "invalid_request", E.assertionExpTooFar)
         }
         return nil
+    }
+
+    /// The longest `exp - now` APIM accepts: 5 minutes and 10 s of grace (rule 16).
+    static let longestLifetime: Int64 = 310
+
+    /// The answer when the replay guard cannot record a `jti`. An overloaded or unreachable store is the server's
+    /// condition, answered as an overloaded APIM would be (503 with a retry hint), never a 500 that blames nothing.
+    static func refusal(for error: ReplayGuardError) -> EndpointResponse {
+        switch error.code {
+        case .capacity, .storeUnavailable, .timeout:
+            return .temporarilyUnavailable()
+        case .invalidInput:
+            return .apimError(400, "invalid_request", NHSEndpointError.assertionJtiNotString)
+        default:
+            return .unknownError()
+        }
     }
 
     /// Steps 5–6: the API key, the JWKS, then `VerifyJWT` (aud, kid, signature).
@@ -279,6 +301,19 @@ extension EndpointResponse {
     /// NHS-RULES E41: APIM's catch-all (also a CIS2 JWKS that cannot be reached).
     static func unknownError() -> Self {
         .apimError(500, "unknown_error", NHSEndpointError.unknownError)
+    }
+
+    /// The seconds a client is asked to wait by ``temporarilyUnavailable()``.
+    static let retryAfterSeconds = 5
+
+    /// 503 with `Retry-After`, in APIM's shape: the replay store is full or unreachable, so no `jti` can be
+    /// recorded and no token issued; a retry a few seconds later may succeed (RFC 6749's `temporarily_unavailable`).
+    static func temporarilyUnavailable() -> Self {
+        var response = apimError(
+            503, "temporarily_unavailable",
+            "The service is temporarily unable to handle the request; retry after \(retryAfterSeconds) seconds")
+        response.headers.append(("Retry-After", String(retryAfterSeconds)))
+        return response
     }
 }
 

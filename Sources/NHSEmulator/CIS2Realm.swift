@@ -213,7 +213,10 @@ public final class CIS2Realm: Sendable {
         }
         if checks.isOn(cis2: .jti) {
             guard let jti = claims["jti"]?.stringValue, !jti.isEmpty else { return false }
-            let until = ReplayWindow.expiry(exp: exp, now: now, skew: replaySkew)
+            let longest =
+                checks.isOn(cis2: .exp)
+                ? Int64(configuration.maximumAssertionLifetime) : ReplayWindow.apimCacheSeconds
+            let until = ReplayWindow.expiry(exp: exp, now: now, longestLifetime: longest, skew: replaySkew)
             guard let claim = try? await replayGuard.claim(subject: clientID, jti: jti, until: until, now: now),
                 case .firstUse = claim
             else { return false }

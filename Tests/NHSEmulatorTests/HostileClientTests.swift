@@ -8,6 +8,7 @@ import NHSEmulator
 import NIOCore
 import NIOHTTP1
 import ReplayGuard
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -78,6 +79,77 @@ extension HostileClientTests {
             #expect(answer.status == 400, "\(answer.body)")
             #expect(answer.description?.hasPrefix("Malformed request body: the form has more than") == true)
             #expect(try await run.token(cc()(run)).status == 200)
+        }
+    }
+}
+
+// MARK: Item 5: wrong answers to bad framing and oversized claims
+
+extension HostileClientTests {
+    @Test("a jti over 1,024 bytes is a 400 invalid jti claim, not a 500")
+    func longJti() async throws {
+        try await RunningEmulator.with { run in
+            let jti = "\"" + String(repeating: "j", count: 1025) + "\""
+            let answer = try await run.token(cc(["jti": jti])(run))
+            #expect(answer.status == 400, "\(answer.body)")
+            #expect(answer.description == NHSEndpointError.assertionJtiNotString)
+        }
+    }
+
+    @Test("a sub over 1,024 bytes is a 400 invalid iss/sub claim, not a 500")
+    func longSub() async throws {
+        try await RunningEmulator.with { run in
+            let sub = "\"" + String(repeating: "s", count: 1025) + "\""
+            let answer = try await run.token(cc(["iss": sub, "sub": sub])(run))
+            #expect(answer.status == 400, "\(answer.body)")
+            #expect(answer.description == NHSEndpointError.assertionIssSubInvalid)
+        }
+    }
+}
+
+// MARK: Item 2: replay-store exhaustion
+
+/// A clock the test moves.
+final class ManualServerClock: Sendable {
+    private let seconds = Mutex(RunningEmulator.now)
+    var now: Int64 { seconds.withLock { $0 } }
+    func advance(by delta: Int64) { seconds.withLock { $0 += delta } }
+}
+
+extension HostileClientTests {
+    @Test("unsigned tokens with exp decades ahead hold their jti no longer than now + 310 s + skew")
+    func farFutureExpDoesNotPinTheStore() async throws {
+        var configuration = try RunningEmulator.configuration()
+        configuration.replay.capacity = 20
+        let clock = ManualServerClock()
+        let now: @Sendable () -> Int64 = { clock.now }
+        try await RunningEmulator.with(configuration, clock: now) { run in
+            for _ in 0..<20 {
+                let decadesAhead = String(clock.now + 30 * 31_536_000)
+                let answer = try await run.token(Assertion.form(Self.unsigned(exp: decadesAhead)))
+                #expect(answer.description == NHSEndpointError.assertionExpTooFar)
+            }
+            clock.advance(by: 310 + Int64(configuration.replay.skewSeconds) + 1)
+            let exp = String(clock.now + 300)
+            let answer = try await run.token(cc(["exp": exp, "iat": String(clock.now)])(run))
+            #expect(answer.status == 200, "\(answer.body)")
+        }
+    }
+
+    @Test("a full replay store answers 503 with Retry-After, never 500")
+    func fullStoreIsOverload() async throws {
+        var configuration = try RunningEmulator.configuration()
+        configuration.replay.capacity = 5
+        try await RunningEmulator.with(configuration) { run in
+            for _ in 0..<5 {
+                _ = try await run.token(Assertion.form(Self.unsigned(exp: String(RunningEmulator.now + 300))))
+            }
+            let r = try await run.send("/oauth2/token", body: Array(cc()(run).utf8))
+            #expect(r.status == 503, "\(r.body)")
+            #expect(r.headers.contains { $0.0.lowercased() == "retry-after" })
+            let json = (try StrictJSON.parse(r.body)).objectValue
+            #expect(json?["error"]?.stringValue == "temporarily_unavailable")
+            #expect(json?["message_id"]?.stringValue?.hasPrefix("rrt-") == true)
         }
     }
 }
