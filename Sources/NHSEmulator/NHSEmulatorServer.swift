@@ -6,6 +6,7 @@ import JWS
 import Logging
 import Metrics
 import NIOCore
+import NIOHTTP1
 import PostgresNIO
 import RemoteJWKS
 import ReplayGuard
@@ -63,12 +64,16 @@ public final class NHSEmulatorServer: Sendable {
         if let replayGuard {
             guardian = replayGuard
         } else if configuration.replay.store == "postgres" {
+            // The monitor reads the pool's own reports (a refused connection) so that claims fail at once while the
+            // store is down, instead of each waiting out the timeout.
+            let monitor = PostgresPoolMonitor()
             let client = PostgresClient(
                 configuration: try Self.postgresConfiguration(configuration.replay.postgresURL),
-                backgroundLogger: logger)
+                backgroundLogger: monitor.observing(logger))
             do throws(ReplayGuardError) {
                 let store = try PostgresReplayGuard(
-                    client: client, configuration: .init(timeout: .seconds(10)), logger: logger)
+                    client: client, configuration: .init(timeout: .seconds(10)), logger: logger,
+                    poolMonitor: monitor)
                 postgres = (client, store)
                 guardian = store
             } catch {
@@ -194,7 +199,9 @@ public final class NHSEmulatorServer: Sendable {
             responder: EmulatorResponder(server: self),
             server: .http1(
                 configuration: .init(
-                    additionalChannelHandlers: [RequestDeadlineHandler(deadline: deadline)],
+                    additionalChannelHandlers: [
+                        ConnectionCloseHandler.Installer(), RequestDeadlineHandler(deadline: deadline),
+                    ],
                     idleTimeout: .seconds(Int64(configuration.limits.idleTimeoutSeconds)))),
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "signet-emulator"),
             onServerRunning: { channel in
@@ -297,7 +304,8 @@ struct EmulatorResponder: HTTPResponder {
             body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
     }
 
-    /// Reads the body within the cap and the time limit, then answers with `handler`; 413 or 408 otherwise.
+    /// Reads the body within the cap and the time limit, then answers with `handler`; 413, 408, or 400 for framing
+    /// that does not parse (a bad chunk size: a client error, not a slow client), each closing the connection.
     private func withBody(
         _ request: Request, apim: Bool, _ handler: @Sendable ([UInt8]) async -> EndpointResponse
     ) async -> EndpointResponse {
@@ -311,6 +319,8 @@ struct EmulatorResponder: HTTPResponder {
             outcome = .body(buffer.readBytes(length: buffer.readableBytes) ?? [])
         } catch is NIOTooManyBytesError {
             outcome = .tooLarge
+        } catch is HTTPParserError {
+            outcome = .malformed
         } catch {
             outcome = .failed
         }
@@ -321,6 +331,12 @@ struct EmulatorResponder: HTTPResponder {
             let why = "Request body exceeds \(limits.maxBodyBytes) bytes"
             var r: EndpointResponse =
                 apim ? .apimError(413, "invalid_request", why) : .cis2Error(413, "invalid_request", why)
+            r.headers.append(("Connection", "close"))
+            return r
+        case .malformed:
+            let why = "The request body's framing is malformed (e.g. an invalid chunk size)"
+            var r: EndpointResponse =
+                apim ? .apimError(400, "invalid_request", why) : .cis2Error(400, "invalid_request", why)
             r.headers.append(("Connection", "close"))
             return r
         case .failed:
@@ -335,6 +351,7 @@ struct EmulatorResponder: HTTPResponder {
     enum BodyOutcome: Sendable {
         case body([UInt8])
         case tooLarge
+        case malformed
         case failed
     }
 }

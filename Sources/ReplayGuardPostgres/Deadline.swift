@@ -16,8 +16,17 @@ enum Deadline {
     ) async
         -> Result<T, any Error>
     {
-        let race = Race<T>()
-        return await withTaskCancellationHandler {
+        await run(race: Race<T>(), timeout: timeout, operation)
+    }
+
+    /// Runs `operation` as ``run(timeout:_:)`` does, in a race the caller created, so that it can end the wait
+    /// early from elsewhere with ``Race/finish(_:)`` (e.g. when the store is found to be down).
+    static func run<T: Sendable>(
+        race: Race<T>, timeout: Duration, _ operation: @escaping @Sendable () async throws -> T
+    ) async
+        -> Result<T, any Error>
+    {
+        await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 race.start(continuation: continuation, timeout: timeout, operation)
             }

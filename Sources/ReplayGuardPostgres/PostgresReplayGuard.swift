@@ -69,6 +69,7 @@ public final class PostgresReplayGuard: ReplayGuard {
     private let client: PostgresClient
     private let logger: Logger
     private let statements: Statements
+    private let health: StoreHealth
 
     /// Creates a guard over `client`, which the caller runs (`client.run()` in a task or a service group) for as
     /// long as the guard is used.
@@ -76,11 +77,15 @@ public final class PostgresReplayGuard: ReplayGuard {
     /// - Parameters:
     ///   - client: The PostgreSQL client; the guard only queries through it.
     ///   - configuration: The table and limits.
-    ///   - logger: Where the guard logs (debug: each purge; warning: a failed scheduled purge). Defaults to none.
+    ///   - logger: Where the guard logs (debug: each purge; warning: a failed scheduled purge and the end of an
+    ///     outage; error: the start of an outage, once). Defaults to none.
+    ///   - poolMonitor: The monitor whose logger `client` reports to, if any: with it, claims fail at once when the
+    ///     pool cannot connect; without it, only after one claim has timed out.
     /// - Throws: `replay.invalid-configuration` if the table name is not a plain identifier or a limit is below 1.
     public init(
         client: PostgresClient, configuration: Configuration = Configuration(),
-        logger: Logger = Logger(label: "signet.replay.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger: Logger = Logger(label: "signet.replay.postgres", factory: { _ in SwiftLogNoOpLogHandler() }),
+        poolMonitor: PostgresPoolMonitor? = nil
     ) throws(ReplayGuardError) {
         guard configuration.maximumFieldLength >= 1, configuration.purgeBatchSize >= 1,
             configuration.timeout > .zero
@@ -93,6 +98,8 @@ public final class PostgresReplayGuard: ReplayGuard {
         self.configuration = configuration
         self.client = client
         self.logger = logger
+        self.health = StoreHealth(logger: logger)
+        poolMonitor?.attach(health)
     }
 
     /// Creates the table and its expiry index if they do not exist, under a transaction-scoped advisory lock so that
@@ -113,6 +120,9 @@ public final class PostgresReplayGuard: ReplayGuard {
     }
 
     /// Records `(subject, jti)` until `expiry` unless a live record exists, in one statement; see `ReplayGuard`.
+    ///
+    /// While the store is known to be unreachable (a statement timed out or failed to reach it, or the pool monitor
+    /// saw a refused connection), a claim fails at once with `replay.store-unavailable`, except one probe a second.
     ///
     /// - Throws: `replay.invalid-input` (a field longer than ``Configuration/maximumFieldLength``, or `expiry` not
     ///   after `now`), `replay.timeout`, `replay.store-unavailable`, `replay.invalid-configuration` (no table: call
@@ -194,6 +204,8 @@ public final class PostgresReplayGuard: ReplayGuard {
             do {
                 try await purgeExpired(now: now())
             } catch {
+                // An outage is logged once, by the claims' circuit breaker, not once a minute here.
+                if health.isDown { continue }
                 logger.warning(
                     "purging expired replay records failed", metadata: ["error": "\(error)"])
             }
@@ -206,13 +218,38 @@ public final class PostgresReplayGuard: ReplayGuard {
     )
         async throws(ReplayGuardError) -> T
     {
-        let timeout = configuration.timeout
-        let outcome = await Deadline.run(timeout: timeout, operation)
-        switch outcome {
-        case .success(let value):
-            return value
-        case .failure(let error):
-            throw ReplayGuardError(mapping: error, action: action, table: configuration.tableName, timeout: timeout)
+        let race = Race<T>()
+        let admission = health.admit(timeout: configuration.timeout) { reason in
+            race.finish(.failure(StoreDown(reason: reason)))
+        }
+        switch admission {
+        case .refuse(let downFor):
+            throw ReplayGuardError(
+                .storeUnavailable,
+                reason: "PostgreSQL has been unreachable for \(downFor.components.seconds) s: not waiting for it",
+                underlying: StoreDown(reason: "the store is down"))
+        case .run(let id, let timeout):
+            let outcome = await Deadline.run(race: race, timeout: timeout, operation)
+            switch outcome {
+            case .success(let value):
+                health.finished(id, outcome: .succeeded)
+                return value
+            case .failure(let error):
+                health.finished(id, outcome: Self.classify(error))
+                throw ReplayGuardError(
+                    mapping: error, action: action, table: configuration.tableName, timeout: timeout)
+            }
+        }
+    }
+
+    /// Whether a failure says the store is unreachable (no answer, no connection) rather than that it refused a
+    /// statement.
+    static func classify(_ error: any Error) -> StoreHealth.Outcome {
+        switch error {
+        case is DeadlineExceeded: return .unreachable("no answer within the timeout")
+        case is StoreDown, is CancellationError, is MissingRow: return .failed
+        case let psql as PSQLError where psql.serverInfo != nil: return .failed
+        default: return .unreachable("\(error)")
         }
     }
 }
@@ -225,7 +262,9 @@ struct MissingRow: Error, CustomStringConvertible {
 extension ReplayGuardError {
     /// The guard's error for a failed store operation.
     init(mapping error: any Error, action: String, table: String, timeout: Duration) {
-        if error is DeadlineExceeded {
+        if let down = error as? StoreDown {
+            self.init(.storeUnavailable, reason: "PostgreSQL is unreachable: \(down.reason)", underlying: error)
+        } else if error is DeadlineExceeded {
             self.init(.timeout, reason: "PostgreSQL did not \(action) within \(timeout)", underlying: nil)
         } else if error is CancellationError {
             self.init(.storeUnavailable, reason: "the \(action) was cancelled", underlying: error)
