@@ -143,7 +143,9 @@ let package = Package(
         .systemLibrary(name: "CFuzzerDriver", path: "vendor-shims/CFuzzerDriver"),
         .executableTarget(
             name: "SignetFuzz",
-            dependencies: ["Base64URL", "SignetRSA", "JWS", "ClientAssertion", "RSAGMP", "CFuzzerDriver"],
+            dependencies: [
+                "Base64URL", "SignetRSA", "JWS", "ClientAssertion", "RSAGMP", "CFuzzerDriver", "NHSEmulator",
+            ],
             swiftSettings: toolSettings),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "Base64URLTests", dependencies: ["Base64URL", "TestSupport"], swiftSettings: strictSettings),

@@ -12,7 +12,7 @@ func violated(_ what: String) -> Never {
 
 /// The fuzz targets; each checks properties, not only "does not crash".
 enum FuzzTargets {
-    static let names = ["base64url", "jws", "json", "pem", "jwks", "rsagmp", "curves", "doctor", "claims"]
+    static let names = ["base64url", "jws", "json", "pem", "jwks", "rsagmp", "curves", "doctor", "claims", "serve"]
 
     static func run(_ name: String, _ data: UnsafeRawBufferPointer) {
         switch name {
@@ -25,6 +25,7 @@ enum FuzzTargets {
         case "curves": curves(data)
         case "doctor": doctor(data)
         case "claims": claims(data)
+        case "serve": serve(data)
         default: violated("unknown target \(name)")
         }
     }
