@@ -7,11 +7,8 @@ import NHSEmulator
 import NIOCore
 import NIOHTTP1
 import SignetRSA
+import TestSupport
 import Testing
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 @Suite("Bad input over HTTP: a clear APIM-shaped answer or a closed connection, never a crash or a burned jti")
 struct BadInputTests {
@@ -25,12 +22,11 @@ struct BadInputTests {
             } catch {}
             // On a raw socket, the 413 can be read: announce 10 MB and send the first 256 KiB.
             let port = try #require(URLComponents(string: run.url)?.port)
-            let reply = try rawExchange(
+            let reply = try await rawExchange(
                 port: port,
                 request:
                     "POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 10485760\r\n\r\n"
-                    + "client_assertion=" + String(repeating: "A", count: 80 << 10),
-                readTimeoutSeconds: 60)
+                    + "client_assertion=" + String(repeating: "A", count: 80 << 10))
             // The server answers and closes; when the close overtakes the unread upload, the kernel resets the
             // connection and the answer is lost in transit. Either way it is never anything but a 413.
             if !reply.isEmpty {
@@ -80,11 +76,11 @@ struct BadInputTests {
             let port = try #require(URLComponents(string: run.url)?.port)
             // The client waits far longer than the server's deadlines (a read that times out throws): the server
             // must answer 408 or close on its own.
-            let reply = try rawExchange(
+            let reply = try await rawExchange(
                 port: port,
                 request:
-                    "POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\ngrant_type=",
-                readTimeoutSeconds: 60)
+                    "POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\ngrant_type="
+            )
             #expect(reply.isEmpty || reply.hasPrefix("HTTP/1.1 408"), "\(reply)")
         }
     }
@@ -99,49 +95,13 @@ struct BadInputTests {
     }
 }
 
-/// Writes `request` on a plain TCP connection to loopback and reads until the peer closes or the timeout passes.
-func rawExchange(port: Int, request: String, readTimeoutSeconds: Int) throws -> String {
-    try rawExchangeUnsafe(port: port, request: request, readTimeoutSeconds: readTimeoutSeconds)
-}
-
-private func rawExchangeUnsafe(port: Int, request: String, readTimeoutSeconds: Int) throws -> String {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw POSIXError(.EIO) }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = unsafe inet_addr("127.0.0.1")
-    let connected = unsafe withUnsafePointer(to: &address) {
-        unsafe $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            unsafe connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-        }
+/// Sends `request` on a raw socket (on a thread of its own) and reads one whole response, or until the server closes
+/// (an empty reply: closed or reset). A read that runs past the hang guard means the server neither answered nor
+/// closed: it throws, rather than passing for an empty reply.
+func rawExchange(port: Int, request: String) async throws -> String {
+    let outcome = try await offThePool {
+        try RawHTTP.converse(port: port, request: request, guardSeconds: 60, untilResponse: true)
     }
-    guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
-    var timeout = timeval(tv_sec: readTimeoutSeconds, tv_usec: 0)
-    unsafe setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    _ = unsafe Array(request.utf8).withUnsafeBytes { unsafe send(fd, $0.baseAddress, $0.count, 0) }
-    var received: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let n = unsafe buffer.withUnsafeMutableBytes { unsafe recv(fd, $0.baseAddress, $0.count, 0) }
-        // A read that times out means the server neither answered nor closed within the hang guard: a failure, not
-        // an empty reply (which is what a closed or reset connection gives).
-        if n < 0, errno == EAGAIN || errno == EWOULDBLOCK { throw POSIXError(.ETIMEDOUT) }
-        if n <= 0 { break }
-        received += buffer[..<n]
-        if isComplete(received) { break }
-    }
-    return String(decoding: received, as: UTF8.self)
-}
-
-/// Whether `bytes` hold a whole HTTP response: the head and as many body bytes as its Content-Length says.
-private func isComplete(_ bytes: [UInt8]) -> Bool {
-    let text = String(decoding: bytes, as: UTF8.self)
-    guard let headEnd = text.range(of: "\r\n\r\n") else { return false }
-    let head = text[..<headEnd.lowerBound].lowercased()
-    guard let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
-        let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
-    else { return false }
-    return text.utf8.count - text[..<headEnd.upperBound].utf8.count >= length
+    guard !outcome.timedOut else { throw POSIXError(.ETIMEDOUT) }
+    return outcome.reply
 }

@@ -12,11 +12,8 @@ import PostgresNIO
 import ReplayGuard
 import ReplayGuardPostgres
 import Synchronization
+import TestSupport
 import Testing
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The hostile-client findings of issue 28, each over loopback against a real server.
 @Suite("Hostile clients: out-of-range claims, replay-store exhaustion, form floods, connection handling")
@@ -93,13 +90,11 @@ extension HostileClientTests {
     func malformedChunkSize() async throws {
         try await RunningEmulator.with { run in
             let port = try #require(URLComponents(string: run.url)?.port)
-            let reply = try await offThePool {
-                try rawExchange(
-                    port: port,
-                    request:
-                        "POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\ngrant_type=x\r\n0\r\n\r\n",
-                    readTimeoutSeconds: 30)
-            }
+            let reply = try await rawExchange(
+                port: port,
+                request:
+                    "POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\ngrant_type=x\r\n0\r\n\r\n"
+            )
             #expect(reply.hasPrefix("HTTP/1.1 400"), "\(reply.prefix(300))")
         }
     }
@@ -192,9 +187,10 @@ extension HostileClientTests {
             let request =
                 "POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: \(size)\r\n\r\n"
                 + String(repeating: "A", count: size) + "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
-            let (reply, closed) = try await offThePool {
-                try readUntilClosed(port: port, request: request, guardSeconds: 30)
+            let outcome = try await offThePool {
+                try RawHTTP.converse(port: port, request: request, guardSeconds: 30)
             }
+            let (reply, closed) = (outcome.reply, outcome.closed)
             #expect(closed, "the connection was still open after 30 s")
             #expect(reply.hasPrefix("HTTP/1.1 413") || reply.isEmpty, "\(reply.prefix(300))")
             #expect(!reply.contains("404"), "\(reply)")
@@ -205,9 +201,10 @@ extension HostileClientTests {
     func http10Closes() async throws {
         try await RunningEmulator.with(Self.patientConfiguration()) { run in
             let port = try #require(URLComponents(string: run.url)?.port)
-            let (reply, closed) = try await offThePool {
-                try readUntilClosed(port: port, request: "GET /nope HTTP/1.0\r\nHost: x\r\n\r\n", guardSeconds: 30)
+            let outcome = try await offThePool {
+                try RawHTTP.converse(port: port, request: "GET /nope HTTP/1.0\r\nHost: x\r\n\r\n", guardSeconds: 30)
             }
+            let (reply, closed) = (outcome.reply, outcome.closed)
             #expect(closed, "the connection was still open after 30 s")
             #expect(reply.hasPrefix("HTTP/1.1 404") || reply.hasPrefix("HTTP/1.0 404"), "\(reply.prefix(300))")
             #expect(reply.lowercased().contains("connection: close"), "\(reply.prefix(300))")
@@ -219,56 +216,14 @@ extension HostileClientTests {
         try await RunningEmulator.with { run in
             let port = try #require(URLComponents(string: run.url)?.port)
             let one = "GET /nope HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\n\r\n"
-            let (reply, closed) = try await offThePool {
-                try readUntilClosed(
+            let outcome = try await offThePool {
+                try RawHTTP.converse(
                     port: port, request: one + "GET /nope HTTP/1.0\r\nHost: x\r\n\r\n", guardSeconds: 30)
             }
+            let (reply, closed) = (outcome.reply, outcome.closed)
             #expect(closed)
             #expect(reply.components(separatedBy: " 404 ").count == 3, "\(reply)")
         }
-    }
-}
-
-/// Runs blocking socket code on a thread of its own: blocking one of the few cooperative threads would starve the
-/// servers that run in this same process, and the exchange would wait for itself.
-func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
-    }
-}
-
-/// Writes `request` on a plain TCP connection to loopback, then reads until the server closes the connection or
-/// `guardSeconds` pass without a byte; `closed` tells which.
-func readUntilClosed(port: Int, request: String, guardSeconds: Int) throws -> (reply: String, closed: Bool) {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw POSIXError(.EIO) }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = unsafe inet_addr("127.0.0.1")
-    let connected = unsafe withUnsafePointer(to: &address) {
-        unsafe $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            unsafe connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-        }
-    }
-    guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
-    var timeout = timeval(tv_sec: guardSeconds, tv_usec: 0)
-    unsafe setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    unsafe setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    // The server may stop reading (and close) before the whole request is written: a failed send is not an error.
-    _ = unsafe Array(request.utf8).withUnsafeBytes { unsafe send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-    var received: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let n = unsafe buffer.withUnsafeMutableBytes { unsafe recv(fd, $0.baseAddress, $0.count, 0) }
-        if n > 0 {
-            received += buffer[..<n]
-            continue
-        }
-        // 0: orderly close; ECONNRESET: closed with unread input; EAGAIN: the guard ran out with the connection open.
-        let closed = n == 0 || errno == ECONNRESET
-        return (String(decoding: received, as: UTF8.self), closed)
     }
 }
 
@@ -277,10 +232,13 @@ func readUntilClosed(port: Int, request: String, guardSeconds: Int) throws -> (r
 extension HostileClientTests {
     @Test("with PostgreSQL refusing connections, requests get 503 with Retry-After at once; the outage is logged once")
     func storeRefusesConnections() async throws {
+        // A port held by a socket that does not listen: refused, and no other test's server can take it.
+        let refused = try #require(PortReservation.any())
+        defer { withExtendedLifetime(refused) {} }
         let monitor = PostgresPoolMonitor()
         let client = PostgresClient(
             configuration: .init(
-                host: "127.0.0.1", port: try refusedPort(), username: "signet", password: nil, database: "signet",
+                host: "127.0.0.1", port: refused.port, username: "signet", password: nil, database: "signet",
                 tls: .disable),
             backgroundLogger: monitor.observing(Logger(label: "pool", factory: { _ in SwiftLogNoOpLogHandler() })))
         let records = LogRecords()
@@ -302,25 +260,6 @@ extension HostileClientTests {
         let outages = records.messages.filter { $0.contains("replay store unavailable") }
         #expect(outages.count == 1, "\(records.messages)")
     }
-}
-
-/// A loopback port nothing listens on (bound, then closed).
-func refusedPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw POSIXError(.EIO) }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = unsafe inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = unsafe withUnsafeMutablePointer(to: &address) {
-        unsafe $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            unsafe bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-        }
-    }
-    guard bound else { throw POSIXError(.EADDRINUSE) }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// Log lines kept for a test to read.
