@@ -2,7 +2,7 @@
 
 /// A token-request body read as `application/x-www-form-urlencoded`, each field with its byte offsets in the body.
 ///
-/// The strict reader (``init(parsing:)``) rejects: a `%` not followed by two hex digits, a decoded name or value
+/// The strict reader (``init(parsing:maximumFieldCount:)``) rejects: a `%` not followed by two hex digits, a decoded name or value
 /// that is not UTF-8, an empty field (`&&`, or a leading or trailing `&`), a field with no `=`, an empty name, raw
 /// bytes that must be percent-encoded (controls, space, non-ASCII), and a repeated name (RFC 6749 §3.2: "Request and
 /// response parameters MUST NOT be included more than once"). `+` decodes to a space, as HTML forms define; raw
@@ -31,7 +31,7 @@ public struct ParsedForm: Sendable, Equatable {
 
     /// The fields in body order (for a leniently read body: the first of any repeated name).
     public let fields: [Field]
-    /// What the lenient reader found wrong (empty for a body accepted by ``init(parsing:)``).
+    /// What the lenient reader found wrong (empty for a body accepted by ``init(parsing:maximumFieldCount:)``).
     public let problems: [FormParseError]
 
     /// Reads `body` strictly.

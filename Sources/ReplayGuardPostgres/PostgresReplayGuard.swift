@@ -11,7 +11,7 @@ import ReplayGuard
 /// jti) DO UPDATE` that re-admits the pair only if its record has expired and otherwise counts the use, returning the
 /// count (1 is a first use) and the first-seen time. PostgreSQL's unique index serialises two claims of one pair, on
 /// one instance or on two. Values are always bound, never spliced into SQL; the table name is checked to be a plain
-/// identifier once, at ``init(client:configuration:logger:)``.
+/// identifier once, at ``init(client:configuration:logger:poolMonitor:)``.
 ///
 /// The table (see ``migrate()``):
 ///
