@@ -10,7 +10,7 @@
 
 #include "signet_ec.h"
 
-typedef unsigned __int128 u128;
+__extension__ typedef unsigned __int128 u128; /* __extension__: no -pedantic warning */
 
 #define EC_INLINE static inline __attribute__((always_inline))
 /* Limb loops have constant trip counts once inlined: unrolled, the limbs live in registers. */
