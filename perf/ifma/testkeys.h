@@ -9,6 +9,7 @@
 #include <openssl/rsa.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "signet_ifma.h"
 
@@ -89,9 +90,14 @@ static inline EVP_PKEY *get_key(const char *cache, int bits, int idx)
         pk = NULL;
     BN_free(be);
     EVP_PKEY_CTX_free(ctx);
-    if (pk != NULL && (f = fopen(path, "w")) != NULL) {
-        PEM_write_PrivateKey(f, pk, NULL, NULL, 0, NULL, NULL);
-        fclose(f);
+    /* written aside and renamed into place: drivers running side by side never read a half-written key */
+    char tmp[600];
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+    if (pk != NULL && (f = fopen(tmp, "w")) != NULL) {
+        int ok = PEM_write_PrivateKey(f, pk, NULL, NULL, 0, NULL, NULL) == 1;
+        ok &= fclose(f) == 0;
+        if (!ok || rename(tmp, path) != 0)
+            remove(tmp);
     }
     return pk;
 }
