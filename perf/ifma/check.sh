@@ -12,37 +12,73 @@
 #   4. the driver again under AddressSanitizer + UndefinedBehaviorSanitizer, reduced counts (one key per size, the
 #      blinding regeneration at 2048 bits, no Wycheproof), both emulated backends.
 #
-# Environment: CHECK_KEYS (default 20), CHECK_OUT (default /tmp/signet-ifma-check), KEY_CACHE (default
-# /tmp/signet-ifma-keys: OpenSSL-generated test keys are cached there; delete it for fresh keys), SEED.
-# Needs: gcc, clang (optional), python3, libgmp-dev, libssl-dev.
+# CHECK_PROFILE=ci (what perf/ccheck.sh runs in CI, a few minutes less): leaves out what perf/ccheck.sh does itself
+# (the per-file -Werror builds of the production sources, gcc and clang, and the aarch64 cross-compile with real
+# headers) and the optimised and fake-intrinsics runs; keeps the test-configuration warnings and step 4 on one
+# sanitizer build, the emulated backends side by side: 4-lane with the MULX/ADX row (where the CPU has BMI2 + ADX)
+# and 8-lane with the portable-C row. Where the CPU has AVX-512 IFMA (/proc/cpuinfo: avx512ifma) the native 256-
+# and 512-bit backends run under the sanitizers too; elsewhere they are NOT RUN in this profile.
+#
+# Environment: CHECK_PROFILE (full, the default, or ci), CHECK_KEYS (default 20), CHECK_JOBS (compilations and
+# sanitizer runs at once; default: the number of CPUs), CHECK_OUT (default /tmp/signet-ifma-check), KEY_CACHE
+# (default /tmp/signet-ifma-keys: OpenSSL-generated test keys are cached there; delete it for fresh keys), SEED.
+# Needs: gcc, clang (optional), python3, libgmp-dev, libssl-dev; for the aarch64 step with real headers,
+# libc6-dev-arm64-cross (without it: stub headers).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 S=Sources/CSignetIFMA
+PROFILE=${CHECK_PROFILE:-full}
+case "$PROFILE" in full | ci) ;; *) echo "check.sh: CHECK_PROFILE must be full or ci" >&2; exit 64 ;; esac
 OUT=${CHECK_OUT:-/tmp/signet-ifma-check}
 KEYS=${CHECK_KEYS:-20}
+JOBS=${CHECK_JOBS:-$(nproc)}
 CACHE=${KEY_CACHE:-/tmp/signet-ifma-keys}
 SEED=${SEED:-$(date +%s)}
 mkdir -p "$OUT"
 WARN="-std=c11 -Wall -Wextra -Werror -pedantic"
 SRCS=$(ls $S/*.c)
+IFMA_CPU=0
+grep -q avx512ifma /proc/cpuinfo 2>/dev/null && IFMA_CPU=1
 t0=$(date +%s)
+
+# build BINARY DIR "FLAGS" LIBS SOURCE...: each source compiled to DIR on its own, $JOBS at a time, then linked.
+build() {
+    local bin=$1 dir=$2 flags=$3 libs=$4
+    shift 4
+    mkdir -p "$dir"
+    rm -f "$dir"/*.o
+    printf '%s\n' "$@" | xargs -P "$JOBS" -I{} sh -c "gcc $flags -c {} -o $dir/\$(basename {} .c).o"
+    gcc $flags "$dir"/*.o -o "$bin" $libs
+}
 
 echo "== warnings"
 for cc in gcc clang; do
     command -v $cc >/dev/null || { echo "$cc: not installed, skipped"; continue; }
-    for f in $SRCS; do
-        $cc $WARN -O2 -I$S/include -c "$f" -o "$OUT/w.o"
-    done
+    if [ "$PROFILE" = full ]; then
+        for f in $SRCS; do
+            $cc $WARN -O2 -I$S/include -c "$f" -o "$OUT/w.o"
+        done
+    fi
     $cc $WARN -O2 -fsyntax-only -DSIGNET_IFMA_TESTING -DSIGNET_IFMA_CTGRIND -I$S -I$S/include $SRCS \
-        perf/ifma/test_ifma.c perf/ifma/ctgrind.c perf/ifma/dudect.c perf/ifma/bench.c
+        perf/ifma/test_ifma.c perf/ifma/test_ifma_kat.c perf/ifma/ctgrind.c perf/ifma/dudect.c perf/ifma/bench.c
     for w in 256 512; do # the kernel microbenchmark includes a native backend's source
         $cc $WARN -O2 -fsyntax-only -DW=$w -I$S -I$S/include perf/ifma/amm.c
     done
-    echo "$cc: clean"
+    if [ "$PROFILE" = full ]; then echo "$cc: clean"; else echo "$cc: clean (test configuration)"; fi
 done
-# aarch64: clang cross-compiles to objects with its freestanding headers plus two stub libc headers (declarations
-# only; nothing is linked), to prove the engine builds there with the native backends compiled out.
-if command -v clang >/dev/null; then
+# aarch64: clang cross-compiles to objects, to prove the engine builds there with the native backends compiled out:
+# with Debian's aarch64 libc headers where libc6-dev-arm64-cross is installed (perf/ccheck.sh installs it, builds
+# and runs there), else with clang's freestanding headers plus two stub libc headers (declarations only; nothing is
+# linked).
+if [ "$PROFILE" = ci ]; then
+    echo "aarch64: left to perf/ccheck.sh (real headers, and a run under qemu-user)"
+elif command -v clang >/dev/null && [ -f /usr/aarch64-linux-gnu/include/stdlib.h ]; then
+    for f in $SRCS; do
+        clang --target=aarch64-linux-gnu --sysroot=/usr/aarch64-linux-gnu $WARN -O2 -I$S/include -c "$f" \
+            -o "$OUT/a64.o"
+    done
+    echo "clang --target=aarch64-linux-gnu --sysroot=/usr/aarch64-linux-gnu: clean (native backends compiled out)"
+elif command -v clang >/dev/null; then
     mkdir -p "$OUT/a64stub"
     printf '#include <stddef.h>\nvoid *aligned_alloc(size_t, size_t);\nvoid free(void *);\n' > "$OUT/a64stub/stdlib.h"
     printf '#include <stddef.h>\nvoid *memset(void *, int, size_t);\nvoid *memcpy(void *, const void *, size_t);\n' \
@@ -51,13 +87,46 @@ if command -v clang >/dev/null; then
         clang --target=aarch64-linux-gnu $WARN -O2 -ffreestanding -nostdlibinc -isystem "$OUT/a64stub" \
             -I$S/include -c "$f" -o "$OUT/a64.o"
     done
-    echo "clang --target=aarch64-linux-gnu: clean (native backends compiled out)"
+    echo "clang --target=aarch64-linux-gnu: clean with stub libc headers (native backends compiled out;" \
+        "install libc6-dev-arm64-cross for the real ones)"
 fi
 
 echo "== Wycheproof vectors"
 python3 perf/ifma/wycheproof_to_txt.py Tests/Vectors/wycheproof/rsa_pkcs1_2048_sig_gen_test.json \
     Tests/Vectors/wycheproof/rsa_pkcs1_3072_sig_gen_test.json Tests/Vectors/wycheproof/rsa_pkcs1_4096_sig_gen_test.json > "$OUT/wycheproof.txt"
 echo "$(grep -c '^K' "$OUT/wycheproof.txt") key groups, $(grep -c '^T' "$OUT/wycheproof.txt") signatures"
+
+if [ "$PROFILE" = ci ]; then
+    # -g1 (line tables: the sanitizers' reports keep file:line) compiles the kernel twice as fast as -g
+    SAN="-std=c11 -O1 -g1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+    echo "== tests under -fsanitize=address,undefined (ci profile: reduced counts, no Wycheproof - perf/ccheck.sh" \
+        "runs those vectors through test_ifma_kat)"
+    build "$OUT/test_ifma_asan" "$OUT/obj-asan" "$SAN -DSIGNET_IFMA_TESTING -I$S -I$S/include" "-lgmp -lcrypto" \
+        $SRCS perf/ifma/test_ifma.c
+    # the 4-lane run goes through a blinding regeneration (34 calls); the 8-lane one, lighter, also on the other row
+    RUNS=("--backend 0 --long 34" "--backend 3 --row 0 --long 2")
+    if [ "$IFMA_CPU" = 1 ]; then RUNS+=("--backend 1 --long 34" "--backend 2 --long 2"); else
+        echo "native backends 1 and 2: NOT RUN (no avx512ifma in /proc/cpuinfo)"; fi
+    pids=()
+    for i in "${!RUNS[@]}"; do
+        while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do sleep 0.2; done
+        # shellcheck disable=SC2086
+        ASAN_OPTIONS=detect_leaks=1 "$OUT/test_ifma_asan" --cache "$CACHE" --seed "$SEED" ${RUNS[$i]} --keys 1 \
+            --msgs 2 --long4k 2 --moduli 1 > "$OUT/asan-$i.log" 2>&1 &
+        pids+=($!)
+    done
+    failed=0
+    for i in "${!RUNS[@]}"; do
+        rc=0
+        wait "${pids[$i]}" || rc=$?
+        echo "-- test_ifma ${RUNS[$i]} (exit $rc)"
+        cat "$OUT/asan-$i.log"
+        [ "$rc" = 0 ] || failed=1
+    done
+    [ "$failed" = 0 ] || { echo "== check.sh: FAILED (sanitizer runs)"; exit 1; }
+    echo "== check.sh (ci profile): all passed in $(( $(date +%s) - t0 )) s"
+    exit 0
+fi
 
 echo "== tests (optimised build)"
 gcc -std=c11 -O3 -g -DSIGNET_IFMA_TESTING -I$S -I$S/include $SRCS perf/ifma/test_ifma.c -o "$OUT/test_ifma" \
