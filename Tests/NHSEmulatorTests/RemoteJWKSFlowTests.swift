@@ -4,6 +4,7 @@ import Hummingbird
 import JWS
 import NHSEmulator
 import NIOCore
+import TestSupport
 import Testing
 
 /// A JWKS served over HTTP on loopback by the test.
@@ -24,9 +25,14 @@ func withJWKSServer<T: Sendable>(_ jwks: String, _ body: (String) async throws -
     return try await body("http://127.0.0.1:\(port)/jwks.json")
 }
 
-/// A loopback URL where nothing listens (a port taken and released at once).
+/// A port held, for the whole test process, by a socket that does not listen: connections to it are refused, and no
+/// other suite's server can take it.
+let refusingPort = PortReservation.any()
+
+/// A loopback URL that refuses connections.
 func deadURL() async throws -> String {
-    try await withJWKSServer("{}") { $0 }
+    let reservation = try #require(refusingPort, "no loopback port could be reserved")
+    return "http://127.0.0.1:\(reservation.port)/jwks.json"
 }
 
 @Suite("JWKS by URL: fetched as APIM does, and APIM's answers when it cannot be")

@@ -26,12 +26,17 @@ import Testing
         let token = try keys.mint()
         let jwks = try String(contentsOfFile: keys.path("jwks.json"), encoding: .utf8)
         try await LoopbackJWKSServer.with(Self.serving(jwks)) { server, url in
+            // The server runs in this process, beside other suites: a generous fetch timeout, so that a busy
+            // machine never turns a slow answer into a failure.
             let verified = try await Self.signet([
-                "verify", "--jwks", url, "--iss", "abc", "--aud", "https://int.api.service.nhs.uk/oauth2/token", token,
+                "verify", "--jwks", url, "--jwks-timeout", "60", "--iss", "abc", "--aud",
+                "https://int.api.service.nhs.uk/oauth2/token", token,
             ])
             #expect(verified.status == 0, "\(verified)")
             #expect(verified.stdout.contains(#""iss":"abc""#))
-            let doctor = try await Self.signet(["doctor", "--jwks", url, "--client-id", "abc", "--env", "int", token])
+            let doctor = try await Self.signet([
+                "doctor", "--jwks", url, "--jwks-timeout", "60", "--client-id", "abc", "--env", "int", token,
+            ])
             #expect(doctor.status == 0, "\(doctor)")
             #expect(doctor.stdout.contains("signature verified"), "\(doctor)")
             #expect(server.hits == 2)
@@ -43,7 +48,7 @@ import Testing
         let other = try KeyDirectory()
         let foreign = try other.mint()
         try await LoopbackJWKSServer.with(Self.serving(jwks)) { _, url in
-            let rejected = try await Self.signet(["verify", "--jwks", url, foreign])
+            let rejected = try await Self.signet(["verify", "--jwks", url, "--jwks-timeout", "60", foreign])
             #expect(rejected.status == 2, "\(rejected)")
             #expect(rejected.stderr.contains("JWSError."))
         }
@@ -82,10 +87,12 @@ import Testing
         let token = try keys.mint()
         for body in ["<html><body>Moved</body></html>", #"{"keys": []}"#, #"{"keys": [{"kty": "EC"}]}"#] {
             try await LoopbackJWKSServer.with(Self.serving(body)) { _, url in
-                let verify = try await Self.signet(["verify", "--jwks", url, token])
+                let verify = try await Self.signet(["verify", "--jwks", url, "--jwks-timeout", "60", token])
                 #expect(verify.status == 1, "\(body): \(verify)")
                 #expect(verify.stderr.hasPrefix("signet: RemoteJWKSError.remote-jwks.not-jwks: "), "\(verify)")
-                let doctor = try await Self.signet(["doctor", "--jwks", url, "--env", "int", token])
+                let doctor = try await Self.signet([
+                    "doctor", "--jwks", url, "--jwks-timeout", "60", "--env", "int", token,
+                ])
                 #expect(doctor.status == 2, "\(doctor)")
                 #expect(doctor.stdout.contains("ERROR jwks.not-jwks  [jwks]"), "\(body): \(doctor)")
                 #expect(doctor.stdout.contains("endpoint says: \"\(Self.unreachable)\""), "\(doctor)")
@@ -95,9 +102,9 @@ import Testing
         var missing = Self.serving("not found")
         missing.status = 404
         try await LoopbackJWKSServer.with(missing) { _, url in
-            let doctor = try await Self.signet(["doctor", "--jwks", url, "--env", "int", token])
+            let doctor = try await Self.signet(["doctor", "--jwks", url, "--jwks-timeout", "60", "--env", "int", token])
             #expect(doctor.stdout.contains("ERROR jwks.http-status  [jwks]"), "\(doctor)")
-            let verify = try await Self.signet(["verify", "--jwks", url, token])
+            let verify = try await Self.signet(["verify", "--jwks", url, "--jwks-timeout", "60", token])
             #expect(verify.status == 1)
             #expect(verify.stderr.contains("RemoteJWKSError.remote-jwks.http-status"), "\(verify)")
         }
