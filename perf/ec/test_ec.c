@@ -30,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../ctest.h"
 #include "signet_ec.h"
 
 #if defined(TEST_EC_OPENSSL)
@@ -38,21 +39,6 @@
 #include <openssl/evp.h>
 #endif
 
-static unsigned long g_passed, g_failed;
-
-#define CHECK(cond, ...)                                                                                               \
-    do {                                                                                                               \
-        if (cond) {                                                                                                    \
-            g_passed++;                                                                                                \
-        } else {                                                                                                       \
-            g_failed++;                                                                                                \
-            if (g_failed <= 40) {                                                                                      \
-                fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                                   \
-                fprintf(stderr, __VA_ARGS__);                                                                          \
-                fputc('\n', stderr);                                                                                   \
-            }                                                                                                          \
-        }                                                                                                              \
-    } while (0)
 
 static double now(void) {
     struct timespec ts;

@@ -30,6 +30,8 @@
 #include "ifma_test_api.h"
 #include "signet_ifma.h"
 #include "testkeys.h"
+#define CTEST_OWN_CHECK
+#include "../ctest.h"
 
 static int g_fail;
 static unsigned long g_checks;
@@ -493,36 +495,6 @@ static void test_rsa_random(int backend, int bits, int nkeys, int nmsgs, int nlo
 /* ---------------------------------------------------------------------------------------------------------- */
 /* 4. Wycheproof                                                                                                */
 
-static size_t unhex(const char *s, uint8_t *out, size_t cap)
-{
-    /* "-" is empty; an odd number of digits (Python's %x) has an implicit leading zero */
-    if (strcmp(s, "-") == 0)
-        return 0;
-    size_t len = strlen(s), n = (len + 1) / 2, odd = len % 2;
-    if (n > cap)
-        return 0;
-    memset(out, 0, n);
-    for (size_t i = 0; i < len; i++) {
-        char ch = s[i];
-        unsigned v = (unsigned)(ch <= '9' ? ch - '0' : (ch | 0x20) - 'a' + 10);
-        size_t pos = i + odd;
-        out[pos / 2] |= (uint8_t)(v << ((pos % 2) ? 0 : 4));
-    }
-    return n;
-}
-
-static int bitlen(const uint8_t *x, size_t len)
-{
-    size_t i = 0;
-    while (i < len && x[i] == 0)
-        i++;
-    if (i == len)
-        return 0;
-    int b = 0;
-    for (unsigned v = x[i]; v != 0; v >>= 1)
-        b++;
-    return (int)(len - i - 1) * 8 + b;
-}
 
 static const struct {
     const char *name;
@@ -575,18 +547,18 @@ static void test_wycheproof(int backend, const char *path)
                 if (strcmp(tok[1], k_digest_info[i].name) == 0)
                     di = (int)i;
             CHECK(di >= 0, "digest %s", tok[1]);
-            rk.nl = unhex(tok[2], rk.n, sizeof rk.n);
-            rk.el = unhex(tok[3], rk.e, sizeof rk.e);
-            rk.pl = unhex(tok[4], rk.p, sizeof rk.p);
-            rk.ql = unhex(tok[5], rk.q, sizeof rk.q);
-            rk.dpl = unhex(tok[6], rk.dp, sizeof rk.dp);
-            rk.dql = unhex(tok[7], rk.dq, sizeof rk.dq);
-            rk.qil = unhex(tok[8], rk.qi, sizeof rk.qi);
+            rk.nl = ctest_unhex(rk.n, tok[2], sizeof rk.n);
+            rk.el = ctest_unhex(rk.e, tok[3], sizeof rk.e);
+            rk.pl = ctest_unhex(rk.p, tok[4], sizeof rk.p);
+            rk.ql = ctest_unhex(rk.q, tok[5], sizeof rk.q);
+            rk.dpl = ctest_unhex(rk.dp, tok[6], sizeof rk.dp);
+            rk.dql = ctest_unhex(rk.dq, tok[7], sizeof rk.dq);
+            rk.qil = ctest_unhex(rk.qi, tok[8], sizeof rk.qi);
             int err = -1;
             key = load_raw(&rk, backend, &err);
             /* the engine covers p and q of exactly half of n's bits; other keys must be refused (EVP signs them) */
-            int nbits = bitlen(rk.n, rk.nl);
-            int balanced = bitlen(rk.p, rk.pl) * 2 == nbits && bitlen(rk.q, rk.ql) * 2 == nbits;
+            int nbits = ctest_bitlen(rk.n, rk.nl);
+            int balanced = ctest_bitlen(rk.p, rk.pl) * 2 == nbits && ctest_bitlen(rk.q, rk.ql) * 2 == nbits;
             if (balanced) {
                 CHECK(key != NULL, "wycheproof key_new err %d", err);
             } else {
@@ -603,7 +575,7 @@ static void test_wycheproof(int backend, const char *path)
             skipped++;
         } else if (nt == 4 && strcmp(tok[0], "T") == 0 && di >= 0) {
             size_t k = signet_rsa_engine_key_size(key);
-            size_t ml = unhex(tok[2], msg, sizeof msg), sl = unhex(tok[3], sig, sizeof sig);
+            size_t ml = ctest_unhex(msg, tok[2], sizeof msg), sl = ctest_unhex(sig, tok[3], sizeof sig);
             CHECK(sl == k, "sig length");
             const char *mdname = k_digest_info[di].name;
             EVP_MD *md = EVP_MD_fetch(NULL, mdname, NULL);

@@ -24,23 +24,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "../ctest.h"
 #include "signet_ifma.h"
 
-static unsigned long g_passed, g_failed;
-
-#define CHECK(cond, ...)                                                                                               \
-    do {                                                                                                               \
-        if (cond) {                                                                                                    \
-            g_passed++;                                                                                                \
-        } else {                                                                                                       \
-            g_failed++;                                                                                                \
-            if (g_failed <= 40) {                                                                                      \
-                fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                                   \
-                fprintf(stderr, __VA_ARGS__);                                                                          \
-                fputc('\n', stderr);                                                                                   \
-            }                                                                                                          \
-        }                                                                                                              \
-    } while (0)
 
 static double now(void)
 {
@@ -62,33 +48,6 @@ static void rnd_bytes(uint8_t *p, size_t n)
 }
 
 /* Hex into out (an odd digit count has an implicit leading zero); the length, or (size_t)-1 if it does not fit. */
-static size_t unhex(uint8_t *out, const char *s, size_t cap)
-{
-    size_t len = strlen(s), n = (len + 1) / 2, odd = len % 2;
-    if (n > cap)
-        return (size_t)-1;
-    memset(out, 0, n);
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        unsigned v = (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-        size_t pos = i + odd;
-        out[pos / 2] |= (uint8_t)(v << ((pos % 2) ? 0 : 4));
-    }
-    return n;
-}
-
-static int bitlen(const uint8_t *x, size_t len)
-{
-    size_t i = 0;
-    while (i < len && x[i] == 0)
-        i++;
-    if (i == len)
-        return 0;
-    int b = 0;
-    for (unsigned v = x[i]; v != 0; v >>= 1)
-        b++;
-    return (int)(len - i - 1) * 8 + b;
-}
 
 typedef struct {
     uint8_t n[512], e[8], p[256], q[256], dp[256], dq[256], qi[256];
@@ -138,8 +97,8 @@ static int load(const char *path)
             size_t caps[7] = {sizeof k->n, sizeof k->e, sizeof k->p, sizeof k->q, sizeof k->dp, sizeof k->dq,
                               sizeof k->qi};
             for (int i = 0; i < 7; i++) {
-                *lens[i] = unhex(bufs[i], tok[2 + i], caps[i]);
-                ok &= *lens[i] != (size_t)-1;
+                *lens[i] = ctest_unhex(bufs[i], tok[2 + i], caps[i]);
+                ok &= *lens[i] != 0; /* no key field is empty, and 0 is also what an overlong one gives */
             }
         } else if (nt == 4 && !strcmp(tok[0], "M") && g_ngroups > 0) {
             group *g = &g_groups[g_ngroups - 1];
@@ -149,7 +108,7 @@ static int load(const char *path)
             g->v = v;
             v = &g->v[g->count++];
             snprintf(v->id, sizeof v->id, "%s", tok[1]);
-            ok &= unhex(v->em, tok[2], sizeof v->em) == g->key.nl && unhex(v->sig, tok[3], sizeof v->sig) == g->key.nl;
+            ok &= ctest_unhex(v->em, tok[2], sizeof v->em) == g->key.nl && ctest_unhex(v->sig, tok[3], sizeof v->sig) == g->key.nl;
         } else {
             ok = 0;
         }
@@ -171,8 +130,8 @@ static void run_backend(int backend)
         const raw_key *k = &g->key;
         const signet_rsa_key_params params = {k->n, k->nl, k->e, k->el, k->p, k->pl, k->q, k->ql,
                                               k->dp, k->dpl, k->dq, k->dql, k->qi, k->qil};
-        const int nbits = bitlen(k->n, k->nl);
-        const int balanced = bitlen(k->p, k->pl) * 2 == nbits && bitlen(k->q, k->ql) * 2 == nbits;
+        const int nbits = ctest_bitlen(k->n, k->nl);
+        const int balanced = ctest_bitlen(k->p, k->pl) * 2 == nbits && ctest_bitlen(k->q, k->ql) * 2 == nbits;
         int err = -1;
         signet_rsa_engine_key *key = signet_rsa_engine_key_new(&params, backend, &err);
         if (!balanced) {
