@@ -324,27 +324,22 @@ struct EmulatorResponder: HTTPResponder {
         } catch {
             outcome = .failed
         }
+        // An answer in the endpoint's own shape that also ends the connection (the rest of the body stays unread).
+        func closing(_ status: Int, _ why: String) -> EndpointResponse {
+            var r: EndpointResponse =
+                apim ? .apimError(status, "invalid_request", why) : .cis2Error(status, "invalid_request", why)
+            r.headers.append(("Connection", "close"))
+            return r
+        }
         switch outcome {
         case .body(let bytes):
             return await handler(bytes)
         case .tooLarge:
-            let why = "Request body exceeds \(limits.maxBodyBytes) bytes"
-            var r: EndpointResponse =
-                apim ? .apimError(413, "invalid_request", why) : .cis2Error(413, "invalid_request", why)
-            r.headers.append(("Connection", "close"))
-            return r
+            return closing(413, "Request body exceeds \(limits.maxBodyBytes) bytes")
         case .malformed:
-            let why = "The request body's framing is malformed (e.g. an invalid chunk size)"
-            var r: EndpointResponse =
-                apim ? .apimError(400, "invalid_request", why) : .cis2Error(400, "invalid_request", why)
-            r.headers.append(("Connection", "close"))
-            return r
+            return closing(400, "The request body's framing is malformed (e.g. an invalid chunk size)")
         case .failed:
-            let why = "The request body was not received in time"
-            var r: EndpointResponse =
-                apim ? .apimError(408, "invalid_request", why) : .cis2Error(408, "invalid_request", why)
-            r.headers.append(("Connection", "close"))
-            return r
+            return closing(408, "The request body was not received in time")
         }
     }
 

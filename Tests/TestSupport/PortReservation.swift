@@ -21,10 +21,7 @@ public final class PortReservation: Sendable {
         guard fd >= 0 else { return nil }
         var one: Int32 = 1
         _ = unsafe setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = in_addr_t(UInt32(0x7F00_0001).bigEndian)
+        var address = loopbackAddress(port: port)
         let bound = unsafe withUnsafePointer(to: &address) {
             unsafe $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 unsafe bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
@@ -58,4 +55,13 @@ public final class PortReservation: Sendable {
     }
 
     deinit { close(descriptor) }
+}
+
+/// `127.0.0.1:port` as the socket calls take it.
+func loopbackAddress(port: Int) -> sockaddr_in {
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = in_addr_t(UInt32(0x7F00_0001).bigEndian)
+    return address
 }
