@@ -188,13 +188,21 @@ public final class APIMTokenEndpoint: Sendable {
     /// The answer when the replay guard cannot record a `jti`. An overloaded or unreachable store is the server's
     /// condition, answered as an overloaded APIM would be (503 with a retry hint), never a 500 that blames nothing.
     static func refusal(for error: ReplayGuardError) -> EndpointResponse {
+        if isOverload(error) { return .temporarilyUnavailable() }
         switch error.code {
-        case .capacity, .storeUnavailable, .timeout:
-            return .temporarilyUnavailable()
         case .invalidInput:
             return .apimError(400, "invalid_request", NHSEndpointError.assertionJtiNotString)
         default:
             return .unknownError()
+        }
+    }
+
+    /// Whether the replay guard failed for the server's own condition (full, unreachable, too slow), which both
+    /// realms answer with 503 and a retry hint.
+    static func isOverload(_ error: ReplayGuardError) -> Bool {
+        switch error.code {
+        case .capacity, .storeUnavailable, .timeout: true
+        default: false
         }
     }
 
@@ -308,10 +316,12 @@ extension EndpointResponse {
 
     /// 503 with `Retry-After`, in APIM's shape: the replay store is full or unreachable, so no `jti` can be
     /// recorded and no token issued; a retry a few seconds later may succeed (RFC 6749's `temporarily_unavailable`).
-    static func temporarilyUnavailable() -> Self {
-        var response = apimError(
-            503, "temporarily_unavailable",
-            "The service is temporarily unable to handle the request; retry after \(retryAfterSeconds) seconds")
+    /// - Parameter cis2: CIS2's error shape instead of APIM's.
+    static func temporarilyUnavailable(cis2: Bool = false) -> Self {
+        let why = "The service is temporarily unable to handle the request; retry after \(retryAfterSeconds) seconds"
+        var response =
+            cis2
+            ? cis2Error(503, "temporarily_unavailable", why) : apimError(503, "temporarily_unavailable", why)
         response.headers.append(("Retry-After", String(retryAfterSeconds)))
         return response
     }

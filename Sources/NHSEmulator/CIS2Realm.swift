@@ -155,10 +155,14 @@ public final class CIS2Realm: Sendable {
             return .cis2Error(401, "invalid_client", "Client authentication failed")
         }
         guard form["client_assertion_type"]?.value == TokenRequestForm.jwtBearerAssertionType,
-            let assertion = form["client_assertion"]?.value.nonEmpty,
-            await assertionIsValid(assertion, clientID: clientID, client: client, now: now)
+            let assertion = form["client_assertion"]?.value.nonEmpty
         else {
             return .cis2Error(401, "invalid_client", NHSEndpointError.cis2JWTNotValid)
+        }
+        switch await assertionVerdict(assertion, clientID: clientID, client: client, now: now) {
+        case .valid: break
+        case .invalid: return .cis2Error(401, "invalid_client", NHSEndpointError.cis2JWTNotValid)
+        case .storeUnavailable: return .temporarilyUnavailable(cis2: true)
         }
         guard let code = form["code"]?.value,
             let grant = codes.withLock({ $0.removeValue(forKey: code) }),
@@ -181,24 +185,47 @@ public final class CIS2Realm: Sendable {
             ])
     }
 
+    /// What the `private_key_jwt` checks found: the client's fault (said tersely, as CIS2 does), or a replay store
+    /// that could not record the `jti` (the server's condition, never blamed on the client).
+    enum AssertionVerdict {
+        case valid, invalid, storeUnavailable
+    }
+
     /// CIS2's `private_key_jwt` checks (NHS-RULES rules 29–32); which one failed is not said, as CIS2 does not.
-    private func assertionIsValid(_ text: String, clientID: String, client: Client, now: Int64) async -> Bool {
-        guard let jwt = UnverifiedJWT(text) else { return false }
+    private func assertionVerdict(
+        _ text: String, clientID: String, client: Client, now: Int64
+    ) async -> AssertionVerdict {
+        let valid = await assertionIsValid(text, clientID: clientID, client: client, now: now)
+        switch valid {
+        case .success(true): return .valid
+        case .success(false): return .invalid
+        case .failure(let error):
+            return APIMTokenEndpoint.isOverload(error) ? .storeUnavailable : .invalid
+        }
+    }
+
+    /// The checks themselves: `false` for the first that fails, the store's error if the `jti` could not be recorded.
+    private func assertionIsValid(
+        _ text: String, clientID: String, client: Client, now: Int64
+    ) async -> Result<Bool, ReplayGuardError> {
+        guard let jwt = UnverifiedJWT(text) else { return .success(false) }
         let algorithm = jwt.header["alg"]?.stringValue.flatMap { RSASignatureAlgorithm(jwsName: $0) }
         if checks.isOn(cis2: .alg) {
-            guard let algorithm, client.algorithms.contains(algorithm) else { return false }
+            guard let algorithm, client.algorithms.contains(algorithm) else { return .success(false) }
         }
         let claims = jwt.claims
         if checks.isOn(cis2: .issSub) {
-            guard claims["iss"]?.stringValue == clientID, claims["sub"]?.stringValue == clientID else { return false }
+            guard claims["iss"]?.stringValue == clientID, claims["sub"]?.stringValue == clientID else {
+                return .success(false)
+            }
         }
         if checks.isOn(cis2: .aud), !APIMTokenEndpoint.audience(claims["aud"], contains: tokenEndpoint) {
-            return false
+            return .success(false)
         }
         let exp = claims["exp"]?.numberValue?.doubleValue
         if checks.isOn(cis2: .exp) {
             guard let exp, Double(now) <= exp, exp - Double(now) <= Double(configuration.maximumAssertionLifetime)
-            else { return false }
+            else { return .success(false) }
         }
         let kid = jwt.header["kid"]?.stringValue ?? ""
         let key: JWKSet.Key?
@@ -206,22 +233,25 @@ public final class CIS2Realm: Sendable {
         case .key(let k): key = k
         default: key = nil
         }
-        if checks.isOn(cis2: .kid), key == nil { return false }
+        if checks.isOn(cis2: .kid), key == nil { return .success(false) }
         if checks.isOn(cis2: .signature) {
             guard let key, let algorithm, key.verifies(jwt.signature, over: jwt.signingInput, algorithm: algorithm)
-            else { return false }
+            else { return .success(false) }
         }
         if checks.isOn(cis2: .jti) {
-            guard let jti = claims["jti"]?.stringValue, !jti.isEmpty else { return false }
+            guard let jti = claims["jti"]?.stringValue, !jti.isEmpty else { return .success(false) }
             let longest =
                 checks.isOn(cis2: .exp)
                 ? Int64(configuration.maximumAssertionLifetime) : ReplayWindow.apimCacheSeconds
             let until = ReplayWindow.expiry(exp: exp, now: now, longestLifetime: longest, skew: replaySkew)
-            guard let claim = try? await replayGuard.claim(subject: clientID, jti: jti, until: until, now: now),
-                case .firstUse = claim
-            else { return false }
+            do throws(ReplayGuardError) {
+                let claim = try await replayGuard.claim(subject: clientID, jti: jti, until: until, now: now)
+                guard case .firstUse = claim else { return .success(false) }
+            } catch {
+                return .failure(error)
+            }
         }
-        return true
+        return .success(true)
     }
 
     /// An id_token for the configured user, signed RS256 by the realm's key, as `access_token` issues it.

@@ -167,6 +167,21 @@ extension HostileClientTests {
     }
 }
 
+extension HostileClientTests {
+    @Test("at CIS2 too, a full replay store is 503 with Retry-After, not the client's 'JWT is not valid'")
+    func fullStoreIsOverloadAtCIS2() async throws {
+        var configuration = try RunningEmulator.configuration()
+        configuration.replay.capacity = 1
+        try await RunningEmulator.with(configuration) { run in
+            let first = try await run.exchangeCode(try await run.authorize(), assertion: run.cis2Assertion())
+            #expect(first.status == 200, "\(first.body)")
+            let second = try await run.exchangeCode(try await run.authorize(), assertion: run.cis2Assertion())
+            #expect(second.status == 503, "\(second.body)")
+            #expect(second.error == "temporarily_unavailable")
+        }
+    }
+}
+
 // MARK: Item 4: Connection: close
 
 extension HostileClientTests {
