@@ -5,6 +5,7 @@ import NHSEmulator
 import PostgresNIO
 import ReplayGuard
 import ReplayGuardPostgres
+import TestSupport
 import Testing
 
 /// `SIGNET_TEST_POSTGRES_URL` (`./dev test` starts a throwaway server and sets it).
@@ -42,7 +43,7 @@ struct PostgresReplayTests {
             defer { group.cancelAll() }
             let guards = try clients.map { client in
                 // A generous timeout: the suite runs beside CPU-heavy tests on two cores.
-                try PostgresReplayGuard(client: client, configuration: .init(tableName: table, timeout: .seconds(30)))
+                try PostgresReplayGuard(client: client, configuration: .init(tableName: table, timeout: hangGuard))
             }
             try await guards[0].migrate()
             var configuration = try RunningEmulator.configuration()

@@ -65,7 +65,7 @@ enum TestDatabase {
     {
         let guards = try clients.map { client in
             try PostgresReplayGuard(
-                client: client, configuration: .init(tableName: table, timeout: .seconds(20), purgeBatchSize: batch))
+                client: client, configuration: .init(tableName: table, timeout: hangGuard, purgeBatchSize: batch))
         }
         for replayGuard in guards { try await replayGuard.migrate() }
         return guards
@@ -187,7 +187,7 @@ struct PostgresReplayGuardTests {
         let table = TestDatabase.uniqueTable()
         try await TestDatabase.withClients(1, table: table) { clients in
             let replayGuard = try PostgresReplayGuard(
-                client: clients[0], configuration: .init(tableName: table, timeout: .seconds(20)))
+                client: clients[0], configuration: .init(tableName: table, timeout: hangGuard))
             let t0 = GuardBehaviour.t0
             await #expect(throws: ReplayGuardError(.invalidConfiguration, reason: "")) {
                 try await replayGuard.claim(subject: "s", jti: "j", until: t0 + 1, now: t0)

@@ -6,11 +6,11 @@ import Testing
 @Suite("signet bench --report")
 struct BenchReportTests {
     @Test("the page fetches nothing, embeds the --json document, and every table figure is the JSON's")
-    func reportIsSelfContainedAndMatchesJSON() throws {
+    func reportIsSelfContainedAndMatchesJSON() async throws {
         let dir = try Signet.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let page = dir.appendingPathComponent("report.html")
-        let r = try Signet.run([
+        let r = try await Signet.run([
             "bench", "--alg", "RS256,ES256,EdDSA", "--seconds", "0.3", "--rounds", "1", "--threads", "2", "--json",
             "--report", page.path,
         ])

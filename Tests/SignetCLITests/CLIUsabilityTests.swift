@@ -9,8 +9,8 @@ struct CLIUsabilityTests {
 
     /// Every command's path from `--experimental-dump-help` (what the man page is generated from), hidden ones
     /// excluded, with its discussion.
-    static func commands() throws -> [(path: [String], discussion: String, abstract: String)] {
-        let dump = try Signet.run(["--experimental-dump-help"])
+    static func commands() async throws -> [(path: [String], discussion: String, abstract: String)] {
+        let dump = try await Signet.run(["--experimental-dump-help"])
         try #require(dump.status == 0, "\(dump)")
         let root = try #require(
             (try JSONSerialization.jsonObject(with: Data(dump.stdoutBytes)) as? [String: Any])?["command"]
@@ -28,21 +28,21 @@ struct CLIUsabilityTests {
         return out
     }
 
-    @Test func everyHelpExampleRunsAsWritten() throws {
-        let fixtures = try ExampleFixtures()
+    @Test func everyHelpExampleRunsAsWritten() async throws {
+        let fixtures = try await ExampleFixtures()
         var ran = 0
-        for command in try Self.commands() {
-            let help = try Signet.run(command.path + ["--help"], environment: ["COLUMNS": "80"])
+        for command in try await Self.commands() {
+            let help = try await Signet.run(command.path + ["--help"], environment: ["COLUMNS": "80"])
             #expect(help.status == 0)
             let examples = DocumentedLines.examples(inHelp: help.stdout)
             #expect(!examples.isEmpty, "signet \(command.path.joined(separator: " ")) --help has no examples")
             // The same lines at any width: no example is wrapped by ArgumentParser at 80 columns.
-            let wide = try Signet.run(command.path + ["--help"], environment: ["COLUMNS": "400"])
+            let wide = try await Signet.run(command.path + ["--help"], environment: ["COLUMNS": "400"])
             #expect(DocumentedLines.examples(inHelp: wide.stdout) == examples, "\(command.path): an example wraps")
             for line in examples {
                 let dir = try fixtures.copy()
                 defer { try? FileManager.default.removeItem(at: dir) }
-                let r = try Signet.shell(line, in: dir, environment: fixtures.environment)
+                let r = try await Signet.shell(line, in: dir, environment: fixtures.environment)
                 #expect(r.status == 0, "example `\(line)` failed:\n\(r)")
                 ran += 1
             }
@@ -50,7 +50,7 @@ struct CLIUsabilityTests {
         #expect(ran >= 25)
     }
 
-    @Test func readmeCommandLineSectionRunsAsWritten() throws {
+    @Test func readmeCommandLineSectionRunsAsWritten() async throws {
         let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("README.md")
         let lines = DocumentedLines.shellBlock(
@@ -62,15 +62,15 @@ struct CLIUsabilityTests {
         let dir = try Signet.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         for line in lines {
-            let r = try Signet.shell(line, in: dir, environment: ["API_KEY": "my-api-key"])
+            let r = try await Signet.shell(line, in: dir, environment: ["API_KEY": "my-api-key"])
             #expect(r.status == 0, "README line `\(line)` failed:\n\(r)")
         }
     }
 
-    @Test func helpCommandEqualsDashDashHelp() throws {
-        for command in try Self.commands() where !command.path.isEmpty {
-            let viaHelp = try Signet.run(["help"] + command.path, environment: ["COLUMNS": "80"])
-            let viaFlag = try Signet.run(command.path + ["--help"], environment: ["COLUMNS": "80"])
+    @Test func helpCommandEqualsDashDashHelp() async throws {
+        for command in try await Self.commands() where !command.path.isEmpty {
+            let viaHelp = try await Signet.run(["help"] + command.path, environment: ["COLUMNS": "80"])
+            let viaFlag = try await Signet.run(command.path + ["--help"], environment: ["COLUMNS": "80"])
             #expect(viaHelp.status == 0)
             #expect(viaHelp.stdout == viaFlag.stdout, "signet help \(command.path.joined(separator: " "))")
         }
@@ -78,8 +78,8 @@ struct CLIUsabilityTests {
 
     /// Prose is written as paragraphs for ArgumentParser to wrap: before `Examples:`, no two non-empty lines follow
     /// each other (a hand-broken paragraph would), and abstracts are one line.
-    @Test func discussionsAreParagraphsNotHandBrokenLines() throws {
-        for command in try Self.commands() {
+    @Test func discussionsAreParagraphsNotHandBrokenLines() async throws {
+        for command in try await Self.commands() {
             #expect(!command.abstract.contains("\n"), "\(command.path) abstract")
             let prose = command.discussion.components(separatedBy: "Examples:")[0]
             let lines = prose.split(separator: "\n", omittingEmptySubsequences: false)
@@ -88,15 +88,15 @@ struct CLIUsabilityTests {
             }
         }
         // At 80 columns the wrapped text never splits a word, and no line is longer than 80 unless it is one word.
-        let help = try Signet.run(["verify", "--help"], environment: ["COLUMNS": "80"])
+        let help = try await Signet.run(["verify", "--help"], environment: ["COLUMNS": "80"])
         for line in help.stdout.split(separator: "\n") where line.count > 80 && !line.hasPrefix("USAGE:") {
             #expect(!line.contains(" "), "over-long line: \(line)")
         }
     }
 
     @Test(arguments: ["bash", "zsh", "fish"])
-    func completionScripts(shell: String) throws {
-        let r = try Signet.run(["--generate-completion-script", shell])
+    func completionScripts(shell: String) async throws {
+        let r = try await Signet.run(["--generate-completion-script", shell])
         #expect(r.status == 0, "\(r)")
         for word in ["signet", "verify", "doctor", "key-password-file"] {
             #expect(r.stdout.contains(word), "\(shell) completion lacks \(word)")
@@ -108,42 +108,42 @@ struct CLIUsabilityTests {
 
     // MARK: - Token arguments
 
-    @Test func tokenFromArgumentStdinAtFileAndPath() throws {
-        let f = try ExampleFixtures()
+    @Test func tokenFromArgumentStdinAtFileAndPath() async throws {
+        let f = try await ExampleFixtures()
         let token = try #require(f.environment["TOKEN"])
         let base = ["verify", "--jwks", f.path("jwks.json"), "--iss", "abc", "--verbose"]
-        let literal = try Signet.run(base + [token])
+        let literal = try await Signet.run(base + [token])
         #expect(literal.status == 0, "\(literal)")
         #expect(literal.stderr.contains("token from the argument itself"))
-        let stdin = try Signet.run(base + ["-"], stdin: token + " \t\r\n\n")
+        let stdin = try await Signet.run(base + ["-"], stdin: token + " \t\r\n\n")
         #expect(stdin.status == 0, "\(stdin)")
         #expect(
             stdin.stderr.contains("token from standard input, trailing whitespace removed (\(token.utf8.count) bytes)"))
         // A file with trailing whitespace, named with @ and as a plain path (relative and absolute).
         try Data((token + "  \n\n").utf8).write(to: f.url.appendingPathComponent("spaced.jwt"))
         for argument in ["@spaced.jwt", "spaced.jwt", "./spaced.jwt", f.path("spaced.jwt")] {
-            let r = try Signet.run(base + [argument], in: f.url)
+            let r = try await Signet.run(base + [argument], in: f.url)
             #expect(r.status == 0, "\(argument): \(r)")
             let name = argument.hasPrefix("@") ? String(argument.dropFirst()) : argument
             #expect(
                 r.stderr.contains("token from file '\(name)', trailing whitespace removed (\(token.utf8.count) bytes)"))
         }
         // Not a JWS and no such file: the argument is the token, and the verifier says why it is not one.
-        let neither = try Signet.run(base + ["nothing-here.jwt"], in: f.url)
+        let neither = try await Signet.run(base + ["nothing-here.jwt"], in: f.url)
         #expect(neither.status == 2, "\(neither)")
         #expect(neither.stderr.contains("token.not-jws"))
         // @ always means a file: a missing one is an error with the reason.
-        let missing = try Signet.run(base + ["@nothing-here.jwt"], in: f.url)
+        let missing = try await Signet.run(base + ["@nothing-here.jwt"], in: f.url)
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("cannot read 'nothing-here.jwt': No such file or directory"))
         // The doctor, and mint's --subject-token, read tokens the same way.
-        let doctor = try Signet.run(
+        let doctor = try await Signet.run(
             ["doctor", "--jwks", "jwks.json", "--client-id", "abc", "--env", "int", "--verbose", "spaced.jwt"],
             in: f.url)
         #expect(doctor.status == 0, "\(doctor)")
         #expect(doctor.stdout.contains("signature verified"))
         #expect(doctor.stderr.contains("token from file 'spaced.jwt'"))
-        let exchange = try Signet.run(
+        let exchange = try await Signet.run(
             [
                 "mint", "--key", "key.pem", "--kid", "prod-1", "--client-id", "abc", "--profile", "apim",
                 "--form", "token-exchange", "--subject-token", "@cis2.jwt",
@@ -154,12 +154,12 @@ struct CLIUsabilityTests {
 
     // MARK: - Errors
 
-    @Test func fileErrorsNameThePathAndTheReason() throws {
-        let f = try ExampleFixtures()
-        let missing = try Signet.run(["verify", "--jwks", "nope.json", "x.y.z"], in: f.url)
+    @Test func fileErrorsNameThePathAndTheReason() async throws {
+        let f = try await ExampleFixtures()
+        let missing = try await Signet.run(["verify", "--jwks", "nope.json", "x.y.z"], in: f.url)
         #expect(missing.status == 1)
         #expect(missing.stderr == "signet: cannot read 'nope.json': No such file or directory\n")
-        let directory = try Signet.run(["jwks", "--key", f.url.path, "--kid", "k"])
+        let directory = try await Signet.run(["jwks", "--key", f.url.path, "--kid", "k"])
         #expect(directory.status == 1)
         #expect(directory.stderr == "signet: cannot read '\(f.url.path)': Is a directory\n")
         let locked = f.url.appendingPathComponent("locked.pem")
@@ -170,25 +170,25 @@ struct CLIUsabilityTests {
         let signet = try #require(Signet.executable).path
         let denied =
             getuid() == 0
-            ? try Signet.run(
+            ? try await Signet.run(
                 [
                     "--reuid=65534", "--regid=65534", "--clear-groups", signet, "jwks", "--key", locked.path, "--kid",
                     "k",
                 ],
                 program: URL(fileURLWithPath: "/usr/bin/setpriv"))
-            : try Signet.run(["jwks", "--key", locked.path, "--kid", "k"])
+            : try await Signet.run(["jwks", "--key", locked.path, "--kid", "k"])
         #expect(denied.status == 1, "\(denied)")
         #expect(denied.stderr == "signet: cannot read '\(locked.path)': Permission denied\n")
         let out = f.url.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: false)
-        let unwritable = try Signet.run(
+        let unwritable = try await Signet.run(
             ["keygen", "--bits", "2048", "--kid", "k", "--out", "out/x/key.pem"], in: f.url)
         #expect(unwritable.status == 1)
         #expect(unwritable.stderr.contains("cannot create out/x/key.pem: No such file or directory"))
     }
 
-    @Test func errorsKeepTheirTypedCodes() throws {
-        let f = try ExampleFixtures()
+    @Test func errorsKeepTheirTypedCodes() async throws {
+        let f = try await ExampleFixtures()
         let token = try #require(f.environment["TOKEN"])
         let cases: [(args: [String], code: String)] = [
             (["jwks", "--key", "jwks.json", "--kid", "k"], "SignetRSAError.key.pem-malformed"),
@@ -211,15 +211,15 @@ struct CLIUsabilityTests {
             ),
         ]
         for c in cases {
-            let r = try Signet.run(c.args, in: f.url)
+            let r = try await Signet.run(c.args, in: f.url)
             #expect(r.stderr.contains(c.code), "\(c.args): \(r)")
             #expect(r.stdoutBytes.isEmpty)
         }
     }
 
     /// DESIGN.md: 0 success; 2 token rejected or doctor found an error; 64 usage error; 1 anything else.
-    @Test func exitStatusesAsDocumented() throws {
-        let f = try ExampleFixtures()
+    @Test func exitStatusesAsDocumented() async throws {
+        let f = try await ExampleFixtures()
         let token = try #require(f.environment["TOKEN"])
         let cases: [(args: [String], status: Int32)] = [
             (["verify", "--key", "cert.der", token], 0),
@@ -238,32 +238,32 @@ struct CLIUsabilityTests {
             (["mint", "--key", "cert.pem", "--client-id", "a", "--aud", "https://x/t"], 1),
         ]
         for c in cases {
-            let r = try Signet.run(c.args, in: f.url)
+            let r = try await Signet.run(c.args, in: f.url)
             #expect(r.status == c.status, "\(c.args): \(r)")
         }
     }
 
     // MARK: - Keys as people have them
 
-    @Test func encryptedPKCS8KeysWithAPasswordFileOrTheEnvironment() throws {
-        let f = try ExampleFixtures()
+    @Test func encryptedPKCS8KeysWithAPasswordFileOrTheEnvironment() async throws {
+        let f = try await ExampleFixtures()
         let password = "correct horse battery staple"
         let mintArgs = [
             "mint", "--key", "key-encrypted.pem", "--kid", "prod-1", "--client-id", "abc", "--profile", "apim",
         ]
-        let viaFile = try Signet.run(mintArgs + ["--key-password-file", "password.txt"], in: f.url)
+        let viaFile = try await Signet.run(mintArgs + ["--key-password-file", "password.txt"], in: f.url)
         #expect(viaFile.status == 0, "\(viaFile)")
         let token = String(viaFile.stdout.dropLast())
-        #expect(try Signet.run(["verify", "--jwks", "jwks.json", token], in: f.url).status == 0)
+        #expect(try await Signet.run(["verify", "--jwks", "jwks.json", token], in: f.url).status == 0)
 
         var env = ProcessInfo.processInfo.environment
         env["SIGNET_KEY_PASSWORD"] = password
-        let viaEnvironment = try Signet.run(mintArgs, in: f.url, environment: env)
+        let viaEnvironment = try await Signet.run(mintArgs, in: f.url, environment: env)
         #expect(viaEnvironment.status == 0, "\(viaEnvironment)")
         // The public half, for verify and jwks, from the encrypted key too; the JWKS matches the plain key's.
-        let published = try Signet.run(
+        let published = try await Signet.run(
             ["jwks", "--key", "key-encrypted.pem", "--kid", "prod-1"], in: f.url, environment: env)
-        let plain = try Signet.run(["jwks", "--key", "key.pem", "--kid", "prod-1"], in: f.url)
+        let plain = try await Signet.run(["jwks", "--key", "key.pem", "--kid", "prod-1"], in: f.url)
         #expect(published.status == 0 && published.stdout == plain.stdout, "\(published)")
 
         try Data("not the password\n".utf8).write(to: f.url.appendingPathComponent("wrong.txt"))
@@ -271,39 +271,39 @@ struct CLIUsabilityTests {
         for (extra, environment) in [(["--key-password-file", "wrong.txt"], nil), ([], env)]
             as [([String], [String: String]?)]
         {
-            let wrong = try Signet.run(mintArgs + extra, in: f.url, environment: environment)
+            let wrong = try await Signet.run(mintArgs + extra, in: f.url, environment: environment)
             #expect(wrong.status == 1)
             #expect(wrong.stderr.contains("SignetRSAError.key.wrong-password"), "\(wrong)")
             #expect(!wrong.stderr.contains("not the password") && !wrong.stderr.contains("also wrong"))
             #expect(wrong.stdoutBytes.isEmpty)
         }
-        let none = try Signet.run(mintArgs, in: f.url)
+        let none = try await Signet.run(mintArgs, in: f.url)
         #expect(none.status == 1)
         #expect(none.stderr.contains("key.password-required"))
         #expect(none.stderr.contains("--key-password-file FILE or set SIGNET_KEY_PASSWORD"))
         // Never from the command line.
-        let help = try Signet.run(["mint", "--help"]).stdout
+        let help = try await Signet.run(["mint", "--help"]).stdout
         #expect(help.contains("--key-password-file") && !help.contains("--key-password <"))
         #expect(!viaFile.stderr.contains(password) && !viaFile.stdout.contains(password))
     }
 
-    @Test func certificatesWhereverAPublicKeyGoes() throws {
-        let f = try ExampleFixtures()
+    @Test func certificatesWhereverAPublicKeyGoes() async throws {
+        let f = try await ExampleFixtures()
         let token = try #require(f.environment["TOKEN"])
         for cert in ["cert.pem", "cert.der"] {
-            let r = try Signet.run(["verify", "--key", cert, "--iss", "abc", token], in: f.url)
+            let r = try await Signet.run(["verify", "--key", cert, "--iss", "abc", token], in: f.url)
             #expect(r.status == 0, "\(cert): \(r)")
-            let published = try Signet.run(["jwks", "--key", cert, "--kid", "prod-1"], in: f.url)
+            let published = try await Signet.run(["jwks", "--key", cert, "--kid", "prod-1"], in: f.url)
             #expect(
                 published.stdout == (try String(contentsOf: f.url.appendingPathComponent("jwks.json"), encoding: .utf8))
             )
         }
         // A certificate of another key does not verify the token.
-        let other = try Signet.shell(
+        let other = try await Signet.shell(
             "openssl req -x509 -newkey rsa:2048 -nodes -keyout other.pem -subj /CN=other -days 2 -out other.crt",
             in: f.url)
         #expect(other.status == 0, "\(other)")
-        let rejected = try Signet.run(["verify", "--key", "other.crt", token], in: f.url)
+        let rejected = try await Signet.run(["verify", "--key", "other.crt", token], in: f.url)
         #expect(rejected.status == 2)
         #expect(rejected.stderr.contains("signature"))
     }
@@ -323,24 +323,24 @@ struct CLIUsabilityTests {
         return name
     }
 
-    @Test func jwksX5cIsReadAndChecked() throws {
-        let f = try ExampleFixtures()
+    @Test func jwksX5cIsReadAndChecked() async throws {
+        let f = try await ExampleFixtures()
         let token = try #require(f.environment["TOKEN"])
         // x5c alone (no n, e) is the key; x5c with the same n, e is fine; the doctor notes the expiry.
         for jwks in [
             try Self.jwksWithX5c(f, certificate: "cert.der", dropping: ["n", "e"]),
             try Self.jwksWithX5c(f, certificate: "cert.der"),
         ] {
-            let r = try Signet.run(["verify", "--jwks", jwks, "--iss", "abc", token], in: f.url)
+            let r = try await Signet.run(["verify", "--jwks", jwks, "--iss", "abc", token], in: f.url)
             #expect(r.status == 0, "\(jwks): \(r)")
-            let doctor = try Signet.run(["doctor", "--jwks", jwks, "--env", "int", "--json", token], in: f.url)
+            let doctor = try await Signet.run(["doctor", "--jwks", jwks, "--env", "int", "--json", token], in: f.url)
             #expect(doctor.status == 0, "\(doctor)")
             #expect(doctor.stdout.contains(#""code":"jwks.certificate-expiry","severity":"info","segment":"jwks""#))
             #expect(doctor.stdout.contains("(/CN=signet-example) expires on 20"))
             #expect(doctor.stdout.hasSuffix(#""signatureVerified":true}"# + "\n"))
         }
         // After the certificate's notAfter the note says so, and stays a note (the only error is the token's exp).
-        let later = try Signet.run(
+        let later = try await Signet.run(
             [
                 "doctor", "--jwks", try Self.jwksWithX5c(f, certificate: "cert.der"), "--now", "4000000000", "--json",
                 "--env", "int", token,
@@ -354,16 +354,16 @@ struct CLIUsabilityTests {
         #expect(later.stdout.contains("(/CN=signet-example) expired on 20"))
         // A certificate of another key next to n and e: an issue naming the entry, and the key is not used.
         #expect(
-            try Signet.shell(
+            try await Signet.shell(
                 "openssl req -x509 -newkey rsa:2048 -nodes -keyout o.pem -subj /CN=other -days 2 -outform DER -out o.der",
                 in: f.url
             ).status == 0)
         let mismatched = try Self.jwksWithX5c(f, certificate: "o.der")
-        let refused = try Signet.run(["verify", "--jwks", mismatched, token], in: f.url)
+        let refused = try await Signet.run(["verify", "--jwks", mismatched, token], in: f.url)
         #expect(refused.status == 1, "\(refused)")
         #expect(refused.stderr.contains("jwks.x5c-mismatch [keys[0]"), "\(refused)")
         #expect(refused.stderr.contains("/CN=other"))
-        let doctor = try Signet.run(["doctor", "--jwks", mismatched, "--env", "int", "--json", token], in: f.url)
+        let doctor = try await Signet.run(["doctor", "--jwks", mismatched, "--env", "int", "--json", token], in: f.url)
         #expect(doctor.status == 2)
         #expect(doctor.stdout.contains(#""code":"jwks.x5c-mismatch","severity":"error","segment":"jwks""#))
         #expect(doctor.stdout.contains(#"keys[0] (kid \"prod-1\")"#))

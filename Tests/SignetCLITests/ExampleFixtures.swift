@@ -33,13 +33,13 @@ final class ExampleFixtures {
         "printf 'key: key.pem\\nkid: prod-1\\nclient-id: abc\\nprofile: apim\\nenv: int\\n' > token.yaml",
     ]
 
-    init() throws {
+    init() async throws {
         url = try Signet.temporaryDirectory()
         var environment = [
             "API_KEY": "abc", "APIM_TOKEN_URL": Self.apimTokenURL, "CIS2_TOKEN_URL": Self.cis2TokenURL,
         ]
         for line in Self.script {
-            let r = try Signet.shell(line, in: url, environment: environment)
+            let r = try await Signet.shell(line, in: url, environment: environment)
             try #require(r.status == 0, "fixture step failed: \(line)\n\(r)")
         }
         environment["TOKEN"] = try Self.firstLine(of: url.appendingPathComponent("token.jwt"))

@@ -10,11 +10,7 @@ import Testing
     /// Runs `signet` on a thread of its own: waiting for the process must not hold a Swift concurrency thread that
     /// the loopback server (in this process) needs to answer it.
     static func signet(_ arguments: [String], in directory: URL? = nil) async throws -> Signet.Result {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try Signet.run(arguments, in: directory) })
-            }
-        }
+        try await Signet.run(arguments, in: directory)
     }
 
     static func serving(_ body: String) -> LoopbackJWKSServer.Behaviour {
@@ -22,8 +18,8 @@ import Testing
     }
 
     @Test func verifyAndDoctorWithAJWKSURL() async throws {
-        let keys = try KeyDirectory()
-        let token = try keys.mint()
+        let keys = try await KeyDirectory()
+        let token = try await keys.mint()
         let jwks = try String(contentsOfFile: keys.path("jwks.json"), encoding: .utf8)
         try await LoopbackJWKSServer.with(Self.serving(jwks)) { server, url in
             // The server runs in this process, beside other suites: a generous fetch timeout, so that a busy
@@ -45,8 +41,8 @@ import Testing
         let fromFile = try await Self.signet(["verify", "--jwks", keys.path("jwks.json"), "--iss", "abc", token])
         #expect(fromFile.status == 0, "\(fromFile)")
         // A token signed by another key does not verify against the served set.
-        let other = try KeyDirectory()
-        let foreign = try other.mint()
+        let other = try await KeyDirectory()
+        let foreign = try await other.mint()
         try await LoopbackJWKSServer.with(Self.serving(jwks)) { _, url in
             let rejected = try await Self.signet(["verify", "--jwks", url, "--jwks-timeout", "60", foreign])
             #expect(rejected.status == 2, "\(rejected)")
@@ -55,8 +51,8 @@ import Testing
     }
 
     @Test func anUnreachableURLIsTypedAndNamesAPIMsString() async throws {
-        let keys = try KeyDirectory()
-        let token = try keys.mint()
+        let keys = try await KeyDirectory()
+        let token = try await keys.mint()
         // A port held by a socket that does not listen refuses connections (and no other test's server can take it).
         let closed = try #require(PortReservation.any())
         defer { withExtendedLifetime(closed) {} }
@@ -83,8 +79,8 @@ import Testing
     }
 
     @Test func aBodyThatIsNotAJWKS() async throws {
-        let keys = try KeyDirectory()
-        let token = try keys.mint()
+        let keys = try await KeyDirectory()
+        let token = try await keys.mint()
         for body in ["<html><body>Moved</body></html>", #"{"keys": []}"#, #"{"keys": [{"kty": "EC"}]}"#] {
             try await LoopbackJWKSServer.with(Self.serving(body)) { _, url in
                 let verify = try await Self.signet(["verify", "--jwks", url, "--jwks-timeout", "60", token])
@@ -112,8 +108,8 @@ import Testing
 
     /// Plain http is refused before any connection is tried, unless the host is loopback.
     @Test func plainHTTPToANonLoopbackHostIsRefused() async throws {
-        let keys = try KeyDirectory()
-        let token = try keys.mint()
+        let keys = try await KeyDirectory()
+        let token = try await keys.mint()
         for url in ["http://example.invalid/jwks", "HTTP://10.0.0.1/jwks", "http://127.0.0.1.example.invalid/jwks"] {
             let verify = try await Self.signet(["verify", "--jwks", url, token])
             #expect(verify.status == 1, "\(url): \(verify)")
@@ -131,8 +127,8 @@ import Testing
     }
 
     @Test func theTimeoutIsHonoured() async throws {
-        let keys = try KeyDirectory()
-        let token = try keys.mint()
+        let keys = try await KeyDirectory()
+        let token = try await keys.mint()
         // The server never answers while the test runs (it releases the answer when it stops), so a timeout is the
         // only way either command can end: its error, not a stopwatch, proves the option was honoured.
         var silent = Self.serving(try String(contentsOfFile: keys.path("jwks.json"), encoding: .utf8))

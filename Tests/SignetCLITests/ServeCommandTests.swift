@@ -13,7 +13,7 @@ struct ServeCommandTests {
         let executable = try #require(Signet.executable)
         let dir = try Signet.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let keygen = try Signet.run(
+        let keygen = try await Signet.run(
             [
                 "keygen", "--bits", "2048", "--kid", "k1", "--out", dir.appendingPathComponent("key.pem").path,
                 "--jwks", dir.appendingPathComponent("jwks.json").path,
@@ -43,7 +43,7 @@ struct ServeCommandTests {
         #expect(first.hasPrefix("signet serve: listening on http://127.0.0.1:"))
         let url = try #require(first.split(separator: " ").last.map(String.init))
 
-        let mint = try Signet.run(
+        let mint = try await Signet.run(
             [
                 "mint", "--key", dir.appendingPathComponent("key.pem").path, "--kid", "k1", "--client-id", "KEY-1",
                 "--profile", "rfc7523", "--aud", url + "/oauth2/token", "--alg", "RS512",
@@ -67,12 +67,12 @@ struct ServeCommandTests {
     }
 
     @Test("--config with an unknown key fails with the key named, status 1")
-    func badConfiguration() throws {
+    func badConfiguration() async throws {
         let dir = try Signet.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("serve.yaml")
         try Data("apim:\n  applicatons: []\n".utf8).write(to: file)
-        let r = try Signet.run(["serve", "--config", file.path, "--check"])
+        let r = try await Signet.run(["serve", "--config", file.path, "--check"])
         #expect(r.status == 1)
         #expect(r.stderr.contains("applicatons"), "\(r)")
     }

@@ -11,31 +11,31 @@ struct SignetCLITests {
         #expect(url.lastPathComponent == "signet")
     }
 
-    @Test func helpListsEveryCommandWithExamples() throws {
-        let top = try Signet.run(["--help"])
+    @Test func helpListsEveryCommandWithExamples() async throws {
+        let top = try await Signet.run(["--help"])
         #expect(top.status == 0)
         for command in ["keygen", "jwks", "mint", "verify", "doctor", "bench", "base64url"] {
             #expect(top.stdout.contains(command), "\(command) missing from --help")
-            let help = try Signet.run([command, "--help"])
+            let help = try await Signet.run([command, "--help"])
             #expect(help.status == 0)
             #expect(help.stdout.contains("Example"), "signet \(command) --help has no examples")
         }
-        #expect(try Signet.run(["base64url", "decode", "--help"]).stdout.contains("Example"))
+        #expect(try await Signet.run(["base64url", "decode", "--help"]).stdout.contains("Example"))
     }
 
-    @Test func keygenWritesAPrivateFileAndRefusesToOverwrite() throws {
+    @Test func keygenWritesAPrivateFileAndRefusesToOverwrite() async throws {
         let dir = try Signet.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let args = ["keygen", "--bits", "2048", "--kid", "k1", "--out", "key.pem", "--jwks", "jwks.json"]
-        let first = try Signet.run(args, in: dir)
+        let first = try await Signet.run(args, in: dir)
         #expect(first.status == 0, "\(first)")
         #expect(first.stdoutBytes.isEmpty)
         #expect(!first.stderr.contains("PRIVATE KEY"))
         let keyPath = dir.appendingPathComponent("key.pem").path
-        func mode() throws -> Int {
+        func mode() async throws -> Int {
             try #require(FileManager.default.attributesOfItem(atPath: keyPath)[.posixPermissions] as? Int)
         }
-        #expect(try mode() == 0o600)
+        await #expect(try mode() == 0o600)
         let pem = try String(contentsOfFile: keyPath, encoding: .utf8)
         #expect(pem.hasPrefix("-----BEGIN PRIVATE KEY-----\n"))
         let jwks =
@@ -46,24 +46,24 @@ struct SignetCLITests {
         #expect(key["kid"] as? String == "k1")
         #expect(key["alg"] as? String == "RS512")
 
-        let again = try Signet.run(args, in: dir)
+        let again = try await Signet.run(args, in: dir)
         #expect(again.status == 1)
         #expect(again.stderr.contains("already exists"))
         #expect(try String(contentsOfFile: keyPath, encoding: .utf8) == pem)
 
         // --force replaces the key atomically and keeps it private even when the old file was world-readable.
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: keyPath)
-        let forced = try Signet.run(args + ["--force"], in: dir)
+        let forced = try await Signet.run(args + ["--force"], in: dir)
         #expect(forced.status == 0, "\(forced)")
-        #expect(try mode() == 0o600)
+        await #expect(try mode() == 0o600)
         #expect(try String(contentsOfFile: keyPath, encoding: .utf8) != pem)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".tmp-") }
         #expect(leftovers.isEmpty)
     }
 
-    @Test func jwksPrintsThePublicKeyOnly() throws {
-        let keys = try KeyDirectory()
-        let r = try Signet.run(["jwks", "--key", keys.path("key.pem"), "--kid", "other", "--alg", "RS256"])
+    @Test func jwksPrintsThePublicKeyOnly() async throws {
+        let keys = try await KeyDirectory()
+        let r = try await Signet.run(["jwks", "--key", keys.path("key.pem"), "--kid", "other", "--alg", "RS256"])
         #expect(r.status == 0, "\(r)")
         let object = try JSONSerialization.jsonObject(with: Data(r.stdoutBytes)) as? [String: Any]
         let key = try #require((object?["keys"] as? [[String: Any]])?.first)
@@ -73,11 +73,11 @@ struct SignetCLITests {
         #expect(r.stdout.hasSuffix("}\n"))
     }
 
-    @Test func mintThenVerify() throws {
-        let keys = try KeyDirectory()
-        let token = try keys.mint()
+    @Test func mintThenVerify() async throws {
+        let keys = try await KeyDirectory()
+        let token = try await keys.mint()
         #expect(token.split(separator: ".").count == 3)
-        let ok = try Signet.run([
+        let ok = try await Signet.run([
             "verify", "--jwks", keys.path("jwks.json"), "--aud", Self.intTokenURL, "--iss", "abc", token,
         ])
         #expect(ok.status == 0, "\(ok)")
@@ -87,32 +87,32 @@ struct SignetCLITests {
         #expect(ok.stderr.isEmpty)
 
         // From stdin, with the newline `echo` adds; and with a PEM key instead of the JWKS.
-        let piped = try Signet.run(["verify", "--key", keys.path("key.pem"), "-"], stdin: token + "\n")
+        let piped = try await Signet.run(["verify", "--key", keys.path("key.pem"), "-"], stdin: token + "\n")
         #expect(piped.status == 0, "\(piped)")
 
-        let rejected = try Signet.run([
+        let rejected = try await Signet.run([
             "verify", "--jwks", keys.path("jwks.json"), "--aud", "https://api.service.nhs.uk/oauth2/token", token,
         ])
         #expect(rejected.status == 2)
         #expect(rejected.stdoutBytes.isEmpty)
         #expect(rejected.stderr.contains("JWSError.claim.aud-mismatch"))
 
-        let expired = try Signet.run(["verify", "--jwks", keys.path("jwks.json"), "--now", "4000000000", token])
+        let expired = try await Signet.run(["verify", "--jwks", keys.path("jwks.json"), "--now", "4000000000", token])
         #expect(expired.status == 2)
         #expect(expired.stderr.contains("JWSError.claim.exp-expired"))
 
-        let wrongAlg = try Signet.run(["verify", "--key", keys.path("key.pem"), "--alg", "RS256", token])
+        let wrongAlg = try await Signet.run(["verify", "--key", keys.path("key.pem"), "--alg", "RS256", token])
         #expect(wrongAlg.status == 2)
         #expect(wrongAlg.stderr.contains("header.alg-not-allowed"))
     }
 
-    @Test func mintPrintsFormBodies() throws {
-        let keys = try KeyDirectory()
+    @Test func mintPrintsFormBodies() async throws {
+        let keys = try await KeyDirectory()
         let base = [
             "mint", "--key", keys.path("key.pem"), "--kid", "k1", "--client-id", "abc", "--profile", "apim", "--env",
             "int",
         ]
-        let cc = try Signet.run(base + ["--form", "client_credentials"])
+        let cc = try await Signet.run(base + ["--form", "client_credentials"])
         #expect(cc.status == 0, "\(cc)")
         #expect(
             cc.stdout.hasPrefix(
@@ -120,14 +120,15 @@ struct SignetCLITests {
             ))
         #expect(cc.stdout.hasSuffix("\n") && !cc.stdout.dropLast().contains("\n"))
 
-        let tx = try Signet.run(base + ["--form", "token-exchange", "--subject-token", "-"], stdin: "id.tok.en\n")
+        let tx = try await Signet.run(
+            base + ["--form", "token-exchange", "--subject-token", "-"], stdin: "id.tok.en\n")
         #expect(tx.status == 0, "\(tx)")
         #expect(
             tx.stdout.hasPrefix(
                 "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token=id.tok.en&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token&"
             ))
 
-        let ac = try Signet.run([
+        let ac = try await Signet.run([
             "mint", "--key", keys.path("key.pem"), "--kid", "k1", "--client-id", "1234.apps.supplier",
             "--profile", "cis2", "--aud", "https://cis2.example:443/token", "--form", "authorization_code",
             "--code", "c 1", "--redirect-uri", "https://app/cb",
@@ -138,17 +139,17 @@ struct SignetCLITests {
                 "grant_type=authorization_code&code=c%201&redirect_uri=https%3A%2F%2Fapp%2Fcb&client_id=1234.apps.supplier&"
             ))
 
-        let missing = try Signet.run(base + ["--form", "authorization_code"])
+        let missing = try await Signet.run(base + ["--form", "authorization_code"])
         #expect(missing.status == 64)
         #expect(missing.stdoutBytes.isEmpty)
     }
 
-    @Test func doctorJSONShapeAndExitStatus() throws {
-        let keys = try KeyDirectory()
+    @Test func doctorJSONShapeAndExitStatus() async throws {
+        let keys = try await KeyDirectory()
         // Five faults: RS256 under APIM, no kid, aud with a trailing '/', expired at --now, en dashes in the signature.
         var token = ""
         for _ in 0..<40 {  // until the signature has a '-' to damage (about 99.5 % of RSA-2048 signatures do)
-            let r = try Signet.run([
+            let r = try await Signet.run([
                 "mint", "--key", keys.path("key.pem"), "--client-id", "abc", "--aud", Self.intTokenURL + "/", "--alg",
                 "RS256",
             ])
@@ -159,7 +160,7 @@ struct SignetCLITests {
         let damaged =
             parts[0] + "." + parts[1] + "."
             + parts[2].split(separator: "-", omittingEmptySubsequences: false).joined(separator: "\u{2013}")
-        let r = try Signet.run([
+        let r = try await Signet.run([
             "doctor", "--jwks", keys.path("jwks.json"), "--client-id", "abc", "--env", "int",
             "--now", "4000000000", "--json", String(damaged),
         ])
@@ -177,24 +178,24 @@ struct SignetCLITests {
         }
         #expect(object["signatureVerified"] is NSNull)
 
-        let clean = try Signet.run(
+        let clean = try await Signet.run(
             ["doctor", "--jwks", keys.path("jwks.json"), "--client-id", "abc", "--env", "int", "-"],
-            stdin: try keys.mint() + "\n")
+            stdin: try await keys.mint() + "\n")
         #expect(clean.status == 0, "\(clean)")
         #expect(clean.stdout.contains("0 error(s)"))
         #expect(clean.stdout.contains("signature verified"))
     }
 
-    @Test func doctorReadsTheAssertionFromTheForm() throws {
-        let keys = try KeyDirectory()
-        let body = try Signet.run([
+    @Test func doctorReadsTheAssertionFromTheForm() async throws {
+        let keys = try await KeyDirectory()
+        let body = try await Signet.run([
             "mint", "--key", keys.path("key.pem"), "--kid", "k1", "--client-id", "abc", "--profile", "apim",
             "--env", "int", "--form", "client_credentials",
         ])
         let form = keys.url.appendingPathComponent("body.txt")
         try Data(body.stdout.replacingOccurrences(of: "client_credentials", with: "client-credentials").utf8).write(
             to: form)
-        let r = try Signet.run([
+        let r = try await Signet.run([
             "doctor", "--form", form.path, "--jwks", keys.path("jwks.json"), "--env", "int", "--json",
         ])
         #expect(r.status == 2, "\(r)")
@@ -203,21 +204,21 @@ struct SignetCLITests {
         #expect(r.stdout.hasSuffix(#""signatureVerified":true}"# + "\n"))
     }
 
-    @Test func base64url() throws {
-        let encoded = try Signet.run(["base64url", "encode"], stdin: "hello?>")
+    @Test func base64url() async throws {
+        let encoded = try await Signet.run(["base64url", "encode"], stdin: "hello?>")
         #expect(encoded.status == 0)
         #expect(encoded.stdout == "aGVsbG8_Pg\n")
-        let decoded = try Signet.run(["base64url", "decode"], stdin: "aGVsbG8_Pg\n")
+        let decoded = try await Signet.run(["base64url", "decode"], stdin: "aGVsbG8_Pg\n")
         #expect(decoded.status == 0)
         #expect(decoded.stdout == "hello?>")
-        let padded = try Signet.run(["base64url", "decode"], stdin: "aGVsbG8=")
+        let padded = try await Signet.run(["base64url", "decode"], stdin: "aGVsbG8=")
         #expect(padded.status == 2)
         #expect(padded.stdoutBytes.isEmpty)
         #expect(padded.stderr.contains("base64url.padding"))
     }
 
-    @Test func crossCheckWithTheEmulatedEngine() throws {
-        let r = try Signet.run([
+    @Test func crossCheckWithTheEmulatedEngine() async throws {
+        let r = try await Signet.run([
             "cross-check", "--engine", "emulated", "--bits", "2048", "--keys", "2", "--count", "40",
         ])
         #expect(r.status == 0, "\(r)")
@@ -232,31 +233,32 @@ struct SignetCLITests {
         #expect(r.stderr.isEmpty)  // progress goes to a terminal only
     }
 
-    @Test func crossCheckUsageErrors() throws {
-        let unknown = try Signet.run(["cross-check", "--engine", "fast", "--bits", "2048", "--count", "4"])
+    @Test func crossCheckUsageErrors() async throws {
+        let unknown = try await Signet.run(["cross-check", "--engine", "fast", "--bits", "2048", "--count", "4"])
         #expect(unknown.status == 64, "\(unknown)")
         #expect(unknown.stdoutBytes.isEmpty)
         #expect(unknown.stderr.contains("--engine"))
-        #expect(try Signet.run(["cross-check", "--keys", "0", "--count", "4"]).status == 64)
-        #expect(try Signet.run(["cross-check", "--keys", "3", "--bits", "2048", "--count", "2"]).status == 64)
+        #expect(try await Signet.run(["cross-check", "--keys", "0", "--count", "4"]).status == 64)
+        #expect(try await Signet.run(["cross-check", "--keys", "3", "--bits", "2048", "--count", "2"]).status == 64)
         // An engine that does not take the key fails with the reason (exit 1), rather than skipping the comparison.
-        let refused = try Signet.run(["cross-check", "--engine", "emulated", "--bits", "2560", "--count", "2"])
+        let refused = try await Signet.run(["cross-check", "--engine", "emulated", "--bits", "2560", "--count", "2"])
         #expect(refused.status == 1, "\(refused)")
         #expect(refused.stderr.contains("RSA-2560"))
     }
 
-    @Test func exitStatusForUsageAndOtherFailures() throws {
-        #expect(try Signet.run(["frobnicate"]).status == 64)
-        #expect(try Signet.run(["verify", "token"]).status == 64)  // neither --jwks nor --key
-        #expect(try Signet.run(["keygen", "--bits", "1000", "--kid", "k", "--out", "/tmp/never.pem"]).status == 64)
-        #expect(try Signet.run(["doctor", "--profile", "oauth", "x.y.z"]).status == 64)
-        let missing = try Signet.run(["jwks", "--key", "/nonexistent/key.pem", "--kid", "k"])
+    @Test func exitStatusForUsageAndOtherFailures() async throws {
+        #expect(try await Signet.run(["frobnicate"]).status == 64)
+        #expect(try await Signet.run(["verify", "token"]).status == 64)  // neither --jwks nor --key
+        #expect(
+            try await Signet.run(["keygen", "--bits", "1000", "--kid", "k", "--out", "/tmp/never.pem"]).status == 64)
+        #expect(try await Signet.run(["doctor", "--profile", "oauth", "x.y.z"]).status == 64)
+        let missing = try await Signet.run(["jwks", "--key", "/nonexistent/key.pem", "--kid", "k"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("/nonexistent/key.pem"))
         let dir = try Signet.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let garbage = dir.appendingPathComponent("garbage.pem")
         try Data("not a key".utf8).write(to: garbage)
-        #expect(try Signet.run(["jwks", "--key", garbage.path, "--kid", "k"]).status == 1)
+        #expect(try await Signet.run(["jwks", "--key", garbage.path, "--kid", "k"]).status == 1)
     }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the built `signet` executable, the way a script would.
@@ -19,7 +20,7 @@ enum Signet {
     }()
 
     /// What one run produced.
-    struct Result: CustomStringConvertible {
+    struct Result: CustomStringConvertible, Sendable {
         let status: Int32
         let stdoutBytes: [UInt8]
         let stderr: String
@@ -29,23 +30,38 @@ enum Signet {
 
     /// Runs `line` with `/bin/sh -c` in `directory`, with the built `signet` first on `PATH`, help at 80 columns
     /// and `environment` added: how a person runs a line copied from the help or the README.
-    static func shell(_ line: String, in directory: URL, environment: [String: String] = [:]) throws -> Result {
+    static func shell(
+        _ line: String, in directory: URL, environment: [String: String] = [:]
+    ) async throws -> Result {
         let executable = try #require(executable, "the signet executable was not built")
         var env = ProcessInfo.processInfo.environment
         env["PATH"] = executable.deletingLastPathComponent().path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
         env["COLUMNS"] = "80"
         env.removeValue(forKey: "SIGNET_KEY_PASSWORD")
-        return try run(
+        return try await run(
             ["-c", line], in: directory, program: URL(fileURLWithPath: "/bin/sh"),
             environment: env.merging(environment) { $1 })
     }
 
-    /// Runs `signet arguments…` in `directory` with `stdin` as standard input.
+    /// Runs `signet arguments…` in `directory` with `stdin` as standard input, waiting for it on a thread of its
+    /// own: a test that blocked one of the two cooperative threads for a whole child process (a cross-check
+    /// campaign runs for seconds) would starve every async test beside it, whose deadlines then pass.
     static func run(
         _ arguments: [String], stdin: String = "", in directory: URL? = nil, program: URL? = nil,
         environment: [String: String]? = nil
-    ) throws -> Result {
+    ) async throws -> Result {
         let executable = try #require(program ?? executable, "the signet executable was not built")
+        return try await offThePool {
+            try runBlocking(
+                arguments, stdin: stdin, in: directory, program: executable, environment: environment)
+        }
+    }
+
+    /// The child process, run to its end on the calling thread.
+    private static func runBlocking(
+        _ arguments: [String], stdin: String, in directory: URL?, program executable: URL,
+        environment: [String: String]?
+    ) throws -> Result {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("signet-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -93,9 +109,9 @@ enum Signet {
 final class KeyDirectory {
     let url: URL
 
-    init() throws {
+    init() async throws {
         url = try Signet.temporaryDirectory()
-        let r = try Signet.run(
+        let r = try await Signet.run(
             ["keygen", "--bits", "2048", "--kid", "k1", "--out", "key.pem", "--jwks", "jwks.json"], in: url)
         try #require(r.status == 0, "\(r)")
     }
@@ -105,8 +121,8 @@ final class KeyDirectory {
     func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 
     /// An APIM (INT) client assertion for client `abc`.
-    func mint(_ extra: [String] = ["--profile", "apim", "--env", "int"]) throws -> String {
-        let r = try Signet.run(["mint", "--key", path("key.pem"), "--kid", "k1", "--client-id", "abc"] + extra)
+    func mint(_ extra: [String] = ["--profile", "apim", "--env", "int"]) async throws -> String {
+        let r = try await Signet.run(["mint", "--key", path("key.pem"), "--kid", "k1", "--client-id", "abc"] + extra)
         try #require(r.status == 0, "\(r)")
         return String(r.stdout.dropLast())
     }
