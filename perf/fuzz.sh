@@ -14,5 +14,5 @@ export SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0
 .build-fuzz/debug/SignetFuzz "$TARGET" -max_total_time="$SECS" -print_final_stats=1 \
     -artifact_prefix=perf/out/fuzz-crashes/"$TARGET"- "perf/out/fuzz-corpus/$TARGET" "Tests/Fuzz/Corpus/$TARGET" \
     2> "perf/out/fuzz-$TARGET.log" || { tail -40 "perf/out/fuzz-$TARGET.log"; exit 1; }
-grep -E "stat::number_of_executed_units|stat::peak_rss_mb|cov:" "perf/out/fuzz-$TARGET.log" | tail -3
+grep -a -E "stat::number_of_executed_units|stat::peak_rss_mb|cov:" "perf/out/fuzz-$TARGET.log" | tail -3
 echo "fuzz $TARGET: ${SECS}s, no crash"
