@@ -9,9 +9,4 @@ request = function()
   return wrk.format("POST", "/oauth2/token", headers, bodies[i])
 end
 
-done = function(summary, latency, requests)
-  io.write(string.format("wrk: requests=%d seconds=%.2f rps=%.0f p50_us=%d p99_us=%d non2xx=%d socket_errors=%d\n",
-    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50), latency:percentile(99), summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
-end
+dofile("perf/serve/report.lua")
