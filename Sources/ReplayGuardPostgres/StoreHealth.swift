@@ -29,7 +29,7 @@ final class StoreHealth: Sendable {
 
     /// What a statement may do.
     enum Admission {
-        /// Run, with this timeout; call ``finished(_:succeeded:)`` with the id afterwards.
+        /// Run, with this timeout; call ``finished(_:outcome:)`` with the id afterwards.
         case run(id: UInt64, timeout: Duration)
         /// Do not run: the store has been down since the given time.
         case refuse(downFor: Duration)
