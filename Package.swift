@@ -86,7 +86,7 @@ let package = Package(
         .target(
             name: "RemoteJWKS",
             dependencies: [
-                "JWS", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "JWS", "NetworkSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
@@ -96,7 +96,7 @@ let package = Package(
             name: "NHSEmulator",
             dependencies: [
                 "ClientAssertion", "JWS", "SignetRSA", "Base64URL", "ReplayGuard", "ReplayGuardPostgres", "RemoteJWKS",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "NetworkSupport", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -113,7 +113,7 @@ let package = Package(
         .target(
             name: "TokenClient",
             dependencies: [
-                "ClientAssertion", "JWS", "SignetRSA", "Base64URL",
+                "ClientAssertion", "JWS", "SignetRSA", "Base64URL", "NetworkSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -126,10 +126,12 @@ let package = Package(
         // The replay guard: the protocol and the in-memory store (standard library only), and the PostgreSQL store
         // that several servers share.
         .target(name: "ReplayGuard", swiftSettings: strictSettings),
+        // What every networking module shares and no user imports: the deadline race and the loopback predicate.
+        .target(name: "NetworkSupport", swiftSettings: strictSettings),
         .target(
             name: "ReplayGuardPostgres",
             dependencies: [
-                "ReplayGuard", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "ReplayGuard", "NetworkSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
@@ -137,7 +139,7 @@ let package = Package(
             name: "signet",
             dependencies: [
                 "ClientAssertion", "CrossCheck", "JWS", "SignetRSA", "RSAGMP", "Base64URL", "CMallocCounter",
-                "RemoteJWKS", "NHSEmulator", "TokenClient",
+                "RemoteJWKS", "NHSEmulator", "TokenClient", "NetworkSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
             ],
@@ -150,6 +152,7 @@ let package = Package(
             ],
             swiftSettings: toolSettings),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+        .testTarget(name: "NetworkSupportTests", dependencies: ["NetworkSupport"], swiftSettings: strictSettings),
         .testTarget(name: "Base64URLTests", dependencies: ["Base64URL", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "SignetRSATests", dependencies: ["SignetRSA", "Base64URL", "TestSupport"],

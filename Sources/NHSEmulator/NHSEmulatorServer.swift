@@ -7,6 +7,7 @@ import Logging
 import Metrics
 import NIOCore
 import NIOHTTP1
+import NetworkSupport
 import PostgresNIO
 import RemoteJWKS
 import ReplayGuard
@@ -221,7 +222,7 @@ public final class NHSEmulatorServer: Sendable {
         guard let location else { return .none }
         if location.hasPrefix("https://") || location.hasPrefix("http://") {
             var configuration = remote
-            configuration.allowInsecureHTTP = Self.isLoopback(location)
+            configuration.allowInsecureHTTP = LoopbackURL.isLoopback(location)
             return .remote(RemoteJWKSet(url: location, configuration: configuration, logger: logger))
         }
         let text = try TextFile.read(location)

@@ -4,6 +4,7 @@ import JWS
 import Logging
 import NIOCore
 import NIOHTTP1
+import NetworkSupport
 import Synchronization
 
 /// A JWK set published at a URL, fetched with AsyncHTTPClient and cached: what a verifier needs for the key sets
@@ -309,21 +310,11 @@ public final class RemoteJWKSet: Sendable {
     /// One fetch, bounded by the request timeout: the download races a timer, and the loser is cancelled.
     private func fetch() async -> Outcome {
         let limit = configuration.requestTimeout
-        return await withTaskGroup(of: Outcome?.self) { group in
-            group.addTask { await self.download() }
-            group.addTask {
-                do { try await Task.sleep(for: limit) } catch { return nil }
-                return .failure(
-                    RemoteJWKSError(.timeout, reason: "the JWK set was not received within \(limit)"))
-            }
-            var outcome = Outcome.failure(RemoteJWKSError(.timeout, reason: "the fetch was cancelled"))
-            for await result in group {
-                guard let result else { continue }
-                outcome = result
-                break
-            }
-            group.cancelAll()
-            return outcome
+        switch await Deadline.run(timeout: limit, { await self.download() }) {
+        case .success(let outcome): return outcome
+        case .failure(is DeadlineExceeded):
+            return .failure(RemoteJWKSError(.timeout, reason: "the JWK set was not received within \(limit)"))
+        case .failure: return .failure(RemoteJWKSError(.timeout, reason: "the fetch was cancelled"))
         }
     }
 

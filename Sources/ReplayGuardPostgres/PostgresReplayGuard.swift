@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Logging
+import NetworkSupport
 import PostgresNIO
 import ReplayGuard
 

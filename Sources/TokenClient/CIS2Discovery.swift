@@ -5,6 +5,7 @@ import JWS
 import Logging
 import NIOCore
 import NIOHTTP1
+import NetworkSupport
 import Synchronization
 
 /// A CIS2 realm's OpenID Connect discovery document, fetched once and cached: the source of the `token_endpoint`
@@ -97,7 +98,7 @@ public final class CIS2Discovery: Sendable {
 
     private func fetch() async throws(TokenClientError) -> Document {
         let url = issuer + "/.well-known/openid-configuration"
-        guard url.lowercased().hasPrefix("https://") || TokenEndpoint.isLoopback(url) else {
+        guard url.lowercased().hasPrefix("https://") || LoopbackURL.isLoopback(url) else {
             throw TokenClientError(
                 .discovery, reason: "\(issuer) is not https: the discovery document decides where codes are sent")
         }
@@ -116,7 +117,7 @@ public final class CIS2Discovery: Sendable {
                     "\(url) names the issuer \(published.map { "\"\($0)\"" } ?? "nothing"), not \"\(issuer)\": configure the issuer exactly as CIS2 publishes it"
             )
         }
-        guard tokenEndpoint.lowercased().hasPrefix("https://") || TokenEndpoint.isLoopback(tokenEndpoint) else {
+        guard tokenEndpoint.lowercased().hasPrefix("https://") || LoopbackURL.isLoopback(tokenEndpoint) else {
             throw TokenClientError(
                 .discovery, reason: "\(url) names a token_endpoint that is not https: \(tokenEndpoint)")
         }
@@ -131,39 +132,31 @@ public final class CIS2Discovery: Sendable {
     private func download(_ url: String) async throws(TokenClientError) -> String {
         let client = httpClient
         let limit = requestTimeout
-        let outcome = await withTaskGroup(of: Result<String, TokenClientError>?.self) { group in
-            group.addTask {
-                do {
-                    var request = HTTPClientRequest(url: url)
-                    request.headers.add(name: "Accept", value: "application/json")
-                    let response = try await client.execute(request, timeout: .init(limit))
-                    let bytes = try await response.body.collect(upTo: 256 * 1024)
-                    guard response.history.count <= 1 else {
-                        return .failure(TokenClientError(.discovery, reason: "\(url) redirected; not followed"))
-                    }
-                    guard response.status.code == 200 else {
-                        return .failure(TokenClientError(.discovery, reason: "\(url) answered \(response.status.code)"))
-                    }
-                    return .success(String(buffer: bytes))
-                } catch {
-                    return .failure(
-                        TokenClientError(.discovery, reason: "\(url) could not be fetched: \(error)", underlying: error)
-                    )
+        let fetch: @Sendable () async -> Result<String, TokenClientError> = {
+            do {
+                var request = HTTPClientRequest(url: url)
+                request.headers.add(name: "Accept", value: "application/json")
+                let response = try await client.execute(request, timeout: .init(limit))
+                let bytes = try await response.body.collect(upTo: 256 * 1024)
+                guard response.history.count <= 1 else {
+                    return .failure(TokenClientError(.discovery, reason: "\(url) redirected; not followed"))
                 }
+                guard response.status.code == 200 else {
+                    return .failure(TokenClientError(.discovery, reason: "\(url) answered \(response.status.code)"))
+                }
+                return .success(String(buffer: bytes))
+            } catch {
+                return .failure(
+                    TokenClientError(.discovery, reason: "\(url) could not be fetched: \(error)", underlying: error))
             }
-            group.addTask {
-                do { try await Task.sleep(for: limit) } catch { return nil }
-                return .failure(TokenClientError(.discovery, reason: "\(url) did not answer within \(limit)"))
-            }
-            var outcome: Result<String, TokenClientError> = .failure(
-                TokenClientError(.cancelled, reason: "cancelled while fetching \(url)"))
-            for await result in group {
-                guard let result else { continue }
-                outcome = result
-                break
-            }
-            group.cancelAll()
-            return outcome
+        }
+        let outcome: Result<String, TokenClientError>
+        switch await Deadline.run(timeout: limit, fetch) {
+        case .success(let fetched): outcome = fetched
+        case .failure(is DeadlineExceeded):
+            outcome = .failure(TokenClientError(.discovery, reason: "\(url) did not answer within \(limit)"))
+        case .failure:
+            outcome = .failure(TokenClientError(.cancelled, reason: "cancelled while fetching \(url)"))
         }
         return try outcome.get()
     }

@@ -6,6 +6,7 @@ import Logging
 import Metrics
 import NIOCore
 import NIOHTTP1
+import NetworkSupport
 import Tracing
 
 /// One token endpoint and the assertion minter for it: sends each NHS token request as a typed call, with a
@@ -74,7 +75,7 @@ public final class TokenEndpoint: Sendable {
         let lower = url.lowercased()
         if lower.hasPrefix("http://") {
             // An access token is a bearer credential: plain http only to this machine (a local emulator).
-            guard Self.isLoopback(url) else {
+            guard LoopbackURL.isLoopback(url) else {
                 throw TokenClientError(
                     .configuration, reason: "\(url) is plain http: token requests go over https, or to loopback")
             }
@@ -340,48 +341,12 @@ public final class TokenEndpoint: Sendable {
                         underlying: error))
             }
         }
-        return await withTaskGroup(of: Attempt?.self) { group in
-            group.addTask { await exchange() }
-            group.addTask {
-                do { try await Task.sleep(for: limit) } catch { return nil }
-                return .failed(TokenClientError(.timeout, reason: "no complete answer within \(limit)"))
-            }
-            var outcome = Attempt.failed(TokenClientError(.cancelled, reason: "cancelled during the request"))
-            for await result in group {
-                guard let result else { continue }
-                outcome = result
-                break
-            }
-            group.cancelAll()
-            return outcome
+        switch await Deadline.run(timeout: limit, exchange) {
+        case .success(let attempt): return attempt
+        case .failure(is DeadlineExceeded):
+            return .failed(TokenClientError(.timeout, reason: "no complete answer within \(limit)"))
+        case .failure: return .failed(TokenClientError(.cancelled, reason: "cancelled during the request"))
         }
-    }
-
-    /// Whether an `http://` URL's host is `localhost`, a dotted-quad `127.a.b.c` or `[::1]`, with an optional
-    /// numeric port and no userinfo (`http://127.0.0.1.example.com/` and `http://localhost@example.com/` are not).
-    static func isLoopback(_ url: String) -> Bool {
-        guard url.lowercased().hasPrefix("http://") else { return false }
-        let authority = url.dropFirst("http://".count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        guard !authority.contains("@") else { return false }
-        let host: Substring
-        let port: Substring
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { return false }
-            host = authority[authority.index(after: authority.startIndex)..<close]
-            let after = authority[authority.index(after: close)...]
-            guard after.isEmpty || after.hasPrefix(":") else { return false }
-            port = after.dropFirst()
-            guard host == "::1" else { return false }
-        } else {
-            let parts = authority.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-            host = parts.first ?? ""
-            port = parts.count > 1 ? parts[1] : ""
-            let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-            let dottedQuad =
-                octets.count == 4 && octets[0] == "127" && octets.allSatisfy { !$0.isEmpty && UInt8($0) != nil }
-            guard host.lowercased() == "localhost" || dottedQuad else { return false }
-        }
-        return port.isEmpty || (port.count <= 5 && port.allSatisfy { $0.isASCII && $0.isNumber })
     }
 
     /// 16 hex digits, random: ties the log lines and the span of one request together.

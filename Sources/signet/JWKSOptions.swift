@@ -4,6 +4,7 @@ import ClientAssertion
 import Foundation
 import JWS
 import Logging
+import NetworkSupport
 import RemoteJWKS
 
 /// `--jwks FILE|URL` and `--jwks-timeout`, shared by `verify` and `doctor`.
@@ -34,7 +35,7 @@ struct JWKSOptions: ParsableArguments {
     /// The JWK set fetched from the `--jwks` URL through `RemoteJWKSet`. Plain `http` is refused (with a typed
     /// `remote-jwks.not-https` that says so) unless the host is loopback, which tests use.
     func fetch(_ url: String) async throws(RemoteJWKSError) -> JWKSet {
-        let loopback = Self.namesLoopbackHost(url)
+        let loopback = LoopbackURL.isLoopback(url)
         if url.lowercased().hasPrefix("http://"), !loopback {
             throw RemoteJWKSError(
                 .notHTTPS,
@@ -54,14 +55,6 @@ struct JWKSOptions: ParsableArguments {
         return try await RemoteJWKSet(url: url, configuration: configuration, logger: quiet).keySet()
     }
 
-    /// Whether `url` is `http` or `https` with a loopback host: `localhost`, an address in 127.0.0.0/8, or `::1`.
-    static func namesLoopbackHost(_ url: String) -> Bool {
-        guard let host = URLComponents(string: url)?.host?.lowercased() else { return false }
-        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        if bare == "localhost" || bare == "::1" { return true }
-        let parts = bare.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
-    }
 }
 
 extension JWKSFetchFailure.Kind {

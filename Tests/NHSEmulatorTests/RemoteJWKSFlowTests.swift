@@ -45,10 +45,20 @@ struct RemoteJWKSFlowTests {
             configuration.apim.applications = [
                 .init(name: "by-url", apiKey: RunningEmulator.apiKey, jwks: jwksURL),
                 .init(name: "dead", apiKey: "APIKEY-DEAD", jwks: dead),
+                // Userinfo that reads as "localhost:" to a prefix match: not loopback, so plain http is refused
+                // (here the real host is loopback too, so only the refusal can make this fail).
+                .init(
+                    name: "userinfo", apiKey: "APIKEY-USERINFO",
+                    jwks: "http://localhost:1@" + jwksURL.dropFirst("http://".count)),
             ]
             try await RunningEmulator.with(configuration) { run in
                 let ok = try await run.token(cc()(run))
                 #expect(ok.status == 200, "\(ok.body)")
+                let userinfo = try await run.token(
+                    Assertion.form(
+                        Assertion.token(claims: Assertion.claims(aud: run.tokenURL, iss: "APIKEY-USERINFO"))))
+                #expect(userinfo.status == 403, "\(userinfo.body)")
+                #expect(userinfo.error == "public_key error")
                 let unreachable = try await run.token(
                     Assertion.form(Assertion.token(claims: Assertion.claims(aud: run.tokenURL, iss: "APIKEY-DEAD"))))
                 #expect(unreachable.status == 403)

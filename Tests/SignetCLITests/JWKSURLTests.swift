@@ -110,7 +110,10 @@ import Testing
     @Test func plainHTTPToANonLoopbackHostIsRefused() async throws {
         let keys = try await KeyDirectory()
         let token = try await keys.mint()
-        for url in ["http://example.invalid/jwks", "HTTP://10.0.0.1/jwks", "http://127.0.0.1.example.invalid/jwks"] {
+        for url in [
+            "http://example.invalid/jwks", "HTTP://10.0.0.1/jwks", "http://127.0.0.1.example.invalid/jwks",
+            "http://localhost:x@example.invalid/jwks.json", "http://localhost./jwks",
+        ] {
             let verify = try await Self.signet(["verify", "--jwks", url, token])
             #expect(verify.status == 1, "\(url): \(verify)")
             #expect(verify.stderr.hasPrefix("signet: RemoteJWKSError.remote-jwks.not-https: "), "\(verify)")
