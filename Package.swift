@@ -40,7 +40,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // No default traits: Signet uses neither swift-configuration nor the full-Foundation form coders, and a build
         // with the defaults differs from the one SwiftPM makes for the DocC plugin, which rebuilt Hummingbird twice.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
