@@ -7,7 +7,10 @@
  * count fixed by the (public) lengths; every data-dependent choice is a mask (ct_* helpers, sbn_select); the only
  * multiplications are 64x64->128-bit (constant time on x86-64 and AArch64); memory addresses depend only on
  * indices and lengths. Nothing here branches on or indexes by a value.
+ * Also the engine's memory helpers (wipe, aligned zeroed allocation, wipe-then-free, stack scrub): the lowest layer,
+ * which every other file of the engine may call.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "ifma_internal.h"
@@ -19,6 +22,23 @@ void ifma_wipe(void *p, size_t n)
 {
     if (p != NULL && n != 0)
         ifma_memset(p, 0, n);
+}
+
+void *ifma_alloc64(size_t size)
+{
+    size_t rounded = (size + 63) & ~(size_t)63;
+    void *p = aligned_alloc(64, rounded);
+    if (p != NULL)
+        memset(p, 0, rounded);
+    return p;
+}
+
+void ifma_free_wiped(void *p, size_t size)
+{
+    if (p != NULL) {
+        ifma_wipe(p, size);
+        free(p);
+    }
 }
 
 /*

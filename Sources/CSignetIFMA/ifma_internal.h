@@ -137,6 +137,8 @@ static inline uint64_t ct_lt_mask(uint64_t a, uint64_t b)
 
 /* ---- portable constant-time multiprecision arithmetic on 64-bit words (ifma_bn.c) ---- */
 void ifma_wipe(void *p, size_t n);
+void *ifma_alloc64(size_t size);            /* zeroed, 64-byte aligned; NULL if out of memory */
+void ifma_free_wiped(void *p, size_t size); /* wipes, then frees; NULL is ignored */
 void ifma_scrub_stack(void);
 uint64_t sbn_add(uint64_t *r, const uint64_t *a, const uint64_t *b, size_t n);
 uint64_t sbn_sub(uint64_t *r, const uint64_t *a, const uint64_t *b, size_t n);

@@ -3,10 +3,10 @@
  * ifma_rsa_internal.h - the engine's objects (key, blinding, workspace, public half) and the helpers its files share;
  * not part of the public API. The engine around the kernel is split by job:
  *   ifma_cpu.c       CPU and OS support (CPUID/XCR0), the backend table lookup
- *   ifma_key.c       private-key loading and checks, the public shape both engines take, object allocation
+ *   ifma_key.c       private-key loading and checks, the CRT halves' constants
  *   ifma_blinding.c  the blinding pair (r^e, r^-1) and its per-thread state
  *   ifma_private.c   the RSA CRT private operation: exponentiation of both halves, Garner, verify-after-sign
- *   ifma_public.c    the public-key operation (vector kernel and portable), the public engine
+ *   ifma_public.c    the public-key operation (vector kernel and portable), the public shape, the public engine
  *   ifma_testing.c   test-only entry points (-DSIGNET_IFMA_TESTING)
  *
  * Constant-time argument (secret: p, q, dp, dq, qinv and everything derived; r, A, Ai; the private result until
@@ -84,12 +84,7 @@ struct signet_rsa_blinding {
 };
 
 /* ---- ifma_key.c ---- */
-void *ifma_alloc64(size_t size); /* zeroed, 64-byte aligned; NULL if out of memory */
-void ifma_free_wiped(void *p, size_t size); /* wipes, then frees; NULL is ignored */
 void ifma_setup_half(ifma_mod *md, const uint64_t *m, size_t hw, unsigned nlimbs, uint64_t *t, uint64_t *u);
-int ifma_public_shape(const uint8_t **n, size_t *n_len, const uint8_t *e, size_t e_len, uint64_t *ev);
-void ifma_init_pub(ifma_pub *pub, const ifma_backend *be, int backend, const uint8_t *n, size_t n_len, uint64_t e);
-void ifma_half_of(uint64_t *r, const uint64_t *n, size_t nw);
 
 /* ---- ifma_blinding.c ---- */
 int ifma_blinding_regen(const signet_rsa_engine_key *key, signet_rsa_blinding *bl, const uint8_t *random);
@@ -107,5 +102,8 @@ void ifma_pub_exp_portable(const ifma_pub *pub, const uint64_t *s, uint64_t *r, 
 void ifma_pub_exp(const ifma_pub *pub, const uint64_t *s, uint64_t *r, ifma_pws *ws, uint64_t *x, uint64_t *o,
                   uint64_t *t);
 void ifma_setup_pub(ifma_pub *pub, uint64_t *t);
+int ifma_public_shape(const uint8_t **n, size_t *n_len, const uint8_t *e, size_t e_len, uint64_t *ev);
+void ifma_init_pub(ifma_pub *pub, const ifma_backend *be, int backend, const uint8_t *n, size_t n_len, uint64_t e);
+void ifma_half_of(uint64_t *r, const uint64_t *n, size_t nw);
 
 #endif /* SIGNET_IFMA_RSA_INTERNAL_H */
