@@ -12,22 +12,6 @@
 #include "ifma_rsa_internal.h"
 
 /* ------------------------------------------------------------------------------------------------------------ */
-/* Arithmetic pieces                                                                                            */
-
-/* Prepares one CRT half for the kernel: limbs, k0, R mod m, R^3 mod m (R = 2^(52 N)). t, u: hw words each. */
-void ifma_setup_half(ifma_mod *md, const uint64_t *m, size_t hw, unsigned nlimbs, uint64_t *t, uint64_t *u)
-{
-    memset(md, 0, sizeof *md);
-    sbn_to52(md->m + IFMA_OFF, nlimbs, m, hw);
-    md->k0 = sbn_neg_inv64(m[0]) & IFMA_M52;
-    sbn_mod_pow2(u, (size_t)52 * nlimbs, m, hw, t);
-    sbn_to52(md->one + IFMA_OFF, nlimbs, u, hw);
-    sbn_mod_pow2(u, (size_t)3 * 52 * nlimbs, m, hw, t);
-    sbn_to52(md->rr3 + IFMA_OFF, nlimbs, u, hw);
-    ifma_wipe(u, hw * sizeof *u);
-}
-
-/* ------------------------------------------------------------------------------------------------------------ */
 /* Public API                                                                                                   */
 
 static signet_rsa_engine_key *fail_key(signet_rsa_engine_key *key, ifma_scratch *sc, int code, int *err)

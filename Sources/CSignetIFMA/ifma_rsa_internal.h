@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ifma_rsa_internal.h - the engine's objects (key, blinding, workspace, public half) and the helpers its files share;
- * not part of the public API. The engine around the kernel is split by job:
+ * not part of the public API. The engine around the kernel is split by job, in layers: a file calls only the files
+ * listed above it (and the backends), never one below.
+ *   ifma_bn.c        portable constant-time arithmetic on 64-bit words; wiping and allocation (ifma_internal.h)
  *   ifma_cpu.c       CPU and OS support (CPUID/XCR0), the backend table lookup
+ *   ifma_public.c    the public-key operation (vector kernel and portable), the public shape, the public engine
+ *   ifma_crt.c       the CRT halves on the kernel: set-up, dual exponentiation, Garner; the verify on the public op
  *   ifma_key.c       private-key loading and checks, the CRT halves' constants
  *   ifma_blinding.c  the blinding pair (r^e, r^-1) and its per-thread state
- *   ifma_private.c   the RSA CRT private operation: exponentiation of both halves, Garner, verify-after-sign
- *   ifma_public.c    the public-key operation (vector kernel and portable), the public shape, the public engine
+ *   ifma_private.c   the RSA CRT private operation: blinding, CRT exponentiation, unblinding, verify-after-sign
  *   ifma_testing.c   test-only entry points (-DSIGNET_IFMA_TESTING)
  *
  * Constant-time argument (secret: p, q, dp, dq, qinv and everything derived; r, A, Ai; the private result until
@@ -83,19 +86,6 @@ struct signet_rsa_blinding {
     uint32_t uses; /* public: operations since the pair was (re)generated */
 };
 
-/* ---- ifma_key.c ---- */
-void ifma_setup_half(ifma_mod *md, const uint64_t *m, size_t hw, unsigned nlimbs, uint64_t *t, uint64_t *u);
-
-/* ---- ifma_blinding.c ---- */
-int ifma_blinding_regen(const signet_rsa_engine_key *key, signet_rsa_blinding *bl, const uint8_t *random);
-
-/* ---- ifma_private.c ---- */
-void ifma_finish_half(uint64_t *r, const uint64_t *l, const uint64_t *m, size_t hw, unsigned nlimbs, uint64_t *t);
-void ifma_crt_exp(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *ep, const uint64_t *eq,
-                  int fault);
-uint64_t ifma_verify_mask(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *s,
-                          const uint64_t *expect);
-
 /* ---- ifma_public.c ---- */
 void ifma_pow_e_mont(const ifma_pub *pub, uint64_t *out_m, const uint64_t *x_m, uint64_t *t);
 void ifma_pub_exp_portable(const ifma_pub *pub, const uint64_t *s, uint64_t *r, uint64_t *b, uint64_t *t);
@@ -105,5 +95,16 @@ void ifma_setup_pub(ifma_pub *pub, uint64_t *t);
 int ifma_public_shape(const uint8_t **n, size_t *n_len, const uint8_t *e, size_t e_len, uint64_t *ev);
 void ifma_init_pub(ifma_pub *pub, const ifma_backend *be, int backend, const uint8_t *n, size_t n_len, uint64_t e);
 void ifma_half_of(uint64_t *r, const uint64_t *n, size_t nw);
+
+/* ---- ifma_crt.c ---- */
+void ifma_setup_half(ifma_mod *md, const uint64_t *m, size_t hw, unsigned nlimbs, uint64_t *t, uint64_t *u);
+void ifma_finish_half(uint64_t *r, const uint64_t *l, const uint64_t *m, size_t hw, unsigned nlimbs, uint64_t *t);
+void ifma_crt_exp(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *ep, const uint64_t *eq,
+                  int fault);
+uint64_t ifma_verify_mask(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *s,
+                          const uint64_t *expect);
+
+/* ---- ifma_blinding.c ---- */
+int ifma_blinding_regen(const signet_rsa_engine_key *key, signet_rsa_blinding *bl, const uint8_t *random);
 
 #endif /* SIGNET_IFMA_RSA_INTERNAL_H */
