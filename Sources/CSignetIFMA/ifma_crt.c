@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "ifma_rsa_internal.h"
-#include "ifma_test_api.h"
 
 /* Prepares one CRT half for the kernel: limbs, k0, R mod m, R^3 mod m (R = 2^(52 N)). t, u: hw words each. */
 void ifma_setup_half(ifma_mod *md, const uint64_t *m, size_t hw, unsigned nlimbs, uint64_t *t, uint64_t *u)
@@ -50,38 +49,56 @@ static void garner(const signet_rsa_engine_key *key, ifma_scratch *sc, uint64_t 
     sbn_add(s, s, sc->t, nw);
 }
 
-/* sc->s = sc->c ^ (ep, eq) mod n through the CRT halves; sc->c < n. */
-void ifma_crt_exp(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *ep, const uint64_t *eq,
-                  int fault)
+/* The kernel on both halves: sc->op = x^ep mod p, sc->oq = x^eq mod q (52-bit limbs, <= the modulus), x = sc->x. */
+static void crt_kernel(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *ep, const uint64_t *eq)
+{
+    key->pub.be->crt_exp[key->nsel](&key->mp, &key->mq, sc->x, sc->x, ep, eq, key->hbits, sc->op, sc->oq, &sc->ws);
+}
+
+/* sc->sp, sc->sq: the kernel's outputs as words, fully reduced. */
+static void crt_reduce(const signet_rsa_engine_key *key, ifma_scratch *sc)
+{
+    ifma_finish_half(sc->sp, sc->op, key->p, key->hw, key->nlimbs, sc->t);
+    ifma_finish_half(sc->sq, sc->oq, key->q, key->hw, key->nlimbs, sc->t);
+}
+
+/* sc->s = sc->c ^ (ep, eq) mod n through the CRT halves; sc->c < n. The fields it reads and writes: at the
+   declaration (ifma_rsa_internal.h). */
+void ifma_crt_exp(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *ep, const uint64_t *eq)
+{
+    sbn_to52(sc->x, IFMA_WIDE, sc->c, key->pub.nw);
+    crt_kernel(key, sc, ep, eq);
+    crt_reduce(key, sc);
+    garner(key, sc, sc->s);
+}
+
+#if defined(SIGNET_IFMA_TESTING)
+/* ifma_crt_exp with a fault injected (signet_ifma_test_fault's codes 1 to 4; 0: none). Test configuration only, so
+   that the production signature carries no test parameter. */
+void ifma_crt_exp_fault(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *ep, const uint64_t *eq,
+                        int fault)
 {
     const size_t hw = key->hw;
     sbn_to52(sc->x, IFMA_WIDE, sc->c, key->pub.nw);
-#if defined(SIGNET_IFMA_TESTING)
     if (fault == 3) {
         memcpy(sc->e2, ep, sizeof sc->e2);
         sc->e2[3] ^= 1u << 7;
         ep = sc->e2;
     }
-#endif
-#if defined(SIGNET_IFMA_TESTING)
     if (fault == 4) { /* timing of everything but the exponentiation (perf/ifma/bench.c); the verify then fails */
         memset(sc->op, 0, sizeof sc->op);
         memset(sc->oq, 0, sizeof sc->oq);
-    } else
-#endif
-    key->pub.be->crt_exp[key->nsel](&key->mp, &key->mq, sc->x, sc->x, ep, eq, key->hbits, sc->op, sc->oq, &sc->ws);
-    ifma_finish_half(sc->sp, sc->op, key->p, hw, key->nlimbs, sc->t);
-    ifma_finish_half(sc->sq, sc->oq, key->q, hw, key->nlimbs, sc->t);
-#if defined(SIGNET_IFMA_TESTING)
+    } else {
+        crt_kernel(key, sc, ep, eq);
+    }
+    crt_reduce(key, sc);
     if (fault == 1)
         sc->sp[0] ^= 1;
     if (fault == 2)
         sc->sq[hw - 1] ^= (uint64_t)1 << 40;
-#else
-    (void)fault;
-#endif
     garner(key, sc, sc->s);
 }
+#endif
 
 /* All ones iff s^e mod n == expect (s < n), computed on the vector kernel. */
 uint64_t ifma_verify_mask(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *s,

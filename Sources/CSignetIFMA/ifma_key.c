@@ -104,7 +104,7 @@ signet_rsa_engine_key *signet_rsa_engine_key_new(const signet_rsa_key_params *pa
     /* round trip through the chosen backend: x = n >> 1 (public, < n), s = x^d, s^e == x */
     ifma_half_of(sc->in, key->pub.n, nw);
     memcpy(sc->c, sc->in, nw * sizeof(uint64_t));
-    ifma_crt_exp(key, sc, key->dp, key->dq, 0);
+    ifma_crt_exp(key, sc, key->dp, key->dq);
     ok = ifma_verify_mask(key, sc, sc->s, sc->in);
     IFMA_DECLASSIFY(&ok, sizeof ok);
     if (!ok)

@@ -49,12 +49,12 @@ int signet_rsa_engine_private(const signet_rsa_engine_key *key, signet_rsa_blind
     }
     bl->uses++;
 
-    int fault = 0;
-#if defined(SIGNET_IFMA_TESTING)
-    fault = signet_ifma_test_fault;
-#endif
     sbn_mont_mul(sc->c, sc->in, bl->a_m, key->pub.n, key->pub.n_inv64, nw, sc->t); /* c = in A */
-    ifma_crt_exp(key, sc, key->dp, key->dq, fault);                       /* s = c^d = in^d r */
+#if defined(SIGNET_IFMA_TESTING)
+    ifma_crt_exp_fault(key, sc, key->dp, key->dq, signet_ifma_test_fault); /* s = c^d, faults injected */
+#else
+    ifma_crt_exp(key, sc, key->dp, key->dq); /* s = c^d = in^d r */
+#endif
     sbn_mont_mul(sc->s, sc->s, bl->ai_m, key->pub.n, key->pub.n_inv64, nw, sc->t); /* s = in^d */
     uint64_t ok = ifma_verify_mask(key, sc, sc->s, sc->in);
     IFMA_DECLASSIFY(&ok, sizeof ok);

@@ -99,8 +99,25 @@ void ifma_half_of(uint64_t *r, const uint64_t *n, size_t nw);
 /* ---- ifma_crt.c ---- */
 void ifma_setup_half(ifma_mod *md, const uint64_t *m, size_t hw, unsigned nlimbs, uint64_t *t, uint64_t *u);
 void ifma_finish_half(uint64_t *r, const uint64_t *l, const uint64_t *m, size_t hw, unsigned nlimbs, uint64_t *t);
-void ifma_crt_exp(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *ep, const uint64_t *eq,
-                  int fault);
+/*
+ * sc->s = sc->c ^ (ep, eq) mod n by the CRT: sp = c^ep mod p and sq = c^eq mod q in one dual exponentiation on the
+ * kernel, then Garner (for ep, eq = dp, dq: s = c^d mod n). Everything it touches outside the key is in *sc:
+ *   reads   sc->c (the base, nw words, < n; left as it is) and sc->ws (the kernel's workspace, guard limbs zero);
+ *   writes  sc->s (the result, nw words, < n); on the way sc->x (c in 52-bit limbs), sc->ws, sc->op, sc->oq (the
+ *           kernel's outputs), sc->sp, sc->sq (the halves, hw words, fully reduced), sc->d, sc->h, sc->t (Garner);
+ *   leaves  every other field (in, v, b, r, e2, pws, px, po), which callers keep values in across the call.
+ * ep, eq: IFMA_EWORDS words each, the top word zero (every bit of the half is scanned); read only; they must not
+ * point into *sc. No written field overlaps a read one, so there is no aliasing to mind between sc->c and sc->s.
+ */
+void ifma_crt_exp(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *ep, const uint64_t *eq);
+#if defined(SIGNET_IFMA_TESTING)
+/* The same with a fault injected (1 to 4 as signet_ifma_test_fault in ifma_test_api.h, which also writes sc->e2);
+   the private operation calls it in the test configuration only. */
+void ifma_crt_exp_fault(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *ep, const uint64_t *eq,
+                        int fault);
+#endif
+/* All ones iff s^e mod n == expect (s < n, nw words each), on the vector public-key operation. Writes sc->v,
+   sc->pws, sc->px, sc->po and sc->t; s and expect must not be among them (s may be sc->s, expect sc->in). */
 uint64_t ifma_verify_mask(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *s,
                           const uint64_t *expect);
 

@@ -42,7 +42,8 @@ int signet_ifma_test_row(int kind);
  * 0 none, 1 flip a bit of the CRT half mod p after exponentiation, 2 the same mod q,
  * 3 exponentiate mod p with a corrupted dp, 4 skip the exponentiation (outputs 0): the operation does all its other
  * work and fails its verify, so timing it measures the cost around the kernel (perf/ifma/bench.c); 5 flip a bit of
- * every public-key operation's result (verify-after-sign, the load-time round trip and self-check).
+ * every public-key operation's result (verify-after-sign, the load-time round trip and self-check). Codes 1 to 4
+ * reach the private operation only, through ifma_crt_exp_fault (test configuration); code 5 is read by ifma_pub_exp.
  */
 extern int signet_ifma_test_fault;
 
