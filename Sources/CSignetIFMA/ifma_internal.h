@@ -5,7 +5,7 @@
  * Number layouts
  *   52-bit limbs ("radix 2^52"): little-endian uint64_t limbs, each < 2^52, as consumed by vpmadd52{l,h}uq.
  *     A number mod a CRT half m uses N limbs with 52*N >= bits(m) + 2, so that 4m < R = 2^(52N) (the almost-
- *     Montgomery bound): N = 20 for 1024-bit halves, N = 40 for 2048-bit halves. Vectors hold L limbs
+ *     Montgomery bound): N = 20, 30 and 40 for 1024-, 1536- and 2048-bit halves. Vectors hold L limbs
  *     (L = 4 for ymm, 8 for zmm); a number is padded with zero limbs to NP = roundup(N, L).
  *   "slot": IFMA_OFF zero limbs, then NP data limbs, then zero limbs up to IFMA_SLOT: the data starts 64-byte
  *     aligned. The kernel reads only the NP data limbs of its operands.
@@ -20,16 +20,16 @@
 __extension__ typedef unsigned __int128 ifma_u128;
 
 #define IFMA_M52 ((uint64_t)0xFFFFFFFFFFFFFull)
-#define IFMA_NMAX 40                        /* limbs of a 2048-bit half */
+#define IFMA_NMAX 40                        /* limbs of a 2048-bit half, the largest */
 #define IFMA_OFF 8                          /* zero limbs before the data of a slot (64 bytes) */
 #define IFMA_SLOT (IFMA_OFF + IFMA_NMAX + 8) /* 56 limbs = 448 bytes, a multiple of 64 */
 #define IFMA_WIDE (2 * IFMA_NMAX + 8)       /* double-length accumulators / inputs, zero beyond 2*NP */
 #define IFMA_WIN 5                          /* window bits (see README: table of 32 fits L1 for both halves) */
 #define IFMA_TBL (1 << IFMA_WIN)
-#define IFMA_HWORDS_MAX 32                  /* 64-bit words of a 2048-bit half */
+#define IFMA_HWORDS_MAX 32                  /* 64-bit words of a 2048-bit half, the largest */
 #define IFMA_EWORDS (IFMA_HWORDS_MAX + 1)   /* exponent words + one zero word read by the top window */
-#define IFMA_NWORDS_MAX 64                  /* 64-bit words of a 4096-bit modulus */
-#define IFMA_PUB_NMAX 80                    /* limbs of a 4096-bit modulus (the public-key operation) */
+#define IFMA_NWORDS_MAX 64                  /* 64-bit words of a 4096-bit modulus, the largest */
+#define IFMA_PUB_NMAX 80                    /* limbs of a 4096-bit modulus, the largest (public-key operation) */
 #define IFMA_PUB_SLOT (IFMA_OFF + IFMA_PUB_NMAX + 8)
 
 /* One CRT half prepared for the kernel. Secret (derived from p or q). */
@@ -47,7 +47,7 @@ typedef struct {
     uint64_t tmp[2][IFMA_SLOT];
 } ifma_ws;
 
-/* A whole modulus n prepared for the public-key operation (N = 40 for 2048-bit n, 80 for 4096-bit n). Public. */
+/* A whole modulus n prepared for the public-key operation (N = 40, 60, 80 for 2048-, 3072-, 4096-bit n). Public. */
 typedef struct {
     uint64_t m[IFMA_PUB_SLOT];  /* n, 52-bit limbs at m[IFMA_OFF...] */
     uint64_t rr[IFMA_PUB_SLOT]; /* R^2 mod n (converts x to x R) */

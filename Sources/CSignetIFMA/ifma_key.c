@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ifma_key.c - private-key loading and its checks (shape, n == p q, the CRT relations, a round trip through the
- * chosen backend) and the derived constants of the CRT halves. Builds on ifma_public.c (the public shape and half).
+ * chosen backend) and the derived constants of the CRT halves. Builds on ifma_crt.c (the round trip) and
+ * ifma_public.c (the public shape and half).
  *
  * Constant time (argument: ifma_rsa_internal.h): every check on p, q, dp, dq, qinv is a mask computed by ifma_bn.c;
  * only the combined outcome of the shape check and of the consistency checks (one bit each: the key is accepted or

@@ -18,7 +18,7 @@ void signet_ifma_test_prim(int backend, int op, const uint64_t *a, const uint64_
                            uint64_t *out);
 
 /*
- * Dual modular exponentiation through the kernel, for two odd moduli of hbits (1024 or 2048) bits each with the
+ * Dual modular exponentiation through the kernel, for two odd moduli of hbits (1024, 1536 or 2048) bits each with the
  * top bit set: r_h = x_h^(e_h) mod m_h, fully reduced. m_h, e_h, r_h: hbits/64 words; x_h: 2*hbits/64 words.
  */
 typedef struct ifma_test_ctx ifma_test_ctx;

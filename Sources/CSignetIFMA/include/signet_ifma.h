@@ -76,8 +76,8 @@ typedef struct {
 } signet_rsa_key_params;
 
 /*
- * Loads a CRT private key from `params` for `backend` (SIGNET_IFMA_BACKEND_*). Checks, once: n has 2048 or 4096
- * bits, p and q each have exactly half of n's bits and are odd, n == p*q, dp < p, dq < q, qinv < p,
+ * Loads a CRT private key from `params` for `backend` (SIGNET_IFMA_BACKEND_*). Checks, once: n has 2048, 3072 or
+ * 4096 bits, p and q each have exactly half of n's bits and are odd, n == p*q, dp < p, dq < q, qinv < p,
  * e*dp == 1 (mod p-1), e*dq == 1 (mod q-1), q*qinv == 1 (mod p), e odd with 3 <= e < 2^64, and a private/public
  * round trip through the chosen backend. Returns NULL and sets *err (if err != NULL) on any failure:
  * SIGNET_IFMA_ERR_ARGUMENT (params or one of its pointers NULL), _BACKEND, _UNSUPPORTED_SHAPE, _KEY_INCONSISTENT or
@@ -88,7 +88,7 @@ signet_rsa_engine_key *signet_rsa_engine_key_new(const signet_rsa_key_params *pa
 /* Zeroises every secret word, then frees. NULL is ignored. */
 void signet_rsa_engine_key_free(signet_rsa_engine_key *key);
 
-/* Modulus size in bytes (256 or 512): the length of `in`, `out` and `fresh_random` below. */
+/* Modulus size in bytes (256, 384 or 512): the length of `in`, `out` and `fresh_random` below. */
 size_t signet_rsa_engine_key_size(const signet_rsa_engine_key *key);
 
 /* Backend the key was loaded for. */
@@ -146,7 +146,7 @@ signet_rsa_public_engine *signet_rsa_public_engine_new(const uint8_t *n, size_t 
 /* Frees (nothing secret to wipe, but it is wiped all the same). NULL is ignored. */
 void signet_rsa_public_engine_free(signet_rsa_public_engine *key);
 
-/* Modulus size in bytes (256 or 512): the length of `in` and `out` below. */
+/* Modulus size in bytes (256, 384 or 512): the length of `in` and `out` below. */
 size_t signet_rsa_public_engine_size(const signet_rsa_public_engine *key);
 
 /*
