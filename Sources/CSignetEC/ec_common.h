@@ -202,8 +202,13 @@ EC_INLINE void ec_load_le(uint64_t *r, const uint8_t *bytes, size_t len, int nl)
     for (size_t i = 0; i < len; i++) r[i / 8] |= (uint64_t)bytes[i] << (8 * (i % 8));
 }
 
-/* Width-w non-adjacent form of k (nl limbs): digits odd in (−2^(w−1), 2^(w−1)) or 0, at most 64·nl + 1 of them,
- * least significant first. Returns the number of digits written; naf must hold 64·nl + 1 entries. */
+/* The most digits ec_wnaf writes for a scalar below 2^bits, whatever the width: one more than the bit length (a
+ * negative digit adds to the remainder, which can carry into bit `bits`). Size naf buffers with it. */
+#define EC_WNAF_LEN(bits) ((bits) + 1)
+
+/* Width-w non-adjacent form of k (nl limbs): digits odd in (−2^(w−1), 2^(w−1)) or 0, least significant first, up to
+ * the most significant non-zero one. Returns the number of digits written: for k < 2^bits (bits <= 64·nl) at most
+ * EC_WNAF_LEN(bits), the size naf must have for the bound the caller knows. */
 static inline int ec_wnaf(int8_t *naf, const uint64_t *k, int nl, int w) {
     uint64_t t[SIGNET_EC_MAX_LIMBS + 1];
     for (int i = 0; i < nl; i++) t[i] = k[i];

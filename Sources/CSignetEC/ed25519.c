@@ -322,7 +322,7 @@ int signet_ed25519_verify(const signet_ed25519_key *key, const uint8_t signature
     ec_load_le(s, signature + 32, 32, 4);
     if (ec_geq(s, ed25519_L, 4)) return 0; /* S < L */
     scalar_reduce(k, hram);
-    int8_t ns[257], nk[257];
+    int8_t ns[EC_WNAF_LEN(253)], nk[EC_WNAF_LEN(253)]; /* s, k < L < 2^253 */
     int ls = ec_wnaf(ns, s, 4, B_WINDOW), lk = ec_wnaf(nk, k, 4, A_WINDOW);
     ge acc;
     memset(&acc, 0, sizeof acc);
