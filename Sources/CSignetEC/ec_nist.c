@@ -5,8 +5,10 @@
 #include "ec_nist.h"
 #include "signet_ec.h"
 
-int signet_ec_key_init(signet_ec_key *key, int curve, const uint8_t *x, const uint8_t *y, size_t width) {
-    if (key == NULL || x == NULL || y == NULL) return 0;
+int signet_ec_key_init(signet_ec_key *key, int curve, const uint8_t *x, const uint8_t *y, size_t width)
+{
+    if (key == NULL || x == NULL || y == NULL)
+        return 0;
     int ok = 0;
     switch (curve) {
     case SIGNET_EC_P256: ok = p256_key_init(key, x, y, width); break;
@@ -14,13 +16,16 @@ int signet_ec_key_init(signet_ec_key *key, int curve, const uint8_t *x, const ui
     case SIGNET_EC_P521: ok = p521_key_init(key, x, y, width); break;
     default: break;
     }
-    if (key != NULL) key->curve = ok ? curve : 0;
+    if (key != NULL)
+        key->curve = ok ? curve : 0;
     return ok;
 }
 
 int signet_ecdsa_verify(const signet_ec_key *key, const uint8_t *digest, size_t digest_len, const uint8_t *signature,
-                        size_t signature_len) {
-    if (key == NULL || digest == NULL || signature == NULL) return 0;
+                        size_t signature_len)
+{
+    if (key == NULL || digest == NULL || signature == NULL)
+        return 0;
     switch (key->curve) {
     case SIGNET_EC_P256: return p256_verify(key, digest, digest_len, signature, signature_len);
     case SIGNET_EC_P384: return p384_verify(key, digest, digest_len, signature, signature_len);

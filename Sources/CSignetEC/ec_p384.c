@@ -23,11 +23,12 @@
 #define TO_FIELD p384_RR_P
 #include "ec_weierstrass.inc"
 
-int p384_key_init(signet_ec_key *key, const uint8_t *x, const uint8_t *y, size_t width) {
+int p384_key_init(signet_ec_key *key, const uint8_t *x, const uint8_t *y, size_t width)
+{
     return wei_key_init(key, x, y, width);
 }
 
-int p384_verify(const signet_ec_key *key, const uint8_t *digest, size_t digest_len, const uint8_t *sig,
-                size_t sig_len) {
+int p384_verify(const signet_ec_key *key, const uint8_t *digest, size_t digest_len, const uint8_t *sig, size_t sig_len)
+{
     return wei_verify(key, digest, digest_len, sig, sig_len);
 }

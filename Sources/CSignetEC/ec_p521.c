@@ -24,11 +24,12 @@
 #define TO_FIELD p521_RR_PLAIN
 #include "ec_weierstrass.inc"
 
-int p521_key_init(signet_ec_key *key, const uint8_t *x, const uint8_t *y, size_t width) {
+int p521_key_init(signet_ec_key *key, const uint8_t *x, const uint8_t *y, size_t width)
+{
     return wei_key_init(key, x, y, width);
 }
 
-int p521_verify(const signet_ec_key *key, const uint8_t *digest, size_t digest_len, const uint8_t *sig,
-                size_t sig_len) {
+int p521_verify(const signet_ec_key *key, const uint8_t *digest, size_t digest_len, const uint8_t *sig, size_t sig_len)
+{
     return wei_verify(key, digest, digest_len, sig, sig_len);
 }

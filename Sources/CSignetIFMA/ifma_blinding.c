@@ -39,8 +39,8 @@ int ifma_blinding_regen(const signet_rsa_engine_key *key, signet_rsa_blinding *b
     return SIGNET_IFMA_OK;
 }
 
-signet_rsa_blinding *signet_rsa_blinding_new(const signet_rsa_engine_key *key, const uint8_t *random,
-                                             size_t random_len, int *err)
+signet_rsa_blinding *signet_rsa_blinding_new(const signet_rsa_engine_key *key, const uint8_t *random, size_t random_len,
+                                             int *err)
 {
     int rc = SIGNET_IFMA_ERR_ARGUMENT;
     signet_rsa_blinding *bl = NULL;

@@ -37,8 +37,8 @@ static void garner(const signet_rsa_engine_key *key, ifma_scratch *sc, uint64_t 
 {
     const size_t hw = key->hw, nw = key->pub.nw;
     memcpy(sc->d, sc->sq, hw * sizeof(uint64_t));
-    sbn_sub_if_ge(sc->d, key->p, hw, sc->t);                   /* sq mod p */
-    uint64_t borrow = sbn_sub(sc->d, sc->sp, sc->d, hw);       /* sp - sq mod p, plus p if negative: */
+    sbn_sub_if_ge(sc->d, key->p, hw, sc->t);             /* sq mod p */
+    uint64_t borrow = sbn_sub(sc->d, sc->sp, sc->d, hw); /* sp - sq mod p, plus p if negative: */
     for (size_t i = 0; i < hw; i++)
         sc->t[i] = key->p[i] & (0 - borrow);
     sbn_add(sc->d, sc->d, sc->t, hw);
@@ -101,8 +101,7 @@ void ifma_crt_exp_fault(const signet_rsa_engine_key *key, ifma_scratch *sc, cons
 #endif
 
 /* All ones iff s^e mod n == expect (s < n), computed on the vector kernel. */
-uint64_t ifma_verify_mask(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *s,
-                          const uint64_t *expect)
+uint64_t ifma_verify_mask(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *s, const uint64_t *expect)
 {
     ifma_pub_exp(&key->pub, s, sc->v, &sc->pws, sc->px, sc->po, sc->t);
     return sbn_eq_mask(sc->v, expect, key->pub.nw);

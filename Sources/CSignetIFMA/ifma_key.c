@@ -76,7 +76,7 @@ signet_rsa_engine_key *signet_rsa_engine_key_new(const signet_rsa_key_params *pa
         const uint64_t *m = half ? key->q : key->p, *d = half ? key->dq : key->dp;
         memset(sc->b, 0, hw * sizeof(uint64_t));
         sc->b[0] = 1;
-        sbn_sub(sc->d, m, sc->b, hw);      /* m - 1 */
+        sbn_sub(sc->d, m, sc->b, hw);          /* m - 1 */
         sbn_mul(sc->v, d, hw, &key->pub.e, 1); /* e d: hw + 1 words */
         sbn_mod(sc->sp, sc->v, hw + 1, sc->d, hw, sc->t);
         ok &= sbn_is_word_mask(sc->sp, hw, 1);

@@ -119,8 +119,8 @@ void ifma_setup_pub(ifma_pub *pub, uint64_t *t)
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Public engine                                                                                                */
 
-signet_rsa_public_engine *signet_rsa_public_engine_new(const uint8_t *n, size_t n_len, const uint8_t *e,
-                                                       size_t e_len, int backend, int *err)
+signet_rsa_public_engine *signet_rsa_public_engine_new(const uint8_t *n, size_t n_len, const uint8_t *e, size_t e_len,
+                                                       int backend, int *err)
 {
     int rc = SIGNET_IFMA_ERR_ARGUMENT;
     signet_rsa_public_engine *key = NULL;

@@ -37,14 +37,14 @@
 /* The public half of a key (n, e) prepared for the vector kernel's public-key operation and for the portable
    mod-n arithmetic. Public. Shared by the private engine (verify-after-sign) and the public engine. */
 typedef struct {
-    ifma_pmod pm;                /* n for the kernel (N = 40, 60 or 80 limbs) */
+    ifma_pmod pm;                 /* n for the kernel (N = 40, 60 or 80 limbs) */
     uint64_t n[IFMA_NWORDS_MAX];  /* n, 64-bit words */
     uint64_t rr[IFMA_NWORDS_MAX]; /* 2^(128 nw) mod n (into the portable arithmetic's Montgomery domain) */
     uint64_t n_inv64, e;          /* -n^-1 mod 2^64; the public exponent */
     const ifma_backend *be;
-    int backend, psel;           /* psel: index into be->pub_exp (0: 2048-bit n, 1: 4096-bit, 2: 3072-bit) */
-    size_t k, nw;                /* bytes and words of n */
-    unsigned plimbs;             /* 52-bit limbs of n in the kernel (40, 60 or 80) */
+    int backend, psel; /* psel: index into be->pub_exp (0: 2048-bit n, 1: 4096-bit, 2: 3072-bit) */
+    size_t k, nw;      /* bytes and words of n */
+    unsigned plimbs;   /* 52-bit limbs of n in the kernel (40, 60 or 80) */
 } ifma_pub;
 
 struct signet_rsa_public_engine {
@@ -52,29 +52,29 @@ struct signet_rsa_public_engine {
 };
 
 struct signet_rsa_engine_key {
-    ifma_mod mp, mq;                       /* secret: the halves prepared for the kernel */
+    ifma_mod mp, mq; /* secret: the halves prepared for the kernel */
     uint64_t p[IFMA_HWORDS_MAX], q[IFMA_HWORDS_MAX];
     uint64_t dp[IFMA_EWORDS], dq[IFMA_EWORDS];   /* CRT exponents, one zero word on top */
     uint64_t pm2[IFMA_EWORDS], qm2[IFMA_EWORDS]; /* p - 2, q - 2: Fermat inversion exponents */
-    uint64_t qinv_m[IFMA_HWORDS_MAX];      /* qinv * 2^(64 hw) mod p (Montgomery form for Garner) */
-    uint64_t p_inv64;                      /* -p^-1 mod 2^64 */
-    ifma_pub pub;                          /* public from here on */
-    int nsel;                              /* index into be->crt_exp (0: 1024-bit halves, 1: 2048, 2: 1536) */
-    size_t hw;                             /* words of a half */
-    unsigned hbits, nlimbs;                /* bits of a half (1024, 1536 or 2048), its 52-bit limbs (20, 30, 40) */
+    uint64_t qinv_m[IFMA_HWORDS_MAX];            /* qinv * 2^(64 hw) mod p (Montgomery form for Garner) */
+    uint64_t p_inv64;                            /* -p^-1 mod 2^64 */
+    ifma_pub pub;                                /* public from here on */
+    int nsel;                                    /* index into be->crt_exp (0: 1024-bit halves, 1: 2048, 2: 1536) */
+    size_t hw;                                   /* words of a half */
+    unsigned hbits, nlimbs; /* bits of a half (1024, 1536 or 2048), its 52-bit limbs (20, 30, 40) */
 };
 
 /* Per-operation workspace: everything secret an operation touches outside the key and the registers. */
 typedef struct {
     ifma_ws ws;
-    uint64_t x[IFMA_WIDE];                  /* kernel input in 52-bit limbs */
-    uint64_t op[IFMA_NMAX], oq[IFMA_NMAX];  /* kernel outputs */
+    uint64_t x[IFMA_WIDE];                 /* kernel input in 52-bit limbs */
+    uint64_t op[IFMA_NMAX], oq[IFMA_NMAX]; /* kernel outputs */
     uint64_t sp[IFMA_HWORDS_MAX], sq[IFMA_HWORDS_MAX], h[IFMA_HWORDS_MAX], d[IFMA_HWORDS_MAX];
     uint64_t in[IFMA_NWORDS_MAX], c[IFMA_NWORDS_MAX], s[IFMA_NWORDS_MAX], v[IFMA_NWORDS_MAX];
     uint64_t b[IFMA_NWORDS_MAX], r[IFMA_NWORDS_MAX];
     uint64_t t[2 * IFMA_NWORDS_MAX + 2];
     uint64_t e2[IFMA_EWORDS];
-    ifma_pws pws;                           /* the public-key operation's workspace (verify-after-sign) */
+    ifma_pws pws; /* the public-key operation's workspace (verify-after-sign) */
     uint64_t px[IFMA_PUB_NMAX], po[IFMA_PUB_NMAX];
 } ifma_scratch;
 

@@ -14,8 +14,7 @@
 int signet_ifma_test_lanes(int backend);
 
 /* Runs one lane primitive (IFMA_OP_* of ifma_internal.h) of `backend` on L-lane inputs; see ifma_prim_fn. */
-void signet_ifma_test_prim(int backend, int op, const uint64_t *a, const uint64_t *b, const uint64_t *c,
-                           uint64_t *out);
+void signet_ifma_test_prim(int backend, int op, const uint64_t *a, const uint64_t *b, const uint64_t *c, uint64_t *out);
 
 /*
  * Dual modular exponentiation through the kernel, for two odd moduli of hbits (1024, 1536 or 2048) bits each with the
