@@ -11,6 +11,8 @@
  *   ifma_blinding.c  the blinding pair (r^e, r^-1) and its per-thread state
  *   ifma_private.c   the RSA CRT private operation: blinding, CRT exponentiation, unblinding, verify-after-sign
  *   ifma_testing.c   test-only entry points (-DSIGNET_IFMA_TESTING)
+ * One exception, in the test configuration only: ifma_public.c and ifma_private.c read signet_ifma_test_fault, the
+ * fault switch that ifma_testing.c defines (ifma_test_api.h).
  *
  * Constant-time argument (secret: p, q, dp, dq, qinv and everything derived; r, A, Ai; the private result until
  * verified). Branches and addresses depend only on: lengths and sizes, the backend, e (public), the input (public),
