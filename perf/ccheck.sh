@@ -95,7 +95,7 @@ queue() {
 compile() {
     local c heavy=() light=()
     for c in "${QUEUE[@]}"; do
-        case "$c" in *ifma_emu[48].c* | *ec_nist.c* | *ifma_avx*.c*) heavy+=("$c") ;; *) light+=("$c") ;; esac
+        case "$c" in *ifma_emu[48].c* | *ec_p[0-9]*.c* | *ifma_avx*.c*) heavy+=("$c") ;; *) light+=("$c") ;; esac
     done
     QUEUE=()
     printf '%s\n' "${heavy[@]}" "${light[@]}" | xargs -d '\n' -P "$JOBS" -I{} sh -c '{}'
@@ -124,7 +124,7 @@ side_by_side() {
 }
 
 IFMA_SRCS=$(ls $IFMA/*.c)
-EC_SRCS="$EC/ec_nist.c $EC/ed25519.c"
+EC_SRCS=$(ls $EC/*.c)
 python3 perf/ec/wycheproof_ec_to_txt.py $W/ecdsa_secp256r1_sha256_p1363_test.json \
     $W/ecdsa_secp384r1_sha384_p1363_test.json $W/ecdsa_secp521r1_sha512_p1363_test.json $W/ed25519_test.json \
     > "$OUT/ec-vectors.txt"

@@ -20,25 +20,31 @@ __extension__ typedef unsigned __int128 u128; /* __extension__: no -pedantic war
 #define EC_UNROLL
 #endif
 
-EC_INLINE int ec_is_zero(const uint64_t *a, int nl) {
+EC_INLINE int ec_is_zero(const uint64_t *a, int nl)
+{
     uint64_t t = 0;
     EC_UNROLL
-    for (int i = 0; i < nl; i++) t |= a[i];
+    for (int i = 0; i < nl; i++)
+        t |= a[i];
     return t == 0;
 }
 
-EC_INLINE int ec_equal(const uint64_t *a, const uint64_t *b, int nl) {
+EC_INLINE int ec_equal(const uint64_t *a, const uint64_t *b, int nl)
+{
     uint64_t t = 0;
     EC_UNROLL
-    for (int i = 0; i < nl; i++) t |= a[i] ^ b[i];
+    for (int i = 0; i < nl; i++)
+        t |= a[i] ^ b[i];
     return t == 0;
 }
 
 /* a >= b */
-EC_INLINE int ec_geq(const uint64_t *a, const uint64_t *b, int nl) {
+EC_INLINE int ec_geq(const uint64_t *a, const uint64_t *b, int nl)
+{
     EC_UNROLL
     for (int i = nl - 1; i >= 0; i--) {
-        if (a[i] != b[i]) return a[i] > b[i];
+        if (a[i] != b[i])
+            return a[i] > b[i];
     }
     return 1;
 }
@@ -49,13 +55,15 @@ EC_INLINE int ec_geq(const uint64_t *a, const uint64_t *b, int nl) {
 #define ec_subb(a, b, bin, bout) __builtin_subcll((a), (b), (bin), (bout))
 #else
 EC_INLINE unsigned long long ec_addc(unsigned long long a, unsigned long long b, unsigned long long cin,
-                                     unsigned long long *cout) {
+                                     unsigned long long *cout)
+{
     u128 s = (u128)a + b + cin;
     *cout = (unsigned long long)(s >> 64);
     return (unsigned long long)s;
 }
 EC_INLINE unsigned long long ec_subb(unsigned long long a, unsigned long long b, unsigned long long bin,
-                                     unsigned long long *bout) {
+                                     unsigned long long *bout)
+{
     u128 d = (u128)a - b - bin;
     *bout = (unsigned long long)(d >> 64) & 1;
     return (unsigned long long)d;
@@ -63,30 +71,37 @@ EC_INLINE unsigned long long ec_subb(unsigned long long a, unsigned long long b,
 #endif
 
 /* r = a - b; returns the borrow. */
-EC_INLINE uint64_t ec_sub(uint64_t *r, const uint64_t *a, const uint64_t *b, int nl) {
+EC_INLINE uint64_t ec_sub(uint64_t *r, const uint64_t *a, const uint64_t *b, int nl)
+{
     unsigned long long borrow = 0;
     EC_UNROLL
-    for (int i = 0; i < nl; i++) r[i] = ec_subb(a[i], b[i], borrow, &borrow);
+    for (int i = 0; i < nl; i++)
+        r[i] = ec_subb(a[i], b[i], borrow, &borrow);
     return borrow;
 }
 
 /* r = a + b; returns the carry. */
-EC_INLINE uint64_t ec_add(uint64_t *r, const uint64_t *a, const uint64_t *b, int nl) {
+EC_INLINE uint64_t ec_add(uint64_t *r, const uint64_t *a, const uint64_t *b, int nl)
+{
     unsigned long long carry = 0;
     EC_UNROLL
-    for (int i = 0; i < nl; i++) r[i] = ec_addc(a[i], b[i], carry, &carry);
+    for (int i = 0; i < nl; i++)
+        r[i] = ec_addc(a[i], b[i], carry, &carry);
     return carry;
 }
 
 /* r = mask ? a : b, limb by limb (branch-free: these choices are data-dependent and would mispredict half the
  * time). */
-EC_INLINE void ec_select(uint64_t *r, uint64_t mask, const uint64_t *a, const uint64_t *b, int nl) {
+EC_INLINE void ec_select(uint64_t *r, uint64_t mask, const uint64_t *a, const uint64_t *b, int nl)
+{
     EC_UNROLL
-    for (int i = 0; i < nl; i++) r[i] = (a[i] & mask) | (b[i] & ~mask);
+    for (int i = 0; i < nl; i++)
+        r[i] = (a[i] & mask) | (b[i] & ~mask);
 }
 
 /* r = a + b mod m, for a, b < m. */
-EC_INLINE void ec_mod_add(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *m, int nl) {
+EC_INLINE void ec_mod_add(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *m, int nl)
+{
     uint64_t t[SIGNET_EC_MAX_LIMBS], u[SIGNET_EC_MAX_LIMBS];
     uint64_t carry = ec_add(t, a, b, nl);
     uint64_t borrow = ec_sub(u, t, m, nl);
@@ -95,19 +110,23 @@ EC_INLINE void ec_mod_add(uint64_t *r, const uint64_t *a, const uint64_t *b, con
 }
 
 /* r = a - b mod m, for a, b < m. */
-EC_INLINE void ec_mod_sub(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *m, int nl) {
+EC_INLINE void ec_mod_sub(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *m, int nl)
+{
     uint64_t mask = (uint64_t)0 - ec_sub(r, a, b, nl);
     unsigned long long carry = 0;
     EC_UNROLL
-    for (int i = 0; i < nl; i++) r[i] = ec_addc(r[i], m[i] & mask, carry, &carry);
+    for (int i = 0; i < nl; i++)
+        r[i] = ec_addc(r[i], m[i] & mask, carry, &carry);
 }
 
 /* Montgomery product r = a·b·2^(−64·nl) mod m (CIOS), fully reduced; m0 = −m⁻¹ mod 2^64. One of a, b must be below m
  * and the other below 2^(64·nl). r may alias a or b. */
-EC_INLINE void ec_mont_mul(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *m, uint64_t m0, int nl) {
+EC_INLINE void ec_mont_mul(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *m, uint64_t m0, int nl)
+{
     uint64_t t[SIGNET_EC_MAX_LIMBS + 2];
     EC_UNROLL
-    for (int j = 0; j < nl + 2; j++) t[j] = 0;
+    for (int j = 0; j < nl + 2; j++)
+        t[j] = 0;
     EC_UNROLL
     for (int i = 0; i < nl; i++) {
         u128 z;
@@ -141,9 +160,11 @@ EC_INLINE void ec_mont_mul(uint64_t *r, const uint64_t *a, const uint64_t *b, co
 }
 
 /* t (2·nl limbs) = a·b, schoolbook. */
-EC_INLINE void ec_mul_wide(uint64_t *t, const uint64_t *a, const uint64_t *b, int nl) {
+EC_INLINE void ec_mul_wide(uint64_t *t, const uint64_t *a, const uint64_t *b, int nl)
+{
     EC_UNROLL
-    for (int i = 0; i < 2 * nl; i++) t[i] = 0;
+    for (int i = 0; i < 2 * nl; i++)
+        t[i] = 0;
     EC_UNROLL
     for (int i = 0; i < nl; i++) {
         u128 c = 0;
@@ -158,9 +179,11 @@ EC_INLINE void ec_mul_wide(uint64_t *t, const uint64_t *a, const uint64_t *b, in
 }
 
 /* t (2·nl limbs) = a², each cross product once, doubled, plus the squares. */
-EC_INLINE void ec_sqr_wide(uint64_t *t, const uint64_t *a, int nl) {
+EC_INLINE void ec_sqr_wide(uint64_t *t, const uint64_t *a, int nl)
+{
     EC_UNROLL
-    for (int i = 0; i < 2 * nl; i++) t[i] = 0;
+    for (int i = 0; i < 2 * nl; i++)
+        t[i] = 0;
     EC_UNROLL
     for (int i = 0; i < nl - 1; i++) {
         u128 c = 0;
@@ -173,7 +196,8 @@ EC_INLINE void ec_sqr_wide(uint64_t *t, const uint64_t *a, int nl) {
         t[i + nl] = (uint64_t)c;
     }
     EC_UNROLL
-    for (int i = 2 * nl - 1; i > 0; i--) t[i] = (t[i] << 1) | (t[i - 1] >> 63);
+    for (int i = 2 * nl - 1; i > 0; i--)
+        t[i] = (t[i] << 1) | (t[i - 1] >> 63);
     t[0] <<= 1;
     unsigned long long carry = 0;
     EC_UNROLL
@@ -185,28 +209,42 @@ EC_INLINE void ec_sqr_wide(uint64_t *t, const uint64_t *a, int nl) {
 }
 
 /* Big-endian bytes into nl limbs; 0 when the value does not fit. */
-EC_INLINE int ec_load_be(uint64_t *r, const uint8_t *bytes, size_t len, int nl) {
-    for (int i = 0; i < nl; i++) r[i] = 0;
+EC_INLINE int ec_load_be(uint64_t *r, const uint8_t *bytes, size_t len, int nl)
+{
+    for (int i = 0; i < nl; i++)
+        r[i] = 0;
     for (size_t i = 0; i < len; i++) {
         size_t bit = (len - 1 - i) * 8;
-        if (bytes[i] == 0) continue;
-        if (bit / 64 >= (size_t)nl) return 0;
+        if (bytes[i] == 0)
+            continue;
+        if (bit / 64 >= (size_t)nl)
+            return 0;
         r[bit / 64] |= (uint64_t)bytes[i] << (bit % 64);
     }
     return 1;
 }
 
 /* Little-endian bytes (len <= 8·nl) into nl limbs. */
-EC_INLINE void ec_load_le(uint64_t *r, const uint8_t *bytes, size_t len, int nl) {
-    for (int i = 0; i < nl; i++) r[i] = 0;
-    for (size_t i = 0; i < len; i++) r[i / 8] |= (uint64_t)bytes[i] << (8 * (i % 8));
+EC_INLINE void ec_load_le(uint64_t *r, const uint8_t *bytes, size_t len, int nl)
+{
+    for (int i = 0; i < nl; i++)
+        r[i] = 0;
+    for (size_t i = 0; i < len; i++)
+        r[i / 8] |= (uint64_t)bytes[i] << (8 * (i % 8));
 }
 
-/* Width-w non-adjacent form of k (nl limbs): digits odd in (−2^(w−1), 2^(w−1)) or 0, at most 64·nl + 1 of them,
- * least significant first. Returns the number of digits written; naf must hold 64·nl + 1 entries. */
-static inline int ec_wnaf(int8_t *naf, const uint64_t *k, int nl, int w) {
+/* The most digits ec_wnaf writes for a scalar below 2^bits, whatever the width: one more than the bit length (a
+ * negative digit adds to the remainder, which can carry into bit `bits`). Size naf buffers with it. */
+#define EC_WNAF_LEN(bits) ((bits) + 1)
+
+/* Width-w non-adjacent form of k (nl limbs): digits odd in (−2^(w−1), 2^(w−1)) or 0, least significant first, up to
+ * the most significant non-zero one. Returns the number of digits written: for k < 2^bits (bits <= 64·nl) at most
+ * EC_WNAF_LEN(bits), the size naf must have for the bound the caller knows. */
+static inline int ec_wnaf(int8_t *naf, const uint64_t *k, int nl, int w)
+{
     uint64_t t[SIGNET_EC_MAX_LIMBS + 1];
-    for (int i = 0; i < nl; i++) t[i] = k[i];
+    for (int i = 0; i < nl; i++)
+        t[i] = k[i];
     t[nl] = 0;
     const int64_t full = (int64_t)1 << w, half = (int64_t)1 << (w - 1);
     int len = 0;
@@ -214,7 +252,8 @@ static inline int ec_wnaf(int8_t *naf, const uint64_t *k, int nl, int w) {
         int64_t d = 0;
         if (t[0] & 1) {
             d = (int64_t)(t[0] & (uint64_t)(full - 1));
-            if (d >= half) d -= full;
+            if (d >= half)
+                d -= full;
             /* t -= d, so that the next w − 1 digits are 0 */
             if (d > 0) {
                 uint64_t sub = (uint64_t)d;
@@ -232,7 +271,8 @@ static inline int ec_wnaf(int8_t *naf, const uint64_t *k, int nl, int w) {
             }
         }
         naf[len++] = (int8_t)d;
-        for (int i = 0; i < nl; i++) t[i] = (t[i] >> 1) | (t[i + 1] << 63);
+        for (int i = 0; i < nl; i++)
+            t[i] = (t[i] >> 1) | (t[i + 1] << 63);
         t[nl] >>= 1;
     }
     return len;

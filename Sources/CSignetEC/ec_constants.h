@@ -6,6 +6,7 @@
 #define SIGNET_EC_CONSTANTS_H
 #include <stdint.h>
 
+/* clang-format off */
 static const uint64_t p256_P[4] = {0xffffffffffffffffULL, 0xffffffffULL, 0x0ULL, 0xffffffff00000001ULL};
 static const uint64_t p256_N[4] = {0xf3b9cac2fc632551ULL, 0xbce6faada7179e84ULL, 0xffffffffffffffffULL, 0xffffffff00000000ULL};
 static const uint64_t p256_B[4] = {0x3bce3c3e27d2604bULL, 0x651d06b0cc53b0f6ULL, 0xb3ebbd55769886bcULL, 0x5ac635d8aa3a93e7ULL};
@@ -45,5 +46,6 @@ static const uint64_t ed25519_L[4] = {0x5812631a5cf5d3edULL, 0x14def9dea2f79cd6U
 static const uint64_t ed25519_RR_L[4] = {0xa40611e3449c0f01ULL, 0xd00e1ba768859347ULL, 0xceec73d217f5be65ULL, 0x399411b7c309a3dULL};
 static const uint64_t ed25519_RRR_L[4] = {0x2a9e49687b83a2dbULL, 0x278324e6aef7f3ecULL, 0x8065dc6c04ec5b65ULL, 0xe530b773599cec7ULL};
 #define ED25519_M0_L 0xd2b51da312547e1bULL
+/* clang-format on */
 
 #endif

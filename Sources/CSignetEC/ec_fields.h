@@ -9,7 +9,8 @@
 #include "ec_constants.h"
 
 /* r = t·2^−256 mod p: four rounds of q = t[i], t += q·p (q·p's low limb cancels t[i] with carry q). */
-EC_INLINE void p256_reduce(uint64_t *r, uint64_t t[9]) {
+EC_INLINE void p256_reduce(uint64_t *r, uint64_t t[9])
+{
     EC_UNROLL
     for (int i = 0; i < 4; i++) {
         const uint64_t q = t[i];
@@ -31,14 +32,16 @@ EC_INLINE void p256_reduce(uint64_t *r, uint64_t t[9]) {
     ec_select(r, (uint64_t)0 - (t[8] | (borrow ^ 1)), u, t + 4, 4);
 }
 
-EC_INLINE void p256_field_mul(uint64_t *r, const uint64_t *a, const uint64_t *b) {
+EC_INLINE void p256_field_mul(uint64_t *r, const uint64_t *a, const uint64_t *b)
+{
     uint64_t t[9];
     ec_mul_wide(t, a, b, 4);
     t[8] = 0;
     p256_reduce(r, t);
 }
 
-EC_INLINE void p256_field_sqr(uint64_t *r, const uint64_t *a) {
+EC_INLINE void p256_field_sqr(uint64_t *r, const uint64_t *a)
+{
     uint64_t t[9];
     ec_sqr_wide(t, a, 4);
     t[8] = 0;
@@ -46,33 +49,40 @@ EC_INLINE void p256_field_sqr(uint64_t *r, const uint64_t *a) {
 }
 
 /* r = z mod 2^521 − 1 for an 18-limb z < 2^1042: z mod 2^521 + z >> 521, folded once more, canonical. */
-EC_INLINE void p521_fold(uint64_t *r, const uint64_t z[18]) {
+EC_INLINE void p521_fold(uint64_t *r, const uint64_t z[18])
+{
     uint64_t lo[9], hi[9];
     EC_UNROLL
-    for (int k = 0; k < 8; k++) lo[k] = z[k];
+    for (int k = 0; k < 8; k++)
+        lo[k] = z[k];
     lo[8] = z[8] & 0x1ff;
     EC_UNROLL
-    for (int k = 0; k < 9; k++) hi[k] = (z[8 + k] >> 9) | (k + 9 < 18 ? z[9 + k] << 55 : 0);
+    for (int k = 0; k < 9; k++)
+        hi[k] = (z[8 + k] >> 9) | (k + 9 < 18 ? z[9 + k] << 55 : 0);
     ec_add(r, lo, hi, 9);
     uint64_t c = r[8] >> 9;
     r[8] &= 0x1ff;
     unsigned long long carry = c;
     EC_UNROLL
-    for (int k = 0; k < 9; k++) r[k] = ec_addc(r[k], 0, carry, &carry);
+    for (int k = 0; k < 9; k++)
+        r[k] = ec_addc(r[k], 0, carry, &carry);
     /* r ≤ 2^521 − 1 now; p itself is 0 */
     if (ec_equal(r, p521_P, 9)) {
         EC_UNROLL
-        for (int k = 0; k < 9; k++) r[k] = 0;
+        for (int k = 0; k < 9; k++)
+            r[k] = 0;
     }
 }
 
-EC_INLINE void p521_field_mul(uint64_t *r, const uint64_t *a, const uint64_t *b) {
+EC_INLINE void p521_field_mul(uint64_t *r, const uint64_t *a, const uint64_t *b)
+{
     uint64_t z[18];
     ec_mul_wide(z, a, b, 9);
     p521_fold(r, z);
 }
 
-EC_INLINE void p521_field_sqr(uint64_t *r, const uint64_t *a) {
+EC_INLINE void p521_field_sqr(uint64_t *r, const uint64_t *a)
+{
     uint64_t z[18];
     ec_sqr_wide(z, a, 9);
     p521_fold(r, z);

@@ -101,8 +101,9 @@ IFMA_TARGET static inline uint64_t v_lane0(vec a) { return (uint64_t)_mm_cvtsi12
 #define PRIM_FN ifma_avx256_prim
 #include "ifma_prim_test.h"
 
-const ifma_backend ifma_backend_avx256 = {
-    4, {ifma_avx256_n20_crt_exp, ifma_avx256_n40_crt_exp, ifma_avx256_n30_crt_exp},
-    {ifma_avx256_n40_pub_exp, ifma_avx256_n80_pub_exp, ifma_avx256_n60_pub_exp}, ifma_avx256_prim};
+const ifma_backend ifma_backend_avx256 = {4,
+                                          {ifma_avx256_n20_crt_exp, ifma_avx256_n40_crt_exp, ifma_avx256_n30_crt_exp},
+                                          {ifma_avx256_n40_pub_exp, ifma_avx256_n80_pub_exp, ifma_avx256_n60_pub_exp},
+                                          ifma_avx256_prim};
 
 #endif

@@ -90,8 +90,9 @@ IFMA_TARGET static inline uint64_t v_lane0(vec a) { return (uint64_t)_mm_cvtsi12
 #define PRIM_FN ifma_avx512_prim
 #include "ifma_prim_test.h"
 
-const ifma_backend ifma_backend_avx512 = {
-    8, {ifma_avx512_n20_crt_exp, ifma_avx512_n40_crt_exp, ifma_avx512_n30_crt_exp},
-    {ifma_avx512_n40_pub_exp, ifma_avx512_n80_pub_exp, ifma_avx512_n60_pub_exp}, ifma_avx512_prim};
+const ifma_backend ifma_backend_avx512 = {8,
+                                          {ifma_avx512_n20_crt_exp, ifma_avx512_n40_crt_exp, ifma_avx512_n30_crt_exp},
+                                          {ifma_avx512_n40_pub_exp, ifma_avx512_n80_pub_exp, ifma_avx512_n60_pub_exp},
+                                          ifma_avx512_prim};
 
 #endif

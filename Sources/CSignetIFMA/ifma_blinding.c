@@ -20,7 +20,7 @@ int ifma_blinding_regen(const signet_rsa_engine_key *key, signet_rsa_blinding *b
     sc->r[nw - 1] &= ~((uint64_t)1 << 63); /* r < 2^(bits - 1) <= n */
     /* Ai = r^-1 mod n: r^(p-2) mod p and r^(q-2) mod q (Fermat; constant-time exponentiation), Garner */
     memcpy(sc->c, sc->r, nw * sizeof(uint64_t));
-    ifma_crt_exp(key, sc, key->pm2, key->qm2, 0);
+    ifma_crt_exp(key, sc, key->pm2, key->qm2);
     sbn_mont_mul(bl->ai_m, sc->s, key->pub.rr, key->pub.n, key->pub.n_inv64, nw, sc->t);
     /* A = r^e mod n (e public) */
     sbn_mont_mul(sc->b, sc->r, key->pub.rr, key->pub.n, key->pub.n_inv64, nw, sc->t);
@@ -39,8 +39,8 @@ int ifma_blinding_regen(const signet_rsa_engine_key *key, signet_rsa_blinding *b
     return SIGNET_IFMA_OK;
 }
 
-signet_rsa_blinding *signet_rsa_blinding_new(const signet_rsa_engine_key *key, const uint8_t *random,
-                                             size_t random_len, int *err)
+signet_rsa_blinding *signet_rsa_blinding_new(const signet_rsa_engine_key *key, const uint8_t *random, size_t random_len,
+                                             int *err)
 {
     int rc = SIGNET_IFMA_ERR_ARGUMENT;
     signet_rsa_blinding *bl = NULL;

@@ -7,7 +7,10 @@
  * count fixed by the (public) lengths; every data-dependent choice is a mask (ct_* helpers, sbn_select); the only
  * multiplications are 64x64->128-bit (constant time on x86-64 and AArch64); memory addresses depend only on
  * indices and lengths. Nothing here branches on or indexes by a value.
+ * Also the engine's memory helpers (wipe, aligned zeroed allocation, wipe-then-free, stack scrub): the lowest layer,
+ * which every other file of the engine may call.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "ifma_internal.h"
@@ -19,6 +22,23 @@ void ifma_wipe(void *p, size_t n)
 {
     if (p != NULL && n != 0)
         ifma_memset(p, 0, n);
+}
+
+void *ifma_alloc64(size_t size)
+{
+    size_t rounded = (size + 63) & ~(size_t)63;
+    void *p = aligned_alloc(64, rounded);
+    if (p != NULL)
+        memset(p, 0, rounded);
+    return p;
+}
+
+void ifma_free_wiped(void *p, size_t size)
+{
+    if (p != NULL) {
+        ifma_wipe(p, size);
+        free(p);
+    }
 }
 
 /*
@@ -119,53 +139,52 @@ static uint64_t row_adx(uint64_t *t, const uint64_t *a, uint64_t b, size_t n)
 {
     uint64_t hi, h2, lo;
     const uint64_t single = 0 - (uint64_t)(n & 3), blocks = 0 - (uint64_t)(n >> 2);
-    __asm__ volatile(
-        "xorl %k[hi], %k[hi]\n\t" /* hi = 0, CF = OF = 0 */
-        "movq %[single], %%rcx\n\t"
-        "jrcxz 2f\n"
-        "1:\n\t"
-        "mulxq (%[a]), %[lo], %[h2]\n\t"
-        "adcxq (%[t]), %[lo]\n\t"
-        "adoxq %[hi], %[lo]\n\t"
-        "movq %[lo], (%[t])\n\t"
-        "movq %[h2], %[hi]\n\t"
-        "leaq 8(%[a]), %[a]\n\t"
-        "leaq 8(%[t]), %[t]\n\t"
-        "leaq 1(%%rcx), %%rcx\n\t"
-        "jrcxz 2f\n\t"
-        "jmp 1b\n"
-        "2:\n\t"
-        "movq %[blocks], %%rcx\n\t"
-        "jrcxz 4f\n"
-        "3:\n\t"
-        "mulxq 0(%[a]), %[lo], %[h2]\n\t"
-        "adcxq 0(%[t]), %[lo]\n\t"
-        "adoxq %[hi], %[lo]\n\t"
-        "movq %[lo], 0(%[t])\n\t"
-        "mulxq 8(%[a]), %[lo], %[hi]\n\t"
-        "adcxq 8(%[t]), %[lo]\n\t"
-        "adoxq %[h2], %[lo]\n\t"
-        "movq %[lo], 8(%[t])\n\t"
-        "mulxq 16(%[a]), %[lo], %[h2]\n\t"
-        "adcxq 16(%[t]), %[lo]\n\t"
-        "adoxq %[hi], %[lo]\n\t"
-        "movq %[lo], 16(%[t])\n\t"
-        "mulxq 24(%[a]), %[lo], %[hi]\n\t"
-        "adcxq 24(%[t]), %[lo]\n\t"
-        "adoxq %[h2], %[lo]\n\t"
-        "movq %[lo], 24(%[t])\n\t"
-        "leaq 32(%[a]), %[a]\n\t"
-        "leaq 32(%[t]), %[t]\n\t"
-        "leaq 1(%%rcx), %%rcx\n\t"
-        "jrcxz 4f\n\t"
-        "jmp 3b\n"
-        "4:\n\t"
-        "movl $0, %k[lo]\n\t" /* MOV leaves the flags: fold both pending carries into the top word */
-        "adcxq %[lo], %[hi]\n\t"
-        "adoxq %[lo], %[hi]\n\t"
-        : [hi] "=&r"(hi), [h2] "=&r"(h2), [lo] "=&r"(lo), [a] "+r"(a), [t] "+r"(t)
-        : [single] "r"(single), [blocks] "r"(blocks), "d"(b)
-        : "rcx", "cc", "memory");
+    __asm__ volatile("xorl %k[hi], %k[hi]\n\t" /* hi = 0, CF = OF = 0 */
+                     "movq %[single], %%rcx\n\t"
+                     "jrcxz 2f\n"
+                     "1:\n\t"
+                     "mulxq (%[a]), %[lo], %[h2]\n\t"
+                     "adcxq (%[t]), %[lo]\n\t"
+                     "adoxq %[hi], %[lo]\n\t"
+                     "movq %[lo], (%[t])\n\t"
+                     "movq %[h2], %[hi]\n\t"
+                     "leaq 8(%[a]), %[a]\n\t"
+                     "leaq 8(%[t]), %[t]\n\t"
+                     "leaq 1(%%rcx), %%rcx\n\t"
+                     "jrcxz 2f\n\t"
+                     "jmp 1b\n"
+                     "2:\n\t"
+                     "movq %[blocks], %%rcx\n\t"
+                     "jrcxz 4f\n"
+                     "3:\n\t"
+                     "mulxq 0(%[a]), %[lo], %[h2]\n\t"
+                     "adcxq 0(%[t]), %[lo]\n\t"
+                     "adoxq %[hi], %[lo]\n\t"
+                     "movq %[lo], 0(%[t])\n\t"
+                     "mulxq 8(%[a]), %[lo], %[hi]\n\t"
+                     "adcxq 8(%[t]), %[lo]\n\t"
+                     "adoxq %[h2], %[lo]\n\t"
+                     "movq %[lo], 8(%[t])\n\t"
+                     "mulxq 16(%[a]), %[lo], %[h2]\n\t"
+                     "adcxq 16(%[t]), %[lo]\n\t"
+                     "adoxq %[hi], %[lo]\n\t"
+                     "movq %[lo], 16(%[t])\n\t"
+                     "mulxq 24(%[a]), %[lo], %[hi]\n\t"
+                     "adcxq 24(%[t]), %[lo]\n\t"
+                     "adoxq %[h2], %[lo]\n\t"
+                     "movq %[lo], 24(%[t])\n\t"
+                     "leaq 32(%[a]), %[a]\n\t"
+                     "leaq 32(%[t]), %[t]\n\t"
+                     "leaq 1(%%rcx), %%rcx\n\t"
+                     "jrcxz 4f\n\t"
+                     "jmp 3b\n"
+                     "4:\n\t"
+                     "movl $0, %k[lo]\n\t" /* MOV leaves the flags: fold both pending carries into the top word */
+                     "adcxq %[lo], %[hi]\n\t"
+                     "adoxq %[lo], %[hi]\n\t"
+                     : [hi] "=&r"(hi), [h2] "=&r"(h2), [lo] "=&r"(lo), [a] "+r"(a), [t] "+r"(t)
+                     : [single] "r"(single), [blocks] "r"(blocks), "d"(b)
+                     : "rcx", "cc", "memory");
     (void)h2;
     return hi;
 }
@@ -236,12 +255,11 @@ uint64_t sbn_neg_inv64(uint64_t m0)
 }
 
 /* t (n + 1 words, top word 0 or 1) minus m if t >= m, into r; t < 2m. */
-static void sbn_reduce_once(uint64_t *r, const uint64_t *t, uint64_t top, const uint64_t *m, size_t n,
-                            uint64_t *tmp)
+static void sbn_reduce_once(uint64_t *r, const uint64_t *t, uint64_t top, const uint64_t *m, size_t n, uint64_t *tmp)
 {
     uint64_t borrow = sbn_sub(tmp, t, m, n);
     /* take the difference when it did not borrow, or when the top word absorbs the borrow */
-    uint64_t take = ct_is_zero_mask(borrow & ~top & 1) ;
+    uint64_t take = ct_is_zero_mask(borrow & ~top & 1);
     sbn_select(r, take, tmp, t, n);
 }
 
@@ -364,10 +382,7 @@ void sbn_mod(uint64_t *r, const uint64_t *x, size_t xn, const uint64_t *m, size_
     }
 }
 
-void sbn_sub_if_ge(uint64_t *a, const uint64_t *m, size_t n, uint64_t *t)
-{
-    sbn_reduce_once(a, a, 0, m, n, t);
-}
+void sbn_sub_if_ge(uint64_t *a, const uint64_t *m, size_t n, uint64_t *t) { sbn_reduce_once(a, a, 0, m, n, t); }
 
 uint64_t sbn_from_bytes(uint64_t *r, size_t n, const uint8_t *in, size_t len)
 {

@@ -47,6 +47,7 @@
 #define PRIM_FN ifma_emu4_prim
 #include "ifma_prim_test.h"
 
-const ifma_backend ifma_backend_emu4 = {
-    4, {ifma_emu4_n20_crt_exp, ifma_emu4_n40_crt_exp, ifma_emu4_n30_crt_exp},
-    {ifma_emu4_n40_pub_exp, ifma_emu4_n80_pub_exp, ifma_emu4_n60_pub_exp}, ifma_emu4_prim};
+const ifma_backend ifma_backend_emu4 = {4,
+                                        {ifma_emu4_n20_crt_exp, ifma_emu4_n40_crt_exp, ifma_emu4_n30_crt_exp},
+                                        {ifma_emu4_n40_pub_exp, ifma_emu4_n80_pub_exp, ifma_emu4_n60_pub_exp},
+                                        ifma_emu4_prim};

@@ -47,6 +47,7 @@
 #define PRIM_FN ifma_emu8_prim
 #include "ifma_prim_test.h"
 
-const ifma_backend ifma_backend_emu8 = {
-    8, {ifma_emu8_n20_crt_exp, ifma_emu8_n40_crt_exp, ifma_emu8_n30_crt_exp},
-    {ifma_emu8_n40_pub_exp, ifma_emu8_n80_pub_exp, ifma_emu8_n60_pub_exp}, ifma_emu8_prim};
+const ifma_backend ifma_backend_emu8 = {8,
+                                        {ifma_emu8_n20_crt_exp, ifma_emu8_n40_crt_exp, ifma_emu8_n30_crt_exp},
+                                        {ifma_emu8_n40_pub_exp, ifma_emu8_n80_pub_exp, ifma_emu8_n60_pub_exp},
+                                        ifma_emu8_prim};

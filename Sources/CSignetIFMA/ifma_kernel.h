@@ -55,26 +55,24 @@
 #endif
 /* ifma_ge_tab[k][i] = all ones iff i >= k; ifma_lt_tab[k][i] = all ones iff i < k (first L columns are used). */
 #define IFMA_X (~(uint64_t)0)
-static const uint64_t ifma_ge_tab[9][8] = {
-    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
-    {0, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
-    {0, 0, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
-    {0, 0, 0, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
-    {0, 0, 0, 0, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
-    {0, 0, 0, 0, 0, IFMA_X, IFMA_X, IFMA_X},
-    {0, 0, 0, 0, 0, 0, IFMA_X, IFMA_X},
-    {0, 0, 0, 0, 0, 0, 0, IFMA_X},
-    {0, 0, 0, 0, 0, 0, 0, 0}};
-static const uint64_t ifma_lt_tab[9][8] = {
-    {0, 0, 0, 0, 0, 0, 0, 0},
-    {IFMA_X, 0, 0, 0, 0, 0, 0, 0},
-    {IFMA_X, IFMA_X, 0, 0, 0, 0, 0, 0},
-    {IFMA_X, IFMA_X, IFMA_X, 0, 0, 0, 0, 0},
-    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0, 0, 0, 0},
-    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0, 0, 0},
-    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0, 0},
-    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0},
-    {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X}};
+static const uint64_t ifma_ge_tab[9][8] = {{IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
+                                           {0, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
+                                           {0, 0, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
+                                           {0, 0, 0, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
+                                           {0, 0, 0, 0, IFMA_X, IFMA_X, IFMA_X, IFMA_X},
+                                           {0, 0, 0, 0, 0, IFMA_X, IFMA_X, IFMA_X},
+                                           {0, 0, 0, 0, 0, 0, IFMA_X, IFMA_X},
+                                           {0, 0, 0, 0, 0, 0, 0, IFMA_X},
+                                           {0, 0, 0, 0, 0, 0, 0, 0}};
+static const uint64_t ifma_lt_tab[9][8] = {{0, 0, 0, 0, 0, 0, 0, 0},
+                                           {IFMA_X, 0, 0, 0, 0, 0, 0, 0},
+                                           {IFMA_X, IFMA_X, 0, 0, 0, 0, 0, 0},
+                                           {IFMA_X, IFMA_X, IFMA_X, 0, 0, 0, 0, 0},
+                                           {IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0, 0, 0, 0},
+                                           {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0, 0, 0},
+                                           {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0, 0},
+                                           {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, 0},
+                                           {IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X, IFMA_X}};
 #undef IFMA_X
 /* Public clamp of a lane offset to [0, 8]. */
 static inline int ifma_clamp8(int k) { return k < 0 ? 0 : (k > 8 ? 8 : k); }
@@ -98,7 +96,7 @@ static inline uint64_t ifma_eq_mask(uint64_t a, uint64_t b) { return ct_is_zero_
 #define K_MASK uint64_t
 #endif
 
-#if K_NP > 127 || IFMA_L > 8 || (defined(IFMA_KERNEL_PRIVATE) && IFMA_N > IFMA_NMAX) ||                            \
+#if K_NP > 127 || IFMA_L > 8 || (defined(IFMA_KERNEL_PRIVATE) && IFMA_N > IFMA_NMAX) ||                                \
     (defined(IFMA_KERNEL_PUBLIC) && IFMA_N > IFMA_PUB_NMAX)
 #error "kernel size parameters out of range"
 #endif
@@ -258,8 +256,8 @@ IFMA_TARGET static IFMA_ALWAYS_INLINE void KN(redc_h)(const int H, uint64_t *con
         for (int h = 0; h < H; h++) {
             const uint64_t y = (s[h] * k0[h]) & IFMA_M52;
             const vec vy = v_set1(y);
-            const uint64_t next1 = KN(lane2)(acc[h][0]) + ((m2k0[h] * s[h]) & IFMA_M52) +
-                                   (uint64_t)(((ifma_u128)m1s[h] * y) >> 64);
+            const uint64_t next1 =
+                KN(lane2)(acc[h][0]) + ((m2k0[h] * s[h]) & IFMA_M52) + (uint64_t)(((ifma_u128)m1s[h] * y) >> 64);
             s[h] = KN(redc_carry)(s[h], y, m0s[h]) + s1[h] + ((m1k0[h] * s[h]) & IFMA_M52);
             s1[h] = next1;
             IFMA_UNROLL
@@ -300,8 +298,8 @@ IFMA_TARGET static void KN(copy)(uint64_t *r, const uint64_t *a)
 
 #if defined(IFMA_KERNEL_PRIVATE)
 /* r_h = a_h * b_h / R mod m_h (almost) for both CRT halves; r may alias a or b. */
-IFMA_TARGET static void KN(amm2)(uint64_t *r0, uint64_t *r1, const uint64_t *a0, const uint64_t *b0,
-                                 const uint64_t *a1, const uint64_t *b1, const ifma_mod *m0, const ifma_mod *m1)
+IFMA_TARGET static void KN(amm2)(uint64_t *r0, uint64_t *r1, const uint64_t *a0, const uint64_t *b0, const uint64_t *a1,
+                                 const uint64_t *b1, const ifma_mod *m0, const ifma_mod *m1)
 {
     uint64_t *const r[2] = {r0, r1};
     const uint64_t *const a[2] = {a0, a1}, *const b[2] = {b0, b1};
@@ -347,8 +345,8 @@ IFMA_TARGET static void KN(select)(uint64_t *r, const uint64_t (*tbl)[IFMA_NMAX]
 }
 
 IFMA_TARGET static void KN(crt_exp)(const ifma_mod *mp, const ifma_mod *mq, const uint64_t *xp, const uint64_t *xq,
-                             const uint64_t *ep, const uint64_t *eq, unsigned ebits, uint64_t *outp,
-                             uint64_t *outq, ifma_ws *ws)
+                                    const uint64_t *ep, const uint64_t *eq, unsigned ebits, uint64_t *outp,
+                                    uint64_t *outq, ifma_ws *ws)
 {
     uint64_t(*tp)[IFMA_NMAX] = ws->table[0], (*tq)[IFMA_NMAX] = ws->table[1];
     uint64_t *ap = ws->acc[0] + IFMA_OFF, *aq = ws->acc[1] + IFMA_OFF;

@@ -1,96 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ifma_key.c - private-key loading and its checks (shape, n == p q, the CRT relations, a round trip through the
- * chosen backend), the derived constants of the CRT halves, the public shape and public half both engines take, and
- * the allocation of the engine's objects (64-byte aligned, wiped before free).
+ * chosen backend) and the derived constants of the CRT halves. Builds on ifma_crt.c (the round trip) and
+ * ifma_public.c (the public shape and half).
  *
  * Constant time (argument: ifma_rsa_internal.h): every check on p, q, dp, dq, qinv is a mask computed by ifma_bn.c;
  * only the combined outcome of the shape check and of the consistency checks (one bit each: the key is accepted or
  * not) is made public. Leading zero bytes are stripped from public values (n, e) only.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "ifma_rsa_internal.h"
 
-void *ifma_alloc64(size_t size)
-{
-    size_t rounded = (size + 63) & ~(size_t)63;
-    void *p = aligned_alloc(64, rounded);
-    if (p != NULL)
-        memset(p, 0, rounded);
-    return p;
-}
-
-void ifma_free_wiped(void *p, size_t size)
-{
-    if (p != NULL) {
-        ifma_wipe(p, size);
-        free(p);
-    }
-}
-
-/* ------------------------------------------------------------------------------------------------------------ */
-/* Arithmetic pieces                                                                                            */
-
-/* Prepares one CRT half for the kernel: limbs, k0, R mod m, R^3 mod m (R = 2^(52 N)). t, u: hw words each. */
-void ifma_setup_half(ifma_mod *md, const uint64_t *m, size_t hw, unsigned nlimbs, uint64_t *t, uint64_t *u)
-{
-    memset(md, 0, sizeof *md);
-    sbn_to52(md->m + IFMA_OFF, nlimbs, m, hw);
-    md->k0 = sbn_neg_inv64(m[0]) & IFMA_M52;
-    sbn_mod_pow2(u, (size_t)52 * nlimbs, m, hw, t);
-    sbn_to52(md->one + IFMA_OFF, nlimbs, u, hw);
-    sbn_mod_pow2(u, (size_t)3 * 52 * nlimbs, m, hw, t);
-    sbn_to52(md->rr3 + IFMA_OFF, nlimbs, u, hw);
-    ifma_wipe(u, hw * sizeof *u);
-}
-
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Public API                                                                                                   */
-
-static void strip_zeros(const uint8_t **p, size_t *len)
-{
-    /* only for public values (n, e): the length of a secret value is never derived from its content */
-    while (*len > 0 && (*p)[0] == 0) {
-        (*p)++;
-        (*len)--;
-    }
-}
-
-/* The public shape both engines take: n of exactly 2048, 3072 or 4096 bits (leading zero bytes are skipped: *n, *n_len
-   are advanced past them), e odd with 3 <= e < 2^64, returned in *ev. 0 if the shape is refused. */
-int ifma_public_shape(const uint8_t **n, size_t *n_len, const uint8_t *e, size_t e_len, uint64_t *ev)
-{
-    strip_zeros(n, n_len);
-    strip_zeros(&e, &e_len);
-    if ((*n_len != 256 && *n_len != 384 && *n_len != 512) || ((*n)[0] & 0x80) == 0 || e_len == 0 || e_len > 8)
-        return 0;
-    uint64_t v = 0;
-    for (size_t i = 0; i < e_len; i++)
-        v = (v << 8) | e[i];
-    *ev = v;
-    return (v & 1) != 0 && v >= 3;
-}
-
-/* Fills the sizes, backend, e and n of a public half whose shape ifma_public_shape accepted (ifma_setup_pub does
-   the rest). */
-void ifma_init_pub(ifma_pub *pub, const ifma_backend *be, int backend, const uint8_t *n, size_t n_len, uint64_t e)
-{
-    pub->be = be;
-    pub->backend = backend;
-    pub->k = n_len;
-    pub->nw = n_len / 8;
-    pub->e = e;
-    sbn_from_bytes(pub->n, pub->nw, n, n_len);
-}
-
-/* r = n >> 1 (nw words): a public input below n for the load-time checks. */
-void ifma_half_of(uint64_t *r, const uint64_t *n, size_t nw)
-{
-    for (size_t i = 0; i < nw; i++)
-        r[i] = (n[i] >> 1) | (i + 1 < nw ? n[i + 1] << 63 : 0);
-}
 
 static signet_rsa_engine_key *fail_key(signet_rsa_engine_key *key, ifma_scratch *sc, int code, int *err)
 {
@@ -153,7 +76,7 @@ signet_rsa_engine_key *signet_rsa_engine_key_new(const signet_rsa_key_params *pa
         const uint64_t *m = half ? key->q : key->p, *d = half ? key->dq : key->dp;
         memset(sc->b, 0, hw * sizeof(uint64_t));
         sc->b[0] = 1;
-        sbn_sub(sc->d, m, sc->b, hw);      /* m - 1 */
+        sbn_sub(sc->d, m, sc->b, hw);          /* m - 1 */
         sbn_mul(sc->v, d, hw, &key->pub.e, 1); /* e d: hw + 1 words */
         sbn_mod(sc->sp, sc->v, hw + 1, sc->d, hw, sc->t);
         ok &= sbn_is_word_mask(sc->sp, hw, 1);
@@ -182,7 +105,7 @@ signet_rsa_engine_key *signet_rsa_engine_key_new(const signet_rsa_key_params *pa
     /* round trip through the chosen backend: x = n >> 1 (public, < n), s = x^d, s^e == x */
     ifma_half_of(sc->in, key->pub.n, nw);
     memcpy(sc->c, sc->in, nw * sizeof(uint64_t));
-    ifma_crt_exp(key, sc, key->dp, key->dq, 0);
+    ifma_crt_exp(key, sc, key->dp, key->dq);
     ok = ifma_verify_mask(key, sc, sc->s, sc->in);
     IFMA_DECLASSIFY(&ok, sizeof ok);
     if (!ok)

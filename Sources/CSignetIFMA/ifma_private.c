@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * ifma_private.c - the RSA CRT private operation: both halves exponentiated together on the kernel, Garner
- * recombination, blinding and unblinding, and verify-after-sign on the vector public-key operation.
+ * ifma_private.c - the RSA CRT private operation: blinding, both halves exponentiated together and recombined
+ * (ifma_crt.c), unblinding, and verify-after-sign on the vector public-key operation. Builds on ifma_blinding.c.
  *
  * Constant time (argument: ifma_rsa_internal.h): the halves, the blinded input and the result are secret until the
  * verify; the control flow depends on the sizes, the backend, the public input's range check, the blinding use
@@ -11,74 +11,6 @@
 
 #include "ifma_rsa_internal.h"
 #include "ifma_test_api.h"
-
-/* ------------------------------------------------------------------------------------------------------------ */
-/* Arithmetic pieces                                                                                            */
-
-/* Kernel output (<= m, 52-bit limbs) to words, fully reduced. */
-void ifma_finish_half(uint64_t *r, const uint64_t *l, const uint64_t *m, size_t hw, unsigned nlimbs, uint64_t *t)
-{
-    sbn_from52(r, hw, l, nlimbs);
-    sbn_sub_if_ge(r, m, hw, t);
-}
-
-/* s = sq + q * ((sp - sq) * qinv mod p)   (Garner). sp < p, sq < q < 2p. s: nw words, < n. */
-static void garner(const signet_rsa_engine_key *key, ifma_scratch *sc, uint64_t *s)
-{
-    const size_t hw = key->hw, nw = key->pub.nw;
-    memcpy(sc->d, sc->sq, hw * sizeof(uint64_t));
-    sbn_sub_if_ge(sc->d, key->p, hw, sc->t);                   /* sq mod p */
-    uint64_t borrow = sbn_sub(sc->d, sc->sp, sc->d, hw);       /* sp - sq mod p, plus p if negative: */
-    for (size_t i = 0; i < hw; i++)
-        sc->t[i] = key->p[i] & (0 - borrow);
-    sbn_add(sc->d, sc->d, sc->t, hw);
-    sbn_mont_mul(sc->h, sc->d, key->qinv_m, key->p, key->p_inv64, hw, sc->t); /* h = d * qinv mod p */
-    sbn_mul(s, key->q, hw, sc->h, hw);
-    memset(sc->t, 0, nw * sizeof(uint64_t));
-    memcpy(sc->t, sc->sq, hw * sizeof(uint64_t));
-    sbn_add(s, s, sc->t, nw);
-}
-
-/* sc->s = sc->c ^ (ep, eq) mod n through the CRT halves; sc->c < n. */
-void ifma_crt_exp(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *ep, const uint64_t *eq,
-                  int fault)
-{
-    const size_t hw = key->hw;
-    sbn_to52(sc->x, IFMA_WIDE, sc->c, key->pub.nw);
-#if defined(SIGNET_IFMA_TESTING)
-    if (fault == 3) {
-        memcpy(sc->e2, ep, sizeof sc->e2);
-        sc->e2[3] ^= 1u << 7;
-        ep = sc->e2;
-    }
-#endif
-#if defined(SIGNET_IFMA_TESTING)
-    if (fault == 4) { /* timing of everything but the exponentiation (perf/ifma/bench.c); the verify then fails */
-        memset(sc->op, 0, sizeof sc->op);
-        memset(sc->oq, 0, sizeof sc->oq);
-    } else
-#endif
-    key->pub.be->crt_exp[key->nsel](&key->mp, &key->mq, sc->x, sc->x, ep, eq, key->hbits, sc->op, sc->oq, &sc->ws);
-    ifma_finish_half(sc->sp, sc->op, key->p, hw, key->nlimbs, sc->t);
-    ifma_finish_half(sc->sq, sc->oq, key->q, hw, key->nlimbs, sc->t);
-#if defined(SIGNET_IFMA_TESTING)
-    if (fault == 1)
-        sc->sp[0] ^= 1;
-    if (fault == 2)
-        sc->sq[hw - 1] ^= (uint64_t)1 << 40;
-#else
-    (void)fault;
-#endif
-    garner(key, sc, sc->s);
-}
-
-/* All ones iff s^e mod n == expect (s < n), computed on the vector kernel. */
-uint64_t ifma_verify_mask(const signet_rsa_engine_key *key, ifma_scratch *sc, const uint64_t *s,
-                          const uint64_t *expect)
-{
-    ifma_pub_exp(&key->pub, s, sc->v, &sc->pws, sc->px, sc->po, sc->t);
-    return sbn_eq_mask(sc->v, expect, key->pub.nw);
-}
 
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Public API                                                                                                   */
@@ -117,12 +49,12 @@ int signet_rsa_engine_private(const signet_rsa_engine_key *key, signet_rsa_blind
     }
     bl->uses++;
 
-    int fault = 0;
-#if defined(SIGNET_IFMA_TESTING)
-    fault = signet_ifma_test_fault;
-#endif
     sbn_mont_mul(sc->c, sc->in, bl->a_m, key->pub.n, key->pub.n_inv64, nw, sc->t); /* c = in A */
-    ifma_crt_exp(key, sc, key->dp, key->dq, fault);                       /* s = c^d = in^d r */
+#if defined(SIGNET_IFMA_TESTING)
+    ifma_crt_exp_fault(key, sc, key->dp, key->dq, signet_ifma_test_fault); /* s = c^d, faults injected */
+#else
+    ifma_crt_exp(key, sc, key->dp, key->dq); /* s = c^d = in^d r */
+#endif
     sbn_mont_mul(sc->s, sc->s, bl->ai_m, key->pub.n, key->pub.n_inv64, nw, sc->t); /* s = in^d */
     uint64_t ok = ifma_verify_mask(key, sc, sc->s, sc->in);
     IFMA_DECLASSIFY(&ok, sizeof ok);

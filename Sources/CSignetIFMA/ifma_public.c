@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ifma_public.c - the public-key operation x^e mod n: on the vector kernel (verify-after-sign and the public engine)
- * and on the portable mod-n arithmetic (the blinding's r^e, the public engine's load-time self-check); the set-up of
- * the public half; the public engine's API.
+ * and on the portable mod-n arithmetic (the blinding's r^e, the public engine's load-time self-check); the public
+ * shape both engines take and the set-up of the public half; the public engine's API. Calls only ifma_bn.c and the
+ * backends: the private side (ifma_crt.c, ifma_key.c, ifma_blinding.c, ifma_private.c) builds on this file.
  *
  * Constant time (argument: ifma_rsa_internal.h): e and n are public (square-and-multiply on e's bits), but the data
  * path is the same constant-time arithmetic as the private kernel, because verify-after-sign runs it on the not yet
@@ -55,6 +56,49 @@ void ifma_pub_exp(const ifma_pub *pub, const uint64_t *s, uint64_t *r, ifma_pws 
 #endif
 }
 
+static void strip_zeros(const uint8_t **p, size_t *len)
+{
+    /* only for public values (n, e): the length of a secret value is never derived from its content */
+    while (*len > 0 && (*p)[0] == 0) {
+        (*p)++;
+        (*len)--;
+    }
+}
+
+/* The public shape both engines take: n of exactly 2048, 3072 or 4096 bits (leading zero bytes are skipped: *n, *n_len
+   are advanced past them), e odd with 3 <= e < 2^64, returned in *ev. 0 if the shape is refused. */
+int ifma_public_shape(const uint8_t **n, size_t *n_len, const uint8_t *e, size_t e_len, uint64_t *ev)
+{
+    strip_zeros(n, n_len);
+    strip_zeros(&e, &e_len);
+    if ((*n_len != 256 && *n_len != 384 && *n_len != 512) || ((*n)[0] & 0x80) == 0 || e_len == 0 || e_len > 8)
+        return 0;
+    uint64_t v = 0;
+    for (size_t i = 0; i < e_len; i++)
+        v = (v << 8) | e[i];
+    *ev = v;
+    return (v & 1) != 0 && v >= 3;
+}
+
+/* Fills the sizes, backend, e and n of a public half whose shape ifma_public_shape accepted (ifma_setup_pub does
+   the rest). */
+void ifma_init_pub(ifma_pub *pub, const ifma_backend *be, int backend, const uint8_t *n, size_t n_len, uint64_t e)
+{
+    pub->be = be;
+    pub->backend = backend;
+    pub->k = n_len;
+    pub->nw = n_len / 8;
+    pub->e = e;
+    sbn_from_bytes(pub->n, pub->nw, n, n_len);
+}
+
+/* r = n >> 1 (nw words): a public input below n for the load-time checks. */
+void ifma_half_of(uint64_t *r, const uint64_t *n, size_t nw)
+{
+    for (size_t i = 0; i < nw; i++)
+        r[i] = (n[i] >> 1) | (i + 1 < nw ? n[i + 1] << 63 : 0);
+}
+
 /* Prepares n (nw words, odd, top bit set, in pub->n) for the kernel; pub->be, nw, k, e must be set. t: 2 nw
    words. */
 void ifma_setup_pub(ifma_pub *pub, uint64_t *t)
@@ -75,8 +119,8 @@ void ifma_setup_pub(ifma_pub *pub, uint64_t *t)
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Public engine                                                                                                */
 
-signet_rsa_public_engine *signet_rsa_public_engine_new(const uint8_t *n, size_t n_len, const uint8_t *e,
-                                                       size_t e_len, int backend, int *err)
+signet_rsa_public_engine *signet_rsa_public_engine_new(const uint8_t *n, size_t n_len, const uint8_t *e, size_t e_len,
+                                                       int backend, int *err)
 {
     int rc = SIGNET_IFMA_ERR_ARGUMENT;
     signet_rsa_public_engine *key = NULL;

@@ -14,11 +14,10 @@
 int signet_ifma_test_lanes(int backend);
 
 /* Runs one lane primitive (IFMA_OP_* of ifma_internal.h) of `backend` on L-lane inputs; see ifma_prim_fn. */
-void signet_ifma_test_prim(int backend, int op, const uint64_t *a, const uint64_t *b, const uint64_t *c,
-                           uint64_t *out);
+void signet_ifma_test_prim(int backend, int op, const uint64_t *a, const uint64_t *b, const uint64_t *c, uint64_t *out);
 
 /*
- * Dual modular exponentiation through the kernel, for two odd moduli of hbits (1024 or 2048) bits each with the
+ * Dual modular exponentiation through the kernel, for two odd moduli of hbits (1024, 1536 or 2048) bits each with the
  * top bit set: r_h = x_h^(e_h) mod m_h, fully reduced. m_h, e_h, r_h: hbits/64 words; x_h: 2*hbits/64 words.
  */
 typedef struct ifma_test_ctx ifma_test_ctx;
@@ -42,7 +41,8 @@ int signet_ifma_test_row(int kind);
  * 0 none, 1 flip a bit of the CRT half mod p after exponentiation, 2 the same mod q,
  * 3 exponentiate mod p with a corrupted dp, 4 skip the exponentiation (outputs 0): the operation does all its other
  * work and fails its verify, so timing it measures the cost around the kernel (perf/ifma/bench.c); 5 flip a bit of
- * every public-key operation's result (verify-after-sign, the load-time round trip and self-check).
+ * every public-key operation's result (verify-after-sign, the load-time round trip and self-check). Codes 1 to 4
+ * reach the private operation only, through ifma_crt_exp_fault (test configuration); code 5 is read by ifma_pub_exp.
  */
 extern int signet_ifma_test_fault;
 

@@ -22,8 +22,7 @@ int signet_ifma_test_lanes(int backend)
     return be != NULL ? be->lanes : 0;
 }
 
-void signet_ifma_test_prim(int backend, int op, const uint64_t *a, const uint64_t *b, const uint64_t *c,
-                           uint64_t *out)
+void signet_ifma_test_prim(int backend, int op, const uint64_t *a, const uint64_t *b, const uint64_t *c, uint64_t *out)
 {
     const ifma_backend *be = ifma_backend_get(backend);
     if (be != NULL)
@@ -67,9 +66,10 @@ void signet_ifma_test_ctx_exp(ifma_test_ctx *ctx, const uint64_t *x0, const uint
     sbn_to52(ctx->x[1], IFMA_WIDE, x1, 2 * hw);
     memcpy(ctx->e[0], e0, hw * 8);
     memcpy(ctx->e[1], e1, hw * 8);
-    ctx->be->crt_exp[ctx->nlimbs == 20 ? 0 : ctx->nlimbs == 30 ? 2 : 1](&ctx->m[0], &ctx->m[1], ctx->x[0], ctx->x[1],
-                                                                       ctx->e[0], ctx->e[1], ctx->hbits, ctx->o[0],
-                                                                       ctx->o[1], &ctx->ws);
+    ctx->be->crt_exp[ctx->nlimbs == 20   ? 0
+                     : ctx->nlimbs == 30 ? 2
+                                         : 1](&ctx->m[0], &ctx->m[1], ctx->x[0], ctx->x[1], ctx->e[0], ctx->e[1],
+                                              ctx->hbits, ctx->o[0], ctx->o[1], &ctx->ws);
     ifma_finish_half(r0, ctx->o[0], ctx->mw[0], hw, ctx->nlimbs, ctx->t);
     ifma_finish_half(r1, ctx->o[1], ctx->mw[1], hw, ctx->nlimbs, ctx->t);
 }

@@ -25,7 +25,8 @@ extern "C" {
 
 /* Bits returned by signet_ifma_support(). */
 #define SIGNET_IFMA_SUPPORT_256 1 /* AVX512F + AVX512VL + AVX512IFMA with OS-enabled opmask/ZMM state */
-#define SIGNET_IFMA_SUPPORT_512 2 /* same requirements; 512-bit width usable. Which width is faster is for the
+#define SIGNET_IFMA_SUPPORT_512                                                                                        \
+    2 /* same requirements; 512-bit width usable. Which width is faster is for the
                                      caller to measure (Zen 4 splits zmm operations; Zen 5 / SPR do not). */
 
 /* Backends (the `backend` argument of signet_rsa_engine_key_new). */
@@ -41,10 +42,10 @@ extern "C" {
 #define SIGNET_IFMA_ERR_BACKEND 3           /* backend unknown, or not supported by this CPU/OS/build */
 #define SIGNET_IFMA_ERR_KEY_INCONSISTENT 4  /* n != p*q, e*dp != 1 mod p-1, q*qinv != 1 mod p, round trip, ... */
 #define SIGNET_IFMA_ERR_NO_MEMORY 5
-#define SIGNET_IFMA_ERR_INPUT_RANGE 6       /* private-operation input >= n */
-#define SIGNET_IFMA_ERR_RANDOM 7            /* blinding regeneration failed (r not invertible: bad randomness) */
-#define SIGNET_IFMA_ERR_FAULT 8             /* verify-after-sign mismatch: output zeroed, nothing released */
-#define SIGNET_IFMA_ERR_WRONG_KEY 9         /* blinding was created for another key */
+#define SIGNET_IFMA_ERR_INPUT_RANGE 6 /* private-operation input >= n */
+#define SIGNET_IFMA_ERR_RANDOM 7      /* blinding regeneration failed (r not invertible: bad randomness) */
+#define SIGNET_IFMA_ERR_FAULT 8       /* verify-after-sign mismatch: output zeroed, nothing released */
+#define SIGNET_IFMA_ERR_WRONG_KEY 9   /* blinding was created for another key */
 
 /* Which IFMA widths this CPU and OS support (OR of SIGNET_IFMA_SUPPORT_*); 0 off x86-64 or without IFMA. */
 int signet_ifma_support(void);
@@ -76,8 +77,8 @@ typedef struct {
 } signet_rsa_key_params;
 
 /*
- * Loads a CRT private key from `params` for `backend` (SIGNET_IFMA_BACKEND_*). Checks, once: n has 2048 or 4096
- * bits, p and q each have exactly half of n's bits and are odd, n == p*q, dp < p, dq < q, qinv < p,
+ * Loads a CRT private key from `params` for `backend` (SIGNET_IFMA_BACKEND_*). Checks, once: n has 2048, 3072 or
+ * 4096 bits, p and q each have exactly half of n's bits and are odd, n == p*q, dp < p, dq < q, qinv < p,
  * e*dp == 1 (mod p-1), e*dq == 1 (mod q-1), q*qinv == 1 (mod p), e odd with 3 <= e < 2^64, and a private/public
  * round trip through the chosen backend. Returns NULL and sets *err (if err != NULL) on any failure:
  * SIGNET_IFMA_ERR_ARGUMENT (params or one of its pointers NULL), _BACKEND, _UNSUPPORTED_SHAPE, _KEY_INCONSISTENT or
@@ -88,7 +89,7 @@ signet_rsa_engine_key *signet_rsa_engine_key_new(const signet_rsa_key_params *pa
 /* Zeroises every secret word, then frees. NULL is ignored. */
 void signet_rsa_engine_key_free(signet_rsa_engine_key *key);
 
-/* Modulus size in bytes (256 or 512): the length of `in`, `out` and `fresh_random` below. */
+/* Modulus size in bytes (256, 384 or 512): the length of `in`, `out` and `fresh_random` below. */
 size_t signet_rsa_engine_key_size(const signet_rsa_engine_key *key);
 
 /* Backend the key was loaded for. */
@@ -100,8 +101,8 @@ int signet_rsa_engine_key_backend(const signet_rsa_engine_key *key);
  * Also holds the workspace of the private operation, so the private operation itself never allocates.
  * `key` must outlive the blinding.
  */
-signet_rsa_blinding *signet_rsa_blinding_new(const signet_rsa_engine_key *key, const uint8_t *random,
-                                             size_t random_len, int *err);
+signet_rsa_blinding *signet_rsa_blinding_new(const signet_rsa_engine_key *key, const uint8_t *random, size_t random_len,
+                                             int *err);
 
 /* Zeroises the blinding pair and the workspace, then frees. NULL is ignored. */
 void signet_rsa_blinding_free(signet_rsa_blinding *blinding);
@@ -140,13 +141,13 @@ typedef struct signet_rsa_public_engine signet_rsa_public_engine; /* opaque, imm
  * sets *err (if err != NULL): SIGNET_IFMA_ERR_ARGUMENT, _UNSUPPORTED_SHAPE, _BACKEND, _NO_MEMORY, or _FAULT (the
  * self-check disagreed).
  */
-signet_rsa_public_engine *signet_rsa_public_engine_new(const uint8_t *n, size_t n_len, const uint8_t *e,
-                                                       size_t e_len, int backend, int *err);
+signet_rsa_public_engine *signet_rsa_public_engine_new(const uint8_t *n, size_t n_len, const uint8_t *e, size_t e_len,
+                                                       int backend, int *err);
 
 /* Frees (nothing secret to wipe, but it is wiped all the same). NULL is ignored. */
 void signet_rsa_public_engine_free(signet_rsa_public_engine *key);
 
-/* Modulus size in bytes (256 or 512): the length of `in` and `out` below. */
+/* Modulus size in bytes (256, 384 or 512): the length of `in` and `out` below. */
 size_t signet_rsa_public_engine_size(const signet_rsa_public_engine *key);
 
 /*
