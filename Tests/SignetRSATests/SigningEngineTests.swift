@@ -49,16 +49,20 @@ import Testing
         }
     }
 
-    /// Wycheproof's deterministic signatures, byte for byte, through the emulated engine. Keys whose primes differ
-    /// in size are outside the engine's scope: asking for it explicitly is refused.
+    /// Wycheproof's deterministic signatures, byte for byte, through the emulated engine: every key of each file
+    /// (keys whose primes differ in size are outside the engine's scope: asking for it explicitly is refused), two
+    /// messages each. (`perf/ccheck.sh`, in CI, signs every valid vector through the engine's C API on both emulated
+    /// backends, optimised; here, in a debug build, the point is the Swift path to the engine.)
     @Test(
         arguments: [
             "rsa_pkcs1_2048_sig_gen_test.json", "rsa_pkcs1_3072_sig_gen_test.json", "rsa_pkcs1_4096_sig_gen_test.json",
         ])
     func wycheproofSignThroughTheEngine(file: String) throws {
         var engines: [String: RSAPrivateKey?] = [:]
+        var signedPerKey: [String: Int] = [:]
         var signed = 0
-        for c in try Wycheproof.signCases(file) where c.result == "valid" {
+        for c in try Wycheproof.signCases(file)
+        where c.result == "valid" && signedPerKey[c.privateKeyPEM, default: 0] < 2 {
             let alg = try #require(RSASignatureAlgorithm(jwsName: "RS" + c.sha.dropFirst(4)))
             if engines[c.privateKeyPEM] == nil {
                 let key = try RSAPrivateKey(pem: c.privateKeyPEM)
@@ -71,9 +75,10 @@ import Testing
             }
             guard let key = engines[c.privateKeyPEM] ?? nil else { continue }
             #expect(try key.signature(for: c.message, algorithm: alg) == c.signature, "tcId \(c.tcId)")
+            signedPerKey[c.privateKeyPEM, default: 0] += 1
             signed += 1
         }
-        #expect(signed >= 10)
+        #expect(signed >= 4)
     }
 
     @Test func concurrentEngineSigningIsSafe() async throws {
