@@ -174,6 +174,11 @@ import Testing
         check(tok(#"{"exp":1e400}"#), "claim.invalid")
         check(tok(#"{"exp":-0}"#), "claim.exp-expired")
         check(tok(#"{"exp":1799999999}"#), "claim.exp-expired")
+        // RFC 7519 §4.1.4: the current time must be before exp; at exp the token has expired.
+        check(tok(#"{"exp":1800000000}"#), "claim.exp-expired")
+        check(tok(#"{"exp":1800000000.0}"#), "claim.exp-expired")
+        #expect(throws: Never.self) { try JWSFixtures.verifier().verify(tok(#"{"exp":1800000000.5}"#)) }
+        #expect(throws: Never.self) { try JWSFixtures.verifier().verify(tok(#"{"exp":1800000001}"#)) }
         check(tok(#"{"exp":1800000100,"exp":1}"#), "json.duplicate-member", segment: .payload)
         check(tok(#"{"sub":"x"}"#), "claim.missing")
         check(tok(#"{"exp":1800000100,"nbf":1800000050}"#), "claim.nbf-future")
@@ -205,6 +210,9 @@ import Testing
         }
         let lenient = JWSFixtures.verifier(policy: JWTValidationPolicy(leeway: 60, clock: .fixed(JWSFixtures.now)))
         #expect(throws: Never.self) { try lenient.verify(tok(#"{"exp":1799999990}"#)) }
+        // With leeway the boundary moves by the leeway, and stays exclusive.
+        check(tok(#"{"exp":1799999940}"#), "claim.exp-expired", verifier: lenient)
+        #expect(throws: Never.self) { try lenient.verify(tok(#"{"exp":1799999941}"#)) }
     }
 
     @Test func sizeLimitIsCheckedFirst() throws {

@@ -54,11 +54,12 @@ public struct JWTValidationPolicy: Sendable {
     func check<Claims: JWTPolicyClaims>(_ claims: Claims) throws(JWSError) {
         let now = clock.now()
         if let exp = claims.expiresAt {
-            if now.secondsSinceEpoch > exp.secondsSinceEpoch + leeway {
+            // RFC 7519 §4.1.4: valid only while now is before exp (plus the leeway); at exp it has expired.
+            if now.secondsSinceEpoch >= exp.secondsSinceEpoch + leeway {
                 throw JWSError(
                     .expired, segment: .payload,
                     reason:
-                        "exp \(exp) is before now \(now) (leeway \(NumericDate(leeway.rounded(.towardZero))) s): the token has expired"
+                        "exp \(exp) is not after now \(now) (leeway \(NumericDate(leeway.rounded(.towardZero))) s): the token has expired"
                 )
             }
             if let maximumLifetime, exp.secondsSinceEpoch - now.secondsSinceEpoch > maximumLifetime + leeway {
