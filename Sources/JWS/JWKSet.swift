@@ -265,7 +265,7 @@ public struct JWKSet: Sendable {
             issues.append(
                 Issue(code: code, index: index, offset: at ?? offset, keyID: kid, reason: reason, underlying: error))
         }
-        // EC and OKP entries: their members only (`X509Certificate` reads RSA keys, so `x5c` is not consulted).
+        // EC and OKP entries: their members only (`x5c` is not consulted).
         guard kty == "RSA" else {
             do throws(SignetRSAError) {
                 return (try Self.publicKey(object, kty: kty), nil)
@@ -286,12 +286,20 @@ public struct JWKSet: Sendable {
                 issue(.invalidKey, x5c.valueOffset, "x5c[0] cannot be used: \(error.reason); skipped", error)
                 return nil
             }
+            if let family = certificate?.keyFamily, family != .rsa {
+                issue(
+                    .invalidKey, x5c.valueOffset,
+                    "x5c[0] holds \(family.name), but the entry's kty is RSA; skipped")
+                return nil
+            }
         }
         let n = object["n"]?.stringValue
         let e = object["e"]?.stringValue
         guard let n, let e else {
-            if let certificate, object.member("n") == nil, object.member("e") == nil {
-                return (.rsa(certificate.publicKey), certificate)
+            if let certificate, let rsa = certificate.rsaPublicKey, object.member("n") == nil,
+                object.member("e") == nil
+            {
+                return (.rsa(rsa), certificate)
             }
             issue(.invalidKey, nil, "an RSA JWK needs string members \"n\" and \"e\" (or an x5c certificate); skipped")
             return nil
@@ -311,8 +319,8 @@ public struct JWKSet: Sendable {
             return nil
         }
         if let certificate,
-            certificate.publicKey.modulus != publicKey.modulus
-                || certificate.publicKey.exponent != publicKey.exponent
+            certificate.rsaPublicKey?.modulus != publicKey.modulus
+                || certificate.rsaPublicKey?.exponent != publicKey.exponent
         {
             issue(
                 .x5cMismatch, object.member("x5c")?.valueOffset,

@@ -141,12 +141,35 @@ public enum JWSPublicKey: Sendable {
         }
     }
 
-    /// Loads a public key of any family from PEM (`PUBLIC KEY`, or `RSA PUBLIC KEY`).
+    /// The public key an X.509 certificate holds, of any family.
+    ///
+    /// - Throws: `SignetRSAError` with the codes of the EC and Ed25519 DER loaders (`key.unsupported-curve`, …);
+    ///   an RSA key was checked when the certificate was read.
+    /// - Allocation: allocates.
+    public init(certificate: X509Certificate) throws(SignetRSAError) {
+        switch certificate.keyFamily {
+        case .rsa:
+            guard let rsa = certificate.rsaPublicKey else {
+                throw SignetRSAError(.certificateInvalid, reason: "the certificate's RSA key was not loaded")
+            }
+            self = .rsa(rsa)
+        case .ec: self = .ec(try ECPublicKey(der: certificate.subjectPublicKeyInfo))
+        case .ed25519: self = .ed25519(try Ed25519PublicKey(der: certificate.subjectPublicKeyInfo))
+        }
+    }
+
+    /// Loads a public key of any family from PEM (`PUBLIC KEY`, `RSA PUBLIC KEY`, or the key of a `CERTIFICATE`).
     ///
     /// - Parameter pem: The PEM text.
     /// - Throws: `SignetRSAError` with the codes of the RSA loader for RSA keys, else of the EC and Ed25519 ones.
     /// - Allocation: allocates.
     public init(pem: String) throws(SignetRSAError) {
+        if pem.contains("-----BEGIN CERTIFICATE-----"), !pem.contains("-----BEGIN PUBLIC KEY-----"),
+            !pem.contains("-----BEGIN RSA PUBLIC KEY-----")
+        {
+            try self.init(certificate: X509Certificate(pem: pem))
+            return
+        }
         do throws(SignetRSAError) {
             self = .rsa(try RSAPublicKey(pem: pem))
         } catch  where error.code == .notRSA {
@@ -261,6 +284,31 @@ public enum JWSSigningKey: Sendable {
                 self = .ec(try ECPrivateKey(pem: pem))
             } catch  where error.code == .wrongKeyType {
                 self = .ed25519(try Ed25519PrivateKey(pem: pem))
+            }
+        }
+    }
+
+    /// Loads a private key of any family from PEM that may be encrypted: `ENCRYPTED PRIVATE KEY` (PKCS#8
+    /// `EncryptedPrivateKeyInfo`) is decrypted with `password` and its algorithm identifier names the family;
+    /// unencrypted PEM loads as ``init(pem:)`` does, the password unused.
+    ///
+    /// `password` and the decrypted key's DER are overwritten with zeros before this returns.
+    ///
+    /// - Throws: `SignetRSAError` `key.wrong-password`, `key.wrong-type` (an algorithm other than RSA, EC or
+    ///   Ed25519), and the codes of ``init(pem:)``.
+    /// - Allocation: allocates.
+    public init(pem: String, password: inout [UInt8]) throws(SignetRSAError) {
+        guard EncryptedPKCS8.isEncrypted(pem) else {
+            EncryptedPKCS8.wipe(&password)
+            try self.init(pem: pem)
+            return
+        }
+        self = try EncryptedPKCS8.decrypt(pem: pem, password: &password) {
+            (family, der) throws(SignetRSAError) -> JWSSigningKey in
+            switch family {
+            case .rsa: .rsa(try RSAPrivateKey(der: der))
+            case .ec: .ec(try ECPrivateKey(der: der))
+            case .ed25519: .ed25519(try Ed25519PrivateKey(der: der))
             }
         }
     }

@@ -72,13 +72,29 @@ public struct RSAEngine: Hashable, Sendable, CustomStringConvertible {
         return out
     }()
 
-    /// The engine `SIGNET_RSA_ENGINE` names, or `nil` when it is unset or names none. Read once per process
-    /// (`getenv` may race with a `setenv` on another thread).
-    static let fromEnvironment: RSAEngine? = {
-        guard let raw = unsafe getenv("SIGNET_RSA_ENGINE") else { return nil }
-        guard let engine = RSAEngine(name: unsafe String(cString: raw)), engine != .automatic else { return nil }
-        return engine
+    /// The engine `SIGNET_RSA_ENGINE` names: `nil` when it is unset, empty or `auto`; a failure (`rsa.engine-unknown`,
+    /// with the names it may take) when it names no engine, so that a typo is not silently ignored. Read once per
+    /// process (`getenv` may race with a `setenv` on another thread).
+    static let fromEnvironment: Result<RSAEngine?, SignetRSAError> = {
+        guard let raw = unsafe getenv("SIGNET_RSA_ENGINE") else { return .success(nil) }
+        return environmentPreference(unsafe String(cString: raw))
     }()
+
+    /// What a `SIGNET_RSA_ENGINE` value asks for: `nil` for empty or `auto`, the engine it names, or
+    /// `rsa.engine-unknown` (the process reads the variable once; tests ask about any value).
+    @_spi(Testing) public static func environmentPreference(_ value: String) -> Result<RSAEngine?, SignetRSAError> {
+        if value.isEmpty { return .success(nil) }
+        guard let engine = RSAEngine(name: value) else {
+            let shown = value.count <= 64 ? value : String(value.prefix(64)) + "…"
+            return .failure(
+                SignetRSAError(
+                    .engineUnknown,
+                    reason:
+                        "SIGNET_RSA_ENGINE=\(shown) names no engine: use auto, evp, ifma256 or ifma512 (or unset it)"
+                ))
+        }
+        return .success(engine == .automatic ? nil : engine)
+    }
 }
 
 extension RSAEngine {
@@ -106,7 +122,7 @@ extension RSAEngine {
         func resolved(_ engine: RSAEngine) throws(SignetRSAError) -> IFMAPublicKey? {
             try resolve(engine, load: load, time: { $0.measure(count: 5) }, openSSL: { openSSL.measure(count: 5) })
         }
-        guard requested == .automatic, fromEnvironment == nil, !supportedIFMA.isEmpty else {
+        guard requested == .automatic, case .success(.none) = fromEnvironment, !supportedIFMA.isEmpty else {
             return try resolved(requested)
         }
         let shape = PublicShape(bits: IFMAPublicKey.bits(modulus), exponent: exponent)
@@ -128,16 +144,18 @@ extension RSAEngine {
     private static let publicChoices = Mutex<[PublicShape: RSAEngine]>([:])
 
     /// The one resolution of a requested engine, for private and public keys alike: `SIGNET_RSA_ENGINE` first
-    /// (under ``automatic`` only, and never failing: an engine that cannot take the key leaves it on OpenSSL), then
+    /// (under ``automatic`` only; an engine that cannot take the key leaves it on OpenSSL, a value that names no
+    /// engine throws `rsa.engine-unknown`), then
     /// ``openSSL`` → `nil`, ``automatic`` → the fastest loadable IFMA width if it beats OpenSSL (``fastest``), any
     /// other engine → loaded or thrown.
     private static func resolve<Loaded>(
         _ requested: RSAEngine, load: (RSAEngine) throws(SignetRSAError) -> Loaded,
         time: (Loaded) -> UInt64, openSSL: () -> UInt64
     ) throws(SignetRSAError) -> Loaded? {
-        if requested == .automatic, let preferred = fromEnvironment {
+        if requested == .automatic, let preferred = try fromEnvironment.get() {
             // SIGNET_RSA_ENGINE is a preference for keys loaded the default way: an IFMA engine that cannot run
-            // here or does not take this key leaves it on OpenSSL rather than making key loading fail.
+            // here or does not take this key leaves it on OpenSSL rather than making key loading fail (a name that
+            // is no engine at all does: `rsa.engine-unknown`).
             return preferred == .openSSL ? nil : try? load(preferred)
         }
         switch requested {

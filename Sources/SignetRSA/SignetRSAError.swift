@@ -66,6 +66,8 @@ public struct SignetRSAError: Error, Hashable, Sendable, CustomStringConvertible
         public static let engineFault = Code(rawValue: "rsa.engine-fault")
         /// The requested signing engine cannot run here (no AVX-512 IFMA) or does not take this key's shape.
         public static let engineUnavailable = Code(rawValue: "rsa.engine-unavailable")
+        /// `SIGNET_RSA_ENGINE` names no engine (the reason lists the names it may take).
+        public static let engineUnknown = Code(rawValue: "rsa.engine-unknown")
         /// An OpenSSL call failed; ``SignetRSAError/openSSLErrors`` holds the drained error queue.
         public static let openSSL = Code(rawValue: "rsa.openssl")
         /// Signet broke one of its own invariants (a bug, not a bad input or key); the operation did nothing.

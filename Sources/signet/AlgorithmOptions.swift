@@ -28,40 +28,57 @@ enum JWSSigningKeyDefaults {
     }
 }
 
-/// Loads a private key of any family (RSA, EC, Ed25519) from a PEM file; an encrypted PKCS#8 key goes through the
-/// RSA loader with the password of `passwords`. Key errors exit with status 1.
+/// Loads a private key of any family (RSA, EC, Ed25519) from a PEM file; an encrypted PKCS#8 key is decrypted with
+/// the password of `passwords` (wiped after use), its family read from the decrypted key. Key errors exit with
+/// status 1.
 func loadSigningKey(_ path: String, passwords: KeyPasswordOptions? = nil) throws -> JWSSigningKey {
     let text = try readText(path)
-    if text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
-        return .rsa(try loadPrivateKey(path, passwords: passwords))
+    // One owner of the password's buffer (no copy survives the wipe).
+    var password: [UInt8] = []
+    var hasPassword = false
+    if EncryptedPKCS8.isEncrypted(text), let given = try passwords?.password() {
+        password = given
+        hasPassword = true
     }
+    defer { wipe(&password) }
     do throws(SignetRSAError) {
+        if hasPassword {
+            return try JWSSigningKey(pem: text, password: &password)
+        }
         return try JWSSigningKey(pem: text)
     } catch {
         throw keyFailure(path, error)
     }
 }
 
-/// Loads a public key of any family: a PEM public key, or the public half of a private key PEM (EC and Ed25519
-/// too); an EC or Ed25519 DER public key; anything else (RSA DER, X.509 certificates, encrypted keys) goes through
+/// Loads a public key of any family: a PEM public key or certificate, or the public half of a private key PEM
+/// (encrypted ones with `passwords`); a DER public key or certificate; RSA DER goes through
 /// ``loadPublicKey(_:passwords:)``.
 func loadVerificationKey(_ path: String, passwords: KeyPasswordOptions? = nil) throws -> JWSPublicKey {
     let bytes = try readFile(path)
     let text = String(decoding: bytes, as: UTF8.self)
-    if text.contains("-----BEGIN PUBLIC KEY-----") {
+    if text.contains("-----BEGIN PUBLIC KEY-----") || text.contains("-----BEGIN CERTIFICATE-----") {
         do throws(SignetRSAError) {
             return try JWSPublicKey(pem: text)
         } catch {
             throw keyFailure(path, error)
         }
     }
-    if text.contains("PRIVATE KEY-----"), !text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
-        return try loadSigningKey(path).publicKey
+    if text.contains("PRIVATE KEY-----") {
+        return try loadSigningKey(path, passwords: passwords).publicKey
     }
     if !text.contains("-----BEGIN "), bytes.first == 0x30 {
         // DER of an EC or Ed25519 SubjectPublicKeyInfo; RSA keys and certificates fail both and load below.
         if let key = try? ECPublicKey(der: bytes) { return .ec(key) }
         if let key = try? Ed25519PublicKey(der: bytes) { return .ed25519(key) }
+        // A DER certificate of any family (an RSA one that fails its checks is reported below).
+        if let certificate = try? X509Certificate(der: bytes), certificate.keyFamily != .rsa {
+            do throws(SignetRSAError) {
+                return try JWSPublicKey(certificate: certificate)
+            } catch {
+                throw keyFailure(path, error)
+            }
+        }
     }
     return .rsa(try loadPublicKey(path, passwords: passwords))
 }

@@ -182,7 +182,11 @@ func loadPublicKey(_ path: String, passwords: KeyPasswordOptions? = nil) throws 
                 return try RSAPublicKey(der: bytes)
             } catch {
                 do throws(SignetRSAError) {
-                    return try X509Certificate(der: bytes).publicKey
+                    let certificate = try X509Certificate(der: bytes)
+                    guard let rsa = certificate.rsaPublicKey else {
+                        throw SignetRSAError(.notRSA, reason: "the certificate holds \(certificate.keyFamily.name)")
+                    }
+                    return rsa
                 } catch let certificateError where certificateError.code != .certificateInvalid {
                     throw certificateError
                 } catch _ {

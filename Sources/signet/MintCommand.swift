@@ -36,7 +36,9 @@ struct MintCommand: ParsableCommand {
             """)
 
     @Option(
-        help: "Private key PEM: RSA (PKCS#8, encrypted PKCS#8, or PKCS#1), EC (PKCS#8 or SEC 1) or Ed25519 (PKCS#8).")
+        help: ArgumentHelp(
+            "Private key PEM: RSA (PKCS#8 or PKCS#1), EC (PKCS#8 or SEC 1) or Ed25519 (PKCS#8); any PKCS#8 key may be "
+                + "encrypted."))
     var key: String
     @OptionGroup var passwords: KeyPasswordOptions
     @Option(help: "The kid registered in the server's JWKS.") var kid: String?

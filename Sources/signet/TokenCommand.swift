@@ -43,7 +43,9 @@ struct TokenCommand: AsyncParsableCommand {
 
     @Option(help: "A YAML or JSON file of these options (long names as keys).") var config: String?
     @Option(
-        help: "Private key PEM: RSA (PKCS#8, encrypted PKCS#8, or PKCS#1), EC (PKCS#8 or SEC 1) or Ed25519 (PKCS#8).")
+        help: ArgumentHelp(
+            "Private key PEM: RSA (PKCS#8 or PKCS#1), EC (PKCS#8 or SEC 1) or Ed25519 (PKCS#8); any PKCS#8 key may be "
+                + "encrypted."))
     var key: String?
     @Option(
         name: .customLong("key-password-file"),

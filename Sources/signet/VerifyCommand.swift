@@ -63,6 +63,9 @@ struct VerifyCommand: AsyncParsableCommand {
     func run() async throws {
         let token = try readToken(self.token, verbose: verbose)
         let keys: [JWSVerificationKey]
+        // RSA JWKS entries without alg, bound to RS512 because --alg was not given: named if the token's alg is
+        // refused, with the way to allow it.
+        var defaultedRSAKeyIDs: [String] = []
         if let jwks = jwksOptions.jwks {
             let set: JWKSet
             if jwksOptions.isURL {
@@ -81,6 +84,11 @@ struct VerifyCommand: AsyncParsableCommand {
                 }
             }
             keys = set.verificationKeys(defaultAlgorithm: alg ?? .rs512)
+            if alg == nil {
+                for entry in set.keys where entry.algorithmName == nil {
+                    if case .rsa = entry.publicKey { defaultedRSAKeyIDs.append(entry.keyID ?? "(no kid)") }
+                }
+            }
             guard !keys.isEmpty else {
                 printError("signet: \(jwks): no usable verification key")
                 for issue in set.issues { printError("  \(issue)") }
@@ -115,16 +123,32 @@ struct VerifyCommand: AsyncParsableCommand {
             print(JSONValue.object(verified.payloadObject).description)
         } catch {
             printError("signet: \(error)")
+            if let error = error as? JWSError, error.code == .algNotAllowed, !defaultedRSAKeyIDs.isEmpty,
+                let tokenAlg = Self.headerAlgorithm(token), tokenAlg != "RS512",
+                tokenAlg.hasPrefix("RS") || tokenAlg.hasPrefix("PS")
+            {
+                let kids = defaultedRSAKeyIDs.prefix(5).map { "\"\($0)\"" }.joined(separator: ", ")
+                printError(
+                    "signet: the JWKS's RSA key(s) \(kids) have no \"alg\", so they verify RS512 only (APIM's"
+                        + " algorithm); give --alg \(tokenAlg) to verify this \(tokenAlg) token, or publish the key with"
+                        + " \"alg\": \"\(tokenAlg)\"")
+            }
             throw ExitCode(2)
         }
     }
 
     /// The header's `kid`, when the header decodes; `nil` otherwise (the verifier then reports the real problem).
-    static func headerKeyID(_ token: String) -> String? {
+    static func headerKeyID(_ token: String) -> String? { headerMember("kid", token) }
+
+    /// The header's `alg`, when the header decodes (for a hint after the verifier has refused the token).
+    static func headerAlgorithm(_ token: String) -> String? { headerMember("alg", token) }
+
+    /// A string member of the token's header, when the header decodes.
+    static func headerMember(_ name: String, _ token: String) -> String? {
         guard let header = token.split(separator: ".", omittingEmptySubsequences: false).first,
             let bytes = try? Base64URL.decode(String(header)),
             let value = try? StrictJSON.parse(bytes)
         else { return nil }
-        return value.objectValue?["kid"]?.stringValue
+        return value.objectValue?[name]?.stringValue
     }
 }

@@ -287,6 +287,64 @@ struct CLIUsabilityTests {
         #expect(!viaFile.stderr.contains(password) && !viaFile.stdout.contains(password))
     }
 
+    /// EC and Ed25519 keys made by the README's recipe (`signet keygen --alg …`, then `openssl pkcs8 -topk8 -v2
+    /// aes-256-cbc`) mint, verify and publish from the encrypted copy, and their X.509 certificates verify wherever
+    /// a public key goes (both were refused as `key.not-rsa`).
+    @Test(arguments: ["ES256", "ES512", "EdDSA"])
+    func encryptedKeysAndCertificatesOfEveryFamily(alg: String) async throws {
+        let f = try await ExampleFixtures()
+        let dir = try f.copy()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let keygen = try await Signet.run(["keygen", "--alg", alg, "--kid", "k", "--out", "k.pem"], in: dir)
+        #expect(keygen.status == 0, "\(keygen)")
+        let made = try await Signet.shell(
+            "openssl pkcs8 -topk8 -v2 aes-256-cbc -in k.pem -passout file:password.txt -out k-encrypted.pem"
+                + " && openssl req -x509 -new -key k.pem -subj /CN=family -days 2 -out k.crt"
+                + " && openssl x509 -in k.crt -outform DER -out k.der",
+            in: dir)
+        #expect(made.status == 0, "\(made)")
+        let mint = try await Signet.run(
+            [
+                "mint", "--key", "k-encrypted.pem", "--key-password-file", "password.txt", "--alg", alg, "--kid", "k",
+                "--client-id", "abc", "--aud", "https://as.example/token",
+            ], in: dir)
+        #expect(mint.status == 0, "\(mint)")
+        let token = String(mint.stdout.dropLast())
+        let published = try await Signet.run(
+            ["jwks", "--key", "k-encrypted.pem", "--key-password-file", "password.txt", "--kid", "k"], in: dir)
+        let plain = try await Signet.run(["jwks", "--key", "k.pem", "--kid", "k"], in: dir)
+        #expect(published.status == 0 && published.stdout == plain.stdout, "\(published)")
+        for key in ["k-encrypted.pem", "k.crt", "k.der"] {
+            let verify = try await Signet.run(
+                ["verify", "--key", key, "--key-password-file", "password.txt", "--alg", alg, "--iss", "abc", token],
+                in: dir)
+            #expect(verify.status == 0, "\(key): \(verify)")
+        }
+        let wrong = try await Signet.run(
+            ["mint", "--key", "k-encrypted.pem", "--alg", alg, "--client-id", "abc", "--aud", "https://as.example/t"],
+            in: dir)
+        #expect(wrong.status == 1 && wrong.stderr.contains("key.password-required"), "\(wrong)")
+    }
+
+    /// A `SIGNET_RSA_ENGINE` that names no engine stops the command with the names it may take, instead of being
+    /// ignored; the valid names still work.
+    @Test func anUnknownEngineInTheEnvironmentIsRefused() async throws {
+        let f = try await ExampleFixtures()
+        let mint = ["mint", "--key", "key.pem", "--kid", "prod-1", "--client-id", "abc", "--profile", "apim"]
+        var env = ProcessInfo.processInfo.environment
+        env["SIGNET_RSA_ENGINE"] = "no-such"
+        let refused = try await Signet.run(mint, in: f.url, environment: env)
+        #expect(refused.status == 1, "\(refused)")
+        #expect(refused.stderr.contains("rsa.engine-unknown"), "\(refused)")
+        #expect(refused.stderr.contains("auto, evp, ifma256 or ifma512"), "\(refused)")
+        #expect(refused.stdoutBytes.isEmpty)
+        for name in ["evp", "auto", ""] {
+            env["SIGNET_RSA_ENGINE"] = name
+            let ok = try await Signet.run(mint, in: f.url, environment: env)
+            #expect(ok.status == 0, "SIGNET_RSA_ENGINE=\(name): \(ok)")
+        }
+    }
+
     @Test func certificatesWhereverAPublicKeyGoes() async throws {
         let f = try await ExampleFixtures()
         let token = try #require(f.environment["TOKEN"])
@@ -321,6 +379,34 @@ struct CLIUsabilityTests {
         let name = "x5c-\(certificate)-\(drop.joined()).json"
         try JSONSerialization.data(withJSONObject: object).write(to: f.url.appendingPathComponent(name))
         return name
+    }
+
+    /// An RSA JWK without `alg` verifies RS512 only unless `--alg` is given; refusing an RS256 token against it
+    /// says so, and how to allow it.
+    @Test func anRSAKeyWithoutAlgSaysHowToAllowAnotherAlgorithm() async throws {
+        let f = try await ExampleFixtures()
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: f.url.appendingPathComponent("jwks.json")))
+                as? [String: Any])
+        var key = try #require((object["keys"] as? [[String: Any]])?.first)
+        key.removeValue(forKey: "alg")
+        object["keys"] = [key]
+        try JSONSerialization.data(withJSONObject: object).write(to: f.url.appendingPathComponent("no-alg.json"))
+        let mint = try await Signet.run(
+            [
+                "mint", "--key", "key.pem", "--kid", "prod-1", "--client-id", "abc", "--aud",
+                "https://as.example/token", "--alg", "RS256",
+            ], in: f.url)
+        #expect(mint.status == 0, "\(mint)")
+        let token = String(mint.stdout.dropLast())
+        let refused = try await Signet.run(["verify", "--jwks", "no-alg.json", "--iss", "abc", token], in: f.url)
+        #expect(refused.status == 2, "\(refused)")
+        #expect(refused.stderr.contains("header.alg-not-allowed"), "\(refused)")
+        #expect(refused.stderr.contains("\"prod-1\" have no \"alg\", so they verify RS512 only"), "\(refused)")
+        #expect(refused.stderr.contains("give --alg RS256"), "\(refused)")
+        let allowed = try await Signet.run(
+            ["verify", "--jwks", "no-alg.json", "--alg", "RS256", "--iss", "abc", token], in: f.url)
+        #expect(allowed.status == 0, "\(allowed)")
     }
 
     @Test func jwksX5cIsReadAndChecked() async throws {

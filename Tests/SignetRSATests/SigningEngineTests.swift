@@ -149,6 +149,25 @@ import Testing
     }
 
     /// The refusal of a backend the CPU lacks, on every CPU (the C engine's code mapped to the error users see).
+    /// `SIGNET_RSA_ENGINE`: empty or `auto` asks for nothing, a name asks for its engine, anything else is refused
+    /// with the names it may take (it was silently ignored).
+    @Test func theEnvironmentsEngineIsReadStrictly() throws {
+        #expect(try RSAEngine.environmentPreference("").get() == nil)
+        #expect(try RSAEngine.environmentPreference("auto").get() == nil)
+        #expect(try RSAEngine.environmentPreference("evp").get() == .openSSL)
+        #expect(try RSAEngine.environmentPreference("ifma512").get() == .ifma512)
+        for typo in ["no-such", "EVP", "ifma", " evp", "emulated", String(repeating: "x", count: 500)] {
+            switch RSAEngine.environmentPreference(typo) {
+            case .success(let engine): Issue.record("\(typo.prefix(20)) read as \(String(describing: engine))")
+            case .failure(let error):
+                #expect(error.code == .engineUnknown)
+                #expect(error.code.rawValue == "rsa.engine-unknown")
+                #expect(error.reason.contains("auto, evp, ifma256 or ifma512"), "\(error.reason)")
+                #expect(error.reason.count < 200)
+            }
+        }
+    }
+
     @Test func aMissingBackendIsReportedAsSuch() {
         let error = RSAEngine.loadFailure(.ifma512, code: SIGNET_IFMA_ERR_BACKEND, shape: "shape", specific: [:])
         #expect(error.code == .engineUnavailable)

@@ -16,6 +16,26 @@ enum DERKeyStructure: Equatable {
 
     /// DER content of OID 1.2.840.113549.1.1.1 (rsaEncryption).
     static let rsaEncryptionOID: [UInt8] = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01]
+    /// DER content of OID 1.2.840.10045.2.1 (id-ecPublicKey).
+    static let ecPublicKeyOID: [UInt8] = [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01]
+    /// DER content of OID 1.3.101.112 (id-Ed25519).
+    static let ed25519OID: [UInt8] = [0x2B, 0x65, 0x70]
+
+    /// The key family the structure's algorithm names (PKCS#1 structures are RSA); `nil` for an encrypted key or an
+    /// algorithm Signet does not load.
+    var family: KeyFamily? {
+        switch self {
+        case .pkcs1Private, .pkcs1Public: return .rsa
+        case .encryptedPKCS8: return nil
+        case .pkcs8(let oid), .spki(let oid):
+            switch oid {
+            case Self.rsaEncryptionOID: return .rsa
+            case Self.ecPublicKeyOID: return .ec
+            case Self.ed25519OID: return .ed25519
+            default: return nil
+            }
+        }
+    }
 
     /// The PEM label that belongs to this structure.
     var pemLabel: String {

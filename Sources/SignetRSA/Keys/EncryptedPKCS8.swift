@@ -16,15 +16,80 @@ extension RSAPrivateKey {
     ///   and the codes of ``init(pem:)``.
     /// - Allocation: allocates (not a hot path).
     public convenience init(pem: String, password: inout [UInt8]) throws(SignetRSAError) {
+        guard EncryptedPKCS8.isEncrypted(pem) else {
+            secureZero(&password)
+            try self.init(pem: pem)
+            return
+        }
+        var (family, der) = try EncryptedPKCS8.decryptedDER(pem: pem, password: &password)
+        defer { secureZero(&der) }
+        guard family == .rsa else {
+            throw SignetRSAError(.notRSA, reason: "the decrypted key is \(family.name), not RSA")
+        }
+        try self.init(der: der, structure: DERKeyStructure.classify(der))
+    }
+}
+
+/// The family of a key: what its algorithm identifier (PKCS#8, SubjectPublicKeyInfo) names.
+public enum KeyFamily: Sendable, Hashable {
+    /// rsaEncryption (RS and PS algorithms).
+    case rsa
+    /// id-ecPublicKey on P-256, P-384 or P-521 (ES algorithms).
+    case ec
+    /// id-Ed25519 (EdDSA).
+    case ed25519
+
+    /// The family's name in messages: "an RSA key", "an EC key", "an Ed25519 key".
+    public var name: String {
+        switch self {
+        case .rsa: "an RSA key"
+        case .ec: "an EC key"
+        case .ed25519: "an Ed25519 key"
+        }
+    }
+}
+
+/// PKCS#8 `EncryptedPrivateKeyInfo` (`ENCRYPTED PRIVATE KEY`, as `openssl pkcs8 -topk8 -v2 aes-256-cbc` writes it)
+/// of any family: the one decryption every key type's password-taking loader goes through.
+public enum EncryptedPKCS8 {
+    /// Whether `pem` holds an `ENCRYPTED PRIVATE KEY` block and no unencrypted private key (which would be read
+    /// first, without a password).
+    public static func isEncrypted(_ pem: String) -> Bool {
+        pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") && !pem.contains("-----BEGIN PRIVATE KEY-----")
+            && !pem.contains("-----BEGIN RSA PRIVATE KEY-----") && !pem.contains("-----BEGIN EC PRIVATE KEY-----")
+    }
+
+    /// Overwrites a password's (or any secret's) bytes with zeros in a way the optimiser may not remove, as the
+    /// loaders do with the passwords they are given.
+    public static func wipe(_ secret: inout [UInt8]) { secureZero(&secret) }
+
+    /// Decrypts the first `ENCRYPTED PRIVATE KEY` block of `pem` with `password` and calls `body` with the key's
+    /// family (read from the decrypted `PrivateKeyInfo`'s algorithm identifier) and its `PrivateKeyInfo` DER.
+    ///
+    /// `password`, the decrypted DER and the PEM block's DER are overwritten with zeros before this returns,
+    /// whether or not it succeeds; `body` must not keep the DER.
+    ///
+    /// - Throws: ``SignetRSAError`` `key.pem-unsupported-label` (no encrypted block), `key.pem-label-mismatch`,
+    ///   `key.wrong-password`, `key.der-malformed`, `key.wrong-type` (an algorithm other than RSA, EC or Ed25519),
+    ///   and what `body` throws.
+    /// - Allocation: allocates (not a hot path).
+    public static func decrypt<Key>(
+        pem: String, password: inout [UInt8], _ body: (KeyFamily, [UInt8]) throws(SignetRSAError) -> Key
+    ) throws(SignetRSAError) -> Key {
+        var (family, der) = try decryptedDER(pem: pem, password: &password)
+        defer { secureZero(&der) }
+        return try body(family, der)
+    }
+
+    /// ``decrypt(pem:password:_:)``'s work: the family and the `PrivateKeyInfo` DER, which the caller wipes.
+    static func decryptedDER(pem: String, password: inout [UInt8]) throws(SignetRSAError) -> (KeyFamily, [UInt8]) {
         defer { secureZero(&password) }
         var blocks = try PEMReader.blocks(in: Array(pem.utf8))
         defer { for i in blocks.indices { secureZero(&blocks[i].der) } }
-        let plainLabels: Set<String> = ["PRIVATE KEY", "RSA PRIVATE KEY"]
-        guard !blocks.contains(where: { plainLabels.contains($0.label) }),
-            let block = blocks.first(where: { $0.label == "ENCRYPTED PRIVATE KEY" })
-        else {
-            try self.init(pem: pem)
-            return
+        guard let block = blocks.first(where: { $0.label == "ENCRYPTED PRIVATE KEY" }) else {
+            throw SignetRSAError(
+                .pemUnsupportedLabel, offset: blocks.first?.offset,
+                reason: "no ENCRYPTED PRIVATE KEY block (found: \(blocks.map(\.label).joined(separator: ", ")))")
         }
         _ = try DERKeyStructure.classify(block)  // the label must match the body (key.pem-label-mismatch)
         var plain: [UInt8]
@@ -34,7 +99,16 @@ extension RSAPrivateKey {
             throw SignetRSAError(
                 error.code, offset: block.offset, reason: error.reason, openSSLErrors: error.openSSLErrors)
         }
-        defer { secureZero(&plain) }
-        try self.init(der: plain, structure: DERKeyStructure.classify(plain))
+        do throws(SignetRSAError) {
+            guard let family = try DERKeyStructure.classify(plain).family else {
+                throw SignetRSAError(
+                    .wrongKeyType, offset: block.offset,
+                    reason: "the decrypted key's algorithm is not rsaEncryption, id-ecPublicKey or id-Ed25519")
+            }
+            return (family, plain)
+        } catch {
+            secureZero(&plain)
+            throw error
+        }
     }
 }

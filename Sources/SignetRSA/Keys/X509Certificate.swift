@@ -1,14 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 
-/// An X.509 certificate read for its RSA public key (RFC 5280), as people publish keys: PEM `CERTIFICATE`, DER, or
-/// a JWK's `x5c` entry (RFC 7517 §4.7).
+/// An X.509 certificate read for its public key (RFC 5280), as people publish keys: PEM `CERTIFICATE`, DER, or a
+/// JWK's `x5c` entry (RFC 7517 §4.7). RSA, EC (P-256/384/521) and Ed25519 keys are read; the RSA key is checked and
+/// loaded here, the others are loaded from ``subjectPublicKeyInfo`` by their own types (`JWSPublicKey(certificate:)`
+/// in JWS does either).
 ///
 /// Only the subject public key and the validity window are read. The certificate's signature, issuer chain and
 /// dates are not checked: a JWS verifier trusts the key it was given, and a certificate that has expired still
 /// carries the same key (report its expiry, as `signet doctor` does, rather than refuse it).
 public struct X509Certificate: Sendable {
-    /// The certificate's RSA public key, with the same checks as ``RSAPublicKey/init(der:)``.
-    public let publicKey: RSAPublicKey
+    /// The certificate's RSA public key, with the same checks as ``RSAPublicKey/init(der:)``; `nil` when the
+    /// certificate holds an EC or Ed25519 key.
+    public let rsaPublicKey: RSAPublicKey?
+    /// The family of the certificate's key.
+    public let keyFamily: KeyFamily
+    /// The certificate's `SubjectPublicKeyInfo`, DER, as it holds it.
+    public let subjectPublicKeyInfo: [UInt8]
     /// `notBefore`, seconds since the Unix epoch.
     public let notBefore: Int64
     /// `notAfter`, seconds since the Unix epoch.
@@ -19,12 +26,18 @@ public struct X509Certificate: Sendable {
     /// Reads a DER `Certificate`.
     ///
     /// - Parameter der: The certificate's DER bytes; nothing may follow it.
-    /// - Throws: ``SignetRSAError`` `key.certificate-invalid`, `key.not-rsa` (an EC or Ed25519 certificate), and the
-    ///   codes of ``RSAPublicKey/init(der:)`` (`key.too-small`, `key.invalid-exponent`, …).
+    /// - Throws: ``SignetRSAError`` `key.certificate-invalid`, `key.wrong-type` (a key neither RSA, EC nor Ed25519),
+    ///   and for an RSA key the codes of ``RSAPublicKey/init(der:)`` (`key.too-small`, `key.invalid-exponent`, …).
     /// - Allocation: allocates.
     public init(der: [UInt8]) throws(SignetRSAError) {
         let parsed = try OpenSSLKeyContainers.certificate(der: der)
-        publicKey = try RSAPublicKey(der: parsed.spki)
+        guard let family = try DERKeyStructure.classify(parsed.spki).family else {
+            throw SignetRSAError(
+                .wrongKeyType, reason: "the certificate's key is neither RSA, EC (P-256/384/521) nor Ed25519")
+        }
+        keyFamily = family
+        subjectPublicKeyInfo = parsed.spki
+        rsaPublicKey = family == .rsa ? try RSAPublicKey(der: parsed.spki) : nil
         notBefore = parsed.notBefore
         notAfter = parsed.notAfter
         subject = parsed.subject

@@ -27,10 +27,7 @@ enum OpenSSLKeyContainers {
         guard let pkey = unsafe X509_get0_pubkey(x509) else {
             throw OpenSSLErrorQueue.error(.certificateInvalid, "the certificate's public key cannot be read")
         }
-        guard unsafe EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA else {
-            let name = unsafe EVP_PKEY_get0_type_name(pkey).map { unsafe String(cString: $0) } ?? "unknown"
-            throw SignetRSAError(.notRSA, reason: "the certificate holds a \(name) key, not an RSA key")
-        }
+        // Any algorithm: X509Certificate reads the family from the SubjectPublicKeyInfo's algorithm identifier.
         let n = unsafe COpenSSL_i2d_PUBKEY(pkey, nil)
         guard n > 0 else { throw OpenSSLErrorQueue.error(.openSSL, "i2d_PUBKEY failed") }
         var spki = [UInt8](repeating: 0, count: Int(n))
