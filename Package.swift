@@ -38,6 +38,18 @@ let package = Package(
         .library(name: "TokenClient", targets: ["TokenClient"]),
         .executable(name: "signet", targets: ["signet"]),
     ],
+    // Networking (default): `signet serve`, `signet token` and JWKS by URL in the `signet` tool. Without it (`swift
+    // build --disable-default-traits`, as `./dev bench` builds) `signet` needs only the core products, and no
+    // networking package (NIO, Hummingbird, AsyncHTTPClient, PostgresNIO, two BoringSSL copies) is compiled. The
+    // library products do not depend on the trait: an app that imports only core products builds none of them.
+    traits: [
+        .trait(
+            name: "Networking",
+            description:
+                "signet serve, signet token and --jwks URLs in the signet tool (Hummingbird, AsyncHTTPClient, PostgresNIO)"
+        ),
+        .default(enabledTraits: ["Networking"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // No default traits: Signet uses neither swift-configuration nor the full-Foundation form coders, and a build
@@ -138,9 +150,14 @@ let package = Package(
             name: "signet",
             dependencies: [
                 "ClientAssertion", "CrossCheck", "JWS", "SignetRSA", "RSAGMP", "Base64URL", "CMallocCounter",
-                "RemoteJWKS", "NHSEmulator", "TokenClient", "NetworkSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
+                // `serve`, `token` and `--jwks URL`: only with the Networking trait.
+                .target(name: "RemoteJWKS", condition: .when(traits: ["Networking"])),
+                .target(name: "NHSEmulator", condition: .when(traits: ["Networking"])),
+                .target(name: "TokenClient", condition: .when(traits: ["Networking"])),
+                .target(name: "NetworkSupport", condition: .when(traits: ["Networking"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Networking"])),
+                .product(name: "Yams", package: "Yams", condition: .when(traits: ["Networking"])),
             ],
             swiftSettings: toolSettings),
         .systemLibrary(name: "CFuzzerDriver", path: "vendor-shims/CFuzzerDriver"),

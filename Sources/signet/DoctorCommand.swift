@@ -2,7 +2,6 @@
 import ArgumentParser
 import ClientAssertion
 import JWS
-import RemoteJWKS
 
 /// `signet doctor`: everything wrong with a client assertion (or an id_token sent as subject_token).
 struct DoctorCommand: AsyncParsableCommand {
@@ -72,11 +71,11 @@ struct DoctorCommand: AsyncParsableCommand {
         if let jwks = jwksOptions.jwks {
             if jwksOptions.isURL {
                 // Fetched here: the doctor itself does no networking; a failure becomes a jwks.* finding.
-                do throws(RemoteJWKSError) {
+                do throws(JWKSURLFailure) {
                     input.keySet = try await jwksOptions.fetch(jwks)
                 } catch {
                     input.jwksFetchFailure = JWKSFetchFailure(
-                        .init(error.code), url: jwks, reason: error.reason, issues: error.issues)
+                        error.kind, url: jwks, reason: error.reason, issues: error.issues)
                 }
             } else {
                 input.jwks = try readText(jwks)

@@ -3,9 +3,12 @@ import ArgumentParser
 import ClientAssertion
 import Foundation
 import JWS
+
+#if Networking
 import Logging
 import NetworkSupport
 import RemoteJWKS
+#endif
 
 /// `--jwks FILE|URL` and `--jwks-timeout`, shared by `verify` and `doctor`.
 struct JWKSOptions: ParsableArguments {
@@ -32,9 +35,28 @@ struct JWKSOptions: ParsableArguments {
         return lower.hasPrefix("https://") || lower.hasPrefix("http://")
     }
 
-    /// The JWK set fetched from the `--jwks` URL through `RemoteJWKSet`. Plain `http` is refused (with a typed
-    /// `remote-jwks.not-https` that says so) unless the host is loopback, which tests use.
-    func fetch(_ url: String) async throws(RemoteJWKSError) -> JWKSet {
+    /// The JWK set fetched from the `--jwks` URL, or why it could not be: the failure's `description` is the line
+    /// the commands print (the typed error, e.g. `RemoteJWKSError.remote-jwks.not-https: …`), its kind what the
+    /// doctor reports.
+    func fetch(_ url: String) async throws(JWKSURLFailure) -> JWKSet {
+        #if Networking
+        do throws(RemoteJWKSError) {
+            return try await fetchRemote(url)
+        } catch {
+            throw JWKSURLFailure(
+                kind: .init(error.code), reason: error.reason, issues: error.issues, description: "\(error)")
+        }
+        #else
+        let reason =
+            "this signet was built without the Networking trait, so it fetches no JWKS by URL: give the JWKS as a file, or build signet with its default traits"
+        throw JWKSURLFailure(kind: .unreachable, reason: reason, issues: [], description: reason)
+        #endif
+    }
+
+    #if Networking
+    /// The JWK set fetched through `RemoteJWKSet`. Plain `http` is refused (with a typed `remote-jwks.not-https`
+    /// that says so) unless the host is loopback, which tests use.
+    private func fetchRemote(_ url: String) async throws(RemoteJWKSError) -> JWKSet {
         let loopback = LoopbackURL.isLoopback(url)
         if url.lowercased().hasPrefix("http://"), !loopback {
             throw RemoteJWKSError(
@@ -54,9 +76,22 @@ struct JWKSOptions: ParsableArguments {
         let quiet = Logger(label: "signet.remote-jwks", factory: { _ in SwiftLogNoOpLogHandler() })
         return try await RemoteJWKSet(url: url, configuration: configuration, logger: quiet).keySet()
     }
-
+    #endif
 }
 
+/// Why `--jwks URL` gave no JWK set.
+struct JWKSURLFailure: Error, CustomStringConvertible {
+    /// What the doctor reports.
+    let kind: JWKSFetchFailure.Kind
+    /// The one-line reason.
+    let reason: String
+    /// The JWKS's problems, when the answer was a JWK set with no usable key.
+    let issues: [JWKSet.Issue]
+    /// The line the commands print.
+    let description: String
+}
+
+#if Networking
 extension JWKSFetchFailure.Kind {
     /// The doctor's kind for a `RemoteJWKSError` code (an unknown future code counts as unreachable).
     init(_ code: RemoteJWKSError.Code) {
@@ -71,3 +106,4 @@ extension JWKSFetchFailure.Kind {
         }
     }
 }
+#endif

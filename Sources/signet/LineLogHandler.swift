@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+// `signet serve` and `signet token` exist only with the Networking trait (the default).
+#if Networking
 import Foundation
 import Logging
 
@@ -39,3 +41,4 @@ struct LineLogHandler: LogHandler {
             .iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
     }
 }
+#endif

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+// `signet serve` and `signet token` exist only with the Networking trait (the default).
+#if Networking
 import ArgumentParser
 import ClientAssertion
 import Foundation
@@ -95,3 +97,4 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 }
+#endif

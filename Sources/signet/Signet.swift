@@ -7,7 +7,8 @@ import ArgumentParser
 struct Signet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "signet",
-        abstract: "Mint, verify and explain RS256/RS512 JWT client assertions (RFC 7523, NHS APIM, CIS2).",
+        abstract:
+            "Mint, verify and explain signed JWT client assertions: RS, PS, ES and EdDSA (RFC 7523, NHS APIM, CIS2, FAPI).",
         discussion: """
             Exit status: 0 success; 2 token rejected, doctor found an error, or a check disagreed; 64 usage error; \
             1 anything else (a file that cannot be read, a key that cannot be loaded). Stdout carries only the \
@@ -24,8 +25,17 @@ struct Signet: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             KeygenCommand.self, JWKSCommand.self, MintCommand.self, VerifyCommand.self, DoctorCommand.self,
-            ServeCommand.self, TokenCommand.self, BenchCommand.self, CrossCheckCommand.self, SoakCommand.self,
-            Base64URLCommand.self,
-            PerfLoopCommand.self,
+        ] + networkingCommands + [
+            BenchCommand.self, CrossCheckCommand.self, SoakCommand.self, Base64URLCommand.self, PerfLoopCommand.self,
         ])
+
+    /// `serve` and `token`, which exist only with the Networking trait (the default; `./dev bench` builds without
+    /// it, from the core products alone).
+    static var networkingCommands: [any ParsableCommand.Type] {
+        #if Networking
+        [ServeCommand.self, TokenCommand.self]
+        #else
+        []
+        #endif
+    }
 }

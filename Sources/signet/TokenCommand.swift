@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+// `signet serve` and `signet token` exist only with the Networking trait (the default).
+#if Networking
 import ArgumentParser
 import ClientAssertion
 import Foundation
@@ -220,3 +222,4 @@ struct TokenCommand: AsyncParsableCommand {
         for finding in error.findings { printError("  \(finding)") }
     }
 }
+#endif

@@ -3,7 +3,6 @@ import ArgumentParser
 import Base64URL
 import ClientAssertion
 import JWS
-import RemoteJWKS
 import SignetRSA
 
 /// `signet verify`: verify a JWT and print its claims.
@@ -69,7 +68,7 @@ struct VerifyCommand: AsyncParsableCommand {
         if let jwks = jwksOptions.jwks {
             let set: JWKSet
             if jwksOptions.isURL {
-                do throws(RemoteJWKSError) {
+                do throws(JWKSURLFailure) {
                     set = try await jwksOptions.fetch(jwks)
                 } catch {
                     printError("signet: \(error)")
