@@ -16,18 +16,14 @@ public struct Base64URLError: Error, Hashable, Sendable, CustomStringConvertible
     /// An open set of error codes (compare with `==`; new codes may be added without breaking `switch`-free clients).
     ///
     /// Allocation: none (the raw values are string literals).
-    public struct Code: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
         /// The stable, machine-readable identifier, e.g. `"base64url.invalid-character"`.
         ///
         /// Allocation: none.
         public let rawValue: String
 
-        /// Creates a code from its stable identifier.
-        ///
-        /// - Parameter rawValue: the identifier, e.g. `"base64url.padding"`.
-        ///
-        /// Allocation: none.
-        public init(rawValue: String) { self.rawValue = rawValue }
+        /// Internal: the set of codes is closed (other modules read codes, never invent them).
+        init(rawValue: String) { self.rawValue = rawValue }
 
         /// A byte outside `A-Z a-z 0-9 - _` other than `=`: standard-base64 `+` `/`, whitespace (including CR and
         /// LF), control bytes, other ASCII punctuation, or any non-ASCII byte (see ``Base64URLError/scalar``).
@@ -54,19 +50,10 @@ public struct Base64URLError: Error, Hashable, Sendable, CustomStringConvertible
         /// Allocation: none.
         public static let outputTooSmall = Code(rawValue: "base64url.output-too-small")
 
-        /// The Swift name of a known code (`"invalidCharacter"`), or the raw value of an unknown one.
+        /// The stable identifier (``rawValue``), as every Signet error code prints.
         ///
         /// Allocation: none.
-        public var description: String {
-            switch rawValue {
-            case Code.invalidCharacter.rawValue: "invalidCharacter"
-            case Code.padding.rawValue: "padding"
-            case Code.nonCanonical.rawValue: "nonCanonical"
-            case Code.invalidLength.rawValue: "invalidLength"
-            case Code.outputTooSmall.rawValue: "outputTooSmall"
-            default: rawValue
-            }
-        }
+        public var description: String { rawValue }
     }
 
     /// What went wrong.
@@ -145,10 +132,11 @@ public struct Base64URLError: Error, Hashable, Sendable, CustomStringConvertible
     }
 
     /// `Base64URLError.<code> @<offset>: <reason>`, e.g.
-    /// `Base64URLError.padding @2: byte 0x3D '=' at offset 2 is padding; …`.
+    /// `Base64URLError.base64url.padding @2: byte 0x3D '=' at offset 2 is padding; …`, the shape of every Signet
+    /// error's description.
     ///
     /// Allocation: builds a new string on each read.
-    public var description: String { "Base64URLError.\(code) @\(offset): \(reason)" }
+    public var description: String { "Base64URLError.\(code.rawValue) @\(offset): \(reason)" }
 
     /// One line a person understands: which byte, where, why it is not base64url, and the likely cause.
     ///

@@ -6,11 +6,11 @@
 /// Equality compares ``code`` only.
 public struct ClientAssertionError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Stable codes.
-    public struct Code: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
         /// The stable spelling.
         public let rawValue: String
-        /// Creates a code.
-        public init(rawValue: String) { self.rawValue = rawValue }
+        /// Internal: the set of codes is closed (other modules read codes, never invent them).
+        init(rawValue: String) { self.rawValue = rawValue }
         /// The stable spelling.
         public var description: String { rawValue }
         /// The lifetime is longer than the profile allows (APIM: 300 s).

@@ -186,11 +186,11 @@ public struct ParsedForm: Sendable, Equatable {
 /// Equality compares ``code`` only.
 public struct FormParseError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Stable codes.
-    public struct Code: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
         /// The stable spelling.
         public let rawValue: String
-        /// Creates a code.
-        public init(rawValue: String) { self.rawValue = rawValue }
+        /// Internal: the set of codes is closed (other modules read codes, never invent them).
+        init(rawValue: String) { self.rawValue = rawValue }
         /// The stable spelling.
         public var description: String { rawValue }
         /// `%` not followed by two hex digits.

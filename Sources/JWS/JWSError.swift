@@ -24,11 +24,11 @@ public struct JWSError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// A stable, machine-readable code. Spellings never change; new codes may be added.
-    public struct Code: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
         /// The stable spelling.
         public let rawValue: String
-        /// Creates a code.
-        public init(rawValue: String) { self.rawValue = rawValue }
+        /// Internal: the set of codes is closed (other modules read codes, never invent them).
+        init(rawValue: String) { self.rawValue = rawValue }
         /// The stable spelling.
         public var description: String { rawValue }
 

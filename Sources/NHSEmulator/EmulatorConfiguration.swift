@@ -230,17 +230,40 @@ public struct EmulatorConfiguration: Sendable, Equatable {
 }
 
 /// A configuration that cannot be used, with a one-line reason.
-public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
-    /// Stable code: `configuration.invalid`.
-    public let code = "configuration.invalid"
-    /// What is wrong.
+public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A stable, machine-readable code. Spellings never change; new codes may be added.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        /// The stable spelling.
+        public let rawValue: String
+        /// Internal: the set of codes is closed (other modules read codes, never invent them).
+        init(rawValue: String) { self.rawValue = rawValue }
+
+        /// The configuration (file, options or the values they name: keys, JWKS) cannot be used.
+        public static let invalid = Code(rawValue: "emulator.configuration-invalid")
+
+        /// The stable spelling.
+        public var description: String { rawValue }
+    }
+
+    /// What kind of failure.
+    public let code: Code
+    /// What is wrong, in one line.
     public let reason: String
 
     /// Creates the error.
-    public init(_ reason: String) { self.reason = reason }
+    public init(_ reason: String) {
+        self.code = .invalid
+        self.reason = reason
+    }
 
-    /// `configuration.invalid: <reason>`.
-    public var description: String { "\(code): \(reason)" }
+    /// Compares the code only, as every Signet error does.
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
+
+    /// Hashes the code only, matching `==`.
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+
+    /// `ConfigurationError.emulator.configuration-invalid: <reason>`.
+    public var description: String { "ConfigurationError.\(code.rawValue): \(reason)" }
 }
 
 /// The APIM checks, in the order APIM makes them (NHS-RULES §I); each can be switched off in the configuration.

@@ -7,11 +7,11 @@ import JWS
 /// Equality compares ``code`` only, so a test builds the expected error from its code.
 public struct RemoteJWKSError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Stable codes, `remote-jwks.*`.
-    public struct Code: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
         /// The stable spelling.
         public let rawValue: String
-        /// Creates a code.
-        public init(rawValue: String) { self.rawValue = rawValue }
+        /// Internal: the set of codes is closed (other modules read codes, never invent them).
+        init(rawValue: String) { self.rawValue = rawValue }
         /// The stable spelling.
         public var description: String { rawValue }
         /// The URL (or a redirect it led to) is plain `http` and

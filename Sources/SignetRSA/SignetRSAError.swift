@@ -10,11 +10,11 @@
 /// Equality compares ``code`` only, so tests and callers can build the expected error with any reason.
 public struct SignetRSAError: Error, Hashable, Sendable, CustomStringConvertible {
     /// A stable, machine-readable error code. New codes may be added; existing spellings never change.
-    public struct Code: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
         /// The code's stable spelling, e.g. `key.too-small`.
         public let rawValue: String
-        /// Creates a code from its spelling.
-        public init(rawValue: String) { self.rawValue = rawValue }
+        /// Internal: the set of codes is closed (other modules read codes, never invent them).
+        init(rawValue: String) { self.rawValue = rawValue }
         /// The code's spelling.
         public var description: String { rawValue }
 

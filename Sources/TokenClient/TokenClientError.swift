@@ -9,11 +9,11 @@ import ClientAssertion
 /// Equality compares ``code`` only, so a test builds the expected error from its code.
 public struct TokenClientError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Stable codes, `token-client.*`.
-    public struct Code: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
         /// The stable spelling.
         public let rawValue: String
-        /// Creates a code.
-        public init(rawValue: String) { self.rawValue = rawValue }
+        /// Internal: the set of codes is closed (other modules read codes, never invent them).
+        init(rawValue: String) { self.rawValue = rawValue }
         /// The stable spelling.
         public var description: String { rawValue }
         /// The token endpoint answered with an error (4xx, or 5xx/429 after the last retry); see ``refusal``.

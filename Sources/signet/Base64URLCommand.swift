@@ -44,7 +44,7 @@ struct Base64URLCommand: ParsableCommand {
             do {
                 writeStandardOutput(try Base64URL.decode(input))
             } catch {
-                printError("signet: \(error.code.rawValue) @\(error.offset): \(error.reason)")
+                printError("signet: \(error)")
                 throw ExitCode(2)
             }
         }

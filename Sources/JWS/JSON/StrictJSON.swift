@@ -130,11 +130,11 @@ public enum StrictJSON {
 /// Equality compares ``code`` only.
 public struct JSONError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Stable error codes.
-    public struct Code: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
         /// The stable spelling.
         public let rawValue: String
-        /// Creates a code.
-        public init(rawValue: String) { self.rawValue = rawValue }
+        /// Internal: the set of codes is closed (other modules read codes, never invent them).
+        init(rawValue: String) { self.rawValue = rawValue }
         /// The stable spelling.
         public var description: String { rawValue }
         /// Not valid RFC 8259 JSON.
