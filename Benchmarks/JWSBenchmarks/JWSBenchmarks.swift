@@ -18,7 +18,7 @@ import Base64URL
 import Benchmark
 import ClientAssertion
 import Foundation
-import JWS
+@_spi(Testing) import JWS
 import RSAGMP
 @_spi(Testing) @_spi(Benchmarking) import SignetRSA
 

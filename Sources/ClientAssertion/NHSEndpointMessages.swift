@@ -2,7 +2,7 @@
 
 /// The exact `error_description` strings NHS England endpoints return (NHS-RULES §J), quoted byte for byte so that a
 /// log line can be matched against a ``Finding``. Catalogue numbers (E9 …) are NHS-RULES's.
-public enum NHSEndpointError {
+public enum NHSEndpointMessages {
     /// E3, 400 invalid_request.
     public static let grantTypeMissing = "grant_type is missing"
     /// E4 (400 unsupported_grant_type) and E5 (400 invalid_request).

@@ -76,32 +76,6 @@ extension ECCurve {
 }
 
 extension JWSVerificationKey {
-    /// A verification key whose every verdict is cross-checked by RSAGMP, an independent implementation (own SHA-2,
-    /// own PKCS#1 v1.5 encoding, GMP modular exponentiation). A disagreement rejects the token with
-    /// `signature.cross-check-disagreement`.
-    ///
-    /// - Parameters:
-    ///   - key: The public key (RSAGMP gets the same modulus and exponent).
-    ///   - algorithm: The only algorithm it verifies.
-    ///   - keyID: Its `kid`.
-    /// - Throws: `RSAGMPError` if RSAGMP refuses the key (it applies the same 2048-bit floor), or
-    ///   `rsagmp.encoding-mismatch` for an algorithm RSAGMP cannot verify.
-    public static func crossChecked(
-        key: RSAPublicKey, algorithm: RSASignatureAlgorithm, keyID: String? = nil
-    ) throws(RSAGMPError) -> JWSVerificationKey {
-        let gmpKey = try RSAGMPPublicKey(modulus: key.modulus, exponent: key.exponent)
-        guard let gmpAlgorithm = algorithm.gmp else {
-            let name = algorithm.jwsName
-            throw RSAGMPError(.encodingMismatch) { "RSAGMP has no independent verifier for \(name) yet" }
-        }
-        return unsafe JWSVerificationKey(
-            key: key, algorithm: algorithm, keyID: keyID,
-            secondOpinion: SignatureSecondOpinion(name: "RSAGMP") { signature, message, alg in
-                unsafe (alg.rsa == algorithm
-                    && gmpKey.isValidSignature(signature, for: message, algorithm: gmpAlgorithm))
-            })
-    }
-
     /// A verification key of any family whose every verdict is cross-checked by RSAGMP: RSA (RS and PS, its own
     /// PKCS#1 v1.5 and EMSA-PSS encodings and GMP modular exponentiation), ECDSA on P-256/384/521 (SEC 1 and FIPS
     /// 186-5 on GMP integers) or Ed25519 (RFC 8032 on GMP integers). A disagreement rejects the token with
@@ -130,7 +104,7 @@ extension JWSVerificationKey {
     }
 
     /// An EC key bound to its curve's ES algorithm, cross-checked by RSAGMP's own ECDSA (see
-    /// ``crossChecked(key:algorithm:keyID:)-(JWSPublicKey,_,_)``).
+    /// ``crossChecked(key:algorithm:keyID:)``).
     ///
     /// - Parameters:
     ///   - key: The public key.
@@ -141,7 +115,7 @@ extension JWSVerificationKey {
     }
 
     /// An Ed25519 key bound to EdDSA, cross-checked by RSAGMP's own Ed25519 (see
-    /// ``crossChecked(key:algorithm:keyID:)-(JWSPublicKey,_,_)``).
+    /// ``crossChecked(key:algorithm:keyID:)``).
     ///
     /// - Parameters:
     ///   - key: The public key.

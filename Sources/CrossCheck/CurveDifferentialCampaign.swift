@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import JWS
+@_spi(Testing) import JWS
 import RSAGMP
 import SignetRSA
 

@@ -50,13 +50,6 @@ public struct JWKSet: Sendable {
             return algorithm.flatMap { publicKey.canVerify($0) ? $0 : nil }
         }
 
-        /// As `boundAlgorithm(default:)` with a `JWSAlgorithm`, given an RSA default.
-        @available(*, deprecated, message: "pass a JWSAlgorithm")
-        @_disfavoredOverload
-        public func boundAlgorithm(default defaultAlgorithm: RSASignatureAlgorithm) -> JWSAlgorithm? {
-            boundAlgorithm(default: JWSAlgorithm(defaultAlgorithm))
-        }
-
         /// Byte offset in the JWKS text of member `name`'s value.
         public func valueOffset(_ name: String) -> Int? { object.member(name)?.valueOffset }
     }
@@ -64,11 +57,11 @@ public struct JWKSet: Sendable {
     /// Something about the set worth reporting: a skipped entry, or a problem with a key that was read.
     public struct Issue: Sendable, Equatable, CustomStringConvertible {
         /// Stable codes.
-        public struct Code: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
+        public struct Code: Hashable, Sendable, CustomStringConvertible {
             /// The stable spelling.
             public let rawValue: String
-            /// Creates a code.
-            public init(rawValue: String) { self.rawValue = rawValue }
+            /// Internal: the set of codes is closed (other modules read codes, never invent them).
+            init(rawValue: String) { self.rawValue = rawValue }
             /// The stable spelling.
             public var description: String { rawValue }
             /// A JSON member name repeats (the last value is used); forwarded from ``JSONError``, which owns the
@@ -401,15 +394,6 @@ public struct JWKSet: Sendable {
             }
         }
         return out
-    }
-
-    /// As `verificationKeys(defaultAlgorithm:)` with a `JWSAlgorithm`, given an RSA default.
-    ///
-    /// - Allocation: allocates the result.
-    @available(*, deprecated, message: "pass a JWSAlgorithm")
-    @_disfavoredOverload
-    public func verificationKeys(defaultAlgorithm: RSASignatureAlgorithm) -> [JWSVerificationKey] {
-        verificationKeys(defaultAlgorithm: JWSAlgorithm(defaultAlgorithm))
     }
 
     /// A JWK set to publish: `{"keys":[{"kty":"RSA","n":…,"e":…,"alg":…,"kid":…,"use":"sig"}, …]}`, public members

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
-import SignetRSA
+@_spi(Testing) import SignetRSA
 
 /// A public key of any family Signet verifies: RSA, EC (P-256/384/521) or Ed25519.
 public enum JWSPublicKey: Sendable {
@@ -35,6 +35,16 @@ public enum JWSPublicKey: Sendable {
         case .rsa(let k): "RSA-\(k.bits)"
         case .ec(let k): "EC \(k.curve)"
         case .ed25519: "Ed25519"
+        }
+    }
+
+    /// Who decides `isValidSignature(_:for:algorithm:)` for this key, for messages: `OpenSSL` or `the IFMA
+    /// engine (ifma512)` for RSA (the engine the key was loaded on), `Signet's own curve verifier` for EC and
+    /// Ed25519.
+    public var verifierName: String {
+        switch self {
+        case .rsa(let k): k.engine == .openSSL ? "OpenSSL" : "the IFMA engine (\(k.engine))"
+        case .ec, .ed25519: "Signet's own curve verifier"
         }
     }
 
@@ -96,7 +106,7 @@ public enum JWSPublicKey: Sendable {
     /// ``isValidSignature(_:for:algorithm:)-([UInt8],_,_)``.
     ///
     /// - Allocation: none beyond the caller's arrays on the Swift side (OpenSSL's EVP allocates internally).
-    public func isValidSignatureOnOpenSSL(
+    @_spi(Testing) public func isValidSignatureOnOpenSSL(
         _ signature: [UInt8], for message: [UInt8], algorithm: JWSAlgorithm
     )
         -> Bool

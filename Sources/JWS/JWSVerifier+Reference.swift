@@ -87,7 +87,7 @@ extension JWSVerifier {
                     throw JWSError(
                         .crossCheckDisagreement, segment: .signature, offset: signatureRange.lowerBound,
                         reason:
-                            "OpenSSL says the signature is \(valid ? "valid" : "invalid") but \(second.name) says \(otherValid ? "valid" : "invalid"); the token is rejected"
+                            "\(vk.key.verifierName) says the signature is \(valid ? "valid" : "invalid") but \(second.name) says \(otherValid ? "valid" : "invalid"); the token is rejected"
                     )
                 }
             }

@@ -225,7 +225,7 @@ extension JWSVerifier {
                 throw JWSError(
                     .crossCheckDisagreement, segment: .signature, offset: start,
                     reason:
-                        "OpenSSL says the signature is \(valid ? "valid" : "invalid") but \(second.name) says \(otherValid ? "valid" : "invalid"); the token is rejected"
+                        "\(vk.key.verifierName) says the signature is \(valid ? "valid" : "invalid") but \(second.name) says \(otherValid ? "valid" : "invalid"); the token is rejected"
                 )
             }
         }

@@ -73,21 +73,6 @@ public struct JWSVerifier: Sendable {
         self.largestSignatureByteCount = keys.map(\.key.signatureByteCount).max() ?? 0
     }
 
-    /// Creates a verifier whose allowed algorithms are given as RSA algorithms (the form before EC and Ed25519).
-    ///
-    /// - Throws: as the initialiser that takes a `Set<JWSAlgorithm>`.
-    @available(*, deprecated, message: "pass allowedAlgorithms as a Set<JWSAlgorithm>")
-    @_disfavoredOverload
-    public init(
-        keys: [JWSVerificationKey], allowedAlgorithms: Set<RSASignatureAlgorithm>,
-        policy: JWTValidationPolicy = JWTValidationPolicy(), maximumTokenBytes: Int = 16 * 1024,
-        jsonLimits: StrictJSON.Limits = .default
-    ) throws(JWSError) {
-        try self.init(
-            keys: keys, allowedAlgorithms: Set(allowedAlgorithms.map(JWSAlgorithm.init)), policy: policy,
-            maximumTokenBytes: maximumTokenBytes, jsonLimits: jsonLimits)
-    }
-
     // MARK: Shared rules and messages
 
     /// `typ` as compared: lower-cased, without an `application/` prefix (RFC 7515 §4.1.9).

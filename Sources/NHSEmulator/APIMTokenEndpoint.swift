@@ -71,7 +71,7 @@ public final class APIMTokenEndpoint: Sendable {
     ///   - now: The current time, seconds since the epoch.
     /// - Returns: APIM's answer.
     public func respond(contentType: String?, body: [UInt8], now: Int64) async -> EndpointResponse {
-        typealias E = NHSEndpointError
+        typealias E = NHSEndpointMessages
         if checks.isOn(.contentType), contentType != Self.contentType {
             return .apimError(415, "invalid_request", E.contentTypeInvalid)
         }
@@ -124,7 +124,7 @@ public final class APIMTokenEndpoint: Sendable {
     /// Step 4: APIM's JavaScript checks on the unverified claims, in its order, with the `jti` burned before the
     /// last one (NHS-RULES rules 4–16, §I).
     private func checkClaims(_ jwt: UnverifiedJWT, now: Int64) async -> EndpointResponse? {
-        typealias E = NHSEndpointError
+        typealias E = NHSEndpointMessages
         let header = jwt.header
         let claims = jwt.claims
         if checks.isOn(.alg), header["alg"]?.stringValue != "RS512" {
@@ -191,7 +191,7 @@ public final class APIMTokenEndpoint: Sendable {
         if isOverload(error) { return .temporarilyUnavailable() }
         switch error.code {
         case .invalidInput:
-            return .apimError(400, "invalid_request", NHSEndpointError.assertionJtiNotString)
+            return .apimError(400, "invalid_request", NHSEndpointMessages.assertionJtiNotString)
         default:
             return .unknownError()
         }
@@ -208,7 +208,7 @@ public final class APIMTokenEndpoint: Sendable {
 
     /// Steps 5–6: the API key, the JWKS, then `VerifyJWT` (aud, kid, signature).
     private func verify(_ jwt: UnverifiedJWT) async -> EndpointResponse? {
-        typealias E = NHSEndpointError
+        typealias E = NHSEndpointMessages
         let sub = jwt.claims["sub"]?.stringValue ?? ""
         let source: KeySource
         if let app = applications[sub] {
@@ -242,7 +242,7 @@ public final class APIMTokenEndpoint: Sendable {
 
     /// Step 7: the exchanged CIS2 id_token (NHS-RULES §G rules 33–36).
     private func checkSubjectToken(_ text: String?, now: Int64) async -> EndpointResponse? {
-        typealias E = NHSEndpointError
+        typealias E = NHSEndpointMessages
         guard let text else { return .apimError(400, "invalid_request", E.subjectTokenMissing) }
         guard let jwt = UnverifiedJWT(text) else { return .apimError(400, "invalid_request", E.subjectTokenMalformed) }
         let header = jwt.header
@@ -308,7 +308,7 @@ public final class APIMTokenEndpoint: Sendable {
 extension EndpointResponse {
     /// NHS-RULES E41: APIM's catch-all (also a CIS2 JWKS that cannot be reached).
     static func unknownError() -> Self {
-        .apimError(500, "unknown_error", NHSEndpointError.unknownError)
+        .apimError(500, "unknown_error", NHSEndpointMessages.unknownError)
     }
 
     /// The seconds a client is asked to wait by ``temporarilyUnavailable()``.

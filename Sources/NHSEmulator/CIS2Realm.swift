@@ -157,11 +157,11 @@ public final class CIS2Realm: Sendable {
         guard form["client_assertion_type"]?.value == TokenRequestForm.jwtBearerAssertionType,
             let assertion = form["client_assertion"]?.value.nonEmpty
         else {
-            return .cis2Error(401, "invalid_client", NHSEndpointError.cis2JWTNotValid)
+            return .cis2Error(401, "invalid_client", NHSEndpointMessages.cis2JWTNotValid)
         }
         switch await assertionVerdict(assertion, clientID: clientID, client: client, now: now) {
         case .valid: break
-        case .invalid: return .cis2Error(401, "invalid_client", NHSEndpointError.cis2JWTNotValid)
+        case .invalid: return .cis2Error(401, "invalid_client", NHSEndpointMessages.cis2JWTNotValid)
         case .storeUnavailable: return .temporarilyUnavailable(cis2: true)
         }
         guard let code = form["code"]?.value,

@@ -12,13 +12,12 @@
 /// ```
 public struct RSAGMPError: Error, Hashable, CustomStringConvertible, Sendable {
     /// A stable identifier for one kind of failure. New codes may be added; existing ones keep their text.
-    public struct Code: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
         /// The code as text, for example `rsagmp.encoding-mismatch`.
         public let rawValue: String
 
-        /// Wraps a code string (for comparing with codes received as text).
-        /// - Parameter rawValue: The code, for example `rsagmp.key-too-small`.
-        public init(rawValue: String) { self.rawValue = rawValue }
+        /// Internal: the set of codes is closed (other modules read codes, never invent them).
+        init(rawValue: String) { self.rawValue = rawValue }
 
         /// The code text, same as ``rawValue``.
         public var description: String { rawValue }
@@ -219,23 +218,5 @@ extension RSAGMPError {
     @inline(never)
     static func outputTooSmall(needed: Int, available: Int) -> RSAGMPError {
         RSAGMPError(.outputTooSmall) { "output buffer has \(available) bytes; \(needed) are needed" }
-    }
-}
-
-// MARK: - Former spellings
-
-extension RSAGMPError {
-    /// The former name of ``offset``.
-    @available(*, deprecated, renamed: "offset")
-    public var byteOffset: Int? { offset }
-
-    /// The former spelling of ``init(_:offset:reason:)``.
-    /// - Parameters:
-    ///   - code: The failure kind.
-    ///   - byteOffset: Where in the input, if known.
-    ///   - reason: Builds the one-line explanation.
-    @available(*, deprecated, renamed: "init(_:offset:reason:)")
-    public init(_ code: Code, byteOffset: Int?, reason: @escaping @Sendable () -> String = { "" }) {
-        self.init(code, offset: byteOffset, reason: reason)
     }
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
 import ClientAssertion
-import JWS
+@_spi(Testing) import JWS
 import RSAGMP
 import SignetRSA
 

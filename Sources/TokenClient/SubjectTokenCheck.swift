@@ -17,8 +17,8 @@ enum SubjectTokenCheck {
                 Finding(
                     .issuerMismatch, .error, .payload, offset: nil,
                     "the id_token's iss is \"\(iss)\", not the CIS2 issuer APIM trusts (\"\(expectedIssuer)\"): it comes from another CIS2 environment",
-                    endpointError: NHSEndpointError.subjectIssuerMismatch))
-            predicted = predicted ?? NHSEndpointError.subjectIssuerMismatch
+                    endpointError: NHSEndpointMessages.subjectIssuerMismatch))
+            predicted = predicted ?? NHSEndpointMessages.subjectIssuerMismatch
         }
         guard let predicted else { return }
         let first = findings.first { $0.endpointError == predicted }

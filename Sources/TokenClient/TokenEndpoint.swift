@@ -276,12 +276,13 @@ public final class TokenEndpoint: Sendable {
                 clientID: minter.clientID, audience: minter.profile.audience, profile: minter.profile.kind,
                 role: aboutSubject && subject != nil ? .subjectToken : .clientAssertion, now: minter.clock.now()))
         var reason = "the token endpoint answered \(refusal)"
-        if refusal.errorDescription == NHSEndpointError.assertionAud {
+        if refusal.errorDescription == NHSEndpointMessages.assertionAud {
             reason += "; the assertion's aud was \(minter.profile.audience), sent to \(tokenURL)"
         }
         if let first = report.findings.first(where: { $0.severity == .error }) {
             reason += "; the doctor: \(first.message)"
-        } else if subject != nil, refusal.errorDescription == NHSEndpointError.signatureFailed, registeredJWKS != nil {
+        } else if subject != nil, refusal.errorDescription == NHSEndpointMessages.signatureFailed, registeredJWKS != nil
+        {
             // APIM words both signature failures alike; the assertion verifies, so it is the subject_token's.
             reason +=
                 "; the assertion verifies against the registered JWKS, so the failed signature is the subject_token's:"

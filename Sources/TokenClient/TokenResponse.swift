@@ -111,7 +111,7 @@ public struct TokenEndpointRefusal: Sendable, Equatable, CustomStringConvertible
     public let status: Int
     /// `error` (`invalid_request`, `invalid_client`, `public_key error`, …), if the body had one.
     public let error: String?
-    /// `error_description`: the exact NHS string (see `NHSEndpointError`), if the body had one.
+    /// `error_description`: the exact NHS string (see `NHSEndpointMessages`), if the body had one.
     public let errorDescription: String?
     /// `message_id`: APIM's id for this answer, to quote to NHS support.
     public let messageID: String?

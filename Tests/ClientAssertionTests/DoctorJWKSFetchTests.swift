@@ -34,7 +34,7 @@ struct DoctorJWKSFetchTests {
         #expect(finding.code.rawValue.hasPrefix("jwks."))
         #expect(finding.severity == .error)
         #expect(finding.segment == .jwks)
-        #expect(finding.endpointError == NHSEndpointError.jwksUnreachable)
+        #expect(finding.endpointError == NHSEndpointMessages.jwksUnreachable)
         #expect(finding.message.contains("https://example.org/jwks: it failed"))
         #expect(report.hasErrors)
         #expect(report.signatureVerified == nil)
@@ -52,7 +52,7 @@ struct DoctorJWKSFetchTests {
                 "jwks.not-https", "jwks.invalid-url", "jwks.unreachable", "jwks.timeout", "jwks.http-status",
                 "jwks.too-large", "jwks.not-jwks",
             ])
-        #expect(NHSEndpointError.jwksUnreachable == "The JWKS endpoint, for your client_assertion can't be reached")
+        #expect(NHSEndpointMessages.jwksUnreachable == "The JWKS endpoint, for your client_assertion can't be reached")
     }
 
     @Test func aBodyThatWasNotAJWKSReportsItsIssuesToo() throws {

@@ -8,7 +8,7 @@ import Testing
 /// One test per doctor code, each on a real token with one deliberate fault.
 @Suite("Doctor")
 struct DoctorTests {
-    typealias E = NHSEndpointError
+    typealias E = NHSEndpointMessages
 
     /// Token offset of the first byte of `needle` inside the JSON of segment `segment` (0 header, 1 payload).
     static func at(_ token: String, _ segment: Int, _ json: String, _ needle: String) -> Int {

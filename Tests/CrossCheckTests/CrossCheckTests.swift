@@ -152,7 +152,7 @@ import Testing
         let key = try RSAPrivateKey.generate(bits: 2048)
         let signer = try JWSSigner(key: key, algorithm: .rs256, keyID: "k")
         let token = try signer.token(claims: JWTClaims(expiresAt: NumericDate(Int64(4_000_000_000))))
-        let checked = try JWSVerifier(keys: [.crossChecked(key: key.publicKey, algorithm: .rs256, keyID: "k")])
+        let checked = try JWSVerifier(keys: [.crossChecked(key: .rsa(key.publicKey), algorithm: .rs256, keyID: "k")])
         #expect(throws: Never.self) { try checked.verify(token) }
         let broken = try unsafe JWSVerifier(keys: [
             JWSVerificationKey(

@@ -75,6 +75,16 @@ import Testing
         ])
         let disagreement = #expect(throws: JWSError.self) { try broken.verify(token) }
         #expect(disagreement?.code == .crossCheckDisagreement)
+        // The message names who decided: OpenSSL or the IFMA engine the key was loaded on for PS, Signet's own
+        // verifier for ES and EdDSA.
+        let decider = key.publicKey.verifierName
+        #expect(
+            alg.jwsName.hasPrefix("PS")
+                ? decider == "OpenSSL" || decider.hasPrefix("the IFMA engine (ifma")
+                : decider == "Signet's own curve verifier", "\(decider)")
+        #expect(
+            disagreement?.reason.hasPrefix("\(decider) says the signature is valid but always-no says invalid") == true,
+            "\(disagreement?.reason ?? "")")
     }
 
     /// The family-specific entry points bind the curve's algorithm; a key cannot be cross-checked under another

@@ -33,7 +33,7 @@ struct CatalogueCase: Sendable, CustomStringConvertible {
     }
 }
 
-typealias E = NHSEndpointError
+typealias E = NHSEndpointMessages
 
 /// A client_credentials form whose assertion is built from `claims` changes and `header`.
 func cc(

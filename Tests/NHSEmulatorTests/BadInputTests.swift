@@ -63,7 +63,7 @@ struct BadInputTests {
         try await RunningEmulator.with { run in
             let answer = try await run.token("")
             #expect(answer.status == 400)
-            #expect(answer.description == NHSEndpointError.grantTypeMissing)
+            #expect(answer.description == NHSEndpointMessages.grantTypeMissing)
         }
     }
 

@@ -37,7 +37,7 @@ struct HostileClientTests {
         try await RunningEmulator.with { run in
             let answer = try await run.token(Assertion.form(Self.unsigned(exp: exp)))
             #expect(answer.status == 400, "\(answer.body)")
-            #expect(answer.description == NHSEndpointError.assertionExpTooFar)
+            #expect(answer.description == NHSEndpointMessages.assertionExpTooFar)
             #expect(try await run.token(cc()(run)).status == 200)
         }
     }
@@ -47,7 +47,7 @@ struct HostileClientTests {
         try await RunningEmulator.with { run in
             let answer = try await run.token(Assertion.form(Self.unsigned(exp: "-1e19")))
             #expect(answer.status == 400, "\(answer.body)")
-            #expect(answer.description == NHSEndpointError.assertionExpired)
+            #expect(answer.description == NHSEndpointMessages.assertionExpired)
         }
     }
 
@@ -105,7 +105,7 @@ extension HostileClientTests {
             let jti = "\"" + String(repeating: "j", count: 1025) + "\""
             let answer = try await run.token(cc(["jti": jti])(run))
             #expect(answer.status == 400, "\(answer.body)")
-            #expect(answer.description == NHSEndpointError.assertionJtiNotString)
+            #expect(answer.description == NHSEndpointMessages.assertionJtiNotString)
         }
     }
 
@@ -115,7 +115,7 @@ extension HostileClientTests {
             let sub = "\"" + String(repeating: "s", count: 1025) + "\""
             let answer = try await run.token(cc(["iss": sub, "sub": sub])(run))
             #expect(answer.status == 400, "\(answer.body)")
-            #expect(answer.description == NHSEndpointError.assertionIssSubInvalid)
+            #expect(answer.description == NHSEndpointMessages.assertionIssSubInvalid)
         }
     }
 }
@@ -140,7 +140,7 @@ extension HostileClientTests {
             for _ in 0..<20 {
                 let decadesAhead = String(clock.now + 30 * 31_536_000)
                 let answer = try await run.token(Assertion.form(Self.unsigned(exp: decadesAhead)))
-                #expect(answer.description == NHSEndpointError.assertionExpTooFar)
+                #expect(answer.description == NHSEndpointMessages.assertionExpTooFar)
             }
             clock.advance(by: 310 + Int64(configuration.replay.skewSeconds) + 1)
             let exp = String(clock.now + 300)

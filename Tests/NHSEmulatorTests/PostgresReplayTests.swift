@@ -58,7 +58,7 @@ struct PostgresReplayTests {
             }
             #expect(first.status == 200, "\(first.body)")
             #expect(second.status == 400)
-            #expect(second.description == NHSEndpointError.assertionJtiReused)
+            #expect(second.description == NHSEndpointMessages.assertionJtiReused)
             _ = try? await clients[0].query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(table)"))
         }
     }

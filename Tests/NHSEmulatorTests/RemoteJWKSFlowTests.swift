@@ -63,7 +63,7 @@ struct RemoteJWKSFlowTests {
                     Assertion.form(Assertion.token(claims: Assertion.claims(aud: run.tokenURL, iss: "APIKEY-DEAD"))))
                 #expect(unreachable.status == 403)
                 #expect(unreachable.error == "public_key error")
-                #expect(unreachable.description == NHSEndpointError.jwksUnreachable)
+                #expect(unreachable.description == NHSEndpointMessages.jwksUnreachable)
             }
             configuration.apim.applications = [.init(name: "by-url", apiKey: RunningEmulator.apiKey, jwks: jwksURL)]
             configuration.apim.cis2JWKS = dead
@@ -73,7 +73,7 @@ struct RemoteJWKSFlowTests {
                 let answer = try await run.token(run.exchangeForm(idToken))
                 #expect(answer.status == 500)
                 #expect(answer.error == "unknown_error")
-                #expect(answer.description == NHSEndpointError.unknownError)
+                #expect(answer.description == NHSEndpointMessages.unknownError)
             }
         }
     }

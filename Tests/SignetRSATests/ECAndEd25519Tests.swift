@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Base64URL
-import SignetRSA
+@_spi(Testing) import SignetRSA
 import TestSupport
 import Testing
 

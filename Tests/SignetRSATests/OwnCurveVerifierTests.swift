@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import SignetRSA
+@_spi(Testing) import SignetRSA
 import TestSupport
 import Testing
 

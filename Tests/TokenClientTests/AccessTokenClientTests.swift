@@ -130,11 +130,11 @@ final class ManualClock: Clock, Sendable {
                 for await e in group { all.append(e) }
                 return all
             }
-            #expect(errors.allSatisfy { $0?.nhsError == NHSEndpointError.assertionIssSubInvalid })
+            #expect(errors.allSatisfy { $0?.nhsError == NHSEndpointMessages.assertionIssSubInvalid })
             #expect(server.jtis.count == 1)
             // A 4xx is remembered for the retry interval: no second request for a key that is wrong.
             let again = await refusal { try await client.accessToken() }
-            #expect(again.nhsError == NHSEndpointError.assertionIssSubInvalid)
+            #expect(again.nhsError == NHSEndpointMessages.assertionIssSubInvalid)
             #expect(server.jtis.count == 1)
             // refreshNow() asks again at once.
             #expect(try await client.refreshNow().accessToken == "t")

@@ -24,7 +24,7 @@ struct CatalogueTests {
                 try await emulator.apim(apiKey: "APIKEY-DEADJWKS", configuration: patient).clientCredentials()
             }
             #expect(error.code == .refused)
-            #expect(error.nhsError == NHSEndpointError.jwksUnreachable)
+            #expect(error.nhsError == NHSEndpointMessages.jwksUnreachable)
             #expect(error.refusal?.status == 403)
             #expect(error.refusal?.error == "public_key error")
             #expect(error.attempts == 1, "a 4xx is not retried")
@@ -36,7 +36,7 @@ struct CatalogueTests {
         try await Emulator.with { emulator in
             let fast = JWTClock { NumericDate(JWTClock.system.now().seconds + 600) }
             let error = await refusal { try await emulator.apim(clock: fast).clientCredentials() }
-            #expect(error.nhsError == NHSEndpointError.assertionExpTooFar)
+            #expect(error.nhsError == NHSEndpointMessages.assertionExpTooFar)
             #expect(error.refusal?.status == 400)
             #expect(error.refusal?.messageID?.hasPrefix("rrt-") == true)
         }
@@ -54,7 +54,7 @@ struct CatalogueTests {
             let kidError = await refusal {
                 try await apim.tokenExchange(subjectToken: unknownKid, expectedIssuer: emulator.cis2Issuer)
             }
-            #expect(kidError.nhsError == NHSEndpointError.subjectKidUnknown)
+            #expect(kidError.nhsError == NHSEndpointMessages.subjectKidUnknown)
             #expect(kidError.refusal?.status == 401)
             #expect(kidError.attempts == 1, "the client's own checks pass: only the server knows the CIS2 keys")
 
@@ -62,7 +62,7 @@ struct CatalogueTests {
             let signatureError = await refusal {
                 try await apim.tokenExchange(subjectToken: forged, expectedIssuer: emulator.cis2Issuer)
             }
-            #expect(signatureError.nhsError == NHSEndpointError.signatureFailed)
+            #expect(signatureError.nhsError == NHSEndpointMessages.signatureFailed)
             #expect(signatureError.refusal?.status == 401)
             // The assertion verifies against the registered JWKS, so the error points at the subject_token.
             #expect(!signatureError.findings.contains { $0.severity == .error })
@@ -79,7 +79,7 @@ struct CatalogueTests {
                 configuration: .init(retry: .never), registeredJWKS: Keys.cis2JWKS)
             let code = try await emulator.authorize()
             let error = await refusal { try await cis2.authorizationCode(code: code, redirectURI: Emulator.redirect) }
-            #expect(error.nhsError == NHSEndpointError.cis2JWTNotValid)
+            #expect(error.nhsError == NHSEndpointMessages.cis2JWTNotValid)
             #expect(error.refusal?.status == 401)
             #expect(error.refusal?.error == "invalid_client")
             #expect(error.refusal?.messageID == nil, "CIS2's body has no message_id")

@@ -53,7 +53,7 @@ import Testing
             let wrongKid = await refusal {
                 try await emulator.apim(keyID: "k2", registeredJWKS: Keys.clientJWKS).clientCredentials()
             }
-            #expect(wrongKid.nhsError == NHSEndpointError.assertionKidUnknown)
+            #expect(wrongKid.nhsError == NHSEndpointMessages.assertionKidUnknown)
             #expect(wrongKid.refusal?.status == 401)
             #expect(wrongKid.refusal?.messageID?.isEmpty == false)
             #expect(wrongKid.findings.contains { $0.code == .kidUnknown })
@@ -63,25 +63,25 @@ import Testing
             let wrongKey = await refusal {
                 try await emulator.apim(key: Keys.stranger, registeredJWKS: Keys.clientJWKS).clientCredentials()
             }
-            #expect(wrongKey.nhsError == NHSEndpointError.signatureFailed)
-            #expect(wrongKey.findings.contains { $0.endpointError == NHSEndpointError.signatureFailed })
+            #expect(wrongKey.nhsError == NHSEndpointMessages.signatureFailed)
+            #expect(wrongKey.findings.contains { $0.endpointError == NHSEndpointMessages.signatureFailed })
 
             // Minted for production, sent to an INT endpoint.
             let wrongAud = await refusal { try await emulator.apim(environment: .production).clientCredentials() }
-            #expect(wrongAud.nhsError == NHSEndpointError.assertionAud)
+            #expect(wrongAud.nhsError == NHSEndpointMessages.assertionAud)
             #expect(wrongAud.reason.contains(APIMEnvironment.production.tokenURL))
 
             // An API key APIM does not know, and one with no JWKS.
             let unknown = await refusal { try await emulator.apim(apiKey: "NOT-A-KEY").clientCredentials() }
-            #expect(unknown.nhsError == NHSEndpointError.assertionIssSubInvalid)
+            #expect(unknown.nhsError == NHSEndpointMessages.assertionIssSubInvalid)
             let noJWKS = await refusal { try await emulator.apim(apiKey: "APIKEY-NOJWKS").clientCredentials() }
-            #expect(noJWKS.nhsError == NHSEndpointError.publicKeyNotRegistered)
+            #expect(noJWKS.nhsError == NHSEndpointMessages.publicKeyNotRegistered)
             #expect(noJWKS.refusal?.status == 403)
 
             // A clock ten minutes slow: the assertion has expired when it arrives.
             let slow = JWTClock { NumericDate(JWTClock.system.now().seconds - 600) }
             let expired = await refusal { try await emulator.apim(clock: slow).clientCredentials() }
-            #expect(expired.nhsError == NHSEndpointError.assertionExpired)
+            #expect(expired.nhsError == NHSEndpointMessages.assertionExpired)
         }
     }
 
@@ -92,7 +92,7 @@ import Testing
             // The CIS2 access token (opaque) instead of the id_token.
             let opaque = await refusal { try await apim.tokenExchange(subjectToken: "Sr5PGv19wTEHJdDr2wx2f7IGd0cw") }
             #expect(opaque.code == .requestInvalid)
-            #expect(opaque.nhsError == NHSEndpointError.subjectTokenMalformed)
+            #expect(opaque.nhsError == NHSEndpointMessages.subjectTokenMalformed)
             #expect(opaque.attempts == 0)
 
             let idToken = try emulator.server.cis2.mintIDToken(
@@ -102,14 +102,14 @@ import Testing
                 try await apim.tokenExchange(
                     subjectToken: idToken, expectedIssuer: "https://am.nhsint.example:443/realm")
             }
-            #expect(elsewhere.nhsError == NHSEndpointError.subjectIssuerMismatch)
+            #expect(elsewhere.nhsError == NHSEndpointMessages.subjectIssuerMismatch)
             #expect(elsewhere.findings.contains { $0.code == .issuerMismatch })
 
             // An id_token that expired an hour ago.
             let old = try emulator.server.cis2.mintIDToken(
                 clientID: Emulator.cis2ClientID, nonce: nil, now: JWTClock.system.now().seconds - 7200)
             let expired = await refusal { try await apim.tokenExchange(subjectToken: old) }
-            #expect(expired.nhsError == NHSEndpointError.subjectExpired)
+            #expect(expired.nhsError == NHSEndpointMessages.subjectExpired)
             #expect(apim.minter.clientID == Emulator.apiKey)
         }
     }

@@ -73,7 +73,7 @@ import Testing
         try await ScriptedTokenServer.with(ScriptedTokenServer.Script { _ in .init(status: 400, body: apim400) }) {
             server, url in
             let error = await refusal { try await Self.endpoint(url).clientCredentials() }
-            #expect(error.nhsError == NHSEndpointError.assertionKidMissing)
+            #expect(error.nhsError == NHSEndpointMessages.assertionKidMissing)
             #expect(error.refusal?.messageID == "m-1")
             #expect(error.attempts == 1)
             #expect(server.jtis.count == 1)

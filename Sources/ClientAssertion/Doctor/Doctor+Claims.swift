@@ -17,13 +17,13 @@ extension DoctorRun {
                 add(
                     .issMissing, .error, .payload, nil,
                     "the id_token has no \"iss\"; send the CIS2 id_token unmodified",
-                    endpoint: NHSEndpointError.subjectIssMissing)
+                    endpoint: NHSEndpointMessages.subjectIssMissing)
             }
             if payload.member("aud") == nil {
                 add(
                     .audMissing, .error, .payload, nil,
                     "the id_token has no \"aud\"; send the CIS2 id_token unmodified",
-                    endpoint: NHSEndpointError.subjectAudMissing)
+                    endpoint: NHSEndpointMessages.subjectAudMissing)
             }
         }
         checkMisspelledClaims(payload)
@@ -46,7 +46,7 @@ extension DoctorRun {
                 .expMissing, .error, .payload, offset,
                 "the token has no usable \"exp\"\(found): set exp = now + at most 300 seconds, as an integer",
                 endpoint: endpoint(
-                    assertion: NHSEndpointError.assertionExpMissing, subject: NHSEndpointError.subjectExpMissing))
+                    assertion: NHSEndpointMessages.assertionExpMissing, subject: NHSEndpointMessages.subjectExpMissing))
             return
         }
         guard let member else { return }
@@ -61,7 +61,8 @@ extension DoctorRun {
             add(
                 .expNotInteger, .error, .payload, offset, why,
                 endpoint: endpoint(
-                    assertion: NHSEndpointError.assertionExpNotInteger, subject: NHSEndpointError.subjectExpNotInteger))
+                    assertion: NHSEndpointMessages.assertionExpNotInteger,
+                    subject: NHSEndpointMessages.subjectExpNotInteger))
             return
         }
         if !number.isInteger {
@@ -76,13 +77,13 @@ extension DoctorRun {
                 .expExpired, .error, .payload, offset,
                 "exp \(number.text) is \(Self.seconds(-ahead)) before now (\(input.now)): the token has expired, and APIM allows no leeway on exp. Mint a fresh assertion for every request, retries included, and keep the clock NTP-synced",
                 endpoint: endpoint(
-                    assertion: NHSEndpointError.assertionExpired, subject: NHSEndpointError.subjectExpired))
+                    assertion: NHSEndpointMessages.assertionExpired, subject: NHSEndpointMessages.subjectExpired))
         } else if role == .clientAssertion, ahead > 310 {
             let severity: Finding.Severity = profile == .apim ? .error : .warning
             add(
                 .expTooFar, severity, .payload, offset,
                 "exp is \(Self.seconds(ahead)) ahead of now; APIM rejects more than 310 s (5 minutes + 10 s grace). Set exp = now + 300 at most (NHS tooling uses 290), and check the client's clock is not ahead",
-                endpoint: severity == .error ? NHSEndpointError.assertionExpTooFar : nil)
+                endpoint: severity == .error ? NHSEndpointMessages.assertionExpTooFar : nil)
         }
     }
 
@@ -130,7 +131,7 @@ extension DoctorRun {
             add(
                 .issSubMismatch, .error, .payload, tokenOffset(iss ?? sub, in: .payload),
                 "\(why): in a client assertion both must be \(clientWord) (RFC 7523 §3, OIDC Core §9)",
-                endpoint: endpoint(assertion: NHSEndpointError.assertionIssSub, subject: nil))
+                endpoint: endpoint(assertion: NHSEndpointMessages.assertionIssSub, subject: nil))
         }
         guard let expected = input.clientID else { return }
         for (member, value) in [(iss, issValue), (sub, subValue)] {
@@ -145,7 +146,7 @@ extension DoctorRun {
             add(
                 .clientIDMismatch, .error, .payload, tokenOffset(member, in: .payload),
                 "\(member.name) \"\(value)\" is not the expected client id \"\(expected)\".\(hint)",
-                endpoint: endpoint(assertion: NHSEndpointError.assertionIssSubInvalid, subject: nil))
+                endpoint: endpoint(assertion: NHSEndpointMessages.assertionIssSubInvalid, subject: nil))
             return
         }
     }
@@ -157,18 +158,18 @@ extension DoctorRun {
             add(
                 .jtiMissing, required ? .error : .warning, .payload, tokenOffset(member, in: .payload),
                 "the token has no \"jti\"\(member == nil ? "" : " (it is empty)"): put a fresh UUID v4 string in every assertion, retries included (APIM burns each jti for 30 days, even on failed requests)",
-                endpoint: required ? endpoint(assertion: NHSEndpointError.assertionJtiMissing, subject: nil) : nil)
+                endpoint: required ? endpoint(assertion: NHSEndpointMessages.assertionJtiMissing, subject: nil) : nil)
             return
         }
         guard let member, member.value.stringValue == nil else { return }
         add(
             .jtiNotString, .error, .payload, tokenOffset(member, in: .payload),
             "jti is a JSON \(member.value.typeName) (\(member.value)); it must be a string, such as a UUID v4",
-            endpoint: endpoint(assertion: NHSEndpointError.assertionJtiNotString, subject: nil))
+            endpoint: endpoint(assertion: NHSEndpointMessages.assertionJtiNotString, subject: nil))
     }
 
     private mutating func checkAudience(_ payload: JSONObject) {
-        let audEndpoint = endpoint(assertion: NHSEndpointError.assertionAud, subject: nil)
+        let audEndpoint = endpoint(assertion: NHSEndpointMessages.assertionAud, subject: nil)
         let member = payload.member("aud")
         let offset = tokenOffset(member, in: .payload)
         let candidates: [String]

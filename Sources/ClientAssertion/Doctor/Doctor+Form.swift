@@ -21,7 +21,7 @@ extension DoctorRun {
             add(
                 .formClientIDMismatch, .error, .form, field.valueOffset,
                 "client_id \"\(field.value)\" is not the assertion's iss \"\(iss)\": when client_id is sent it must name the same client as the assertion (RFC 7521 §4.2)",
-                endpoint: profile == .cis2 ? NHSEndpointError.cis2JWTNotValid : nil)
+                endpoint: profile == .cis2 ? NHSEndpointMessages.cis2JWTNotValid : nil)
         }
     }
 
@@ -32,7 +32,7 @@ extension DoctorRun {
     private mutating func checkGrant(_ form: ParsedForm) {
         let tokenExchange = TokenRequestForm.tokenExchangeGrantType
         guard let grant = form["grant_type"] else {
-            missing("grant_type", "send \(expectedGrant)", endpoint: formEndpoint(NHSEndpointError.grantTypeMissing))
+            missing("grant_type", "send \(expectedGrant)", endpoint: formEndpoint(NHSEndpointMessages.grantTypeMissing))
             return
         }
         switch grant.value {
@@ -67,7 +67,7 @@ extension DoctorRun {
             if form["subject_token"] == nil {
                 missing(
                     "subject_token", "send the CIS2 id_token, unmodified",
-                    endpoint: formEndpoint(NHSEndpointError.subjectTokenMissing))
+                    endpoint: formEndpoint(NHSEndpointMessages.subjectTokenMissing))
             }
             let type = form["subject_token_type"]
             if type?.value != TokenRequestForm.idTokenType {
@@ -78,14 +78,14 @@ extension DoctorRun {
                 add(
                     .formSubjectTokenType, .error, .form, type?.valueOffset,
                     "\(found); it must be exactly \(TokenRequestForm.idTokenType)\(hint)",
-                    endpoint: formEndpoint(NHSEndpointError.subjectTokenTypeInvalid))
+                    endpoint: formEndpoint(NHSEndpointMessages.subjectTokenTypeInvalid))
             }
             if role == .clientAssertion, let subject = form["subject_token"] { checkSubjectTokenShape(subject) }
         default:
             add(
                 .formGrantType, .error, .form, grant.valueOffset,
                 "grant_type \"\(grant.value)\" is not a grant this endpoint knows; send \(expectedGrant)",
-                endpoint: formEndpoint(NHSEndpointError.grantTypeInvalid))
+                endpoint: formEndpoint(NHSEndpointMessages.grantTypeInvalid))
             return
         }
         if grant.value != tokenExchange, let type = form["subject_token_type"],
@@ -94,7 +94,7 @@ extension DoctorRun {
             add(
                 .formGrantType, .error, .form, grant.valueOffset,
                 "the form carries subject_token_type=\(TokenRequestForm.idTokenType) (a token exchange) but grant_type is \"\(grant.value)\"; send grant_type=\(tokenExchange)",
-                endpoint: formEndpoint(NHSEndpointError.grantTypeInvalid))
+                endpoint: formEndpoint(NHSEndpointMessages.grantTypeInvalid))
         }
     }
 
@@ -120,12 +120,12 @@ extension DoctorRun {
             add(
                 .formClientAssertionType, .error, .form, type?.valueOffset,
                 "\(found); it must be exactly \(TokenRequestForm.jwtBearerAssertionType)\(hint)",
-                endpoint: formEndpoint(NHSEndpointError.clientAssertionTypeInvalid))
+                endpoint: formEndpoint(NHSEndpointMessages.clientAssertionTypeInvalid))
         }
         guard let assertion = form["client_assertion"] else {
             missing(
                 "client_assertion", "send a freshly minted client assertion (a compact JWT)",
-                endpoint: formEndpoint(NHSEndpointError.clientAssertionMissing))
+                endpoint: formEndpoint(NHSEndpointMessages.clientAssertionMissing))
             return
         }
         if role == .clientAssertion, assertion.value != input.token {
@@ -158,6 +158,6 @@ extension DoctorRun {
         }
         add(
             .formSubjectTokenNotJWS, .error, .form, field.valueOffset, why,
-            endpoint: formEndpoint(NHSEndpointError.subjectTokenMalformed))
+            endpoint: formEndpoint(NHSEndpointMessages.subjectTokenMalformed))
     }
 }

@@ -18,7 +18,8 @@ extension DoctorRun {
     }
 
     private mutating func checkAlgorithm(_ header: JSONObject) {
-        let missing = endpoint(assertion: NHSEndpointError.assertionAlg, subject: NHSEndpointError.subjectAlgMissing)
+        let missing = endpoint(
+            assertion: NHSEndpointMessages.assertionAlg, subject: NHSEndpointMessages.subjectAlgMissing)
         guard let member = header.member("alg") else {
             add(.algMissing, .error, .header, nil, "the header has no \"alg\"; \(algorithmAdvice)", endpoint: missing)
             return
@@ -47,7 +48,7 @@ extension DoctorRun {
         }
         add(
             .algNotAllowed, .error, .header, tokenOffset(member, in: .header), "\(why); \(algorithmAdvice)",
-            endpoint: endpoint(assertion: NHSEndpointError.assertionAlg, subject: nil))
+            endpoint: endpoint(assertion: NHSEndpointMessages.assertionAlg, subject: nil))
     }
 
     /// The algorithms each profile allows: the doctor's and the minter's lists are the same
@@ -84,7 +85,8 @@ extension DoctorRun {
             add(
                 .typInvalid, .error, .header, tokenOffset(member, in: .header),
                 "\(found); APIM requires \"typ\":\"JWT\" (case-insensitive, and \"application/jwt\" is refused)",
-                endpoint: endpoint(assertion: NHSEndpointError.assertionTyp, subject: NHSEndpointError.subjectTyp))
+                endpoint: endpoint(assertion: NHSEndpointMessages.assertionTyp, subject: NHSEndpointMessages.subjectTyp)
+            )
         case (.clientAssertion, .cis2), (.clientAssertion, .rfc7523), (.clientAssertion, .fapi):
             guard let member else {
                 if profile == .cis2 {
@@ -126,12 +128,13 @@ extension DoctorRun {
                 .kidMissing, severity, .header, nil, "the header has no \"kid\": \(why)",
                 endpoint: severity == .error
                     ? endpoint(
-                        assertion: NHSEndpointError.assertionKidMissing, subject: NHSEndpointError.subjectKidMissing)
+                        assertion: NHSEndpointMessages.assertionKidMissing,
+                        subject: NHSEndpointMessages.subjectKidMissing)
                     : nil)
             return
         }
         let unknown = endpoint(
-            assertion: NHSEndpointError.assertionKidUnknown, subject: NHSEndpointError.subjectKidUnknown)
+            assertion: NHSEndpointMessages.assertionKidUnknown, subject: NHSEndpointMessages.subjectKidUnknown)
         guard case .string(let kid) = member.value else {
             add(
                 .kidUnknown, .error, .header, tokenOffset(member, in: .header),

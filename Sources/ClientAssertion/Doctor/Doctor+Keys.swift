@@ -75,7 +75,7 @@ extension DoctorRun {
             }
         add(
             failure.kind.findingCode, .error, .jwks, nil, "the JWKS at \(failure.url): \(failure.reason); \(advice)",
-            endpoint: endpoint(assertion: NHSEndpointError.jwksUnreachable, subject: nil))
+            endpoint: endpoint(assertion: NHSEndpointMessages.jwksUnreachable, subject: nil))
         reportIssues(failure.issues)
     }
 
@@ -111,7 +111,7 @@ extension DoctorRun {
                     signatureVerified = nil
                     add(
                         .signatureCrossCheckDisagreement, .error, .signature, signature.range.lowerBound,
-                        "OpenSSL says the signature is \(ok ? "valid" : "invalid") but the independent RSAGMP verifier says \(gmpOK ? "valid" : "invalid"): please report this token and key to the Signet maintainers"
+                        "\(selected.publicKey.verifierName) says the signature is \(ok ? "valid" : "invalid") but the independent RSAGMP verifier says \(gmpOK ? "valid" : "invalid"): please report this token and key to the Signet maintainers"
                     )
                 } else {
                     signatureVerified = ok
@@ -184,7 +184,8 @@ extension DoctorRun {
         }
         add(
             .signatureInvalid, .error, .signature, token.segments[2].range.lowerBound, why,
-            endpoint: endpoint(assertion: NHSEndpointError.signatureFailed, subject: NHSEndpointError.signatureFailed))
+            endpoint: endpoint(
+                assertion: NHSEndpointMessages.signatureFailed, subject: NHSEndpointMessages.signatureFailed))
     }
 
     private mutating func reportOtherKey(_ other: JWKSet.Key, selected: JWKSet.Key?, header: JSONObject) {

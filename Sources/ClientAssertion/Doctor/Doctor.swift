@@ -132,7 +132,7 @@ struct DoctorRun {
         case .clientAssertion:
             switch profile {
             case .apim: assertion
-            case .cis2: NHSEndpointError.cis2JWTNotValid
+            case .cis2: NHSEndpointMessages.cis2JWTNotValid
             case .rfc7523, .fapi: nil
             }
         }
@@ -145,7 +145,7 @@ struct DoctorRun {
     var tokenName: String { role == .subjectToken ? "subject_token" : "client_assertion" }
 
     var malformed: String? {
-        endpoint(assertion: NHSEndpointError.assertionMalformed, subject: NHSEndpointError.subjectTokenMalformed)
+        endpoint(assertion: NHSEndpointMessages.assertionMalformed, subject: NHSEndpointMessages.subjectTokenMalformed)
     }
 
     // MARK: - Token shape and encoding

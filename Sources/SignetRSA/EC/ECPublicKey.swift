@@ -7,7 +7,7 @@ internal import CSignetEC
 /// Immutable and `Sendable`. The point is checked at load, by OpenSSL (on its curve, not infinity) and again as it
 /// is decoded into Signet's own verification tables. ``isValidSignature(_:for:)-(UnsafeRawBufferPointer,_)`` hashes
 /// on the stack and runs Signet's ECDSA verification (`CSignetEC`: no allocation, precomputed multiples of the key);
-/// ``isValidSignatureOnOpenSSL(_:for:)-(UnsafeRawBufferPointer,_)`` runs OpenSSL's, the reference the tests and
+/// `isValidSignatureOnOpenSSL(_:for:)` (SPI `Testing`) runs OpenSSL's, the reference the tests and
 /// `signet bench` hold it to.
 public final class ECPublicKey: Sendable {
     let key: EVPKey
@@ -127,7 +127,7 @@ public final class ECPublicKey: Sendable {
     ///
     /// - Allocation: none on the Swift side in steady state (OpenSSL's ECDSA allocates internally).
     @unsafe
-    public func isValidSignatureOnOpenSSL(
+    @_spi(Testing) public func isValidSignatureOnOpenSSL(
         _ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer
     )
         -> Bool
@@ -158,8 +158,8 @@ public final class ECPublicKey: Sendable {
         }
     }
 
-    /// OpenSSL's verdict (see ``isValidSignatureOnOpenSSL(_:for:)-(UnsafeRawBufferPointer,_)``).
-    public func isValidSignatureOnOpenSSL(_ signature: [UInt8], for message: [UInt8]) -> Bool {
+    /// OpenSSL's verdict (see `isValidSignatureOnOpenSSL(_:for:)` (SPI `Testing`)).
+    @_spi(Testing) public func isValidSignatureOnOpenSSL(_ signature: [UInt8], for message: [UInt8]) -> Bool {
         unsafe signature.withUnsafeBytes { s in
             unsafe message.withUnsafeBytes { m in unsafe isValidSignatureOnOpenSSL(s, for: m) }
         }

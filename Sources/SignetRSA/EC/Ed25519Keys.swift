@@ -7,7 +7,7 @@ internal import CSignetEC
 ///
 /// Immutable and `Sendable`. ``isValidSignature(_:for:)-(UnsafeRawBufferPointer,_)`` runs Signet's own verification
 /// (`CSignetEC`, cofactorless as RFC 8032 §5.1.7, no allocation) on tables built at load;
-/// ``isValidSignatureOnOpenSSL(_:for:)-(UnsafeRawBufferPointer,_)`` runs OpenSSL's on a pooled `EVP_MD_CTX`, the
+/// `isValidSignatureOnOpenSSL(_:for:)` (SPI `Testing`) runs OpenSSL's on a pooled `EVP_MD_CTX`, the
 /// reference it is held to.
 /// A key whose 32 bytes are not a canonical point encoding loads (OpenSSL takes any 32 bytes) but verifies nothing:
 /// RFC 8032 §5.1.7 rejects it.
@@ -100,7 +100,7 @@ public final class Ed25519PublicKey: Sendable {
     ///
     /// - Allocation: none on the Swift side in steady state (OpenSSL's EVP initialisation allocates internally).
     @unsafe
-    public func isValidSignatureOnOpenSSL(
+    @_spi(Testing) public func isValidSignatureOnOpenSSL(
         _ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer
     )
         -> Bool
@@ -119,8 +119,8 @@ public final class Ed25519PublicKey: Sendable {
         return unsafe context.verify(signature, for: message, key: key)
     }
 
-    /// OpenSSL's verdict (see ``isValidSignatureOnOpenSSL(_:for:)-(UnsafeRawBufferPointer,_)``).
-    public func isValidSignatureOnOpenSSL(_ signature: [UInt8], for message: [UInt8]) -> Bool {
+    /// OpenSSL's verdict (see `isValidSignatureOnOpenSSL(_:for:)` (SPI `Testing`)).
+    @_spi(Testing) public func isValidSignatureOnOpenSSL(_ signature: [UInt8], for message: [UInt8]) -> Bool {
         unsafe signature.withUnsafeBytes { s in
             unsafe message.withUnsafeBytes { m in unsafe isValidSignatureOnOpenSSL(s, for: m) }
         }

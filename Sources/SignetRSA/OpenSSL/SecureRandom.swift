@@ -2,13 +2,13 @@
 internal import COpenSSL
 
 /// Cryptographically secure random bytes from OpenSSL's DRBG (`RAND_bytes`), seeded from the operating system.
-public enum SecureRandom {
+package enum SecureRandom {
     /// Fills `buffer` with random bytes.
     ///
     /// - Parameter buffer: The bytes to overwrite.
     /// - Throws: ``SignetRSAError`` `rsa.openssl` if the DRBG fails (not seeded); the buffer must not be used then.
     /// - Allocation: none on the Swift side.
-    public static func fill(_ buffer: inout MutableRawSpan) throws(SignetRSAError) {
+    package static func fill(_ buffer: inout MutableRawSpan) throws(SignetRSAError) {
         try unsafe buffer.withUnsafeMutableBytes { (b) throws(SignetRSAError) in try unsafe fill(b) }
     }
 
@@ -19,7 +19,7 @@ public enum SecureRandom {
     /// - Throws: as ``fill(_:)-(MutableRawSpan)``.
     /// - Allocation: none on the Swift side.
     @unsafe
-    public static func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(SignetRSAError) {
+    package static func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(SignetRSAError) {
         guard unsafe !buffer.isEmpty else { return }
         try openSSLCheck(unsafe COpenSSL_RAND_bytes(buffer.baseAddress, Int32(buffer.count)), "RAND_bytes")
     }
@@ -28,7 +28,7 @@ public enum SecureRandom {
     ///
     /// - Throws: ``SignetRSAError`` `rsa.openssl` if the DRBG fails.
     /// - Allocation: the returned array.
-    public static func bytes(_ count: Int) throws(SignetRSAError) -> [UInt8] {
+    package static func bytes(_ count: Int) throws(SignetRSAError) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)
         var span = out.mutableSpan
         var raw = unsafe span.mutableBytes
