@@ -32,11 +32,11 @@ struct BenchCommand: ParsableCommand {
             document embedded, so that the page and the JSON show the same figures.
 
             Examples:
-              signet bench --alg RS256 --seconds 0.5 --rounds 1
-              signet bench --alg ES256,EdDSA --seconds 0.5 --rounds 1
-              signet bench --alg PS256 --seconds 0.5 --rounds 1 --engine evp --json
+              signet bench --alg RS256 --seconds 0.2 --rounds 1
+              signet bench --alg ES256,EdDSA --seconds 0.2 --rounds 1
+              signet bench --alg PS256 --seconds 0.2 --rounds 1 --engine evp --json
               signet bench --alg ES256 --seconds 0.3 --rounds 1 --report report.html
-              signet bench --key key.pem --alg RS256,PS256 --seconds 0.5 --rounds 1 \\
+              signet bench --key key.pem --alg RS256,PS256 --seconds 0.2 --rounds 1 \\
                 --threads 2
             """)
 

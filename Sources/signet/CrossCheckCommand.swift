@@ -27,12 +27,12 @@ struct CrossCheckCommand: ParsableCommand {
             --count 100000 (or --engine ifma512 --keys 100 --count 20000 on an IFMA CPU); the examples are short.
 
             Examples:
-              signet cross-check --count 400 --bits 2048
-              signet cross-check --count 200 --bits 2048,4096 --threads 2
+              signet cross-check --count 100 --bits 2048
+              signet cross-check --count 100 --bits 2048,4096 --threads 2
               signet cross-check --engine emulated --bits 2048 --keys 2 --count 20
-              signet cross-check --alg RS256,RS384,RS512 --count 300 --bits 2048
-              signet cross-check --alg PS256,PS512 --count 200 --bits 2048
-              signet cross-check --alg ES256,ES384,ES512,EdDSA --count 500
+              signet cross-check --alg RS256,RS384,RS512 --count 100 --bits 2048
+              signet cross-check --alg PS256,PS512 --count 100 --bits 2048
+              signet cross-check --alg ES256,ES384,ES512,EdDSA --count 100
 
             --alg takes any of RS256…RS512, PS256…PS512 (RSAGMP's own EMSA-PSS, salt = hash length), ES256…ES512 \
             (RSAGMP's own ECDSA) and EdDSA (RSAGMP's own Ed25519). ES and EdDSA run --count cases each on fresh \
