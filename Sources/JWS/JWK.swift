@@ -84,7 +84,7 @@ public enum JWK {
             .init(name: "e", value: .string(c.e)),
         ]
         if let algorithm { members.append(.init(name: "alg", value: .string(algorithm.jwsName))) }
-        members.append(.init(name: "kid", value: .string(keyID ?? key.thumbprint)))
+        members.append(.init(name: "kid", value: .string(keyID ?? JWSPublicKey.rsa(key).thumbprint)))
         members.append(.init(name: "use", value: .string("sig")))
         return JSONValue.object(JSONObject(members: members)).description
     }

@@ -129,15 +129,17 @@ public enum JWSPublicKey: Sendable {
         }
     }
 
-    /// The RFC 7638 JWK thumbprint, base64url: a good `kid`.
+    /// The RFC 7638 JWK thumbprint, base64url: a good `kid`. The one implementation for every key family: SHA-256
+    /// over the required members (`e`, `kty`, `n`; `crv`, `kty`, `x`, `y`; `crv`, `kty`, `x`) in lexicographic
+    /// order, without white space (RFC 7638 §3.2).
     ///
     /// - Allocation: allocates the result.
     public var thumbprint: String {
-        switch self {
-        case .rsa(let k): k.thumbprint
-        case .ec(let k): k.thumbprint
-        case .ed25519(let k): k.thumbprint
-        }
+        let members = (jwkMembers + [(name: "kty", value: keyType)]).sorted { $0.name < $1.name }
+        // The values are base64url and curve names: nothing to escape.
+        let canonical = "{" + members.map { "\"\($0.name)\":\"\($0.value)\"" }.joined(separator: ",") + "}"
+        // SHA-256 of a small buffer cannot fail once the digest was fetched at load time.
+        return (try? Digests.sha256(Array(canonical.utf8))).map { Base64URL.encode($0) } ?? ""
     }
 
     /// PEM `PUBLIC KEY` (SPKI) text.

@@ -152,16 +152,6 @@ public final class RSAPublicKey: Sendable {
         RSAJWKComponents(n: Base64URL.encode(modulus), e: Base64URL.encode(exponent))
     }
 
-    /// The RFC 7638 JWK thumbprint (SHA-256 over `{"e":…,"kty":"RSA","n":…}`), base64url: a good `kid`.
-    ///
-    /// - Allocation: allocates the result.
-    public var thumbprint: String {
-        let jwk = self.jwk
-        let canonical = Array("{\"e\":\"\(jwk.e)\",\"kty\":\"RSA\",\"n\":\"\(jwk.n)\"}".utf8)
-        // SHA-256 of a small buffer cannot fail once the digest was fetched at load time.
-        return (try? Digests.sha256(canonical)).map { Base64URL.encode($0) } ?? ""
-    }
-
     /// DER `SubjectPublicKeyInfo`.
     ///
     /// - Throws: ``SignetRSAError`` `rsa.openssl` if OpenSSL cannot encode the key.

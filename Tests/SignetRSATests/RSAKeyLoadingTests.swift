@@ -184,12 +184,4 @@ enum Fixtures {
         badB64.n = "ab+c"
         #expect(throws: SignetRSAError(.jwkInvalid, reason: "")) { try RSAPrivateKey(jwk: badB64) }
     }
-
-    @Test func thumbprintMatchesRFC7638Example() throws {
-        // RFC 7638 §3.1 example key and thumbprint.
-        let n =
-            "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"
-        let key = try RSAPublicKey(jwk: RSAJWKComponents(n: n, e: "AQAB"))
-        #expect(key.thumbprint == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs")
-    }
 }

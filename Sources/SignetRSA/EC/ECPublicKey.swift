@@ -89,14 +89,6 @@ public final class ECPublicKey: Sendable {
         ECJWKComponents(crv: curve.jwkName, x: Base64URL.encode(x), y: Base64URL.encode(y))
     }
 
-    /// The RFC 7638 thumbprint (SHA-256 over `{"crv":…,"kty":"EC","x":…,"y":…}`), base64url.
-    ///
-    /// - Allocation: allocates the result.
-    public var thumbprint: String {
-        let c = jwk
-        return jwkThumbprint("{\"crv\":\"\(c.crv)\",\"kty\":\"EC\",\"x\":\"\(c.x)\",\"y\":\"\(c.y)\"}")
-    }
-
     /// DER `SubjectPublicKeyInfo`.
     ///
     /// - Throws: ``SignetRSAError`` `rsa.openssl` if OpenSSL cannot encode the key.

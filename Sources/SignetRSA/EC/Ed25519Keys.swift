@@ -64,11 +64,6 @@ public final class Ed25519PublicKey: Sendable {
     /// JWK `x`, base64url.
     public var jwkX: String { Base64URL.encode(rawRepresentation) }
 
-    /// The RFC 7638 thumbprint (SHA-256 over `{"crv":"Ed25519","kty":"OKP","x":…}`), base64url.
-    ///
-    /// - Allocation: allocates the result.
-    public var thumbprint: String { jwkThumbprint("{\"crv\":\"Ed25519\",\"kty\":\"OKP\",\"x\":\"\(jwkX)\"}") }
-
     /// DER `SubjectPublicKeyInfo`.
     ///
     /// - Throws: ``SignetRSAError`` `rsa.openssl` if OpenSSL cannot encode the key.

@@ -28,8 +28,3 @@ extension PEMReader {
         return block.der
     }
 }
-
-/// The RFC 7638 thumbprint of a canonical JWK text (SHA-256, base64url).
-func jwkThumbprint(_ canonical: String) -> String {
-    (try? Digests.sha256(Array(canonical.utf8))).map { Base64URL.encode($0) } ?? ""
-}

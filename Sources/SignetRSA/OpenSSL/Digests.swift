@@ -2,7 +2,7 @@
 internal import COpenSSL
 
 /// `EVP_MD` objects fetched once per process (OpenSSL 3 would otherwise look the digest up on every init).
-enum Digests {
+package enum Digests {
     /// A fetched `EVP_MD`, never freed (process lifetime).
     @safe struct Fetched: @unchecked Sendable {  // an immutable, reference-counted OpenSSL object; safe to share
         let md: OpaquePointer?
@@ -42,7 +42,7 @@ enum Digests {
     /// SHA-256 of `bytes` (used for RFC 7638 thumbprints).
     ///
     /// Allocation: the returned array.
-    static func sha256(_ bytes: [UInt8]) throws(SignetRSAError) -> [UInt8] {
+    package static func sha256(_ bytes: [UInt8]) throws(SignetRSAError) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 64)
         var outSpan = out.mutableSpan
         var outBytes = unsafe outSpan.mutableBytes
