@@ -89,7 +89,7 @@ YAML
     if [ "$attackers" = flood ]; then
         local status
         status=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' \
-            --data-binary @<(head -1 "$OUT/bodies.txt") "$url/oauth2/token")
+            --data-binary "$(head -1 "$OUT/bodies.txt")" "$url/oauth2/token")  # $(…) drops the newline
         extra=" | a fresh valid assertion after the flood: $status"
     fi
     kill -TERM "$pid"; wait "$pid" || true
