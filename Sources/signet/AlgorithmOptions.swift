@@ -53,7 +53,7 @@ func loadSigningKey(_ path: String, passwords: KeyPasswordOptions? = nil) throws
 
 /// Loads a public key of any family: a PEM public key or certificate, or the public half of a private key PEM
 /// (encrypted ones with `passwords`); a DER public key or certificate; RSA DER goes through
-/// ``loadPublicKey(_:passwords:)``.
+/// ``loadRSAPublicKey(_:)``.
 func loadVerificationKey(_ path: String, passwords: KeyPasswordOptions? = nil) throws -> JWSPublicKey {
     let bytes = try readFile(path)
     let text = String(decoding: bytes, as: UTF8.self)
@@ -80,5 +80,5 @@ func loadVerificationKey(_ path: String, passwords: KeyPasswordOptions? = nil) t
             }
         }
     }
-    return .rsa(try loadPublicKey(path, passwords: passwords))
+    return .rsa(try loadRSAPublicKey(path))
 }

@@ -147,32 +147,9 @@ func keyFailure(_ path: String, _ error: SignetRSAError) -> ExitCode {
     return ExitCode.failure
 }
 
-/// Loads a private key from PEM: PKCS#8 (`PRIVATE KEY`, or `ENCRYPTED PRIVATE KEY` with the password of
-/// `passwords`) or PKCS#1; the password is wiped after use.
-func loadPrivateKey(_ path: String, passwords: KeyPasswordOptions? = nil) throws -> RSAPrivateKey {
-    let text = try readText(path)
-    let encrypted = text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")
-    // One owner of the password's buffer (no copy survives the wipe).
-    var password: [UInt8] = []
-    var hasPassword = false
-    if encrypted, let given = try passwords?.password() {
-        password = given
-        hasPassword = true
-    }
-    defer { wipe(&password) }
-    do throws(SignetRSAError) {
-        if hasPassword {
-            return try RSAPrivateKey(pem: text, password: &password)
-        }
-        return try RSAPrivateKey(pem: text)
-    } catch {
-        throw keyFailure(path, error)
-    }
-}
-
-/// Loads a public key: PEM `PUBLIC KEY` / `RSA PUBLIC KEY`, an X.509 certificate (PEM `CERTIFICATE` or DER), a DER
-/// public key, or the public half of a private key PEM (encrypted ones with `passwords`).
-func loadPublicKey(_ path: String, passwords: KeyPasswordOptions? = nil) throws -> RSAPublicKey {
+/// Loads an RSA public key: PEM `PUBLIC KEY` / `RSA PUBLIC KEY`, an X.509 certificate (PEM `CERTIFICATE` or DER), or
+/// a DER public key. (Private keys, of every family and encrypted or not, are read by ``loadVerificationKey``.)
+func loadRSAPublicKey(_ path: String) throws -> RSAPublicKey {
     let bytes = try readFile(path)
     let text = String(decoding: bytes, as: UTF8.self)
     do throws(SignetRSAError) {
@@ -195,10 +172,7 @@ func loadPublicKey(_ path: String, passwords: KeyPasswordOptions? = nil) throws 
             }
         }
         return try RSAPublicKey(pem: text)
-    } catch  where error.code == .wrongKeyKind && text.contains("PRIVATE KEY-----") {
-        // A private key where a public key is expected: its public half.
     } catch {
         throw keyFailure(path, error)
     }
-    return try loadPrivateKey(path, passwords: passwords).publicKey
 }
