@@ -24,8 +24,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Base64URL", targets: ["Base64URL"]),
-        .library(name: "SignetRSA", targets: ["SignetRSA"]),
-        .library(name: "RSAGMP", targets: ["RSAGMP"]),
+        .library(name: "SignetKeys", targets: ["SignetKeys"]),
+        .library(name: "GMPVerifier", targets: ["GMPVerifier"]),
         .library(name: "JWS", targets: ["JWS"]),
         .library(name: "ClientAssertion", targets: ["ClientAssertion"]),
         .library(name: "CrossCheck", targets: ["CrossCheck"]),
@@ -83,16 +83,16 @@ let package = Package(
         // decoded once into per-key tables.
         .target(name: "CSignetEC", exclude: ["ec_weierstrass.inc"]),
         .target(
-            name: "SignetRSA", dependencies: ["COpenSSL", "Base64URL", "CSignetIFMA", "CSignetEC"],
+            name: "SignetKeys", dependencies: ["COpenSSL", "Base64URL", "CSignetIFMA", "CSignetEC"],
             swiftSettings: strictSettings),
-        .target(name: "RSAGMP", dependencies: ["CGMP"], swiftSettings: strictSettings),
-        .target(name: "JWS", dependencies: ["Base64URL", "SignetRSA"], swiftSettings: strictSettings),
+        .target(name: "GMPVerifier", dependencies: ["CGMP"], swiftSettings: strictSettings),
+        .target(name: "JWS", dependencies: ["Base64URL", "SignetKeys"], swiftSettings: strictSettings),
         .target(
-            name: "ClientAssertion", dependencies: ["JWS", "RSAGMP", "SignetRSA", "Base64URL"],
+            name: "ClientAssertion", dependencies: ["JWS", "SignetKeys", "Base64URL"],
             swiftSettings: strictSettings),
         // The differential campaign and the cross-checked verification key: every signing path against OpenSSL
-        // and RSAGMP.
-        .target(name: "CrossCheck", dependencies: ["JWS", "RSAGMP", "SignetRSA"], swiftSettings: strictSettings),
+        // and GMPVerifier.
+        .target(name: "CrossCheck", dependencies: ["JWS", "GMPVerifier", "SignetKeys"], swiftSettings: strictSettings),
         // Networking lives above the core: the JWKS fetched by URL (AsyncHTTPClient), for servers and verifiers.
         .target(
             name: "RemoteJWKS",
@@ -106,7 +106,7 @@ let package = Package(
         .target(
             name: "NHSEmulator",
             dependencies: [
-                "ClientAssertion", "JWS", "SignetRSA", "Base64URL", "ReplayGuard", "ReplayGuardPostgres", "RemoteJWKS",
+                "ClientAssertion", "JWS", "SignetKeys", "Base64URL", "ReplayGuard", "ReplayGuardPostgres", "RemoteJWKS",
                 "NetworkSupport", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
@@ -124,7 +124,7 @@ let package = Package(
         .target(
             name: "TokenClient",
             dependencies: [
-                "ClientAssertion", "JWS", "SignetRSA", "Base64URL", "NetworkSupport",
+                "ClientAssertion", "JWS", "SignetKeys", "Base64URL", "NetworkSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -149,7 +149,7 @@ let package = Package(
         .executableTarget(
             name: "signet",
             dependencies: [
-                "ClientAssertion", "CrossCheck", "JWS", "SignetRSA", "RSAGMP", "Base64URL", "CMallocCounter",
+                "ClientAssertion", "CrossCheck", "JWS", "SignetKeys", "GMPVerifier", "Base64URL", "CMallocCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // `serve`, `token` and `--jwks URL`: only with the Networking trait.
                 .target(name: "RemoteJWKS", condition: .when(traits: ["Networking"])),
@@ -164,40 +164,42 @@ let package = Package(
         .executableTarget(
             name: "SignetFuzz",
             dependencies: [
-                "Base64URL", "SignetRSA", "JWS", "ClientAssertion", "RSAGMP", "CFuzzerDriver", "NHSEmulator",
+                "Base64URL", "SignetKeys", "JWS", "ClientAssertion", "CrossCheck", "GMPVerifier", "CFuzzerDriver",
+                "NHSEmulator",
             ],
             swiftSettings: toolSettings),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "NetworkSupportTests", dependencies: ["NetworkSupport"], swiftSettings: strictSettings),
         .testTarget(name: "Base64URLTests", dependencies: ["Base64URL", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
-            name: "SignetRSATests", dependencies: ["SignetRSA", "Base64URL", "TestSupport"],
+            name: "SignetKeysTests", dependencies: ["SignetKeys", "Base64URL", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "RSAGMPTests", dependencies: ["RSAGMP", "COpenSSL", "TestSupport"], swiftSettings: strictSettings),
+            name: "GMPVerifierTests", dependencies: ["GMPVerifier", "COpenSSL", "TestSupport"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "CrossCheckTests",
-            dependencies: ["CrossCheck", "SignetRSA", "RSAGMP", "JWS", "Base64URL", "TestSupport"],
+            dependencies: ["CrossCheck", "SignetKeys", "GMPVerifier", "JWS", "Base64URL", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "JWSTests", dependencies: ["JWS", "SignetRSA", "Base64URL", "TestSupport"],
+            name: "JWSTests", dependencies: ["JWS", "SignetKeys", "Base64URL", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "ClientAssertionTests",
-            dependencies: ["ClientAssertion", "JWS", "SignetRSA", "Base64URL", "TestSupport"],
+            dependencies: ["ClientAssertion", "CrossCheck", "JWS", "SignetKeys", "Base64URL", "TestSupport"],
             swiftSettings: strictSettings),
         // Against a real JWKS server on loopback (Hummingbird), started by each test.
         .testTarget(
             name: "RemoteJWKSTests",
             dependencies: [
-                "RemoteJWKS", "JWS", "SignetRSA", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+                "RemoteJWKS", "JWS", "SignetKeys", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "NHSEmulatorTests",
             dependencies: [
-                "NHSEmulator", "ClientAssertion", "JWS", "SignetRSA", "Base64URL", "ReplayGuard", "TestSupport",
+                "NHSEmulator", "ClientAssertion", "JWS", "SignetKeys", "Base64URL", "ReplayGuard", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -218,7 +220,7 @@ let package = Package(
         .testTarget(
             name: "TokenClientTests",
             dependencies: [
-                "TokenClient", "NHSEmulator", "ClientAssertion", "JWS", "SignetRSA", "Base64URL", "TestSupport",
+                "TokenClient", "NHSEmulator", "ClientAssertion", "JWS", "SignetKeys", "Base64URL", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -6,7 +6,7 @@
 //   swift package benchmark --filter '(Base64|Extras).*' --no-progress
 // Zero-allocation check against the committed static thresholds in Thresholds/:
 //   swift package benchmark thresholds check --filter 'Base64URL.*' --no-progress
-// Mint and verify next to the raw EVP floor and RSAGMP, in one run:
+// Mint and verify next to the raw EVP floor and GMPVerifier, in one run:
 //   swift package benchmark --target JWSBenchmarks --no-progress
 // The token client's warm hot path and a cold request against the in-process emulator, split into its parts:
 //   swift package benchmark --target TokenClientBenchmarks --no-progress
@@ -38,9 +38,9 @@ let package = Package(
             dependencies: [
                 .product(name: "Base64URL", package: "Signet"),
                 .product(name: "ClientAssertion", package: "Signet"),
-                .product(name: "SignetRSA", package: "Signet"),
+                .product(name: "SignetKeys", package: "Signet"),
                 .product(name: "JWS", package: "Signet"),
-                .product(name: "RSAGMP", package: "Signet"),
+                .product(name: "GMPVerifier", package: "Signet"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "JWSBenchmarks",
@@ -53,7 +53,7 @@ let package = Package(
                 .product(name: "TokenClient", package: "Signet"),
                 .product(name: "NHSEmulator", package: "Signet"),
                 .product(name: "ClientAssertion", package: "Signet"),
-                .product(name: "SignetRSA", package: "Signet"),
+                .product(name: "SignetKeys", package: "Signet"),
                 .product(name: "JWS", package: "Signet"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],

@@ -50,7 +50,7 @@ for r in json.load(sys.stdin)["results"]:
     r["peer"]="signet"; print(json.dumps(r))' >> "$out"
 echo "measuring: evp-floor (C)…" >&2
 perf/out/evp-floor "$SECONDS_PER" "$ALGS" | sed 's/^{/{"peer":"evp-floor (C, OpenSSL 3 EVP)",/' >> "$out"
-# gmp-floor measures RS256 and RS512 (the RSAGMP column's algorithms)
+# gmp-floor measures RS256 and RS512 (the GMPVerifier column's algorithms)
 if wants RS256 || wants RS512; then perf/out/gmp-floor "$SECONDS_PER" >> "$out"; fi
 
 # openssl speed: raw RSA (PKCS#1 v1.5), ECDSA and Ed25519 over a short message, no hash; one test per key.
@@ -122,11 +122,11 @@ for sig in [r for r in rows if r["peer"] == "signet" and r.get("threads", 1) == 
     if sig.get("gmpVerifyPerSecond"):
         g = sig["gmpVerifyPerSecond"]
         floor = next((r["verifyPerSecond"] for r in rows if r["peer"].startswith("gmp-floor") and r["alg"] == alg), None)
-        extra = f"   RSAGMP ÷ GMP-from-C = {g/floor:.2f}" if floor else ""
-        print(f"  {'RSAGMP verify (signature only)':<34}{'':>12}   {'':>12}   {g:>10.0f}   {ref_v/g:>11.2f}x{extra}")
+        extra = f"   GMPVerifier ÷ GMP-from-C = {g/floor:.2f}" if floor else ""
+        print(f"  {'GMPVerifier verify (signature only)':<34}{'':>12}   {'':>12}   {g:>10.0f}   {ref_v/g:>11.2f}x{extra}")
     for r in rows:
         if r["peer"] == "signet" or r["alg"] != alg: continue
-        if r["peer"].startswith("gmp-floor"): continue  # shown as the RSAGMP ratio above
+        if r["peer"].startswith("gmp-floor"): continue  # shown as the GMPVerifier ratio above
         m = r.get("mintPerSecond", r.get("signPerSecond")); v = r.get("verifyPerSecond")
         mc = f"{m:>12.0f}   {ref_m/m:>11.2f}x" if m else f"{'':>12}   {'':>12}"
         vc = f"{v:>10.0f}   {ref_v/v:>11.2f}x" if v else f"{'':>10}   {'':>12}"

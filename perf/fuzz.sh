@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Runs one libFuzzer target (ASan + libFuzzer) for SECONDS, starting from the committed seed corpus.
-#   perf/fuzz.sh TARGET SECONDS        targets: base64url jws json pem jwks rsagmp curves doctor claims serve
+#   perf/fuzz.sh TARGET SECONDS        targets: base64url jws json pem jwks gmp curves doctor claims serve
 # New inputs go to perf/out/fuzz-corpus/TARGET; crashes to perf/out/fuzz-crashes/. Summary line at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."

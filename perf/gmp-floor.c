@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0
- * GMP driven from C: the floor for RSAGMP's verify (issue 3). Per verify: hash the ~700-byte signing input with
+ * GMP driven from C: the floor for GMPVerifier's verify (issue 3). Per verify: hash the ~700-byte signing input with
  * OpenSSL's EVP_Digest, import the signature, mpz_powm(s, e = 65537, n), export, and compare the whole
  * EMSA-PKCS1-v1_5 block. Usage: gmp-floor SECONDS -> one JSON line per (alg, bits). Built by perf/compare.sh. */
 #include <gmp.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 //
 // Base64URL against swift-extras-base64 (URL alphabet, no padding), same sizes, same run. Sizes name the raw
 // (decoded) byte count: `decode.48B` decodes the 64 characters that encode 48 bytes. Each library is measured on

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+
 //
-// Client-assertion mint and verify next to the raw OpenSSL EVP floor and RSAGMP, all in one process and one run.
+// Client-assertion mint and verify next to the raw OpenSSL EVP floor and GMPVerifier, all in one process and one run.
 // Names: `RS256.mint.2048` is a full client assertion (fresh jti from the CSPRNG, exp/iat, cached header, payload,
 // RSA signature, base64url) into a reused buffer; `EVP.sign.RS256.2048` is a plain EVP_DigestSign of the same
 // signing input with a fresh EVP_MD_CTX (what a C program does). Malloc thresholds (Benchmarks/Thresholds): verify
@@ -18,9 +19,9 @@ import Base64URL
 import Benchmark
 import ClientAssertion
 import Foundation
+import GMPVerifier
 @_spi(Testing) import JWS
-import RSAGMP
-@_spi(Testing) @_spi(Benchmarking) import SignetRSA
+@_spi(Testing) @_spi(Benchmarking) import SignetKeys
 
 struct Fixture: @unchecked Sendable {  // immutable after creation; every member is Sendable or only read
     let key: RSAPrivateKey
@@ -30,9 +31,9 @@ struct Fixture: @unchecked Sendable {  // immutable after creation; every member
     let token: [UInt8]
     let signingInput: [UInt8]
     let signature: [UInt8]
-    let gmpKey: RSAGMPPublicKey
-    /// RSAGMP's form of the algorithm, when RSAGMP verifies it (PKCS#1 v1.5).
-    let gmpAlgorithm: RSAGMPAlgorithm?
+    let gmpKey: GMPRSAPublicKey
+    /// GMPVerifier's form of the algorithm, when GMPVerifier verifies it (PKCS#1 v1.5).
+    let gmpAlgorithm: GMPRSAAlgorithm?
     /// The same assertion minted with the key on the IFMA engine (native where the CPU has it, else emulated).
     let ifmaMinter: ClientAssertionMinter?
 
@@ -56,8 +57,8 @@ struct Fixture: @unchecked Sendable {  // immutable after creation; every member
         token = Array(try minter.mint().utf8)
         signingInput = Array(token[..<(token.lastIndex(of: UInt8(ascii: ".")) ?? 0)])
         signature = try key.signature(for: signingInput, algorithm: algorithm)
-        gmpKey = try RSAGMPPublicKey(modulus: key.publicKey.modulus, exponent: key.publicKey.exponent)
-        gmpAlgorithm = RSAGMPAlgorithm(jwsName: algorithm.jwsName)
+        gmpKey = try GMPRSAPublicKey(modulus: key.publicKey.modulus, exponent: key.publicKey.exponent)
+        gmpAlgorithm = GMPRSAAlgorithm(jwsName: algorithm.jwsName)
     }
 }
 
@@ -198,7 +199,7 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
         if let gmpAlgorithm = f.gmpAlgorithm {
-            Benchmark("RSAGMP.verify.\(name)", configuration: verifyConfig) { benchmark in
+            Benchmark("GMPVerifier.verify.\(name)", configuration: verifyConfig) { benchmark in
                 benchmark.startMeasurement()
                 unsafe f.signature.withUnsafeBytes { sig in
                     unsafe f.signingInput.withUnsafeBytes { input in

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 //
 // The token client's costs. `TokenClient.accessToken.warm` is the hot path (a cached, valid token: one lock and one
 // clock read), held at 0 allocations by Benchmarks/Thresholds. A cold `client_credentials` request against the
@@ -10,7 +11,7 @@ import ClientAssertion
 import Foundation
 import JWS
 import NHSEmulator
-import SignetRSA
+import SignetKeys
 import TokenClient
 
 /// One RS512-4096 application registered with an in-process emulator on loopback, and a client for it.

@@ -35,7 +35,7 @@ public struct ClientAssertionError: Error, Hashable, Sendable, CustomStringConve
     public let code: Code
     /// One line a person understands.
     public let reason: String
-    /// The error this one wraps, kept as a value: the `JWSError` of `mint.signing`, the `SignetRSAError` of
+    /// The error this one wraps, kept as a value: the `JWSError` of `mint.signing`, the `SignetKeyError` of
     /// `mint.random`; `nil` when the failure was found here.
     public let underlying: (any Error)?
 

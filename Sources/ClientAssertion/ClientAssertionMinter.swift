@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Base64URL
 import JWS
-import SignetRSA
+import SignetKeys
 
 /// Mints RFC 7523 `private_key_jwt` client assertions, one per token request, for one client, key and profile.
 ///
@@ -137,7 +138,7 @@ public final class ClientAssertionMinter: Sendable {
                 (scratch) throws(ClientAssertionError) -> Int in
                 let random = unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[0..<16])
                 let uuid = unsafe UnsafeMutableRawBufferPointer(rebasing: scratch[16..<52])
-                do throws(SignetRSAError) {
+                do throws(SignetKeyError) {
                     try unsafe SecureRandom.fill(random)
                 } catch {
                     throw ClientAssertionError(.random, reason: error.description, underlying: error)

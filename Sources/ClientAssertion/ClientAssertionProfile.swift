@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import JWS
-import SignetRSA
+import SignetKeys
 
 /// An NHS England API Management environment (its OAuth2 token URL is `https://<host>/oauth2/token`).
 public enum APIMEnvironment: String, Sendable, CaseIterable {

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
+
+import GMPVerifier
 @_spi(Testing) import JWS
-import RSAGMP
-import SignetRSA
+import SignetKeys
 
 /// A randomized differential campaign for ES256/ES384/ES512 and EdDSA between three implementations: Signet's own
-/// verification (SignetRSA on `CSignetEC`, the path a verifier uses), OpenSSL EVP and RSAGMP's ECDSA and Ed25519 on
+/// verification (SignetKeys on `CSignetEC`, the path a verifier uses), OpenSSL EVP and GMPVerifier's ECDSA and Ed25519 on
 /// GMP: valid signatures and their mutations (bit flips in signature or signed bytes, truncations, extensions,
 /// boundary scalars, DER instead of `r || s`, random bytes), each verified by all three.
 ///
@@ -28,14 +29,14 @@ public struct CurveDifferentialCampaign {
         public let signetVerdict: Bool
         /// OpenSSL's verdict.
         public let openSSLVerdict: Bool
-        /// RSAGMP's verdict.
+        /// GMPVerifier's verdict.
         public let gmpVerdict: Bool
 
         /// A multi-line reproducer (hex).
         public var description: String {
             """
             disagreement (\(kind), \(algorithm)): Signet=\(signetVerdict) OpenSSL=\(openSSLVerdict) \
-            RSAGMP=\(gmpVerdict)
+            GMPVerifier=\(gmpVerdict)
               key=\(publicKeyJWK)
               message=\(CurveDifferentialCampaign.hex(message))
               signature=\(CurveDifferentialCampaign.hex(signature))
@@ -76,17 +77,17 @@ public struct CurveDifferentialCampaign {
     let key: JWSSigningKey
     /// The one algorithm the key signs.
     public let algorithm: JWSAlgorithm
-    /// RSAGMP's verdict on (signature, message, algorithm).
+    /// GMPVerifier's verdict on (signature, message, algorithm).
     let second: @Sendable ([UInt8], [UInt8], JWSAlgorithm) -> Bool
 
     /// A campaign over one EC or Ed25519 key, under the algorithm it signs (its curve's ES algorithm, or EdDSA).
     ///
     /// - Parameter key: An EC (P-256/384/521) or Ed25519 key; RSA keys go to ``DifferentialCampaign``.
-    /// - Throws: `RSAGMPError` if RSAGMP refuses the key, or `rsagmp.encoding-mismatch` for an RSA key.
-    /// - Allocation: allocates (RSAGMP's copy of the public key).
-    public init(key: JWSSigningKey) throws(RSAGMPError) {
+    /// - Throws: `GMPVerifierError` if GMPVerifier refuses the key, or `gmp.encoding-mismatch` for an RSA key.
+    /// - Allocation: allocates (GMPVerifier's copy of the public key).
+    public init(key: JWSSigningKey) throws(GMPVerifierError) {
         guard key.rsa == nil else {
-            throw RSAGMPError(.encodingMismatch) { "RSA keys are cross-checked by DifferentialCampaign" }
+            throw GMPVerifierError(.encodingMismatch) { "RSA keys are cross-checked by DifferentialCampaign" }
         }
         let gmp = try GMPSecondOpinion(key: key.publicKey, algorithm: key.defaultAlgorithm)
         self.init(key: key, secondOpinion: { s, m, a in gmp.isValid(s, for: m, alg: a) })
@@ -105,11 +106,11 @@ public struct CurveDifferentialCampaign {
     ///   - mutations: How many mutated cases to derive from the valid one (0: the valid case only).
     ///   - rng: The randomness (seeded in tests).
     ///   - totals: Accumulates the results.
-    /// - Throws: `SignetRSAError` if OpenSSL signing fails.
+    /// - Throws: `SignetKeyError` if OpenSSL signing fails.
     /// - Allocation: allocates (the message, signatures and mutated copies).
     public func run<R: RandomNumberGenerator>(
         mutations: Int, using rng: inout R, into totals: inout Totals
-    ) throws(SignetRSAError) {
+    ) throws(SignetKeyError) {
         let length = Int.random(in: 0...900, using: &rng)
         let message = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let signature = try key.signature(for: message, algorithm: algorithm)

@@ -1,14 +1,15 @@
-import RSAGMP
 // SPDX-License-Identifier: Apache-2.0
-import SignetRSA
 
-/// A randomized differential campaign between SignetRSA (OpenSSL) and RSAGMP: valid signatures and their mutations
+import GMPVerifier
+import SignetKeys
+
+/// A randomized differential campaign between SignetKeys (OpenSSL) and GMPVerifier: valid signatures and their mutations
 /// (bit flips in signature or signed bytes, truncations, extensions, and the boundary values 0, 1, n−1, n, n+1),
 /// each verified by both. Used by `signet cross-check` and by the test suite (with a fixed seed and fixed keys).
 ///
 /// A campaign made by ``comparingEngine(_:)`` is also an engine differential: every valid case is signed on OpenSSL
 /// EVP and on a signing engine (`RSAEngine`), the two signatures must be byte-identical (RSASSA-PKCS1-v1_5
-/// is deterministic), and RSAGMP must accept the engine's signature; and where the engine also performs the
+/// is deterministic), and GMPVerifier must accept the engine's signature; and where the engine also performs the
 /// public-key operation (`RSAPublicKey.engine`), every case, valid or mutated, is verified on it too, and its
 /// verdict must be OpenSSL's.
 public struct DifferentialCampaign {
@@ -28,11 +29,11 @@ public struct DifferentialCampaign {
         public let signature: [UInt8]
         /// OpenSSL's verdict.
         public let openSSLVerdict: Bool
-        /// RSAGMP's verdict.
+        /// GMPVerifier's verdict.
         public let gmpVerdict: Bool
         /// For an engine mismatch (``engine`` is set): the engine's signature, empty when the engine refused to
         /// release one (`rsa.engine-fault`). ``signature`` is then OpenSSL EVP's signature of the same message, and
-        /// the two verdicts are OpenSSL's and RSAGMP's on the engine's signature. `nil` for a verifier disagreement.
+        /// the two verdicts are OpenSSL's and GMPVerifier's on the engine's signature. `nil` for a verifier disagreement.
         public let engineSignature: [UInt8]?
         /// For an engine mismatch: the engine that signed (e.g. `emulated`); `nil` for a verifier disagreement.
         public let engine: RSAEngine?
@@ -66,7 +67,7 @@ public struct DifferentialCampaign {
             }
             if let engine, let engineVerdict {
                 return """
-                    disagreement (\(kind), \(algorithm)): engine \(engine)=\(engineVerdict) OpenSSL=\(openSSLVerdict) RSAGMP=\(gmpVerdict)
+                    disagreement (\(kind), \(algorithm)): engine \(engine)=\(engineVerdict) OpenSSL=\(openSSLVerdict) GMPVerifier=\(gmpVerdict)
                       n=\(hex(modulus))
                       e=\(hex(exponent))
                       message=\(hex(message))
@@ -75,7 +76,7 @@ public struct DifferentialCampaign {
             }
             guard let engine else {
                 return """
-                    disagreement (\(kind), \(algorithm)): OpenSSL=\(openSSLVerdict) RSAGMP=\(gmpVerdict)
+                    disagreement (\(kind), \(algorithm)): OpenSSL=\(openSSLVerdict) GMPVerifier=\(gmpVerdict)
                       n=\(hex(modulus))
                       e=\(hex(exponent))
                       message=\(hex(message))
@@ -83,7 +84,7 @@ public struct DifferentialCampaign {
                     """
             }
             return """
-                disagreement (\(kind), \(algorithm), engine \(engine)): on the engine's signature OpenSSL=\(openSSLVerdict) RSAGMP=\(gmpVerdict)
+                disagreement (\(kind), \(algorithm), engine \(engine)): on the engine's signature OpenSSL=\(openSSLVerdict) GMPVerifier=\(gmpVerdict)
                   n=\(hex(modulus))
                   e=\(hex(exponent))
                   message=\(hex(message))
@@ -109,12 +110,12 @@ public struct DifferentialCampaign {
         /// Engine signatures byte-identical to OpenSSL EVP's (PS256/384/512, whose random salt makes every
         /// signature different: engine signatures that OpenSSL EVP verifies).
         public var engineIdentical = 0
-        /// Engine signatures that RSAGMP verified as valid.
-        public var engineVerifiedByRSAGMP = 0
+        /// Engine signatures that GMPVerifier verified as valid.
+        public var engineVerifiedByGMP = 0
         /// Cases (valid and mutated) verified on the engine's public-key operation as well (engine campaigns whose
         /// engine verifies, see `RSAPublicKey.engine`).
         public var engineVerifications = 0
-        /// Engine signatures that differ from OpenSSL EVP's, that RSAGMP rejected, or that the engine refused to
+        /// Engine signatures that differ from OpenSSL EVP's, that GMPVerifier rejected, or that the engine refused to
         /// release, and engine verdicts that differ from OpenSSL's (each is also in ``disagreements``).
         public var engineMismatches = 0
         /// Empty totals.
@@ -131,7 +132,7 @@ public struct DifferentialCampaign {
             disagreements += other.disagreements
             engineSignatures += other.engineSignatures
             engineIdentical += other.engineIdentical
-            engineVerifiedByRSAGMP += other.engineVerifiedByRSAGMP
+            engineVerifiedByGMP += other.engineVerifiedByGMP
             engineVerifications += other.engineVerifications
             engineMismatches += other.engineMismatches
         }
@@ -139,22 +140,22 @@ public struct DifferentialCampaign {
 
     /// Signs the valid cases (OpenSSL EVP in a campaign made by ``comparingEngine(_:)``).
     let key: RSAPrivateKey
-    let gmpKey: RSAGMPPublicKey
+    let gmpKey: GMPRSAPublicKey
     /// The same key on the engine under test, or `nil` when the campaign compares verifiers only.
     let engineKey: RSAPrivateKey?
 
     /// A campaign over one key.
     ///
     /// - Parameter key: The key whose signatures (and their mutations) both verifiers check.
-    /// - Throws: `RSAGMPError` if RSAGMP refuses the key.
-    /// - Allocation: allocates (RSAGMP's copy of the public key).
-    public init(key: RSAPrivateKey) throws(RSAGMPError) {
+    /// - Throws: `GMPVerifierError` if GMPVerifier refuses the key.
+    /// - Allocation: allocates (GMPVerifier's copy of the public key).
+    public init(key: RSAPrivateKey) throws(GMPVerifierError) {
         self.key = key
-        self.gmpKey = try RSAGMPPublicKey(modulus: key.publicKey.modulus, exponent: key.publicKey.exponent)
+        self.gmpKey = try GMPRSAPublicKey(modulus: key.publicKey.modulus, exponent: key.publicKey.exponent)
         self.engineKey = nil
     }
 
-    private init(evpKey: RSAPrivateKey, gmpKey: RSAGMPPublicKey, engineKey: RSAPrivateKey) {
+    private init(evpKey: RSAPrivateKey, gmpKey: GMPRSAPublicKey, engineKey: RSAPrivateKey) {
         self.key = evpKey
         self.gmpKey = gmpKey
         self.engineKey = engineKey
@@ -166,17 +167,17 @@ public struct DifferentialCampaign {
 
     /// The same campaign, plus an engine differential: every valid case is signed on OpenSSL EVP (explicitly, so an
     /// IFMA engine chosen automatically never stands in for the baseline) and on `engine`; the signatures must be
-    /// byte-identical and RSAGMP must accept the engine's (see ``compareEngineSignature(_:openSSLSignature:message:algorithm:into:)``).
+    /// byte-identical and GMPVerifier must accept the engine's (see ``compareEngineSignature(_:openSSLSignature:message:algorithm:into:)``).
     ///
     /// - Parameter engine: The engine under test: `RSAEngine.ifma256`, `RSAEngine.ifma512`,
     ///   `RSAEngine.automatic`, `RSAEngine.openSSL` (EVP against itself), or a test-only emulated
     ///   engine.
     /// - Returns: A campaign over the same key whose ``engine`` is set.
-    /// - Throws: `SignetRSAError` `rsa.engine-unavailable` when `engine` cannot run on this CPU or does not take
+    /// - Throws: `SignetKeyError` `rsa.engine-unavailable` when `engine` cannot run on this CPU or does not take
     ///   this key (the IFMA engines take RSA-2048, RSA-3072 and RSA-4096 with equal-size primes); never silently
     ///   skipped.
     /// - Allocation: allocates (the engine loads the key).
-    public func comparingEngine(_ engine: RSAEngine) throws(SignetRSAError) -> DifferentialCampaign {
+    public func comparingEngine(_ engine: RSAEngine) throws(SignetKeyError) -> DifferentialCampaign {
         DifferentialCampaign(
             evpKey: try key.using(engine: .openSSL), gmpKey: gmpKey, engineKey: try key.using(engine: engine))
     }
@@ -190,18 +191,18 @@ public struct DifferentialCampaign {
     ///   - mutations: How many mutated cases to derive from the valid one (0: the valid case only).
     ///   - rng: The randomness (seeded in tests).
     ///   - totals: Accumulates the results.
-    /// - Throws: `SignetRSAError` if OpenSSL signing fails, or if the engine fails other than by refusing a
+    /// - Throws: `SignetKeyError` if OpenSSL signing fails, or if the engine fails other than by refusing a
     ///   signature (`rsa.engine-fault` is counted as an engine mismatch, not thrown).
     /// - Allocation: allocates (the message, signatures and mutated copies).
     public func run<R: RandomNumberGenerator>(
         algorithm: RSASignatureAlgorithm, mutations: Int, using rng: inout R, into totals: inout Totals
-    ) throws(SignetRSAError) {
+    ) throws(SignetKeyError) {
         let length = Int.random(in: 0...900, using: &rng)
         let message = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let signature = try key.signature(for: message, algorithm: algorithm)
         check("valid", algorithm, message, signature, &totals)
         if let engineKey {
-            do throws(SignetRSAError) {
+            do throws(SignetKeyError) {
                 let engineSignature = try engineKey.signature(for: message, algorithm: algorithm)
                 compareEngineSignature(
                     engineSignature, openSSLSignature: signature, message: message, algorithm: algorithm, into: &totals)
@@ -267,8 +268,8 @@ public struct DifferentialCampaign {
     }
 
     /// Compares one engine signature with OpenSSL EVP's signature of the same message and counts it in `totals`:
-    /// identical bytes and RSAGMP's acceptance are both required. A failure is recorded in
-    /// ``Totals/disagreements`` (kind `engine signature differs`, or `engine signature rejected by RSAGMP` when the
+    /// identical bytes and GMPVerifier's acceptance are both required. A failure is recorded in
+    /// ``Totals/disagreements`` (kind `engine signature differs`, or `engine signature rejected by GMPVerifier` when the
     /// bytes match) with both signatures and both verifiers' verdicts on the engine's signature.
     /// ``run(algorithm:mutations:using:into:)`` calls this for every valid case of an engine campaign.
     ///
@@ -278,7 +279,7 @@ public struct DifferentialCampaign {
     ///   - message: The signed bytes.
     ///   - algorithm: The algorithm both signed with.
     ///   - totals: Accumulates the result.
-    /// - Allocation: none when the signatures agree (beyond RSAGMP's limb allocations); a mismatch allocates its
+    /// - Allocation: none when the signatures agree (beyond GMPVerifier's limb allocations); a mismatch allocates its
     ///   reproducer.
     public func compareEngineSignature(
         _ engineSignature: [UInt8], openSSLSignature: [UInt8], message: [UInt8], algorithm: RSASignatureAlgorithm,
@@ -293,12 +294,12 @@ public struct DifferentialCampaign {
         let gmp = algorithm.gmp.map { gmpKey.isValidSignature(engineSignature, for: message, algorithm: $0) } ?? false
         totals.engineSignatures += 1
         if identical { totals.engineIdentical += 1 }
-        if gmp { totals.engineVerifiedByRSAGMP += 1 }
+        if gmp { totals.engineVerifiedByGMP += 1 }
         guard !identical || !gmp else { return }
         totals.engineMismatches += 1
         totals.disagreements.append(
             Disagreement(
-                kind: identical ? "engine signature rejected by RSAGMP" : "engine signature differs",
+                kind: identical ? "engine signature rejected by GMPVerifier" : "engine signature differs",
                 algorithm: algorithm,
                 modulus: key.publicKey.modulus, exponent: key.publicKey.exponent, message: message,
                 signature: openSSLSignature,
@@ -308,7 +309,7 @@ public struct DifferentialCampaign {
 
     func check(_ kind: String, _ alg: RSASignatureAlgorithm, _ m: [UInt8], _ s: [UInt8], _ totals: inout Totals) {
         let evp = key.publicKey.isValidSignature(s, for: m, algorithm: alg)
-        // An algorithm RSAGMP cannot verify reads as its rejection, so the campaign reports every such case.
+        // An algorithm GMPVerifier cannot verify reads as its rejection, so the campaign reports every such case.
         let gmp = alg.gmp.map { gmpKey.isValidSignature(s, for: m, algorithm: $0) } ?? false
         totals.cases += 1
         if let engineKey, engineKey.publicKey.engine != .openSSL {

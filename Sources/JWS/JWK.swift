@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-import SignetRSA
 
-/// Reading one JSON Web Key (RFC 7517; RSA and EC, RFC 7518 §6; OKP Ed25519, RFC 8037 §2) strictly, into SignetRSA
+import SignetKeys
+
+/// Reading one JSON Web Key (RFC 7517; RSA and EC, RFC 7518 §6; OKP Ed25519, RFC 8037 §2) strictly, into SignetKeys
 /// keys.
 ///
 /// For JWK *sets* with lenient entry-by-entry handling, see `JWKSet` in the ClientAssertion module.
@@ -10,31 +11,31 @@ public enum JWK {
     ///
     /// - Parameter json: One JWK object as JSON text.
     /// - Returns: The members as base64url strings.
-    /// - Throws: `SignetRSAError` `key.jwk-invalid` when the text is not strict JSON, not an object, `kty` is not
+    /// - Throws: `SignetKeyError` `key.jwk-invalid` when the text is not strict JSON, not an object, `kty` is not
     ///   `RSA`, or a member is missing or not a string.
-    public static func components(json: String) throws(SignetRSAError) -> RSAJWKComponents {
+    public static func components(json: String) throws(SignetKeyError) -> RSAJWKComponents {
         let value: JSONValue
         do throws(JSONError) {
             value = try StrictJSON.parse(json)
         } catch {
-            throw SignetRSAError(
+            throw SignetKeyError(
                 .jwkInvalid, offset: error.offset, reason: "the JWK is not valid JSON: \(error.reason)",
                 underlying: error)
         }
         guard case .object(let object) = value else {
-            throw SignetRSAError(.jwkInvalid, reason: "a JWK must be a JSON object, found \(value.typeName)")
+            throw SignetKeyError(.jwkInvalid, reason: "a JWK must be a JSON object, found \(value.typeName)")
         }
         guard object["kty"]?.stringValue == "RSA" else {
-            throw SignetRSAError(
+            throw SignetKeyError(
                 .jwkInvalid, reason: "the JWK's kty is \(object["kty"]?.description ?? "missing"), not \"RSA\"")
         }
-        func member(_ name: String, required: Bool) throws(SignetRSAError) -> String? {
+        func member(_ name: String, required: Bool) throws(SignetKeyError) -> String? {
             guard let m = object.member(name) else {
-                if required { throw SignetRSAError(.jwkInvalid, reason: "the JWK has no '\(name)'") }
+                if required { throw SignetKeyError(.jwkInvalid, reason: "the JWK has no '\(name)'") }
                 return nil
             }
             guard case .string(let s) = m.value else {
-                throw SignetRSAError(
+                throw SignetKeyError(
                     .jwkInvalid, offset: m.valueOffset,
                     reason: "JWK member '\(name)' must be a string, found \(m.value.typeName)")
             }
@@ -50,21 +51,21 @@ public enum JWK {
 
     /// A private key from a private RSA JWK's JSON text.
     ///
-    /// - Throws: `SignetRSAError` `key.jwk-invalid`, and the codes of `RSAPrivateKey.init(jwk:)`.
+    /// - Throws: `SignetKeyError` `key.jwk-invalid`, and the codes of `RSAPrivateKey.init(jwk:)`.
     /// - Allocation: allocates.
-    public static func privateKey(json: String) throws(SignetRSAError) -> RSAPrivateKey {
+    public static func privateKey(json: String) throws(SignetKeyError) -> RSAPrivateKey {
         try RSAPrivateKey(jwk: components(json: json))
     }
 
     /// A public key from an RSA JWK's JSON text.
     ///
-    /// - Throws: `SignetRSAError` `key.jwk-invalid` (also when private members are present: a key published for
+    /// - Throws: `SignetKeyError` `key.jwk-invalid` (also when private members are present: a key published for
     ///   verification must never carry them), and the codes of `RSAPublicKey.init(jwk:)`.
     /// - Allocation: allocates.
-    public static func publicKey(json: String) throws(SignetRSAError) -> RSAPublicKey {
+    public static func publicKey(json: String) throws(SignetKeyError) -> RSAPublicKey {
         let c = try components(json: json)
         guard !c.hasPrivateMembers else {
-            throw SignetRSAError(
+            throw SignetKeyError(
                 .jwkInvalid, reason: "this JWK has private members (d, p, q, …); a public key must not carry them")
         }
         return try RSAPublicKey(jwk: c)
@@ -89,25 +90,25 @@ public enum JWK {
         return JSONValue.object(JSONObject(members: members)).description
     }
     /// The JWK JSON object, parsed strictly.
-    private static func object(json: String) throws(SignetRSAError) -> JSONObject {
+    private static func object(json: String) throws(SignetKeyError) -> JSONObject {
         let value: JSONValue
         do throws(JSONError) {
             value = try StrictJSON.parse(json)
         } catch {
-            throw SignetRSAError(
+            throw SignetKeyError(
                 .jwkInvalid, offset: error.offset, reason: "the JWK is not valid JSON: \(error.reason)",
                 underlying: error)
         }
         guard case .object(let object) = value else {
-            throw SignetRSAError(.jwkInvalid, reason: "a JWK must be a JSON object, found \(value.typeName)")
+            throw SignetKeyError(.jwkInvalid, reason: "a JWK must be a JSON object, found \(value.typeName)")
         }
         return object
     }
 
-    private static func string(_ object: JSONObject, _ name: String) throws(SignetRSAError) -> String {
-        guard let m = object.member(name) else { throw SignetRSAError(.jwkInvalid, reason: "the JWK has no '\(name)'") }
+    private static func string(_ object: JSONObject, _ name: String) throws(SignetKeyError) -> String {
+        guard let m = object.member(name) else { throw SignetKeyError(.jwkInvalid, reason: "the JWK has no '\(name)'") }
         guard case .string(let s) = m.value else {
-            throw SignetRSAError(
+            throw SignetKeyError(
                 .jwkInvalid, offset: m.valueOffset,
                 reason: "JWK member '\(name)' must be a string, found \(m.value.typeName)")
         }
@@ -117,9 +118,9 @@ public enum JWK {
     /// A private key of any family from a private JWK's JSON text (`kty` `RSA`, `EC`, or `OKP` with `crv`
     /// `Ed25519`).
     ///
-    /// - Throws: `SignetRSAError` `key.jwk-invalid`, `key.unsupported-curve`, and the codes of the key loaders.
+    /// - Throws: `SignetKeyError` `key.jwk-invalid`, `key.unsupported-curve`, and the codes of the key loaders.
     /// - Allocation: allocates.
-    public static func signingKey(json: String) throws(SignetRSAError) -> JWSSigningKey {
+    public static func signingKey(json: String) throws(SignetKeyError) -> JWSSigningKey {
         let object = try object(json: json)
         switch object["kty"]?.stringValue {
         case "RSA": return .rsa(try privateKey(json: json))
@@ -130,28 +131,28 @@ public enum JWK {
                         crv: try string(object, "crv"), x: try string(object, "x"), y: try string(object, "y"),
                         d: try string(object, "d"))))
         case "OKP":
-            guard object["crv"]?.stringValue == "Ed25519" else {
-                throw SignetRSAError(.unsupportedCurve, reason: "the OKP JWK's crv is not \"Ed25519\"")
-            }
-            return .ed25519(try Ed25519PrivateKey(jwkD: try string(object, "d"), x: object["x"]?.stringValue))
+            return .ed25519(
+                try Ed25519PrivateKey(
+                    jwk: OKPJWKComponents(
+                        crv: try string(object, "crv"), x: try string(object, "x"), d: try string(object, "d"))))
         default:
-            throw SignetRSAError(
+            throw SignetKeyError(
                 .jwkInvalid, reason: "the JWK's kty is \(object["kty"]?.description ?? "missing"), not RSA, EC or OKP")
         }
     }
 
     /// A public key of any family from a public JWK's JSON text.
     ///
-    /// - Throws: `SignetRSAError` `key.jwk-invalid` (also when private members are present),
+    /// - Throws: `SignetKeyError` `key.jwk-invalid` (also when private members are present),
     ///   `key.unsupported-curve`, and the codes of the key loaders.
     /// - Allocation: allocates.
-    public static func verificationKey(json: String) throws(SignetRSAError) -> JWSPublicKey {
+    public static func verificationKey(json: String) throws(SignetKeyError) -> JWSPublicKey {
         let object = try object(json: json)
         switch object["kty"]?.stringValue {
         case "RSA": return .rsa(try publicKey(json: json))
         case "EC", "OKP":
             guard object.member("d") == nil else {
-                throw SignetRSAError(.jwkInvalid, reason: "this JWK has the private member 'd'; a public key must not")
+                throw SignetKeyError(.jwkInvalid, reason: "this JWK has the private member 'd'; a public key must not")
             }
             if object["kty"]?.stringValue == "EC" {
                 return .ec(
@@ -159,12 +160,10 @@ public enum JWK {
                         jwk: ECJWKComponents(
                             crv: try string(object, "crv"), x: try string(object, "x"), y: try string(object, "y"))))
             }
-            guard object["crv"]?.stringValue == "Ed25519" else {
-                throw SignetRSAError(.unsupportedCurve, reason: "the OKP JWK's crv is not \"Ed25519\"")
-            }
-            return .ed25519(try Ed25519PublicKey(jwkX: try string(object, "x")))
+            return .ed25519(
+                try Ed25519PublicKey(jwk: OKPJWKComponents(crv: try string(object, "crv"), x: try string(object, "x"))))
         default:
-            throw SignetRSAError(
+            throw SignetKeyError(
                 .jwkInvalid, reason: "the JWK's kty is \(object["kty"]?.description ?? "missing"), not RSA, EC or OKP")
         }
     }

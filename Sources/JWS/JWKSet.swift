@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import SignetRSA
+
+import SignetKeys
 
 /// A JSON Web Key Set (RFC 7517 §5) of signing keys (RSA, EC P-256/384/521, OKP Ed25519): written for publishing,
 /// read leniently entry by entry.
@@ -106,7 +107,7 @@ public struct JWKSet: Sendable {
         /// One line a person understands, with the fix.
         public let reason: String
         /// The error behind the issue, kept as a value: the ``JSONError`` of `json.duplicate-member`, the
-        /// `SignetRSAError` of `jwks.key-too-small` and `jwks.invalid-key`; otherwise `nil`.
+        /// `SignetKeyError` of `jwks.key-too-small` and `jwks.invalid-key`; otherwise `nil`.
         public internal(set) var underlying: (any Error)? = nil
 
         /// Compares every field except ``underlying`` (an error is not `Equatable`).
@@ -254,13 +255,13 @@ public struct JWKSet: Sendable {
         _ object: JSONObject, kty: String, index: Int, offset: Int, issues: inout [Issue]
     ) -> (JWSPublicKey, X509Certificate?)? {
         let kid = object["kid"]?.stringValue
-        func issue(_ code: Issue.Code, _ at: Int?, _ reason: String, _ error: SignetRSAError? = nil) {
+        func issue(_ code: Issue.Code, _ at: Int?, _ reason: String, _ error: SignetKeyError? = nil) {
             issues.append(
                 Issue(code: code, index: index, offset: at ?? offset, keyID: kid, reason: reason, underlying: error))
         }
         // EC and OKP entries: their members only (`x5c` is not consulted).
         guard kty == "RSA" else {
-            do throws(SignetRSAError) {
+            do throws(SignetKeyError) {
                 return (try Self.publicKey(object, kty: kty), nil)
             } catch {
                 issue(.invalidKey, nil, "the key cannot be loaded: \(error.reason); skipped", error)
@@ -273,7 +274,7 @@ public struct JWKSet: Sendable {
                 issue(.invalidKey, x5c.valueOffset, "x5c must be a non-empty array of base64 DER certificates; skipped")
                 return nil
             }
-            do throws(SignetRSAError) {
+            do throws(SignetKeyError) {
                 certificate = try X509Certificate(x5c: first)
             } catch {
                 issue(.invalidKey, x5c.valueOffset, "x5c[0] cannot be used: \(error.reason); skipped", error)
@@ -298,7 +299,7 @@ public struct JWKSet: Sendable {
             return nil
         }
         let publicKey: RSAPublicKey
-        do throws(SignetRSAError) {
+        do throws(SignetKeyError) {
             publicKey = try RSAPublicKey(jwk: RSAJWKComponents(n: n, e: e))
         } catch {
             if error.code == .keyTooSmall {
@@ -325,10 +326,10 @@ public struct JWKSet: Sendable {
     }
 
     /// The public key of an entry of type `kty` (`RSA`, `EC`, or `OKP` with `crv` `Ed25519`).
-    private static func publicKey(_ object: JSONObject, kty: String) throws(SignetRSAError) -> JWSPublicKey {
-        func member(_ name: String) throws(SignetRSAError) -> String {
+    private static func publicKey(_ object: JSONObject, kty: String) throws(SignetKeyError) -> JWSPublicKey {
+        func member(_ name: String) throws(SignetKeyError) -> String {
             guard let value = object[name]?.stringValue else {
-                throw SignetRSAError(.jwkInvalid, reason: "a \(kty) JWK needs a string member \"\(name)\"")
+                throw SignetKeyError(.jwkInvalid, reason: "a \(kty) JWK needs a string member \"\(name)\"")
             }
             return value
         }
@@ -337,7 +338,8 @@ public struct JWKSet: Sendable {
         case "EC":
             return .ec(
                 try ECPublicKey(jwk: ECJWKComponents(crv: try member("crv"), x: try member("x"), y: try member("y"))))
-        default: return .ed25519(try Ed25519PublicKey(jwkX: try member("x")))
+        default:
+            return .ed25519(try Ed25519PublicKey(jwk: OKPJWKComponents(crv: try member("crv"), x: try member("x"))))
         }
     }
 

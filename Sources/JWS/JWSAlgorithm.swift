@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import SignetRSA
+
+import SignetKeys
 
 /// A JWS signature algorithm (RFC 7518 §3, RFC 8037 §3.1): `RS256`…`RS512`, `PS256`…`PS512`, `ES256`…`ES512` or
 /// `EdDSA` (Ed25519).

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Base64URL
-import SignetRSA
+import SignetKeys
 
 /// Why a JWS or JWT was rejected, or could not be written: a stable code, the token segment and byte offset where
 /// it applies (offsets count from the first byte of the token), one line a person understands, and the lower-level
@@ -70,7 +71,7 @@ public struct JWSError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let signatureLength = Code(rawValue: "signature.length")
         /// The signature does not verify.
         public static let signatureInvalid = Code(rawValue: "signature.invalid")
-        /// OpenSSL and the independent second opinion (RSAGMP) disagree about the signature.
+        /// OpenSSL and the independent second opinion (GMPVerifier) disagree about the signature.
         public static let crossCheckDisagreement = Code(rawValue: "signature.cross-check-disagreement")
         /// A registered claim has the wrong JSON type (e.g. `exp` as a string, `aud` as a number).
         public static let claimInvalid = Code(rawValue: "claim.invalid")
@@ -95,7 +96,7 @@ public struct JWSError: Error, Hashable, Sendable, CustomStringConvertible {
         /// The signer or verifier cannot be set up as asked: an empty key set, a repeated `kid`, several keys without
         /// `kid`s, a key bound to an algorithm outside the allowed set, or an extra header member that clashes.
         ///
-        /// Formerly `key.configuration`; renamed because the `key.*` prefix belongs to `SignetRSAError`.
+        /// Formerly `key.configuration`; renamed because the `key.*` prefix belongs to `SignetKeyError`.
         public static let keyConfiguration = Code(rawValue: "configuration.invalid")
         /// A claims value could not be encoded or decoded with `Codable`.
         public static let codable = Code(rawValue: "payload.codable")
@@ -111,7 +112,7 @@ public struct JWSError: Error, Hashable, Sendable, CustomStringConvertible {
     public let offset: Int?
     /// One line a person understands.
     public let reason: String
-    /// The error this one wraps, kept as a value: a `Base64URLError`, a ``JSONError``, a `SignetRSAError`, or the
+    /// The error this one wraps, kept as a value: a `Base64URLError`, a ``JSONError``, a `SignetKeyError`, or the
     /// `Codable` error for `payload.codable`; `nil` when the failure was found here.
     public let underlying: (any Error)?
 
@@ -179,7 +180,7 @@ public struct JWSError: Error, Hashable, Sendable, CustomStringConvertible {
             underlying: e)
     }
 
-    static func crypto(_ e: SignetRSAError) -> JWSError {
+    static func crypto(_ e: SignetKeyError) -> JWSError {
         JWSError(.crypto, segment: .signature, reason: e.description, underlying: e)
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Base64URL
-@_spi(Testing) import SignetRSA
+@_spi(Testing) import SignetKeys
 
 /// A public key of any family Signet verifies: RSA, EC (P-256/384/521) or Ed25519.
 public enum JWSPublicKey: Sendable {
@@ -125,7 +126,7 @@ public enum JWSPublicKey: Sendable {
         switch self {
         case .rsa(let k): [("n", k.jwk.n), ("e", k.jwk.e)]
         case .ec(let k): [("crv", k.jwk.crv), ("x", k.jwk.x), ("y", k.jwk.y)]
-        case .ed25519(let k): [("crv", "Ed25519"), ("x", k.jwkX)]
+        case .ed25519(let k): [("crv", k.jwk.crv), ("x", k.jwk.x)]
         }
     }
 
@@ -144,8 +145,8 @@ public enum JWSPublicKey: Sendable {
 
     /// PEM `PUBLIC KEY` (SPKI) text.
     ///
-    /// - Throws: `SignetRSAError` `rsa.openssl` if OpenSSL cannot encode the key.
-    public func pem() throws(SignetRSAError) -> String {
+    /// - Throws: `SignetKeyError` `key.openssl` if OpenSSL cannot encode the key.
+    public func pem() throws(SignetKeyError) -> String {
         switch self {
         case .rsa(let k): try k.pem()
         case .ec(let k): try k.pem()
@@ -155,14 +156,14 @@ public enum JWSPublicKey: Sendable {
 
     /// The public key an X.509 certificate holds, of any family.
     ///
-    /// - Throws: `SignetRSAError` with the codes of the EC and Ed25519 DER loaders (`key.unsupported-curve`, …);
+    /// - Throws: `SignetKeyError` with the codes of the EC and Ed25519 DER loaders (`key.unsupported-curve`, …);
     ///   an RSA key was checked when the certificate was read.
     /// - Allocation: allocates.
-    public init(certificate: X509Certificate) throws(SignetRSAError) {
+    public init(certificate: X509Certificate) throws(SignetKeyError) {
         switch certificate.keyFamily {
         case .rsa:
             guard let rsa = certificate.rsaPublicKey else {
-                throw SignetRSAError(.certificateInvalid, reason: "the certificate's RSA key was not loaded")
+                throw SignetKeyError(.certificateInvalid, reason: "the certificate's RSA key was not loaded")
             }
             self = .rsa(rsa)
         case .ec: self = .ec(try ECPublicKey(der: certificate.subjectPublicKeyInfo))
@@ -170,26 +171,18 @@ public enum JWSPublicKey: Sendable {
         }
     }
 
-    /// Loads a public key of any family from PEM (`PUBLIC KEY`, `RSA PUBLIC KEY`, or the key of a `CERTIFICATE`).
+    /// Loads a public key of any family from PEM (`PUBLIC KEY`, `RSA PUBLIC KEY`, or the key of a `CERTIFICATE`):
+    /// the family is read once from the block's label or algorithm identifier (`KeyFamily(publicKeyPEM:)`), then
+    /// that family's loader reads the key.
     ///
     /// - Parameter pem: The PEM text.
-    /// - Throws: `SignetRSAError` with the codes of the RSA loader for RSA keys, else of the EC and Ed25519 ones.
+    /// - Throws: `SignetKeyError` with the codes of `KeyFamily(publicKeyPEM:)` and of the family's loader.
     /// - Allocation: allocates.
-    public init(pem: String) throws(SignetRSAError) {
-        if pem.contains("-----BEGIN CERTIFICATE-----"), !pem.contains("-----BEGIN PUBLIC KEY-----"),
-            !pem.contains("-----BEGIN RSA PUBLIC KEY-----")
-        {
-            try self.init(certificate: X509Certificate(pem: pem))
-            return
-        }
-        do throws(SignetRSAError) {
-            self = .rsa(try RSAPublicKey(pem: pem))
-        } catch  where error.code == .notRSA {
-            do throws(SignetRSAError) {
-                self = .ec(try ECPublicKey(pem: pem))
-            } catch  where error.code == .wrongKeyType {
-                self = .ed25519(try Ed25519PublicKey(pem: pem))
-            }
+    public init(pem: String) throws(SignetKeyError) {
+        switch try KeyFamily(publicKeyPEM: pem) {
+        case .rsa: self = .rsa(try RSAPublicKey(pem: pem))
+        case .ec: self = .ec(try ECPublicKey(pem: pem))
+        case .ed25519: self = .ed25519(try Ed25519PublicKey(pem: pem))
         }
     }
 }
@@ -233,20 +226,20 @@ public enum JWSSigningKey: Sendable {
 
     /// Signs `message` under `algorithm` into the start of `output`; returns the bytes written.
     ///
-    /// - Throws: `SignetRSAError` `rsa.output-too-small`, `rsa.openssl`, `rsa.engine-fault`, and `key.wrong-type`
+    /// - Throws: `SignetKeyError` `key.output-too-small`, `key.openssl`, `rsa.engine-fault`, and `key.wrong-type`
     ///   when the algorithm is not one this key signs.
     /// - Allocation: none on the Swift side in steady state.
     /// - Warning: `output` must not overlap `message`.
     @unsafe
     public func sign(
         _ message: UnsafeRawBufferPointer, algorithm: JWSAlgorithm, into output: UnsafeMutableRawBufferPointer
-    ) throws(SignetRSAError) -> Int {
+    ) throws(SignetKeyError) -> Int {
         switch (self, algorithm.family) {
         case (.rsa(let k), .rsa(let a)): return try unsafe k.sign(message, algorithm: a, into: output)
         case (.ec(let k), .ecdsa(let curve)) where k.curve == curve: return try unsafe k.sign(message, into: output)
         case (.ed25519(let k), .ed25519): return try unsafe k.sign(message, into: output)
         default:
-            throw SignetRSAError(
+            throw SignetKeyError(
                 .wrongKeyType, reason: "a \(publicKey.keyDescription) key cannot sign \(algorithm.jwsName)")
         }
     }
@@ -255,12 +248,12 @@ public enum JWSSigningKey: Sendable {
     ///
     /// - Throws: as ``sign(_:algorithm:into:)``.
     /// - Allocation: the returned array.
-    public func signature(for message: [UInt8], algorithm: JWSAlgorithm) throws(SignetRSAError) -> [UInt8] {
+    public func signature(for message: [UInt8], algorithm: JWSAlgorithm) throws(SignetKeyError) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: signatureByteCount)
-        try unsafe message.span.withUnsafeBytes { (m) throws(SignetRSAError) in
+        try unsafe message.span.withUnsafeBytes { (m) throws(SignetKeyError) in
             var span = out.mutableSpan
             var bytes = unsafe span.mutableBytes
-            try unsafe bytes.withUnsafeMutableBytes { (o) throws(SignetRSAError) in
+            try unsafe bytes.withUnsafeMutableBytes { (o) throws(SignetKeyError) in
                 _ = try unsafe sign(m, algorithm: algorithm, into: o)
             }
         }
@@ -271,7 +264,7 @@ public enum JWSSigningKey: Sendable {
     ///
     /// - Parameter body: Receives the PEM bytes; must not keep the pointer.
     /// - Returns: What `body` returns.
-    /// - Throws: `SignetRSAError` `rsa.openssl`, or what `body` throws.
+    /// - Throws: `SignetKeyError` `key.openssl`, or what `body` throws.
     ///
     /// `@unsafe`: `body` receives a raw buffer that is valid, and holds the secret, only during the call.
     @unsafe
@@ -284,19 +277,17 @@ public enum JWSSigningKey: Sendable {
     }
 
     /// Loads a private key of any family from PEM: `PRIVATE KEY` (PKCS#8), `RSA PRIVATE KEY`, `EC PRIVATE KEY`.
+    /// The family is read once from the label or the PKCS#8 algorithm identifier (`KeyFamily(privateKeyPEM:)`),
+    /// then that family's loader reads the key.
     ///
     /// - Parameter pem: The PEM text.
-    /// - Throws: `SignetRSAError` with the codes of the RSA loader for RSA keys, else of the EC and Ed25519 ones.
+    /// - Throws: `SignetKeyError` with the codes of `KeyFamily(privateKeyPEM:)` and of the family's loader.
     /// - Allocation: allocates.
-    public init(pem: String) throws(SignetRSAError) {
-        do throws(SignetRSAError) {
-            self = .rsa(try RSAPrivateKey(pem: pem))
-        } catch  where error.code == .notRSA || (error.code == .pemUnsupportedLabel && pem.contains("EC PRIVATE KEY")) {
-            do throws(SignetRSAError) {
-                self = .ec(try ECPrivateKey(pem: pem))
-            } catch  where error.code == .wrongKeyType {
-                self = .ed25519(try Ed25519PrivateKey(pem: pem))
-            }
+    public init(pem: String) throws(SignetKeyError) {
+        switch try KeyFamily(privateKeyPEM: pem) {
+        case .rsa: self = .rsa(try RSAPrivateKey(pem: pem))
+        case .ec: self = .ec(try ECPrivateKey(pem: pem))
+        case .ed25519: self = .ed25519(try Ed25519PrivateKey(pem: pem))
         }
     }
 
@@ -306,17 +297,17 @@ public enum JWSSigningKey: Sendable {
     ///
     /// `password` and the decrypted key's DER are overwritten with zeros before this returns.
     ///
-    /// - Throws: `SignetRSAError` `key.wrong-password`, `key.wrong-type` (an algorithm other than RSA, EC or
+    /// - Throws: `SignetKeyError` `key.wrong-password`, `key.wrong-type` (an algorithm other than RSA, EC or
     ///   Ed25519), and the codes of ``init(pem:)``.
     /// - Allocation: allocates.
-    public init(pem: String, password: inout [UInt8]) throws(SignetRSAError) {
+    public init(pem: String, password: inout [UInt8]) throws(SignetKeyError) {
         guard EncryptedPKCS8.isEncrypted(pem) else {
             EncryptedPKCS8.wipe(&password)
             try self.init(pem: pem)
             return
         }
         self = try EncryptedPKCS8.decrypt(pem: pem, password: &password) {
-            (family, der) throws(SignetRSAError) -> JWSSigningKey in
+            (family, der) throws(SignetKeyError) -> JWSSigningKey in
             switch family {
             case .rsa: .rsa(try RSAPrivateKey(der: der))
             case .ec: .ec(try ECPrivateKey(der: der))
@@ -327,9 +318,9 @@ public enum JWSSigningKey: Sendable {
 
     /// Generates a key that signs `algorithm`: RSA of `rsaBits` for RS/PS, the curve for ES, Ed25519 for EdDSA.
     ///
-    /// - Throws: `SignetRSAError` `key.generation`.
+    /// - Throws: `SignetKeyError` `key.generation`.
     /// - Allocation: allocates.
-    public static func generate(for algorithm: JWSAlgorithm, rsaBits: Int = 2048) throws(SignetRSAError) -> Self {
+    public static func generate(for algorithm: JWSAlgorithm, rsaBits: Int = 2048) throws(SignetKeyError) -> Self {
         switch algorithm.family {
         case .rsa: .rsa(try RSAPrivateKey.generate(bits: rsaBits))
         case .ecdsa(let curve): .ec(try ECPrivateKey.generate(curve: curve))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Base64URL
-import SignetRSA
+import SignetKeys
 
 /// Signs compact JWS / JWT tokens with one key (RSA, EC or Ed25519), one algorithm and one fixed protected header.
 ///
@@ -140,7 +141,7 @@ public final class JWSSigner: Sendable {
         let start = position
         try unsafe withUnsafeTemporaryAllocation(byteCount: sigBytes, alignment: 8) {
             (signature) throws(JWSError) in
-            do throws(SignetRSAError) {
+            do throws(SignetKeyError) {
                 _ = try unsafe key.sign(
                     UnsafeRawBufferPointer(rebasing: output[..<signingInputEnd]), algorithm: algorithm,
                     into: signature)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import SignetRSA
+
+import SignetKeys
 
 /// A public key bound to exactly one algorithm (RFC 8725 §3.1), with its `kid`.
 ///

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Base64URL
-import SignetRSA
+import SignetKeys
 
 // The allocating entry points: the zero-allocation path, then the values of what it verified.
 extension JWSVerifier {

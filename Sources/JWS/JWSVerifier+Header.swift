@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import SignetRSA
+
+import SignetKeys
 
 // The JOSE header rules on the zero-allocation path, read from the members the scan recorded.
 extension JWSVerifier {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Base64URL
-import SignetRSA
+import SignetKeys
 
 extension JWSVerifier {
     /// The DOM reference for ``verify(_:)-(RawSpan)``: the original implementation, which decodes

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Base64URL
-import SignetRSA
+import SignetKeys
 
 // The zero-allocation path: scratch sizing, then size, shape, header, payload base64url and signature.
 extension JWSVerifier {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Base64URL
-import SignetRSA
+import SignetKeys
 
 /// Verifies compact JWS / JWT tokens against a fixed key set, allowed algorithms and claims policy.
 ///

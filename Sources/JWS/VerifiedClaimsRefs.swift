@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import SignetRSA
+
+import SignetKeys
 
 /// The pointer form of ``VerifiedClaimsView`` that the policy check reads: the verified claims in place in the
 /// scratch buffer. Valid only while that memory is alive and unmodified, which the compiler cannot check (hence

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import SignetRSA
+
+import SignetKeys
 
 /// The claims of a JWT that ``JWSVerifier/verify(_:scratch:)`` accepted, read in place from the caller's scratch
 /// span: numeric dates as values, string claims as ``JSONStringView``s over the verified payload bytes.

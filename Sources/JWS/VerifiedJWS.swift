@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import SignetRSA
+
+import SignetKeys
 
 /// A JWS whose signature verified: the header, the raw payload, and the key that verified it.
 public struct VerifiedJWS: Sendable {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ClientAssertion
 import JWS
 import ReplayGuard
-import SignetRSA
+import SignetKeys
 
 /// APIM's `POST /oauth2/token` for signed-JWT authentication: `client_credentials` with a client assertion, and the
 /// CIS2 id_token → APIM token exchange. It applies APIM's checks in APIM's order (NHS-RULES §I) and answers with

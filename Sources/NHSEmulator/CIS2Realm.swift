@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ClientAssertion
 import JWS
 import ReplayGuard
-import SignetRSA
+import SignetKeys
 import Synchronization
 
 /// The CIS2 side of the emulator: one realm with `authorize`, `access_token` (authorisation code with

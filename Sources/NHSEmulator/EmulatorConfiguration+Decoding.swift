@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ClientAssertion
 
 // Decoding with defaults: a file names only what differs, and a misspelt key is an error, never silently ignored.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ClientAssertion
 import JWS
-import SignetRSA
+import SignetKeys
 
 /// One HTTP answer of the emulator, independent of the HTTP server that sends it (so the checks can be tested and
 /// measured without a socket).

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import JWS
 import RemoteJWKS
-import SignetRSA
+import SignetKeys
 
 /// Where an application's or a client's public keys come from: nothing registered, a JWKS read once from a file, or
 /// a JWKS URL fetched and cached as APIM does.

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ClientAssertion
 import HTTPTypes
 import Hummingbird
@@ -13,7 +14,7 @@ import RemoteJWKS
 import ReplayGuard
 import ReplayGuardPostgres
 import ServiceLifecycle
-import SignetRSA
+import SignetKeys
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import JWS
 
 /// How long the emulator remembers a used `(sub, jti)`: until the token's `exp` plus the clock skew, but never past

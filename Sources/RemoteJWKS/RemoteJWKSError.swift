@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import JWS
 
 /// Why a JWK set could not be had from its URL: a stable code, one line a person understands, the lower-level

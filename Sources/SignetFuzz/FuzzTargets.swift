@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Base64URL
 import ClientAssertion
+import CrossCheck
+import GMPVerifier
 @_spi(Testing) import JWS
-import RSAGMP
-import SignetRSA
+import SignetKeys
 
 /// A property violated by a fuzz input: the harness traps on purpose so libFuzzer records the input.
 func violated(_ what: String) -> Never {
@@ -12,7 +14,7 @@ func violated(_ what: String) -> Never {
 
 /// The fuzz targets; each checks properties, not only "does not crash".
 enum FuzzTargets {
-    static let names = ["base64url", "jws", "json", "pem", "jwks", "rsagmp", "curves", "doctor", "claims", "serve"]
+    static let names = ["base64url", "jws", "json", "pem", "jwks", "gmp", "curves", "doctor", "claims", "serve"]
 
     static func run(_ name: String, _ data: UnsafeRawBufferPointer) {
         switch name {
@@ -21,7 +23,7 @@ enum FuzzTargets {
         case "json": json(data)
         case "pem": pem(data)
         case "jwks": jwks(data)
-        case "rsagmp": rsagmp(data)
+        case "gmp": gmp(data)
         case "curves": curves(data)
         case "doctor": doctor(data)
         case "claims": claims(data)
@@ -228,15 +230,15 @@ extension FuzzTargets {
         }
     }
 
-    /// RSAGMP and OpenSSL agree on random signatures (and on the input used as a message for a real signature).
-    static func rsagmp(_ data: UnsafeRawBufferPointer) {
+    /// GMPVerifier and OpenSSL agree on random signatures (and on the input used as a message for a real signature).
+    static func gmp(_ data: UnsafeRawBufferPointer) {
         let bytes = Array(data)
         let f = Fixture.rsa
         var signature = [UInt8](repeating: 0, count: f.evp.signatureByteCount)
         for (i, b) in bytes.prefix(signature.count).enumerated() { signature[i] = b }
-        // The algorithms RSAGMP verifies (PKCS#1 v1.5).
+        // The algorithms GMPVerifier verifies (PKCS#1 v1.5).
         for alg in RSASignatureAlgorithm.all {
-            guard let gAlg = RSAGMPAlgorithm(jwsName: alg.jwsName) else { continue }
+            guard let gAlg = GMPRSAAlgorithm(jwsName: alg.jwsName) else { continue }
             // A random signature (almost never valid), and the fixed valid signature against this message.
             for (sig, msg) in [
                 (signature, bytes), (f.signature, bytes),
@@ -244,7 +246,7 @@ extension FuzzTargets {
             ] {
                 let a = f.evp.isValidSignature(sig, for: msg, algorithm: alg)
                 let b = f.gmp.isValidSignature(sig, for: msg, algorithm: gAlg)
-                if a != b { violated("OpenSSL \(a) vs RSAGMP \(b) for \(alg)") }
+                if a != b { violated("OpenSSL \(a) vs GMPVerifier \(b) for \(alg)") }
             }
         }
     }
@@ -273,7 +275,7 @@ extension FuzzTargets {
             Doctor.Input(
                 token: parts[0], form: parts.count > 1 ? parts[1] : nil,
                 jwks: parts.count > 2 ? parts[2] : Fixture.jwks,
-                clientID: "client", now: NumericDate(Int64(1_800_000_000))))
+                clientID: "client", now: NumericDate(Int64(1_800_000_000)), secondOpinion: .gmpVerifier))
         for f in report.findings {
             if f.code.rawValue.isEmpty || f.message.isEmpty { violated("finding without code or message") }
         }
@@ -289,14 +291,14 @@ extension FuzzTargets {
 enum Fixture {
     struct RSA: @unchecked Sendable {  // immutable fixture
         let evp: RSAPublicKey
-        let gmp: RSAGMPPublicKey
+        let gmp: GMPRSAPublicKey
         let message: [UInt8]
         let signature: [UInt8]
     }
 
     static let rsa: RSA = {
         guard let key = try? RSAPrivateKey.generate(bits: 2048),
-            let gmp = try? RSAGMPPublicKey(modulus: key.publicKey.modulus, exponent: key.publicKey.exponent),
+            let gmp = try? GMPRSAPublicKey(modulus: key.publicKey.modulus, exponent: key.publicKey.exponent),
             let sig = try? key.signature(for: Array("fixture".utf8), algorithm: .rs256)
         else { violated("fixture") }
         return RSA(evp: key.publicKey, gmp: gmp, message: Array("fixture".utf8), signature: sig)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 // SignetFuzz TARGET [libFuzzer args | corpus files or directories]
 // Built normally, it replays the given files (regression runs). Built with
 //   swift build --product SignetFuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DSIGNET_FUZZ --scratch-path .build-fuzz

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ClientAssertion
 
 /// Why no token was had: a stable code, one line a person understands, and, when the token endpoint refused the

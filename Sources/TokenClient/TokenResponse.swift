@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import JWS
 
 /// A token endpoint's success answer, read as NHS sends it: APIM writes `expires_in`, `issued_at`,

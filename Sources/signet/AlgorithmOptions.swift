@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ArgumentParser
 import JWS
-import SignetRSA
+import SignetKeys
 
 extension JWSAlgorithm: ExpressibleByArgument {
     /// Any JWS name, case-insensitively (`rs256`, `PS256`, `es256`, `eddsa`).
@@ -41,7 +42,7 @@ func loadSigningKey(_ path: String, passwords: KeyPasswordOptions? = nil) throws
         hasPassword = true
     }
     defer { wipe(&password) }
-    do throws(SignetRSAError) {
+    do throws(SignetKeyError) {
         if hasPassword {
             return try JWSSigningKey(pem: text, password: &password)
         }
@@ -58,7 +59,7 @@ func loadVerificationKey(_ path: String, passwords: KeyPasswordOptions? = nil) t
     let bytes = try readFile(path)
     let text = String(decoding: bytes, as: UTF8.self)
     if text.contains("-----BEGIN PUBLIC KEY-----") || text.contains("-----BEGIN CERTIFICATE-----") {
-        do throws(SignetRSAError) {
+        do throws(SignetKeyError) {
             return try JWSPublicKey(pem: text)
         } catch {
             throw keyFailure(path, error)
@@ -73,7 +74,7 @@ func loadVerificationKey(_ path: String, passwords: KeyPasswordOptions? = nil) t
         if let key = try? Ed25519PublicKey(der: bytes) { return .ed25519(key) }
         // A DER certificate of any family (an RSA one that fails its checks is reported below).
         if let certificate = try? X509Certificate(der: bytes), certificate.keyFamily != .rsa {
-            do throws(SignetRSAError) {
+            do throws(SignetKeyError) {
                 return try JWSPublicKey(certificate: certificate)
             } catch {
                 throw keyFailure(path, error)

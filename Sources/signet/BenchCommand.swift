@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ArgumentParser
 import CMallocCounter
 import ClientAssertion
@@ -6,7 +7,7 @@ import CrossCheck
 import Dispatch
 import Foundation
 import JWS
-@_spi(Benchmarking) import SignetRSA
+@_spi(Benchmarking) import SignetKeys
 
 /// `signet bench`: client-assertion mint and verify throughput, side by side with raw OpenSSL EVP in one process.
 struct BenchCommand: ParsableCommand {
@@ -20,7 +21,7 @@ struct BenchCommand: ParsableCommand {
             signature into a reused buffer), raw EVP_DigestSign of the same signing input, a full zero-allocation \
             verify (strict header and payload JSON scan, alg/kid/typ check, signature, claims policy; \
             JWSVerifier.verify(_:scratch:)), and raw EVP_DigestVerify. The median of the rounds is shown with min \
-            and max. The RSAGMP column is the independent verifier.
+            and max. The GMPVerifier column is the independent verifier.
 
             The mint and verify columns run the RSA operations on the engine that --engine names (auto: Signet's \
             AVX-512 IFMA engine where the CPU enables IFMA and it measured faster on the key, at the faster width, \
@@ -28,7 +29,7 @@ struct BenchCommand: ParsableCommand {
             (4 seconds, 5 rounds, every algorithm) are what ./dev bench reports; the examples are short runs.
 
             --report FILE also writes one self-contained HTML page: the table, bar charts of mint/s and verify/s per \
-            algorithm and key beside the EVP floor (and RSAGMP), thread scaling with --threads, and the --json \
+            algorithm and key beside the EVP floor (and GMPVerifier), thread scaling with --threads, and the --json \
             document embedded, so that the page and the JSON show the same figures.
 
             Examples:
@@ -138,7 +139,7 @@ struct BenchCommand: ParsableCommand {
         let header = [
             "alg", "key", "thr", "engine", "mint/s", "EVP sign/s", "mint÷EVP", "verify/s", "EVP verify/s",
             "verify÷EVP",
-            "RSAGMP verify/s", "mallocs mint/EVP", "mallocs verify/EVP",
+            "GMPVerifier verify/s", "mallocs mint/EVP", "mallocs verify/EVP",
         ]
         var rows = [header]
         for r in results {
@@ -236,7 +237,7 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
     /// The raw EVP floor: sign (message, output) → length, and verify (signature, message).
     let floorSign: @Sendable (UnsafeRawBufferPointer, UnsafeMutableRawBufferPointer) throws -> Int
     let floorVerify: @Sendable (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool
-    /// The independent verifier's verdict (RSAGMP, for every family) on the JWS signature.
+    /// The independent verifier's verdict (GMPVerifier, for every family) on the JWS signature.
     let gmpVerify: @Sendable () -> Bool
     /// Scratch bytes the zero-allocation verify needs for `token` (its decoded payload).
     let scratchByteCount: Int
@@ -288,7 +289,7 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
         let gmpMessage = signingInput
         gmpVerify = { secondOpinion.isValid(signature, for: gmpMessage, alg: algorithm) }
         if !gmpVerify() {
-            throw ValidationError("self-check failed: RSAGMP does not verify the signature")
+            throw ValidationError("self-check failed: GMPVerifier does not verify the signature")
         }
         // Sanity: everything measured actually works, and both verify paths agree on the claims.
         let token = self.token
@@ -400,7 +401,7 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
                 if !ok { throw ValidationError("EVP verify failed") }
             }
             let g = try rate(threads: threads, duration: slice / 2) {
-                if !gmpVerify() { throw ValidationError("RSAGMP verify failed") }
+                if !gmpVerify() { throw ValidationError("GMPVerifier verify failed") }
             }
             gmp.samples.append(g)
             mint.samples.append(m)

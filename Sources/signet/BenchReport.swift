@@ -4,7 +4,7 @@ import Foundation
 import JWS
 
 /// `signet bench --report FILE`: one self-contained HTML page (inline CSS and SVG, no script, no external URL) with
-/// the run's figures: a table, mint/s and verify/s per algorithm and key beside the raw EVP floor (and RSAGMP for
+/// the run's figures: a table, mint/s and verify/s per algorithm and key beside the raw EVP floor (and GMPVerifier for
 /// verify), and thread scaling when more than one thread was measured. The `--json` document is embedded verbatim
 /// (`<script type="application/json" id="signet-bench">`), and every figure on the page is formatted from the same
 /// values, so the page and the JSON cannot disagree.
@@ -31,7 +31,9 @@ enum BenchReport {
         page += legend([("Signet mint", colours[0]), ("raw EVP sign", colours[1])])
         page += bars(single.map { r in (label(r), [r.mint.median, r.evpSign.median]) })
         page += "<h2>Verify per second (one thread)</h2>\n"
-        page += legend([("Signet verify", colours[0]), ("raw EVP verify", colours[1]), ("RSAGMP verify", colours[2])])
+        page += legend([
+            ("Signet verify", colours[0]), ("raw EVP verify", colours[1]), ("GMPVerifier verify", colours[2]),
+        ])
         page += bars(
             single.map { r in
                 (
@@ -68,7 +70,8 @@ enum BenchReport {
     static func table(_ results: [BenchResult]) -> String {
         func n(_ d: Double) -> String { format1(d) }
         var s = "<table><tr><th>alg</th><th>key</th><th>threads</th><th>mint/s</th><th>EVP sign/s</th>"
-        s += "<th>mint÷EVP</th><th>verify/s</th><th>EVP verify/s</th><th>verify÷EVP</th><th>RSAGMP verify/s</th></tr>\n"
+        s +=
+            "<th>mint÷EVP</th><th>verify/s</th><th>EVP verify/s</th><th>verify÷EVP</th><th>GMPVerifier verify/s</th></tr>\n"
         for r in results {
             let cells: [(String, String)] = [
                 ("mintPerSecond", n(r.mint.median)), ("evpSignPerSecond", n(r.evpSign.median)),

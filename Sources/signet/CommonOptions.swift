@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ArgumentParser
 import ClientAssertion
 import Foundation
-import SignetRSA
+import SignetKeys
 
 /// Writes one line to standard error.
 func printError(_ message: String) {

@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ArgumentParser
 import CrossCheck
 import Dispatch
 import Foundation
+import GMPVerifier
 import JWS
-import RSAGMP
-@_spi(Testing) import SignetRSA
+@_spi(Testing) import SignetKeys
 
-/// `signet cross-check`: a randomized differential campaign between OpenSSL (SignetRSA) and RSAGMP, and optionally
+/// `signet cross-check`: a randomized differential campaign between OpenSSL (SignetKeys) and GMPVerifier, and optionally
 /// between OpenSSL's signatures and a signing engine's.
 struct CrossCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cross-check",
-        abstract: "Run a randomized differential campaign between OpenSSL and the independent RSAGMP verifier.",
+        abstract: "Run a randomized differential campaign between OpenSSL and the independent GMPVerifier verifier.",
         discussion: """
             Fresh keys per size (a new key every 10,000 cases, or --keys), random messages, RS256 and RS512; valid \
             signatures and mutations (bit flips in signature and message, truncation, extension, 0, 1, n-1, n, n+1, \
@@ -20,7 +21,7 @@ struct CrossCheckCommand: ParsableCommand {
             e, message, signature in hex) and makes the exit status 2.
 
             With --engine, every case is a fresh random message (no mutations) signed twice: by OpenSSL EVP and by \
-            the named engine. The two signatures must be byte-identical and RSAGMP must accept the engine's (and \
+            the named engine. The two signatures must be byte-identical and GMPVerifier must accept the engine's (and \
             where the engine also does the public-key operation, its verdict on each case must be OpenSSL's); a \
             mismatch is a disagreement (printed with both signatures) and makes the exit status 2. An engine that \
             cannot run here or does not take a key is an error (exit status 1), never skipped. A full campaign is \
@@ -34,8 +35,8 @@ struct CrossCheckCommand: ParsableCommand {
               signet cross-check --alg PS256,PS512 --count 100 --bits 2048
               signet cross-check --alg ES256,ES384,ES512,EdDSA --count 100
 
-            --alg takes any of RS256…RS512, PS256…PS512 (RSAGMP's own EMSA-PSS, salt = hash length), ES256…ES512 \
-            (RSAGMP's own ECDSA) and EdDSA (RSAGMP's own Ed25519). ES and EdDSA run --count cases each on fresh \
+            --alg takes any of RS256…RS512, PS256…PS512 (GMPVerifier's own EMSA-PSS, salt = hash length), ES256…ES512 \
+            (GMPVerifier's own ECDSA) and EdDSA (GMPVerifier's own Ed25519). ES and EdDSA run --count cases each on fresh \
             keys (--bits does not apply); ECDSA's malleated (r, n-s) signatures are valid in JWS, so both verifiers \
             must accept them, and they are counted, not failed. --engine takes RS and PS algorithms only.
             """)
@@ -60,16 +61,16 @@ struct CrossCheckCommand: ParsableCommand {
     @Option(help: "Algorithms, comma-separated, alternating over the rounds (default RS256,RS512).") var alg: String =
         "RS256,RS512"
 
-    /// The algorithms `--alg` names (each has an independent verifier in RSAGMP); throws for any other name.
+    /// The algorithms `--alg` names (each has an independent verifier in GMPVerifier); throws for any other name.
     func algorithms() throws -> [JWSAlgorithm] {
         var out: [JWSAlgorithm] = []
         for name in alg.split(separator: ",") {
             guard let jws = JWSAlgorithm(argument: String(name)) else {
                 throw ValidationError("--alg: unknown algorithm \(name)")
             }
-            if let rsa = jws.rsa, RSAGMPAlgorithm(jwsName: rsa.jwsName) == nil {
+            if let rsa = jws.rsa, GMPRSAAlgorithm(jwsName: rsa.jwsName) == nil {
                 throw ValidationError(
-                    "--alg: \(jws) has no independent verifier in RSAGMP, so it cannot be cross-checked")
+                    "--alg: \(jws) has no independent verifier in GMPVerifier, so it cannot be cross-checked")
             }
             out.append(jws)
         }
@@ -211,7 +212,7 @@ struct CrossCheckCommand: ParsableCommand {
         progress.clear()
         let outcome = shared.withLock { $0 }
         if let failure = outcome.failure {
-            if let error = failure as? SignetRSAError, error.code == .engineUnavailable {
+            if let error = failure as? SignetKeyError, error.code == .engineUnavailable {
                 printError("signet cross-check: --engine \(engine ?? ""): \(error.reason)")
                 throw ExitCode.failure
             }
@@ -245,7 +246,7 @@ struct CrossCheckCommand: ParsableCommand {
         }
         print(
             String(
-                format: "  time: %.1f s (%.0f cases/s, each verified by OpenSSL and by RSAGMP)", seconds,
+                format: "  time: %.1f s (%.0f cases/s, each verified by OpenSSL and by GMPVerifier)", seconds,
                 Double(totals.cases) / seconds))
         for d in totals.disagreements.prefix(10) { print(d.description) }
         return totals.disagreements.count
@@ -322,7 +323,7 @@ struct CrossCheckCommand: ParsableCommand {
         print(
             String(
                 format:
-                    "  time: %.1f s (%.0f cases/s, each verified by Signet's own verifier, by OpenSSL and by RSAGMP)",
+                    "  time: %.1f s (%.0f cases/s, each verified by Signet's own verifier, by OpenSSL and by GMPVerifier)",
                 seconds,
                 Double(totals.cases) / seconds))
         for d in totals.disagreements.prefix(10) { print(d.description) }
@@ -330,7 +331,7 @@ struct CrossCheckCommand: ParsableCommand {
     }
 
     /// The engine line, e.g. `  engine emulated: 200 signatures byte-identical to OpenSSL (RSA-2048: 100 over 2 keys,
-    /// …), 0 mismatches; RSAGMP verified all`.
+    /// …), 0 mismatches; GMPVerifier verified all`.
     func engineTally(
         _ totals: DifferentialCampaign.Totals, perSize: [Int: DifferentialCampaign.Totals], sizes: [Int], name: String,
         requested: RSAEngine, resolved: [String]
@@ -341,9 +342,9 @@ struct CrossCheckCommand: ParsableCommand {
             .joined(separator: ", ")
         let mismatches = "\(totals.engineMismatches) mismatch\(totals.engineMismatches == 1 ? "" : "es")"
         let gmp =
-            totals.engineVerifiedByRSAGMP == totals.engineSignatures
-            ? "RSAGMP verified all"
-            : "RSAGMP verified \(totals.engineVerifiedByRSAGMP) of \(totals.engineSignatures)"
+            totals.engineVerifiedByGMP == totals.engineSignatures
+            ? "GMPVerifier verified all"
+            : "GMPVerifier verified \(totals.engineVerifiedByGMP) of \(totals.engineSignatures)"
         let verdictMismatches = totals.disagreements.filter { $0.engineVerdict != nil }.count
         let verified =
             totals.engineVerifications == 0
@@ -388,7 +389,7 @@ struct CrossCheckCommand: ParsableCommand {
 }
 
 /// A value guarded by an `NSLock`: pthread-based, so ThreadSanitizer sees it (`Synchronization.Mutex` is built on raw
-/// futexes on Linux, which TSan cannot see; see `ContextPool` in SignetRSA).
+/// futexes on Linux, which TSan cannot see; see `ContextPool` in SignetKeys).
 final class LockedBox<Value>: @unchecked Sendable {  // every access to `value` holds `lock`
     private let lock = NSLock()
     private var value: Value

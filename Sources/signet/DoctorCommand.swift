@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ArgumentParser
 import ClientAssertion
+import CrossCheck
 import JWS
 
 /// `signet doctor`: everything wrong with a client assertion (or an id_token sent as subject_token).
@@ -67,7 +69,7 @@ struct DoctorCommand: AsyncParsableCommand {
         var input = Doctor.Input(
             token: token, form: formText, clientID: clientID,
             audience: aud ?? (profile == .apim ? env?.tokenURL : nil), profile: profile,
-            now: now.map { NumericDate($0) } ?? JWTClock.system.now())
+            now: now.map { NumericDate($0) } ?? JWTClock.system.now(), secondOpinion: .gmpVerifier)
         if let jwks = jwksOptions.jwks {
             if jwksOptions.isURL {
                 // Fetched here: the doctor itself does no networking; a failure becomes a jwks.* finding.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ArgumentParser
 import Foundation
-import SignetRSA
+import SignetKeys
 
 /// Reads a whole file, or exits with status 1 after naming the path and the operating system's reason
 /// (`strerror`: "No such file or directory", "Permission denied", "Is a directory") on stderr.
@@ -134,7 +135,7 @@ func wipe(_ bytes: inout [UInt8]) {
 }
 
 /// Prints a key error with its typed code and the file it came from, and exits with status 1.
-func keyFailure(_ path: String, _ error: SignetRSAError) -> ExitCode {
+func keyFailure(_ path: String, _ error: SignetKeyError) -> ExitCode {
     var message = "signet: \(path): \(error)"
     switch error.code {
     case .passwordRequired:
@@ -152,16 +153,16 @@ func keyFailure(_ path: String, _ error: SignetRSAError) -> ExitCode {
 func loadRSAPublicKey(_ path: String) throws -> RSAPublicKey {
     let bytes = try readFile(path)
     let text = String(decoding: bytes, as: UTF8.self)
-    do throws(SignetRSAError) {
+    do throws(SignetKeyError) {
         guard text.contains("-----BEGIN ") || bytes.first != 0x30 else {
             // DER: a public key structure, else a certificate.
-            do throws(SignetRSAError) {
+            do throws(SignetKeyError) {
                 return try RSAPublicKey(der: bytes)
             } catch {
-                do throws(SignetRSAError) {
+                do throws(SignetKeyError) {
                     let certificate = try X509Certificate(der: bytes)
                     guard let rsa = certificate.rsaPublicKey else {
-                        throw SignetRSAError(.notRSA, reason: "the certificate holds \(certificate.keyFamily.name)")
+                        throw SignetKeyError(.notRSA, reason: "the certificate holds \(certificate.keyFamily.name)")
                     }
                     return rsa
                 } catch let certificateError where certificateError.code != .certificateInvalid {

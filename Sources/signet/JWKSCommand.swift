@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ArgumentParser
 import ClientAssertion
 import JWS
-import SignetRSA
+import SignetKeys
 
 /// `signet jwks`: the public JWKS for a key, on stdout.
 struct JWKSCommand: ParsableCommand {

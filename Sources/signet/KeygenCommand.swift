@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ArgumentParser
 import ClientAssertion
 import Foundation
 import JWS
-import SignetRSA
+import SignetKeys
 
 #if canImport(Glibc)
 import Glibc

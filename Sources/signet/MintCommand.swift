@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ArgumentParser
 import ClientAssertion
 import JWS
-import SignetRSA
+import SignetKeys
 
 /// `signet mint`: one client assertion on stdout.
 struct MintCommand: ParsableCommand {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ArgumentParser
 import ClientAssertion
 import JWS
-@_spi(Benchmarking) import SignetRSA
+@_spi(Benchmarking) import SignetKeys
 
 /// `signet perf-loop` (hidden): runs one operation N times in a function named `signet_perf_loop`, so that
 /// `valgrind --tool=callgrind --toggle-collect=signet_perf_loop` counts exactly those operations (perf/callgrind.sh).

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 // `signet serve` and `signet token` exist only with the Networking trait (the default).
 #if Networking
 import ArgumentParser

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ArgumentParser
 
 /// The `signet` command-line tool: keys, JWKS, client assertions, verification, the doctor and benchmarks.
@@ -12,7 +13,7 @@ struct Signet: AsyncParsableCommand {
         discussion: """
             Exit status: 0 success; 2 token rejected, doctor found an error, or a check disagreed; 64 usage error; \
             1 anything else (a file that cannot be read, a key that cannot be loaded). Stdout carries only the \
-            result; errors go to stderr with their typed code (e.g. SignetRSAError.key.wrong-password) and, for a \
+            result; errors go to stderr with their typed code (e.g. SignetKeyError.key.wrong-password) and, for a \
             file, its path and the operating system's reason.
 
             `signet help COMMAND` prints the same text as `signet COMMAND --help`. Shell completion: \

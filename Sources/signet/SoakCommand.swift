@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ArgumentParser
 import ClientAssertion
 import Dispatch
 import Foundation
 import JWS
-import SignetRSA
+import SignetKeys
 import Synchronization
 
 /// `signet soak`: sustained concurrent mint + verify, every result checked, with resident memory tracked.

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ArgumentParser
 import Base64URL
 import ClientAssertion
 import JWS
-import SignetRSA
+import SignetKeys
 
 /// `signet verify`: verify a JWT and print its claims.
 struct VerifyCommand: AsyncParsableCommand {

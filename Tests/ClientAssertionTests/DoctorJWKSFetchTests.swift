@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ClientAssertion
 import JWS
-import SignetRSA
+import SignetKeys
 import Testing
 
 /// The doctor with a JWK set fetched by the caller (by URL): the set as read, or why it could not be had.

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Base64URL
 import ClientAssertion
 import JWS
-import SignetRSA
+import SignetKeys
 import Testing
 
 /// One test per doctor code, each on a real token with one deliberate fault.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ClientAssertion
 import JWS
-import SignetRSA
+import SignetKeys
 import Testing
 
 /// The FAPI client-assertion profile: PS256 or ES256 only, `aud` = the token endpoint, a short `exp`; the minter

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Base64URL
 import ClientAssertion
+import CrossCheck
 import JWS
-import SignetRSA
+import SignetKeys
 import TestSupport
 import Testing
 
@@ -66,8 +68,7 @@ enum Fixtures {
         Doctor.examine(
             Doctor.Input(
                 token: token, form: form, jwks: jwks, clientID: clientID, audience: audience, profile: profile,
-                role: role,
-                now: now))
+                role: role, now: now, secondOpinion: .gmpVerifier))
     }
 
     /// Byte offset in `token` of the first occurrence of `needle`.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ClientAssertion
 import JWS
-import SignetRSA
+import SignetKeys
 import Testing
 
 @Suite("Minting, claim by claim")

@@ -1,16 +1,17 @@
+// SPDX-License-Identifier: Apache-2.0
+
 import Foundation
+import GMPVerifier
 import JWS
-import RSAGMP
-@_spi(Testing) import SignetRSA
+@_spi(Testing) import SignetKeys
 import TestSupport
 import Testing
 
-// SPDX-License-Identifier: Apache-2.0
 @testable import CrossCheck
 
-/// SignetRSA (OpenSSL) and RSAGMP (independent) must reach the same verdict on every input.
+/// SignetKeys (OpenSSL) and GMPVerifier (independent) must reach the same verdict on every input.
 @Suite struct CrossCheckTests {
-    static func gmpAlgorithm(_ sha: String) -> RSAGMPAlgorithm? {
+    static func gmpAlgorithm(_ sha: String) -> GMPRSAAlgorithm? {
         switch sha {
         case "SHA-256": .rs256
         case "SHA-384": .rs384
@@ -23,19 +24,19 @@ import Testing
     @Test(arguments: Wycheproof.verifyFiles)
     func wycheproofVerdictsAgree(file: String) throws {
         var evpKeys: [[UInt8]: RSAPublicKey] = [:]
-        var gmpKeys: [[UInt8]: RSAGMPPublicKey] = [:]
+        var gmpKeys: [[UInt8]: GMPRSAPublicKey] = [:]
         var compared = 0
         for c in try Wycheproof.verifyCases(file) {
             let alg = try #require(
                 RSASignatureAlgorithm.all.first { $0.digestByteCount * 8 == Int(c.sha.dropFirst(4)) })
             let gAlg = try #require(Self.gmpAlgorithm(c.sha))
             let evp = try evpKeys[c.publicKeyDER] ?? RSAPublicKey(der: c.publicKeyDER)
-            let gmp = try gmpKeys[c.publicKeyDER] ?? RSAGMPPublicKey(spkiDER: c.publicKeyDER)
+            let gmp = try gmpKeys[c.publicKeyDER] ?? GMPRSAPublicKey(spkiDER: c.publicKeyDER)
             evpKeys[c.publicKeyDER] = evp
             gmpKeys[c.publicKeyDER] = gmp
             let a: Bool = evp.isValidSignature(c.signature, for: c.message, algorithm: alg)
             let b: Bool = gmp.isValidSignature(c.signature, for: c.message, algorithm: gAlg)
-            #expect(a == b, "\(c): OpenSSL \(a), RSAGMP \(b)")
+            #expect(a == b, "\(c): OpenSSL \(a), GMPVerifier \(b)")
             #expect(a == (c.result == "valid"), "\(c)")
             compared += 1
         }
@@ -78,7 +79,7 @@ import Testing
         #expect(totals.cases == 24)
         #expect(totals.engineSignatures == 6)
         #expect(totals.engineIdentical == 6)
-        #expect(totals.engineVerifiedByRSAGMP == 6)
+        #expect(totals.engineVerifiedByGMP == 6)
         #expect(totals.engineVerifications == 24, "every case, valid or mutated, is verified on the engine too")
         #expect(totals.engineMismatches == 0)
         #expect(totals.disagreements.isEmpty, "\(totals.disagreements.first.map { $0.description } ?? "")")
@@ -95,14 +96,14 @@ import Testing
 
         campaign.compareEngineSignature(
             signature, openSSLSignature: signature, message: message, algorithm: .rs256, into: &totals)
-        #expect(totals.engineSignatures == 1 && totals.engineIdentical == 1 && totals.engineVerifiedByRSAGMP == 1)
+        #expect(totals.engineSignatures == 1 && totals.engineIdentical == 1 && totals.engineVerifiedByGMP == 1)
         #expect(totals.engineMismatches == 0 && totals.disagreements.isEmpty)
 
         var flipped = signature
         flipped[17] ^= 0x04
         campaign.compareEngineSignature(
             flipped, openSSLSignature: signature, message: message, algorithm: .rs256, into: &totals)
-        #expect(totals.engineSignatures == 2 && totals.engineIdentical == 1 && totals.engineVerifiedByRSAGMP == 1)
+        #expect(totals.engineSignatures == 2 && totals.engineIdentical == 1 && totals.engineVerifiedByGMP == 1)
         #expect(totals.engineMismatches == 1)
         let differs = try #require(totals.disagreements.last)
         #expect(differs.kind == "engine signature differs")
@@ -114,7 +115,7 @@ import Testing
         campaign.compareEngineSignature(
             signature, openSSLSignature: signature, message: message + [0], algorithm: .rs256, into: &totals)
         #expect(totals.engineMismatches == 2 && totals.disagreements.count == 2)
-        #expect(totals.disagreements.last?.kind == "engine signature rejected by RSAGMP")
+        #expect(totals.disagreements.last?.kind == "engine signature rejected by GMPVerifier")
         // OpenSSL's campaign against itself verifies nothing twice
         #expect(totals.engineVerifications == 0)
     }
@@ -127,7 +128,7 @@ import Testing
             engineVerdict: true)
         #expect(
             d.description.hasPrefix(
-                "disagreement (engine verify: signature bit flip, RS512): engine emulated=true OpenSSL=false RSAGMP=false"
+                "disagreement (engine verify: signature bit flip, RS512): engine emulated=true OpenSSL=false GMPVerifier=false"
             ))
         #expect(d.description.contains("signature=0a"))
     }
@@ -135,12 +136,12 @@ import Testing
     /// An engine that does not take the key is an error, not a silent fallback to OpenSSL.
     @Test func engineThatRefusesTheKeyThrows() throws {
         let key = try RSAPrivateKey.generate(bits: 2560)
-        let error = #expect(throws: SignetRSAError.self) {
+        let error = #expect(throws: SignetKeyError.self) {
             try DifferentialCampaign(key: key).comparingEngine(.emulated)
         }
         #expect(error?.code == .engineUnavailable)
         for engine in [RSAEngine.ifma256, .ifma512] where !RSAEngine.supportedIFMA.contains(engine) {
-            let native = #expect(throws: SignetRSAError.self) {
+            let native = #expect(throws: SignetKeyError.self) {
                 try DifferentialCampaign(key: Self.wycheproofKey("rsa_pkcs1_2048_sig_gen_test.json")).comparingEngine(
                     engine)
             }

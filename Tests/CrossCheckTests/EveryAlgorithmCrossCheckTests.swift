@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
+
+import GMPVerifier
 import JWS
-import RSAGMP
-@_spi(Testing) import SignetRSA
+@_spi(Testing) import SignetKeys
 import TestSupport
 import Testing
 
 @testable import CrossCheck
 
-/// PS, ES and EdDSA get their second opinion from RSAGMP like RS does: the cross-checked verifier and the
+/// PS, ES and EdDSA get their second opinion from GMPVerifier like RS does: the cross-checked verifier and the
 /// differential campaigns agree with OpenSSL, and a second opinion that lies is caught.
 @Suite struct EveryAlgorithmCrossCheckTests {
     static let curveAlgorithms: [JWSAlgorithm] = [.es256, .es384, .es512, .edDSA]
@@ -52,7 +53,8 @@ import Testing
         let first = try #require(totals.disagreements.first)
         #expect(first.kind == "valid" && first.signetVerdict && first.openSSLVerdict && !first.gmpVerdict)
         #expect(
-            first.description.hasPrefix("disagreement (valid, \(alg.jwsName)): Signet=true OpenSSL=true RSAGMP=false"))
+            first.description.hasPrefix(
+                "disagreement (valid, \(alg.jwsName)): Signet=true OpenSSL=true GMPVerifier=false"))
         #expect(first.description.contains("key={\"kty\":\"\(key.publicKey.keyType)\""))
     }
 
@@ -94,18 +96,18 @@ import Testing
         let ed = try Ed25519PrivateKey.generate()
         #expect(try JWSVerificationKey.crossChecked(key: ec.publicKey).algorithm == .es384)
         #expect(try JWSVerificationKey.crossChecked(key: ed.publicKey).algorithm == .edDSA)
-        #expect(throws: RSAGMPError.self) {
+        #expect(throws: GMPVerifierError.self) {
             try JWSVerificationKey.crossChecked(key: .ec(ec.publicKey), algorithm: .es256)
         }
-        #expect(throws: RSAGMPError.self) {
+        #expect(throws: GMPVerifierError.self) {
             try JWSVerificationKey.crossChecked(key: .ed25519(ed.publicKey), algorithm: .rs256)
         }
-        #expect(throws: RSAGMPError.self) {
+        #expect(throws: GMPVerifierError.self) {
             try CurveDifferentialCampaign(key: .rsa(RSAPrivateKey.generate(bits: 2048)))
         }
     }
 
-    /// PS256/384/512 in the RSA campaign: RSAGMP's own EMSA-PSS (salt = hash length) agrees with OpenSSL on valid
+    /// PS256/384/512 in the RSA campaign: GMPVerifier's own EMSA-PSS (salt = hash length) agrees with OpenSSL on valid
     /// signatures and their mutations, including the other-algorithm probes (RS on a PS signature and back).
     @Test func seededPSSDifferentialRun() throws {
         let key = try RSAPrivateKey.generate(bits: 2048)
@@ -121,7 +123,7 @@ import Testing
 }
 
 /// PSS in an engine campaign: the random salt makes the engine's signatures differ from OpenSSL's, so each must
-/// verify on OpenSSL (and on RSAGMP) instead of matching byte for byte.
+/// verify on OpenSSL (and on GMPVerifier) instead of matching byte for byte.
 @Suite struct PSSEngineCampaignTests {
     @Test func emulatedEnginePSSSignaturesVerifyEverywhere() throws {
         let key = try CrossCheckTests.wycheproofKey("rsa_pkcs1_2048_sig_gen_test.json")
@@ -132,7 +134,7 @@ import Testing
             try campaign.run(
                 algorithm: [RSASignatureAlgorithm.ps256, .ps384, .ps512][i], mutations: 2, using: &rng, into: &totals)
         }
-        #expect(totals.engineSignatures == 3 && totals.engineIdentical == 3 && totals.engineVerifiedByRSAGMP == 3)
+        #expect(totals.engineSignatures == 3 && totals.engineIdentical == 3 && totals.engineVerifiedByGMP == 3)
         #expect(totals.engineMismatches == 0)
         #expect(totals.disagreements.isEmpty, "\(totals.disagreements.first.map { $0.description } ?? "")")
         // A PSS signature of another message is a mismatch.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Base64URL
 import JWS
-import SignetRSA
+import SignetKeys
 import TestSupport
 import Testing
 
@@ -138,7 +139,7 @@ import Testing
                 #"{"kty":"OKP","crv":"Ed25519","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#
         )
         #expect(privateOKP.publicKey.thumbprint == okp.thumbprint)
-        #expect(throws: SignetRSAError(.jwkInvalid, reason: "")) {
+        #expect(throws: SignetKeyError(.jwkInvalid, reason: "")) {
             _ = try JWK.verificationKey(
                 json:
                     #"{"kty":"OKP","crv":"Ed25519","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#

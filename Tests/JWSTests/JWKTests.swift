@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
+
 import Foundation
 import JWS
-// SPDX-License-Identifier: Apache-2.0
-import SignetRSA
+import SignetKeys
 import TestSupport
 import Testing
 
@@ -25,7 +26,7 @@ import Testing
         let key = try JWK.privateKey(json: priv)
         let publicKey = try JWK.publicKey(json: pub)
         #expect(key.publicKey.modulus == publicKey.modulus)
-        #expect(throws: SignetRSAError(.jwkInvalid, reason: "")) { try JWK.publicKey(json: priv) }
+        #expect(throws: SignetKeyError(.jwkInvalid, reason: "")) { try JWK.publicKey(json: priv) }
         let exported = JWK.json(for: publicKey, algorithm: .rs256, keyID: "bilbo")
         #expect(try JWK.publicKey(json: exported).modulus == publicKey.modulus)
         #expect(
@@ -38,7 +39,7 @@ import Testing
             #"{"kty":"EC","n":"AQAB","e":"AQAB"}"#, #"{"kty":"RSA","e":"AQAB"}"#, #"{"kty":"RSA","n":5,"e":"AQAB"}"#,
             #"{"kty":"RSA","kty":"RSA"}"#, "[1]", "{",
         ] {
-            #expect(throws: SignetRSAError(.jwkInvalid, reason: ""), "\(text)") { try JWK.publicKey(json: text) }
+            #expect(throws: SignetKeyError(.jwkInvalid, reason: ""), "\(text)") { try JWK.publicKey(json: text) }
         }
     }
 }

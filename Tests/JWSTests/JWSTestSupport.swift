@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Base64URL
 import Foundation
 import JWS
-import SignetRSA
+import SignetKeys
 import TestSupport
 import Testing
 

@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
+
 import Foundation
 import JWS
-// SPDX-License-Identifier: Apache-2.0
-import SignetRSA
+import SignetKeys
 import TestSupport
 import Testing
 

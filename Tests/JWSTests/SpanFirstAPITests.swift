@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import JWS
-import SignetRSA
+import SignetKeys
 import Testing
 
 /// The safe span forms agree with the `@unsafe` raw-buffer forms they wrap.

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import JWS
 
 /// The recursive-descent reader that was `StrictJSON.Parser` before the scanner became the only grammar, kept as the

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Base64URL
 import JWS
-import SignetRSA
+import SignetKeys
 import TestSupport
 import Testing
 

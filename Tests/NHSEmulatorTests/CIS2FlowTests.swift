@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import AsyncHTTPClient
 import Base64URL
 import ClientAssertion
@@ -7,7 +8,7 @@ import JWS
 import NHSEmulator
 import NIOCore
 import NIOHTTP1
-import SignetRSA
+import SignetKeys
 import Testing
 
 extension RunningEmulator {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import AsyncHTTPClient
 import Base64URL
 import ClientAssertion
@@ -8,7 +9,7 @@ import NHSEmulator
 import NIOCore
 import NIOHTTP1
 import ReplayGuard
-import SignetRSA
+import SignetKeys
 import Testing
 
 /// Keys, tokens and a running emulator on loopback, shared by the HTTP tests.

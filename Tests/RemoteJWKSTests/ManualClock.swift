@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Synchronization
 
 /// A clock that moves only when the test says: cache ages become exact, and the suite does not wait for them.

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import JWS
 import Logging
 import RemoteJWKS
-import SignetRSA
+import SignetKeys
 import TestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Foundation
 import Testing
 
@@ -191,14 +192,14 @@ struct CLIUsabilityTests {
         let f = try await ExampleFixtures()
         let token = try #require(f.environment["TOKEN"])
         let cases: [(args: [String], code: String)] = [
-            (["jwks", "--key", "jwks.json", "--kid", "k"], "SignetRSAError.key.pem-malformed"),
+            (["jwks", "--key", "jwks.json", "--kid", "k"], "SignetKeyError.key.pem-malformed"),
             (
                 ["mint", "--key", "public.pem", "--client-id", "a", "--aud", "https://x/t"],
-                "SignetRSAError.key.wrong-kind"
+                "SignetKeyError.key.wrong-kind"
             ),
             (
                 ["mint", "--key", "key-encrypted.pem", "--client-id", "a", "--aud", "https://x/t"],
-                "SignetRSAError.key.password-required"
+                "SignetKeyError.key.password-required"
             ),
             (["verify", "--jwks", "body.txt", token], "JSONError.json.invalid"),
             (["verify", "--key", "cert.pem", "--alg", "RS256", token], "JWSError.header.alg-not-allowed"),
@@ -273,7 +274,7 @@ struct CLIUsabilityTests {
         {
             let wrong = try await Signet.run(mintArgs + extra, in: f.url, environment: environment)
             #expect(wrong.status == 1)
-            #expect(wrong.stderr.contains("SignetRSAError.key.wrong-password"), "\(wrong)")
+            #expect(wrong.stderr.contains("SignetKeyError.key.wrong-password"), "\(wrong)")
             #expect(!wrong.stderr.contains("not the password") && !wrong.stderr.contains("also wrong"))
             #expect(wrong.stdoutBytes.isEmpty)
         }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Foundation
 import Testing
 
@@ -227,7 +228,7 @@ struct SignetCLITests {
         #expect(r.stdout.contains("\n  both valid: 40   both invalid: 0   disagreements: 0\n"), "\(r)")
         #expect(
             r.stdout.contains(
-                "\n  engine emulated: 40 signatures byte-identical to OpenSSL (RSA-2048: 40 over 2 keys), 0 mismatches; RSAGMP verified all; "
+                "\n  engine emulated: 40 signatures byte-identical to OpenSSL (RSA-2048: 40 over 2 keys), 0 mismatches; GMPVerifier verified all; "
                     + "all 40 cases also verified on the engine's public-key operation, same verdicts as OpenSSL\n"),
             "\(r)")
         #expect(r.stderr.isEmpty)  // progress goes to a terminal only

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Synchronization
 
 /// The bound every wait in the suite uses: long enough that a busy machine never reaches it, so reaching it means

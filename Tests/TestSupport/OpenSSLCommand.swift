@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Foundation
 
 /// The `openssl` command-line tool, for test fixtures that must come from an independent implementation

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Foundation
 
 /// Locates and loads the test vectors committed under `Tests/Vectors/` (found from `#filePath`, so every test

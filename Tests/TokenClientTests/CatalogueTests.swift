@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Base64URL
 import ClientAssertion
 import JWS
 import NHSEmulator
-import SignetRSA
+import SignetKeys
 import Testing
 import TokenClient
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import ClientAssertion
 import JWS
 import NHSEmulator
-import SignetRSA
+import SignetKeys
 import Testing
 
 @testable import TokenClient

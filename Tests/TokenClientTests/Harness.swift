@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import AsyncHTTPClient
 import ClientAssertion
 import Foundation
@@ -6,7 +7,7 @@ import JWS
 import NHSEmulator
 import NIOCore
 import NIOHTTP1
-import SignetRSA
+import SignetKeys
 import Testing
 import TokenClient
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import AsyncHTTPClient
 import ClientAssertion
 import JWS
 import NIOCore
-import SignetRSA
+import SignetKeys
 import TestSupport
 import Testing
 

@@ -14,7 +14,7 @@
 #      verify next to OpenSSL 3.0's EVP sign and verify, interleaved in one run (mint/EVP and verify/EVP are the
 #      engine's ratios to the system OpenSSL; the engine column says which engine signed and which verified);
 #   5. signet cross-check --engine ifma256 / ifma512 at the issue's scale (10,000 messages over 100 fresh keys per
-#      size, byte-identical to OpenSSL, RSAGMP agreeing, every case also verified on the engine);
+#      size, byte-identical to OpenSSL, GMPVerifier agreeing, every case also verified on the engine);
 #   6. perf/compare.sh with SIGNET_RSA_ENGINE=ifma256 and =ifma512: Signet next to Python `cryptography` (its wheel
 #      carries OpenSSL 4.0, with IFMA code for RSA-4096), the issue's reference; installed from PyPI if missing.
 #

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* GMP for Signet's independent RSA verifier (Sources/RSAGMP).
- * GMP's mpz_* names are macros for __gmpz_*: Swift cannot see them, so each one RSAGMP uses is wrapped here. */
+/* GMP for Signet's independent RSA verifier (Sources/GMPVerifier).
+ * GMP's mpz_* names are macros for __gmpz_*: Swift cannot see them, so each one GMPVerifier uses is wrapped here. */
 #ifndef SIGNET_CGMP_SHIM_H
 #define SIGNET_CGMP_SHIM_H
 #include <gmp.h>

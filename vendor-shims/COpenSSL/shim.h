@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* OpenSSL 3 (libcrypto) for Signet's SignetRSA module.
+/* OpenSSL 3 (libcrypto) for Signet's SignetKeys module.
  * Swift cannot import function-like or alias macros, and C's uint8_t* may alias anything while Swift's may not,
- * so each macro or byte-pointer function SignetRSA needs is wrapped here as a one-line static inline taking void*. */
+ * so each macro or byte-pointer function SignetKeys needs is wrapped here as a one-line static inline taking void*. */
 #ifndef SIGNET_COPENSSL_SHIM_H
 #define SIGNET_COPENSSL_SHIM_H
 #include <openssl/evp.h>

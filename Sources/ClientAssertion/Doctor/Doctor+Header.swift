@@ -1,6 +1,7 @@
-import JWS
 // SPDX-License-Identifier: Apache-2.0
-import SignetRSA
+
+import JWS
+import SignetKeys
 
 extension DoctorRun {
     // MARK: - Header (NHS-RULES §B, §F rule 31, §G rule 34)

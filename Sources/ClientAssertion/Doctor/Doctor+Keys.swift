@@ -1,7 +1,7 @@
-import JWS
-import RSAGMP
 // SPDX-License-Identifier: Apache-2.0
-import SignetRSA
+
+import JWS
+import SignetKeys
 
 extension DoctorRun {
     // MARK: - JWKS (NHS-RULES §H)
@@ -103,15 +103,16 @@ extension DoctorRun {
         if signature.isStrict, let sig = signature.decoded {
             if let selected {
                 let ok = selected.publicKey.isValidSignature(sig, for: signingInput, algorithm: alg)
-                // Second opinion from RSAGMP (own SHA-2, PKCS#1 v1.5 / PSS, ECDSA and Ed25519 on GMP integers): a
-                // disagreement means the verdict cannot be trusted either way, so it is reported and the signature
-                // counts as unchecked.
-                let gmpOK = Self.gmpVerdict(selected.publicKey, alg, sig, signingInput)
-                if let gmpOK, gmpOK != ok {
+                // The caller's second opinion (`signet doctor`: GMPVerifier, with its own SHA-2, encodings and curve
+                // arithmetic): a disagreement means the verdict cannot be trusted either way, so it is reported and
+                // the signature counts as unchecked.
+                let second = input.secondOpinion?.opinion(for: selected.publicKey, algorithm: alg)
+                let secondOK = second?.isValid(sig, for: signingInput, algorithm: alg)
+                if let second, let secondOK, secondOK != ok {
                     signatureVerified = nil
                     add(
                         .signatureCrossCheckDisagreement, .error, .signature, signature.range.lowerBound,
-                        "\(selected.publicKey.verifierName) says the signature is \(ok ? "valid" : "invalid") but the independent RSAGMP verifier says \(gmpOK ? "valid" : "invalid"): please report this token and key to the Signet maintainers"
+                        "\(selected.publicKey.verifierName) says the signature is \(ok ? "valid" : "invalid") but the independent \(second.name) says \(secondOK ? "valid" : "invalid"): please report this token and key to the Signet maintainers"
                     )
                 } else {
                     signatureVerified = ok
@@ -144,28 +145,6 @@ extension DoctorRun {
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
         func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
         return "\(year)-\(two(month))-\(two(day)) \(two(secs / 3_600)):\(two(secs % 3_600 / 60)):\(two(secs % 60)) UTC"
-    }
-
-    /// RSAGMP's verdict on `signature` over `message` with `key` under `alg`, or `nil` when RSAGMP cannot load the
-    /// key or `alg` is not of the key's family (then OpenSSL's verdict stands alone).
-    static func gmpVerdict(_ key: JWSPublicKey, _ alg: JWSAlgorithm, _ signature: [UInt8], _ message: [UInt8]) -> Bool?
-    {
-        guard key.canVerify(alg) else { return nil }
-        switch key {
-        case .rsa(let k):
-            guard let algorithm = RSAGMPAlgorithm(jwsName: alg.jwsName),
-                let gmpKey = try? RSAGMPPublicKey(modulus: k.modulus, exponent: k.exponent)
-            else { return nil }
-            return gmpKey.isValidSignature(signature, for: message, algorithm: algorithm)
-        case .ec(let k):
-            guard let curve = GMPCurve(jwkName: k.curve.jwkName),
-                let gmpKey = try? GMPECDSAPublicKey(curve: curve, x: k.x, y: k.y)
-            else { return nil }
-            return gmpKey.isValidSignature(signature, for: message, hash: curve.jwsHash)
-        case .ed25519(let k):
-            guard let gmpKey = try? GMPEd25519PublicKey(raw: k.rawRepresentation) else { return nil }
-            return gmpKey.isValidSignature(signature, for: message)
-        }
     }
 
     private static func kidText(_ key: JWKSet.Key) -> String { key.keyID.map { " (kid \"\($0)\")" } ?? "" }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import JWS
 
 /// Explains why a token request is (or would be) rejected: every problem with the token, the form that carried it
@@ -46,13 +47,19 @@ public enum Doctor {
         public var role: TokenRole?
         /// "Now", in seconds since the epoch.
         public var now: NumericDate
+        /// An independent verifier consulted beside OpenSSL on the selected key (`CrossCheck`'s
+        /// `SignatureSecondOpinion.Source.gmpVerifier`, as `signet doctor` passes); a disagreement is reported as
+        /// `signature.cross-check-disagreement`. `nil`: OpenSSL's (or Signet's curve verifier's) verdict stands alone.
+        public var secondOpinion: SignatureSecondOpinion.Source?
 
         /// Creates an input.
         public init(
             token: String, form: String? = nil, jwks: String? = nil, clientID: String? = nil, audience: String? = nil,
             profile: ClientAssertionProfile.Kind = .apim, role: TokenRole? = nil, now: NumericDate,
-            keySet: JWKSet? = nil, jwksFetchFailure: JWKSFetchFailure? = nil
+            keySet: JWKSet? = nil, jwksFetchFailure: JWKSFetchFailure? = nil,
+            secondOpinion: SignatureSecondOpinion.Source? = nil
         ) {
+            self.secondOpinion = secondOpinion
             self.token = token
             self.form = form
             self.jwks = jwks

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import JWS
 
 /// Everything the ``Doctor`` found about one token request.

@@ -131,7 +131,8 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
         // Signature.
         /// The signature does not verify with the key the header selects.
         public static let signatureInvalid: Code = "signature.invalid"
-        /// OpenSSL and the independent RSAGMP verifier disagree about the signature (never expected; report it).
+        /// The key's verifier and the caller's independent second opinion (GMPVerifier in `signet doctor`) disagree about
+        /// the signature (never expected; report it).
         public static let signatureCrossCheckDisagreement: Code = "signature.cross-check-disagreement"
         /// The signature verifies with a different key of the set.
         public static let signatureOtherKey: Code = "signature.other-key"

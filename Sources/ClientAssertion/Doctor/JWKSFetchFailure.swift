@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import JWS
 
 /// Why a JWK set named by URL could not be had, as the caller that fetched it saw it: the doctor does no networking,

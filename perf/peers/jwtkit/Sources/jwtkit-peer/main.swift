@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 // Usage: jwtkit-peer SECONDS [ALG ...] — prints one JSON line per (alg, bits) with mint/s and verify/s. ALG: JWS
 // names separated by spaces or commas (RS256, PS256, RS384, PS384, RS512, PS512, ES256, ES384, ES512, EdDSA; default:
 // all).
