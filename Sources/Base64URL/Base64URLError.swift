@@ -7,9 +7,8 @@
 /// ``reason`` is one line a person understands; ``description`` prints
 /// `Base64URLError.<code> @<offset>: <reason>`.
 ///
-/// Two errors are equal when their ``code`` and ``offset`` are equal: ``byte``, ``scalar`` and the output counts are
-/// ignored by `==` and `hash(into:)`. This is deliberate, so that a test can build the expected error with
-/// `Base64URLError(code: .padding, offset: 2)`.
+/// Two errors are equal when their ``code`` is equal, as with every Signet error (`JWSError`, `SignetKeyError`, …):
+/// compare on the code, and read ``offset`` where the position matters.
 ///
 /// Allocation: none to create or throw; ``reason`` and ``description`` build a `String` each time they are read.
 public struct Base64URLError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -87,7 +86,7 @@ public struct Base64URLError: Error, Hashable, Sendable, CustomStringConvertible
     /// error has the same shape.
     public var underlying: (any Error)? { nil }
 
-    /// Creates an error, typically the expected value in a test (equality compares only `code` and `offset`).
+    /// Creates an error, typically the expected value in a test (equality compares only `code`).
     ///
     /// - Parameters:
     ///   - code: what went wrong.
@@ -116,20 +115,15 @@ public struct Base64URLError: Error, Hashable, Sendable, CustomStringConvertible
         self.unusedBitCount = unusedBitCount
     }
 
-    /// Compares ``code`` and ``offset`` only (see the type's documentation).
+    /// Compares ``code`` only (see the type's documentation).
     ///
     /// Allocation: none.
-    public static func == (lhs: Base64URLError, rhs: Base64URLError) -> Bool {
-        lhs.code == rhs.code && lhs.offset == rhs.offset
-    }
+    public static func == (lhs: Base64URLError, rhs: Base64URLError) -> Bool { lhs.code == rhs.code }
 
-    /// Hashes ``code`` and ``offset`` only, matching `==`.
+    /// Hashes ``code`` only, matching `==`.
     ///
     /// Allocation: none.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(code)
-        hasher.combine(offset)
-    }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 
     /// `Base64URLError.<code> @<offset>: <reason>`, e.g.
     /// `Base64URLError.base64url.padding @2: byte 0x3D '=' at offset 2 is padding; …`, the shape of every Signet

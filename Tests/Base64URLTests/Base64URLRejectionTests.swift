@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Base64URL
 import TestSupport
 import Testing
@@ -74,7 +75,9 @@ import Testing
             }
             #expect(e.description.hasPrefix("Base64URLError.\(c.code) @\(c.offset): "))
         }
-        #expect(throws: Base64URLError(code: c.code, offset: c.offset)) { try Base64URL.decode(c.input) }
+        #expect(
+            thrownSite { () throws(Base64URLError) in try Base64URL.decode(c.input) }
+                == ErrorSite(code: c.code, offset: c.offset))
     }
 
     @Test func invalidUTF8HasNoScalar() throws {
@@ -82,7 +85,7 @@ import Testing
             [0x41, 0xFF, 0x41, 0x41], [0x41, 0x80, 0x41, 0x41], [0x41, 0xE2, 0x80], [0x41, 0xC0, 0xAF, 0x41],
         ] {
             let e = try #require(caught { () throws(Base64URLError) in try Base64URL.decode(bytes) })
-            #expect(e == Base64URLError(code: .invalidCharacter, offset: 1))
+            #expect(e.site == ErrorSite(code: .invalidCharacter, offset: 1))
             #expect(e.scalar == nil)
             #expect(e.reason.contains("not ASCII"))
         }
@@ -125,9 +128,10 @@ import Testing
     @Test func errorValueSemantics() throws {
         let a = Base64URLError(code: .padding, offset: 2, byte: 0x3D)
         let b = Base64URLError(code: .padding, offset: 2)
-        #expect(a == b)  // equality compares code and offset only
+        #expect(a == b)  // equality compares the code only, as every Signet error's does
         #expect(a.hashValue == b.hashValue)
-        #expect(a != Base64URLError(code: .padding, offset: 3))
+        #expect(a == Base64URLError(code: .padding, offset: 3))
+        #expect(a.site != Base64URLError(code: .padding, offset: 3).site)
         #expect(a != Base64URLError(code: .invalidCharacter, offset: 2))
         #expect(Base64URLError.Code.invalidCharacter.rawValue == "base64url.invalid-character")
         #expect(Base64URLError.Code.padding.rawValue == "base64url.padding")

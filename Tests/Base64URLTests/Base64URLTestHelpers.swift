@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Base64URL
 import TestSupport
 
@@ -62,6 +63,22 @@ func caught<T>(_ body: () throws(Base64URLError) -> T) -> Base64URLError? {
         return error
     }
 }
+
+/// What the Base64URL tests compare: the code and the offset. `Base64URLError`'s `==` compares codes only, as every
+/// Signet error's does, so a test that cares where an error is compares sites.
+struct ErrorSite: Equatable, CustomStringConvertible {
+    let code: Base64URLError.Code
+    let offset: Int
+    var description: String { "\(code) @\(offset)" }
+}
+
+extension Base64URLError {
+    /// The code and offset.
+    var site: ErrorSite { ErrorSite(code: code, offset: offset) }
+}
+
+/// The site of the error `body` throws, or `nil` when it throws none.
+func thrownSite<T>(_ body: () throws(Base64URLError) -> T) -> ErrorSite? { caught(body)?.site }
 
 /// Every one-shot API shape, so each test can run against all of them.
 enum Shape: String, CaseIterable, CustomStringConvertible {

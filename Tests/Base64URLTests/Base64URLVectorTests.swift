@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+
 import Base64URL
 import TestSupport
 import Testing
@@ -56,7 +57,9 @@ import Testing
                 continue
             }
             let offset = padded.utf8.distance(from: padded.utf8.startIndex, to: pad)
-            #expect(throws: Base64URLError(code: .padding, offset: offset)) { try Base64URL.decode(padded) }
+            #expect(
+                thrownSite { () throws(Base64URLError) in try Base64URL.decode(padded) }
+                    == ErrorSite(code: .padding, offset: offset))
         }
     }
 }
