@@ -37,6 +37,9 @@ let package = Package(
         .library(name: "NHSEmulator", targets: ["NHSEmulator"]),
         .library(name: "TokenClient", targets: ["TokenClient"]),
         .executable(name: "signet", targets: ["signet"]),
+        // The allocation counter `signet bench` preloads into itself (never linked into `signet`, so `signet serve`
+        // keeps the system allocator).
+        .library(name: "SignetMallocCounter", type: .dynamic, targets: ["CMallocCounter"]),
     ],
     // Networking (default): `signet serve`, `signet token` and JWKS by URL in the `signet` tool. Without it (`swift
     // build --disable-default-traits`, as `./dev bench` builds) `signet` needs only the core products, and no
@@ -149,7 +152,7 @@ let package = Package(
         .executableTarget(
             name: "signet",
             dependencies: [
-                "ClientAssertion", "CrossCheck", "JWS", "SignetKeys", "GMPVerifier", "Base64URL", "CMallocCounter",
+                "ClientAssertion", "CrossCheck", "JWS", "SignetKeys", "GMPVerifier", "Base64URL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // `serve`, `token` and `--jwks URL`: only with the Networking trait.
                 .target(name: "RemoteJWKS", condition: .when(traits: ["Networking"])),

@@ -15,7 +15,8 @@ extern void *__libc_realloc(void *, size_t);
 extern void *__libc_memalign(size_t, size_t);
 extern void __libc_free(void *);
 
-static __thread uint64_t signet_allocations;
+/* initial-exec: the library is preloaded, so its TLS is in the static block and no access can call malloc. */
+static __thread uint64_t signet_allocations __attribute__((tls_model("initial-exec")));
 
 void *malloc(size_t n) { signet_allocations++; return __libc_malloc(n); }
 void *calloc(size_t c, size_t n) { signet_allocations++; return __libc_calloc(c, n); }

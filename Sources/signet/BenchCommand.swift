@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import ArgumentParser
-import CMallocCounter
 import ClientAssertion
 import CrossCheck
 import Dispatch
@@ -86,6 +85,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        AllocationCounter.preloadByReexecuting()
         let loadedKey = try key.map { try loadSigningKey($0, passwords: passwords) }
         let engine = RSAEngine(name: self.engine) ?? .automatic
         var configs = try selectedAlgorithms()
@@ -163,9 +163,15 @@ struct BenchCommand: ParsableCommand {
                 }.joined(separator: "  "))
             if i == 0 { print(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
         }
-        print(
-            "mallocs: heap allocations per operation in this process, OpenSSL's own included; the EVP floor's count is after the slash"
-        )
+        if AllocationCounter.threadCount != nil {
+            print(
+                "mallocs: heap allocations per operation in this process, OpenSSL's own included; the EVP floor's count is after the slash"
+            )
+        } else {
+            print(
+                "mallocs: n/a: \(AllocationCounter.libraryName) is not beside signet (swift build --product SignetMallocCounter, as ./dev bench does)"
+            )
+        }
         let single = results.filter { $0.threads == 1 }
         for r in results where r.threads > 1 {
             if let base = single.first(where: { $0.algorithm == r.algorithm }) {
@@ -420,7 +426,7 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
     }
 }
 
-/// Heap allocations per operation on the calling thread (see Sources/CMallocCounter), or nil when not counted.
+/// Heap allocations per operation on the calling thread (see ``AllocationCounter``), or nil when not counted.
 struct Allocations {
     var mint: Double?
     var evpSign: Double?
@@ -437,12 +443,12 @@ struct Allocations {
 extension BenchSetup {
     /// Counts allocations per operation over a few operations on this thread, after a warm-up.
     func countAllocations() -> Allocations {
-        guard signet_allocation_counting_available() == 1 else { return Allocations() }
+        guard let count = AllocationCounter.threadCount else { return Allocations() }
         func perOp(_ n: Int, _ body: () throws -> Void) -> Double? {
             try? body()
-            let before = signet_thread_allocation_count()
+            let before = count()
             for _ in 0..<n { guard (try? body()) != nil else { return nil } }
-            return Double(signet_thread_allocation_count() - before) / Double(n)
+            return Double(count() - before) / Double(n)
         }
         let n = key.publicKey.bits > 2048 ? 8 : 32
         let token = self.token

@@ -123,7 +123,7 @@ struct VerifyCommand: AsyncParsableCommand {
             print(JSONValue.object(verified.payloadObject).description)
         } catch {
             printError("signet: \(error)")
-            if let error = error as? JWSError, error.code == .algNotAllowed, !defaultedRSAKeyIDs.isEmpty,
+            if error.code == .algNotAllowed, !defaultedRSAKeyIDs.isEmpty,
                 let tokenAlg = Self.headerAlgorithm(token), tokenAlg != "RS512",
                 tokenAlg.hasPrefix("RS") || tokenAlg.hasPrefix("PS")
             {

@@ -49,4 +49,32 @@ struct BenchReportTests {
             }
         }
     }
+
+    /// The allocation counter is a library the benchmark preloads into itself, never part of `signet`: the bench
+    /// counts (the verify column of an ES256 run is a number), and the executable defines no `malloc`, so no other
+    /// command (`signet serve`) runs on a replaced allocator.
+    @Test("bench counts allocations through the preloaded counter; signet itself defines no malloc")
+    func allocationCounterIsPreloadedIntoTheBenchOnly() async throws {
+        let executable = try #require(Signet.executable)
+        let library = executable.deletingLastPathComponent().appendingPathComponent("libSignetMallocCounter.so")
+        try #require(
+            FileManager.default.fileExists(atPath: library.path),
+            "swift build puts libSignetMallocCounter.so beside signet")
+        let bench = try await Signet.run(["bench", "--alg", "ES256", "--seconds", "0.05", "--rounds", "1", "--json"])
+        try #require(bench.status == 0, "\(bench)")
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(bench.stdout.utf8)) as? [String: Any])
+        let result = try #require((document["results"] as? [[String: Any]])?.first)
+        #expect(result["allocationsPerVerify"] is Double, "\(result)")
+        #expect(result["allocationsPerEVPVerify"] is Double, "\(result)")
+
+        let nm = try await Signet.run(
+            ["--defined-only", "--dynamic", executable.path], program: URL(fileURLWithPath: "/usr/bin/nm"))
+        try #require(nm.status == 0, "\(nm)")
+        let defined = Set(
+            nm.stdout.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) })
+        for symbol in ["malloc", "calloc", "realloc", "free", "signet_thread_allocation_count"] {
+            #expect(!defined.contains(symbol), "signet defines \(symbol)")
+        }
+    }
 }

@@ -43,6 +43,9 @@ struct ServeCommandTests {
         let first = String(text.prefix { $0 != "\n" })
         #expect(first.hasPrefix("signet serve: listening on http://127.0.0.1:"))
         let url = try #require(first.split(separator: " ").last.map(String.init))
+        // The server runs on the system allocator: the benchmark's allocation counter is not in the process.
+        let maps = try String(contentsOfFile: "/proc/\(process.processIdentifier)/maps", encoding: .utf8)
+        #expect(!maps.contains("SignetMallocCounter"))
 
         let mint = try await Signet.run(
             [

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Per-thread count of heap allocations, for `signet bench`'s allocations-per-operation column. Linked only into
- * the signet executable (never into the libraries): it defines malloc/calloc/realloc/memalign-family wrappers that
- * count on the calling thread and forward to glibc's __libc_* implementations. Disabled under sanitizers. */
+/* Per-thread count of heap allocations, for `signet bench`'s allocations-per-operation column. Built only as the
+ * dynamic library libSignetMallocCounter.so, which `signet bench` preloads into itself (never linked into signet or
+ * the libraries, so `signet serve` keeps the system allocator): it defines malloc/calloc/realloc/memalign-family
+ * wrappers that count on the calling thread and forward to glibc's __libc_* implementations, found with dlsym.
+ * Disabled under sanitizers. */
 #ifndef SIGNET_CMALLOCCOUNTER_H
 #define SIGNET_CMALLOCCOUNTER_H
 #include <stdint.h>
