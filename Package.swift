@@ -109,18 +109,16 @@ let package = Package(
         .target(
             name: "NHSEmulator",
             dependencies: [
-                "ClientAssertion", "JWS", "SignetKeys", "Base64URL", "ReplayGuard", "ReplayGuardPostgres", "RemoteJWKS",
-                "NetworkSupport", .product(name: "Hummingbird", package: "hummingbird"),
+                "ClientAssertion", "JWS", "SignetKeys", "Base64URL", "ReplayGuard", "RemoteJWKS", "NetworkSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings),
         // The token client: assertion, token request, cached access token (AsyncHTTPClient underneath).
@@ -159,6 +157,8 @@ let package = Package(
                 .target(name: "NHSEmulator", condition: .when(traits: ["Networking"])),
                 .target(name: "TokenClient", condition: .when(traits: ["Networking"])),
                 .target(name: "NetworkSupport", condition: .when(traits: ["Networking"])),
+                .target(name: "ReplayGuard", condition: .when(traits: ["Networking"])),
+                .target(name: "ReplayGuardPostgres", condition: .when(traits: ["Networking"])),
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Networking"])),
                 .product(name: "Yams", package: "Yams", condition: .when(traits: ["Networking"])),
             ],
@@ -209,7 +209,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                "ReplayGuardPostgres",
+                "ReplayGuardPostgres", .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings),
         .testTarget(

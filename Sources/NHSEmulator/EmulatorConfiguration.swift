@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import ClientAssertion
-import Yams
+import Foundation
 
 /// Everything `signet serve` runs with: the APIM applications, the CIS2 clients, lifetimes, limits, the replay store
-/// and a switch per check. Read from YAML or JSON (``load(yaml:)``); every member has a default, so a file names only
+/// and a switch per check. Read from JSON (``load(json:)``) or any decoder's format (``decoded(_:)``; `signet serve` reads YAML); every member has a default, so a file names only
 /// what differs. See the README for an example.
 public struct EmulatorConfiguration: Sendable, Equatable {
     /// Address to listen on (default `127.0.0.1`: loopback only).
@@ -195,12 +195,24 @@ public struct EmulatorConfiguration: Sendable, Equatable {
         }
     }
 
-    /// Reads a configuration from YAML (JSON is YAML too).
+    /// Reads a configuration from JSON.
     ///
     /// - Throws: ``ConfigurationError`` naming what is wrong.
-    public static func load(yaml text: String) throws(ConfigurationError) -> EmulatorConfiguration {
+    public static func load(json text: String) throws(ConfigurationError) -> EmulatorConfiguration {
+        try decoded { try JSONDecoder().decode(EmulatorConfiguration.self, from: Data(text.utf8)) }
+    }
+
+    /// Runs a decoder of any format and turns its failure into a ``ConfigurationError`` that names the path at
+    /// fault: how `signet serve` reads YAML (`try EmulatorConfiguration.decoded { try YAMLDecoder().decode(…) }`)
+    /// without this module depending on a YAML parser.
+    ///
+    /// - Parameter decode: Decodes the configuration (`YAMLDecoder`, `JSONDecoder`, …).
+    /// - Throws: ``ConfigurationError`` naming what is wrong.
+    public static func decoded(
+        _ decode: () throws -> EmulatorConfiguration
+    ) throws(ConfigurationError) -> EmulatorConfiguration {
         do {
-            return try YAMLDecoder().decode(EmulatorConfiguration.self, from: text)
+            return try decode()
         } catch let error as ConfigurationError {
             throw error
         } catch let error where configurationError(in: error) != nil {
@@ -216,7 +228,8 @@ public struct EmulatorConfiguration: Sendable, Equatable {
         }
     }
 
-    /// The ``ConfigurationError`` a decoder wrapped (Yams reports an error thrown while decoding as corrupt data).
+    /// The ``ConfigurationError`` a decoder wrapped (YAML decoders report an error thrown while decoding as corrupt
+    /// data).
     private static func configurationError(in error: any Error) -> ConfigurationError? {
         if let error = error as? ConfigurationError { return error }
         if case DecodingError.dataCorrupted(let context) = error, let inner = context.underlyingError {

@@ -9,10 +9,8 @@ import Metrics
 import NIOCore
 import NIOHTTP1
 import NetworkSupport
-import PostgresNIO
 import RemoteJWKS
 import ReplayGuard
-import ReplayGuardPostgres
 import ServiceLifecycle
 import SignetKeys
 
@@ -40,18 +38,22 @@ public final class NHSEmulatorServer: Sendable {
     public let cis2: CIS2Realm
     let base: BaseURL
     let logger: Logger
-    /// The PostgreSQL client and guard when `replay.store` is `postgres`: run beside the server.
-    let postgres: (client: PostgresClient, guard: PostgresReplayGuard)?
+    /// Where used `jti`s are recorded; run around the server when it is a `ReplayGuardService` (PostgreSQL).
+    let replayGuard: any ReplayGuard
     let clock: @Sendable () -> Int64
 
     /// Creates the server: reads every JWKS file, prepares JWKS URLs, and loads or generates the CIS2 signing key.
     ///
     /// - Parameters:
     ///   - configuration: What to serve.
-    ///   - replayGuard: Where used `jti`s are recorded (default: in memory, `replay.capacity` entries).
+    ///   - replayGuard: Where used `jti`s are recorded. `nil`: in memory, `replay.capacity` entries, which is all a
+    ///     configuration with `replay.store: memory` needs; `replay.store: postgres` needs the store passed here
+    ///     (`PostgresReplayStore` from `ReplayGuardPostgres`, as `signet serve` makes it): this module depends on no
+    ///     database. A `ReplayGuardService` runs around the server.
     ///   - logger: Where request lines and start-up messages go.
     ///   - clock: "Now" in seconds since the epoch (tests inject one).
-    /// - Throws: ``ConfigurationError`` when a file cannot be read or a key or JWKS is unusable.
+    /// - Throws: ``ConfigurationError`` when a file cannot be read or a key or JWKS is unusable, or when
+    ///   `replay.store` is `postgres` and no `replayGuard` was given.
     public init(
         configuration: EmulatorConfiguration, replayGuard: (any ReplayGuard)? = nil,
         logger: Logger = Logger(label: "signet.serve"), clock: @escaping @Sendable () -> Int64 = systemNow
@@ -62,25 +64,12 @@ public final class NHSEmulatorServer: Sendable {
         let base = BaseURL("http://\(configuration.host):\(configuration.port)")
         self.base = base
         let guardian: any ReplayGuard
-        var postgres: (client: PostgresClient, guard: PostgresReplayGuard)? = nil
         if let replayGuard {
             guardian = replayGuard
         } else if configuration.replay.store == "postgres" {
-            // The monitor reads the pool's own reports (a refused connection) so that claims fail at once while the
-            // store is down, instead of each waiting out the timeout.
-            let monitor = PostgresPoolMonitor()
-            let client = PostgresClient(
-                configuration: try Self.postgresConfiguration(configuration.replay.postgresURL),
-                backgroundLogger: monitor.observing(logger))
-            do throws(ReplayGuardError) {
-                let store = try PostgresReplayGuard(
-                    client: client, configuration: .init(timeout: .seconds(10)), logger: logger,
-                    poolMonitor: monitor)
-                postgres = (client, store)
-                guardian = store
-            } catch {
-                throw ConfigurationError("replay: \(error.reason)")
-            }
+            throw ConfigurationError(
+                "replay.store is postgres, but no PostgreSQL store was given to the server (signet serve makes one from replay.postgresURL)"
+            )
         } else {
             do throws(ReplayGuardError) {
                 guardian = try InMemoryReplayGuard(capacity: configuration.replay.capacity)
@@ -88,6 +77,7 @@ public final class NHSEmulatorServer: Sendable {
                 throw ConfigurationError("replay.capacity: \(error.reason)")
             }
         }
+        self.replayGuard = guardian
 
         var apps: [String: KeySource] = [:]
         var remote = RemoteJWKSet.Configuration.apimClientAssertion
@@ -125,7 +115,6 @@ public final class NHSEmulatorServer: Sendable {
             base: base, configuration: configuration, clients: clients, signingKey: signingKey,
             replayGuard: guardian)
         self.cis2 = realm
-        self.postgres = postgres
         var cis2Remote = RemoteJWKSet.Configuration.cis2IDToken
         cis2Remote.timeToLive = .seconds(configuration.apim.cis2JWKSCacheSeconds)
         let cis2Keys = try configuration.apim.cis2JWKS.map { (path) throws(ConfigurationError) in
@@ -165,32 +154,11 @@ public final class NHSEmulatorServer: Sendable {
         try await withReplayStore { try await application(onListening: onListening).runService() }
     }
 
-    /// Runs `body` with the PostgreSQL replay store running (its client, the table created, expired rows purged
-    /// every minute), or just `body` for the in-memory store.
+    /// Runs `body` inside the replay store's own run (a `ReplayGuardService`: PostgreSQL's pool, table and purge),
+    /// or just `body` for a store that needs none (in memory).
     private func withReplayStore(_ body: @Sendable () async throws -> Void) async throws {
-        guard let postgres else { return try await body() }
-        let clock = self.clock
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await postgres.client.run() }
-            defer { group.cancelAll() }
-            do {
-                try await postgres.guard.migrate()
-            } catch {
-                throw ConfigurationError("replay: the PostgreSQL table cannot be created: \(error)")
-            }
-            group.addTask { await postgres.guard.runPurging(every: .seconds(60), now: clock) }
-            try await body()
-        }
-    }
-
-    /// A client configuration from `postgres://user[:password]@host[:port]/database` (no TLS: a local server).
-    static func postgresConfiguration(_ url: String?) throws(ConfigurationError) -> PostgresClient.Configuration {
-        guard let url, let parsed = PostgresURL(url) else {
-            throw ConfigurationError("replay.postgresURL must be postgres://user[:password]@host[:port]/database")
-        }
-        return PostgresClient.Configuration(
-            host: parsed.host, port: parsed.port, username: parsed.user, password: parsed.password,
-            database: parsed.database, tls: .disable)
+        guard let service = replayGuard as? any ReplayGuardService else { return try await body() }
+        try await service.run(beside: body)
     }
 
     private func application(onListening: @escaping @Sendable (String) async -> Void) -> some ApplicationProtocol {
@@ -393,39 +361,4 @@ enum TextFile {
 
     /// The C library's text for `errno` ("No such file or directory", "Permission denied", "Is a directory").
     static func osReason() -> String { unsafe String(cString: strerror(errno)) }
-}
-
-/// The parts of a `postgres://user[:password]@host[:port]/database` URL.
-struct PostgresURL {
-    let user: String
-    let password: String?
-    let host: String
-    let port: Int
-    let database: String?
-
-    init?(_ text: String) {
-        var rest = Substring(text)
-        guard let scheme = ["postgres://", "postgresql://"].first(where: { rest.hasPrefix($0) }) else { return nil }
-        rest = rest.dropFirst(scheme.count)
-        guard let at = rest.lastIndex(of: "@") else { return nil }
-        let credentials = rest[..<at]
-        rest = rest[rest.index(after: at)...]
-        let userPart = credentials.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let name = userPart.first, !name.isEmpty else { return nil }
-        user = String(name)
-        password = userPart.count > 1 ? String(userPart[1]) : nil
-        let hostPort = rest.prefix { $0 != "/" }
-        let path = rest.dropFirst(hostPort.count)
-        let hostParts = hostPort.split(separator: ":", omittingEmptySubsequences: false)
-        guard let h = hostParts.first, !h.isEmpty, hostParts.count <= 2 else { return nil }
-        host = String(h)
-        if hostParts.count == 2 {
-            guard let p = Int(hostParts[1]), (1...65_535).contains(p) else { return nil }
-            port = p
-        } else {
-            port = 5432
-        }
-        let name2 = path.dropFirst().prefix { $0 != "?" }
-        database = name2.isEmpty ? nil : String(name2)
-    }
 }

@@ -76,3 +76,18 @@ public enum ReplayGuardLimits {
         }
     }
 }
+
+/// A replay guard whose store has work of its own while a server uses it: a connection pool to run, its table to
+/// create before the first claim, expired records to purge. A server that is given one runs itself inside
+/// ``run(beside:)``; a plain ``ReplayGuard`` (``InMemoryReplayGuard``) needs nothing.
+///
+/// The server does not know which store it has: the composition root (`signet serve`) picks it, so that a server
+/// module depends on this protocol, never on PostgreSQL.
+public protocol ReplayGuardService: ReplayGuard {
+    /// Prepares the store (e.g. creates its table), then runs `server` with the store's own work beside it until
+    /// `server` returns or throws, and stops that work.
+    ///
+    /// - Parameter server: The server's run loop.
+    /// - Throws: What preparing the store throws (e.g. `replay.store-unavailable`), or what `server` throws.
+    func run(beside server: @Sendable () async throws -> Void) async throws
+}

@@ -7,6 +7,9 @@ import ClientAssertion
 import Foundation
 import Logging
 import NHSEmulator
+import ReplayGuard
+import ReplayGuardPostgres
+import Yams
 
 /// `signet serve`: the offline NHS token endpoint.
 struct ServeCommand: AsyncParsableCommand {
@@ -54,8 +57,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let config {
             do {
                 let directory = (config as NSString).deletingLastPathComponent
-                configuration = try EmulatorConfiguration.load(yaml: try readText(config))
-                    .resolvingPaths(relativeTo: directory.isEmpty ? "." : directory)
+                let text = try readText(config)
+                configuration = try EmulatorConfiguration.decoded {
+                    try YAMLDecoder().decode(EmulatorConfiguration.self, from: text)
+                }.resolvingPaths(relativeTo: directory.isEmpty ? "." : directory)
             } catch let error as ConfigurationError {
                 printError("signet: \(config): \(error)")
                 throw ExitCode.failure
@@ -71,7 +76,18 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in LineLogHandler(label: label, level: level) }
         let server: NHSEmulatorServer
         do {
-            server = try NHSEmulatorServer(configuration: configuration)
+            // The composition root picks the replay store: the emulator itself depends on no database.
+            var store: (any ReplayGuard)? = nil
+            if configuration.replay.store == "postgres" {
+                do throws(ReplayGuardError) {
+                    store = try PostgresReplayStore(
+                        url: configuration.replay.postgresURL ?? "", logger: Logger(label: "signet.serve"),
+                        now: NHSEmulatorServer.systemNow)
+                } catch {
+                    throw ConfigurationError("replay.postgresURL: \(error.reason)")
+                }
+            }
+            server = try NHSEmulatorServer(configuration: configuration, replayGuard: store)
         } catch {
             printError("signet: \(error)")
             throw ExitCode.failure

@@ -80,4 +80,75 @@ struct ServeCommandTests {
         #expect(r.status == 1)
         #expect(r.stderr.contains("applicatons"), "\(r)")
     }
+
+    /// `replay.store: postgres` is the CLI's to compose (the emulator module has no database): two `signet serve`
+    /// processes on one PostgreSQL database share the replay window, as several APIM instances do.
+    @Test(
+        "two serve processes with replay.store postgres: an assertion used at one is a replay at the other",
+        .enabled(if: ProcessInfo.processInfo.environment["SIGNET_TEST_POSTGRES_URL"].map { !$0.isEmpty } ?? false))
+    func postgresReplayStoreAcrossProcesses() async throws {
+        let executable = try #require(Signet.executable)
+        let database = try #require(ProcessInfo.processInfo.environment["SIGNET_TEST_POSTGRES_URL"])
+        let dir = try Signet.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let keygen = try await Signet.run([
+            "keygen", "--bits", "2048", "--kid", "k1", "--out", dir.appendingPathComponent("key.pem").path,
+            "--jwks", dir.appendingPathComponent("jwks.json").path,
+        ])
+        try #require(keygen.status == 0, "\(keygen)")
+        let audience = "https://emulated.example/oauth2/token"
+        let config = dir.appendingPathComponent("serve.yaml")
+        try Data(
+            """
+            port: 0
+            apim:
+              audience: \(audience)
+              applications: [{name: a, apiKey: KEY-1, jwks: jwks.json}]
+            replay:
+              store: postgres
+              postgresURL: \(database)
+
+            """.utf8
+        ).write(to: config)
+        var servers: [(process: Process, url: String)] = []
+        defer { for server in servers where server.process.isRunning { server.process.terminate() } }
+        for _ in 0..<2 {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["serve", "--config", config.path, "--log-level", "error"]
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var text = ""
+            while !text.contains("\n") {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+            let first = String(text.prefix { $0 != "\n" })
+            try #require(first.hasPrefix("signet serve: listening on "), "\(first)")
+            servers.append((process, try #require(first.split(separator: " ").last.map(String.init))))
+        }
+        let mint = try await Signet.run([
+            "mint", "--key", dir.appendingPathComponent("key.pem").path, "--kid", "k1", "--client-id", "KEY-1",
+            "--profile", "rfc7523", "--aud", audience, "--alg", "RS512",
+        ])
+        try #require(mint.status == 0, "\(mint)")
+        let form =
+            "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion="
+            + mint.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        var answers: [(Int, String)] = []
+        for server in servers {
+            var request = URLRequest(url: try #require(URL(string: server.url + "/oauth2/token")))
+            request.httpMethod = "POST"
+            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+            request.httpBody = Data(form.utf8)
+            let (body, response) = try await URLSession.shared.data(for: request)
+            answers.append(((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: body, as: UTF8.self)))
+        }
+        #expect(answers[0].0 == 200, "\(answers[0].1)")
+        #expect(answers[1].0 == 400, "\(answers[1].1)")
+        #expect(answers[1].1.contains("jti"), "\(answers[1].1)")
+    }
 }
