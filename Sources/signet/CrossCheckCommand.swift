@@ -120,11 +120,21 @@ struct CrossCheckCommand: ParsableCommand {
         }
     }
 
-    /// One key's share of the campaign: which size, which key of that size, how many cases.
-    struct Job {
-        let size: Int
+    /// One key's share of the campaign: the key to generate (an RSA size, or an ES/EdDSA algorithm), which key of
+    /// its group, how many cases, and the algorithms they take turns over.
+    struct Job: Sendable {
+        /// `RSA-2048`, or the algorithm's name for ES and EdDSA.
+        let group: String
+        /// RSA bits, or `nil` for a curve key.
+        let rsaBits: Int?
+        let algorithms: [JWSAlgorithm]
         let keyIndex: Int
         let cases: Int
+
+        func generateKey() throws -> JWSSigningKey {
+            if let rsaBits { return .rsa(try RSAPrivateKey.generate(bits: rsaBits)) }
+            return try JWSSigningKey.generate(for: algorithms[0])
+        }
     }
 
     /// What the workers share: the next job, results in job order, the first error, and progress.
@@ -137,34 +147,44 @@ struct CrossCheckCommand: ParsableCommand {
         var disagreements = 0
     }
 
-    func run() throws {
-        let all = try algorithms()
-        let rsa = all.compactMap(\.rsa)
-        let curves = all.filter { $0.rsa == nil }
-        var disagreements = 0
-        if !rsa.isEmpty { disagreements += try runRSA(rsa) }
-        if !curves.isEmpty { disagreements += try runCurves(curves) }
-        if disagreements > 0 { throw ExitCode(2) }
-    }
-
-    /// The RSA campaign (RS and PS algorithms) over `--bits`; returns the number of disagreements (printed).
-    func runRSA(_ algorithms: [RSASignatureAlgorithm]) throws -> Int {
-        let sizes = self.sizes
-        let perSizeTarget = casesPerSize
-        let keysPerSize = self.keysPerSize
-        let requested = engine.flatMap(Self.engine(named:))
-        // Cases spread evenly over the keys of a size: the first (target mod keys) keys take one more.
-        let jobs = sizes.flatMap { size in
-            (0..<keysPerSize).map { k in
-                let extra = k < perSizeTarget % keysPerSize ? 1 : 0
-                return Job(size: size, keyIndex: k, cases: perSizeTarget / keysPerSize + extra)
+    /// The jobs: RSA keys per `--bits` size sharing the cases of that size (RS and PS algorithms alternating), then
+    /// `--count` cases per ES or EdDSA algorithm over fresh keys (`--keys` per algorithm, or one per 10,000 cases).
+    func jobs(_ all: [JWSAlgorithm]) -> [Job] {
+        let rsa = all.filter { $0.rsa != nil }
+        var jobs: [Job] = []
+        if !rsa.isEmpty {
+            let perSize = casesPerSize
+            for size in sizes {
+                // Cases spread evenly over the keys of a size: the first (target mod keys) keys take one more.
+                for k in 0..<keysPerSize {
+                    let extra = k < perSize % keysPerSize ? 1 : 0
+                    jobs.append(
+                        Job(
+                            group: "RSA-\(size)", rsaBits: size, algorithms: rsa, keyIndex: k,
+                            cases: perSize / keysPerSize + extra))
+                }
             }
         }
+        let keysPerAlgorithm = min(count, keys ?? (count + 9_999) / 10_000)
+        for alg in all where alg.rsa == nil {
+            for k in 0..<keysPerAlgorithm {
+                jobs.append(
+                    Job(
+                        group: alg.jwsName, rsaBits: nil, algorithms: [alg], keyIndex: k,
+                        cases: count / keysPerAlgorithm + (k < count % keysPerAlgorithm ? 1 : 0)))
+            }
+        }
+        return jobs
+    }
+
+    func run() throws {
+        let all = try algorithms()
+        let jobs = self.jobs(all)
+        let requested = engine.flatMap(Self.engine(named:))
         let total = jobs.reduce(0) { $0 + $1.cases }
         let progress = Progress(enabled: isatty(STDERR_FILENO) == 1)
         let shared = LockedBox(Shared(results: Array(repeating: nil, count: jobs.count)))
         let start = DispatchTime.now().uptimeNanoseconds
-        let workers = min(threads, jobs.count)
         let work = { @Sendable () in
             var rng = SystemRandomNumberGenerator()
             while true {
@@ -176,8 +196,9 @@ struct CrossCheckCommand: ParsableCommand {
                 guard let index else { return }
                 let job = jobs[index]
                 do {
-                    let totals = try Self.runJob(job, engine: requested, algorithms: algorithms, rng: &rng) {
-                        cases, disagreements in
+                    shared.withLock { _ in progress.say("cross-check: generating \(job.group) key \(job.keyIndex + 1)…")
+                    }
+                    let totals = try Self.runJob(job, engine: requested, rng: &rng) { cases, disagreements in
                         shared.withLock { s in
                             s.casesDone += cases
                             s.disagreements += disagreements
@@ -185,13 +206,8 @@ struct CrossCheckCommand: ParsableCommand {
                             let filled = min(30, Int(Double(s.casesDone) / Double(total) * 30))
                             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: 30 - filled)
                             progress.say(
-                                "cross-check RSA-\(job.size) key \(job.keyIndex + 1)/\(keysPerSize) [\(bar)] "
+                                "cross-check \(job.group) key \(job.keyIndex + 1) [\(bar)] "
                                     + "\(s.casesDone)/\(total)  disagreements: \(s.disagreements)")
-                        }
-                    } generating: {
-                        shared.withLock { _ in
-                            progress.say(
-                                "cross-check: generating RSA-\(job.size) key \(job.keyIndex + 1)/\(keysPerSize)…")
                         }
                     }
                     shared.withLock { s in
@@ -204,6 +220,7 @@ struct CrossCheckCommand: ParsableCommand {
                 }
             }
         }
+        let workers = min(threads, jobs.count)
         if workers <= 1 {
             work()
         } else {
@@ -218,127 +235,60 @@ struct CrossCheckCommand: ParsableCommand {
             }
             throw failure
         }
-        // Totals per size, merged in job order so that the disagreements print in a stable order.
-        var perSize: [Int: DifferentialCampaign.Totals] = [:]
+        // Totals per group, merged in job order so that the disagreements print in a stable order.
+        var groups: [String] = []
+        var perGroup: [String: DifferentialCampaign.Totals] = [:]
+        var keysPerGroup: [String: Int] = [:]
         var totals = DifferentialCampaign.Totals()
         for (job, result) in zip(jobs, outcome.results) {
             guard let result else { continue }
-            perSize[job.size, default: DifferentialCampaign.Totals()].merge(result)
+            if perGroup[job.group] == nil { groups.append(job.group) }
+            perGroup[job.group, default: DifferentialCampaign.Totals()].merge(result)
+            keysPerGroup[job.group, default: 0] += 1
             totals.merge(result)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let sizesText = sizes.map { "RSA-\($0): \(perSize[$0]?.cases ?? 0)" }.joined(separator: ", ")
-        let names = algorithms.map(\.jwsName).joined(separator: ", ")
+        let counts = groups.map { "\($0): \(perGroup[$0]?.cases ?? 0)" }.joined(separator: ", ")
+        let names = all.map(\.jwsName).joined(separator: ", ")
+        let hasRSA = all.contains { $0.rsa != nil }
+        let hasCurves = all.contains { $0.rsa == nil }
         let mix =
-            requested == nil
-            ? "\(names), plus other-algorithm probes"
-            : "\(names), each a fresh message signed by OpenSSL and by the engine"
-        print("cross-check: \(totals.cases) cases (\(sizesText); \(mix))")
-        print("  keys generated: " + sizes.map { "RSA-\($0): \(keysPerSize)" }.joined(separator: ", "))
+            requested != nil
+            ? "\(names), each a fresh message signed by OpenSSL and by the engine"
+            : "\(names): valid signatures and mutations" + (hasRSA ? ", plus other-algorithm probes" : "")
+        print("cross-check: \(totals.cases) cases (\(counts); \(mix))")
+        print("  keys generated: " + groups.map { "\($0): \(keysPerGroup[$0] ?? 0)" }.joined(separator: ", "))
+        let malleated = hasCurves ? " (malleated ECDSA (r, n-s) accepted by all: \(totals.malleatedAccepted))" : ""
         print(
-            "  both valid: \(totals.bothValid)   both invalid: \(totals.bothInvalid)   disagreements: \(totals.disagreements.count)"
+            "  all valid: \(totals.allValid)\(malleated)   all invalid: \(totals.allInvalid)   disagreements: \(totals.disagreements.count)"
         )
         if let requested, let name = engine {
             print(
                 engineTally(
-                    totals, perSize: perSize, sizes: sizes, name: name, requested: requested,
+                    totals, perGroup: perGroup, groups: groups, name: name, requested: requested,
                     resolved: outcome.resolvedEngines.sorted()))
         }
+        let verifiers =
+            hasCurves
+            ? "by OpenSSL and GMPVerifier, ES and EdDSA also by Signet's own verifier"
+            : "by OpenSSL and by GMPVerifier"
         print(
             String(
-                format: "  time: %.1f s (%.0f cases/s, each verified by OpenSSL and by GMPVerifier)", seconds,
-                Double(totals.cases) / seconds))
+                format: "  time: %.1f s (%.0f cases/s, each verified %@)", seconds, Double(totals.cases) / seconds,
+                verifiers))
         for d in totals.disagreements.prefix(10) { print(d.description) }
-        return totals.disagreements.count
-    }
-
-    /// The ES/EdDSA campaign: `--count` cases per algorithm over fresh keys (`--keys` per algorithm, or one per
-    /// 10,000 cases), 1 valid case and up to 49 mutations per round; returns the number of disagreements (printed).
-    func runCurves(_ algorithms: [JWSAlgorithm]) throws -> Int {
-        let keysPerAlgorithm = min(count, keys ?? (count + 9_999) / 10_000)
-        let jobs = algorithms.flatMap { alg in
-            (0..<keysPerAlgorithm).map { k in
-                (alg, k, count / keysPerAlgorithm + (k < count % keysPerAlgorithm ? 1 : 0))
-            }
-        }
-        let progress = Progress(enabled: isatty(STDERR_FILENO) == 1)
-        let shared = LockedBox(
-            (
-                next: 0, results: [CurveDifferentialCampaign.Totals?](repeating: nil, count: jobs.count),
-                failure: (any Error)?.none, done: 0
-            ))
-        let total = jobs.reduce(0) { $0 + $1.2 }
-        let start = DispatchTime.now().uptimeNanoseconds
-        let work = { @Sendable () in
-            var rng = SystemRandomNumberGenerator()
-            while true {
-                let index: Int? = shared.withLock { s in
-                    guard s.failure == nil, s.next < jobs.count else { return nil }
-                    s.next += 1
-                    return s.next - 1
-                }
-                guard let index else { return }
-                let (alg, _, cases) = jobs[index]
-                do {
-                    let campaign = try CurveDifferentialCampaign(key: JWSSigningKey.generate(for: alg))
-                    var totals = CurveDifferentialCampaign.Totals()
-                    while totals.cases < cases {
-                        let before = totals.cases
-                        try campaign.run(mutations: min(49, cases - totals.cases - 1), using: &rng, into: &totals)
-                        shared.withLock { s in
-                            s.done += totals.cases - before
-                            progress.say("cross-check \(alg) \(s.done)/\(total)")
-                        }
-                    }
-                    shared.withLock { $0.results[index] = totals }
-                } catch {
-                    shared.withLock { s in if s.failure == nil { s.failure = error } }
-                    return
-                }
-            }
-        }
-        let workers = min(threads, jobs.count)
-        if workers <= 1 {
-            work()
-        } else {
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in work() }
-        }
-        progress.clear()
-        let outcome = shared.withLock { $0 }
-        if let failure = outcome.failure { throw failure }
-        var perAlgorithm: [JWSAlgorithm: CurveDifferentialCampaign.Totals] = [:]
-        var totals = CurveDifferentialCampaign.Totals()
-        for (job, result) in zip(jobs, outcome.results) {
-            guard let result else { continue }
-            perAlgorithm[job.0, default: CurveDifferentialCampaign.Totals()].merge(result)
-            totals.merge(result)
-        }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let counts = algorithms.map { "\($0): \(perAlgorithm[$0]?.cases ?? 0)" }.joined(separator: ", ")
-        print("cross-check: \(totals.cases) cases (\(counts); valid signatures and mutations)")
-        print("  keys generated: " + algorithms.map { "\($0): \(keysPerAlgorithm)" }.joined(separator: ", "))
-        print(
-            "  all valid: \(totals.bothValid) (malleated ECDSA (r, n-s) accepted by all: \(totals.malleatedAccepted))"
-                + "   all invalid: \(totals.bothInvalid)   disagreements: \(totals.disagreements.count)")
-        print(
-            String(
-                format:
-                    "  time: %.1f s (%.0f cases/s, each verified by Signet's own verifier, by OpenSSL and by GMPVerifier)",
-                seconds,
-                Double(totals.cases) / seconds))
-        for d in totals.disagreements.prefix(10) { print(d.description) }
-        return totals.disagreements.count
+        if !totals.disagreements.isEmpty { throw ExitCode(2) }
     }
 
     /// The engine line, e.g. `  engine emulated: 200 signatures byte-identical to OpenSSL (RSA-2048: 100 over 2 keys,
     /// …), 0 mismatches; GMPVerifier verified all`.
     func engineTally(
-        _ totals: DifferentialCampaign.Totals, perSize: [Int: DifferentialCampaign.Totals], sizes: [Int], name: String,
-        requested: RSAEngine, resolved: [String]
+        _ totals: DifferentialCampaign.Totals, perGroup: [String: DifferentialCampaign.Totals], groups: [String],
+        name: String, requested: RSAEngine, resolved: [String]
     ) -> String {
         let label = resolved == [requested.name] ? name : "\(name) (ran as \(resolved.joined(separator: ", ")))"
         let keysText = "\(keysPerSize) key\(keysPerSize == 1 ? "" : "s")"
-        let bySize = sizes.map { "RSA-\($0): \(perSize[$0]?.engineSignatures ?? 0) over \(keysText)" }
+        let bySize = groups.map { "\($0): \(perGroup[$0]?.engineSignatures ?? 0) over \(keysText)" }
             .joined(separator: ", ")
         let mismatches = "\(totals.engineMismatches) mismatch\(totals.engineMismatches == 1 ? "" : "es")"
         let gmp =
@@ -367,11 +317,9 @@ struct CrossCheckCommand: ParsableCommand {
     /// Generates one key and runs its cases: 1 valid case and up to 49 mutations per round, or (engine campaign)
     /// one fresh message per case, the algorithms taking turns.
     static func runJob<R: RandomNumberGenerator>(
-        _ job: Job, engine: RSAEngine?, algorithms: [RSASignatureAlgorithm], rng: inout R,
-        progress: (_ cases: Int, _ disagreements: Int) -> Void, generating: () -> Void
+        _ job: Job, engine: RSAEngine?, rng: inout R, progress: (_ cases: Int, _ disagreements: Int) -> Void
     ) throws -> (totals: DifferentialCampaign.Totals, engine: RSAEngine?) {
-        generating()
-        var campaign = try DifferentialCampaign(key: RSAPrivateKey.generate(bits: job.size))
+        var campaign = try DifferentialCampaign(key: job.generateKey())
         if let engine { campaign = try campaign.comparingEngine(engine) }
         var totals = DifferentialCampaign.Totals()
         var round = job.keyIndex  // odd case counts alternate the first algorithm over the keys
@@ -379,7 +327,7 @@ struct CrossCheckCommand: ParsableCommand {
             let mutations = engine == nil ? min(49, job.cases - totals.cases - 1) : 0
             let before = (totals.cases, totals.disagreements.count)
             try campaign.run(
-                algorithm: algorithms[round % algorithms.count], mutations: max(0, mutations), using: &rng,
+                algorithm: job.algorithms[round % job.algorithms.count], mutations: max(0, mutations), using: &rng,
                 into: &totals)
             round += 1
             progress(totals.cases - before.0, totals.disagreements.count - before.1)

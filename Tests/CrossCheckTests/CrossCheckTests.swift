@@ -49,14 +49,14 @@ import Testing
     func seededDifferentialRun(file: String) throws {
         let c = try #require(try Wycheproof.signCases(file).first)
         let key = try RSAPrivateKey(pem: c.privateKeyPEM)
-        let campaign = try DifferentialCampaign(key: key)
+        let campaign = try DifferentialCampaign(key: .rsa(key))
         var rng = SplitMix64(seed: 0xC0FFEE ^ UInt64(key.bits))
         var totals = DifferentialCampaign.Totals()
         for i in 0..<40 {
             try campaign.run(algorithm: i % 2 == 0 ? .rs256 : .rs512, mutations: 50, using: &rng, into: &totals)
         }
         #expect(totals.cases >= 2000)
-        #expect(totals.bothValid >= 40)
+        #expect(totals.allValid >= 40)
         #expect(totals.disagreements.isEmpty, "\(totals.disagreements.first.map { $0.description } ?? "")")
     }
 
@@ -69,7 +69,7 @@ import Testing
     @Test(arguments: ["rsa_pkcs1_2048_sig_gen_test.json", "rsa_pkcs1_4096_sig_gen_test.json"])
     func seededEngineRunIsByteIdentical(file: String) throws {
         let key = try Self.wycheproofKey(file)
-        let campaign = try DifferentialCampaign(key: key).comparingEngine(.emulated)
+        let campaign = try DifferentialCampaign(key: .rsa(key)).comparingEngine(.emulated)
         #expect(campaign.engine == .emulated)
         var rng = SplitMix64(seed: 0xE61E ^ UInt64(key.bits))
         var totals = DifferentialCampaign.Totals()
@@ -89,7 +89,7 @@ import Testing
     /// engine mismatches (the comparison that every engine case goes through).
     @Test func engineMismatchesAreReported() throws {
         let key = try Self.wycheproofKey("rsa_pkcs1_2048_sig_gen_test.json")
-        let campaign = try DifferentialCampaign(key: key).comparingEngine(.openSSL)
+        let campaign = try DifferentialCampaign(key: .rsa(key)).comparingEngine(.openSSL)
         let message = Array("header.payload".utf8)
         let signature = try key.using(engine: .openSSL).signature(for: message, algorithm: .rs256)
         var totals = DifferentialCampaign.Totals()
@@ -120,16 +120,17 @@ import Testing
         #expect(totals.engineVerifications == 0)
     }
 
-    /// The reproducer of an engine verdict that differs from OpenSSL's names both verdicts.
+    /// The reproducer of an engine verdict that differs from OpenSSL's names both verdicts and the key as a JWK.
     @Test func engineVerdictDisagreementDescribesBothVerdicts() {
         let d = DifferentialCampaign.Disagreement(
-            kind: "engine verify: signature bit flip", algorithm: .rs512, modulus: [0xC5], exponent: [1, 0, 1],
-            message: [0x61], signature: [0x0A], openSSLVerdict: false, gmpVerdict: false, engine: .emulated,
-            engineVerdict: true)
+            kind: "engine verify: signature bit flip", algorithm: .rs512,
+            publicKeyJWK: #"{"kty":"RSA","n":"xQ","e":"AQAB"}"#, message: [0x61], signature: [0x0A],
+            openSSLVerdict: false, gmpVerdict: false, engine: .emulated, engineVerdict: true)
         #expect(
             d.description.hasPrefix(
                 "disagreement (engine verify: signature bit flip, RS512): engine emulated=true OpenSSL=false GMPVerifier=false"
             ))
+        #expect(d.description.contains(#"key={"kty":"RSA","n":"xQ","e":"AQAB"}"#))
         #expect(d.description.contains("signature=0a"))
     }
 
@@ -137,13 +138,14 @@ import Testing
     @Test func engineThatRefusesTheKeyThrows() throws {
         let key = try RSAPrivateKey.generate(bits: 2560)
         let error = #expect(throws: SignetKeyError.self) {
-            try DifferentialCampaign(key: key).comparingEngine(.emulated)
+            try DifferentialCampaign(key: .rsa(key)).comparingEngine(.emulated)
         }
         #expect(error?.code == .engineUnavailable)
         for engine in [RSAEngine.ifma256, .ifma512] where !RSAEngine.supportedIFMA.contains(engine) {
             let native = #expect(throws: SignetKeyError.self) {
-                try DifferentialCampaign(key: Self.wycheproofKey("rsa_pkcs1_2048_sig_gen_test.json")).comparingEngine(
-                    engine)
+                try DifferentialCampaign(key: .rsa(Self.wycheproofKey("rsa_pkcs1_2048_sig_gen_test.json")))
+                    .comparingEngine(
+                        engine)
             }
             #expect(native?.code == .engineUnavailable)
         }

@@ -23,21 +23,21 @@ import Testing
     @Test(arguments: curveAlgorithms)
     func seededCurveDifferentialRun(alg: JWSAlgorithm) throws {
         let key = try JWSSigningKey.generate(for: alg)
-        let campaign = try CurveDifferentialCampaign(key: key)
-        #expect(campaign.algorithm == alg)
+        let campaign = try DifferentialCampaign(key: key)
+        #expect(campaign.algorithms == [alg])
         var rng = SplitMix64(seed: 0xEC0 ^ UInt64(alg.jwsName.utf8.count))
-        var totals = CurveDifferentialCampaign.Totals()
-        for _ in 0..<40 { try campaign.run(mutations: 24, using: &rng, into: &totals) }
+        var totals = DifferentialCampaign.Totals()
+        for _ in 0..<40 { try campaign.run(algorithm: alg, mutations: 24, using: &rng, into: &totals) }
         #expect(totals.cases == 40 * 25)
         #expect(totals.disagreements.isEmpty, "\(totals.disagreements.first.map { $0.description } ?? "")")
         if alg == .edDSA {
             #expect(totals.malleatedAccepted == 0)
-            #expect(totals.bothValid == 40)
+            #expect(totals.allValid == 40)
         } else {
             #expect(totals.malleatedAccepted == 80, "two (r, n-s) cases per round, both accepted")
-            #expect(totals.bothValid == 40 + 80)
+            #expect(totals.allValid == 40 + 80)
         }
-        #expect(totals.bothInvalid == totals.cases - totals.bothValid)
+        #expect(totals.allInvalid == totals.cases - totals.allValid)
     }
 
     /// A second opinion that always says no: every valid case (and every accepted malleated one) is a disagreement
@@ -45,17 +45,35 @@ import Testing
     @Test(arguments: curveAlgorithms)
     func corruptedSecondOpinionIsCaught(alg: JWSAlgorithm) throws {
         let key = try JWSSigningKey.generate(for: alg)
-        let campaign = CurveDifferentialCampaign(key: key) { _, _, _ in false }
+        let campaign = DifferentialCampaign(key: key, secondOpinion: { _, _, _ in false })
         var rng = SplitMix64(seed: 7)
-        var totals = CurveDifferentialCampaign.Totals()
-        for _ in 0..<3 { try campaign.run(mutations: 12, using: &rng, into: &totals) }
+        var totals = DifferentialCampaign.Totals()
+        for _ in 0..<3 { try campaign.run(algorithm: alg, mutations: 12, using: &rng, into: &totals) }
         #expect(totals.disagreements.count == (alg == .edDSA ? 3 : 6))
         let first = try #require(totals.disagreements.first)
-        #expect(first.kind == "valid" && first.signetVerdict && first.openSSLVerdict && !first.gmpVerdict)
+        #expect(first.kind == "valid" && first.signetVerdict == true && first.openSSLVerdict && !first.gmpVerdict)
         #expect(
             first.description.hasPrefix(
                 "disagreement (valid, \(alg.jwsName)): Signet=true OpenSSL=true GMPVerifier=false"))
         #expect(first.description.contains("key={\"kty\":\"\(key.publicKey.keyType)\""))
+    }
+
+    /// One campaign for every family: an RSA key runs RS and PS, a curve key only its own algorithm, and a key
+    /// asked for another family's algorithm, or for an engine it has none of, is refused.
+    @Test func oneCampaignOverEveryFamily() throws {
+        let rsa = try DifferentialCampaign(key: .rsa(CrossCheckTests.wycheproofKey("rsa_pkcs1_2048_sig_gen_test.json")))
+        #expect(rsa.algorithms == [.rs256, .rs384, .rs512, .ps256, .ps384, .ps512])
+        let ec = try DifferentialCampaign(key: JWSSigningKey.generate(for: .es384))
+        #expect(ec.algorithms == [.es384])
+        var rng = SplitMix64(seed: 3)
+        var totals = DifferentialCampaign.Totals()
+        #expect(throws: SignetKeyError.self) { try ec.run(algorithm: .es256, mutations: 1, using: &rng, into: &totals) }
+        #expect(throws: SignetKeyError.self) {
+            try rsa.run(algorithm: .edDSA, mutations: 1, using: &rng, into: &totals)
+        }
+        let noEngine = #expect(throws: SignetKeyError.self) { try ec.comparingEngine(.emulated) }
+        #expect(noEngine?.code == .wrongKeyType)
+        #expect(totals.cases == 0)
     }
 
     /// The cross-checked verifier for every non-RS algorithm accepts a good token, refuses a tampered one with the
@@ -102,22 +120,19 @@ import Testing
         #expect(throws: GMPVerifierError.self) {
             try JWSVerificationKey.crossChecked(key: .ed25519(ed.publicKey), algorithm: .rs256)
         }
-        #expect(throws: GMPVerifierError.self) {
-            try CurveDifferentialCampaign(key: .rsa(RSAPrivateKey.generate(bits: 2048)))
-        }
     }
 
     /// PS256/384/512 in the RSA campaign: GMPVerifier's own EMSA-PSS (salt = hash length) agrees with OpenSSL on valid
     /// signatures and their mutations, including the other-algorithm probes (RS on a PS signature and back).
     @Test func seededPSSDifferentialRun() throws {
         let key = try RSAPrivateKey.generate(bits: 2048)
-        let campaign = try DifferentialCampaign(key: key)
+        let campaign = try DifferentialCampaign(key: .rsa(key))
         var rng = SplitMix64(seed: 0x955)
         var totals = DifferentialCampaign.Totals()
-        let algorithms: [RSASignatureAlgorithm] = [.ps256, .ps384, .ps512]
+        let algorithms: [JWSAlgorithm] = [.ps256, .ps384, .ps512]
         for i in 0..<18 { try campaign.run(algorithm: algorithms[i % 3], mutations: 24, using: &rng, into: &totals) }
         #expect(totals.cases == 18 * 25)
-        #expect(totals.bothValid == 18)
+        #expect(totals.allValid == 18)
         #expect(totals.disagreements.isEmpty, "\(totals.disagreements.first.map { $0.description } ?? "")")
     }
 }
@@ -127,12 +142,12 @@ import Testing
 @Suite struct PSSEngineCampaignTests {
     @Test func emulatedEnginePSSSignaturesVerifyEverywhere() throws {
         let key = try CrossCheckTests.wycheproofKey("rsa_pkcs1_2048_sig_gen_test.json")
-        let campaign = try DifferentialCampaign(key: key).comparingEngine(.emulated)
+        let campaign = try DifferentialCampaign(key: .rsa(key)).comparingEngine(.emulated)
         var rng = SplitMix64(seed: 0x9551)
         var totals = DifferentialCampaign.Totals()
         for i in 0..<3 {
             try campaign.run(
-                algorithm: [RSASignatureAlgorithm.ps256, .ps384, .ps512][i], mutations: 2, using: &rng, into: &totals)
+                algorithm: [JWSAlgorithm.ps256, .ps384, .ps512][i], mutations: 2, using: &rng, into: &totals)
         }
         #expect(totals.engineSignatures == 3 && totals.engineIdentical == 3 && totals.engineVerifiedByGMP == 3)
         #expect(totals.engineMismatches == 0)

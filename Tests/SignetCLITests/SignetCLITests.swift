@@ -225,7 +225,7 @@ struct SignetCLITests {
         #expect(r.status == 0, "\(r)")
         #expect(r.stdout.hasPrefix("cross-check: 40 cases (RSA-2048: 40; "), "\(r)")
         #expect(r.stdout.contains("\n  keys generated: RSA-2048: 2\n"), "\(r)")
-        #expect(r.stdout.contains("\n  both valid: 40   both invalid: 0   disagreements: 0\n"), "\(r)")
+        #expect(r.stdout.contains("\n  all valid: 40   all invalid: 0   disagreements: 0\n"), "\(r)")
         #expect(
             r.stdout.contains(
                 "\n  engine emulated: 40 signatures byte-identical to OpenSSL (RSA-2048: 40 over 2 keys), 0 mismatches; GMPVerifier verified all; "
