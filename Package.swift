@@ -36,6 +36,8 @@ let package = Package(
         .library(name: "ReplayGuardPostgres", targets: ["ReplayGuardPostgres"]),
         .library(name: "NHSEmulator", targets: ["NHSEmulator"]),
         .library(name: "TokenClient", targets: ["TokenClient"]),
+        // Framework integrations, each a product of its own.
+        .library(name: "SignetHummingbirdAuth", targets: ["SignetHummingbirdAuth"]),
         .executable(name: "signet", targets: ["signet"]),
         // The allocation counter `signet bench` preloads into itself (never linked into `signet`, so `signet serve`
         // keeps the system allocator).
@@ -58,6 +60,7 @@ let package = Package(
         // No default traits: Signet uses neither swift-configuration nor the full-Foundation form coders, and a build
         // with the defaults differs from the one SwiftPM makes for the DocC plugin, which rebuilt Hummingbird twice.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -135,6 +138,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings),
+        // Bearer JWTs verified by Signet in a Hummingbird service (hummingbird-auth's authenticator middleware).
+        .target(
+            name: "SignetHummingbirdAuth",
+            dependencies: [
+                "JWS", "SignetKeys", "Base64URL", "RemoteJWKS", "ReplayGuard",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings),
         // The replay guard: the protocol and the in-memory store (standard library only), and the PostgreSQL store
         // that several servers share.
         .target(name: "ReplayGuard", swiftSettings: strictSettings),
@@ -210,6 +225,18 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 "ReplayGuardPostgres", .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings),
+        // Against a real Hummingbird server on loopback, started by each test.
+        .testTarget(
+            name: "SignetHummingbirdAuthTests",
+            dependencies: [
+                "SignetHummingbirdAuth", "JWS", "SignetKeys", "RemoteJWKS", "ReplayGuard", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
         .testTarget(
