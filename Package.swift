@@ -38,6 +38,9 @@ let package = Package(
         .library(name: "TokenClient", targets: ["TokenClient"]),
         // Framework integrations, each a product of its own.
         .library(name: "SignetHummingbirdAuth", targets: ["SignetHummingbirdAuth"]),
+        .library(name: "SignetJWTKit", targets: ["SignetJWTKit"]),
+        // examples/gateway: the authenticator inbound, AccessTokenClient and BearerHTTPClient outbound.
+        .executable(name: "signet-gateway-example", targets: ["GatewayExample"]),
         .executable(name: "signet", targets: ["signet"]),
         // The allocation counter `signet bench` preloads into itself (never linked into `signet`, so `signet serve`
         // keeps the system allocator).
@@ -61,6 +64,7 @@ let package = Package(
         // with the defaults differs from the one SwiftPM makes for the DocC plugin, which rebuilt Hummingbird twice.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -150,6 +154,11 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings),
+        // jwt-kit's algorithm protocol and its key-collection calls on Signet's keys.
+        .target(
+            name: "SignetJWTKit",
+            dependencies: ["JWS", "SignetKeys", "Base64URL", .product(name: "JWTKit", package: "jwt-kit")],
+            swiftSettings: strictSettings),
         // The replay guard: the protocol and the in-memory store (standard library only), and the PostgreSQL store
         // that several servers share.
         .target(name: "ReplayGuard", swiftSettings: strictSettings),
@@ -177,6 +186,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Networking"])),
                 .product(name: "Yams", package: "Yams", condition: .when(traits: ["Networking"])),
             ],
+            swiftSettings: toolSettings),
+        .executableTarget(
+            name: "GatewayExample",
+            dependencies: [
+                "SignetHummingbirdAuth", "TokenClient", "ClientAssertion", "JWS", "SignetKeys",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "examples/gateway",
             swiftSettings: toolSettings),
         .systemLibrary(name: "CFuzzerDriver", path: "vendor-shims/CFuzzerDriver"),
         .executableTarget(
@@ -227,6 +251,10 @@ let package = Package(
                 "ReplayGuardPostgres", .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings),
+        .testTarget(
+            name: "SignetJWTKitTests",
+            dependencies: ["SignetJWTKit", "JWS", "SignetKeys", .product(name: "JWTKit", package: "jwt-kit")],
+            swiftSettings: strictSettings),
         // Against a real Hummingbird server on loopback, started by each test.
         .testTarget(
             name: "SignetHummingbirdAuthTests",
@@ -266,7 +294,7 @@ let package = Package(
         .testTarget(
             name: "SignetCLITests",
             dependencies: [
-                "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+                "TestSupport", "JWS", "SignetKeys", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+
+// A gateway in one file: inbound requests carry a bearer JWT that Signet verifies (SignetHummingbirdAuth); each
+// one is forwarded to an upstream NHS API with an APIM access token that Signet's AccessTokenClient keeps fresh
+// (one private_key_jwt client assertion per token request, RS512). Run it against `signet serve` on loopback:
+//
+//   signet keygen --bits 4096 --kid gw-1 --out gw.pem --jwks gw-jwks.json
+//   signet serve --api-key "$API_KEY" --jwks gw-jwks.json --env int --port 7523 &
+//   signet-gateway-example --token-url http://127.0.0.1:7523/oauth2/token --api-key "$API_KEY" --key gw.pem \
+//       --kid gw-1 --inbound-jwks callers-jwks.json --audience https://gateway.example \
+//       --upstream http://127.0.0.1:9000/patient
+import ArgumentParser
+import AsyncHTTPClient
+import ClientAssertion
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdAuth
+import JWS
+import Logging
+import NIOCore
+import NIOHTTP1
+import SignetHummingbirdAuth
+import SignetKeys
+import TokenClient
+
+@main
+struct GatewayExample: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "signet-gateway-example",
+        abstract: "Verify callers' bearer JWTs; call the upstream with an APIM token from AccessTokenClient.")
+
+    @Option(help: "APIM's token URL (http only to loopback: signet serve).") var tokenURL: String
+    @Option(help: "The APIM application's API key (the assertion's iss and sub).") var apiKey: String
+    @Option(help: "The private key (PEM) registered with APIM.") var key: String
+    @Option(help: "Its kid in the registered JWKS.") var kid: String
+    @Option(help: "The JWK set (file) whose keys sign the callers' bearer tokens.") var inboundJWKS: String
+    @Option(help: "The aud every caller's token must carry.") var audience: String
+    @Option(help: "The upstream URL each GET /patient is forwarded to.") var upstream: String
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port (0: any free one; the URL is printed).") var port = 8080
+
+    func run() async throws {
+        // Outbound: APIM access tokens, one fresh client assertion per token request.
+        let minter = try ClientAssertionMinter(
+            key: try RSAPrivateKey(pem: String(contentsOfFile: key, encoding: .utf8)), keyID: kid, clientID: apiKey,
+            profile: .apim(.integration))
+        let tokens = AccessTokenClient(endpoint: try TokenEndpoint(tokenURL: tokenURL, minter: minter))
+        let api = BearerHTTPClient(tokens: tokens)
+
+        // Inbound: callers' tokens verified against their JWK set, bound to the keys' algorithms.
+        let callers = try JWKSet.parse(try String(contentsOfFile: inboundJWKS, encoding: .utf8))
+        let verifier = try JWSVerifier(
+            keys: callers.verificationKeys(defaultAlgorithm: .rs256), policy: JWTValidationPolicy(audience: audience))
+        let authenticator = JWTBearerAuthenticator<BasicAuthRequestContext<VerifiedBearer>>(
+            keys: .verifier(verifier), requiredScopes: ["patient.read"])
+
+        let router = Router(context: BasicAuthRequestContext<VerifiedBearer>.self)
+        router.group("patient").add(middleware: authenticator).get { _, context -> Response in
+            let caller = try context.requireIdentity()
+            let answer = try await api.execute(HTTPClientRequest(url: upstream), timeout: .seconds(10))
+            let body = try await answer.body.collect(upTo: 1 << 20)
+            var headers = HTTPFields()
+            headers[.contentType] = answer.headers.first(name: "Content-Type") ?? "application/octet-stream"
+            if let name = HTTPField.Name("X-Gateway-Caller") { headers[name] = caller.claims.subject ?? "" }
+            return Response(
+                status: .init(code: Int(answer.status.code)), headers: headers, body: .init(byteBuffer: body))
+        }
+        let app = Application(
+            router: router, configuration: .init(address: .hostname(host, port: port)),
+            onServerRunning: { channel in
+                let url = "http://\(host):\(channel.localAddress?.port ?? port)"
+                FileHandle.standardOutput.write(Data("signet-gateway-example: listening on \(url)\n".utf8))
+            },
+            logger: Logger(label: "signet.gateway-example"))
+        try await app.runService()
+    }
+}
