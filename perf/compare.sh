@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Side-by-side, one run: Signet (signet bench), `openssl speed`, the raw EVP floor in C (perf/evp-floor.c),
-# vapor/jwt-kit 5.8.0 (perf/peers/jwtkit) and Python cryptography / PyJWT when present, for every JWS algorithm
+# vapor/jwt-kit 5.8.0 alone and on Signet's keys (SignetJWTKit; both in perf/peers/jwtkit, rows "jwt-kit 5.8.0" and
+# "jwt-kit on Signet") and Python cryptography / PyJWT when present, for every JWS algorithm
 # (RS256/PS256 RSA-2048, RS384/PS384 RSA-3072, RS512/PS512 RSA-4096, ES256/ES384/ES512 P-256/P-384/P-521, EdDSA
 # Ed25519) or those --alg names. Prints a table of rates and ratios per algorithm, plus the CPU, and writes the raw
 # JSON lines to perf/out/compare-<date>.jsonl. A peer that is missing or fails to build is left out of the table.

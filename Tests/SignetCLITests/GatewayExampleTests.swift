@@ -108,6 +108,11 @@ struct GatewayExampleTests {
             let seen = upstreamSaw.withLock { $0 }
             #expect(seen.count == 1 && seen[0].hasPrefix("Bearer ") && seen[0].count > 20, "\(seen)")
 
+            let health = try await Self.get(url + "/health", bearer: nil)
+            #expect(health.status == 200 && health.body == "ok")
+            let whoami = try await Self.get(url + "/whoami", bearer: try token(scope: "patient.read"))
+            #expect(whoami.status == 200 && whoami.body == "clinician-7", "\(whoami)")
+            #expect(upstreamSaw.withLock { $0.count } == 1, "whoami does not call the upstream")
             let anonymous = try await Self.get(url + "/patient", bearer: nil)
             #expect(anonymous.status == 401)
             let narrow = try await Self.get(url + "/patient", bearer: try token(scope: "patient.write"))

@@ -52,11 +52,18 @@ struct GatewayExample: AsyncParsableCommand {
         let callers = try JWKSet.parse(try String(contentsOfFile: inboundJWKS, encoding: .utf8))
         let verifier = try JWSVerifier(
             keys: callers.verificationKeys(defaultAlgorithm: .rs256), policy: JWTValidationPolicy(audience: audience))
-        let authenticator = JWTBearerAuthenticator<BasicAuthRequestContext<VerifiedBearer>>(
+        let authenticated = JWTBearerAuthenticator<BasicAuthRequestContext<VerifiedBearer>>(keys: .verifier(verifier))
+        let patientReaders = JWTBearerAuthenticator<BasicAuthRequestContext<VerifiedBearer>>(
             keys: .verifier(verifier), requiredScopes: ["patient.read"])
 
         let router = Router(context: BasicAuthRequestContext<VerifiedBearer>.self)
-        router.group("patient").add(middleware: authenticator).get { _, context -> Response in
+        // Liveness, with no authentication: also the bare route perf/gateway/load.sh compares the others with.
+        router.get("health") { _, _ in "ok" }
+        // The caller as the gateway sees it: authentication alone (any scope), no upstream call.
+        router.group("whoami").add(middleware: authenticated).get { _, context -> String in
+            try context.requireIdentity().claims.subject ?? ""
+        }
+        router.group("patient").add(middleware: patientReaders).get { _, context -> Response in
             let caller = try context.requireIdentity()
             let answer = try await api.execute(HTTPClientRequest(url: upstream), timeout: .seconds(10))
             let body = try await answer.body.collect(upTo: 1 << 20)
