@@ -233,12 +233,31 @@ public struct JWTBearerAuthenticator<Context: AuthRequestContext<VerifiedBearer>
     }
 }
 
-/// The counters and timer every authenticator reports to.
+/// The counters and timers an authenticator reports to, made once (at the authenticator's creation, after the app
+/// bootstrapped its metrics backend), not per request.
 struct Outcomes: Sendable {
+    static let results = [
+        "ok", "anonymous", "missing", "invalid_request", "invalid_token", "insufficient_scope",
+    ]
+    let counters: [String: Counter]
+    let timers: [String: Timer]
+
+    init() {
+        var counters: [String: Counter] = [:]
+        var timers: [String: Timer] = [:]
+        for result in Self.results {
+            counters[result] = Counter(label: "signet_bearer_auth_total", dimensions: [("result", result)])
+            timers[result] = Timer(label: "signet_bearer_auth_duration_seconds", dimensions: [("result", result)])
+        }
+        self.counters = counters
+        self.timers = timers
+    }
+
     func record(_ result: String, since start: ContinuousClock.Instant) {
-        Counter(label: "signet_bearer_auth_total", dimensions: [("result", result)]).increment()
-        Timer(label: "signet_bearer_auth_duration_seconds", dimensions: [("result", result)])
-            .recordNanoseconds(Int64((ContinuousClock.now - start).components.attoseconds / 1_000_000_000))
+        counters[result]?.increment()
+        let elapsed = ContinuousClock.now - start
+        timers[result]?.recordNanoseconds(
+            elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
     }
 }
 
@@ -251,51 +270,77 @@ enum BearerCredentials: Equatable {
     /// The token.
     case token(String)
 
-    /// Reads `headers` (at most `maximumBytes` of the field).
+    /// Reads `headers` (at most `maximumBytes` of the field), byte by byte: the field is ASCII or refused.
     static func read(_ headers: HTTPFields, maximumBytes: Int) -> BearerCredentials {
         let values = headers[values: .authorization]
         guard let value = values.first else { return .absent }
         guard values.count == 1 else {
             return .malformed(
-                code: "bearer.header-repeated",
-                reason: "the request has \(values.count) Authorization fields; send one")
+                code: "bearer.header-repeated", reason: "the request has \(values.count) Authorization fields; send one"
+            )
         }
-        let bytes = value.utf8
-        guard bytes.count <= maximumBytes else {
+        guard value.utf8.count <= maximumBytes else {
             return .malformed(
                 code: "bearer.header-too-large",
-                reason: "the Authorization field is \(bytes.count) bytes; at most \(maximumBytes) are read")
+                reason: "the Authorization field is \(value.utf8.count) bytes; at most \(maximumBytes) are read")
         }
+        let bytes = Array(value.utf8)
         if let offset = bytes.firstIndex(where: { $0 < 0x20 || $0 > 0x7E }) {
             return .malformed(
                 code: "bearer.header-not-ascii",
-                reason:
-                    "the Authorization field has a byte outside printable ASCII at offset \(bytes.distance(from: bytes.startIndex, to: offset))"
-            )
+                reason: "the Authorization field has a byte outside printable ASCII at offset \(offset)")
         }
-        let trimmed = value.drop { $0 == " " }
-        guard !trimmed.isEmpty else {
+        let space = UInt8(ascii: " ")
+        var start = 0
+        while start < bytes.count, bytes[start] == space { start += 1 }
+        guard start < bytes.count else {
             return .malformed(code: "bearer.header-empty", reason: "the Authorization field is empty")
         }
-        let scheme = trimmed.prefix { $0 != " " }
-        // Another scheme (Basic, DPoP, …) carries no bearer credentials (RFC 6750 §3.1).
-        guard scheme.lowercased() == "bearer" else { return .absent }
-        let rest = trimmed.dropFirst(scheme.count).drop { $0 == " " }
-        guard !rest.isEmpty else {
+        var schemeEnd = start
+        while schemeEnd < bytes.count, bytes[schemeEnd] != space { schemeEnd += 1 }
+        // Another scheme (Basic, DPoP, …) carries no bearer credentials (RFC 6750 §3.1); schemes are matched
+        // case-insensitively (RFC 9110 §11.1).
+        guard Self.isBearer(bytes[start..<schemeEnd]) else { return .absent }
+        var tokenStart = schemeEnd
+        while tokenStart < bytes.count, bytes[tokenStart] == space { tokenStart += 1 }
+        var tokenEnd = bytes.count
+        while tokenEnd > tokenStart, bytes[tokenEnd - 1] == space { tokenEnd -= 1 }
+        guard tokenStart < tokenEnd else {
             return .malformed(
                 code: "bearer.token-missing", reason: "the Authorization field says Bearer but has no token")
         }
         // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
-        let token = rest.reversed().drop { $0 == " " }.reversed()
-        let body = token.reversed().drop { $0 == "=" }.reversed()
-        if let bad = body.firstIndex(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "-._~+/".contains($0))) })
-        {
+        var bodyEnd = tokenEnd
+        while bodyEnd > tokenStart, bytes[bodyEnd - 1] == UInt8(ascii: "=") { bodyEnd -= 1 }
+        if let bad = bytes[tokenStart..<bodyEnd].firstIndex(where: { !Self.isB64TokenByte($0) }) {
             return .malformed(
                 code: "bearer.token-syntax",
                 reason:
-                    "the bearer token has '\(body[bad])' at character \(body.distance(from: body.startIndex, to: bad)), outside RFC 6750's b64token"
+                    "the bearer token has '\(Character(Unicode.Scalar(bytes[bad])))' at character \(bad - tokenStart), outside RFC 6750's b64token"
             )
         }
-        return .token(String(token))
+        guard bodyEnd > tokenStart else {
+            return .malformed(code: "bearer.token-syntax", reason: "the bearer token is only '=' padding")
+        }
+        return .token(String(decoding: bytes[tokenStart..<tokenEnd], as: UTF8.self))
+    }
+
+    /// `bearer` in any case.
+    static func isBearer(_ scheme: ArraySlice<UInt8>) -> Bool {
+        guard scheme.count == 6 else { return false }
+        return zip(scheme, "bearer".utf8).allSatisfy { $0 | 0x20 == $1 }
+    }
+
+    /// A byte of RFC 6750's b64token (ALPHA, DIGIT, `-`, `.`, `_`, `~`, `+`, `/`).
+    static func isB64TokenByte(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"),
+            UInt8(ascii: "/"):
+            true
+        default: false
+        }
     }
 }
