@@ -211,6 +211,14 @@ let package = Package(
             ],
             swiftSettings: toolSettings),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+        // A Hummingbird server on loopback for the length of a test (the test targets that already build Hummingbird).
+        .target(
+            name: "TestHTTPServers",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/TestHTTPServers", swiftSettings: strictSettings),
         .testTarget(name: "NetworkSupportTests", dependencies: ["NetworkSupport"], swiftSettings: strictSettings),
         .testTarget(name: "Base64URLTests", dependencies: ["Base64URL", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
@@ -260,6 +268,7 @@ let package = Package(
             name: "SignetHummingbirdAuthTests",
             dependencies: [
                 "SignetHummingbirdAuth", "JWS", "SignetKeys", "RemoteJWKS", "ReplayGuard", "TestSupport",
+                "TestHTTPServers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -279,6 +288,7 @@ let package = Package(
             name: "TokenClientTests",
             dependencies: [
                 "TokenClient", "NHSEmulator", "ClientAssertion", "JWS", "SignetKeys", "Base64URL", "TestSupport",
+                "TestHTTPServers",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -294,7 +304,8 @@ let package = Package(
         .testTarget(
             name: "SignetCLITests",
             dependencies: [
-                "TestSupport", "JWS", "SignetKeys", .product(name: "Hummingbird", package: "hummingbird"),
+                "TestSupport", "TestHTTPServers", "JWS", "SignetKeys",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -59,30 +59,10 @@ final class ExampleFixtures {
 
     /// Starts `signet serve --port 0` and reads the URL from its first line.
     static func startServer(jwks: String) throws -> (Process, String) {
-        let process = Process()
-        process.executableURL = try #require(Signet.executable)
-        process.arguments = [
+        try Signet.launch([
             "serve", "--api-key", "abc", "--jwks", jwks, "--env", "int", "--port", "0", "--log-level", "error",
-        ]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var text = ""
-        while !text.contains("\n") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
-        let first = String(text.prefix { $0 != "\n" })
-        guard first.hasPrefix("signet serve: listening on "), let url = first.split(separator: " ").last else {
-            process.terminate()
-            throw ServerDidNotStart(firstLine: first)
-        }
-        return (process, String(url))
+        ])
     }
-
-    struct ServerDidNotStart: Error { let firstLine: String }
 
     func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 

@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import SignetKeys
 import Synchronization
+import TestHTTPServers
 import TestSupport
 import Testing
 
@@ -20,25 +21,6 @@ import FoundationNetworking
 struct GatewayExampleTests {
     static let executable: URL? = Signet.executable.map {
         $0.deletingLastPathComponent().appendingPathComponent("signet-gateway-example")
-    }
-
-    /// A process started with `arguments`, and the URL it prints on its first line.
-    static func start(_ program: URL, _ arguments: [String]) throws -> (Process, String) {
-        let process = Process()
-        process.executableURL = program
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var text = ""
-        while !text.contains("\n") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
-        let first = String(text.prefix { $0 != "\n" })
-        return (process, first.split(separator: " ").last.map(String.init) ?? "")
     }
 
     static func get(_ url: String, bearer: String?) async throws -> (status: Int, body: String, caller: String?) {
@@ -56,7 +38,6 @@ struct GatewayExampleTests {
     func endToEnd() async throws {
         let gateway = try #require(Self.executable)
         try #require(FileManager.default.isExecutableFile(atPath: gateway.path), "swift build builds the example")
-        let signet = try #require(Signet.executable)
         let dir = try Signet.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let keygen = try await Signet.run([
@@ -76,23 +57,20 @@ struct GatewayExampleTests {
             return #"{"resourceType":"Patient","id":"9000000009"}"#
         }
         try await LoopbackServer.serve(upstream) { upstreamPort in
-            let (serve, apim) = try Self.start(
-                signet,
+            let (serve, apim) = try Signet.launch(
                 [
                     "serve", "--api-key", "KEY-1", "--jwks", dir.appendingPathComponent("gw-jwks.json").path, "--env",
                     "int", "--port", "0", "--log-level", "error",
                 ])
             defer { serve.terminate() }
-            let (gatewayProcess, url) = try Self.start(
-                gateway,
+            let (gatewayProcess, url) = try Signet.launch(
                 [
                     "--token-url", apim + "/oauth2/token", "--api-key", "KEY-1", "--key",
                     dir.appendingPathComponent("gw.pem").path, "--kid", "gw-1", "--inbound-jwks",
                     dir.appendingPathComponent("callers.json").path, "--audience", "https://gateway.example",
                     "--upstream", "http://127.0.0.1:\(upstreamPort)/patient", "--port", "0",
-                ])
+                ], program: gateway, expectedPrefix: "signet-gateway-example: listening on ")
             defer { gatewayProcess.terminate() }
-            try #require(url.hasPrefix("http://127.0.0.1:"), "the gateway did not start: \(url)")
 
             let now = JWTClock.system.now().seconds
             func token(scope: String) throws -> String {
@@ -119,33 +97,5 @@ struct GatewayExampleTests {
             #expect(narrow.status == 403)
             #expect(upstreamSaw.withLock { $0.count } == 1, "refused callers never reach the upstream")
         }
-    }
-}
-
-/// A Hummingbird router on 127.0.0.1, port 0, for the length of a body.
-enum LoopbackServer {
-    struct DidNotStart: Error {}
-
-    static func serve<T: Sendable>(
-        _ router: Router<BasicRequestContext>, _ body: (Int) async throws -> T
-    )
-        async throws -> T
-    {
-        let (ports, sink) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                if let port = channel.localAddress?.port { sink.yield(port) }
-                sink.finish()
-            },
-            logger: Logger(label: "test.upstream", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        defer { task.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw DidNotStart() }
-        let result = try await body(port)
-        task.cancel()
-        _ = await task.result
-        return result
     }
 }

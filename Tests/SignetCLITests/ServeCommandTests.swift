@@ -113,22 +113,7 @@ struct ServeCommandTests {
         var servers: [(process: Process, url: String)] = []
         defer { for server in servers where server.process.isRunning { server.process.terminate() } }
         for _ in 0..<2 {
-            let process = Process()
-            process.executableURL = executable
-            process.arguments = ["serve", "--config", config.path, "--log-level", "error"]
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            var text = ""
-            while !text.contains("\n") {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
-            let first = String(text.prefix { $0 != "\n" })
-            try #require(first.hasPrefix("signet serve: listening on "), "\(first)")
-            servers.append((process, try #require(first.split(separator: " ").last.map(String.init))))
+            servers.append(try Signet.launch(["serve", "--config", config.path, "--log-level", "error"]))
         }
         let mint = try await Signet.run([
             "mint", "--key", dir.appendingPathComponent("key.pem").path, "--kid", "k1", "--client-id", "KEY-1",

@@ -98,6 +98,42 @@ enum Signet {
             stderr: String(decoding: try Data(contentsOf: errors), as: UTF8.self))
     }
 
+    /// Starts a server process (`program`, the built `signet` by default) that prints its URL as the last word of
+    /// its first line (`signet serve: listening on http://127.0.0.1:PORT`); returns it running, with that URL. The
+    /// caller terminates it.
+    ///
+    /// - Throws: ``ServerDidNotStart`` (the process is terminated) when the first line does not start with
+    ///   `expectedPrefix`.
+    static func launch(
+        _ arguments: [String], program: URL? = nil, expectedPrefix: String = "signet serve: listening on "
+    ) throws -> (process: Process, url: String) {
+        let process = Process()
+        process.executableURL = try #require(program ?? executable, "the signet executable was not built")
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        while !text.contains("\n") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        let first = String(text.prefix { $0 != "\n" })
+        guard first.hasPrefix(expectedPrefix), let url = first.split(separator: " ").last else {
+            process.terminate()
+            throw ServerDidNotStart(firstLine: first)
+        }
+        return (process, String(url))
+    }
+
+    /// A server process whose first line was not the expected one.
+    struct ServerDidNotStart: Error, CustomStringConvertible {
+        let firstLine: String
+        var description: String { "the server did not start; its first line: \(firstLine)" }
+    }
+
     /// A fresh temporary directory, removed by the caller.
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("signet-cli-\(UUID().uuidString)")

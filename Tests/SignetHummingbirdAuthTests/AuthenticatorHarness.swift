@@ -9,6 +9,7 @@ import NIOCore
 import SignetHummingbirdAuth
 import SignetKeys
 import Synchronization
+import TestHTTPServers
 import TestSupport
 
 /// A real Hummingbird service on 127.0.0.1 (port 0) with the authenticator in front of `GET /api/me`, which answers
@@ -36,7 +37,7 @@ enum AuthenticatedService {
                 status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: jwks.text)))
         }
-        return try await Loopback.serve(jwksRouter) { jwksPort in
+        return try await LoopbackServer.serve(jwksRouter) { jwksPort in
             let authenticator = makeAuthenticator("http://127.0.0.1:\(jwksPort)/jwks")
             let router = Router(context: Context.self)
             router.group("api")
@@ -45,7 +46,7 @@ enum AuthenticatedService {
                     guard let bearer = context.identity else { return "anonymous" }
                     return "sub=\(bearer.claims.subject ?? "") scopes=\(bearer.scopes.sorted().joined(separator: ","))"
                 }
-            return try await Loopback.serve(router, body)
+            return try await LoopbackServer.serve(router, body)
         }
     }
 
@@ -58,38 +59,6 @@ enum AuthenticatedService {
             try RawHTTP.converse(port: port, request: request, guardSeconds: 60, untilResponse: true)
         }
         return RawReply(outcome.reply)
-    }
-}
-
-/// Runs a Hummingbird router on 127.0.0.1, port 0, for the length of a body.
-enum Loopback {
-    struct DidNotStart: Error {}
-
-    static func serve<Responder: HTTPResponder, T: Sendable>(
-        _ responder: Responder, _ body: (_ port: Int) async throws -> T
-    ) async throws -> T where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
-        let (ports, portSink) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            responder: responder, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                if let port = channel.localAddress?.port { portSink.yield(port) }
-                portSink.finish()
-            },
-            logger: Logger(label: "test.service", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        defer { task.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw DidNotStart() }
-        let result = try await body(port)
-        task.cancel()
-        _ = await task.result
-        return result
-    }
-
-    static func serve<Context, T: Sendable>(
-        _ router: Router<Context>, _ body: (_ port: Int) async throws -> T
-    ) async throws -> T where Context: InitializableFromSource<ApplicationRequestContextSource> {
-        try await serve(router.buildResponder(), body)
     }
 }
 

@@ -8,6 +8,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import Synchronization
+import TestHTTPServers
 import Testing
 import TokenClient
 
@@ -31,22 +32,9 @@ struct BearerHTTPClientTests {
             let router = Router()
             router.on("data", method: .get) { request, _ in upstream.answer(request) }
             router.on("data", method: .post) { request, _ in upstream.answer(request) }
-            let (ports, sink) = AsyncStream<Int>.makeStream()
-            let app = Application(
-                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { channel in
-                    if let port = channel.localAddress?.port { sink.yield(port) }
-                    sink.finish()
-                },
-                logger: Logger(label: "test.upstream", factory: { _ in SwiftLogNoOpLogHandler() }))
-            let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-            defer { task.cancel() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CancellationError() }
-            let result = try await body(upstream, "http://127.0.0.1:\(port)/data")
-            task.cancel()
-            _ = await task.result
-            return result
+            return try await LoopbackServer.serve(router) { port in
+                try await body(upstream, "http://127.0.0.1:\(port)/data")
+            }
         }
 
         func answer(_ request: Request) -> Response {
