@@ -70,6 +70,14 @@ public struct SignetJWTAlgorithm: JWTAlgorithm {
 
     /// Whether `signature` is this key's signature of `plaintext` under ``algorithm``.
     public func verify(_ signature: some DataProtocol, signs plaintext: some DataProtocol) throws -> Bool {
-        publicKey.isValidSignature(Array(signature), for: Array(plaintext), algorithm: algorithm)
+        // Contiguous inputs (arrays, slices of the token, `Data`) are verified in place; others are copied once.
+        let inPlace = signature.withContiguousStorageIfAvailable { s in
+            plaintext.withContiguousStorageIfAvailable { m in
+                unsafe publicKey.isValidSignature(
+                    UnsafeRawBufferPointer(s), for: UnsafeRawBufferPointer(m), algorithm: algorithm)
+            }
+        }
+        if let verdict = inPlace ?? nil { return verdict }
+        return publicKey.isValidSignature(Array(signature), for: Array(plaintext), algorithm: algorithm)
     }
 }

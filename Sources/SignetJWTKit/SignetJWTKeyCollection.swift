@@ -90,9 +90,10 @@ public actor SignetJWTKeyCollection {
             throw JWTError.invalidHeaderField(
                 reason: "alg \(header.alg ?? "missing") is not \(key.name), the algorithm this key is bound to")
         }
-        guard let secondDot = bytes.indices.filter({ bytes[$0] == UInt8(ascii: ".") }).dropFirst().first else {
-            throw JWTError.malformedToken(reason: "a compact JWS has three segments")
-        }
+        // The signing input ends at the second dot (the parser has already checked the three segments).
+        guard let firstDot = bytes.firstIndex(of: UInt8(ascii: ".")),
+            let secondDot = bytes[(firstDot + 1)...].firstIndex(of: UInt8(ascii: "."))
+        else { throw JWTError.malformedToken(reason: "a compact JWS has three segments") }
         guard try key.verify(signature, signs: bytes[..<secondDot]) else { throw JWTError.signatureVerificationFailed }
         try await decoded.verify(using: key)
         return decoded
