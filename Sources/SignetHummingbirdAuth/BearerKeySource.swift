@@ -56,11 +56,13 @@ final class RemoteVerifier: Sendable {
     /// The verifier over the set as it is now; `nil` when the set has no usable key.
     func current() async throws(RemoteJWKSError) -> JWSVerifier? {
         let keySet = try await set.keySet()
-        let identity = keySet.keys.map { Self.identity(of: $0.publicKey) }
-        if let cached = cache.withLock({ $0.identity == identity ? $0.verifier : nil }) { return cached }
+        // Per request: compared in place, no array built unless the set changed.
+        let identities = keySet.keys.lazy.map { Self.identity(of: $0.publicKey) }
+        let cached = cache.withLock { $0.identity.elementsEqual(identities) ? $0.verifier : nil }
+        if let cached { return cached }
         let keys = keySet.verificationKeys(defaultAlgorithm: defaultAlgorithm)
         let verifier = keys.isEmpty ? nil : try? JWSVerifier(keys: keys, policy: policy)
-        cache.withLock { $0 = (identity, verifier) }
+        cache.withLock { $0 = (Array(identities), verifier) }
         return verifier
     }
 

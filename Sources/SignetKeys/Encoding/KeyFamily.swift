@@ -29,24 +29,9 @@ public enum KeyFamily: Sendable, Hashable {
     public init(privateKeyPEM pem: String) throws(SignetKeyError) {
         var blocks = try PEMReader.blocks(in: Array(pem.utf8))
         defer { for i in blocks.indices { secureZero(&blocks[i].der) } }
-        let labels = blocks.map(\.label)
-        guard let block = blocks.first(where: { PEMReader.privateKeyLabels.contains($0.label) }) else {
-            if let encrypted = blocks.first(where: { $0.label == "ENCRYPTED PRIVATE KEY" }) {
-                throw SignetKeyError(
-                    .passwordRequired, offset: encrypted.offset,
-                    reason: "the private key is encrypted (PKCS#8 ENCRYPTED PRIVATE KEY); give its password")
-            }
-            if labels.contains(where: { $0.contains("PUBLIC KEY") || $0 == "CERTIFICATE" }) {
-                throw SignetKeyError(
-                    .wrongKeyKind, offset: blocks.first?.offset,
-                    reason: "this PEM holds only a public key; signing needs the private key")
-            }
-            throw SignetKeyError(
-                .pemUnsupportedLabel, offset: blocks.first?.offset,
-                reason:
-                    "no PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY block (found: \(labels.joined(separator: ", ")))"
-            )
-        }
+        let block = try PEMReader.privateKeyBlock(
+            in: blocks, labels: PEMReader.privateKeyLabels,
+            missing: "PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY block")
         // SEC 1 `ECPrivateKey` has no algorithm identifier: its label is what names the family.
         if block.label == "EC PRIVATE KEY" {
             self = .ec

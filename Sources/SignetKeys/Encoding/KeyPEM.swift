@@ -43,29 +43,35 @@ extension PEMReader {
         }
     }
 
+    /// The first block whose label is one of `labels`; without one, why not: an encrypted key needs a password
+    /// (`key.password-required`), a public key or certificate cannot sign (`key.wrong-kind`), anything else is
+    /// `key.pem-unsupported-label` saying "no `missing` (found: …)".
+    static func privateKeyBlock(
+        in blocks: [PEMBlock], labels: Set<String>, missing: String
+    ) throws(SignetKeyError) -> PEMBlock {
+        if let block = blocks.first(where: { labels.contains($0.label) }) { return block }
+        let found = blocks.map(\.label)
+        if let encrypted = blocks.first(where: { $0.label == "ENCRYPTED PRIVATE KEY" }) {
+            throw SignetKeyError(
+                .passwordRequired, offset: encrypted.offset,
+                reason: "the private key is encrypted (PKCS#8 ENCRYPTED PRIVATE KEY); give its password")
+        }
+        if found.contains(where: { $0.contains("PUBLIC KEY") || $0 == "CERTIFICATE" }) {
+            throw SignetKeyError(
+                .wrongKeyKind, offset: blocks.first?.offset,
+                reason: "this PEM holds only a public key; signing needs the private key")
+        }
+        throw SignetKeyError(
+            .pemUnsupportedLabel, offset: blocks.first?.offset,
+            reason: "no \(missing) (found: \(found.joined(separator: ", ")))")
+    }
+
     /// The DER body of the first block in `pem` whose label is one of `labels`, for a private key of `kind` (e.g.
     /// "EC"); the caller wipes it after use.
     static func privateKeyDER(in pem: String, labels: Set<String>, kind: String) throws(SignetKeyError) -> [UInt8] {
         var blocks = try blocks(in: Array(pem.utf8))
         defer { for i in blocks.indices { secureZero(&blocks[i].der) } }
-        guard let block = blocks.first(where: { labels.contains($0.label) }) else {
-            let found = blocks.map(\.label)
-            if let encrypted = blocks.first(where: { $0.label == "ENCRYPTED PRIVATE KEY" }) {
-                throw SignetKeyError(
-                    .passwordRequired, offset: encrypted.offset,
-                    reason: "the private key is encrypted (PKCS#8 ENCRYPTED PRIVATE KEY); give its password")
-            }
-            if found.contains(where: { $0.contains("PUBLIC KEY") || $0 == "CERTIFICATE" }) {
-                throw SignetKeyError(
-                    .wrongKeyKind, offset: blocks.first?.offset,
-                    reason: "this PEM holds only a public key; signing needs the private key")
-            }
-            throw SignetKeyError(
-                .pemUnsupportedLabel, offset: blocks.first?.offset,
-                reason:
-                    "no \(labels.sorted().joined(separator: " or ")) block for an \(kind) key (found: \(found.joined(separator: ", ")))"
-            )
-        }
-        return block.der
+        let missing = "\(labels.sorted().joined(separator: " or ")) block for an \(kind) key"
+        return try privateKeyBlock(in: blocks, labels: labels, missing: missing).der
     }
 }
