@@ -125,7 +125,7 @@ extension EmulatorConfiguration.Replay: Decodable {
     /// Reads the replay store's settings; absent members keep their defaults.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: DynamicKey.self)
-        try c.rejectUnknown(["store", "postgresURL", "capacity", "skewSeconds"], in: "replay")
+        try c.rejectUnknown(["store", "postgresURL", "capacity", "skewSeconds", "timeoutSeconds"], in: "replay")
         self.init()
         store = try c.value("store", store)
         guard store == "memory" || store == "postgres" else {
@@ -134,5 +134,9 @@ extension EmulatorConfiguration.Replay: Decodable {
         postgresURL = try c.value("postgresURL", postgresURL)
         capacity = try c.value("capacity", capacity)
         skewSeconds = try c.value("skewSeconds", skewSeconds)
+        timeoutSeconds = try c.value("timeoutSeconds", timeoutSeconds)
+        guard timeoutSeconds >= 1 else {
+            throw ConfigurationError("replay.timeoutSeconds is \(timeoutSeconds); it must be at least 1")
+        }
     }
 }

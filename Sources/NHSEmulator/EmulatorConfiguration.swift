@@ -145,6 +145,9 @@ public struct EmulatorConfiguration: Sendable, Equatable {
         public var capacity: Int = 1_000_000
         /// Seconds a `jti` is remembered past its `exp`.
         public var skewSeconds: Int = 60
+        /// Seconds one PostgreSQL statement (a claim, the table's creation at start) may take before the request
+        /// fails closed (`503`).
+        public var timeoutSeconds: Int = 10
 
         /// Defaults.
         public init() {}

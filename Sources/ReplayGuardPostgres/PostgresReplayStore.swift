@@ -18,11 +18,14 @@ public final class PostgresReplayStore: ReplayGuardService {
     /// - Parameters:
     ///   - url: `postgres://user[:password]@host[:port]/database` (`postgresql://` too; no TLS: a local server).
     ///   - tableName: The table (default: ``PostgresReplayGuard``'s).
+    ///   - timeout: How long one statement (a claim, the table's creation) may take before `replay.timeout`.
     ///   - logger: Where the pool's and the guard's reports go.
     ///   - now: The current time in Unix seconds, read at each purge.
-    /// - Throws: `replay.invalid-configuration` when `url` is not such a URL or `tableName` not a plain identifier.
+    /// - Throws: `replay.invalid-configuration` when `url` is not such a URL, `tableName` not a plain identifier, or
+    ///   `timeout` not positive.
     public init(
-        url: String, tableName: String = PostgresReplayGuard.Configuration().tableName, logger: Logger,
+        url: String, tableName: String = PostgresReplayGuard.Configuration().tableName,
+        timeout: Duration = .seconds(10), logger: Logger,
         now: @escaping @Sendable () -> Int64
     ) throws(ReplayGuardError) {
         guard let parsed = PostgresURL(url) else {
@@ -38,7 +41,7 @@ public final class PostgresReplayStore: ReplayGuardService {
                 database: parsed.database, tls: .disable),
             backgroundLogger: monitor.observing(logger))
         replayGuard = try PostgresReplayGuard(
-            client: client, configuration: .init(tableName: tableName, timeout: .seconds(10)), logger: logger,
+            client: client, configuration: .init(tableName: tableName, timeout: timeout), logger: logger,
             poolMonitor: monitor)
         self.now = now
     }

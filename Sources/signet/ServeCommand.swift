@@ -81,7 +81,8 @@ struct ServeCommand: AsyncParsableCommand {
             if configuration.replay.store == "postgres" {
                 do throws(ReplayGuardError) {
                     store = try PostgresReplayStore(
-                        url: configuration.replay.postgresURL ?? "", logger: Logger(label: "signet.serve"),
+                        url: configuration.replay.postgresURL ?? "",
+                        timeout: .seconds(configuration.replay.timeoutSeconds), logger: Logger(label: "signet.serve"),
                         now: NHSEmulatorServer.systemNow)
                 } catch {
                     throw ConfigurationError("replay.postgresURL: \(error.reason)")

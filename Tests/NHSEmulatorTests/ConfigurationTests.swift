@@ -47,6 +47,7 @@ struct ConfigurationTests {
             ("port: high", "port"),
             ("apim: {applications: [{jwks: x.json}]}", "apiKey"),
             ("replay: {store: redis}", "redis"),
+            ("replay: {timeoutSeconds: 0}", "timeoutSeconds"),
         ])
     func rejects(_ yaml: String, _ named: String) {
         do {

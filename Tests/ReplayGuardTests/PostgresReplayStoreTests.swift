@@ -4,6 +4,7 @@ import Logging
 import PostgresNIO
 import ReplayGuard
 import ReplayGuardPostgres
+import TestSupport
 import Testing
 
 /// The store `signet serve` makes from `replay.postgresURL`: its URL reading, and its run around a server.
@@ -43,7 +44,8 @@ struct PostgresReplayStoreTests {
     func runsAroundTheServer() async throws {
         let table = TestDatabase.uniqueTable()
         let url = try #require(TestDatabase.url)
-        let store = try PostgresReplayStore(url: url, tableName: table, logger: Self.logger, now: { 1_000 })
+        let store = try PostgresReplayStore(
+            url: url, tableName: table, timeout: hangGuard, logger: Self.logger, now: { 1_000 })
         try await store.run {
             let first = try await store.claim(subject: "s", jti: "j", until: 2_000, now: 1_000)
             let second = try await store.claim(subject: "s", jti: "j", until: 2_000, now: 1_001)

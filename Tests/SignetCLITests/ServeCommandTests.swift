@@ -107,6 +107,7 @@ struct ServeCommandTests {
             replay:
               store: postgres
               postgresURL: \(database)
+              timeoutSeconds: 60
 
             """.utf8
         ).write(to: config)
