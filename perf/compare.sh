@@ -2,30 +2,46 @@
 # SPDX-License-Identifier: Apache-2.0
 # Side-by-side, one run: Signet (signet bench), `openssl speed`, the raw EVP floor in C (perf/evp-floor.c),
 # vapor/jwt-kit 5.8.0 alone and on Signet's keys (SignetJWTKit; both in perf/peers/jwtkit, rows "jwt-kit 5.8.0" and
-# "jwt-kit on Signet") and Python cryptography / PyJWT when present, for every JWS algorithm
+# "jwt-kit on Signet"), Python cryptography / PyJWT when present and Intel crypto_mb's raw RSA private operation, 8
+# keys per call (perf/peers/cryptomb, row "Intel crypto_mb (8 per call)"; installed from PyPI; AVX-512 IFMA only,
+# elsewhere the row says "not run: needs AVX-512 IFMA"), for every JWS algorithm
 # (RS256/PS256 RSA-2048, RS384/PS384 RSA-3072, RS512/PS512 RSA-4096, ES256/ES384/ES512 P-256/P-384/P-521, EdDSA
 # Ed25519) or those --alg names. Prints a table of rates and ratios per algorithm, plus the CPU, and writes the raw
 # JSON lines to perf/out/compare-<date>.jsonl. A peer that is missing or fails to build is left out of the table.
-#   perf/compare.sh [SECONDS] [--no-jwtkit] [--alg LIST]
+#   perf/compare.sh [SECONDS] [--no-jwtkit] [--no-cryptomb] [--alg LIST]
 # SECONDS: whole seconds per measurement (default 3). LIST: JWS names separated by commas (default: all), passed to
 # signet bench --alg and to every peer. SIGNET=path/to/signet uses that binary instead of building it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER=3
 JWTKIT=1
+CRYPTOMB=1
 ALGS=all
 while [ $# -gt 0 ]; do
     case "$1" in
         --no-jwtkit) JWTKIT=0 ;;
+        --no-cryptomb) CRYPTOMB=0 ;;
         --alg) ALGS=${2:?--alg needs a list such as RS256,ES256}; shift ;;
         --alg=*) ALGS=${1#--alg=} ;;
-        *[!0-9]* | "" | 0) echo "usage: perf/compare.sh [SECONDS] [--no-jwtkit] [--alg LIST]" >&2; exit 2 ;;
+        *[!0-9]* | "" | 0) echo "usage: perf/compare.sh [SECONDS] [--no-jwtkit] [--no-cryptomb] [--alg LIST]" >&2; exit 2 ;;
         *) SECONDS_PER=$1 ;;
     esac
     shift
 done
 ALGS=$(echo "$ALGS" | tr -d ' ')
 wants() { [ "$ALGS" = all ] || [[ ",$ALGS," == *",$1,"* ]]; }
+# Intel crypto_mb's rows (perf/peers/cryptomb/run.sh --jsonl): the raw RSA private operation, 8 fresh keys per call,
+# under RS and PS as for openssl speed. Exit 77 (no AVX-512 IFMA here) still gives rows, reading "not run"; a failed
+# install or build gives none (as for the other peers); a wrong lane gives rows reading "FAILED".
+cryptomb_rows() { # cryptomb_rows SECONDS ALGS >> jsonl
+    local rc=0
+    perf/peers/cryptomb/run.sh --jsonl "$1" "$2" || rc=$?
+    case $rc in
+        0 | 77) ;;
+        2) echo "crypto_mb peer: install or build failed; its rows are missing" >&2 ;;
+        *) echo "crypto_mb peer failed (exit $rc); its rows say FAILED" >&2 ;;
+    esac
+}
 ./dev deps
 mkdir -p perf/out
 out="perf/out/compare-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
@@ -103,6 +119,10 @@ if python3 -c "import cryptography" 2>/dev/null; then
     python3 perf/peers/python_peer.py "$SECONDS_PER" "$ALGS" >> "$out" ||
         echo "python peer failed; its rows are missing" >&2
 fi
+if [ "$CRYPTOMB" = 1 ]; then
+    echo "measuring: Intel crypto_mb (first time: installs it from PyPI)…" >&2
+    cryptomb_rows "$SECONDS_PER" "$ALGS" >> "$out"
+fi
 
 CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') (family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | tr -d ' '), model $(grep -m1 '^model\s' /proc/cpuinfo | cut -d: -f2 | tr -d ' '))"
 python3 - "$out" "$CPU" <<'PY'
@@ -128,6 +148,9 @@ for sig in [r for r in rows if r["peer"] == "signet" and r.get("threads", 1) == 
     for r in rows:
         if r["peer"] == "signet" or r["alg"] != alg: continue
         if r["peer"].startswith("gmp-floor"): continue  # shown as the GMPVerifier ratio above
+        if r.get("notRun"):  # a peer that could not run here (Intel crypto_mb without AVX-512 IFMA) says why
+            print(f"  {r['peer'][:34]:<34}{r['notRun']}")
+            continue
         m = r.get("mintPerSecond", r.get("signPerSecond")); v = r.get("verifyPerSecond")
         mc = f"{m:>12.0f}   {ref_m/m:>11.2f}x" if m else f"{'':>12}   {'':>12}"
         vc = f"{v:>10.0f}   {ref_v/v:>11.2f}x" if v else f"{'':>10}   {'':>12}"
@@ -135,5 +158,6 @@ for sig in [r for r in rows if r["peer"] == "signet" and r.get("threads", 1) == 
 print("\n'vs Signet' = Signet's rate divided by that row's rate (above 1: Signet is faster); for the in-process floor,")
 print("the median of the per-round ratios of interleaved rounds. Signet's mint signs on the engine named in the raw JSON.")
 print("The other rows: mint/s is a whole JWT, sign/s a raw signature over the signing input (DER for ECDSA); openssl")
-print("speed signs a short message with no hash (RSA: PKCS#1 v1.5 on the PS rows too).")
+print("speed signs a short message with no hash (RSA: PKCS#1 v1.5 on the PS rows too). Intel crypto_mb: the raw RSA")
+print("private operation (CRT, no padding), 8 keys per call, private ops/s on one core; AVX-512 IFMA only.")
 PY
