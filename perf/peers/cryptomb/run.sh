@@ -112,8 +112,9 @@ rows() { # rows FORMAT: one row per name (jsonl) or size (bench)
             END {
                 if (!found && why == "") why = "FAILED (no result line)"
                 if (fmt == "jsonl" && found && why == "")
-                    printf "{\"peer\":\"%s\",\"alg\":\"%s\",\"bits\":%d,\"signPerSecond\":%s,\"bestBatchPerSecond\":%s,\"checkedLanes\":%s}\n",
-                        peer, alg, bits, f["ops_per_s"], f["best_batch_ops_per_s"], f["checked_lanes"]
+                    printf "{\"peer\":\"%s\",\"alg\":\"%s\",\"bits\":%d,\"signPerSecond\":%s," \
+                        "\"bestBatchPerSecond\":%s,\"checkedLanes\":%s}\n", peer, alg, bits, f["ops_per_s"],
+                        f["best_batch_ops_per_s"], f["checked_lanes"]
                 else if (fmt == "jsonl")
                     printf "{\"peer\":\"%s\",\"alg\":\"%s\",\"bits\":%d,\"notRun\":\"%s\"}\n", peer, alg, bits, why
                 else if (found && why == "")
