@@ -10,22 +10,6 @@ import Metrics
 import RemoteJWKS
 import ReplayGuard
 
-/// What a verified bearer token gives a route: the token's verified claims and where they came from. Only a token
-/// that verified (signature, key binding, claims policy, scopes, replay) ever becomes one.
-public struct VerifiedBearer: Sendable {
-    /// The verified JWT: header, claims and payload object.
-    public let jwt: VerifiedJWT
-    /// The token's scopes: its `scope` claim split on spaces (RFC 8693 §4.2), or its `scp` array.
-    public let scopes: Set<String>
-
-    /// The verified claims (`iss`, `sub`, `aud`, `exp`, …).
-    public var claims: JWTClaims { jwt.claims }
-    /// The algorithm the token was verified under.
-    public var algorithm: JWSAlgorithm { jwt.jws.algorithm }
-    /// The `kid` of the key that verified it, if the token named one.
-    public var keyID: String? { jwt.jws.keyID }
-}
-
 /// A Hummingbird authenticator for `Authorization: Bearer <JWT>` (RFC 6750): verifies the token with Signet and puts
 /// a ``VerifiedBearer`` in the request context, or answers as RFC 6750 §3 says.
 ///
@@ -46,19 +30,21 @@ public struct JWTBearerAuthenticator<Context: AuthRequestContext<VerifiedBearer>
     public typealias Identity = VerifiedBearer
 
     /// Where the keys come from.
-    public let keys: BearerKeySource
+    public var keys: BearerKeySource { verification.keys }
     /// Scopes every token must carry (empty: none).
-    public let requiredScopes: Set<String>
+    public var requiredScopes: Set<String> { verification.requiredScopes }
     /// Records each token's (`sub`, `jti`) until it expires, refusing a second use; `nil`: no replay check.
-    public let replayGuard: (any ReplayGuard)?
+    public var replayGuard: (any ReplayGuard)? { verification.replayGuard }
     /// The realm named in challenges, if any.
-    public let realm: String?
+    public var realm: String? { verification.realm }
     /// Whether a request without bearer credentials is refused here (`401`) rather than passed on.
-    public let isRequired: Bool
+    public var isRequired: Bool { verification.isRequired }
     /// The longest `Authorization` header read (default 8 KiB); a longer one is `400 invalid_request` unread.
-    public let maximumHeaderBytes: Int
+    public var maximumHeaderBytes: Int { verification.maximumHeaderBytes }
+    /// The verification itself, which does not depend on `Context` (so it runs as concrete code, not through
+    /// generic value witnesses).
+    let verification: BearerVerification
     let logger: Logger
-    let clock: @Sendable () -> NumericDate
     let outcomes: Outcomes
 
     /// Creates the authenticator.
@@ -78,14 +64,10 @@ public struct JWTBearerAuthenticator<Context: AuthRequestContext<VerifiedBearer>
         logger: Logger = Logger(label: "signet.bearer-auth"),
         clock: @escaping @Sendable () -> NumericDate = { JWTClock.system.now() }
     ) {
-        self.keys = keys
-        self.requiredScopes = requiredScopes
-        self.replayGuard = replayGuard
-        self.realm = realm
-        self.isRequired = isRequired
-        self.maximumHeaderBytes = maximumHeaderBytes
+        self.verification = BearerVerification(
+            keys: keys, requiredScopes: requiredScopes, replayGuard: replayGuard, realm: realm, isRequired: isRequired,
+            maximumHeaderBytes: maximumHeaderBytes, clock: clock)
         self.logger = logger
-        self.clock = clock
         self.outcomes = Outcomes()
     }
 
@@ -96,7 +78,7 @@ public struct JWTBearerAuthenticator<Context: AuthRequestContext<VerifiedBearer>
     public func authenticate(request: Request, context: Context) async throws -> VerifiedBearer? {
         let start = ContinuousClock.now
         do {
-            let verified = try await verify(request.headers)
+            let verified = try await verifiedBearer(in: request.headers)
             outcomes.record(verified == nil ? "anonymous" : "ok", since: start)
             return verified
         } catch {
@@ -111,9 +93,64 @@ public struct JWTBearerAuthenticator<Context: AuthRequestContext<VerifiedBearer>
         }
     }
 
-    /// The verification, with every refusal typed.
-    func verify(_ headers: HTTPFields) async throws(BearerAuthenticationError) -> VerifiedBearer? {
-        let token: String
+    /// The bearer credentials in `headers` verified as the middleware verifies them (without its metrics and log
+    /// line): for a server that is not a Hummingbird router, or a WebSocket upgrade.
+    ///
+    /// The token is read in place from the header field and verified on `JWSVerifier`'s zero-allocation path, its
+    /// payload decoded into a temporary buffer (on the stack for a payload under 1 KiB); required scopes are checked
+    /// on the verified view. What allocates is the ``VerifiedBearer`` kept afterwards: its payload copy and its
+    /// strings longer than 15 bytes.
+    ///
+    /// - Parameter headers: The request's header fields.
+    /// - Returns: The verified bearer, or `nil` for no bearer credentials when not ``isRequired``.
+    /// - Throws: ``BearerAuthenticationError`` with the RFC 6750 answer.
+    public func verifiedBearer(in headers: HTTPFields) async throws(BearerAuthenticationError) -> VerifiedBearer? {
+        try await verification.verifiedBearer(in: headers)
+    }
+}
+
+/// The bearer verification behind ``JWTBearerAuthenticator``, apart from its request context type.
+struct BearerVerification: Sendable {
+    let keys: BearerKeySource
+    let requiredScopes: Set<String>
+    let replayGuard: (any ReplayGuard)?
+    let realm: String?
+    let isRequired: Bool
+    let maximumHeaderBytes: Int
+    let clock: @Sendable () -> NumericDate
+
+    /// See ``JWTBearerAuthenticator/verifiedBearer(in:)``.
+    func verifiedBearer(in headers: HTTPFields) async throws(BearerAuthenticationError) -> VerifiedBearer? {
+        let bearer: VerifiedBearer
+        switch try firstPass(headers) {
+        case .anonymous: return nil
+        case .verified(let verified): bearer = verified
+        case .remote(let field, let range): bearer = try await remoteBearer(field, range)
+        }
+        if let replayGuard { try await claimOnce(bearer, replayGuard) }
+        return bearer
+    }
+
+    /// What the synchronous part settled: no credentials, a bearer verified over fixed keys, or a token for the
+    /// remote set.
+    enum FirstPass {
+        case anonymous
+        case verified(VerifiedBearer)
+        case remote(field: String, range: Range<Int>)
+    }
+
+    /// Reads the credentials and, over fixed keys, verifies them. Synchronous and never inlined into the async
+    /// caller, whose frame (allocated per call from the task's allocator, from malloc once it outgrows the task's
+    /// first slab) then holds little more than the bearer.
+    @inline(never)
+    func firstPass(_ headers: HTTPFields) throws(BearerAuthenticationError) -> FirstPass {
+        guard let (field, range) = try credentials(in: headers) else { return .anonymous }
+        guard case .fixed(let verifier) = keys.storage else { return .remote(field: field, range: range) }
+        return .verified(try settled(attempt(field, range, with: verifier)))
+    }
+
+    /// The token's place in its `Authorization` field; `nil` for no bearer credentials when not ``isRequired``.
+    func credentials(in headers: HTTPFields) throws(BearerAuthenticationError) -> (String, Range<Int>)? {
         switch BearerCredentials.read(headers, maximumBytes: maximumHeaderBytes) {
         case .absent:
             guard isRequired else { return nil }
@@ -122,59 +159,110 @@ public struct JWTBearerAuthenticator<Context: AuthRequestContext<VerifiedBearer>
         case .malformed(let code, let reason):
             throw BearerAuthenticationError(
                 .badRequest, .invalidRequest, signetCode: code, reason: reason, realm: realm)
-        case .token(let t):
-            token = t
+        case .token(let field, let range):
+            return (field, range)
         }
-        let jwt = try await verifiedJWT(token)
-        let scopes = Self.scopes(of: jwt.payloadObject)
-        let missing = requiredScopes.subtracting(scopes)
-        guard missing.isEmpty else {
-            throw BearerAuthenticationError(
-                .forbidden, .insufficientScope, signetCode: "bearer.insufficient-scope",
-                reason: "the token lacks the scope(s) \(missing.sorted().joined(separator: " "))", realm: realm,
-                requiredScopes: requiredScopes.sorted())
-        }
-        if let replayGuard { try await claimOnce(jwt, replayGuard) }
-        return VerifiedBearer(jwt: jwt, scopes: scopes)
     }
 
-    /// The token verified with the fixed verifier, or with the remote set's (re-fetched once for an unknown `kid`).
-    func verifiedJWT(_ token: String) async throws(BearerAuthenticationError) -> VerifiedJWT {
-        switch keys.storage {
-        case .fixed(let verifier):
-            return try invalidToken { () throws(JWSError) in try verifier.verify(token) }
-        case .remote(let remote):
-            let verifier: JWSVerifier?
-            do {
-                verifier = try await remote.current()
+    /// The token verified over the remote set's current keys, the set re-fetched once for an unknown `kid`.
+    @inline(never)
+    func remoteBearer(_ field: String, _ range: Range<Int>) async throws(BearerAuthenticationError) -> VerifiedBearer {
+        guard case .remote(let remote) = keys.storage else {
+            throw BearerAuthenticationError(
+                .serviceUnavailable, .invalidToken, signetCode: "bearer.no-keys", reason: "no key source",
+                realm: realm)
+        }
+        let verifier = try await currentVerifier(remote)
+        let first = attempt(field, range, with: verifier)
+        guard case .refused(let error) = first, error.code == .kidUnknown else { return try settled(first) }
+        // A key the set did not have when last fetched: ask the set once (within its cooldown).
+        guard let kid = Self.unverifiedKeyID(field, range), await remote.refetch(forKeyID: kid),
+            let refreshed = try? await remote.current()
+        else { throw invalid(error) }
+        return try settled(attempt(field, range, with: refreshed))
+    }
+
+    /// How one verification came out (the remote path tells an unknown `kid` from the other refusals).
+    enum Attempt {
+        case verified(VerifiedBearer)
+        case refused(JWSError)
+        case lacksScopes([String])
+    }
+
+    /// Verifies the token `field[range]` with `verifier` on the zero-allocation path, checks the required scopes on
+    /// the verified view, and only then copies out the bearer. Never inlined into the async callers: its temporary
+    /// buffers (and the verifier's, up to 1 KiB for a header) stay on the thread's stack instead of growing their
+    /// task allocation.
+    @inline(never)
+    func attempt(_ field: String, _ range: Range<Int>, with verifier: JWSVerifier) -> Attempt {
+        let needed = unsafe verifier.scratchByteCount(for: field.utf8Span.span.extracting(range).bytes)
+        return unsafe withUnsafeTemporaryAllocation(byteCount: max(needed, 1), alignment: 8) { buffer -> Attempt in
+            var scratch = unsafe MutableRawSpan(_unsafeBytes: buffer)
+            do throws(JWSError) {
+                let view = try unsafe verifier.verify(field.utf8Span.span.extracting(range).bytes, scratch: &scratch)
+                if let missing = missingScopes(in: view) { return .lacksScopes(missing) }
+                return .verified(VerifiedBearer(view))
             } catch {
-                // The keys cannot be had: the token cannot be checked, which is the server's fault, not the token's.
-                throw BearerAuthenticationError(
-                    .serviceUnavailable, .invalidToken, signetCode: error.code.rawValue,
-                    reason: "the signing keys cannot be fetched: \(error.reason)", realm: realm)
-            }
-            guard let verifier else {
-                throw BearerAuthenticationError(
-                    .unauthorized, .invalidToken, signetCode: "bearer.no-keys",
-                    reason: "the JWK set has no usable key", realm: realm)
-            }
-            do {
-                return try verifier.verify(token)
-            } catch  where error.code == .kidUnknown {
-                guard let kid = Self.unverifiedKeyID(token), await remote.refetch(forKeyID: kid),
-                    let refreshed = try? await remote.current()
-                else { throw invalid(error) }
-                return try invalidToken { () throws(JWSError) in try refreshed.verify(token) }
-            } catch {
-                throw invalid(error)
+                return .refused(error)
             }
         }
+    }
+
+    /// The outcome as the bearer or the RFC 6750 refusal.
+    func settled(_ attempt: Attempt) throws(BearerAuthenticationError) -> VerifiedBearer {
+        switch attempt {
+        case .verified(let bearer):
+            return bearer
+        case .refused(let error):
+            throw invalid(error)
+        case .lacksScopes(let missing):
+            throw BearerAuthenticationError(
+                .forbidden, .insufficientScope, signetCode: "bearer.insufficient-scope",
+                reason: "the token lacks the scope(s) \(missing.joined(separator: " "))", realm: realm,
+                requiredScopes: requiredScopes.sorted())
+        }
+    }
+
+    /// The required scopes the verified token lacks, sorted; `nil` when it has them all. A plain `scope` string is
+    /// read in place; an escaped one or an `scp` array is decided on the parsed payload.
+    func missingScopes(in view: borrowing VerifiedClaimsView) -> [String]? {
+        guard !requiredScopes.isEmpty else { return nil }
+        if let raw = view.rawValue(ofClaim: "scope"), let missing = BearerScopes.missing(requiredScopes, in: raw) {
+            return missing.isEmpty ? nil : missing
+        }
+        let object: JSONObject
+        if case .object(let o)? = try? StrictJSON.parse(view.payload) {
+            object = o
+        } else {
+            object = JSONObject(members: [])
+        }
+        let missing = requiredScopes.subtracting(BearerScopes.all(in: object))
+        return missing.isEmpty ? nil : missing.sorted()
+    }
+
+    /// The remote set's current verifier, or the refusal when its keys cannot be had or none is usable.
+    func currentVerifier(_ remote: RemoteVerifier) async throws(BearerAuthenticationError) -> JWSVerifier {
+        let verifier: JWSVerifier?
+        do {
+            verifier = try await remote.current()
+        } catch {
+            // The keys cannot be had: the token cannot be checked, which is the server's fault, not the token's.
+            throw BearerAuthenticationError(
+                .serviceUnavailable, .invalidToken, signetCode: error.code.rawValue,
+                reason: "the signing keys cannot be fetched: \(error.reason)", realm: realm)
+        }
+        guard let verifier else {
+            throw BearerAuthenticationError(
+                .unauthorized, .invalidToken, signetCode: "bearer.no-keys",
+                reason: "the JWK set has no usable key", realm: realm)
+        }
+        return verifier
     }
 
     /// Claims (`sub`, `jti`) until `exp` with the replay guard; a second use is `invalid_token`.
-    func claimOnce(_ jwt: VerifiedJWT, _ replayGuard: any ReplayGuard) async throws(BearerAuthenticationError) {
-        let claims = jwt.claims
-        guard let jti = claims.id, let expiry = claims.expiresAt else {
+    @inline(never)
+    func claimOnce(_ bearer: VerifiedBearer, _ replayGuard: any ReplayGuard) async throws(BearerAuthenticationError) {
+        guard let jti = bearer.id, let expiry = bearer.expiresAt else {
             throw BearerAuthenticationError(
                 .unauthorized, .invalidToken, signetCode: "bearer.replay-claims-missing",
                 reason: "the token needs jti and exp to be checked for replay", realm: realm)
@@ -182,7 +270,7 @@ public struct JWTBearerAuthenticator<Context: AuthRequestContext<VerifiedBearer>
         let now = clock().seconds
         do {
             let claim = try await replayGuard.claim(
-                subject: claims.subject ?? "", jti: jti, until: max(expiry.seconds, now + 1), now: now)
+                subject: bearer.subject ?? "", jti: jti, until: max(expiry.seconds, now + 1), now: now)
             if case .replay = claim {
                 throw BearerAuthenticationError(
                     .unauthorized, .invalidToken, signetCode: "bearer.replayed",
@@ -207,12 +295,22 @@ public struct JWTBearerAuthenticator<Context: AuthRequestContext<VerifiedBearer>
             reason: "\(error.code.rawValue): \(error.reason)", realm: realm)
     }
 
-    func invalidToken(_ body: () throws(JWSError) -> VerifiedJWT) throws(BearerAuthenticationError) -> VerifiedJWT {
-        do { return try body() } catch { throw invalid(error) }
+    /// The `kid` of an unverified token's header, only to ask the JWK set for it (nothing else is read).
+    static func unverifiedKeyID(_ field: String, _ range: Range<Int>) -> String? {
+        let token = Array(field.utf8.dropFirst(range.lowerBound).prefix(range.count))
+        guard let dot = token.firstIndex(of: UInt8(ascii: ".")),
+            let header = try? Base64URL.decode(Array(token[..<dot])),
+            case .object(let object) = try? StrictJSON.parse(header),
+            case .string(let kid)? = object["kid"]
+        else { return nil }
+        return kid
     }
+}
 
+/// Scopes as RFC 8693 §4.2 (`scope`, space-separated) and common practice (`scp`, an array) carry them.
+enum BearerScopes {
     /// `scope` split on spaces, or the strings of an `scp` array.
-    static func scopes(of payload: JSONObject) -> Set<String> {
+    static func all(in payload: JSONObject) -> Set<String> {
         if case .string(let scope)? = payload["scope"] {
             return Set(scope.split(separator: " ").map(String.init))
         }
@@ -222,14 +320,33 @@ public struct JWTBearerAuthenticator<Context: AuthRequestContext<VerifiedBearer>
         return []
     }
 
-    /// The `kid` of an unverified token's header, only to ask the JWK set for it (nothing else is read).
-    static func unverifiedKeyID(_ token: String) -> String? {
-        guard let dot = token.utf8.firstIndex(of: UInt8(ascii: ".")),
-            let header = try? Base64URL.decode(Array(token.utf8[..<dot])),
-            case .object(let object) = try? StrictJSON.parse(header),
-            case .string(let kid)? = object["kid"]
-        else { return nil }
-        return kid
+    /// The members of `required` that the JSON text `raw` (a `scope` claim's value) lacks, sorted, read in place;
+    /// `nil` when `raw` is not a string without escapes (then the caller parses).
+    ///
+    /// - Allocation: none unless a scope is missing.
+    static func missing(_ required: Set<String>, in raw: RawSpan) -> [String]? {
+        unsafe raw.withUnsafeBytes { (text) -> [String]? in
+            let quote = UInt8(ascii: "\"")
+            let space = UInt8(ascii: " ")
+            guard text.count >= 2, unsafe text[0] == quote, unsafe text[text.count - 1] == quote,
+                unsafe !text[1..<(text.count - 1)].contains(UInt8(ascii: "\\"))
+            else { return nil }
+            var missing: [String] = []
+            for scope in required {
+                var found = false
+                var start = 1
+                while !found, start < text.count - 1 {
+                    var end = start
+                    while unsafe end < text.count - 1 && text[end] != space { end += 1 }
+                    found =
+                        unsafe end > start
+                        && UnsafeRawBufferPointer(rebasing: text[start..<end]).elementsEqual(scope.utf8)
+                    start = end + 1
+                }
+                if !found { missing.append(scope) }
+            }
+            return missing.isEmpty ? missing : missing.sorted()
+        }
     }
 }
 
@@ -267,25 +384,29 @@ enum BearerCredentials: Equatable {
     case absent
     /// A header that cannot be read as one bearer token.
     case malformed(code: String, reason: String)
-    /// The token.
-    case token(String)
+    /// The token: the UTF-8 offsets `range` of the field's value `field` (read in place, not copied).
+    case token(field: String, range: Range<Int>)
 
-    /// Reads `headers` (at most `maximumBytes` of the field), byte by byte: the field is ASCII or refused.
+    /// Reads `headers` (at most `maximumBytes` of the field), byte by byte in place: the field is ASCII or refused.
     static func read(_ headers: HTTPFields, maximumBytes: Int) -> BearerCredentials {
-        let values = headers[values: .authorization]
-        guard let value = values.first else { return .absent }
-        guard values.count == 1 else {
-            return .malformed(
-                code: "bearer.header-repeated", reason: "the request has \(values.count) Authorization fields; send one"
-            )
+        var found: String?
+        var count = 0
+        for field in headers where field.name == .authorization {
+            if found == nil { found = field.value }
+            count += 1
         }
-        guard value.utf8.count <= maximumBytes else {
+        guard let value = found else { return .absent }
+        guard count == 1 else {
+            return .malformed(
+                code: "bearer.header-repeated", reason: "the request has \(count) Authorization fields; send one")
+        }
+        let bytes = value.utf8Span.span
+        guard bytes.count <= maximumBytes else {
             return .malformed(
                 code: "bearer.header-too-large",
-                reason: "the Authorization field is \(value.utf8.count) bytes; at most \(maximumBytes) are read")
+                reason: "the Authorization field is \(bytes.count) bytes; at most \(maximumBytes) are read")
         }
-        let bytes = Array(value.utf8)
-        if let offset = bytes.firstIndex(where: { $0 < 0x20 || $0 > 0x7E }) {
+        for offset in 0..<bytes.count where bytes[offset] < 0x20 || bytes[offset] > 0x7E {
             return .malformed(
                 code: "bearer.header-not-ascii",
                 reason: "the Authorization field has a byte outside printable ASCII at offset \(offset)")
@@ -300,7 +421,7 @@ enum BearerCredentials: Equatable {
         while schemeEnd < bytes.count, bytes[schemeEnd] != space { schemeEnd += 1 }
         // Another scheme (Basic, DPoP, …) carries no bearer credentials (RFC 6750 §3.1); schemes are matched
         // case-insensitively (RFC 9110 §11.1).
-        guard Self.isBearer(bytes[start..<schemeEnd]) else { return .absent }
+        guard Self.isBearer(bytes.extracting(start..<schemeEnd)) else { return .absent }
         var tokenStart = schemeEnd
         while tokenStart < bytes.count, bytes[tokenStart] == space { tokenStart += 1 }
         var tokenEnd = bytes.count
@@ -312,7 +433,7 @@ enum BearerCredentials: Equatable {
         // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
         var bodyEnd = tokenEnd
         while bodyEnd > tokenStart, bytes[bodyEnd - 1] == UInt8(ascii: "=") { bodyEnd -= 1 }
-        if let bad = bytes[tokenStart..<bodyEnd].firstIndex(where: { !Self.isB64TokenByte($0) }) {
+        for bad in tokenStart..<bodyEnd where !Self.isB64TokenByte(bytes[bad]) {
             return .malformed(
                 code: "bearer.token-syntax",
                 reason:
@@ -322,13 +443,18 @@ enum BearerCredentials: Equatable {
         guard bodyEnd > tokenStart else {
             return .malformed(code: "bearer.token-syntax", reason: "the bearer token is only '=' padding")
         }
-        return .token(String(decoding: bytes[tokenStart..<tokenEnd], as: UTF8.self))
+        return .token(field: value, range: tokenStart..<tokenEnd)
     }
 
     /// `bearer` in any case.
-    static func isBearer(_ scheme: ArraySlice<UInt8>) -> Bool {
+    static func isBearer(_ scheme: Span<UInt8>) -> Bool {
         guard scheme.count == 6 else { return false }
-        return zip(scheme, "bearer".utf8).allSatisfy { $0 | 0x20 == $1 }
+        var i = 0
+        for expected in "bearer".utf8 {
+            guard scheme[i] | 0x20 == expected else { return false }
+            i += 1
+        }
+        return true
     }
 
     /// A byte of RFC 6750's b64token (ALPHA, DIGIT, `-`, `.`, `_`, `~`, `+`, `/`).

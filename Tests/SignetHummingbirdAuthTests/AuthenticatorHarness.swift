@@ -44,7 +44,7 @@ enum AuthenticatedService {
                 .add(middleware: authenticator)
                 .get("me") { _, context -> String in
                     guard let bearer = context.identity else { return "anonymous" }
-                    return "sub=\(bearer.claims.subject ?? "") scopes=\(bearer.scopes.sorted().joined(separator: ","))"
+                    return "sub=\(bearer.subject ?? "") scopes=\(bearer.scopes.sorted().joined(separator: ","))"
                 }
             return try await LoopbackServer.serve(router, body)
         }

@@ -39,6 +39,11 @@ struct GatewayExample: AsyncParsableCommand {
     @Option(help: "The upstream URL each GET /patient is forwarded to.") var upstream: String
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port (0: any free one; the URL is printed).") var port = 8080
+    @Flag(
+        help:
+            "Also serve GET /verify-only: the same verifier called in the handler, no authenticator (the baseline perf/gateway/load.sh measures the authenticator against)."
+    )
+    var baselineRoutes = false
 
     func run() async throws {
         // Outbound: APIM access tokens, one fresh client assertion per token request.
@@ -59,9 +64,29 @@ struct GatewayExample: AsyncParsableCommand {
         let router = Router(context: BasicAuthRequestContext<VerifiedBearer>.self)
         // Liveness, with no authentication: also the bare route perf/gateway/load.sh compares the others with.
         router.get("health") { _, _ in "ok" }
+        if baselineRoutes {
+            // One verify on the zero-allocation path inside the handler, as `signet bench` verifies: the bare route
+            // plus one verify, measured in the same server (its caches and scheduling) as the authenticated route.
+            router.get("verify-only") { request, _ -> String in
+                guard let field = request.headers[.authorization], field.hasPrefix("Bearer ") else {
+                    throw HTTPError(.badRequest)
+                }
+                let token = Array(field.utf8.dropFirst(7))
+                let scratchBytes = verifier.scratchByteCount(for: RawSpan(_elements: token.span))
+                do {
+                    return try withUnsafeTemporaryAllocation(byteCount: max(scratchBytes, 1), alignment: 8) { buffer in
+                        var scratch = MutableRawSpan(_unsafeBytes: buffer)
+                        let view = try verifier.verify(RawSpan(_elements: token.span), scratch: &scratch)
+                        return view.subject?.string ?? ""
+                    }
+                } catch {
+                    throw HTTPError(.unauthorized)
+                }
+            }
+        }
         // The caller as the gateway sees it: authentication alone (any scope), no upstream call.
         router.group("whoami").add(middleware: authenticated).get { _, context -> String in
-            try context.requireIdentity().claims.subject ?? ""
+            try context.requireIdentity().subject ?? ""
         }
         router.group("patient").add(middleware: patientReaders).get { _, context -> Response in
             let caller = try context.requireIdentity()
@@ -69,7 +94,7 @@ struct GatewayExample: AsyncParsableCommand {
             let body = try await answer.body.collect(upTo: 1 << 20)
             var headers = HTTPFields()
             headers[.contentType] = answer.headers.first(name: "Content-Type") ?? "application/octet-stream"
-            if let name = HTTPField.Name("X-Gateway-Caller") { headers[name] = caller.claims.subject ?? "" }
+            if let name = HTTPField.Name("X-Gateway-Caller") { headers[name] = caller.subject ?? "" }
             return Response(
                 status: .init(code: Int(answer.status.code)), headers: headers, body: .init(byteBuffer: body))
         }
