@@ -10,6 +10,8 @@
 //   swift package benchmark --target JWSBenchmarks --no-progress
 // The token client's warm hot path and a cold request against the in-process emulator, split into its parts:
 //   swift package benchmark --target TokenClientBenchmarks --no-progress
+// The bearer authenticator beside one verify of the same token, in process:
+//   swift package benchmark --target GatewayBenchmarks --no-progress
 import PackageDescription
 
 let package = Package(
@@ -20,6 +22,10 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         // Peer measured in the same run; benchmark-only.
         .package(url: "https://github.com/swift-extras/swift-extras-base64", from: "1.2.0"),
+        // The authenticator's request context and header types (GatewayBenchmarks); the versions Signet resolves.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .executableTarget(
@@ -58,6 +64,21 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "TokenClientBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "GatewayBenchmarks",
+            dependencies: [
+                .product(name: "SignetHummingbirdAuth", package: "Signet"),
+                .product(name: "JWS", package: "Signet"),
+                .product(name: "SignetKeys", package: "Signet"),
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "GatewayBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
