@@ -261,7 +261,9 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "SignetJWTKitTests",
-            dependencies: ["SignetJWTKit", "JWS", "SignetKeys", .product(name: "JWTKit", package: "jwt-kit")],
+            dependencies: [
+                "SignetJWTKit", "JWS", "SignetKeys", "Base64URL", .product(name: "JWTKit", package: "jwt-kit"),
+            ],
             swiftSettings: strictSettings),
         // Against a real Hummingbird server on loopback, started by each test.
         .testTarget(

@@ -70,7 +70,12 @@ public actor SignetJWTKeyCollection {
     }
 
     /// Verifies `token` and returns its payload: the key its `kid` names (or the default key), `alg` equal to that
-    /// key's algorithm, the signature checked by Signet, then the payload's `verify(using:)`.
+    /// key's algorithm, the signature checked by Signet, then the payload decoded with the parser's JSON decoder and
+    /// its `verify(using:)` run (its claims).
+    ///
+    /// Signet reads the token: its shape, the header (strict base64url and strict JSON; only `alg` and `kid` are
+    /// used) and the signature. The payload is decoded only after the signature verified, and it is the only part
+    /// that goes through `Codable`.
     ///
     /// - Parameters:
     ///   - token: The compact JWS.
@@ -84,19 +89,60 @@ public actor SignetJWTKeyCollection {
         async throws -> Payload
     {
         let bytes = Array(token)
-        let (header, decoded, signature) = try parser.parse(bytes, as: Payload.self)
+        guard let firstDot = bytes.firstIndex(of: UInt8(ascii: ".")),
+            let secondDot = bytes[(firstDot + 1)...].firstIndex(of: UInt8(ascii: ".")),
+            !bytes[(secondDot + 1)...].contains(UInt8(ascii: "."))
+        else { throw JWTError.malformedToken(reason: "a compact JWS has three segments") }
+        let header = try Self.header(bytes[..<firstDot])
         let key = try self.key(for: header.kid.map { JWKIdentifier(string: $0) })
         guard header.alg == key.name else {
             throw JWTError.invalidHeaderField(
                 reason: "alg \(header.alg ?? "missing") is not \(key.name), the algorithm this key is bound to")
         }
-        // The signing input ends at the second dot (the parser has already checked the three segments).
-        guard let firstDot = bytes.firstIndex(of: UInt8(ascii: ".")),
-            let secondDot = bytes[(firstDot + 1)...].firstIndex(of: UInt8(ascii: "."))
-        else { throw JWTError.malformedToken(reason: "a compact JWS has three segments") }
+        let signature: [UInt8]
+        do {
+            signature = try Base64URL.decode(bytes[(secondDot + 1)...])
+        } catch {
+            throw JWTError.malformedToken(reason: "the signature is not base64url: \(error)")
+        }
         guard try key.verify(signature, signs: bytes[..<secondDot]) else { throw JWTError.signatureVerificationFailed }
+        let decoded: Payload
+        do {
+            let json = try Base64URL.decode(bytes[(firstDot + 1)..<secondDot])
+            decoded = try parser.jsonDecoder.decode(Payload.self, from: Data(json))
+        } catch {
+            throw JWTError.malformedToken(reason: "Couldn't decode JWT with error: \(String(describing: error))")
+        }
         try await decoded.verify(using: key)
         return decoded
+    }
+
+    /// The `alg` and `kid` of a header segment, read by Signet's strict base64url and JSON (a duplicate member, a
+    /// trailing comma or a non-object is malformed, as for every other Signet verifier); a `crit` member is refused.
+    static func header(_ segment: ArraySlice<UInt8>) throws -> (alg: String?, kid: String?) {
+        let object: JSONObject
+        do {
+            guard case .object(let o) = try StrictJSON.parse(try Base64URL.decode(segment)) else {
+                throw JWTError.malformedToken(reason: "the header is not a JSON object")
+            }
+            object = o
+        } catch let error as JWTError {
+            throw error
+        } catch {
+            throw JWTError.malformedToken(reason: "the header is not base64url JSON: \(error)")
+        }
+        // RFC 7515 §4.1.11: a verifier must refuse extensions it does not understand, and it understands none.
+        if object["crit"] != nil {
+            throw JWTError.invalidHeaderField(reason: "crit names header extensions this verifier does not process")
+        }
+        func string(_ name: String) throws -> String? {
+            switch object[name] {
+            case nil: return nil
+            case .string(let value)?: return value
+            case _?: throw JWTError.invalidHeaderField(reason: "\(name) must be a string")
+            }
+        }
+        return (try string("alg"), try string("kid"))
     }
 
     /// ``verify(_:as:)-(DataProtocol,_)`` for a token held as a `String`.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import Base64URL
 import Foundation
 import JWS
 import JWTKit
@@ -98,5 +99,53 @@ struct SignetJWTKitTests {
         let verifyOnly = try SignetJWTAlgorithm(key: key.publicKey, algorithm: .es256)
         #expect(throws: JWTError.self) { _ = try verifyOnly.sign(Array("x".utf8)) }
         #expect(throws: JWSError.self) { _ = try SignetJWTAlgorithm(key: key, algorithm: .rs256) }
+    }
+
+    /// A token over exactly these header and payload texts, signed by `algorithm` (so it is validly signed).
+    static func token(header: String, payload: String, signedBy algorithm: SignetJWTAlgorithm) throws -> String {
+        let input = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(payload.utf8))
+        return input + "." + Base64URL.encode(try algorithm.sign(Array(input.utf8)))
+    }
+
+    @Test("Signet reads the header strictly and the payload only after the signature verified")
+    func strictHeaderAndPayload() async throws {
+        let algorithm = try SignetJWTAlgorithm(key: JWSSigningKey.generate(for: .es256), algorithm: .es256)
+        let keys = SignetJWTKeyCollection()
+        await keys.add(algorithm, kid: "k1")
+        let now = Int(Date().timeIntervalSince1970)
+        let payload = #"{"sub":"user-1","aud":"https://api.example","exp":\#(now + 300),"admin":false}"#
+        let good = try Self.token(header: #"{"alg":"ES256","kid":"k1"}"#, payload: payload, signedBy: algorithm)
+        #expect(try await keys.verify(good, as: SessionPayload.self).sub.value == "user-1")
+        let cases: [(header: String, payload: String, error: JWTError.ErrorType)] = [
+            (#"{"alg":"ES256","kid":"k1","crit":["b64"]}"#, payload, .invalidHeaderField),
+            (#"{"alg":"ES256","alg":"ES256","kid":"k1"}"#, payload, .malformedToken),
+            (#"{"alg":"ES256","kid":"k1",}"#, payload, .malformedToken),
+            (#"{"alg":256,"kid":"k1"}"#, payload, .invalidHeaderField),
+            (#"["ES256"]"#, payload, .malformedToken),
+            (#"{"alg":"ES256","kid":"k1"}"#, #"{"sub":17}"#, .malformedToken),
+        ]
+        for c in cases {
+            let token = try Self.token(header: c.header, payload: c.payload, signedBy: algorithm)
+            await #expect(throws: JWTError.self, "\(c.header) \(c.payload)") {
+                _ = try await keys.verify(token, as: SessionPayload.self)
+            }
+            do {
+                _ = try await keys.verify(token, as: SessionPayload.self)
+            } catch let error as JWTError {
+                #expect(error.errorType == c.error, "\(c.header) \(c.payload): \(error)")
+            }
+        }
+        // Four segments, or a payload that would not decode under a signature that does not verify: the shape and
+        // the signature are refused first.
+        await #expect(throws: JWTError.self) { _ = try await keys.verify(good + ".x", as: SessionPayload.self) }
+        var characters = Array(
+            try Self.token(header: #"{"alg":"ES256","kid":"k1"}"#, payload: "{", signedBy: algorithm))
+        characters[characters.count - 10] = characters[characters.count - 10] == "A" ? "B" : "A"
+        do {
+            _ = try await keys.verify(String(characters), as: SessionPayload.self)
+            Issue.record("a damaged signature verified")
+        } catch let error as JWTError {
+            #expect(error.errorType == .signatureVerificationFailed, "\(error)")
+        }
     }
 }
