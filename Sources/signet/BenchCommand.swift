@@ -172,6 +172,14 @@ struct BenchCommand: ParsableCommand {
                 "mallocs: n/a: \(AllocationCounter.libraryName) is not beside signet (swift build --product SignetMallocCounter, as ./dev bench does)"
             )
         }
+        // Which engine, and why (RSA: the choice made at key load; `--engine` other than auto: requested).
+        for r in results where r.threads == 1 && r.algorithm.rsa != nil {
+            let mint = "\(r.engine) (\(r.engineReason))"
+            let verify =
+                r.verifyEngine == r.engine && r.verifyEngineReason == r.engineReason
+                ? "the same" : "\(r.verifyEngine) (\(r.verifyEngineReason))"
+            print("engine \(r.algorithm.jwsName) \(r.keyDescription): mint \(mint); verify \(verify)")
+        }
         let single = results.filter { $0.threads == 1 }
         for r in results where r.threads > 1 {
             if let base = single.first(where: { $0.algorithm == r.algorithm }) {
@@ -204,6 +212,9 @@ struct BenchResult {
     /// The engine of the private-key operation (mint) and of the public-key operation (verify).
     let engine: String
     let verifyEngine: String
+    /// Why: `RSAEngine.Choice.reason` of the private and the public key (RSA), or the family's fixed engine.
+    let engineReason: String
+    let verifyEngineReason: String
     let mint: Rate
     let evpSign: Rate
     let verify: Rate
@@ -218,7 +229,7 @@ struct BenchResult {
     var json: String {
         func n(_ d: Double) -> String { String(format: "%.1f", d) }
         return """
-            {"alg":"\(algorithm.jwsName)","bits":\(bits),"key":"\(keyDescription)","threads":\(threads),"engine":"\(engine)","verifyEngine":"\(verifyEngine)","mintPerSecond":\(n(mint.median)),\
+            {"alg":"\(algorithm.jwsName)","bits":\(bits),"key":"\(keyDescription)","threads":\(threads),"engine":"\(engine)","verifyEngine":"\(verifyEngine)","engineReason":\(jsonString(engineReason)),"verifyEngineReason":\(jsonString(verifyEngineReason)),"mintPerSecond":\(n(mint.median)),\
             "verifyPerSecond":\(n(verify.median)),"evpSignPerSecond":\(n(evpSign.median)),\
             "evpVerifyPerSecond":\(n(evpVerify.median)),"mintToEVPSign":\(String(format: "%.4f", mintRatio)),\
             "verifyToEVPVerify":\(String(format: "%.4f", verifyRatio)),"gmpVerifyPerSecond":\(gmpVerify.samples.isEmpty ? "null" : n(gmpVerify.median)),\
@@ -330,6 +341,11 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
     var engineName: String { key.rsa?.engine.name ?? "evp" }
     /// The engine of the public-key operation.
     var verifyEngineName: String { key.rsa?.publicKey.engine.name ?? "evp" }
+    /// Why those engines (RSA: the choice made at key load).
+    var engineReason: String { key.rsa?.engineChoice.reason ?? "the only engine for this key family" }
+    var verifyEngineReason: String {
+        key.rsa?.publicKey.engineChoice.reason ?? "the only engine for this key family"
+    }
 
     /// Runs `body` on `threads` threads for `duration` seconds; returns operations per second.
     func rate(threads: Int, duration: Double, _ body: @escaping @Sendable () throws -> Void) throws -> Double {
@@ -419,7 +435,8 @@ final class BenchSetup: @unchecked Sendable {  // immutable after init; its memb
         }
         return BenchResult(
             algorithm: algorithm, bits: key.publicKey.bits, keyDescription: key.publicKey.keyDescription,
-            threads: threads, engine: engineName, verifyEngine: verifyEngineName, mint: mint, evpSign: sign,
+            threads: threads, engine: engineName, verifyEngine: verifyEngineName, engineReason: engineReason,
+            verifyEngineReason: verifyEngineReason, mint: mint, evpSign: sign,
             verify: verify,
             evpVerify: evpVerify, gmpVerify: gmp, allocations: countAllocations(), mintRatios: mintRatios,
             verifyRatios: verifyRatios)

@@ -131,6 +131,31 @@ import Testing
         #expect(nanos > 10_000, "\(nanos) ns")
     }
 
+    /// The decision says why, with the times and the ratio it was made on; every key says which engine and why.
+    @Test func theEngineChoiceSaysWhy() throws {
+        typealias E = RSAEngine
+        let faster = E.decide(openSSL: 2_000_000, candidates: [(.ifma256, 1_600_000), (.ifma512, 1_500_000)])
+        #expect(faster.engine == .ifma512, "\(faster)")
+        #expect(faster.reason.contains("ifma512 1500.0 µs vs OpenSSL 2000.0 µs") && faster.reason.contains("1.33x"))
+        let near = E.decide(openSSL: 2_000_000, candidates: [(.ifma512, 1_920_000)])
+        #expect(near.engine == .openSSL && near.reason.contains("1.04x") && near.reason.contains("margin"), "\(near)")
+        let failed = E.decide(openSSL: 2_000_000, candidates: [(.ifma512, .max)])
+        #expect(failed.engine == .openSSL && failed.reason.contains("could be timed"), "\(failed)")
+        #expect(E.decide(openSSL: 0, candidates: [(.ifma256, 5)]).engine == .openSSL)
+
+        let automatic = try Fixtures.key2048.using(engine: .automatic)
+        if RSAEngine.supportedIFMA.isEmpty {
+            #expect(automatic.engineChoice.reason.contains("AVX-512 IFMA"), "\(automatic.engineChoice)")
+            #expect(automatic.publicKey.engineChoice.reason.contains("AVX-512 IFMA"))
+        } else {
+            #expect(automatic.engineChoice.engine == automatic.engine)
+            #expect(automatic.engineChoice.reason.contains("OpenSSL"), "\(automatic.engineChoice)")
+        }
+        let requested = try Fixtures.key2048.using(engine: .emulated)
+        #expect(requested.engineChoice.engine == .emulated && requested.engineChoice.reason == "requested")
+        #expect(try Fixtures.key2048.using(engine: .openSSL).engineChoice.description == "evp: requested")
+    }
+
     /// On every CPU, both native widths: where the CPU runs one it loads and signs as OpenSSL does; where it does
     /// not, asking for it explicitly is `rsa.engine-unavailable`, saying that AVX-512 IFMA is needed.
     @Test(arguments: [RSAEngine.ifma256, .ifma512])

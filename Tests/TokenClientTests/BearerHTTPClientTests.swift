@@ -60,7 +60,7 @@ struct BearerHTTPClientTests {
             let tokens = AccessTokenClient(endpoint: try emulator.apim())
             let revokedToken = try await tokens.accessToken()
             try await Upstream.with { upstream, url in
-                upstream.revoked.withLock { $0.insert(revokedToken) }
+                upstream.revoked.withLock { _ = $0.insert(revokedToken) }
                 let client = BearerHTTPClient(tokens: tokens, httpClient: Emulator.http)
                 let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
                 #expect(response.status == .ok)
@@ -81,13 +81,13 @@ struct BearerHTTPClientTests {
             let tokens = AccessTokenClient(endpoint: try emulator.apim())
             let token = try await tokens.accessToken()
             try await Upstream.with(challenge: #"Bearer realm="api""#) { upstream, url in
-                upstream.revoked.withLock { $0.insert(token) }
+                upstream.revoked.withLock { _ = $0.insert(token) }
                 let client = BearerHTTPClient(tokens: tokens, httpClient: Emulator.http)
                 let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
                 #expect(response.status == .unauthorized && upstream.seen.withLock { $0.count } == 1)
             }
             try await Upstream.with { upstream, url in
-                upstream.revoked.withLock { $0.insert(token) }
+                upstream.revoked.withLock { _ = $0.insert(token) }
                 let client = BearerHTTPClient(tokens: tokens, httpClient: Emulator.http)
                 var post = HTTPClientRequest(url: url)
                 post.method = .POST

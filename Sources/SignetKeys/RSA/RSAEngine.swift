@@ -55,6 +55,18 @@ public struct RSAEngine: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Which engine a key's operations run on, and why: requested, `SIGNET_RSA_ENGINE`, no IFMA here, the engine
+    /// refusing the key, or ``automatic``'s measurement (each contender's time and the ratio).
+    public struct Choice: Hashable, Sendable, CustomStringConvertible {
+        /// The engine chosen (never ``automatic``).
+        public let engine: RSAEngine
+        /// One line saying why.
+        public let reason: String
+
+        /// `engine: reason`.
+        public var description: String { "\(engine): \(reason)" }
+    }
+
     /// The engine's name.
     public var description: String { name }
 
@@ -102,7 +114,7 @@ extension RSAEngine {
     /// Loads `key` into the engine `requested` resolves to (`nil`: OpenSSL signs). Under ``automatic`` an IFMA engine
     /// that refuses the key, or cannot run here, leaves it on OpenSSL (`SIGNET_RSA_ENGINE` included); an engine
     /// requested explicitly (``RSAPrivateKey/using(engine:)``) throws instead.
-    static func load(_ key: EVPKey, requested: RSAEngine) throws(SignetKeyError) -> IFMAEngineKey? {
+    static func load(_ key: EVPKey, requested: RSAEngine) throws(SignetKeyError) -> Resolution<IFMAEngineKey> {
         try resolve(
             requested,
             load: { (engine) throws(SignetKeyError) in try IFMAEngineKey(evpKey: key, engine: engine) },
@@ -116,11 +128,11 @@ extension RSAEngine {
     /// that shape reuse it (a JWKS may hold many keys, and the timing costs a few milliseconds on an IFMA CPU).
     static func loadPublic(
         modulus: [UInt8], exponent: [UInt8], openSSL: RSAPublicOperation, requested: RSAEngine
-    ) throws(SignetKeyError) -> IFMAPublicKey? {
+    ) throws(SignetKeyError) -> Resolution<IFMAPublicKey> {
         let load = { (engine: RSAEngine) throws(SignetKeyError) -> IFMAPublicKey in
             try IFMAPublicKey(modulus: modulus, exponent: exponent, engine: engine)
         }
-        func resolved(_ engine: RSAEngine) throws(SignetKeyError) -> IFMAPublicKey? {
+        func resolved(_ engine: RSAEngine) throws(SignetKeyError) -> Resolution<IFMAPublicKey> {
             try resolve(engine, load: load, time: { $0.measure(count: 5) }, openSSL: { openSSL.measure(count: 5) })
         }
         guard requested == .automatic, case .success(.none) = fromEnvironment, !supportedIFMA.isEmpty else {
@@ -128,11 +140,18 @@ extension RSAEngine {
         }
         let shape = PublicShape(bits: IFMAPublicKey.bits(modulus), exponent: exponent)
         if let chosen = publicChoices.withLock({ $0[shape] }) {
-            return chosen == .openSSL ? nil : try? load(chosen)
+            let loaded = chosen.engine == .openSSL ? nil : try? load(chosen.engine)
+            return Resolution(
+                loaded: loaded,
+                choice: loaded == nil && chosen.engine != .openSSL
+                    ? Choice(
+                        engine: .openSSL,
+                        reason: "the \(chosen.engine) engine, chosen for this key shape, does not take this key")
+                    : chosen)
         }
-        let loaded = try resolved(.automatic)
-        publicChoices.withLock { $0[shape] = loaded?.engine ?? .openSSL }
-        return loaded
+        let resolution = try resolved(.automatic)
+        publicChoices.withLock { $0[shape] = resolution.choice }
+        return resolution
     }
 
     /// A public key's shape for the choice ``automatic`` makes: modulus size and exponent.
@@ -141,8 +160,14 @@ extension RSAEngine {
         let exponent: [UInt8]
     }
 
-    /// The engine ``automatic`` chose per public-key shape in this process (see ``loadPublic``).
-    private static let publicChoices = Mutex<[PublicShape: RSAEngine]>([:])
+    /// The engine ``automatic`` chose per public-key shape in this process, and why (see ``loadPublic``).
+    private static let publicChoices = Mutex<[PublicShape: Choice]>([:])
+
+    /// An engine resolved at key load: the loaded IFMA key (`nil`: OpenSSL) and the choice with its reason.
+    struct Resolution<Loaded> {
+        let loaded: Loaded?
+        let choice: Choice
+    }
 
     /// The one resolution of a requested engine, for private and public keys alike: `SIGNET_RSA_ENGINE` first
     /// (under ``automatic`` only; an engine that cannot take the key leaves it on OpenSSL, a value that names no
@@ -152,28 +177,95 @@ extension RSAEngine {
     private static func resolve<Loaded>(
         _ requested: RSAEngine, load: (RSAEngine) throws(SignetKeyError) -> Loaded,
         time: (Loaded) -> UInt64, openSSL: () -> UInt64
-    ) throws(SignetKeyError) -> Loaded? {
+    ) throws(SignetKeyError) -> Resolution<Loaded> {
         if requested == .automatic, let preferred = try fromEnvironment.get() {
             // SIGNET_RSA_ENGINE is a preference for keys loaded the default way: an IFMA engine that cannot run
             // here or does not take this key leaves it on OpenSSL rather than making key loading fail (a name that
             // is no engine at all does: `rsa.engine-unknown`).
-            return preferred == .openSSL ? nil : try? load(preferred)
+            if preferred == .openSSL {
+                return Resolution(loaded: nil, choice: Choice(engine: .openSSL, reason: "SIGNET_RSA_ENGINE=evp"))
+            }
+            do {
+                let loaded = try load(preferred)
+                return Resolution(
+                    loaded: loaded, choice: Choice(engine: preferred, reason: "SIGNET_RSA_ENGINE=\(preferred)"))
+            } catch {
+                return Resolution(
+                    loaded: nil,
+                    choice: Choice(engine: .openSSL, reason: "SIGNET_RSA_ENGINE=\(preferred), but \(error.reason)"))
+            }
         }
         switch requested {
         case .openSSL:
-            return nil
+            return Resolution(loaded: nil, choice: Choice(engine: .openSSL, reason: "requested"))
         case .automatic:
+            guard !supportedIFMA.isEmpty else {
+                return Resolution(
+                    loaded: nil, choice: Choice(engine: .openSSL, reason: "this CPU or OS does not enable AVX-512 IFMA")
+                )
+            }
             // A key the engine refuses (shape) or that fails its load-time check stays on OpenSSL.
-            let candidates = supportedIFMA.compactMap { try? load($0) }
-            guard !candidates.isEmpty else { return nil }
+            var refusal = ""
+            var candidates: [(RSAEngine, Loaded)] = []
+            for engine in supportedIFMA {
+                do { candidates.append((engine, try load(engine))) } catch { refusal = error.reason }
+            }
+            guard !candidates.isEmpty else {
+                return Resolution(loaded: nil, choice: Choice(engine: .openSSL, reason: refusal))
+            }
             // Measured on this CPU, not guessed from the vendor: the faster width (Zen 4 splits 512-bit operations
-            // in two; Zen 5 and Sapphire Rapids do not), and only if it beats OpenSSL on this key (OpenSSL 3.0 has
-            // IFMA code of its own for RSA-2048, and later versions for 3072 and 4096 too).
-            let timed = candidates.map { ($0, time($0)) }
-            return fastest(openSSL: openSSL(), candidates: timed)
+            // in two; Zen 5 and Sapphire Rapids do not), and only if it beats OpenSSL on this key by the margin
+            // (OpenSSL 3.0 has IFMA code of its own for RSA-2048, and later versions for 3072 and 4096 too). In
+            // interleaved rounds, so that a burst of load on a shared machine hits every contender alike; each
+            // contender's figure is the median of its rounds' medians.
+            var openSSLRounds: [UInt64] = []
+            var rounds = candidates.map { _ in [UInt64]() }
+            for _ in 0..<Self.timingRounds {
+                openSSLRounds.append(openSSL())
+                for (i, candidate) in candidates.enumerated() { rounds[i].append(time(candidate.1)) }
+            }
+            let timed = candidates.indices.map { (candidates[$0], Self.median(rounds[$0])) }
+            let decision = decide(openSSL: Self.median(openSSLRounds), candidates: timed.map { ($0.0.0, $0.1) })
+            let loaded = timed.first { $0.0.0 == decision.engine }?.0.1
+            return Resolution(loaded: loaded, choice: decision)
         default:
-            return try load(requested)
+            return Resolution(loaded: try load(requested), choice: Choice(engine: requested, reason: "requested"))
         }
+    }
+
+    /// Rounds of timing (five operations each) per contender under ``automatic``.
+    static let timingRounds = 3
+
+    static func median(_ values: [UInt64]) -> UInt64 {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? .max : sorted[sorted.count / 2]
+    }
+
+    /// ``automatic``'s decision from measured times, with its reason: the fastest IFMA width when it is at least 5 %
+    /// faster than OpenSSL (``fastest``), else OpenSSL.
+    ///
+    /// - Parameters:
+    ///   - openSSL: OpenSSL's median time per operation, in nanoseconds (0: it failed to time).
+    ///   - candidates: Each IFMA width with its median time, in nanoseconds (`.max`: its operation failed).
+    /// - Returns: The engine and why.
+    @_spi(Testing) public static func decide(openSSL: UInt64, candidates: [(RSAEngine, UInt64)]) -> Choice {
+        let best = candidates.filter { $0.1 != .max }.min { $0.1 < $1.1 }
+        func micro(_ ns: UInt64) -> String {
+            let tenths = (ns + 50) / 100
+            return "\(tenths / 10).\(tenths % 10) µs"
+        }
+        guard let best, openSSL > 0 else {
+            return Choice(engine: .openSSL, reason: "no IFMA width or OpenSSL could be timed on this key")
+        }
+        let hundredths = (openSSL.multipliedReportingOverflow(by: 100).partialValue + best.1 / 2) / max(best.1, 1)
+        let ratio = "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
+        let measured =
+            "\(best.0) \(micro(best.1)) vs OpenSSL \(micro(openSSL)) per operation, \(ratio)x"
+            + " (medians of \(timingRounds) interleaved rounds)"
+        if let winner = fastest(openSSL: openSSL, candidates: [best]) {
+            return Choice(engine: winner, reason: "measured faster: \(measured)")
+        }
+        return Choice(engine: .openSSL, reason: "kept: \(measured), within the 5 % margin or slower")
     }
 
     /// The choice ``automatic`` makes from measured times: the candidate with the lowest median time if it is at

@@ -23,11 +23,16 @@ public final class RSAPrivateKey: Sendable {
     /// ``RSAEngine/ifma256`` or ``RSAEngine/ifma512`` (never ``RSAEngine/automatic``).
     public var engine: RSAEngine { ifma?.engine ?? .openSSL }
 
-    private init(sharing other: RSAPrivateKey, ifma: IFMAEngineKey?, publicKey: RSAPublicKey) {
+    /// Why ``engine`` performs this key's private-key operations (what `signet bench` prints).
+    public let engineChoice: RSAEngine.Choice
+
+    private init(sharing other: RSAPrivateKey, resolution: RSAEngine.Resolution<IFMAEngineKey>, publicKey: RSAPublicKey)
+    {
         self.key = other.key
         self.publicKey = publicKey
         self.pools = RSASignatureAlgorithm.all.map { _ in ContextPool<RSAOperationContext>() }
-        self.ifma = ifma
+        self.ifma = resolution.loaded
+        self.engineChoice = resolution.choice
     }
 
     /// The same key, signing on `engine` (e.g. to compare engines side by side, as `signet bench --engine` does);
@@ -42,7 +47,7 @@ public final class RSAPrivateKey: Sendable {
     /// - Allocation: allocates (key loading).
     public func using(engine: RSAEngine) throws(SignetKeyError) -> RSAPrivateKey {
         RSAPrivateKey(
-            sharing: self, ifma: try RSAEngine.load(key, requested: engine),
+            sharing: self, resolution: try RSAEngine.load(key, requested: engine),
             publicKey: try publicKey.using(engine: engine))
     }
 
@@ -67,7 +72,9 @@ public final class RSAPrivateKey: Sendable {
             validated: EVPKey.fromComponents(
                 [("n", RSAPublicKey.stripped(n)), ("e", RSAPublicKey.stripped(e))], isPrivate: false))
         self.pools = RSASignatureAlgorithm.all.map { _ in ContextPool<RSAOperationContext>() }
-        self.ifma = try RSAEngine.load(key, requested: .automatic)
+        let resolution = try RSAEngine.load(key, requested: .automatic)
+        self.ifma = resolution.loaded
+        self.engineChoice = resolution.choice
     }
 
     /// Loads a private key from PEM text: `PRIVATE KEY` (PKCS#8) or `RSA PRIVATE KEY` (PKCS#1).

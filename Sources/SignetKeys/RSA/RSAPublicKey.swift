@@ -26,12 +26,17 @@ public final class RSAPublicKey: Sendable {
     /// <doc:ChoosingAnEngine>) or where it was asked for. Never ``RSAEngine/automatic``.
     public var engine: RSAEngine { ifma?.engine ?? .openSSL }
 
-    private init(sharing other: RSAPublicKey, ifma: IFMAPublicKey?) {
+    /// Why ``engine`` performs this key's public-key operation (under ``RSAEngine/automatic`` the measurement is made
+    /// once per modulus size and exponent in a process, and later keys of that shape reuse its choice).
+    public let engineChoice: RSAEngine.Choice
+
+    private init(sharing other: RSAPublicKey, resolution: RSAEngine.Resolution<IFMAPublicKey>) {
         self.key = other.key
         self.modulus = other.modulus
         self.exponent = other.exponent
         self.publicOperation = other.publicOperation
-        self.ifma = ifma
+        self.ifma = resolution.loaded
+        self.engineChoice = resolution.choice
     }
 
     /// The same key, verifying on `engine` (e.g. to compare engines side by side, as `signet bench --engine` does).
@@ -45,7 +50,7 @@ public final class RSAPublicKey: Sendable {
     public func using(engine: RSAEngine) throws(SignetKeyError) -> RSAPublicKey {
         RSAPublicKey(
             sharing: self,
-            ifma: try RSAEngine.loadPublic(
+            resolution: try RSAEngine.loadPublic(
                 modulus: modulus, exponent: exponent, openSSL: publicOperation, requested: engine))
     }
 
@@ -62,8 +67,10 @@ public final class RSAPublicKey: Sendable {
         self.exponent = exponent
         let publicOperation = try RSAPublicOperation(modulus: modulus, exponent: exponent)
         self.publicOperation = publicOperation
-        self.ifma = try RSAEngine.loadPublic(
+        let resolution = try RSAEngine.loadPublic(
             modulus: modulus, exponent: exponent, openSSL: publicOperation, requested: .automatic)
+        self.ifma = resolution.loaded
+        self.engineChoice = resolution.choice
     }
 
     /// Loads a public key from PEM text: `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1), or else the RSA key of an
