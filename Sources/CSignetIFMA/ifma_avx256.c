@@ -101,6 +101,28 @@ IFMA_TARGET static inline uint64_t v_lane0(vec a) { return (uint64_t)_mm_cvtsi12
 #define PRIM_FN ifma_avx256_prim
 #include "ifma_prim_test.h"
 
+/* The multi-buffer kernel (issue 30, ifma_mb_kernel.h): 4 lanes, one number and modulus per lane. */
+#include "ifma_mb.h"
+#define IFMA_N 20
+#define MBN(x) ifma_avx256_n20_##x
+#include "ifma_mb_kernel.h"
+#undef IFMA_N
+#undef MBN
+#define IFMA_N 30
+#define MBN(x) ifma_avx256_n30_##x
+#include "ifma_mb_kernel.h"
+#undef IFMA_N
+#undef MBN
+#define IFMA_N 40
+#define MBN(x) ifma_avx256_n40_##x
+#include "ifma_mb_kernel.h"
+#undef IFMA_N
+#undef MBN
+const ifma_mb_backend ifma_mb_backend_avx256 = {4,
+    {ifma_avx256_n20_mb_amm, ifma_avx256_n30_mb_amm, ifma_avx256_n40_mb_amm},
+    {ifma_avx256_n20_mb_ams, ifma_avx256_n30_mb_ams, ifma_avx256_n40_mb_ams},
+    {ifma_avx256_n20_mb_exp, ifma_avx256_n30_mb_exp, ifma_avx256_n40_mb_exp}};
+
 const ifma_backend ifma_backend_avx256 = {4,
                                           {ifma_avx256_n20_crt_exp, ifma_avx256_n40_crt_exp, ifma_avx256_n30_crt_exp},
                                           {ifma_avx256_n40_pub_exp, ifma_avx256_n80_pub_exp, ifma_avx256_n60_pub_exp},

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ifma_mb.h - the multi-buffer kernel's internal interface (issue 30): L independent numbers, one per lane, each
+ * with its own modulus, in the vertical layout. Not part of the public API.
+ *
+ * Vertical layout: a number block of N limbs for L lanes is N*L uint64_t, limb i of lane l at [i*L + l]; so limb i
+ * of all lanes is one vector and nothing ever moves across lanes. Limbs are 52-bit. N = 20, 30, 40 (1024-, 1536-,
+ * 2048-bit moduli, the CRT halves of RSA-2048/3072/4096), R = 2^(52N), each lane's modulus odd with 4m < R.
+ * k0: L words, -m^-1 mod 2^52 per lane (ifma_mb_k0). Block pointers should be 64-byte aligned (the kernel's loads
+ * are unaligned-tolerant, but aligned ones do not split cache lines).
+ */
+#ifndef SIGNET_IFMA_MB_H
+#define SIGNET_IFMA_MB_H
+
+#include "ifma_internal.h"
+
+#define IFMA_MB_LMAX 8                               /* lanes: 8 (zmm, emulated 8) or 4 (ymm, emulated 4) */
+#define IFMA_MB_NMAX 40                              /* limbs of the largest modulus (2048 bits) */
+#define IFMA_MB_BLOCK (IFMA_MB_NMAX * IFMA_MB_LMAX)  /* uint64_t of the largest number block: 2560 bytes */
+#define IFMA_MB_EWORDS 33                            /* per-lane exponent words: 2048 bits + one zero word */
+
+/* Workspace of mb_exp, caller-provided (no allocation inside the kernel): 87.5 KiB. Secret contents; the caller
+   wipes it. The table holds x^0..x^31 (Montgomery form) of every lane: 80 KiB at N = 40, L = 8. */
+typedef struct {
+    _Alignas(64) uint64_t table[IFMA_TBL][IFMA_MB_BLOCK];
+    uint64_t acc[IFMA_MB_BLOCK];
+    uint64_t tmp[IFMA_MB_BLOCK];
+    uint64_t one[IFMA_MB_BLOCK];
+} ifma_mb_ws;
+
+/*
+ * r = a b R^-1 mod m per lane, "almost": for a, b < 2m the result is < 2m (and == a b R^-1 mod m).
+ * r may alias a or b (it is written only at the end). All blocks N*L limbs, normalised (each limb < 2^52).
+ */
+typedef void (*ifma_mb_amm_fn)(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *m,
+                               const uint64_t *k0);
+/* r = a^2 R^-1 mod m per lane by a dedicated squaring; same contract and bound as amm (interchangeable). */
+typedef void (*ifma_mb_ams_fn)(uint64_t *r, const uint64_t *a, const uint64_t *m, const uint64_t *k0);
+/*
+ * out = x^e mod m per lane, fully reduced (0 <= out < m). x: block, x < 2m per lane. e: L exponents, lane l at
+ * e[l * IFMA_MB_EWORDS ..], little-endian 64-bit words, ebits (public, 1..2048) bits scanned in fixed 5-bit
+ * windows whatever the value, every word from bit ebits up zero (the top window reads one word past it).
+ * rr: block, R^2 mod m per lane (< m). out may alias x. Constant time in x, e and m.
+ */
+typedef void (*ifma_mb_exp_fn)(uint64_t *out, const uint64_t *x, const uint64_t *e, unsigned ebits,
+                               const uint64_t *m, const uint64_t *k0, const uint64_t *rr, ifma_mb_ws *ws);
+
+typedef struct {
+    int lanes;
+    ifma_mb_amm_fn amm[3]; /* [0]: N = 20, [1]: N = 30, [2]: N = 40 (ifma_mb_nidx) */
+    ifma_mb_ams_fn ams[3];
+    ifma_mb_exp_fn exp[3];
+} ifma_mb_backend;
+
+extern const ifma_mb_backend ifma_mb_backend_emu4;
+extern const ifma_mb_backend ifma_mb_backend_emu8;
+#if defined(__x86_64__)
+extern const ifma_mb_backend ifma_mb_backend_avx256;
+extern const ifma_mb_backend ifma_mb_backend_avx512;
+#endif
+
+/* The backend's multi-buffer table (same numbering and CPU checks as ifma_backend_get); NULL if unavailable. */
+const ifma_mb_backend *ifma_mb_backend_get(int backend);
+/* Index into amm/ams/exp for N = 20, 30, 40; -1 otherwise. */
+static inline int ifma_mb_nidx(int n) { return n == 20 ? 0 : n == 30 ? 1 : n == 40 ? 2 : -1; }
+/* -m^-1 mod 2^52 for an odd m0 (the low limb of a modulus). */
+static inline uint64_t ifma_mb_k0(uint64_t m0) { return sbn_neg_inv64(m0) & IFMA_M52; }
+
+#endif /* SIGNET_IFMA_MB_H */
