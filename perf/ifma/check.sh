@@ -11,12 +11,16 @@
 #      intrinsic pseudocode transcribed to portable C: executes every one-line intrinsic mapping here, reduced counts;
 #   4. the driver again under AddressSanitizer + UndefinedBehaviorSanitizer, reduced counts (one key per size, the
 #      blinding regeneration at 2048 bits, no Wycheproof), both emulated backends.
+#   5. perf/ifma/test_mb.c, the multi-buffer kernel (ifma_mb_kernel.h) against GMP: optimised on every backend
+#      (emulated 4/8 lanes, native where the CPU has IFMA), on the fake intrinsics, under the sanitizers, plus
+#      its two mutant kernels, which must be caught.
 #
 # CHECK_PROFILE=ci (what perf/ccheck.sh runs in CI, a few minutes less): leaves out what perf/ccheck.sh does itself
 # (the per-file -Werror builds of the production sources, gcc and clang, and the aarch64 cross-compile with real
 # headers) and the optimised and fake-intrinsics runs; keeps the test-configuration warnings and step 4 on one
 # sanitizer build, the emulated backends side by side: 4-lane with the MULX/ADX row (where the CPU has BMI2 + ADX)
-# and 8-lane with the portable-C row. Where the CPU has AVX-512 IFMA (/proc/cpuinfo: avx512ifma) the native 256-
+# and 8-lane with the portable-C row, and test_mb (emulated 4 and 8 lanes, reduced, with its mutants). Where the
+# CPU has AVX-512 IFMA (/proc/cpuinfo: avx512ifma) the native 256-
 # and 512-bit backends run under the sanitizers too; elsewhere they are NOT RUN in this profile.
 #
 # Environment: CHECK_PROFILE (full, the default, or ci), CHECK_KEYS (default 20), CHECK_JOBS (compilations and
@@ -37,6 +41,8 @@ SEED=${SEED:-$(date +%s)}
 mkdir -p "$OUT"
 WARN="-std=c11 -Wall -Wextra -Werror -pedantic"
 SRCS=$(ls $S/*.c)
+# what the multi-buffer driver links (its kernel lives in the backend files)
+MB_SRCS="$S/ifma_mb.c $S/ifma_cpu.c $S/ifma_bn.c $S/ifma_emu4.c $S/ifma_emu8.c $S/ifma_avx256.c $S/ifma_avx512.c"
 IFMA_CPU=0
 grep -q avx512ifma /proc/cpuinfo 2>/dev/null && IFMA_CPU=1
 t0=$(date +%s)
@@ -60,7 +66,8 @@ for cc in gcc clang; do
         done
     fi
     $cc $WARN -O2 -fsyntax-only -DSIGNET_IFMA_TESTING -DSIGNET_IFMA_CTGRIND -I$S -I$S/include $SRCS \
-        perf/ifma/test_ifma.c perf/ifma/test_ifma_kat.c perf/ifma/ctgrind.c perf/ifma/dudect.c perf/ifma/bench.c
+        perf/ifma/test_ifma.c perf/ifma/test_ifma_kat.c perf/ifma/ctgrind.c perf/ifma/dudect.c perf/ifma/bench.c \
+        perf/ifma/test_mb.c
     for w in 256 512; do # the kernel microbenchmark includes a native backend's source
         $cc $WARN -O2 -fsyntax-only -DW=$w -I$S -I$S/include perf/ifma/amm.c
     done
@@ -105,6 +112,12 @@ if [ "$PROFILE" = ci ]; then
         $SRCS perf/ifma/test_ifma.c
     # the 4-lane run goes through a blinding regeneration (34 calls); the 8-lane one, lighter, also on the other row
     RUNS=("--backend 0 --long 34" "--backend 3 --row 0 --long 2")
+    # the multi-buffer driver on the same sanitizer objects (its own main instead of test_ifma's)
+    gcc $SAN -DSIGNET_IFMA_TESTING -I$S -I$S/include -c perf/ifma/test_mb.c -o "$OUT/test_mb_asan.o"
+    gcc $SAN $(ls "$OUT"/obj-asan/*.o | grep -v '/test_ifma\.o$') "$OUT/test_mb_asan.o" -o "$OUT/test_mb_asan" \
+        -lgmp -lcrypto
+    MB_BACKENDS="--backend 0 --backend 3"
+    [ "$IFMA_CPU" = 1 ] && MB_BACKENDS+=" --backend 1 --backend 2"
     if [ "$IFMA_CPU" = 1 ]; then RUNS+=("--backend 1 --long 34" "--backend 2 --long 2"); else
         echo "native backends 1 and 2: NOT RUN (no avx512ifma in /proc/cpuinfo)"; fi
     pids=()
@@ -115,6 +128,10 @@ if [ "$PROFILE" = ci ]; then
             --msgs 2 --long4k 2 --moduli 1 > "$OUT/asan-$i.log" 2>&1 &
         pids+=($!)
     done
+    # shellcheck disable=SC2086
+    mb_rc=0
+    ASAN_OPTIONS=detect_leaks=1 "$OUT/test_mb_asan" --seed "$SEED" $MB_BACKENDS --count 8 --exps 1 --mutants \
+        > "$OUT/asan-mb.log" 2>&1 || mb_rc=$?
     failed=0
     for i in "${!RUNS[@]}"; do
         rc=0
@@ -123,6 +140,9 @@ if [ "$PROFILE" = ci ]; then
         cat "$OUT/asan-$i.log"
         [ "$rc" = 0 ] || failed=1
     done
+    echo "-- test_mb $MB_BACKENDS --count 8 --exps 1 --mutants (exit $mb_rc)"
+    cat "$OUT/asan-mb.log"
+    [ "$mb_rc" = 0 ] || failed=1
     [ "$failed" = 0 ] || { echo "== check.sh: FAILED (sanitizer runs)"; exit 1; }
     echo "== check.sh (ci profile): all passed in $(( $(date +%s) - t0 )) s"
     exit 0
@@ -139,6 +159,11 @@ COMMON=(--cache "$CACHE" --wycheproof "$OUT/wycheproof.txt" --seed "$SEED")
 for b in 1 2; do
     "$OUT/test_ifma" "${COMMON[@]}" --backend $b --keys "$KEYS" --msgs 3 --long 70
 done
+echo "== multi-buffer kernel vs GMP (test_mb: every backend here, then the mutants)"
+# shellcheck disable=SC2086
+build "$OUT/test_mb" "$OUT/obj-mb" "-std=c11 -O2 -g -DSIGNET_IFMA_TESTING -I$S -I$S/include" "-lgmp -lcrypto" \
+    $MB_SRCS perf/ifma/test_mb.c
+"$OUT/test_mb" --seed "$SEED" --count 40 --exps 2 --mutants
 
 echo "== native backends' intrinsic mappings, executed on Intel's pseudocode (perf/ifma/fake_immintrin.h)"
 gcc -std=c11 -O3 -g -Wall -Wextra -Werror -DSIGNET_IFMA_TESTING -DSIGNET_IFMA_FAKE_INTRINSICS -Iperf/ifma -I$S \
@@ -146,6 +171,11 @@ gcc -std=c11 -O3 -g -Wall -Wextra -Werror -DSIGNET_IFMA_TESTING -DSIGNET_IFMA_FA
 for b in 1 2; do
     "$OUT/test_ifma_fake" "${COMMON[@]}" --backend $b --keys 3 --msgs 2 --long 34 --moduli 2
 done
+# shellcheck disable=SC2086
+build "$OUT/test_mb_fake" "$OUT/obj-mb-fake" \
+    "-std=c11 -O2 -g -Wall -Wextra -Werror -DSIGNET_IFMA_TESTING -DSIGNET_IFMA_FAKE_INTRINSICS -Iperf/ifma -I$S -I$S/include" \
+    "-lgmp -lcrypto" $MB_SRCS perf/ifma/test_mb.c
+"$OUT/test_mb_fake" --seed "$SEED" --backend 1 --backend 2 --count 16 --exps 1
 
 echo "== tests under -fsanitize=address,undefined"
 gcc -std=c11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
@@ -154,4 +184,8 @@ for b in 0 3; do
     ASAN_OPTIONS=detect_leaks=1 "$OUT/test_ifma_asan" --cache "$CACHE" --seed "$SEED" --backend $b --keys 1 --msgs 2 \
         --long 34 --long4k 2 --moduli 1
 done
+# shellcheck disable=SC2086
+build "$OUT/test_mb_asan" "$OUT/obj-mb-asan" "-std=c11 -O1 -g1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+-fno-omit-frame-pointer -DSIGNET_IFMA_TESTING -I$S -I$S/include" "-lgmp -lcrypto" $MB_SRCS perf/ifma/test_mb.c
+ASAN_OPTIONS=detect_leaks=1 "$OUT/test_mb_asan" --seed "$SEED" --backend 0 --backend 3 --count 8 --exps 1 --mutants
 echo "== check.sh: all passed in $(( $(date +%s) - t0 )) s"
