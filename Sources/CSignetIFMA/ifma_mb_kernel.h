@@ -147,7 +147,8 @@ IFMA_TARGET static IFMA_MB_NOINLINE void MBN(mb_ams)(uint64_t *r, const uint64_t
     for (int s = 1; s < 2 * IFMA_N - 2; s++) {
         vec lo0 = v_zero(), lo1 = v_zero(), hi0 = v_zero(), hi1 = v_zero();
         int i = s - (IFMA_N - 1) > 0 ? s - (IFMA_N - 1) : 0; /* j = s - i <= N - 1 */
-        for (; 2 * (i + 1) < s; i += 2) {                   /* pairs i and i + 1, both with i < j */
+        IFMA_MB_OUTER
+        for (; 2 * (i + 1) < s; i += 2) { /* pairs i and i + 1, both with i < j */
             const vec x0 = MB_LD(a, i), y0 = MB_LD(a, s - i), x1 = MB_LD(a, i + 1), y1 = MB_LD(a, s - i - 1);
             lo0 = v_madd52lo(lo0, x0, y0);
             hi0 = v_madd52hi(hi0, x0, y0);

@@ -124,6 +124,9 @@ def main():
                 n = re.search(r"_n(\d+)_", name)
                 per_vec = len(ifma) / math.ceil(int(n.group(1)) / LANES[width]) if n and width in LANES else None
                 what = "whole call" if region == "body" else "-"
+                if "_mb_" in name:  # multi-buffer kernel (vertical: no accumulator vectors per number)
+                    per_vec = None
+                    what = "whole call, %d lanes" % LANES.get(width, 0) if region == "body" else "-"
                 kind = name.rsplit("_", 1)[-1]
                 if kind in STEP_PER_VEC and per_vec:
                     steps = per_vec / STEP_PER_VEC[kind]
