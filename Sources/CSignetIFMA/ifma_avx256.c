@@ -118,9 +118,11 @@ IFMA_TARGET static inline uint64_t v_lane0(vec a) { return (uint64_t)_mm_cvtsi12
 #include "ifma_mb_kernel.h"
 #undef IFMA_N
 #undef MBN
-const ifma_mb_backend ifma_mb_backend_avx256 = {4,
+const ifma_mb_backend ifma_mb_backend_avx256 = {
+    4,
     {ifma_avx256_n20_mb_amm, ifma_avx256_n30_mb_amm, ifma_avx256_n40_mb_amm},
     {ifma_avx256_n20_mb_ams, ifma_avx256_n30_mb_ams, ifma_avx256_n40_mb_ams},
+    {ifma_avx256_n20_mb_redc, ifma_avx256_n30_mb_redc, ifma_avx256_n40_mb_redc},
     {ifma_avx256_n20_mb_exp, ifma_avx256_n30_mb_exp, ifma_avx256_n40_mb_exp}};
 
 const ifma_backend ifma_backend_avx256 = {4,

@@ -107,9 +107,11 @@ IFMA_TARGET static inline uint64_t v_lane0(vec a) { return (uint64_t)_mm_cvtsi12
 #include "ifma_mb_kernel.h"
 #undef IFMA_N
 #undef MBN
-const ifma_mb_backend ifma_mb_backend_avx512 = {8,
+const ifma_mb_backend ifma_mb_backend_avx512 = {
+    8,
     {ifma_avx512_n20_mb_amm, ifma_avx512_n30_mb_amm, ifma_avx512_n40_mb_amm},
     {ifma_avx512_n20_mb_ams, ifma_avx512_n30_mb_ams, ifma_avx512_n40_mb_ams},
+    {ifma_avx512_n20_mb_redc, ifma_avx512_n30_mb_redc, ifma_avx512_n40_mb_redc},
     {ifma_avx512_n20_mb_exp, ifma_avx512_n30_mb_exp, ifma_avx512_n40_mb_exp}};
 
 const ifma_backend ifma_backend_avx512 = {8,

@@ -66,9 +66,10 @@
 #undef IFMA_N
 #undef MBN
 const ifma_mb_backend ifma_mb_backend_emu4 = {4,
-    {ifma_emu4_n20_mb_amm, ifma_emu4_n30_mb_amm, ifma_emu4_n40_mb_amm},
-    {ifma_emu4_n20_mb_ams, ifma_emu4_n30_mb_ams, ifma_emu4_n40_mb_ams},
-    {ifma_emu4_n20_mb_exp, ifma_emu4_n30_mb_exp, ifma_emu4_n40_mb_exp}};
+                                              {ifma_emu4_n20_mb_amm, ifma_emu4_n30_mb_amm, ifma_emu4_n40_mb_amm},
+                                              {ifma_emu4_n20_mb_ams, ifma_emu4_n30_mb_ams, ifma_emu4_n40_mb_ams},
+                                              {ifma_emu4_n20_mb_redc, ifma_emu4_n30_mb_redc, ifma_emu4_n40_mb_redc},
+                                              {ifma_emu4_n20_mb_exp, ifma_emu4_n30_mb_exp, ifma_emu4_n40_mb_exp}};
 
 const ifma_backend ifma_backend_emu4 = {4,
                                         {ifma_emu4_n20_crt_exp, ifma_emu4_n40_crt_exp, ifma_emu4_n30_crt_exp},

@@ -66,9 +66,10 @@
 #undef IFMA_N
 #undef MBN
 const ifma_mb_backend ifma_mb_backend_emu8 = {8,
-    {ifma_emu8_n20_mb_amm, ifma_emu8_n30_mb_amm, ifma_emu8_n40_mb_amm},
-    {ifma_emu8_n20_mb_ams, ifma_emu8_n30_mb_ams, ifma_emu8_n40_mb_ams},
-    {ifma_emu8_n20_mb_exp, ifma_emu8_n30_mb_exp, ifma_emu8_n40_mb_exp}};
+                                              {ifma_emu8_n20_mb_amm, ifma_emu8_n30_mb_amm, ifma_emu8_n40_mb_amm},
+                                              {ifma_emu8_n20_mb_ams, ifma_emu8_n30_mb_ams, ifma_emu8_n40_mb_ams},
+                                              {ifma_emu8_n20_mb_redc, ifma_emu8_n30_mb_redc, ifma_emu8_n40_mb_redc},
+                                              {ifma_emu8_n20_mb_exp, ifma_emu8_n30_mb_exp, ifma_emu8_n40_mb_exp}};
 
 const ifma_backend ifma_backend_emu8 = {8,
                                         {ifma_emu8_n20_crt_exp, ifma_emu8_n40_crt_exp, ifma_emu8_n30_crt_exp},

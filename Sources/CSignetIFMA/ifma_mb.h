@@ -14,10 +14,11 @@
 
 #include "ifma_internal.h"
 
-#define IFMA_MB_LMAX 8                               /* lanes: 8 (zmm, emulated 8) or 4 (ymm, emulated 4) */
-#define IFMA_MB_NMAX 40                              /* limbs of the largest modulus (2048 bits) */
-#define IFMA_MB_BLOCK (IFMA_MB_NMAX * IFMA_MB_LMAX)  /* uint64_t of the largest number block: 2560 bytes */
-#define IFMA_MB_EWORDS 33                            /* per-lane exponent words: 2048 bits + one zero word */
+#define IFMA_MB_LMAX 8                              /* lanes: 8 (zmm, emulated 8) or 4 (ymm, emulated 4) */
+#define IFMA_MB_NMAX 40                             /* limbs of the largest modulus (2048 bits) */
+#define IFMA_MB_BLOCK (IFMA_MB_NMAX * IFMA_MB_LMAX) /* uint64_t of the largest number block: 2560 bytes */
+#define IFMA_MB_EWORDS 33                           /* per-lane exponent words: 2048 bits + one zero word */
+#define IFMA_MB_WBLOCK (2 * IFMA_MB_BLOCK)          /* a double-length block (mb_redc's input) */
 
 /* Workspace of mb_exp, caller-provided (no allocation inside the kernel): 87.5 KiB. Secret contents; the caller
    wipes it. The table holds x^0..x^31 (Montgomery form) of every lane: 80 KiB at N = 40, L = 8. */
@@ -36,19 +37,23 @@ typedef void (*ifma_mb_amm_fn)(uint64_t *r, const uint64_t *a, const uint64_t *b
                                const uint64_t *k0);
 /* r = a^2 R^-1 mod m per lane by a dedicated squaring; same contract and bound as amm (interchangeable). */
 typedef void (*ifma_mb_ams_fn)(uint64_t *r, const uint64_t *a, const uint64_t *m, const uint64_t *k0);
+/* r = w R^-1 mod m per lane, < 2m, for a 2N-limb block w (normalised) with w < m R in every lane; r: N limbs.
+   (A CRT input c < n = p q: mb_amm(mb_redc(c), R^2 mod p) == c mod p, < 2p.) */
+typedef void (*ifma_mb_redc_fn)(uint64_t *r, const uint64_t *w, const uint64_t *m, const uint64_t *k0);
 /*
  * out = x^e mod m per lane, fully reduced (0 <= out < m). x: block, x < 2m per lane. e: L exponents, lane l at
- * e[l * IFMA_MB_EWORDS ..], little-endian 64-bit words, ebits (public, 1..2048) bits scanned in fixed 5-bit
- * windows whatever the value, every word from bit ebits up zero (the top window reads one word past it).
+ * e[l * IFMA_MB_EWORDS ..], little-endian 64-bit words, ebits (public, 0..2048) bits scanned in fixed 5-bit
+ * windows whatever the value, every bit from ebits up zero (the top window reads one word past it).
  * rr: block, R^2 mod m per lane (< m). out may alias x. Constant time in x, e and m.
  */
-typedef void (*ifma_mb_exp_fn)(uint64_t *out, const uint64_t *x, const uint64_t *e, unsigned ebits,
-                               const uint64_t *m, const uint64_t *k0, const uint64_t *rr, ifma_mb_ws *ws);
+typedef void (*ifma_mb_exp_fn)(uint64_t *out, const uint64_t *x, const uint64_t *e, unsigned ebits, const uint64_t *m,
+                               const uint64_t *k0, const uint64_t *rr, ifma_mb_ws *ws);
 
 typedef struct {
     int lanes;
     ifma_mb_amm_fn amm[3]; /* [0]: N = 20, [1]: N = 30, [2]: N = 40 (ifma_mb_nidx) */
     ifma_mb_ams_fn ams[3];
+    ifma_mb_redc_fn redc[3];
     ifma_mb_exp_fn exp[3];
 } ifma_mb_backend;
 

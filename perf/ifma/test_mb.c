@@ -8,8 +8,10 @@
  * native 256/512 where the CPU has IFMA, or on Intel's pseudocode in the fake-intrinsics build):
  *   - mb_amm, mb_ams: result == a b R^-1 (a^2 R^-1) mod m and < 2m in every lane, operands drawn per lane from
  *     0, 1, 2, m - 1, m, m + 1, 2m - 1, 2^k - 1 (all-ones limbs), random < m, random < 2m;
+ *   - mb_redc: == w R^-1 mod m and < 2m for 2N-limb w: 0, 1, m R - 1, 2^(2k) - 1, random 2k-bit, random < m R;
+ *     and mb_amm(mb_redc(w), R^2) == w mod m, < 2m (how a CRT input enters);
  *   - mb_exp: == mpz_powm in every lane, a different exponent per lane: all ones, 0, 1, 2, top bit only, random,
- *     random with a short length; ebits = k, and also short exponent lengths (1, 5, 6, 64, 65 bits);
+ *     random with a short length; ebits = k, and also short exponent lengths (0, 1, 5, 6, 64, 65 bits);
  *   - --mutants: two deliberately broken kernels (a dropped carry in the reduction step; the top column of the
  *     squaring dropped) must each be caught.
  * Deterministic given --seed (printed). Exits 1 on any mismatch, naming backend, N, lane and operation.
@@ -67,10 +69,12 @@
 static const ifma_mb_backend mutant1 = {8,
                                         {mut1_n20_mb_amm, mut1_n30_mb_amm, mut1_n40_mb_amm},
                                         {mut1_n20_mb_ams, mut1_n30_mb_ams, mut1_n40_mb_ams},
+                                        {mut1_n20_mb_redc, mut1_n30_mb_redc, mut1_n40_mb_redc},
                                         {mut1_n20_mb_exp, mut1_n30_mb_exp, mut1_n40_mb_exp}};
 static const ifma_mb_backend mutant2 = {8,
                                         {mut2_n20_mb_amm, mut2_n30_mb_amm, mut2_n40_mb_amm},
                                         {mut2_n20_mb_ams, mut2_n30_mb_ams, mut2_n40_mb_ams},
+                                        {mut2_n20_mb_redc, mut2_n30_mb_redc, mut2_n40_mb_redc},
                                         {mut2_n20_mb_exp, mut2_n30_mb_exp, mut2_n40_mb_exp}};
 
 /* ---- checks ---- */
@@ -83,7 +87,7 @@ static int g_quiet; /* mutant runs: count failures, print only the first */
         if (!(cond)) {                                                                                                 \
             g_fail++;                                                                                                  \
             if (g_fail <= (g_quiet ? 1u : 20u)) {                                                                      \
-                fprintf(stderr, "%s ", g_quiet ? "  (mutant, expected) FAIL" : "FAIL");                               \
+                fprintf(stderr, "%s ", g_quiet ? "  (mutant, expected) FAIL" : "FAIL");                                \
                 fprintf(stderr, __VA_ARGS__);                                                                          \
                 fputc('\n', stderr);                                                                                   \
             }                                                                                                          \
@@ -230,6 +234,43 @@ static void check_mul(const ifma_mb_backend *be, const char *bname, lanes_t *z, 
               "%s N=%d lane %d trial %d: mb_ams (operand kind %d)%s", bname, n, l, trial, (trial + l) % NKIND,
               mpz_cmp(x, m2) < 0 ? "" : " >= 2m");
     }
+    /* mb_redc of a double-length w < m R: w R^-1 mod m, < 2m; then mb_amm(., R^2) == w mod m (the CRT input) */
+    static _Alignas(64) uint64_t w[IFMA_MB_WBLOCK];
+    mpz_t wv[IFMA_MB_LMAX];
+    for (int l = 0; l < L; l++) {
+        mpz_init(wv[l]);
+        const int wk = (trial + 2 * l) % 6;
+        if (wk == 0)
+            mpz_set_ui(wv[l], 0);
+        else if (wk == 1)
+            mpz_set_ui(wv[l], 1);
+        else if (wk == 2) /* m R - 1, the largest allowed */
+            mpz_mul_2exp(wv[l], z->m[l], 52u * (unsigned)n), mpz_sub_ui(wv[l], wv[l], 1);
+        else if (wk == 3) /* 2^(2k) - 1: all-ones, like the largest c < n = p q */
+            mpz_set_ui(wv[l], 0), mpz_setbit(wv[l], 2 * z->k), mpz_sub_ui(wv[l], wv[l], 1);
+        else if (wk == 4)
+            mpz_urandomb(wv[l], g_rs, 2 * z->k);
+        else {
+            mpz_mul_2exp(m2, z->m[l], 52u * (unsigned)n);
+            mpz_urandomm(wv[l], g_rs, m2);
+        }
+        to_block(w, 2 * n, L, l, wv[l]);
+    }
+    be->redc[ni](r, w, z->mb, z->k0);
+    be->amm[ni](r2, r, z->rr, z->mb, z->k0);
+    for (int l = 0; l < L; l++) {
+        mpz_mul_2exp(m2, z->m[l], 1);
+        from_block(x, r, n, L, l);
+        mpz_mul(want, wv[l], z->rinv[l]);
+        CHECK(normalised(r, n, L, l) && mpz_cmp(x, m2) < 0 && mpz_congruent_p(x, want, z->m[l]),
+              "%s N=%d lane %d trial %d: mb_redc (input kind %d)", bname, n, l, trial, (trial + 2 * l) % 6);
+        from_block(x, r2, n, L, l);
+        CHECK(normalised(r2, n, L, l) && mpz_cmp(x, m2) < 0 && mpz_congruent_p(x, wv[l], z->m[l]),
+              "%s N=%d lane %d trial %d: mb_amm(mb_redc(w), R^2) != w mod m (input kind %d)", bname, n, l, trial,
+              (trial + 2 * l) % 6);
+        mpz_clear(wv[l]);
+    }
+
     /* aliasing: r == a (the exponentiation squares and multiplies in place) */
     memcpy(r2, a, sizeof a);
     be->ams[ni](r2, r2, z->mb, z->k0);
@@ -278,13 +319,17 @@ static void check_exp(const ifma_mb_backend *be, const char *bname, lanes_t *z, 
         }
         const int ek = (trial + l) % NEKIND;
         switch (ek) {
-        case 0: mpz_set_ui(ev[l], 0), mpz_setbit(ev[l], ebits), mpz_sub_ui(ev[l], ev[l], 1); break;
+        case 0: mpz_set_ui(ev[l], 0), mpz_setbit(ev[l], ebits), mpz_sub_ui(ev[l], ev[l], 1); break; /* 0 if ebits 0 */
         case 1: mpz_set_ui(ev[l], 0); break;
-        case 2: mpz_set_ui(ev[l], 1); break;
-        case 3: mpz_set_ui(ev[l], ebits >= 2 ? 2 : 1); break;
-        case 4: mpz_set_ui(ev[l], 0), mpz_setbit(ev[l], ebits - 1); break;
+        case 2: mpz_set_ui(ev[l], ebits ? 1 : 0); break;
+        case 3: mpz_set_ui(ev[l], ebits >= 2 ? 2 : ebits); break;
+        case 4:
+            mpz_set_ui(ev[l], 0);
+            if (ebits)
+                mpz_setbit(ev[l], ebits - 1);
+            break;
         case 5: mpz_urandomb(ev[l], g_rs, ebits); break;
-        default: mpz_urandomb(ev[l], g_rs, ebits / 2 + 1); break;
+        default: mpz_urandomb(ev[l], g_rs, (ebits + 1) / 2); break;
         }
         to_block(x, n, L, l, xv[l]);
         size_t cnt = 0;
@@ -315,12 +360,13 @@ static unsigned long run_backend(const ifma_mb_backend *be, const char *bname, i
                 setup_lanes(&z, n, be->lanes, t / 4);
             check_mul(be, bname, &z, t);
         }
-        static const unsigned short_bits[] = {1, 5, 6, 64, 65};
+        static const unsigned short_bits[] = {1, 5, 6, 64, 65, 0};
         for (int t = 0; t < exps; t++) {
             setup_lanes(&z, n, be->lanes, t);
             check_exp(be, bname, &z, t, z.k, ws);
             /* shorter exponents (one window, a window boundary, a word boundary) on the same moduli */
-            check_exp(be, bname, &z, t + 1, short_bits[t % 5], ws);
+            for (int sb = 0; sb < 6; sb++)
+                check_exp(be, bname, &z, t + 1 + sb, short_bits[sb], ws);
         }
     }
     for (int l = 0; l < IFMA_MB_LMAX; l++)
@@ -355,7 +401,8 @@ int main(int argc, char **argv)
     ifma_mb_ws *ws = aligned_alloc(64, sizeof(ifma_mb_ws));
     if (ws == NULL)
         return 2;
-    printf("test_mb: seed %llu, %d amm/ams calls and %d x 2 exp calls per N and backend\n", sd, count, exps);
+    printf("test_mb: seed %llu, %d amm/ams/redc calls and %d x 7 exp calls (full length + 6 short) per N and backend\n",
+           sd, count, exps);
 
     static const struct {
         int id;
@@ -386,8 +433,8 @@ int main(int argc, char **argv)
         const unsigned long c2 = run_backend(&mutant2, "mutant: top column dropped", 4, 1, ws);
         g_quiet = 0;
         g_fail = f;
-        printf("  mutants: carry dropped -> %lu failed checks, top squaring column dropped -> %lu (must be > 0)\n",
-               c1, c2);
+        printf("  mutants: carry dropped -> %lu failed checks, top squaring column dropped -> %lu (must be > 0)\n", c1,
+               c2);
         if (c1 == 0 || c2 == 0) {
             fprintf(stderr, "FAIL a mutant kernel passed the checks\n");
             g_fail++;
