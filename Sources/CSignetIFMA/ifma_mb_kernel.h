@@ -65,9 +65,14 @@
 #define IFMA_MB_OUTER
 #endif
 #if defined(__GNUC__) || defined(__clang__)
+/* Hides a pointer's value from the optimiser once per limb step, so that the a and m limbs are loaded where they
+   are used (folded into the multiply-adds) instead of hoisted out of the step loop and spilled: at N = 20 clang
+   kept all 40 of them "in registers", i.e. in 40 spill slots (llvm-mca: mb_amm 1131 -> 995 cycles at N = 20). */
+#define IFMA_MB_OPAQUE(p) __asm__("" : "+r"(p))
 #define IFMA_MB_INLINE __attribute__((always_inline)) inline
 #define IFMA_MB_NOINLINE __attribute__((noinline))
 #else
+#define IFMA_MB_OPAQUE(p) ((void)0)
 #define IFMA_MB_INLINE inline
 #define IFMA_MB_NOINLINE
 #endif
@@ -118,6 +123,8 @@ IFMA_TARGET static IFMA_MB_NOINLINE void MBN(mb_amm)(uint64_t *r, const uint64_t
         acc[j] = v_zero();
     IFMA_MB_OUTER
     for (int i = 0; i < IFMA_N; i++) {
+        IFMA_MB_OPAQUE(a);
+        IFMA_MB_OPAQUE(m);
         const vec bi = MB_LD(b, i);
         IFMA_MB_UNROLL
         for (int j = 0; j < IFMA_N; j++)
@@ -149,6 +156,7 @@ IFMA_TARGET static IFMA_MB_INLINE void MBN(mb_reduce)(uint64_t *r, const vec *t,
         acc[j] = t[j];
     IFMA_MB_OUTER
     for (int i = 0; i < IFMA_N; i++) {
+        IFMA_MB_OPAQUE(m);
         const vec y = v_madd52lo(v_zero(), acc[0], k0);
         const vec c = v_srli52(v_madd52lo(acc[0], MB_LD(m, 0), y));
         IFMA_MB_UNROLL
