@@ -67,7 +67,7 @@ for cc in gcc clang; do
     fi
     $cc $WARN -O2 -fsyntax-only -DSIGNET_IFMA_TESTING -DSIGNET_IFMA_CTGRIND -I$S -I$S/include $SRCS \
         perf/ifma/test_ifma.c perf/ifma/test_ifma_kat.c perf/ifma/ctgrind.c perf/ifma/dudect.c perf/ifma/bench.c \
-        perf/ifma/test_mb.c
+        perf/ifma/test_mb.c perf/ifma/mb_bench.c
     for w in 256 512; do # the kernel microbenchmark includes a native backend's source
         $cc $WARN -O2 -fsyntax-only -DW=$w -I$S -I$S/include perf/ifma/amm.c
     done

@@ -10,6 +10,7 @@
 #      kernel alone with its IFMA instructions per cycle (which bound holds it: throughput or the serial chain), and
 #      the public-key operation (OpenSSL's, each backend's with its IFMA instructions per cycle, the scalar one);
 #      then perf/ifma/amm.sh: the kernel's multiplication alone, cycles per limb step per width and size;
+#      then perf/ifma/mb_bench.sh: the multi-buffer kernel's mb_amm/mb_ams/mb_redc cycles per call and their ratio;
 #   4. signet bench (release build) for RS512 and RS256 with --engine evp, ifma256, ifma512 and auto: mint and
 #      verify next to OpenSSL 3.0's EVP sign and verify, interleaved in one run (mint/EVP and verify/EVP are the
 #      engine's ratios to the system OpenSSL; the engine column says which engine signed and which verified);
@@ -58,6 +59,7 @@ for b in 1 2; do
 done
 step "3. perf/ifma/bench.sh 3" bash perf/ifma/bench.sh 3
 step "3. perf/ifma/amm.sh" bash perf/ifma/amm.sh
+step "3. perf/ifma/mb_bench.sh (multi-buffer kernel calls)" bash perf/ifma/mb_bench.sh
 
 step "4. release build of signet" swift build -c release --product signet
 SIGNET=$(swift build -c release --show-bin-path)/signet
