@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# perf/ifma/mb_bench.sh [SRC_DIR] [ARGS...] - the multi-buffer kernel's calls timed (perf/ifma/mb_bench.c): cycles per
-# 8-lane (zmm) and 4-lane (ymm) call of mb_amm, mb_ams, mb_redc for N = 20, 30, 40, the squaring/multiplication
-# ratio, and mb_exp per lane. Needs a CPU with AVX-512 IFMA for the native backends (else they print NOT RUN; pass
-# --backend 3 to time the emulated lanes instead). Built as SwiftPM builds the engine: clang -O2.
+# perf/ifma/mb_bench.sh [SRC_DIR] [--backend B]... - the multi-buffer kernel's calls timed (perf/ifma/mb_bench.c):
+# cycles per 8-lane (zmm) and 4-lane (ymm) call of mb_amm, mb_ams, mb_redc for N = 20, 30, 40, the squaring/
+# multiplication ratio, and mb_exp per lane. Needs a CPU with AVX-512 IFMA for the native backends (else they print
+# NOT RUN; pass --backend 3 to time the emulated lanes instead). Built as SwiftPM builds the engine: clang -O2.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-S=${1:-Sources/CSignetIFMA}
-[ $# -gt 0 ] && shift
+S=Sources/CSignetIFMA
+if [ $# -gt 0 ] && [ -d "$1" ]; then S=$1; shift; fi
 OUT=${MB_BENCH_OUT:-/tmp/signet-ifma-mb-bench}
 mkdir -p "$OUT"
 CC=${CC:-clang}
