@@ -71,4 +71,49 @@ static inline int ifma_mb_nidx(int n) { return n == 20 ? 0 : n == 30 ? 1 : n == 
 /* -m^-1 mod 2^52 for an odd m0 (the low limb of a modulus). */
 static inline uint64_t ifma_mb_k0(uint64_t m0) { return sbn_neg_inv64(m0) & IFMA_M52; }
 
+/* ---- RSA CRT private operation for L signatures at once (ifma_mb_rsa.c) ---- */
+#define IFMA_MB_RSA_NW 64 /* 64-bit words of the largest n (4096 bits) */
+
+/* One lane's key, big-endian byte strings as in signet_rsa_key_params. */
+typedef struct {
+    const uint8_t *n, *e, *p, *q, *dp, *dq, *qinv;
+    size_t n_len, e_len, p_len, q_len, dp_len, dq_len, qinv_len;
+} ifma_mb_rsa_lane_params;
+
+/* One lane's mod-n side (64-bit words): the key, Montgomery constants, the blinding pair. Secret. */
+typedef struct {
+    uint64_t n[IFMA_MB_RSA_NW], rrn[IFMA_MB_RSA_NW], A[IFMA_MB_RSA_NW], Ai[IFMA_MB_RSA_NW];
+    uint64_t p[IFMA_MB_RSA_NW / 2], q[IFMA_MB_RSA_NW / 2], qinv[IFMA_MB_RSA_NW / 2], rrp[IFMA_MB_RSA_NW / 2];
+    uint64_t e, ninv, pinv;
+    size_t nw, hw;
+} ifma_mb_rsa_lane;
+
+/* L keys prepared for the kernel plus every buffer a batch needs (no allocation per batch): about 160 KiB, caller-
+   allocated 64-byte aligned, wiped by the caller when done. Not thread-safe (one batch at a time). */
+typedef struct {
+    ifma_mb_ws ws;
+    _Alignas(64) uint64_t pb[IFMA_MB_BLOCK], qb[IFMA_MB_BLOCK], rrp52[IFMA_MB_BLOCK], rrq52[IFMA_MB_BLOCK];
+    uint64_t sp[IFMA_MB_BLOCK], sq[IFMA_MB_BLOCK], tmp[IFMA_MB_BLOCK], wide[IFMA_MB_WBLOCK];
+    uint64_t k0p[IFMA_MB_LMAX], k0q[IFMA_MB_LMAX];
+    uint64_t dp[IFMA_MB_LMAX * IFMA_MB_EWORDS], dq[IFMA_MB_LMAX * IFMA_MB_EWORDS];
+    uint64_t ep[IFMA_MB_LMAX * IFMA_MB_EWORDS], eq[IFMA_MB_LMAX * IFMA_MB_EWORDS];
+    uint64_t in[IFMA_MB_LMAX][IFMA_MB_RSA_NW], c[IFMA_MB_LMAX][IFMA_MB_RSA_NW], s[IFMA_MB_LMAX][IFMA_MB_RSA_NW];
+    ifma_mb_rsa_lane lane[IFMA_MB_LMAX];
+    const ifma_mb_backend *be;
+    int L, N, ni;
+    unsigned bits;
+} ifma_mb_rsa;
+
+/* Prepares nlanes (== the backend's lanes) keys of `bits` (2048, 3072, 4096; p, q of bits/2 bits): 0, or -1 bad
+   arguments/backend, -2 unsupported shape, -3 inconsistent (n != p q, qinv >= p). Then ifma_mb_rsa_blind. */
+int ifma_mb_rsa_init(ifma_mb_rsa *ctx, int backend, int bits, const ifma_mb_rsa_lane_params *lanes, int nlanes);
+/* A fresh blinding pair per lane from L * bits/8 random bytes: 0, or -1 arguments, -2 a pair failed its check. */
+int ifma_mb_rsa_blind(ifma_mb_rsa *ctx, const uint8_t *rnd, size_t rnd_len);
+/* out[l] = in[l]^d mod n_l (bits/8 big-endian bytes each) for every lane. Returns the mask of lanes that failed
+   (input >= n, or the signature did not verify): their out is zeroed; the other lanes' signatures are released. */
+unsigned ifma_mb_rsa_private(ifma_mb_rsa *ctx, uint8_t *const out[], const uint8_t *const in[]);
+#if defined(SIGNET_IFMA_TESTING)
+extern int ifma_mb_rsa_test_fault_lane; /* lane + 1 to corrupt in the next batches (test hook), 0 for none */
+#endif
+
 #endif /* SIGNET_IFMA_MB_H */

@@ -13,14 +13,15 @@
 #      blinding regeneration at 2048 bits, no Wycheproof), both emulated backends.
 #   5. perf/ifma/test_mb.c, the multi-buffer kernel (ifma_mb_kernel.h) against GMP: optimised on every backend
 #      (emulated 4/8 lanes, native where the CPU has IFMA), on the fake intrinsics, under the sanitizers, plus
-#      its two mutant kernels, which must be caught.
+#      its two mutant kernels, which must be caught; and perf/ifma/test_mb_rsa.c, the multi-buffer RSA CRT private
+#      operation (ifma_mb_rsa.c) against OpenSSL, with a faulted lane and an out-of-range lane, the same ways.
 #
 # CHECK_PROFILE=ci (what perf/ccheck.sh runs in CI, a few minutes less): leaves out what perf/ccheck.sh does itself
 # (the per-file -Werror builds of the production sources, gcc and clang, and the aarch64 cross-compile with real
 # headers) and the optimised and fake-intrinsics runs; keeps the test-configuration warnings and step 4 on one
 # sanitizer build, the emulated backends side by side: 4-lane with the MULX/ADX row (where the CPU has BMI2 + ADX)
-# and 8-lane with the portable-C row, and test_mb (emulated 4 and 8 lanes, reduced, with its mutants). Where the
-# CPU has AVX-512 IFMA (/proc/cpuinfo: avx512ifma) the native 256-
+# and 8-lane with the portable-C row, test_mb (emulated 4 and 8 lanes, reduced, with its mutants) and test_mb_rsa
+# (emulated 8 lanes, one batch per size plus the fault and range batches). Where the CPU has AVX-512 IFMA (/proc/cpuinfo: avx512ifma) the native 256-
 # and 512-bit backends run under the sanitizers too; elsewhere they are NOT RUN in this profile.
 #
 # Environment: CHECK_PROFILE (full, the default, or ci), CHECK_KEYS (default 20), CHECK_JOBS (compilations and
@@ -42,7 +43,7 @@ mkdir -p "$OUT"
 WARN="-std=c11 -Wall -Wextra -Werror -pedantic"
 SRCS=$(ls $S/*.c)
 # what the multi-buffer driver links (its kernel lives in the backend files)
-MB_SRCS="$S/ifma_mb.c $S/ifma_cpu.c $S/ifma_bn.c $S/ifma_emu4.c $S/ifma_emu8.c $S/ifma_avx256.c $S/ifma_avx512.c"
+MB_SRCS="$S/ifma_mb.c $S/ifma_mb_rsa.c $S/ifma_cpu.c $S/ifma_bn.c $S/ifma_emu4.c $S/ifma_emu8.c $S/ifma_avx256.c $S/ifma_avx512.c"
 IFMA_CPU=0
 grep -q avx512ifma /proc/cpuinfo 2>/dev/null && IFMA_CPU=1
 t0=$(date +%s)
@@ -67,7 +68,7 @@ for cc in gcc clang; do
     fi
     $cc $WARN -O2 -fsyntax-only -DSIGNET_IFMA_TESTING -DSIGNET_IFMA_CTGRIND -I$S -I$S/include $SRCS \
         perf/ifma/test_ifma.c perf/ifma/test_ifma_kat.c perf/ifma/ctgrind.c perf/ifma/dudect.c perf/ifma/bench.c \
-        perf/ifma/test_mb.c perf/ifma/mb_bench.c
+        perf/ifma/test_mb.c perf/ifma/test_mb_rsa.c perf/ifma/mb_bench.c
     for w in 256 512; do # the kernel microbenchmark includes a native backend's source
         $cc $WARN -O2 -fsyntax-only -DW=$w -I$S -I$S/include perf/ifma/amm.c
     done
@@ -116,8 +117,16 @@ if [ "$PROFILE" = ci ]; then
     gcc $SAN -DSIGNET_IFMA_TESTING -I$S -I$S/include -c perf/ifma/test_mb.c -o "$OUT/test_mb_asan.o"
     gcc $SAN $(ls "$OUT"/obj-asan/*.o | grep -v '/test_ifma\.o$') "$OUT/test_mb_asan.o" -o "$OUT/test_mb_asan" \
         -lgmp -lcrypto
+    gcc $SAN -DSIGNET_IFMA_TESTING -I$S -I$S/include -c perf/ifma/test_mb_rsa.c -o "$OUT/test_mb_rsa_asan.o"
+    gcc $SAN $(ls "$OUT"/obj-asan/*.o | grep -v '/test_ifma\.o$') "$OUT/test_mb_rsa_asan.o" \
+        -o "$OUT/test_mb_rsa_asan" -lgmp -lcrypto
     MB_BACKENDS="--backend 0 --backend 3"
-    [ "$IFMA_CPU" = 1 ] && MB_BACKENDS+=" --backend 1 --backend 2"
+    RSA_BACKENDS="--backend 3"
+    [ "$IFMA_CPU" = 1 ] && MB_BACKENDS+=" --backend 1 --backend 2" && RSA_BACKENDS+=" --backend 1 --backend 2"
+    # shellcheck disable=SC2086
+    ASAN_OPTIONS=detect_leaks=1 "$OUT/test_mb_rsa_asan" --cache "$CACHE" --seed "$SEED" $RSA_BACKENDS --batches 1 \
+        > "$OUT/asan-mb-rsa.log" 2>&1 &
+    rsa_pid=$!
     if [ "$IFMA_CPU" = 1 ]; then RUNS+=("--backend 1 --long 34" "--backend 2 --long 2"); else
         echo "native backends 1 and 2: NOT RUN (no avx512ifma in /proc/cpuinfo)"; fi
     pids=()
@@ -143,6 +152,11 @@ if [ "$PROFILE" = ci ]; then
     echo "-- test_mb $MB_BACKENDS --count 8 --exps 1 --mutants (exit $mb_rc)"
     cat "$OUT/asan-mb.log"
     [ "$mb_rc" = 0 ] || failed=1
+    rsa_rc=0
+    wait "$rsa_pid" || rsa_rc=$?
+    echo "-- test_mb_rsa $RSA_BACKENDS --batches 1 (exit $rsa_rc)"
+    cat "$OUT/asan-mb-rsa.log"
+    [ "$rsa_rc" = 0 ] || failed=1
     [ "$failed" = 0 ] || { echo "== check.sh: FAILED (sanitizer runs)"; exit 1; }
     echo "== check.sh (ci profile): all passed in $(( $(date +%s) - t0 )) s"
     exit 0
@@ -164,6 +178,15 @@ echo "== multi-buffer kernel vs GMP (test_mb: every backend here, then the mutan
 build "$OUT/test_mb" "$OUT/obj-mb" "-std=c11 -O2 -g -DSIGNET_IFMA_TESTING -I$S -I$S/include" "-lgmp -lcrypto" \
     $MB_SRCS perf/ifma/test_mb.c
 "$OUT/test_mb" --seed "$SEED" --count 40 --exps 2 --mutants
+# mb_link BINARY OBJDIR "FLAGS": test_mb_rsa on the objects test_mb was built from
+mb_link() {
+    # shellcheck disable=SC2086
+    gcc $3 -DSIGNET_IFMA_TESTING -I$S -I$S/include -c perf/ifma/test_mb_rsa.c -o "$2/../$(basename "$1").o"
+    # shellcheck disable=SC2086
+    gcc $3 $(ls "$2"/*.o | grep -v '/test_mb\.o$') "$2/../$(basename "$1").o" -o "$1" -lgmp -lcrypto
+}
+mb_link "$OUT/test_mb_rsa" "$OUT/obj-mb" "-std=c11 -O2 -g"
+"$OUT/test_mb_rsa" --cache "$CACHE" --seed "$SEED" --batches 3
 
 echo "== native backends' intrinsic mappings, executed on Intel's pseudocode (perf/ifma/fake_immintrin.h)"
 gcc -std=c11 -O3 -g -Wall -Wextra -Werror -DSIGNET_IFMA_TESTING -DSIGNET_IFMA_FAKE_INTRINSICS -Iperf/ifma -I$S \
@@ -176,6 +199,8 @@ build "$OUT/test_mb_fake" "$OUT/obj-mb-fake" \
     "-std=c11 -O2 -g -Wall -Wextra -Werror -DSIGNET_IFMA_TESTING -DSIGNET_IFMA_FAKE_INTRINSICS -Iperf/ifma -I$S -I$S/include" \
     "-lgmp -lcrypto" $MB_SRCS perf/ifma/test_mb.c
 "$OUT/test_mb_fake" --seed "$SEED" --backend 1 --backend 2 --count 16 --exps 1
+mb_link "$OUT/test_mb_rsa_fake" "$OUT/obj-mb-fake" "-std=c11 -O2 -g"
+"$OUT/test_mb_rsa_fake" --cache "$CACHE" --seed "$SEED" --backend 1 --backend 2 --batches 1
 
 echo "== tests under -fsanitize=address,undefined"
 gcc -std=c11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
@@ -188,4 +213,7 @@ done
 build "$OUT/test_mb_asan" "$OUT/obj-mb-asan" "-std=c11 -O1 -g1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 -fno-omit-frame-pointer -DSIGNET_IFMA_TESTING -I$S -I$S/include" "-lgmp -lcrypto" $MB_SRCS perf/ifma/test_mb.c
 ASAN_OPTIONS=detect_leaks=1 "$OUT/test_mb_asan" --seed "$SEED" --backend 0 --backend 3 --count 8 --exps 1 --mutants
+mb_link "$OUT/test_mb_rsa_asan" "$OUT/obj-mb-asan" "-std=c11 -O1 -g1 -fsanitize=address,undefined \
+-fno-sanitize-recover=all -fno-omit-frame-pointer"
+ASAN_OPTIONS=detect_leaks=1 "$OUT/test_mb_rsa_asan" --cache "$CACHE" --seed "$SEED" --backend 0 --backend 3 --batches 1
 echo "== check.sh: all passed in $(( $(date +%s) - t0 )) s"
