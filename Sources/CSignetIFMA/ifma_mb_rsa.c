@@ -75,9 +75,12 @@ int ifma_mb_rsa_init(ifma_mb_rsa *ctx, int backend, int bits, const ifma_mb_rsa_
         uint64_t e[1];
         ok &= sbn_from_bytes(e, 1, pp->e, pp->e_len);
         k->e = e[0];
-        /* public shape: n, p, q of exactly bits, bits/2, bits/2 bits and odd; e odd >= 3 */
-        if (!ok || (k->n[nw - 1] >> 63) == 0 || (k->p[hw - 1] >> 63) == 0 || (k->q[hw - 1] >> 63) == 0 ||
-            (k->n[0] & k->p[0] & k->q[0] & 1) == 0 || (k->e & 1) == 0 || k->e < 3)
+        /* the key's shape, a public fact once checked (declassified, then branched on): n, p, q of exactly bits,
+           bits/2, bits/2 bits and odd, every component fits; e odd >= 3 (public) */
+        uint64_t shape = ok & (0 - ((k->n[nw - 1] >> 63) & (k->p[hw - 1] >> 63) & (k->q[hw - 1] >> 63) & k->n[0] &
+                                    k->p[0] & k->q[0] & 1));
+        IFMA_DECLASSIFY(&shape, sizeof shape);
+        if (!shape || (k->e & 1) == 0 || k->e < 3)
             return -2;
         /* n == p q (a mask; the verdict is a public fact about the key) */
         uint64_t pq[IFMA_MB_RSA_NW];
@@ -256,6 +259,7 @@ unsigned ifma_mb_rsa_private(ifma_mb_rsa *ctx, uint8_t *const out[], const uint8
         for (size_t i = 0; i < nw; i++)
             s[i] &= good; /* a lane that did not verify releases zeros */
         sbn_to_bytes(out[l], nb, s, nw);
+        IFMA_DECLASSIFY(out[l], nb); /* a verified signature (or zeros) is public */
         ifma_wipe(s, sizeof s);
         /* the next call's blinding pair: squares */
         mod_mul(k->A, k->A, k->A, k->n, k->ninv, k->rrn, nw, t);

@@ -7,7 +7,9 @@
 # primitives differ, each one instruction there). Builds with gcc -O2, gcc -O3 and clang -O2 (SwiftPM's compiler).
 #
 # Also the multi-buffer kernel (perf/ifma/ctgrind_mb.c): mb_exp on both emulated backends, N = 20, 30, 40, with
-# every lane's modulus, k0, R^2 mod m, base and exponent undefined, plus a control that must be flagged.
+# every lane's modulus, k0, R^2 mod m, base and exponent undefined, plus a control that must be flagged; and the
+# multi-buffer RSA private operation (RSA-2048 on 8 lanes; RSA-4096 on 4 unless CTGRIND_QUICK=1) with every lane's
+# p, q, dp, dq, qinv and blinding randomness undefined.
 # Pass: zero memcheck errors. No suppressions are used.
 # Environment: KEY_CACHE (default /tmp/signet-ifma-keys), CTGRIND_OUT (default /tmp/signet-ifma-ctgrind),
 #   CTGRIND_QUICK=1 to skip the RSA-4096 runs.
@@ -65,16 +67,17 @@ for cfg in "${CONFIGS[@]}"; do
     cc=$1 opt=$2 tag=$1$2
     # shellcheck disable=SC2086
     $cc -std=c11 $opt -g -gdwarf-4 -DSIGNET_IFMA_TESTING -DSIGNET_IFMA_CTGRIND -I$S -I$S/include $MB_SRCS \
-        perf/ifma/ctgrind_mb.c -o "$OUT/ctgrind-mb-$tag" -lgmp
-    runs=("3 20" "0 20" "3 30")
-    [ "${CTGRIND_QUICK:-0}" = 1 ] || runs+=("3 40" "0 40")
+        perf/ifma/ctgrind_mb.c -o "$OUT/ctgrind-mb-$tag" -lgmp -lcrypto
+    runs=("3 20" "0 20" "3 30" "3 rsa 2048 $CACHE")
+    [ "${CTGRIND_QUICK:-0}" = 1 ] || runs+=("3 40" "0 40" "0 rsa 4096 $CACHE")
     for r in "${runs[@]}"; do
         set -- $r
-        log="$OUT/memcheck-mb-$tag-b$1-n$2.log"
+        log="$OUT/memcheck-mb-$tag-b$1-$2${3:-}.log"
+        # shellcheck disable=SC2068
         valgrind --tool=memcheck --error-exitcode=3 --track-origins=yes --num-callers=30 --log-file="$log" \
-            "$OUT/ctgrind-mb-$tag" "$1" "$2" || true
+            "$OUT/ctgrind-mb-$tag" $@ || true
         errs=$(grep -Eo 'ERROR SUMMARY: [0-9]+' "$log" | grep -Eo '[0-9]+$' || echo "?")
-        echo "ctgrind mb_exp $cc $opt backend $1 N = $2: memcheck errors $errs; log $log"
+        echo "ctgrind mb $cc $opt backend $1 ${2/rsa/RSA-}${3:-} (N = $2 if a number): memcheck errors $errs; log $log"
         [ "$errs" = 0 ] || status=1
     done
 done
@@ -83,5 +86,15 @@ valgrind --tool=memcheck --num-callers=2 --log-file="$log" "$OUT/ctgrind-mb-gcc-
 grep -q 'ctgrind_mb.c' "$log" || { echo "control (mb): the branch on the result was not flagged"; status=1; }
 echo "control (mb, a branch on the undeclassified result): memcheck flags" \
     "$(grep -Eo 'ERROR SUMMARY: [0-9]+' "$log" | grep -Eo '[0-9]+$') error(s)"
+# Control for the RSA layer: built without the declassification hooks, memcheck must flag the layer's verdicts.
+# shellcheck disable=SC2086
+gcc -std=c11 -O2 -g -gdwarf-4 -DSIGNET_IFMA_TESTING -I$S -I$S/include $MB_SRCS perf/ifma/ctgrind_mb.c \
+    -o "$OUT/ctgrind-mb-control" -lgmp -lcrypto
+log="$OUT/control-mb-rsa.log"
+valgrind --tool=memcheck --num-callers=2 --log-file="$log" "$OUT/ctgrind-mb-control" 3 rsa 2048 "$CACHE" || true
+grep -q 'ifma_mb_rsa\.c' "$log" || { echo "control (mb RSA): the layer's verdicts were not flagged"; status=1; }
+echo "control (mb RSA, no declassification): memcheck flags" \
+    "$(grep -Eo 'ERROR SUMMARY: [0-9]+' "$log" | grep -Eo '[0-9]+$') errors, in ifma_mb_rsa.c at lines" \
+    "$(grep -Eo 'ifma_mb_rsa\.c:[0-9]+' "$log" | sort -u | sed 's/.*://' | tr '\n' ' ')"
 [ $status = 0 ] && echo "ctgrind: PASS (no secret-dependent branch or address)" || echo "ctgrind: FAIL"
 exit $status
