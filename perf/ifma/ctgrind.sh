@@ -61,7 +61,8 @@ for row in c adx; do
         { echo "control did not flag the engine (row $row): taint not propagating?"; status=1; }
 done
 # The multi-buffer kernel (issue 30): mb_exp with every lane's modulus, k0, R^2, base and exponent undefined.
-MB_SRCS="$S/ifma_mb.c $S/ifma_cpu.c $S/ifma_bn.c $S/ifma_emu4.c $S/ifma_emu8.c $S/ifma_avx256.c $S/ifma_avx512.c"
+MB_SRCS="$S/ifma_mb.c $S/ifma_mb_rsa.c $S/ifma_cpu.c $S/ifma_bn.c $S/ifma_emu4.c $S/ifma_emu8.c $S/ifma_avx256.c
+    $S/ifma_avx512.c"
 for cfg in "${CONFIGS[@]}"; do
     set -- $cfg
     cc=$1 opt=$2 tag=$1$2
