@@ -90,7 +90,9 @@ int ifma_mb_rsa_init(ifma_mb_rsa *ctx, int backend, int bits, const ifma_mb_rsa_
         k->ninv = sbn_neg_inv64(k->n[0]);
         k->pinv = sbn_neg_inv64(k->p[0]);
         sbn_mod_pow2_mont(k->rrn, 128 * nw, k->n, k->ninv, nw, t);
-        sbn_mod_pow2_mont(k->rrp, 128 * hw, k->p, k->pinv, hw, t);
+        /* constants mod the secret p and q by plain doublings: sbn_mod_pow2_mont's borrow (v == 0) became a
+           data-dependent cmov under clang -O2 (ctgrind); it stays for the public n */
+        sbn_mod_pow2(k->rrp, 128 * hw, k->p, hw, t);
         /* the kernel's view of the halves: vertical blocks, k0, R^2 mod p and q for R = 2^(52 N) */
         sbn_to52(u, (size_t)N, k->p, hw);
         for (int i = 0; i < N; i++)
@@ -100,11 +102,11 @@ int ifma_mb_rsa_init(ifma_mb_rsa *ctx, int backend, int bits, const ifma_mb_rsa_
             ctx->qb[i * ctx->L + l] = u[i];
         ctx->k0p[l] = ifma_mb_k0(k->p[0] & IFMA_M52);
         ctx->k0q[l] = ifma_mb_k0(k->q[0] & IFMA_M52);
-        sbn_mod_pow2_mont(w, 104u * (size_t)N, k->p, k->pinv, hw, t);
+        sbn_mod_pow2(w, 104u * (size_t)N, k->p, hw, t);
         sbn_to52(u, (size_t)N, w, hw);
         for (int i = 0; i < N; i++)
             ctx->rrp52[i * ctx->L + l] = u[i];
-        sbn_mod_pow2_mont(w, 104u * (size_t)N, k->q, sbn_neg_inv64(k->q[0]), hw, t);
+        sbn_mod_pow2(w, 104u * (size_t)N, k->q, hw, t);
         sbn_to52(u, (size_t)N, w, hw);
         for (int i = 0; i < N; i++)
             ctx->rrq52[i * ctx->L + l] = u[i];
