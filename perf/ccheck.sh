@@ -23,13 +23,21 @@
 # Installs what it lacks with apt-get (quietly; as root, else through sudo): gcc, python3, libssl-dev, libgmp-dev,
 # gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, qemu-user (without recommends: no binfmt registration), and clang if
 # neither `clang` nor the Swift toolchain's /opt/swift/usr/bin/clang is there.
-# `perf/ccheck.sh --deps` only installs. Environment: CCHECK_PARTS (default "a b c d": the parts to run), CCHECK_OUT (default /tmp/signet-ccheck),
+# `perf/ccheck.sh --deps` only installs. Environment: CCHECK_PARTS (default "a b c d": the parts to run), CCHECK_OUT
+# (default: a new directory /tmp/signet-ccheck.XXXXXX per run, removed when the run passes, kept and named when it
+# fails; two runs side by side, say CI's and a developer's, must never link each other's objects),
 # CCHECK_JOBS (compilations and runs at once; default: the number of CPUs), SEED (the drivers' random choices;
 # printed), KEY_CACHE (check.sh's RSA test keys).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PARTS=" ${CCHECK_PARTS:-a b c d} "
-OUT=${CCHECK_OUT:-/tmp/signet-ccheck}
+if [ -n "${CCHECK_OUT:-}" ]; then
+    OUT=$CCHECK_OUT
+    OWN_OUT=0
+else
+    OUT=$(mktemp -d "${TMPDIR:-/tmp}/signet-ccheck.XXXXXX")
+    OWN_OUT=1
+fi
 JOBS=${CCHECK_JOBS:-$(nproc)}
 SEED=${SEED:-$(date +%s)}
 IFMA=Sources/CSignetIFMA
@@ -56,7 +64,9 @@ end() { times+="${part%%:*} $((SECONDS - part_start)) s; "; }
 on_exit() {
     local rc=$?
     if [ "$rc" -ne 0 ]; then
-        echo "ccheck: FAILED in part ${part%%:*} (exit $rc) after $SECONDS s${times:+; passed: $times}" >&2
+        echo "ccheck: FAILED in part ${part%%:*} (exit $rc) after $SECONDS s${times:+; passed: $times}; its files: $OUT" >&2
+    elif [ "$OWN_OUT" = 1 ]; then
+        rm -rf "$OUT"
     fi
 }
 trap on_exit EXIT
@@ -80,7 +90,7 @@ if ! command -v clang > /dev/null; then
     if [ -x /opt/swift/usr/bin/clang ]; then export PATH="/opt/swift/usr/bin:$PATH"; else install clang; fi
 fi
 # --deps: install, then stop (CI installs everything before it starts this script beside the Swift build)
-if [ "${1:-}" = "--deps" ]; then trap - EXIT; exit 0; fi
+if [ "${1:-}" = "--deps" ]; then trap - EXIT; [ "$OWN_OUT" = 0 ] || rm -rf "$OUT"; exit 0; fi
 echo "ccheck: $(gcc --version | head -1); $(clang --version | head -1); $(aarch64-linux-gnu-gcc --version | head -1);" \
     "$(qemu-aarch64 --version | head -1); $JOBS jobs; seed $SEED"
 

@@ -352,7 +352,9 @@ void sbn_mod_pow2_mont(uint64_t *r, size_t k, const uint64_t *m, uint64_t minv, 
     uint64_t borrow = 1;
     for (size_t i = 0; i < n; i++) {
         uint64_t v = ~m[i] + borrow;
-        borrow = borrow & (v == 0);
+        /* the carry as a mask, not `v == 0`: clang -O2 turned that comparison into a flag-dependent cmov (found by
+           ctgrind on the multi-buffer layer), and m may be secret for a caller other than the public-key engine */
+        borrow &= ct_is_zero_mask(v) & 1;
         r[i] = v;
     }
     const size_t j = k - 64 * n;

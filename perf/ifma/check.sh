@@ -25,7 +25,8 @@
 # and 512-bit backends run under the sanitizers too; elsewhere they are NOT RUN in this profile.
 #
 # Environment: CHECK_PROFILE (full, the default, or ci), CHECK_KEYS (default 20), CHECK_JOBS (compilations and
-# sanitizer runs at once; default: the number of CPUs), CHECK_OUT (default /tmp/signet-ifma-check), KEY_CACHE
+# sanitizer runs at once; default: the number of CPUs), CHECK_OUT (default: a new directory /tmp/signet-ifma-check.XXXXXX per run, removed
+# when the run passes, so that two runs side by side never link each other's objects), KEY_CACHE
 # (default /tmp/signet-ifma-keys: OpenSSL-generated test keys are cached there; delete it for fresh keys), SEED.
 # Needs: gcc, clang (optional), python3, libgmp-dev, libssl-dev; for the aarch64 step with real headers,
 # libc6-dev-arm64-cross (without it: stub headers).
@@ -34,7 +35,12 @@ cd "$(dirname "$0")/../.."
 S=Sources/CSignetIFMA
 PROFILE=${CHECK_PROFILE:-full}
 case "$PROFILE" in full | ci) ;; *) echo "check.sh: CHECK_PROFILE must be full or ci" >&2; exit 64 ;; esac
-OUT=${CHECK_OUT:-/tmp/signet-ifma-check}
+if [ -n "${CHECK_OUT:-}" ]; then
+    OUT=$CHECK_OUT
+else
+    OUT=$(mktemp -d "${TMPDIR:-/tmp}/signet-ifma-check.XXXXXX")
+    trap 'rc=$?; if [ "$rc" -eq 0 ]; then rm -rf "$OUT"; else echo "check.sh: failed (exit $rc); its files: $OUT" >&2; fi' EXIT
+fi
 KEYS=${CHECK_KEYS:-20}
 JOBS=${CHECK_JOBS:-$(nproc)}
 CACHE=${KEY_CACHE:-/tmp/signet-ifma-keys}
