@@ -11,7 +11,6 @@ import FoundationNetworking
 struct ServeCommandTests {
     @Test("--port 0 prints the URL; a token request is answered; SIGTERM stops it gracefully with status 0")
     func quickStart() async throws {
-        let executable = try #require(Signet.executable)
         let dir = try Signet.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let keygen = try await Signet.run(
@@ -21,28 +20,12 @@ struct ServeCommandTests {
             ])
         try #require(keygen.status == 0, "\(keygen)")
 
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = [
-            "serve", "--api-key", "KEY-1", "--jwks", dir.appendingPathComponent("jwks.json").path, "--port", "0",
-            "--log-level", "warning",
-        ]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let (process, url) = try Signet.launch(
+            [
+                "serve", "--api-key", "KEY-1", "--jwks", dir.appendingPathComponent("jwks.json").path, "--port", "0",
+                "--log-level", "warning",
+            ], expectedPrefix: "signet serve: listening on http://127.0.0.1:")
         defer { if process.isRunning { process.terminate() } }
-
-        // The first line names the URL.
-        var text = ""
-        while !text.contains("\n") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
-        let first = String(text.prefix { $0 != "\n" })
-        #expect(first.hasPrefix("signet serve: listening on http://127.0.0.1:"))
-        let url = try #require(first.split(separator: " ").last.map(String.init))
         // The server runs on the system allocator: the benchmark's allocation counter is not in the process.
         let maps = try String(contentsOfFile: "/proc/\(process.processIdentifier)/maps", encoding: .utf8)
         #expect(!maps.contains("SignetMallocCounter"))
@@ -87,7 +70,6 @@ struct ServeCommandTests {
         "two serve processes with replay.store postgres: an assertion used at one is a replay at the other",
         .enabled(if: ProcessInfo.processInfo.environment["SIGNET_TEST_POSTGRES_URL"].map { !$0.isEmpty } ?? false))
     func postgresReplayStoreAcrossProcesses() async throws {
-        let executable = try #require(Signet.executable)
         let database = try #require(ProcessInfo.processInfo.environment["SIGNET_TEST_POSTGRES_URL"])
         let dir = try Signet.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
