@@ -125,7 +125,7 @@ struct BearerVerification: Sendable {
         switch try firstPass(headers) {
         case .anonymous: return nil
         case .verified(let verified): bearer = verified
-        case .remote(let field, let range): bearer = try await remoteBearer(field, range)
+        case .remote(let field, let range, let remote): bearer = try await remoteBearer(field, range, remote)
         }
         if let replayGuard { try await claimOnce(bearer, replayGuard) }
         return bearer
@@ -136,7 +136,7 @@ struct BearerVerification: Sendable {
     enum FirstPass {
         case anonymous
         case verified(VerifiedBearer)
-        case remote(field: String, range: Range<Int>)
+        case remote(field: String, range: Range<Int>, RemoteVerifier)
     }
 
     /// Reads the credentials and, over fixed keys, verifies them. Synchronous and never inlined into the async
@@ -145,8 +145,10 @@ struct BearerVerification: Sendable {
     @inline(never)
     func firstPass(_ headers: HTTPFields) throws(BearerAuthenticationError) -> FirstPass {
         guard let (field, range) = try credentials(in: headers) else { return .anonymous }
-        guard case .fixed(let verifier) = keys.storage else { return .remote(field: field, range: range) }
-        return .verified(try settled(attempt(field, range, with: verifier)))
+        switch keys.storage {
+        case .fixed(let verifier): return .verified(try settled(attempt(field, range, with: verifier)))
+        case .remote(let remote): return .remote(field: field, range: range, remote)
+        }
     }
 
     /// The token's place in its `Authorization` field; `nil` for no bearer credentials when not ``isRequired``.
@@ -166,12 +168,9 @@ struct BearerVerification: Sendable {
 
     /// The token verified over the remote set's current keys, the set re-fetched once for an unknown `kid`.
     @inline(never)
-    func remoteBearer(_ field: String, _ range: Range<Int>) async throws(BearerAuthenticationError) -> VerifiedBearer {
-        guard case .remote(let remote) = keys.storage else {
-            throw BearerAuthenticationError(
-                .serviceUnavailable, .invalidToken, signetCode: "bearer.no-keys", reason: "no key source",
-                realm: realm)
-        }
+    func remoteBearer(
+        _ field: String, _ range: Range<Int>, _ remote: RemoteVerifier
+    ) async throws(BearerAuthenticationError) -> VerifiedBearer {
         let verifier = try await currentVerifier(remote)
         let first = attempt(field, range, with: verifier)
         guard case .refused(let error) = first, error.code == .kidUnknown else { return try settled(first) }
